@@ -1,0 +1,20 @@
+"""Tsunagu's own kit: what every service uses to record, publish and consume domain events.
+
+It knows nothing of any department. Modules:
+
+- :mod:`shared.events`      — ``DomainEvent`` base class and the ``EventRegistry`` (upcasting)
+- :mod:`shared.envelope`    — CloudEvents envelope, ``Actor``, Kafka binary-mode binding
+- :mod:`shared.eventstore`  — append-only, hash-chained, gap-free event store (SQLite / PostgreSQL)
+- :mod:`shared.uow`         — the unit of work (the one transaction owner) and ``Fold``
+- :mod:`shared.relay`       — outbox relay: store → Kafka, in order, at least once
+- :mod:`shared.consumer`    — consumer runner: dedupe, savepoints, dead letters, offsets after commit
+- :mod:`shared.service`     — ``build_kit``: a service's engine, store, relay and consumers
+- :mod:`shared.web`         — FastAPI app factory, error mapping, health/ready/metrics
+- :mod:`shared.auth`        — bearer JWTs, ``CurrentActor``, ``require`` (department/role)
+- :mod:`shared.settings`    — ``ServiceSettings`` (the only reader of the environment)
+- :mod:`shared.reference`   — versioned code lists (fund types, issues, responses, ...)
+- :mod:`shared.referrals`   — the referral lifecycle and automatic referral rules (as data)
+- :mod:`shared.errors`, :mod:`shared.clock`, :mod:`shared.kafka`, :mod:`shared.logging`, :mod:`shared.metrics`
+"""
+
+__all__: list[str] = []

@@ -1,0 +1,141 @@
+"""Identity on every request: bearer JWTs naming a staff member, department and role.
+
+Tokens are HS256 JWTs with claims ``sub`` (staff id), ``dept``, ``role``, ``exp``. Every route
+but ``/health``, ``/ready`` and ``/metrics`` depends on :func:`current_actor`; the resulting
+:class:`~shared.envelope.Actor` is recorded on every event the request causes.
+
+Roles (the seed's councils: 相談員 worker, 課長/局長 manager): ``worker``, ``manager``,
+``auditor`` (reads audit trails), ``admin`` (platform operations), ``system`` (automation).
+
+Mint a development token::
+
+    python -m shared.auth mint --staff-id s-001 --department intake --role worker
+"""
+
+from __future__ import annotations
+
+import argparse
+from collections.abc import Callable, Iterable
+from datetime import UTC, datetime, timedelta
+from typing import Annotated
+
+import jwt
+from fastapi import Depends, Request
+from fastapi.security import HTTPAuthorizationCredentials, HTTPBearer
+
+from shared.envelope import Actor
+from shared.settings import DEV_JWT_SECRET
+
+__all__ = [
+    "DEPARTMENTS",
+    "ROLES",
+    "AuthError",
+    "CurrentActor",
+    "current_actor",
+    "decode_token",
+    "mint_token",
+    "require",
+]
+
+DEPARTMENTS = frozenset({"intake", "loans", "districts", "conferences", "reporting", "admin"})
+ROLES = frozenset({"worker", "manager", "auditor", "admin", "system"})
+_ALGORITHM = "HS256"
+
+
+class AuthError(Exception):
+    """401 (no or bad token) or 403 (valid token, not allowed). ``message`` says what to do."""
+
+    def __init__(self, status: int, message: str) -> None:
+        super().__init__(message)
+        self.status = status
+        self.message = message
+
+
+def mint_token(
+    secret: str,
+    staff_id: str,
+    department: str,
+    role: str,
+    *,
+    ttl: timedelta = timedelta(hours=12),
+    now: datetime | None = None,
+) -> str:
+    if department not in DEPARTMENTS:
+        raise ValueError(f"unknown department {department!r}; one of {sorted(DEPARTMENTS)}")
+    if role not in ROLES:
+        raise ValueError(f"unknown role {role!r}; one of {sorted(ROLES)}")
+    issued = now or datetime.now(UTC)
+    claims = {"sub": staff_id, "dept": department, "role": role, "iat": issued, "exp": issued + ttl}
+    return jwt.encode(claims, secret, algorithm=_ALGORITHM)
+
+
+def decode_token(secret: str, token: str) -> Actor:
+    try:
+        claims = jwt.decode(token, secret, algorithms=[_ALGORITHM], options={"require": ["sub", "exp"]})
+    except jwt.ExpiredSignatureError as exc:
+        raise AuthError(401, "the bearer token has expired: sign in again") from exc
+    except jwt.InvalidTokenError as exc:
+        raise AuthError(401, f"the bearer token is not valid ({exc}): send a token issued by Tsunagu") from exc
+    dept, role = claims.get("dept"), claims.get("role")
+    if dept not in DEPARTMENTS or role not in ROLES:
+        raise AuthError(401, "the bearer token must name a known department (dept) and role")
+    return Actor(staff_id=str(claims["sub"]), department=dept, role=role)
+
+
+_bearer = HTTPBearer(auto_error=False)
+
+
+def current_actor(
+    request: Request, credentials: Annotated[HTTPAuthorizationCredentials | None, Depends(_bearer)]
+) -> Actor:
+    """FastAPI dependency: the authenticated actor, or 401 saying how to authenticate."""
+    if credentials is None or credentials.scheme.lower() != "bearer":
+        raise AuthError(401, "send 'Authorization: Bearer <token>'; mint one with `python -m shared.auth mint`")
+    secret: str = request.app.state.jwt_secret
+    actor = decode_token(secret, credentials.credentials)
+    request.state.actor = actor
+    return actor
+
+
+CurrentActor = Annotated[Actor, Depends(current_actor)]
+
+
+def require(
+    *, departments: Iterable[str] | None = None, roles: Iterable[str] | None = None
+) -> Callable[[Actor], Actor]:
+    """A dependency factory: the actor must be of one of ``departments`` and one of ``roles``.
+
+    >>> ManagerOfIntake = Annotated[Actor, Depends(require(departments={"intake"}, roles={"manager"}))]
+    """
+    allowed_departments = frozenset(departments) if departments is not None else None
+    allowed_roles = frozenset(roles) if roles is not None else None
+
+    def dependency(actor: CurrentActor) -> Actor:
+        if allowed_departments is not None and actor.department not in allowed_departments:
+            raise AuthError(
+                403, f"department {actor.department!r} may not do this; allowed: {sorted(allowed_departments)}"
+            )
+        if allowed_roles is not None and actor.role not in allowed_roles:
+            raise AuthError(403, f"role {actor.role!r} may not do this; allowed: {sorted(allowed_roles)}")
+        return actor
+
+    return dependency
+
+
+def main(argv: list[str] | None = None) -> None:
+    parser = argparse.ArgumentParser(prog="python -m shared.auth", description="Tsunagu development tokens")
+    sub = parser.add_subparsers(dest="command", required=True)
+    mint = sub.add_parser("mint", help="print a bearer token")
+    mint.add_argument("--staff-id", required=True)
+    mint.add_argument("--department", required=True, choices=sorted(DEPARTMENTS))
+    mint.add_argument("--role", required=True, choices=sorted(ROLES))
+    mint.add_argument("--hours", type=float, default=12.0)
+    args = parser.parse_args(argv)
+    from shared.settings import ServiceSettings
+
+    secret = ServiceSettings().jwt_secret.get_secret_value() or DEV_JWT_SECRET
+    print(mint_token(secret, args.staff_id, args.department, args.role, ttl=timedelta(hours=args.hours)))
+
+
+if __name__ == "__main__":
+    main()

@@ -1,0 +1,262 @@
+"""The consumer runner: at-least-once delivery turned into exactly-once effects.
+
+For each polled batch the runner opens ONE database transaction. Every event runs inside a
+savepoint together with its dedupe mark (``processed_events``: consumer name + event id), so:
+
+- a redelivered event (after a crash, a rebalance, or a relay that sent twice) finds its mark
+  and is skipped: the effect happens once;
+- a handler that raises rolls back only its own savepoint; the event is sent to the dead-letter
+  topic with the error, marked ``dead`` so redelivery does not dead-letter it again, and the
+  batch goes on (a poison event never blocks the events behind it);
+- records that are not valid CloudEvents at all go to the dead-letter topic as they are.
+
+Order of durability: dead letters are flushed to Kafka, then the transaction commits, then the
+offsets are committed. A crash at any point re-delivers, never loses.
+
+``replay_dead_letters`` runs the dead letters of this consumer through the handler again after
+a fix (``python -m shared.dlq``).
+"""
+
+from __future__ import annotations
+
+import threading
+import time
+from collections.abc import Callable, Sequence
+from datetime import UTC, datetime
+from typing import Any
+
+import structlog
+from kafka import KafkaConsumer, KafkaProducer, TopicPartition
+from sqlalchemy import Column, Connection, Engine, MetaData, String, Table, delete, select
+
+from shared.envelope import Envelope, EnvelopeError, from_kafka
+from shared.kafka import make_consumer
+from shared.metrics import CONSUMER_DEAD_LETTERS, CONSUMER_LAG, CONSUMER_PROCESSED
+
+__all__ = ["ConsumerRunner", "Handler", "processed_table"]
+
+log = structlog.get_logger(__name__)
+
+Handler = Callable[[Connection, Envelope], None]
+
+_md = MetaData()
+processed_table = Table(
+    "processed_events",
+    _md,
+    Column("consumer", String(128), primary_key=True),
+    Column("event_id", String(64), primary_key=True),
+    Column("status", String(16), nullable=False),
+    Column("processed_at", String(40), nullable=False),
+)
+
+
+class ConsumerRunner:
+    """Runs one handler over a set of topics in a consumer group."""
+
+    def __init__(
+        self,
+        *,
+        name: str,
+        engine: Engine,
+        handler: Handler,
+        topics: Sequence[str],
+        bootstrap_servers: str,
+        dead_letter_topic: str,
+        producer: KafkaProducer,
+        batch_size: int = 500,
+        poll_ms: int = 200,
+        consumer: KafkaConsumer | None = None,
+    ) -> None:
+        self.name = name
+        self.engine = engine
+        self.handler = handler
+        self.topics = list(topics)
+        self.bootstrap_servers = bootstrap_servers
+        self.dead_letter_topic = dead_letter_topic
+        self.producer = producer
+        self.batch_size = batch_size
+        self.poll_ms = poll_ms
+        self.consumer = consumer or make_consumer(
+            bootstrap_servers, group_id=name, topics=self.topics, max_poll_records=batch_size
+        )
+        self._stop = threading.Event()
+        self._last_lag_check = 0.0
+
+    # -- one batch -------------------------------------------------------------------------
+    def poll_once(self, *, commit_offsets: bool = True) -> int:
+        """Poll and handle one batch; returns the number of records seen."""
+        polled = self.consumer.poll(timeout_ms=self.poll_ms, max_records=self.batch_size)
+        records = [r for batch in polled.values() for r in batch]
+        if records:
+            self.process(records)
+            if commit_offsets:
+                self.consumer.commit()
+        self._report_lag()
+        return len(records)
+
+    def process(self, records: Sequence[Any]) -> None:
+        dead: list[tuple[Any, str]] = []
+        with self.engine.connect() as conn:
+            conn.begin()
+            for record in records:
+                error = self._handle_record(conn, record)
+                if error is not None:
+                    dead.append((record, error))
+            if dead:
+                self._dead_letter(dead)
+            conn.commit()
+
+    def _handle_record(self, conn: Connection, record: Any) -> str | None:
+        try:
+            env = from_kafka(record.key, record.headers, record.value)
+        except EnvelopeError as exc:
+            log.warning("consumer.poison", consumer=self.name, topic=record.topic, offset=record.offset, error=str(exc))
+            return f"EnvelopeError: {exc}"
+        if self._status(conn, env.id) is not None:
+            CONSUMER_PROCESSED.labels(self.name, "duplicate").inc()
+            return None
+        savepoint = conn.begin_nested()
+        try:
+            structlog.contextvars.bind_contextvars(correlation_id=env.correlationid, event_id=env.id)
+            self.handler(conn, env)
+            self._mark(conn, env.id, "done")
+            savepoint.commit()
+        except Exception as exc:
+            savepoint.rollback()
+            log.exception("consumer.handler_failed", consumer=self.name, event_type=env.type, event_id=env.id)
+            self._mark(conn, env.id, "dead")
+            return f"{type(exc).__name__}: {exc}"
+        finally:
+            structlog.contextvars.unbind_contextvars("correlation_id", "event_id")
+        CONSUMER_PROCESSED.labels(self.name, "handled").inc()
+        return None
+
+    def _status(self, conn: Connection, event_id: str) -> str | None:
+        return conn.execute(
+            select(processed_table.c.status).where(
+                processed_table.c.consumer == self.name, processed_table.c.event_id == event_id
+            )
+        ).scalar()
+
+    def _mark(self, conn: Connection, event_id: str, status: str) -> None:
+        conn.execute(
+            processed_table.insert().values(
+                consumer=self.name,
+                event_id=event_id,
+                status=status,
+                processed_at=datetime.now(UTC).isoformat(),
+            )
+        )
+
+    def _dead_letter(self, dead: Sequence[tuple[Any, str]]) -> None:
+        futures = []
+        for record, error in dead:
+            headers = [
+                *list(record.headers or []),
+                ("dlq_consumer", self.name.encode()),
+                ("dlq_error", error[:2000].encode("utf-8", "replace")),
+                ("dlq_topic", record.topic.encode()),
+                ("dlq_partition", str(record.partition).encode()),
+                ("dlq_offset", str(record.offset).encode()),
+            ]
+            futures.append(
+                self.producer.send(self.dead_letter_topic, key=record.key, value=record.value, headers=headers)
+            )
+        self.producer.flush()
+        for future in futures:
+            future.get(timeout=0)
+        CONSUMER_DEAD_LETTERS.labels(self.name).inc(len(dead))
+
+    def _report_lag(self) -> None:
+        now = time.monotonic()
+        if now - self._last_lag_check < 5:
+            return
+        self._last_lag_check = now
+        try:
+            CONSUMER_LAG.labels(self.name).set(self.lag())
+        except Exception:  # lag is diagnostics only; never stop consuming for it
+            log.debug("consumer.lag_unavailable", consumer=self.name)
+
+    def lag(self) -> int:
+        assignment = list(self.consumer.assignment())
+        if not assignment:
+            return 0
+        ends = self.consumer.end_offsets(assignment)
+        return sum(max(0, ends[tp] - self.consumer.position(tp)) for tp in assignment)
+
+    # -- running -----------------------------------------------------------------------------
+    def run(self) -> None:
+        log.info("consumer.started", consumer=self.name, topics=self.topics)
+        while not self._stop.is_set():
+            try:
+                self.poll_once()
+            except Exception:
+                log.exception("consumer.error", consumer=self.name)
+                self._stop.wait(1.0)
+        self.consumer.close(autocommit=False)
+        log.info("consumer.stopped", consumer=self.name)
+
+    def stop(self) -> None:
+        self._stop.set()
+
+    def run_until_idle(self, idle_polls: int = 3, timeout: float = 60.0, *, commit_offsets: bool = True) -> int:
+        """Handle records until ``idle_polls`` polls in a row bring nothing; returns records seen."""
+        deadline = time.monotonic() + timeout
+        idle = seen = 0
+        while idle < idle_polls and time.monotonic() < deadline:
+            n = self.poll_once(commit_offsets=commit_offsets)
+            seen += n
+            idle = 0 if n else idle + 1
+        return seen
+
+    # -- dead letters ----------------------------------------------------------------------
+    def replay_dead_letters(self, timeout: float = 30.0) -> tuple[int, int]:
+        """Run this consumer's dead letters through the handler again; returns (fixed, still_failing)."""
+        replay = make_consumer(self.bootstrap_servers, group_id=f"{self.name}.dlq-replay", topics=())
+        partitions = replay.partitions_for_topic(self.dead_letter_topic) or set()
+        replay.assign([TopicPartition(self.dead_letter_topic, p) for p in partitions])
+        fixed = failing = 0
+        deadline = time.monotonic() + timeout
+        try:
+            while time.monotonic() < deadline:
+                polled = replay.poll(timeout_ms=500)
+                records = [r for batch in polled.values() for r in batch]
+                if not records:
+                    break
+                for record in records:
+                    headers = dict(record.headers or [])
+                    if headers.get("dlq_consumer", b"").decode() != self.name:
+                        continue
+                    ok = self._replay_one(record)
+                    fixed, failing = (fixed + 1, failing) if ok else (fixed, failing + 1)
+                replay.commit()
+        finally:
+            replay.close(autocommit=False)
+        return fixed, failing
+
+    def _replay_one(self, record: Any) -> bool:
+        try:
+            env = from_kafka(record.key, record.headers, record.value)
+        except EnvelopeError:
+            return False
+        with self.engine.connect() as conn:
+            conn.begin()
+            status = self._status(conn, env.id)
+            if status == "done":
+                conn.rollback()
+                return True
+            conn.execute(
+                delete(processed_table).where(
+                    processed_table.c.consumer == self.name, processed_table.c.event_id == env.id
+                )
+            )
+            try:
+                with conn.begin_nested():
+                    self.handler(conn, env)
+                self._mark(conn, env.id, "done")
+                conn.commit()
+                return True
+            except Exception:
+                log.exception("consumer.replay_failed", consumer=self.name, event_id=env.id)
+                conn.rollback()
+                return False

@@ -1,0 +1,59 @@
+"""Database engines and migrations for SQLite (embedded default) and PostgreSQL.
+
+SQLite: WAL journal, a busy timeout, and ``BEGIN IMMEDIATE`` for every transaction, so writers
+queue instead of failing with "database is locked" when a read transaction tries to upgrade.
+PostgreSQL: psycopg 3, pre-ping. Schemas are owned by Alembic: :func:`migrate` runs the kit's
+revisions (event store, relay checkpoints, consumer dedupe) and then the service's own.
+"""
+
+from __future__ import annotations
+
+from pathlib import Path
+from typing import Any
+
+from alembic import command
+from alembic.config import Config
+from sqlalchemy import Engine, create_engine, event
+
+__all__ = ["KIT_MIGRATIONS", "is_postgres", "make_engine", "migrate"]
+
+KIT_MIGRATIONS = Path(__file__).parent / "migrations"
+
+
+def is_postgres(engine: Engine) -> bool:
+    return engine.dialect.name == "postgresql"
+
+
+def make_engine(url: str, **kwargs: Any) -> Engine:
+    if url.startswith("sqlite"):
+        engine = create_engine(url, connect_args={"timeout": 60, "check_same_thread": False}, **kwargs)
+
+        @event.listens_for(engine, "connect")
+        def _on_connect(dbapi_conn: Any, _record: Any) -> None:
+            # Let SQLAlchemy, not pysqlite, decide when transactions begin (see the "begin" hook).
+            dbapi_conn.isolation_level = None
+            cur = dbapi_conn.cursor()
+            cur.execute("PRAGMA journal_mode=WAL")
+            cur.execute("PRAGMA synchronous=NORMAL")
+            cur.execute("PRAGMA foreign_keys=ON")
+            cur.close()
+
+        @event.listens_for(engine, "begin")
+        def _on_begin(conn: Any) -> None:
+            conn.exec_driver_sql("BEGIN IMMEDIATE")
+
+        return engine
+    kwargs.setdefault("pool_pre_ping", True)
+    kwargs.setdefault("pool_size", 10)
+    return create_engine(url, **kwargs)
+
+
+def migrate(engine: Engine, *script_locations: Path) -> None:
+    """Upgrade the kit's tables and then each service's, each line with its own version table."""
+    for location in (KIT_MIGRATIONS, *script_locations):
+        cfg = Config()
+        cfg.set_main_option("script_location", str(location))
+        cfg.attributes["version_table"] = "alembic_version_" + location.parent.name
+        with engine.begin() as conn:
+            cfg.attributes["connection"] = conn
+            command.upgrade(cfg, "head")

@@ -1,0 +1,153 @@
+"""The event envelope: CloudEvents 1.0 attributes plus Tsunagu's extensions.
+
+On Kafka the envelope travels in the CloudEvents Kafka protocol binding, *binary* mode: every
+attribute is a ``ce_<name>`` header (UTF-8 text), the record value is the event data as JSON
+(``content-type: application/json``) and the record key is the case id, so that every event
+about one person or household lands on one partition, in order. ``kcat -C -f '%h %s'`` shows
+plain JSON and readable headers.
+
+Extensions (lower-case alphanumerics, as CloudEvents requires):
+
+- ``caseid``: the person or household the event is about (the Kafka key)
+- ``correlationid`` / ``causationid``: the request that started the chain / the event that caused this one
+- ``actorid``, ``actordept``, ``actorrole``: who did it (staff id, department, role)
+- ``streamversion``: the event's version in its aggregate stream (``subject``)
+- ``schemaversion``: the payload's schema version, for upcasting
+- ``position``: the event's position in its source store (diagnostics only)
+"""
+
+from __future__ import annotations
+
+import json
+from collections.abc import Mapping, Sequence
+from datetime import UTC, datetime
+from typing import Any
+
+from pydantic import BaseModel, ConfigDict, Field
+
+__all__ = [
+    "SPEC_VERSION",
+    "Actor",
+    "Envelope",
+    "EnvelopeError",
+    "from_kafka",
+    "to_kafka",
+]
+
+SPEC_VERSION = "1.0"
+_CONTENT_TYPE = "application/json"
+
+
+class EnvelopeError(ValueError):
+    """A Kafka record that is not a valid Tsunagu CloudEvent (a poison message)."""
+
+
+class Actor(BaseModel):
+    """Who caused an event: a staff member (or a system process) of a department, in a role."""
+
+    model_config = ConfigDict(frozen=True)
+
+    staff_id: str = Field(min_length=1)
+    department: str = Field(min_length=1)
+    role: str = Field(min_length=1)
+
+    @classmethod
+    def system(cls, department: str) -> Actor:
+        """The actor of events that a service's own automation records (rules, expiry sweeps)."""
+        return cls(staff_id=f"system:{department}", department=department, role="system")
+
+
+class Envelope(BaseModel):
+    """One recorded event with its CloudEvents context. Immutable."""
+
+    model_config = ConfigDict(frozen=True)
+
+    id: str
+    source: str
+    type: str
+    time: datetime
+    subject: str
+    caseid: str
+    actor: Actor
+    streamversion: int
+    data: dict[str, Any]
+    schemaversion: int = 1
+    correlationid: str | None = None
+    causationid: str | None = None
+    specversion: str = SPEC_VERSION
+    datacontenttype: str = _CONTENT_TYPE
+    position: int | None = None
+
+    def header_attributes(self) -> dict[str, str]:
+        attrs = {
+            "specversion": self.specversion,
+            "id": self.id,
+            "source": self.source,
+            "type": self.type,
+            "time": self.time.astimezone(UTC).isoformat(),
+            "subject": self.subject,
+            "caseid": self.caseid,
+            "actorid": self.actor.staff_id,
+            "actordept": self.actor.department,
+            "actorrole": self.actor.role,
+            "streamversion": str(self.streamversion),
+            "schemaversion": str(self.schemaversion),
+        }
+        if self.correlationid:
+            attrs["correlationid"] = self.correlationid
+        if self.causationid:
+            attrs["causationid"] = self.causationid
+        if self.position is not None:
+            attrs["position"] = str(self.position)
+        return attrs
+
+
+def to_kafka(envelope: Envelope) -> tuple[bytes, list[tuple[str, bytes]], bytes]:
+    """Encode as (key, headers, value) in CloudEvents Kafka binary mode."""
+    headers = [("ce_" + k, v.encode("utf-8")) for k, v in envelope.header_attributes().items()]
+    headers.append(("content-type", envelope.datacontenttype.encode("utf-8")))
+    value = json.dumps(envelope.data, ensure_ascii=False, separators=(",", ":")).encode("utf-8")
+    return envelope.caseid.encode("utf-8"), headers, value
+
+
+_REQUIRED = ("id", "source", "type", "time", "subject", "caseid", "actorid", "actordept", "actorrole")
+
+
+def from_kafka(key: bytes | None, headers: Sequence[tuple[str, bytes]] | None, value: bytes | None) -> Envelope:
+    """Decode a binary-mode record; raise :class:`EnvelopeError` saying what is missing or wrong."""
+    attrs: dict[str, str] = {}
+    for name, raw in headers or ():
+        if name.startswith("ce_"):
+            try:
+                attrs[name[3:]] = raw.decode("utf-8")
+            except (UnicodeDecodeError, AttributeError) as exc:
+                raise EnvelopeError(f"header {name} is not UTF-8 text") from exc
+    missing = [a for a in _REQUIRED if not attrs.get(a)]
+    if missing:
+        raise EnvelopeError(f"record lacks CloudEvents headers {['ce_' + m for m in missing]}")
+    if attrs.get("specversion") != SPEC_VERSION:
+        raise EnvelopeError(f"unsupported ce_specversion {attrs.get('specversion')!r}")
+    try:
+        data = json.loads(value or b"null")
+    except ValueError as exc:
+        raise EnvelopeError(f"record value is not JSON: {exc}") from exc
+    if not isinstance(data, Mapping):
+        raise EnvelopeError("record value must be a JSON object")
+    try:
+        return Envelope(
+            id=attrs["id"],
+            source=attrs["source"],
+            type=attrs["type"],
+            time=datetime.fromisoformat(attrs["time"]),
+            subject=attrs["subject"],
+            caseid=attrs["caseid"],
+            actor=Actor(staff_id=attrs["actorid"], department=attrs["actordept"], role=attrs["actorrole"]),
+            streamversion=int(attrs.get("streamversion", "0")),
+            schemaversion=int(attrs.get("schemaversion", "1")),
+            correlationid=attrs.get("correlationid"),
+            causationid=attrs.get("causationid"),
+            position=int(attrs["position"]) if "position" in attrs else None,
+            data=dict(data),
+        )
+    except ValueError as exc:
+        raise EnvelopeError(f"invalid CloudEvents attribute: {exc}") from exc

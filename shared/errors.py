@@ -1,0 +1,56 @@
+"""The error tree shared by every service's domain.
+
+::
+
+    DomainError                 a command that the domain refuses (no HTTP in here)
+    ├── NotFound                the named aggregate does not exist            → 404
+    ├── InvalidCommand          input that is well-formed but not acceptable   → 422
+    ├── IllegalTransition       the aggregate's state forbids this command     → 409
+    ├── ConcurrencyConflict     the stream moved on since the caller read it    → 409
+    └── Forbidden               the actor's department/role/consent forbids it → 403
+
+``shared.web`` maps these to status codes with a body that says what to fix; services
+subclass them for their own words but never raise HTTP exceptions from the domain.
+"""
+
+from __future__ import annotations
+
+__all__ = [
+    "ConcurrencyConflict",
+    "DomainError",
+    "Forbidden",
+    "IllegalTransition",
+    "InvalidCommand",
+    "NotFound",
+]
+
+
+class DomainError(Exception):
+    """Base of all refusals. ``message`` says what was wrong and how to fix it."""
+
+    code: str = "domain_error"
+
+    def __init__(self, message: str, *, field: str | None = None) -> None:
+        super().__init__(message)
+        self.message = message
+        self.field = field
+
+
+class NotFound(DomainError):
+    code = "not_found"
+
+
+class InvalidCommand(DomainError):
+    code = "invalid"
+
+
+class IllegalTransition(DomainError):
+    code = "illegal_transition"
+
+
+class ConcurrencyConflict(DomainError):
+    code = "conflict"
+
+
+class Forbidden(DomainError):
+    code = "forbidden"

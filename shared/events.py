@@ -1,0 +1,96 @@
+"""Domain events: the facts every service records and publishes.
+
+Each service declares its events as frozen pydantic models deriving from :class:`DomainEvent`::
+
+    class LoanDenied(DomainEvent):
+        \"\"\"貸付不承認: the loan application was denied.\"\"\"
+        event_type: ClassVar[str] = "loans.LoanDenied"
+        application_id: str
+        reason: str
+
+The ``event_type`` is the CloudEvents ``type`` on the wire. ``schema_version`` rises when a
+field changes incompatibly; an upcaster registered on the :class:`EventRegistry` then turns
+older payloads into the current shape, so old events replay forever.
+
+``personal_fields`` names the special-care personal data (要配慮個人情報) that an event carries,
+so that views can redact them when the viewer has no consent or legal basis to see them.
+"""
+
+from __future__ import annotations
+
+from collections.abc import Callable, Iterable, Mapping
+from typing import Any, ClassVar
+
+from pydantic import BaseModel, ConfigDict
+
+__all__ = ["DomainEvent", "EventRegistry", "UnknownEventType", "Upcaster"]
+
+
+class DomainEvent(BaseModel):
+    """Base class of every domain event: immutable, validated, JSON-serialisable."""
+
+    model_config = ConfigDict(frozen=True, extra="forbid")
+
+    event_type: ClassVar[str] = ""
+    schema_version: ClassVar[int] = 1
+    personal_fields: ClassVar[frozenset[str]] = frozenset()
+
+    def payload(self) -> dict[str, Any]:
+        """The event's data as plain JSON types."""
+        return self.model_dump(mode="json")
+
+
+Upcaster = Callable[[dict[str, Any]], dict[str, Any]]
+
+
+class UnknownEventType(LookupError):
+    """An event type that no registered model knows."""
+
+
+class EventRegistry:
+    """Maps CloudEvents ``type`` strings to event models, upcasting old schema versions.
+
+    >>> registry = EventRegistry([LoanDenied])
+    >>> registry.parse("loans.LoanDenied", 1, {"application_id": "a1", "reason": "income"})
+    LoanDenied(application_id='a1', reason='income')
+    """
+
+    def __init__(self, event_classes: Iterable[type[DomainEvent]] = ()) -> None:
+        self._classes: dict[str, type[DomainEvent]] = {}
+        self._upcasters: dict[tuple[str, int], Upcaster] = {}
+        for cls in event_classes:
+            self.register(cls)
+
+    def register(self, cls: type[DomainEvent]) -> type[DomainEvent]:
+        if not cls.event_type:
+            raise ValueError(f"{cls.__name__} has no event_type")
+        existing = self._classes.get(cls.event_type)
+        if existing is not None and existing is not cls:
+            raise ValueError(f"event type {cls.event_type} registered twice")
+        self._classes[cls.event_type] = cls
+        return cls
+
+    def add_upcaster(self, event_type: str, from_version: int, upcaster: Upcaster) -> None:
+        """Register a function turning ``from_version`` payloads into ``from_version + 1``."""
+        self._upcasters[(event_type, from_version)] = upcaster
+
+    def knows(self, event_type: str) -> bool:
+        return event_type in self._classes
+
+    @property
+    def classes(self) -> Mapping[str, type[DomainEvent]]:
+        return dict(self._classes)
+
+    def parse(self, event_type: str, schema_version: int, data: Mapping[str, Any]) -> DomainEvent:
+        cls = self._classes.get(event_type)
+        if cls is None:
+            raise UnknownEventType(event_type)
+        payload = dict(data)
+        version = schema_version
+        while version < cls.schema_version:
+            upcast = self._upcasters.get((event_type, version))
+            if upcast is None:
+                raise UnknownEventType(f"{event_type} v{version}: no upcaster to v{version + 1}")
+            payload = upcast(payload)
+            version += 1
+        return cls.model_validate(payload)

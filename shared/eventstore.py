@@ -1,0 +1,253 @@
+"""The event store: each service's source of truth, append-only and hash-chained.
+
+- :meth:`EventStore.append` writes events to one stream with optimistic concurrency: the caller
+  names the stream version it decided on; if the stream moved on, :class:`ConcurrencyConflict`
+  is raised and nothing is written (never a lost update).
+- Positions are gap-free in commit order. On PostgreSQL a sequence can commit out of order (a
+  transaction holding position 7 may commit after one holding 8), and a relay reading
+  "position > last" would then skip 7 forever. Appends therefore take a transaction-scoped
+  advisory lock before they draw positions, so positions become visible in order. SQLite
+  serialises writers already (``BEGIN IMMEDIATE`` in :mod:`shared.db`).
+- Every stored event carries the hash of its predecessor in the stream and its own hash over
+  its canonical content, so :meth:`EventStore.verify_stream` proves that nothing was altered,
+  removed or reordered.
+
+The store never commits: the unit of work that owns the connection does.
+"""
+
+from __future__ import annotations
+
+import hashlib
+import json
+from collections.abc import Iterable, Sequence
+from dataclasses import dataclass, field
+from datetime import datetime
+from typing import Any
+
+from sqlalchemy import (
+    BigInteger,
+    Column,
+    Connection,
+    Integer,
+    MetaData,
+    String,
+    Table,
+    Text,
+    func,
+    select,
+    text,
+)
+from sqlalchemy.exc import IntegrityError
+
+from shared.envelope import Actor, Envelope
+from shared.errors import ConcurrencyConflict
+
+__all__ = [
+    "GENESIS_HASH",
+    "ChainReport",
+    "EventStore",
+    "NewEvent",
+    "event_hash",
+    "events_table",
+    "verify_chain",
+]
+
+GENESIS_HASH = "0" * 64
+# Any constant works; it names "the event store's append lock" for pg_advisory_xact_lock.
+_APPEND_LOCK_KEY = 0x7473756E61677531
+
+metadata = MetaData()
+events_table = Table(
+    "events",
+    metadata,
+    Column("position", BigInteger().with_variant(Integer(), "sqlite"), primary_key=True, autoincrement=True),
+    Column("event_id", String(64), nullable=False, unique=True),
+    Column("stream_id", String(128), nullable=False),
+    Column("stream_version", Integer, nullable=False),
+    Column("event_type", String(200), nullable=False),
+    Column("case_id", String(128), nullable=False),
+    Column("occurred_at", String(40), nullable=False),
+    Column("actor_id", String(128), nullable=False),
+    Column("actor_department", String(64), nullable=False),
+    Column("actor_role", String(64), nullable=False),
+    Column("correlation_id", String(64)),
+    Column("causation_id", String(64)),
+    Column("schema_version", Integer, nullable=False),
+    Column("data", Text, nullable=False),
+    Column("prev_hash", String(64), nullable=False),
+    Column("hash", String(64), nullable=False),
+)
+
+
+@dataclass(frozen=True)
+class NewEvent:
+    """An event about to be appended (its stream and version are given to :meth:`append`)."""
+
+    event_id: str
+    event_type: str
+    case_id: str
+    time: datetime
+    actor: Actor
+    data: dict[str, Any]
+    schema_version: int = 1
+    correlation_id: str | None = None
+    causation_id: str | None = None
+
+
+@dataclass
+class ChainReport:
+    """Outcome of a hash-chain check of one stream."""
+
+    stream_id: str
+    events_checked: int = 0
+    problems: list[str] = field(default_factory=list)
+
+    @property
+    def ok(self) -> bool:
+        return not self.problems
+
+
+def _canonical(value: Any) -> str:
+    return json.dumps(value, ensure_ascii=False, sort_keys=True, separators=(",", ":"))
+
+
+def event_hash(prev_hash: str, row: dict[str, Any]) -> str:
+    """SHA-256 over the predecessor's hash and every attribute of the event but its position."""
+    content = {
+        "prev": prev_hash,
+        "event_id": row["event_id"],
+        "stream_id": row["stream_id"],
+        "stream_version": row["stream_version"],
+        "event_type": row["event_type"],
+        "case_id": row["case_id"],
+        "occurred_at": row["occurred_at"],
+        "actor": [row["actor_id"], row["actor_department"], row["actor_role"]],
+        "correlation_id": row["correlation_id"],
+        "causation_id": row["causation_id"],
+        "schema_version": row["schema_version"],
+        "data": json.loads(row["data"]) if isinstance(row["data"], str) else row["data"],
+    }
+    return hashlib.sha256(_canonical(content).encode("utf-8")).hexdigest()
+
+
+class EventStore:
+    """Append and read the events of one service (``source``, e.g. ``"intake"``)."""
+
+    def __init__(self, source: str) -> None:
+        self.source = source
+
+    # -- writing ---------------------------------------------------------------------------
+    def append(
+        self, conn: Connection, stream_id: str, expected_version: int, events: Sequence[NewEvent]
+    ) -> list[Envelope]:
+        if not events:
+            return []
+        if conn.dialect.name == "postgresql":
+            conn.execute(text("SELECT pg_advisory_xact_lock(:k)"), {"k": _APPEND_LOCK_KEY})
+        last = conn.execute(
+            select(events_table.c.stream_version, events_table.c.hash)
+            .where(events_table.c.stream_id == stream_id)
+            .order_by(events_table.c.stream_version.desc())
+            .limit(1)
+        ).first()
+        current, prev_hash = (last[0], last[1]) if last else (0, GENESIS_HASH)
+        if current != expected_version:
+            raise ConcurrencyConflict(
+                f"stream {stream_id} is at version {current}, not {expected_version}: reload it and retry your change",
+                field="expected_version",
+            )
+        rows = []
+        for offset, ev in enumerate(events, start=1):
+            row: dict[str, Any] = {
+                "event_id": ev.event_id,
+                "stream_id": stream_id,
+                "stream_version": expected_version + offset,
+                "event_type": ev.event_type,
+                "case_id": ev.case_id,
+                "occurred_at": ev.time.isoformat(),
+                "actor_id": ev.actor.staff_id,
+                "actor_department": ev.actor.department,
+                "actor_role": ev.actor.role,
+                "correlation_id": ev.correlation_id,
+                "causation_id": ev.causation_id,
+                "schema_version": ev.schema_version,
+                "data": _canonical(ev.data),
+            }
+            row["prev_hash"] = prev_hash
+            row["hash"] = prev_hash = event_hash(prev_hash, row)
+            rows.append(row)
+        try:
+            with conn.begin_nested():
+                result = conn.execute(events_table.insert().returning(events_table.c.position), rows)
+                positions = [r[0] for r in result]
+        except IntegrityError as exc:
+            raise ConcurrencyConflict(
+                f"stream {stream_id} was changed concurrently (or an event id was reused): reload and retry",
+                field="expected_version",
+            ) from exc
+        return [self._envelope({**row, "position": pos}) for row, pos in zip(rows, positions, strict=True)]
+
+    # -- reading ---------------------------------------------------------------------------
+    def read_stream(self, conn: Connection, stream_id: str) -> list[Envelope]:
+        rows = conn.execute(
+            select(events_table).where(events_table.c.stream_id == stream_id).order_by(events_table.c.stream_version)
+        ).mappings()
+        return [self._envelope(dict(r)) for r in rows]
+
+    def read_all(self, conn: Connection, after: int = 0, limit: int = 1000) -> list[Envelope]:
+        """Events in store order with ``position > after``."""
+        rows = conn.execute(
+            select(events_table).where(events_table.c.position > after).order_by(events_table.c.position).limit(limit)
+        ).mappings()
+        return [self._envelope(dict(r)) for r in rows]
+
+    def head_position(self, conn: Connection) -> int:
+        return int(conn.execute(select(func.coalesce(func.max(events_table.c.position), 0))).scalar_one())
+
+    def stream_ids_for_case(self, conn: Connection, case_id: str) -> list[str]:
+        rows = conn.execute(select(events_table.c.stream_id).where(events_table.c.case_id == case_id).distinct())
+        return sorted(r[0] for r in rows)
+
+    # -- audit -----------------------------------------------------------------------------
+    def verify_stream(self, conn: Connection, stream_id: str) -> ChainReport:
+        rows = conn.execute(
+            select(events_table).where(events_table.c.stream_id == stream_id).order_by(events_table.c.stream_version)
+        ).mappings()
+        return verify_chain(stream_id, (dict(r) for r in rows))
+
+    def _envelope(self, row: dict[str, Any]) -> Envelope:
+        return Envelope(
+            id=row["event_id"],
+            source=self.source,
+            type=row["event_type"],
+            time=datetime.fromisoformat(row["occurred_at"]),
+            subject=row["stream_id"],
+            caseid=row["case_id"],
+            actor=Actor(staff_id=row["actor_id"], department=row["actor_department"], role=row["actor_role"]),
+            streamversion=row["stream_version"],
+            schemaversion=row["schema_version"],
+            correlationid=row["correlation_id"],
+            causationid=row["causation_id"],
+            data=json.loads(row["data"]) if isinstance(row["data"], str) else row["data"],
+            position=row.get("position"),
+        )
+
+
+def verify_chain(stream_id: str, rows: Iterable[dict[str, Any]]) -> ChainReport:
+    """Check versions run 1..n without holes and every hash links to its predecessor."""
+    report = ChainReport(stream_id)
+    prev = GENESIS_HASH
+    expected_version = 1
+    for row in rows:
+        report.events_checked += 1
+        version = row["stream_version"]
+        if version != expected_version:
+            report.problems.append(f"version {expected_version} is missing (next stored is {version})")
+            expected_version = version
+        if row["prev_hash"] != prev:
+            report.problems.append(f"version {version}: predecessor hash does not match (removed or reordered)")
+        if event_hash(row["prev_hash"], row) != row["hash"]:
+            report.problems.append(f"version {version}: content does not match its hash (altered)")
+        prev = row["hash"]
+        expected_version += 1
+    return report

@@ -1,0 +1,158 @@
+"""What every service is made of, built once in its ``bootstrap.py``.
+
+:func:`build_kit` turns a service's settings into a :class:`ServiceKit`: the engine (SQLite file
+or PostgreSQL), the migrated schema, the event store, the unit-of-work factory, and — when Kafka
+is wanted — the producer, the outbox relay and any consumer runners. :meth:`ServiceKit.lifespan`
+runs the relay and consumers as threads for as long as the FastAPI app lives.
+"""
+
+from __future__ import annotations
+
+import threading
+from collections.abc import AsyncIterator, Callable, Sequence
+from contextlib import asynccontextmanager
+from dataclasses import dataclass, field
+from pathlib import Path
+
+import structlog
+from fastapi import FastAPI
+from kafka import KafkaProducer
+from sqlalchemy import Engine, text
+
+from shared.clock import Clock, IdFactory, SystemClock, new_id
+from shared.consumer import ConsumerRunner, Handler
+from shared.db import make_engine, migrate
+from shared.eventstore import EventStore
+from shared.kafka import make_producer
+from shared.relay import OutboxRelay
+from shared.settings import ServiceSettings
+from shared.uow import UnitOfWorkFactory
+
+__all__ = ["ConsumerSpec", "ServiceKit", "build_kit"]
+
+log = structlog.get_logger(__name__)
+
+
+@dataclass(frozen=True)
+class ConsumerSpec:
+    """A consumer a service runs: its group name, the topics it reads and its handler."""
+
+    name: str
+    topics: Sequence[str]
+    handler: Handler
+
+
+@dataclass
+class ServiceKit:
+    settings: ServiceSettings
+    engine: Engine
+    store: EventStore
+    uow: UnitOfWorkFactory
+    clock: Clock
+    producer: KafkaProducer | None = None
+    relay: OutboxRelay | None = None
+    consumers: list[ConsumerRunner] = field(default_factory=list)
+    _threads: list[threading.Thread] = field(default_factory=list)
+
+    def add_consumer(self, spec: ConsumerSpec) -> ConsumerRunner:
+        if self.producer is None:
+            raise RuntimeError("consumers need Kafka: build the kit with kafka=True")
+        runner = ConsumerRunner(
+            name=spec.name,
+            engine=self.engine,
+            handler=spec.handler,
+            topics=spec.topics,
+            bootstrap_servers=self.settings.kafka_bootstrap_servers,
+            dead_letter_topic=self.settings.dead_letter_topic,
+            producer=self.producer,
+            batch_size=self.settings.consumer_batch_size,
+        )
+        self.consumers.append(runner)
+        return runner
+
+    def start_workers(self) -> None:
+        workers: list[tuple[str, Callable[[], None]]] = []
+        if self.relay is not None:
+            workers.append((self.relay.name, self.relay.run))
+        workers += [(c.name, c.run) for c in self.consumers]
+        for name, target in workers:
+            thread = threading.Thread(target=target, name=name, daemon=True)
+            thread.start()
+            self._threads.append(thread)
+
+    def stop_workers(self) -> None:
+        if self.relay is not None:
+            self.relay.stop()
+        for consumer in self.consumers:
+            consumer.stop()
+        for thread in self._threads:
+            thread.join(timeout=10)
+        self._threads.clear()
+        if self.producer is not None:
+            self.producer.flush(timeout=10)
+
+    def close(self) -> None:
+        self.stop_workers()
+        if self.producer is not None:
+            self.producer.close(timeout=5)
+        self.engine.dispose()
+
+    @asynccontextmanager
+    async def lifespan(self, _app: FastAPI) -> AsyncIterator[None]:
+        self.start_workers()
+        try:
+            yield
+        finally:
+            self.close()
+
+    # -- readiness ---------------------------------------------------------------------------
+    def database_ready(self) -> str | None:
+        try:
+            with self.engine.connect() as conn:
+                conn.execute(text("SELECT 1"))
+                conn.rollback()
+        except Exception as exc:
+            return f"database: {exc}"
+        return None
+
+    def kafka_ready(self) -> str | None:
+        if self.producer is None:
+            return None
+        if not self.producer.bootstrap_connected():
+            return f"kafka: not connected to {self.settings.kafka_bootstrap_servers}"
+        return None
+
+
+def build_kit(
+    settings: ServiceSettings,
+    migrations: Sequence[Path] = (),
+    *,
+    kafka: bool = True,
+    clock: Clock | None = None,
+    ids: IdFactory = new_id,
+    engine: Engine | None = None,
+) -> ServiceKit:
+    engine = engine or make_engine(settings.resolved_database_url())
+    migrate(engine, *migrations)
+    store = EventStore(settings.service)
+    clock = clock or SystemClock()
+    kit = ServiceKit(
+        settings=settings,
+        engine=engine,
+        store=store,
+        uow=UnitOfWorkFactory(engine, store, clock=clock, ids=ids),
+        clock=clock,
+    )
+    if kafka:
+        kit.producer = make_producer(settings.kafka_bootstrap_servers, client_id=f"{settings.service}-producer")
+        kit.relay = OutboxRelay(
+            engine,
+            store,
+            kit.producer,
+            settings.topic,
+            name=f"relay:{settings.service}",
+            batch_size=settings.relay_batch_size,
+            poll_seconds=settings.relay_poll_seconds,
+        )
+        kit.uow.on_commit = kit.relay.nudge
+    return kit

@@ -1,0 +1,64 @@
+"""Settings objects: the only place Tsunagu reads its environment.
+
+Every service subclasses :class:`ServiceSettings` and sets its ``env_prefix``::
+
+    class Settings(ServiceSettings):
+        model_config = service_config("INTAKE_")
+        service: str = "intake"
+        port: int = 8101
+
+so ``INTAKE_DATABASE_URL=postgresql+psycopg://...`` moves intake to PostgreSQL while the other
+services stay on their SQLite files under ``var/``. ``KAFKA_BOOTSTRAP_SERVERS`` and
+``TSUNAGU_JWT_SECRET`` are platform-wide and carry no prefix.
+"""
+
+from __future__ import annotations
+
+from pathlib import Path
+
+from pydantic import Field, SecretStr
+from pydantic_settings import BaseSettings, SettingsConfigDict
+
+__all__ = ["DEV_JWT_SECRET", "ServiceSettings", "service_config"]
+
+# The development secret lets `make run` and the tests mint tokens with no set-up; a council's
+# deployment sets TSUNAGU_JWT_SECRET (deploy/ refuses to start production manifests without it).
+DEV_JWT_SECRET = "tsunagu-development-secret-not-for-production"
+
+
+def service_config(prefix: str) -> SettingsConfigDict:
+    return SettingsConfigDict(env_prefix=prefix, extra="ignore", populate_by_name=True)
+
+
+class ServiceSettings(BaseSettings):
+    """Settings every service has. Validated once at start; a bad value stops the service."""
+
+    model_config = service_config("TSUNAGU_")
+
+    service: str = "service"
+    host: str = "127.0.0.1"
+    port: int = Field(default=8100, ge=1, le=65535)
+    var_dir: Path = Field(default=Path("var"), validation_alias="TSUNAGU_VAR_DIR")
+    database_url: str | None = None
+    kafka_bootstrap_servers: str = Field(default="127.0.0.1:9092", validation_alias="KAFKA_BOOTSTRAP_SERVERS")
+    jwt_secret: SecretStr = Field(default=SecretStr(DEV_JWT_SECRET), validation_alias="TSUNAGU_JWT_SECRET")
+    relay_batch_size: int = Field(default=500, ge=1, le=10_000)
+    relay_poll_seconds: float = Field(default=0.2, gt=0)
+    consumer_batch_size: int = Field(default=500, ge=1, le=10_000)
+    log_json: bool = True
+
+    @property
+    def topic(self) -> str:
+        """The service's own event topic."""
+        return f"{self.service}.events"
+
+    @property
+    def dead_letter_topic(self) -> str:
+        return f"{self.service}.events.dlq"
+
+    def resolved_database_url(self) -> str:
+        """The configured URL, or an SQLite file per service under ``var_dir``."""
+        if self.database_url:
+            return self.database_url
+        self.var_dir.mkdir(parents=True, exist_ok=True)
+        return f"sqlite:///{(self.var_dir / f'{self.service}.db').as_posix()}"

@@ -1,0 +1,202 @@
+"""The unit of work: the one owner of a database transaction.
+
+A command handler opens one, loads the aggregate it needs, lets the domain decide, records the
+events and commits; read tables the service keeps are written on the same connection, so the
+events and their effects commit together or not at all::
+
+    with uow_factory(actor, correlation_id=cid) as uow:
+        state, version = uow.load(stream_id, LOAN_FOLD)
+        events = decide_deny(state, command, now=uow.now())
+        uow.record(stream_id, version, events, case_id=state.household_id)
+        uow.commit()
+
+Nothing is committed unless :meth:`UnitOfWork.commit` is called; leaving the block rolls back.
+Callbacks registered with :meth:`after_commit` run only after a successful commit (e.g. to wake
+the outbox relay) and are dropped on rollback.
+"""
+
+from __future__ import annotations
+
+from collections.abc import Callable, Sequence
+from dataclasses import dataclass
+from datetime import datetime
+from types import TracebackType
+from typing import Generic, TypeVar
+
+from sqlalchemy import Connection, Engine
+
+from shared.clock import Clock, IdFactory, SystemClock, new_id
+from shared.envelope import Actor, Envelope
+from shared.events import DomainEvent, EventRegistry
+from shared.eventstore import EventStore, NewEvent
+
+__all__ = ["Fold", "UnitOfWork", "UnitOfWorkFactory"]
+
+S = TypeVar("S")
+
+
+@dataclass(frozen=True)
+class Fold(Generic[S]):
+    """How to rebuild an aggregate's state from its events: a pure left fold."""
+
+    initial: Callable[[], S]
+    apply: Callable[[S, DomainEvent], S]
+    registry: EventRegistry
+
+    def run(self, envelopes: Sequence[Envelope]) -> S:
+        state = self.initial()
+        for env in envelopes:
+            state = self.apply(state, self.registry.parse(env.type, env.schemaversion, env.data))
+        return state
+
+
+class UnitOfWork:
+    """One transaction on one service database, acting for one actor."""
+
+    def __init__(
+        self,
+        engine: Engine,
+        store: EventStore,
+        actor: Actor,
+        *,
+        clock: Clock,
+        ids: IdFactory,
+        correlation_id: str | None = None,
+        causation_id: str | None = None,
+        connection: Connection | None = None,
+    ) -> None:
+        self._engine = engine
+        self.store = store
+        self.actor = actor
+        self.clock = clock
+        self.ids = ids
+        self.correlation_id = correlation_id
+        self.causation_id = causation_id
+        self._given_connection = connection
+        self._conn: Connection | None = None
+        self._committed = False
+        self._after_commit: list[Callable[[], None]] = []
+        self.recorded: list[Envelope] = []
+
+    # -- lifecycle ---------------------------------------------------------------------------
+    def __enter__(self) -> UnitOfWork:
+        if self._given_connection is not None:
+            # Inside a consumer batch: the runner owns the transaction, we use a savepoint of it.
+            self._conn = self._given_connection
+        else:
+            self._conn = self._engine.connect()
+            self._conn.begin()
+        return self
+
+    def __exit__(
+        self, exc_type: type[BaseException] | None, exc: BaseException | None, tb: TracebackType | None
+    ) -> None:
+        conn = self._conn
+        self._conn = None
+        if conn is None or self._given_connection is not None:
+            return
+        try:
+            if not self._committed and conn.in_transaction():
+                conn.rollback()
+        finally:
+            conn.close()
+        if self._committed and exc_type is None:
+            for callback in self._after_commit:
+                callback()
+
+    @property
+    def conn(self) -> Connection:
+        if self._conn is None:
+            raise RuntimeError("unit of work used outside its `with` block")
+        return self._conn
+
+    def commit(self) -> None:
+        if self._given_connection is None:
+            self.conn.commit()
+        self._committed = True
+
+    def after_commit(self, callback: Callable[[], None]) -> None:
+        self._after_commit.append(callback)
+
+    # -- events ------------------------------------------------------------------------------
+    def now(self) -> datetime:
+        return self.clock.now()
+
+    def new_id(self) -> str:
+        return self.ids()
+
+    def load(self, stream_id: str, fold: Fold[S]) -> tuple[S, int]:
+        """The aggregate's current state and stream version (0 for a stream with no events)."""
+        envelopes = self.store.read_stream(self.conn, stream_id)
+        return fold.run(envelopes), (envelopes[-1].streamversion if envelopes else 0)
+
+    def record(
+        self,
+        stream_id: str,
+        expected_version: int,
+        events: Sequence[DomainEvent],
+        *,
+        case_id: str,
+        event_ids: Sequence[str] | None = None,
+    ) -> list[Envelope]:
+        """Append ``events`` to ``stream_id``; ids are drawn from the factory unless given."""
+        now = self.clock.now()
+        ids = list(event_ids) if event_ids is not None else [self.ids() for _ in events]
+        new = [
+            NewEvent(
+                event_id=eid,
+                event_type=ev.event_type,
+                case_id=case_id,
+                time=now,
+                actor=self.actor,
+                data=ev.payload(),
+                schema_version=ev.schema_version,
+                correlation_id=self.correlation_id,
+                causation_id=self.causation_id,
+            )
+            for eid, ev in zip(ids, events, strict=True)
+        ]
+        envelopes = self.store.append(self.conn, stream_id, expected_version, new)
+        self.recorded.extend(envelopes)
+        return envelopes
+
+
+class UnitOfWorkFactory:
+    """Makes units of work for one service; built once in the service's bootstrap."""
+
+    def __init__(
+        self,
+        engine: Engine,
+        store: EventStore,
+        *,
+        clock: Clock | None = None,
+        ids: IdFactory = new_id,
+        on_commit: Callable[[], None] | None = None,
+    ) -> None:
+        self.engine = engine
+        self.store = store
+        self.clock: Clock = clock or SystemClock()
+        self.ids = ids
+        self.on_commit = on_commit
+
+    def __call__(
+        self,
+        actor: Actor,
+        *,
+        correlation_id: str | None = None,
+        causation_id: str | None = None,
+        connection: Connection | None = None,
+    ) -> UnitOfWork:
+        uow = UnitOfWork(
+            self.engine,
+            self.store,
+            actor,
+            clock=self.clock,
+            ids=self.ids,
+            correlation_id=correlation_id,
+            causation_id=causation_id,
+            connection=connection,
+        )
+        if self.on_commit is not None:
+            uow.after_commit(self.on_commit)
+        return uow

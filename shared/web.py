@@ -1,0 +1,148 @@
+"""The HTTP edge every service shares: app factory, error mapping, health, readiness, metrics.
+
+Errors are mapped here and only here. Every refusal answers JSON of one shape::
+
+    {"error": "invalid", "message": "what was wrong and how to fix it", "field": "issues",
+     "details": [...]}   # details: pydantic's per-field errors for malformed requests
+
+=====================  ======
+DomainError subclass   status
+=====================  ======
+NotFound               404
+InvalidCommand         422
+IllegalTransition      409
+ConcurrencyConflict    409
+Forbidden              403
+AuthError              401/403
+malformed request      422
+=====================  ======
+"""
+
+from __future__ import annotations
+
+import time
+import uuid
+from collections.abc import Awaitable, Callable, Sequence
+from contextlib import AbstractAsyncContextManager
+from typing import Any
+
+import structlog
+from fastapi import APIRouter, FastAPI, Request, Response
+from fastapi.exceptions import RequestValidationError
+from fastapi.responses import JSONResponse
+from prometheus_client import CONTENT_TYPE_LATEST, generate_latest
+
+from shared.auth import AuthError
+from shared.errors import (
+    ConcurrencyConflict,
+    DomainError,
+    Forbidden,
+    IllegalTransition,
+    InvalidCommand,
+    NotFound,
+)
+from shared.metrics import HTTP_LATENCY
+
+__all__ = ["CORRELATION_HEADER", "ReadinessCheck", "create_app", "error_body"]
+
+CORRELATION_HEADER = "X-Correlation-ID"
+ReadinessCheck = Callable[[], str | None]  # returns None when ready, else what is not ready
+
+_STATUS: dict[type[DomainError], int] = {
+    NotFound: 404,
+    InvalidCommand: 422,
+    IllegalTransition: 409,
+    ConcurrencyConflict: 409,
+    Forbidden: 403,
+}
+
+log = structlog.get_logger(__name__)
+
+
+def error_body(code: str, message: str, field: str | None = None, details: Any = None) -> dict[str, Any]:
+    body: dict[str, Any] = {"error": code, "message": message}
+    if field:
+        body["field"] = field
+    if details is not None:
+        body["details"] = details
+    return body
+
+
+def _status_for(exc: DomainError) -> int:
+    for cls in type(exc).__mro__:
+        if cls in _STATUS:
+            return _STATUS[cls]
+    return 400
+
+
+def create_app(
+    *,
+    title: str,
+    description: str,
+    jwt_secret: str,
+    routers: Sequence[APIRouter],
+    readiness: Sequence[ReadinessCheck] = (),
+    lifespan: Callable[[FastAPI], AbstractAsyncContextManager[None]] | None = None,
+    version: str = "0.1.0",
+) -> FastAPI:
+    app = FastAPI(title=title, description=description, version=version, lifespan=lifespan)
+    app.state.jwt_secret = jwt_secret
+
+    @app.middleware("http")
+    async def correlation(request: Request, call_next: Callable[[Request], Awaitable[Response]]) -> Response:
+        cid = request.headers.get(CORRELATION_HEADER) or str(uuid.uuid4())
+        request.state.correlation_id = cid
+        structlog.contextvars.bind_contextvars(correlation_id=cid)
+        started = time.perf_counter()
+        status = 500
+        try:
+            response = await call_next(request)
+            status = response.status_code
+            response.headers[CORRELATION_HEADER] = cid
+            return response
+        finally:
+            route = request.scope.get("route")
+            path = getattr(route, "path", "unmatched")
+            HTTP_LATENCY.labels(request.method, path, str(status)).observe(time.perf_counter() - started)
+            structlog.contextvars.unbind_contextvars("correlation_id")
+
+    @app.exception_handler(DomainError)
+    async def domain_error(_request: Request, exc: DomainError) -> JSONResponse:
+        return JSONResponse(error_body(exc.code, exc.message, exc.field), status_code=_status_for(exc))
+
+    @app.exception_handler(AuthError)
+    async def auth_error(_request: Request, exc: AuthError) -> JSONResponse:
+        headers = {"WWW-Authenticate": "Bearer"} if exc.status == 401 else None
+        code = "unauthorized" if exc.status == 401 else "forbidden"
+        return JSONResponse(error_body(code, exc.message), status_code=exc.status, headers=headers)
+
+    @app.exception_handler(RequestValidationError)
+    async def validation_error(_request: Request, exc: RequestValidationError) -> JSONResponse:
+        details = [
+            {"field": ".".join(str(p) for p in err.get("loc", ()) if p != "body"), "problem": err.get("msg")}
+            for err in exc.errors()
+        ]
+        summary = "; ".join(f"{d['field'] or 'body'}: {d['problem']}" for d in details[:5])
+        return JSONResponse(
+            error_body("invalid", f"the request is not valid — fix: {summary}", details=details),
+            status_code=422,
+        )
+
+    @app.get("/health", tags=["operations"], summary="Liveness: the process answers")
+    def health() -> dict[str, str]:
+        return {"status": "ok"}
+
+    @app.get("/ready", tags=["operations"], summary="Readiness: database and Kafka reachable")
+    def ready() -> JSONResponse:
+        problems = [p for p in (check() for check in readiness) if p]
+        if problems:
+            return JSONResponse({"status": "not ready", "problems": problems}, status_code=503)
+        return JSONResponse({"status": "ready"})
+
+    @app.get("/metrics", tags=["operations"], summary="Prometheus metrics")
+    def metrics() -> Response:
+        return Response(generate_latest(), media_type=CONTENT_TYPE_LATEST)
+
+    for router in routers:
+        app.include_router(router)
+    return app

@@ -1,0 +1,70 @@
+"""Session fixtures: the real Kafka broker and the real PostgreSQL server, started by the suite.
+
+Nothing here skips. A test that asks for ``kafka`` gets a KRaft broker started from the
+project's own jars (or the cluster named by ``KAFKA_BOOTSTRAP_SERVERS``); a test that asks for
+``postgres`` gets a throwaway server from Debian's package (or ``DATABASE_URL``'s server).
+``db_url`` runs a test once on SQLite and once on PostgreSQL.
+"""
+
+from __future__ import annotations
+
+import uuid
+from collections.abc import Iterator
+from pathlib import Path
+from typing import Any
+
+import pytest
+
+REPO = Path(__file__).resolve().parents[1]
+
+
+@pytest.fixture(scope="session")
+def kafka() -> Iterator[Any]:
+    from deploy.kafka.cluster import create_topics, start_single
+
+    handle = start_single(REPO / "var" / "test-kafka", fresh=True)
+    create_topics(handle.bootstrap_servers, partitions=3)
+    try:
+        yield handle
+    finally:
+        handle.stop(remove_data=True)
+
+
+@pytest.fixture(scope="session")
+def postgres() -> Iterator[Any]:
+    from deploy.postgres.local import start
+
+    handle = start(REPO / "var" / "test-postgres")
+    try:
+        yield handle
+    finally:
+        handle.stop()
+
+
+@pytest.fixture
+def pg_url(postgres: Any) -> str:
+    """A fresh, empty PostgreSQL database for one test."""
+    name = "t_" + uuid.uuid4().hex[:12]
+    postgres.create_database(name)
+    return str(postgres.url(name))
+
+
+@pytest.fixture(params=["sqlite", "postgresql"])
+def db_url(request: pytest.FixtureRequest, tmp_path: Path) -> str:
+    """The same test on both stores: an SQLite file, then a fresh PostgreSQL database."""
+    if request.param == "sqlite":
+        return f"sqlite:///{tmp_path / 'store.db'}"
+    return str(request.getfixturevalue("pg_url"))
+
+
+@pytest.fixture
+def new_topic(kafka: Any) -> Any:
+    """Makes uniquely named topics (and their dead-letter twin) for one test."""
+    from deploy.kafka.cluster import create_topics
+
+    def make(prefix: str = "t", partitions: int = 3) -> str:
+        name = f"{prefix}-{uuid.uuid4().hex[:8]}.events"
+        create_topics(kafka.bootstrap_servers, topics=[name, name + ".dlq"], partitions=partitions)
+        return name
+
+    return make

@@ -1,0 +1,128 @@
+"""The consumer runner against a real broker, on SQLite and PostgreSQL."""
+
+from __future__ import annotations
+
+import pytest
+from sqlalchemy import Column, Connection, Integer, MetaData, String, Table, select
+
+from shared.consumer import ConsumerRunner
+from shared.db import make_engine, migrate
+from shared.envelope import Envelope
+from shared.eventstore import EventStore
+from shared.kafka import make_consumer, make_producer
+from shared.relay import OutboxRelay
+from tests.support import new_event, read_topic
+
+effects_md = MetaData()
+effects = Table("effects", effects_md, Column("event_id", String(64)), Column("n", Integer))
+
+
+@pytest.fixture
+def engine(db_url):
+    engine = make_engine(db_url)
+    migrate(engine)
+    effects_md.create_all(engine)
+    yield engine
+    engine.dispose()
+
+
+def record_effect(conn: Connection, env: Envelope) -> None:
+    if env.data.get("text") == "poison":
+        raise ValueError("cannot handle this event")
+    conn.execute(effects.insert().values(event_id=env.id, n=env.data["n"]))
+
+
+def publish(engine, bootstrap: str, topic: str, items: list[tuple[str, str]]) -> None:
+    store = EventStore("intake")
+    with engine.begin() as conn:
+        for i, (event_id, text) in enumerate(items):
+            store.append(conn, f"s-{event_id}", 0, [new_event(event_id, case_id=f"case-{i % 2}", n=i, text=text)])
+    producer = make_producer(bootstrap)
+    OutboxRelay(engine, store, producer, topic).drain()
+    producer.close()
+
+
+def runner(engine, kafka, topic: str, name: str) -> ConsumerRunner:
+    return ConsumerRunner(
+        name=name, engine=engine, handler=record_effect, topics=[topic],
+        bootstrap_servers=kafka.bootstrap_servers, dead_letter_topic=topic + ".dlq",
+        producer=make_producer(kafka.bootstrap_servers),
+    )
+
+
+def effect_ids(engine) -> list[str]:
+    with engine.connect() as conn:
+        return sorted(r[0] for r in conn.execute(select(effects.c.event_id)))
+
+
+def test_consumer_killed_after_its_effect_and_before_its_offset_commit_does_not_double_the_effect(
+    engine, kafka, new_topic
+):
+    topic = new_topic("dedupe")
+    publish(engine, kafka.bootstrap_servers, topic, [(f"e{i}", "ok") for i in range(10)])
+    crashing = runner(engine, kafka, topic, "dedupe-group")
+    # Effects and dedupe marks commit; the offsets never do; the process "dies".
+    assert crashing.run_until_idle(commit_offsets=False) == 10
+    crashing.consumer.close(autocommit=False)
+    assert effect_ids(engine) == [f"e{i}" for i in range(10)]
+    # The group restarts from the last committed offset (none) and is handed all ten again.
+    restarted = runner(engine, kafka, topic, "dedupe-group")
+    assert restarted.run_until_idle() == 10
+    assert effect_ids(engine) == [f"e{i}" for i in range(10)]  # still one effect per event
+    restarted.consumer.close()
+    # And now that offsets are committed, a third start is handed nothing.
+    third = runner(engine, kafka, topic, "dedupe-group")
+    assert third.run_until_idle(idle_polls=2) == 0
+    third.consumer.close()
+
+
+def test_a_redelivered_event_within_one_consumer_has_one_effect(engine, kafka, new_topic):
+    topic = new_topic("redeliver")
+    publish(engine, kafka.bootstrap_servers, topic, [("e1", "ok"), ("e2", "ok")])
+    # The relay sends the same events a second time (at-least-once delivery).
+    store = EventStore("intake")
+    producer = make_producer(kafka.bootstrap_servers)
+    relay = OutboxRelay(engine, store, producer, topic, name="second-relay")
+    relay.drain()
+    c = runner(engine, kafka, topic, "redeliver-group")
+    c.run_until_idle()
+    assert effect_ids(engine) == ["e1", "e2"]
+    assert len(read_topic(kafka.bootstrap_servers, topic, expect=4)) == 4
+    c.consumer.close()
+    producer.close()
+
+
+def test_poison_event_goes_to_dead_letter_topic_while_later_events_still_flow(engine, kafka, new_topic):
+    topic = new_topic("poison")
+    items = [("e0", "ok"), ("e1", "poison"), ("e2", "ok"), ("e3", "ok")]
+    publish(engine, kafka.bootstrap_servers, topic, items)
+    producer = make_producer(kafka.bootstrap_servers)
+    producer.send(topic, key=b"case-0", value=b"not a cloudevent")  # a record from a broken producer
+    producer.flush()
+    c = runner(engine, kafka, topic, "poison-group")
+    c.run_until_idle()
+    assert effect_ids(engine) == ["e0", "e2", "e3"]
+    dead = read_topic(kafka.bootstrap_servers, topic + ".dlq", expect=2)
+    errors = sorted(dict(r.headers)["dlq_error"].decode() for r in dead)
+    assert len(errors) == 2
+    assert errors[0].startswith("EnvelopeError") and errors[1] == "ValueError: cannot handle this event"
+    # Redelivery does not dead-letter the same event again.
+    rewound = make_consumer(kafka.bootstrap_servers, group_id="poison-group-rewound", topics=[topic])
+    c2 = ConsumerRunner(
+        name="poison-group", engine=engine, handler=record_effect, topics=[topic],
+        bootstrap_servers=kafka.bootstrap_servers, dead_letter_topic=topic + ".dlq",
+        producer=producer, consumer=rewound,
+    )
+    assert c2.run_until_idle() == 5
+    assert len(read_topic(kafka.bootstrap_servers, topic + ".dlq", expect=3, timeout=3)) == 3  # only the non-CloudEvent again
+    # After a fix, the dead letter is replayed into the handler once.
+    c.handler = lambda conn, env: conn.execute(effects.insert().values(event_id=env.id, n=-1))
+    fixed, failing = c.replay_dead_letters()
+    # The poison event is fixed; the non-CloudEvent (dead-lettered twice, once per delivery) stays dead.
+    assert (fixed, failing) == (1, 2)
+    assert effect_ids(engine) == ["e0", "e1", "e2", "e3"]
+    assert c.replay_dead_letters() == (0, 0)  # the replay group's offsets moved on: nothing twice
+    assert effect_ids(engine) == ["e0", "e1", "e2", "e3"]
+    c.consumer.close()
+    c2.consumer.close()
+    producer.close()

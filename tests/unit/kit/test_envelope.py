@@ -1,0 +1,51 @@
+from datetime import UTC, datetime
+
+import pytest
+
+from shared.envelope import Actor, Envelope, EnvelopeError, from_kafka, to_kafka
+
+ENV = Envelope(
+    id="e-1",
+    source="intake",
+    type="intake.ConsultationOpened",
+    time=datetime(2026, 10, 1, 9, 30, tzinfo=UTC),
+    subject="consultation-1",
+    caseid="person-1",
+    actor=Actor(staff_id="s-001", department="intake", role="worker"),
+    streamversion=1,
+    data={"summary": "引っ越し費用の相談", "issues": ["employment", "housing"]},
+    correlationid="c-1",
+    causationid="e-0",
+)
+
+
+def test_envelope_travels_in_cloudevents_binary_mode_and_back_unchanged():
+    key, headers, value = to_kafka(ENV)
+    names = dict(headers)
+    assert key == b"person-1"
+    assert names["ce_specversion"] == b"1.0"
+    assert names["ce_type"] == b"intake.ConsultationOpened"
+    assert names["ce_actordept"] == b"intake"
+    assert names["content-type"] == b"application/json"
+    assert value.decode() == '{"summary":"引っ越し費用の相談","issues":["employment","housing"]}'
+    assert from_kafka(key, headers, value) == ENV
+
+
+def test_record_without_cloudevents_headers_is_rejected_with_the_missing_names():
+    with pytest.raises(EnvelopeError, match="ce_id"):
+        from_kafka(b"k", [("ce_type", b"x")], b"{}")
+
+
+def test_record_whose_value_is_not_a_json_object_is_rejected():
+    key, headers, _ = to_kafka(ENV)
+    with pytest.raises(EnvelopeError, match="not JSON"):
+        from_kafka(key, headers, b"\xff not json")
+    with pytest.raises(EnvelopeError, match="JSON object"):
+        from_kafka(key, headers, b"[1, 2]")
+
+
+def test_wrong_specversion_is_rejected():
+    key, headers, value = to_kafka(ENV)
+    headers = [(k, b"0.3" if k == "ce_specversion" else v) for k, v in headers]
+    with pytest.raises(EnvelopeError, match="specversion"):
+        from_kafka(key, headers, value)

@@ -1,0 +1,43 @@
+import json
+
+from shared.eventstore import GENESIS_HASH, event_hash, verify_chain
+
+
+def _chain(n: int) -> list[dict]:
+    rows, prev = [], GENESIS_HASH
+    for v in range(1, n + 1):
+        row = {
+            "event_id": f"e{v}", "stream_id": "s", "stream_version": v, "event_type": "t", "case_id": "c",
+            "occurred_at": "2026-10-01T00:00:00+00:00", "actor_id": "a", "actor_department": "intake",
+            "actor_role": "worker", "correlation_id": None, "causation_id": None, "schema_version": 1,
+            "data": json.dumps({"n": v}), "prev_hash": prev,
+        }
+        row["hash"] = prev = event_hash(prev, row)
+        rows.append(row)
+    return rows
+
+
+def test_an_intact_chain_verifies():
+    report = verify_chain("s", _chain(4))
+    assert report.ok and report.events_checked == 4
+
+
+def test_an_altered_event_is_detected():
+    rows = _chain(4)
+    rows[1]["data"] = json.dumps({"n": 99})
+    report = verify_chain("s", rows)
+    assert not report.ok
+    assert any("version 2" in p and "altered" in p for p in report.problems)
+
+
+def test_a_removed_event_is_detected():
+    rows = _chain(4)
+    del rows[2]
+    report = verify_chain("s", rows)
+    assert any("version 3 is missing" in p for p in report.problems)
+
+
+def test_a_changed_actor_is_detected():
+    rows = _chain(2)
+    rows[0]["actor_id"] = "someone-else"
+    assert not verify_chain("s", rows).ok
