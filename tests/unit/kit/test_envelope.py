@@ -16,6 +16,8 @@ ENV = Envelope(
     data={"summary": "引っ越し費用の相談", "issues": ["employment", "housing"]},
     correlationid="c-1",
     causationid="e-0",
+    eventhash="a" * 64,
+    prevhash="0" * 64,
 )
 
 

@@ -41,3 +41,21 @@ def test_a_changed_actor_is_detected():
     rows = _chain(2)
     rows[0]["actor_id"] = "someone-else"
     assert not verify_chain("s", rows).ok
+
+
+def test_envelopes_from_the_store_verify_after_a_trip_through_kafka(tmp_path):
+    from shared.db import make_engine, migrate
+    from shared.envelope import from_kafka, to_kafka
+    from shared.eventstore import EventStore, verify_envelopes
+    from tests.support import new_event
+
+    engine = make_engine(f"sqlite:///{tmp_path / 's.db'}")
+    migrate(engine)
+    store = EventStore("intake")
+    with engine.begin() as conn:
+        sent = store.append(conn, "s", 0, [new_event("e1"), new_event("e2", text="二番目")])
+    received = [from_kafka(*to_kafka(e)) for e in sent]
+    assert verify_envelopes("s", received).ok
+    forged = received[1].model_copy(update={"data": {"text": "forged", "n": 0}})
+    assert not verify_envelopes("s", [received[0], forged]).ok
+    assert not verify_envelopes("s", [received[1]]).ok  # the first event is missing

@@ -1,0 +1,510 @@
+"""The ``LoanApplication`` aggregate (借入申請・貸付): one stream per application, through repayment.
+
+::
+
+    submitted ──► under_review ──► approved ──► repaying ──► repaid
+        │              ├──► denied    │       (repayments, arrears 滞納, grace 猶予)
+        └──────────────┴──────────────┴──► withdrawn
+
+Decisions are pure: time (``now``) and new ids are arguments, and every refusal is a
+``DomainError`` whose message says what to do instead.
+"""
+
+from __future__ import annotations
+
+from collections.abc import Collection, Iterable
+from dataclasses import dataclass, replace
+from datetime import date, datetime
+from enum import StrEnum
+from typing import TypedDict
+
+from services.loans.domain.commands import (
+    ApproveLoan,
+    CheckArrears,
+    DenyLoanApplication,
+    DisburseLoan,
+    GrantGrace,
+    RecordRepayment,
+    StartLoanReview,
+    SubmitLoanApplication,
+    WithdrawLoanApplication,
+)
+from services.loans.domain.errors import (
+    InvalidTerms,
+    LoanApplicationNotFound,
+    RepaymentExceedsOutstanding,
+    WrongApplicationStatus,
+)
+from services.loans.domain.events import (
+    GraceGranted,
+    InstalmentAllocation,
+    InstalmentMissed,
+    LoanApplicationApproved,
+    LoanApplicationDenied,
+    LoanApplicationReviewStarted,
+    LoanApplicationSubmitted,
+    LoanApplicationWithdrawn,
+    LoanDisbursed,
+    LoanFullyRepaid,
+    RepaymentReceived,
+)
+from services.loans.domain.schedule import add_months, default_monthly_amount, instalments, last_amount
+from services.loans.domain.validation import (
+    require_aware,
+    require_id,
+    require_optional_id,
+    require_positive_yen,
+    require_text,
+)
+from shared.errors import IllegalTransition, InvalidCommand
+from shared.events import DomainEvent
+from shared.reference import CodeLists
+
+__all__ = [
+    "ApplicationStatus",
+    "LoanState",
+    "ScheduledInstalment",
+    "apply_loan",
+    "decide_approve_loan",
+    "decide_check_arrears",
+    "decide_deny_application",
+    "decide_disburse_loan",
+    "decide_grant_grace",
+    "decide_record_repayment",
+    "decide_start_review",
+    "decide_submit_application",
+    "decide_withdraw_application",
+    "fold_loan",
+]
+
+
+class ApplicationStatus(StrEnum):
+    NEW = "new"
+    SUBMITTED = "submitted"
+    UNDER_REVIEW = "under_review"
+    APPROVED = "approved"
+    DENIED = "denied"
+    WITHDRAWN = "withdrawn"
+    REPAYING = "repaying"
+    REPAID = "repaid"
+
+
+S = ApplicationStatus
+
+
+@dataclass(frozen=True)
+class ScheduledInstalment:
+    """One instalment as it stands: amount, current due date (after grace) and what has been paid."""
+
+    number: int
+    amount: int
+    due_date: date
+    paid: int = 0
+    postponed_months: int = 0
+
+    @property
+    def remaining(self) -> int:
+        return self.amount - self.paid
+
+
+@dataclass(frozen=True)
+class LoanState:
+    """What the decisions need to know about one application and the loan it became."""
+
+    status: ApplicationStatus = S.NEW
+    application_id: str = ""
+    household_id: str = ""
+    person_id: str = ""
+    fund_type: str = ""
+    requested_amount: int = 0
+    amount: int = 0
+    approved_on: date | None = None
+    first_due_date: date | None = None
+    disbursed_on: date | None = None
+    instalments: tuple[ScheduledInstalment, ...] = ()
+    payment_ids: frozenset[str] = frozenset()
+    # (instalment number, due date) pairs already reported missed: a postponed instalment can be
+    # missed again at its new due date, but never twice at the same one.
+    misses: frozenset[tuple[int, date]] = frozenset()
+
+    @property
+    def outstanding(self) -> int:
+        return sum(i.remaining for i in self.instalments)
+
+    def overdue(self, as_of: date) -> tuple[ScheduledInstalment, ...]:
+        """Instalments past their due date (due_date < as_of) and not fully paid."""
+        return tuple(i for i in self.instalments if i.due_date < as_of and i.remaining > 0)
+
+
+# --- fold --------------------------------------------------------------------------------------
+
+
+def apply_loan(state: LoanState, event: DomainEvent) -> LoanState:
+    """The state after one event of the application's stream."""
+    match event:
+        case LoanApplicationSubmitted():
+            return LoanState(
+                status=S.SUBMITTED,
+                application_id=event.application_id,
+                household_id=event.household_id,
+                person_id=event.person_id,
+                fund_type=event.fund_type,
+                requested_amount=event.requested_amount,
+            )
+        case LoanApplicationReviewStarted():
+            return replace(state, status=S.UNDER_REVIEW)
+        case LoanApplicationApproved():
+            schedule = instalments(
+                event.instalment_count, event.first_due_date, event.monthly_amount, event.last_amount
+            )
+            return replace(
+                state,
+                status=S.APPROVED,
+                amount=event.amount,
+                approved_on=event.approved_at.date(),
+                first_due_date=event.first_due_date,
+                instalments=tuple(ScheduledInstalment(i.number, i.amount, i.due_date) for i in schedule),
+            )
+        case LoanApplicationDenied():
+            return replace(state, status=S.DENIED)
+        case LoanApplicationWithdrawn():
+            return replace(state, status=S.WITHDRAWN)
+        case LoanDisbursed():
+            return replace(state, status=S.REPAYING, disbursed_on=event.disbursed_on)
+        case RepaymentReceived():
+            credited = {a.number: a.amount for a in event.allocations}
+            return replace(
+                state,
+                payment_ids=state.payment_ids | {event.payment_id},
+                instalments=tuple(replace(i, paid=i.paid + credited.get(i.number, 0)) for i in state.instalments),
+            )
+        case LoanFullyRepaid():
+            return replace(state, status=S.REPAID)
+        case InstalmentMissed():
+            return replace(state, misses=state.misses | {(event.instalment_number, event.due_date)})
+        case GraceGranted():
+            return replace(state, instalments=tuple(_postpone(state, event)))
+    raise TypeError(f"{type(event).__name__} is not an event of a loan application")
+
+
+def fold_loan(events: Iterable[DomainEvent], state: LoanState | None = None) -> LoanState:
+    """Rebuild an application from its events (from the initial state unless one is given)."""
+    current = state if state is not None else LoanState()
+    for event in events:
+        current = apply_loan(current, event)
+    return current
+
+
+def _postpone(state: LoanState, event: GraceGranted) -> Iterable[ScheduledInstalment]:
+    assert state.first_due_date is not None
+    for i in state.instalments:
+        if i.number < event.from_instalment:
+            yield i
+            continue
+        months = i.postponed_months + event.months
+        # Counted from the first due date, like the schedule itself, so month-end days stay put.
+        due = add_months(state.first_due_date, i.number - 1 + months)
+        yield replace(i, postponed_months=months, due_date=due)
+
+
+# --- decisions: application --------------------------------------------------------------------
+
+
+def decide_submit_application(
+    state: LoanState,
+    command: SubmitLoanApplication,
+    *,
+    now: datetime,
+    application_id: str,
+    codes: CodeLists,
+) -> list[DomainEvent]:
+    """借入申請: take the application."""
+    require_aware(now)
+    if state.status is not S.NEW:
+        raise IllegalTransition(
+            f"application {state.application_id} is already submitted: submit a new application with a new id",
+            field="application_id",
+        )
+    require_id(application_id, "application_id")
+    require_id(command.household_id, "household_id")
+    require_id(command.person_id, "person_id")
+    require_optional_id(command.consultation_id, "consultation_id")
+    codes.require("loan_fund_types", command.fund_type, field_name="fund_type")
+    require_positive_yen(command.requested_amount, "requested_amount")
+    return [
+        LoanApplicationSubmitted(
+            application_id=application_id,
+            household_id=command.household_id,
+            person_id=command.person_id,
+            consultation_id=command.consultation_id,
+            fund_type=command.fund_type,
+            requested_amount=command.requested_amount,
+            purpose=command.purpose,
+            submitted_at=now,
+            code_list_version=codes.version,
+        )
+    ]
+
+
+def decide_start_review(state: LoanState, command: StartLoanReview, *, now: datetime) -> list[DomainEvent]:
+    """審査中: send a submitted application for review."""
+    require_aware(now)
+    _require_status(state, command.application_id, (S.SUBMITTED,), "send the application for review")
+    return [LoanApplicationReviewStarted(**_keys(state), review_started_at=now)]
+
+
+def decide_approve_loan(state: LoanState, command: ApproveLoan, *, now: datetime) -> list[DomainEvent]:
+    """貸付決定: approve an application under review, with terms that make a valid schedule."""
+    require_aware(now)
+    _require_status(state, command.application_id, (S.UNDER_REVIEW,), "approve the loan")
+    require_positive_yen(command.amount, "amount")
+    if command.instalment_count <= 0:
+        raise InvalidTerms(
+            f"instalment_count must be at least 1, got {command.instalment_count}", field="instalment_count"
+        )
+    monthly = command.monthly_amount
+    if monthly is None:
+        monthly = default_monthly_amount(command.amount, command.instalment_count)
+    last = last_amount(command.amount, command.instalment_count, monthly)
+    if command.grace_months < 0:
+        raise InvalidTerms(
+            f"grace_months (据置期間) cannot be negative, got {command.grace_months}; use 0 for none",
+            field="grace_months",
+        )
+    if command.first_due_date <= now.date():
+        raise InvalidTerms(
+            f"first_due_date {command.first_due_date} is not after the decision date {now.date()}: "
+            "give a future first due date",
+            field="first_due_date",
+        )
+    return [
+        LoanApplicationApproved(
+            **_keys(state),
+            amount=command.amount,
+            instalment_count=command.instalment_count,
+            monthly_amount=monthly,
+            last_amount=last,
+            first_due_date=command.first_due_date,
+            grace_months=command.grace_months,
+            approved_at=now,
+        )
+    ]
+
+
+def decide_deny_application(state: LoanState, command: DenyLoanApplication, *, now: datetime) -> list[DomainEvent]:
+    """貸付不承認: deny an application under review."""
+    require_aware(now)
+    _require_status(state, command.application_id, (S.UNDER_REVIEW,), "deny the application")
+    require_text(command.reason, "reason", "why the application is denied")
+    return [LoanApplicationDenied(**_keys(state), reason=command.reason, denied_at=now)]
+
+
+def decide_withdraw_application(
+    state: LoanState, command: WithdrawLoanApplication, *, now: datetime
+) -> list[DomainEvent]:
+    """申請取下げ・辞退: withdraw before the money is paid out."""
+    require_aware(now)
+    _require_status(
+        state,
+        command.application_id,
+        (S.SUBMITTED, S.UNDER_REVIEW, S.APPROVED),
+        "withdraw the application",
+    )
+    return [LoanApplicationWithdrawn(**_keys(state), reason=command.reason, withdrawn_at=now)]
+
+
+# --- decisions: loan ---------------------------------------------------------------------------
+
+
+def decide_disburse_loan(state: LoanState, command: DisburseLoan, *, now: datetime) -> list[DomainEvent]:
+    """貸付金交付: pay out the approved amount, once."""
+    require_aware(now)
+    _require_status(state, command.application_id, (S.APPROVED,), "disburse the loan")
+    assert state.approved_on is not None and state.first_due_date is not None
+    if command.amount != state.amount:
+        raise InvalidCommand(
+            f"amount {command.amount} differs from the approved amount {state.amount}: disburse exactly "
+            "the approved amount",
+            field="amount",
+        )
+    if not state.approved_on <= command.disbursed_on <= now.date():
+        raise InvalidCommand(
+            f"disbursed_on {command.disbursed_on} must lie between the approval ({state.approved_on}) "
+            f"and today ({now.date()})",
+            field="disbursed_on",
+        )
+    if command.disbursed_on > state.first_due_date:
+        raise InvalidCommand(
+            f"disbursed_on {command.disbursed_on} is after the first due date {state.first_due_date}: "
+            "the terms need a new decision",
+            field="disbursed_on",
+        )
+    return [LoanDisbursed(**_keys(state), amount=command.amount, disbursed_on=command.disbursed_on, recorded_at=now)]
+
+
+def decide_record_repayment(
+    state: LoanState, command: RecordRepayment, *, now: datetime, payment_id: str
+) -> list[DomainEvent]:
+    """償還金入金: credit a repayment to the oldest unpaid instalments; the last one completes the loan."""
+    require_aware(now)
+    _require_status(state, command.application_id, (S.REPAYING,), "record a repayment")
+    assert state.disbursed_on is not None
+    require_id(payment_id, "payment_id")
+    if payment_id in state.payment_ids:
+        raise IllegalTransition(f"payment {payment_id} is already recorded", field="payment_id")
+    require_positive_yen(command.amount, "amount")
+    if command.amount > state.outstanding:
+        raise RepaymentExceedsOutstanding(
+            f"amount {command.amount} exceeds the outstanding balance {state.outstanding}: record at most "
+            f"{state.outstanding} yen and refund the rest",
+            field="amount",
+        )
+    if not state.disbursed_on <= command.paid_on <= now.date():
+        raise InvalidCommand(
+            f"paid_on {command.paid_on} must lie between the disbursement ({state.disbursed_on}) "
+            f"and today ({now.date()})",
+            field="paid_on",
+        )
+    allocations: list[InstalmentAllocation] = []
+    left = command.amount
+    for instalment in state.instalments:
+        if left == 0:
+            break
+        credit = min(left, instalment.remaining)
+        if credit > 0:
+            allocations.append(InstalmentAllocation(number=instalment.number, amount=credit))
+            left -= credit
+    outstanding_after = state.outstanding - command.amount
+    events: list[DomainEvent] = [
+        RepaymentReceived(
+            **_keys(state),
+            payment_id=payment_id,
+            amount=command.amount,
+            paid_on=command.paid_on,
+            allocations=tuple(allocations),
+            outstanding_after=outstanding_after,
+            recorded_at=now,
+        )
+    ]
+    if outstanding_after == 0:
+        events.append(LoanFullyRepaid(**_keys(state), repaid_on=command.paid_on))
+    return events
+
+
+def decide_check_arrears(state: LoanState, command: CheckArrears, *, now: datetime) -> list[DomainEvent]:
+    """滞納: one ``InstalmentMissed`` per instalment newly overdue as of ``as_of``.
+
+    Idempotent: an instalment already reported at its current due date is not reported again, so
+    checking twice emits nothing new. Applications that are not being repaid have no arrears: the
+    check emits nothing for them, so a nightly batch may run over every application.
+    """
+    require_aware(now)
+    if state.status is S.NEW:
+        raise _not_found(command.application_id, "check arrears")
+    if command.as_of > now.date():
+        raise InvalidCommand(
+            f"as_of {command.as_of} is in the future (today is {now.date()}): arrears are checked up to today at most",
+            field="as_of",
+        )
+    if state.status is not S.REPAYING:
+        return []
+    overdue = state.overdue(command.as_of)
+    already = sum(1 for i in overdue if (i.number, i.due_date) in state.misses)
+    events: list[DomainEvent] = []
+    for instalment in overdue:
+        if (instalment.number, instalment.due_date) in state.misses:
+            continue
+        already += 1
+        events.append(
+            InstalmentMissed(
+                **_keys(state),
+                instalment_number=instalment.number,
+                due_date=instalment.due_date,
+                amount_unpaid=instalment.remaining,
+                missed_count=len(state.misses) + len(events) + 1,
+                overdue_count=already,
+                as_of=command.as_of,
+            )
+        )
+    return events
+
+
+def decide_grant_grace(state: LoanState, command: GrantGrace, *, now: datetime) -> list[DomainEvent]:
+    """償還猶予: postpone the unpaid instalments from one instalment on by whole months."""
+    require_aware(now)
+    _require_status(state, command.application_id, (S.REPAYING,), "grant grace")
+    if command.months <= 0:
+        raise InvalidCommand(
+            f"months must be at least 1, got {command.months}: give the length of the grace in months",
+            field="months",
+        )
+    require_text(command.reason, "reason", "why repayment is postponed")
+    require_optional_id(command.consultation_id, "consultation_id")
+    first_unpaid = next(i.number for i in state.instalments if i.remaining > 0)
+    start = command.from_instalment if command.from_instalment is not None else first_unpaid
+    count = len(state.instalments)
+    if not first_unpaid <= start <= count:
+        raise InvalidCommand(
+            f"from_instalment {start} cannot be postponed: choose an unpaid instalment between "
+            f"{first_unpaid} and {count}",
+            field="from_instalment",
+        )
+    return [
+        GraceGranted(
+            **_keys(state),
+            from_instalment=start,
+            months=command.months,
+            reason=command.reason,
+            consultation_id=command.consultation_id,
+            granted_at=now,
+        )
+    ]
+
+
+# --- helpers -----------------------------------------------------------------------------------
+
+_WHAT_NEXT: dict[ApplicationStatus, str] = {
+    S.SUBMITTED: "it is only submitted: send it for review first",
+    S.UNDER_REVIEW: "it is under review: approve, deny or withdraw it first",
+    S.APPROVED: "it is approved but not disbursed: disburse it first",
+    S.DENIED: "it was denied: a denied application is final; submit a new application if needed",
+    S.WITHDRAWN: "it was withdrawn: a withdrawn application is final; submit a new application if needed",
+    S.REPAYING: "the loan is already disbursed and being repaid",
+    S.REPAID: "the loan is fully repaid: nothing is owed any more",
+}
+
+
+def _require_status(state: LoanState, application_id: str, allowed: Collection[ApplicationStatus], action: str) -> None:
+    if state.status is S.NEW:
+        raise _not_found(application_id, action)
+    if application_id != state.application_id:
+        raise ValueError(f"command for application {application_id!r} decided on the state of {state.application_id!r}")
+    if state.status not in allowed:
+        wanted = " or ".join(s.value for s in allowed)
+        raise WrongApplicationStatus(
+            f"cannot {action} for application {application_id} (status {state.status.value}; needs "
+            f"{wanted}): {_WHAT_NEXT[state.status]}",
+            status=state.status.value,
+            field="application_id",
+        )
+
+
+def _not_found(application_id: str, action: str) -> LoanApplicationNotFound:
+    return LoanApplicationNotFound(
+        f"no loan application {application_id!r}: submit it before you {action}", field="application_id"
+    )
+
+
+class _Keys(TypedDict):
+    application_id: str
+    household_id: str
+    person_id: str
+
+
+def _keys(state: LoanState) -> _Keys:
+    """The identifying fields every application event carries (the case key among them)."""
+    return _Keys(
+        application_id=state.application_id,
+        household_id=state.household_id,
+        person_id=state.person_id,
+    )
