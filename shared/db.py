@@ -48,12 +48,20 @@ def make_engine(url: str, **kwargs: Any) -> Engine:
     return create_engine(url, **kwargs)
 
 
-def migrate(engine: Engine, *script_locations: Path) -> None:
-    """Upgrade the kit's tables and then each service's, each line with its own version table."""
-    for location in (KIT_MIGRATIONS, *script_locations):
+def migrate(engine: Engine, *service_migrations: Path) -> None:
+    """Upgrade the kit's tables, then each service's revisions, each line with its own version table.
+
+    A service keeps only its revision files (``services/<name>/migrations/*.py``); the
+    environment and template are the kit's (``shared/migrations``), so five services do not
+    carry five copies of Alembic plumbing.
+    """
+    for versions in (KIT_MIGRATIONS / "versions", *service_migrations):
         cfg = Config()
-        cfg.set_main_option("script_location", str(location))
-        cfg.attributes["version_table"] = "alembic_version_" + location.parent.name
+        cfg.set_main_option("script_location", str(KIT_MIGRATIONS))
+        cfg.set_main_option("path_separator", "os")
+        cfg.set_main_option("version_locations", str(versions))
+        owner = "kit" if versions == KIT_MIGRATIONS / "versions" else versions.parent.name
+        cfg.attributes["version_table"] = f"alembic_version_{owner}"
         with engine.begin() as conn:
             cfg.attributes["connection"] = conn
-            command.upgrade(cfg, "head")
+            command.upgrade(cfg, "heads")

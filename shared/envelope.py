@@ -14,6 +14,8 @@ Extensions (lower-case alphanumerics, as CloudEvents requires):
 - ``streamversion``: the event's version in its aggregate stream (``subject``)
 - ``schemaversion``: the payload's schema version, for upcasting
 - ``position``: the event's position in its source store (diagnostics only)
+- ``eventhash`` / ``prevhash``: the event's link in its stream's hash chain, so that any
+  consumer that archives events (reporting) can prove nothing was altered or removed
 """
 
 from __future__ import annotations
@@ -77,6 +79,8 @@ class Envelope(BaseModel):
     specversion: str = SPEC_VERSION
     datacontenttype: str = _CONTENT_TYPE
     position: int | None = None
+    eventhash: str | None = None
+    prevhash: str | None = None
 
     def header_attributes(self) -> dict[str, str]:
         attrs = {
@@ -99,6 +103,9 @@ class Envelope(BaseModel):
             attrs["causationid"] = self.causationid
         if self.position is not None:
             attrs["position"] = str(self.position)
+        if self.eventhash and self.prevhash:
+            attrs["eventhash"] = self.eventhash
+            attrs["prevhash"] = self.prevhash
         return attrs
 
 
@@ -147,6 +154,8 @@ def from_kafka(key: bytes | None, headers: Sequence[tuple[str, bytes]] | None, v
             correlationid=attrs.get("correlationid"),
             causationid=attrs.get("causationid"),
             position=int(attrs["position"]) if "position" in attrs else None,
+            eventhash=attrs.get("eventhash"),
+            prevhash=attrs.get("prevhash"),
             data=dict(data),
         )
     except ValueError as exc:

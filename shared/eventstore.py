@@ -21,7 +21,7 @@ import hashlib
 import json
 from collections.abc import Iterable, Sequence
 from dataclasses import dataclass, field
-from datetime import datetime
+from datetime import UTC, datetime
 from typing import Any
 
 from sqlalchemy import (
@@ -50,6 +50,7 @@ __all__ = [
     "event_hash",
     "events_table",
     "verify_chain",
+    "verify_envelopes",
 ]
 
 GENESIS_HASH = "0" * 64
@@ -164,7 +165,7 @@ class EventStore:
                 "stream_version": expected_version + offset,
                 "event_type": ev.event_type,
                 "case_id": ev.case_id,
-                "occurred_at": ev.time.isoformat(),
+                "occurred_at": ev.time.astimezone(UTC).isoformat(),
                 "actor_id": ev.actor.staff_id,
                 "actor_department": ev.actor.department,
                 "actor_role": ev.actor.role,
@@ -230,6 +231,8 @@ class EventStore:
             causationid=row["causation_id"],
             data=json.loads(row["data"]) if isinstance(row["data"], str) else row["data"],
             position=row.get("position"),
+            eventhash=row["hash"],
+            prevhash=row["prev_hash"],
         )
 
 
@@ -251,3 +254,29 @@ def verify_chain(stream_id: str, rows: Iterable[dict[str, Any]]) -> ChainReport:
         prev = row["hash"]
         expected_version += 1
     return report
+
+
+def _row_of(env: Envelope) -> dict[str, Any]:
+    return {
+        "event_id": env.id,
+        "stream_id": env.subject,
+        "stream_version": env.streamversion,
+        "event_type": env.type,
+        "case_id": env.caseid,
+        "occurred_at": env.time.astimezone(UTC).isoformat(),
+        "actor_id": env.actor.staff_id,
+        "actor_department": env.actor.department,
+        "actor_role": env.actor.role,
+        "correlation_id": env.correlationid,
+        "causation_id": env.causationid,
+        "schema_version": env.schemaversion,
+        "data": env.data,
+        "prev_hash": env.prevhash,
+        "hash": env.eventhash,
+    }
+
+
+def verify_envelopes(stream_id: str, envelopes: Iterable[Envelope]) -> ChainReport:
+    """The chain check over envelopes received from Kafka (e.g. reporting's archive)."""
+    ordered = sorted(envelopes, key=lambda e: e.streamversion)
+    return verify_chain(stream_id, (_row_of(e) for e in ordered))

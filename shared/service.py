@@ -8,6 +8,7 @@ runs the relay and consumers as threads for as long as the FastAPI app lives.
 
 from __future__ import annotations
 
+import functools
 import threading
 from collections.abc import AsyncIterator, Callable, Sequence
 from contextlib import asynccontextmanager
@@ -28,7 +29,7 @@ from shared.relay import OutboxRelay
 from shared.settings import ServiceSettings
 from shared.uow import UnitOfWorkFactory
 
-__all__ = ["ConsumerSpec", "ServiceKit", "build_kit"]
+__all__ = ["ConsumerSpec", "ServiceKit", "build_kit", "serve"]
 
 log = structlog.get_logger(__name__)
 
@@ -52,13 +53,15 @@ class ServiceKit:
     producer: KafkaProducer | None = None
     relay: OutboxRelay | None = None
     consumers: list[ConsumerRunner] = field(default_factory=list)
+    periodic: list[tuple[str, float, Callable[[], object]]] = field(default_factory=list)
+    _stop: threading.Event = field(default_factory=threading.Event)
     _threads: list[threading.Thread] = field(default_factory=list)
 
     def add_consumer(self, spec: ConsumerSpec) -> ConsumerRunner:
         if self.producer is None:
             raise RuntimeError("consumers need Kafka: build the kit with kafka=True")
         runner = ConsumerRunner(
-            name=spec.name,
+            name=self.settings.consumer_group_prefix + spec.name,
             engine=self.engine,
             handler=spec.handler,
             topics=spec.topics,
@@ -70,17 +73,32 @@ class ServiceKit:
         self.consumers.append(runner)
         return runner
 
+    def add_periodic(self, name: str, every_seconds: float, task: Callable[[], object]) -> None:
+        """Run ``task`` every ``every_seconds`` while the service runs (e.g. the referral expiry sweep)."""
+        self.periodic.append((name, every_seconds, task))
+
+    def _run_periodic(self, name: str, every: float, task: Callable[[], object]) -> None:
+        while not self._stop.wait(every):
+            try:
+                task()
+            except Exception:  # one failed sweep must not end the loop; the next one retries
+                log.exception("periodic.failed", task=name)
+
     def start_workers(self) -> None:
+        self._stop.clear()
         workers: list[tuple[str, Callable[[], None]]] = []
         if self.relay is not None:
             workers.append((self.relay.name, self.relay.run))
         workers += [(c.name, c.run) for c in self.consumers]
+        for name, every, task in self.periodic:
+            workers.append((name, functools.partial(self._run_periodic, name, every, task)))
         for name, target in workers:
             thread = threading.Thread(target=target, name=name, daemon=True)
             thread.start()
             self._threads.append(thread)
 
     def stop_workers(self) -> None:
+        self._stop.set()
         if self.relay is not None:
             self.relay.stop()
         for consumer in self.consumers:
@@ -92,7 +110,11 @@ class ServiceKit:
             self.producer.flush(timeout=10)
 
     def close(self) -> None:
+        running = bool(self._threads)
         self.stop_workers()
+        if not running:  # consumers that never ran their loop still hold a group membership
+            for consumer in self.consumers:
+                consumer.consumer.close(autocommit=False)
         if self.producer is not None:
             self.producer.close(timeout=5)
         self.engine.dispose()
@@ -156,3 +178,11 @@ def build_kit(
         )
         kit.uow.on_commit = kit.relay.nudge
     return kit
+
+
+def serve(app: FastAPI, settings: ServiceSettings) -> None:
+    """Run a service's app (and, through its lifespan, its relay and consumers) until stopped."""
+    import uvicorn
+
+    log.info("service.listening", url=f"http://{settings.host}:{settings.port}", docs="/docs")
+    uvicorn.run(app, host=settings.host, port=settings.port, log_level="warning", access_log=False)

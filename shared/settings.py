@@ -45,6 +45,8 @@ class ServiceSettings(BaseSettings):
     relay_batch_size: int = Field(default=500, ge=1, le=10_000)
     relay_poll_seconds: float = Field(default=0.2, gt=0)
     consumer_batch_size: int = Field(default=500, ge=1, le=10_000)
+    # Prefixes consumer group names, so that two environments (or two test runs) can share a cluster.
+    consumer_group_prefix: str = ""
     log_json: bool = True
 
     @property

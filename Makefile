@@ -1,0 +1,30 @@
+# Developer and CI entry points.  Everything runs from the repo's own .venv; infrastructure
+# (Kafka from Maven Central jars, PostgreSQL from Debian packages) is started as local
+# processes by deploy/, never by Docker.
+VENV := .venv
+PY := $(VENV)/bin/python
+
+.PHONY: bootstrap test lint run stop bench
+
+bootstrap:
+	./scripts/bootstrap.sh
+
+# pytest's exit status is passed through untouched, so "no tests collected" (exit 5)
+# fails the build like any other failure.
+test: bootstrap
+	$(VENV)/bin/pytest
+
+lint:
+	$(VENV)/bin/ruff check . && $(VENV)/bin/mypy shared services deploy
+
+run: bootstrap
+	$(PY) -m deploy.run
+
+# Stops whatever `make run` (or an interrupted test run) left behind, by pid file.
+stop:
+	@if [ -f deploy/run.py ]; then $(PY) -m deploy.run --stop || true; fi
+	$(PY) -m deploy.kafka.cluster stop
+	$(PY) -m deploy.postgres.local stop
+
+bench:
+	$(PY) -m bench

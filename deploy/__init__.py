@@ -1,0 +1,1 @@
+"""Local infrastructure (Kafka, PostgreSQL) for development, tests and CI."""

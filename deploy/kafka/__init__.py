@@ -1,0 +1,1 @@
+"""Apache Kafka run from Maven Central jars; see cluster.py."""

@@ -1,0 +1,30 @@
+#!/usr/bin/env bash
+# Prepare a checkout for tests and local runs: Python venv, Kafka jars, PostgreSQL binaries.
+# Idempotent and quick when everything is already in place (each step checks first),
+# so `make test` can call it every time.
+set -euo pipefail
+cd "$(dirname "${BASH_SOURCE[0]}")/.."
+
+PYTHON="${PYTHON:-python3}"
+VENV=.venv
+STAMP="$VENV/.bootstrap-installed"
+
+if [[ ! -x "$VENV/bin/python" ]]; then
+  echo "bootstrap: creating $VENV"
+  "$PYTHON" -m venv "$VENV" || { echo "bootstrap: python venv failed; install it with: apt-get install -y python3-venv" >&2; exit 1; }
+fi
+
+# Reinstall only when pyproject.toml changed since the last successful install.
+if [[ ! -f "$STAMP" || pyproject.toml -nt "$STAMP" ]]; then
+  echo "bootstrap: pip install -e '.[dev]'"
+  "$VENV/bin/python" -m pip install -q -e '.[dev]'
+  touch "$STAMP"
+fi
+
+# Kafka 4.x broker jars from Maven Central (needs java + mvn; errors name the apt packages).
+"$VENV/bin/python" -m deploy.kafka.cluster ensure-jars >/dev/null
+
+# PostgreSQL server binaries (apt-get install postgresql on a fresh machine).
+"$VENV/bin/python" -m deploy.postgres.local ensure-installed >/dev/null
+
+echo "bootstrap: ok"

@@ -1,0 +1,1 @@
+"""Reporting's pure folds: events in, read models out (no I/O)."""
