@@ -1,20 +1,21 @@
 """The consumer runner: at-least-once delivery turned into exactly-once effects.
 
-For each polled batch the runner opens ONE database transaction. Every event runs inside a
-savepoint together with its dedupe mark (``processed_events``: consumer name + event id), so:
+For each polled batch the runner opens ONE database transaction holding the handlers' effects and
+their dedupe marks (``processed_events``: consumer name + event id), so:
 
 - a redelivered event (after a crash, a rebalance, or a relay that sent twice) finds its mark
   and is skipped: the effect happens once;
-- a handler that raises rolls back only its own savepoint; the event is sent to the dead-letter
-  topic with the error, marked ``dead`` so redelivery does not dead-letter it again, and the
-  batch goes on (a poison event never blocks the events behind it);
+- a handler that raises makes the batch run again with one savepoint per event (see
+  :meth:`ConsumerRunner.process`); the failing event is sent to the dead-letter topic with the
+  error, marked ``dead`` so redelivery does not dead-letter it again, and the batch goes on (a
+  poison event never blocks the events behind it);
 - records that are not valid CloudEvents at all go to the dead-letter topic as they are.
 
 Order of durability: dead letters are flushed to Kafka, then the transaction commits, then the
 offsets are committed. A crash at any point re-delivers, never loses.
 
 ``replay_dead_letters`` runs the dead letters of this consumer through the handler again after
-a fix (``python -m shared.dlq``).
+a fix.
 """
 
 from __future__ import annotations
@@ -95,30 +96,82 @@ class ConsumerRunner:
         return len(records)
 
     def process(self, records: Sequence[Any]) -> None:
-        dead: list[tuple[Any, str]] = []
+        """Handle one polled batch in one transaction.
+
+        The fast path runs every new event's handler without savepoints, checks duplicates with
+        one query and writes all dedupe marks with one statement. If any handler raises, the
+        whole transaction is rolled back and the batch runs again on the careful path, one
+        savepoint per event, so that only the poison event is dead-lettered. Handlers write only
+        to the database, so a rolled-back first run leaves no trace.
+        """
+        decoded: list[tuple[Any, Envelope]] = []
+        undecodable: list[tuple[Any, str]] = []
+        for record in records:
+            try:
+                decoded.append((record, from_kafka(record.key, record.headers, record.value)))
+            except EnvelopeError as exc:
+                log.warning(
+                    "consumer.poison", consumer=self.name, topic=record.topic, offset=record.offset, error=str(exc)
+                )
+                undecodable.append((record, f"EnvelopeError: {exc}"))
         with self.engine.connect() as conn:
             conn.begin()
-            for record in records:
-                error = self._handle_record(conn, record)
-                if error is not None:
-                    dead.append((record, error))
-            if dead:
-                self._dead_letter(dead)
+            if not self._fast_path(conn, [env for _, env in decoded]):
+                conn.rollback()
+                conn.begin()
+                dead = [
+                    (record, error) for record, env in decoded if (error := self._handle_record(conn, env)) is not None
+                ]
+                undecodable += dead
+            if undecodable:
+                self._dead_letter(undecodable)
             conn.commit()
 
-    def _handle_record(self, conn: Connection, record: Any) -> str | None:
+    def _fast_path(self, conn: Connection, envelopes: Sequence[Envelope]) -> bool:
+        seen = self._already_processed(conn, [e.id for e in envelopes])
+        marks = []
+        now = datetime.now(UTC).isoformat()
         try:
-            env = from_kafka(record.key, record.headers, record.value)
-        except EnvelopeError as exc:
-            log.warning("consumer.poison", consumer=self.name, topic=record.topic, offset=record.offset, error=str(exc))
-            return f"EnvelopeError: {exc}"
+            for env in envelopes:
+                if env.id in seen:
+                    CONSUMER_PROCESSED.labels(self.name, "duplicate").inc()
+                    continue
+                seen.add(env.id)
+                self._run_handler(conn, env)
+                marks.append({"consumer": self.name, "event_id": env.id, "status": "done", "processed_at": now})
+        except Exception:
+            log.info("consumer.batch_retry_per_event", consumer=self.name)
+            return False
+        if marks:
+            conn.execute(processed_table.insert(), marks)
+            CONSUMER_PROCESSED.labels(self.name, "handled").inc(len(marks))
+        return True
+
+    def _already_processed(self, conn: Connection, event_ids: Sequence[str]) -> set[str]:
+        if not event_ids:
+            return set()
+        rows = conn.execute(
+            select(processed_table.c.event_id).where(
+                processed_table.c.consumer == self.name, processed_table.c.event_id.in_(event_ids)
+            )
+        )
+        return {r[0] for r in rows}
+
+    def _run_handler(self, conn: Connection, env: Envelope) -> None:
+        structlog.contextvars.bind_contextvars(correlation_id=env.correlationid, event_id=env.id)
+        try:
+            self.handler(conn, env)
+        finally:
+            structlog.contextvars.unbind_contextvars("correlation_id", "event_id")
+
+    def _handle_record(self, conn: Connection, env: Envelope) -> str | None:
+        """The careful path: one savepoint per event; returns the error of a failing handler."""
         if self._status(conn, env.id) is not None:
             CONSUMER_PROCESSED.labels(self.name, "duplicate").inc()
             return None
         savepoint = conn.begin_nested()
         try:
-            structlog.contextvars.bind_contextvars(correlation_id=env.correlationid, event_id=env.id)
-            self.handler(conn, env)
+            self._run_handler(conn, env)
             self._mark(conn, env.id, "done")
             savepoint.commit()
         except Exception as exc:
@@ -126,8 +179,6 @@ class ConsumerRunner:
             log.exception("consumer.handler_failed", consumer=self.name, event_type=env.type, event_id=env.id)
             self._mark(conn, env.id, "dead")
             return f"{type(exc).__name__}: {exc}"
-        finally:
-            structlog.contextvars.unbind_contextvars("correlation_id", "event_id")
         CONSUMER_PROCESSED.labels(self.name, "handled").inc()
         return None
 

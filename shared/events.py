@@ -74,6 +74,9 @@ class EventRegistry:
         """Register a function turning ``from_version`` payloads into ``from_version + 1``."""
         self._upcasters[(event_type, from_version)] = upcaster
 
+    def has_upcaster(self, event_type: str, from_version: int) -> bool:
+        return (event_type, from_version) in self._upcasters
+
     def knows(self, event_type: str) -> bool:
         return event_type in self._classes
 

@@ -8,6 +8,7 @@ project's own jars (or the cluster named by ``KAFKA_BOOTSTRAP_SERVERS``); a test
 
 from __future__ import annotations
 
+import os
 import uuid
 from collections.abc import Iterator
 from pathlib import Path
@@ -16,13 +17,16 @@ from typing import Any
 import pytest
 
 REPO = Path(__file__).resolve().parents[1]
+# Per test session, so that two runs on one checkout (a developer and a helper, say) never
+# stop each other's broker or database.
+SESSION_VAR = REPO / "var" / f"test-{os.getpid()}"
 
 
 @pytest.fixture(scope="session")
 def kafka() -> Iterator[Any]:
     from deploy.kafka.cluster import create_topics, start_single
 
-    handle = start_single(REPO / "var" / "test-kafka", fresh=True)
+    handle = start_single(SESSION_VAR / "kafka", fresh=True)
     create_topics(handle.bootstrap_servers, partitions=3)
     try:
         yield handle
@@ -34,11 +38,11 @@ def kafka() -> Iterator[Any]:
 def postgres() -> Iterator[Any]:
     from deploy.postgres.local import start
 
-    handle = start(REPO / "var" / "test-postgres")
+    handle = start(SESSION_VAR / "postgres")
     try:
         yield handle
     finally:
-        handle.stop()
+        handle.stop(remove_data=True)
 
 
 @pytest.fixture
@@ -68,3 +72,11 @@ def new_topic(kafka: Any) -> Any:
         return name
 
     return make
+
+
+@pytest.fixture(scope="session", autouse=True)
+def _clean_session_var() -> Iterator[None]:
+    yield
+    import shutil
+
+    shutil.rmtree(SESSION_VAR, ignore_errors=True)

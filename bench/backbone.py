@@ -1,0 +1,532 @@
+"""The backbone benchmark: how much of Kafka's raw speed the relay and the consumer runner keep.
+
+One run, one broker, one record size. Six figures, each on its own fresh topic:
+
+1. raw producer   — kafka-python ``KafkaProducer`` configured like :func:`shared.kafka.make_producer`,
+                    sending N pre-encoded CloudEvents records (key, ``ce_*`` headers, JSON value), flush
+                    at the end. The baseline of (2).
+2. relay          — N events pre-appended to an event store (not timed), then
+                    :meth:`shared.relay.OutboxRelay.drain` timed from checkpoint 0 to done; on SQLite
+                    and on PostgreSQL. Goal: ≥ 70 % of (1).
+3. raw consumer   — ``KafkaConsumer`` configured like :func:`shared.kafka.make_consumer` reading N
+                    records from the beginning, no processing. The baseline of (4).
+4. runner         — :class:`shared.consumer.ConsumerRunner` with its dedupe transaction and a trivial
+                    handler inserting one row per event; on SQLite and on PostgreSQL. Goal: ≥ 50 % of (3).
+
+Both consumers are handed their partitions by ``assign`` + ``seek_to_beginning`` (the runner accepts
+a ready consumer), so neither figure pays for a group rebalance; the runner still commits its
+offsets after every batch as it does in production. Producers have fetched the topic's metadata
+before the clock starts. Times are :func:`time.perf_counter`.
+
+``python -m bench backbone --events 50000 --size 512 --db both`` starts a single KRaft broker in
+``var/bench-kafka`` (or uses ``KAFKA_BOOTSTRAP_SERVERS``) and PostgreSQL in ``var/bench-postgres``
+(or ``DATABASE_URL``'s server), prints the table, writes ``var/bench/backbone.json`` and stops
+everything it started.
+"""
+
+from __future__ import annotations
+
+import argparse
+import json
+import os
+import platform
+import sys
+import time
+import uuid
+from collections.abc import Callable, Sequence
+from dataclasses import asdict, dataclass, field
+from datetime import UTC, datetime
+from pathlib import Path
+from typing import Any
+
+from kafka import KafkaConsumer, KafkaProducer, TopicPartition
+from sqlalchemy import Column, Connection, Engine, Integer, MetaData, String, Table, func, select
+
+from shared.consumer import ConsumerRunner, processed_table
+from shared.db import make_engine, migrate
+from shared.envelope import Actor, Envelope, to_kafka
+from shared.eventstore import EventStore, NewEvent
+from shared.kafka import make_consumer, make_producer
+from shared.relay import OutboxRelay
+
+__all__ = [
+    "GOALS",
+    "BackboneResult",
+    "Figure",
+    "bench_backbone",
+    "format_table",
+    "main",
+    "run_backbone",
+]
+
+REPO = Path(__file__).resolve().parents[1]
+DEFAULT_EVENTS = 50_000
+DEFAULT_SIZE = 512
+DEFAULT_PARTITIONS = 3
+EVENTS_PER_STREAM = 100
+CASES = 64
+GOALS = {"relay": 0.70, "runner": 0.50}
+ACTOR = Actor(staff_id="bench", department="bench", role="system")
+T0 = datetime(2026, 10, 1, 9, 0, tzinfo=UTC)
+_VALUE_OVERHEAD = len('{"text":""}')
+
+effects_md = MetaData()
+effects_table = Table(
+    "bench_effects",
+    effects_md,
+    Column("event_id", String(64), primary_key=True),
+    Column("n", Integer, nullable=False),
+)
+
+
+# --------------------------------------------------------------------------- results
+
+
+@dataclass
+class Figure:
+    """One measured figure: ``events`` in ``seconds``, optionally against a baseline."""
+
+    name: str
+    kind: str  # raw-producer | relay | raw-consumer | runner
+    db: str | None
+    events: int
+    seconds: float
+    baseline: str | None = None
+    ratio: float | None = None
+    goal: float | None = None
+    extra: dict[str, Any] = field(default_factory=dict)
+
+    @property
+    def events_per_s(self) -> float:
+        return self.events / self.seconds if self.seconds > 0 else 0.0
+
+    @property
+    def met(self) -> bool | None:
+        if self.goal is None or self.ratio is None:
+            return None
+        return self.ratio >= self.goal
+
+    def as_json(self) -> dict[str, Any]:
+        out = asdict(self)
+        out["events_per_s"] = round(self.events_per_s, 1)
+        out["met"] = self.met
+        return out
+
+
+@dataclass
+class BackboneResult:
+    events: int
+    size: int
+    partitions: int
+    bootstrap_servers: str
+    figures: list[Figure]
+    started_at: str
+    environment: dict[str, Any]
+
+    def figure(self, kind: str, db: str | None = None) -> Figure:
+        return next(f for f in self.figures if f.kind == kind and f.db == db)
+
+    def as_json(self) -> dict[str, Any]:
+        return {
+            "benchmark": "backbone",
+            "events": self.events,
+            "size_bytes": self.size,
+            "partitions": self.partitions,
+            "bootstrap_servers": self.bootstrap_servers,
+            "started_at": self.started_at,
+            "environment": self.environment,
+            "goals": GOALS,
+            "figures": [f.as_json() for f in self.figures],
+        }
+
+
+# --------------------------------------------------------------------------- workload
+
+
+def _pad(size: int) -> str:
+    if size < _VALUE_OVERHEAD + 1:
+        raise ValueError(f"--size must be at least {_VALUE_OVERHEAD + 1} bytes")
+    return "x" * (size - _VALUE_OVERHEAD)
+
+
+def _layout(i: int) -> tuple[str, int, str]:
+    """(stream id, stream version, case id) of the i-th event; 100 events per stream, 64 cases."""
+    stream = i // EVENTS_PER_STREAM
+    return f"s-{stream}", i % EVENTS_PER_STREAM + 1, f"case-{stream % CASES}"
+
+
+def make_records(n: int, size: int) -> list[tuple[bytes, list[tuple[str, bytes]], bytes]]:
+    """N records exactly as the relay would encode them (binary-mode CloudEvents, value = size bytes)."""
+    pad = _pad(size)
+    records = []
+    for i in range(n):
+        stream_id, version, case_id = _layout(i)
+        env = Envelope(
+            id=f"ev-{i:08d}",
+            source="bench",
+            type="bench.Noted",
+            time=T0,
+            subject=stream_id,
+            caseid=case_id,
+            actor=ACTOR,
+            streamversion=version,
+            data={"text": pad},
+            position=i + 1,
+        )
+        records.append(to_kafka(env))
+    return records
+
+
+def append_events(engine: Engine, store: EventStore, n: int, size: int) -> None:
+    """Pre-append N events (not timed): streams of 100 events, 64 cases, value = size bytes."""
+    pad = _pad(size)
+    streams: dict[str, list[NewEvent]] = {}
+    for i in range(n):
+        stream_id, _, case_id = _layout(i)
+        streams.setdefault(stream_id, []).append(
+            NewEvent(
+                event_id=f"ev-{i:08d}", event_type="bench.Noted", case_id=case_id, time=T0, actor=ACTOR,
+                data={"text": pad},
+            )
+        )
+    items = list(streams.items())
+    for start in range(0, len(items), 50):
+        with engine.begin() as conn:
+            for stream_id, events in items[start : start + 50]:
+                store.append(conn, stream_id, 0, events)
+
+
+# --------------------------------------------------------------------------- kafka helpers
+
+
+def _new_topic(bootstrap: str, prefix: str, partitions: int) -> str:
+    from deploy.kafka.cluster import create_topics
+
+    name = f"bench-{prefix}-{uuid.uuid4().hex[:8]}.events"
+    create_topics(bootstrap, topics=[name, name + ".dlq"], partitions=partitions)
+    return name
+
+
+def _warm_producer(producer: KafkaProducer, topic: str) -> None:
+    """Fetch the topic's metadata before the clock starts (both producers alike)."""
+    deadline = time.monotonic() + 30
+    while not producer.partitions_for(topic):
+        if time.monotonic() > deadline:
+            raise RuntimeError(f"no metadata for {topic}")
+        time.sleep(0.05)
+
+
+def _fill_topic(bootstrap: str, topic: str, records: Sequence[tuple[bytes, list[tuple[str, bytes]], bytes]]) -> None:
+    producer = make_producer(bootstrap, client_id="bench-fill")
+    try:
+        futures = [producer.send(topic, key=k, value=v, headers=h) for k, h, v in records]
+        producer.flush()
+        for f in futures:
+            f.get(timeout=0)
+    finally:
+        producer.close()
+
+
+def _assigned_consumer(bootstrap: str, topic: str, group: str, max_poll_records: int = 500) -> KafkaConsumer:
+    """A consumer configured like make_consumer, assigned every partition of ``topic`` at offset 0."""
+    consumer = make_consumer(bootstrap, group_id=group, topics=(), max_poll_records=max_poll_records)
+    deadline = time.monotonic() + 30
+    while not (partitions := consumer.partitions_for_topic(topic)):
+        if time.monotonic() > deadline:
+            raise RuntimeError(f"no metadata for {topic}")
+        time.sleep(0.05)
+    tps = [TopicPartition(topic, p) for p in sorted(partitions)]
+    consumer.assign(tps)
+    consumer.seek_to_beginning(*tps)
+    return consumer
+
+
+# --------------------------------------------------------------------------- measurements
+
+
+def measure_raw_producer(bootstrap: str, topic: str, records: Sequence[Any]) -> Figure:
+    producer = make_producer(bootstrap, client_id="bench-raw-producer")
+    try:
+        _warm_producer(producer, topic)
+        t0 = time.perf_counter()
+        futures = [producer.send(topic, key=k, value=v, headers=h) for k, h, v in records]
+        producer.flush()
+        seconds = time.perf_counter() - t0
+        for f in futures:
+            f.get(timeout=0)
+    finally:
+        producer.close()
+    return Figure("raw kafka-python producer", "raw-producer", None, len(records), seconds)
+
+
+def measure_relay(bootstrap: str, topic: str, db: str, url: str, n: int, size: int) -> Figure:
+    engine = make_engine(url)
+    try:
+        migrate(engine)
+        store = EventStore("bench")
+        a0 = time.perf_counter()
+        append_events(engine, store, n, size)
+        append_seconds = time.perf_counter() - a0
+        producer = make_producer(bootstrap, client_id="bench-relay")
+        try:
+            _warm_producer(producer, topic)
+            relay = OutboxRelay(engine, store, producer, topic, name=f"bench-relay:{topic}")
+            t0 = time.perf_counter()
+            sent = relay.drain()
+            seconds = time.perf_counter() - t0
+        finally:
+            producer.close()
+        if sent != n:
+            raise RuntimeError(f"relay sent {sent} events, expected {n}")
+        return Figure(
+            f"outbox relay ({db})", "relay", db, sent, seconds,
+            extra={"batch_size": relay.batch_size, "append_seconds_untimed": round(append_seconds, 3)},
+        )
+    finally:
+        engine.dispose()
+
+
+def measure_raw_consumer(bootstrap: str, topic: str, n: int, timeout: float) -> Figure:
+    consumer = _assigned_consumer(bootstrap, topic, group=f"bench-raw-{uuid.uuid4().hex[:6]}")
+    try:
+        seen = 0
+        deadline = time.monotonic() + timeout
+        t0 = time.perf_counter()
+        while seen < n and time.monotonic() < deadline:
+            polled = consumer.poll(timeout_ms=200, max_records=500)
+            for batch in polled.values():
+                seen += len(batch)
+        seconds = time.perf_counter() - t0
+    finally:
+        consumer.close(autocommit=False)
+    if seen < n:
+        raise RuntimeError(f"raw consumer read {seen} of {n} records within {timeout:.0f}s")
+    return Figure("raw kafka-python consumer", "raw-consumer", None, seen, seconds)
+
+
+def _insert_effect(conn: Connection, env: Envelope) -> None:
+    conn.execute(effects_table.insert().values(event_id=env.id, n=env.streamversion))
+
+
+def measure_runner(bootstrap: str, topic: str, db: str, url: str, n: int, timeout: float) -> Figure:
+    engine = make_engine(url)
+    name = f"bench-runner-{uuid.uuid4().hex[:6]}"
+    try:
+        migrate(engine)
+        effects_md.create_all(engine)
+        producer = make_producer(bootstrap, client_id="bench-runner-dlq")
+        consumer = _assigned_consumer(bootstrap, topic, group=name)
+        runner = ConsumerRunner(
+            name=name, engine=engine, handler=_insert_effect, topics=[topic], bootstrap_servers=bootstrap,
+            dead_letter_topic=topic + ".dlq", producer=producer, consumer=consumer,
+        )
+        try:
+            seen = 0
+            deadline = time.monotonic() + timeout
+            t0 = time.perf_counter()
+            while seen < n and time.monotonic() < deadline:
+                seen += runner.poll_once()
+            seconds = time.perf_counter() - t0
+        finally:
+            consumer.close(autocommit=False)
+            producer.close()
+        with engine.connect() as conn:
+            rows = int(conn.execute(select(func.count()).select_from(effects_table)).scalar_one())
+            marks = int(
+                conn.execute(
+                    select(func.count()).select_from(processed_table).where(processed_table.c.consumer == name)
+                ).scalar_one()
+            )
+        if seen < n:
+            raise RuntimeError(f"runner handled {seen} of {n} records within {timeout:.0f}s")
+        return Figure(
+            f"consumer runner ({db})", "runner", db, seen, seconds,
+            extra={"batch_size": runner.batch_size, "rows": rows, "dedupe_marks": marks},
+        )
+    finally:
+        engine.dispose()
+
+
+def run_backbone(
+    *,
+    bootstrap: str,
+    db_urls: dict[str, str],
+    n: int = DEFAULT_EVENTS,
+    size: int = DEFAULT_SIZE,
+    partitions: int = DEFAULT_PARTITIONS,
+    timeout: float = 600.0,
+    progress: Callable[[str], None] | None = None,
+) -> BackboneResult:
+    """Measure the six figures on an existing broker and existing, empty databases.
+
+    ``db_urls`` maps a label (``"sqlite"``, ``"postgresql"``) to a SQLAlchemy URL of an empty
+    database; the relay and the runner each get their own: ``{label: url}`` is used for the relay
+    and ``{label}`` + ``"-runner"`` when given, else the same URL (tables do not collide).
+    """
+    say = progress or (lambda _msg: None)
+    started = datetime.now(UTC).isoformat()
+    records = make_records(n, size)
+    figures: list[Figure] = []
+
+    say(f"raw producer: {n} records of {size} bytes")
+    raw_producer = measure_raw_producer(bootstrap, _new_topic(bootstrap, "rawprod", partitions), records)
+    figures.append(raw_producer)
+
+    dbs = [db for db in db_urls if not db.endswith("-runner")]
+    for db in dbs:
+        say(f"relay on {db}: appending {n} events (untimed), then draining")
+        fig = measure_relay(bootstrap, _new_topic(bootstrap, f"relay-{db}", partitions), db, db_urls[db], n, size)
+        fig.baseline, fig.goal = raw_producer.name, GOALS["relay"]
+        fig.ratio = fig.events_per_s / raw_producer.events_per_s
+        figures.append(fig)
+
+    say("raw consumer: filling a topic (untimed), then reading it")
+    topic = _new_topic(bootstrap, "rawcons", partitions)
+    _fill_topic(bootstrap, topic, records)
+    raw_consumer = measure_raw_consumer(bootstrap, topic, n, timeout)
+    figures.append(raw_consumer)
+
+    for db in dbs:
+        say(f"runner on {db}: filling a topic (untimed), then consuming it")
+        topic = _new_topic(bootstrap, f"runner-{db}", partitions)
+        _fill_topic(bootstrap, topic, records)
+        fig = measure_runner(bootstrap, topic, db, db_urls.get(f"{db}-runner", db_urls[db]), n, timeout)
+        fig.baseline, fig.goal = raw_consumer.name, GOALS["runner"]
+        fig.ratio = fig.events_per_s / raw_consumer.events_per_s
+        figures.append(fig)
+
+    env = {
+        "python": platform.python_version(),
+        "platform": platform.platform(),
+        "cpus": os.cpu_count(),
+        "kafka_python": _version("kafka-python"),
+        "sqlalchemy": _version("sqlalchemy"),
+    }
+    return BackboneResult(n, size, partitions, bootstrap, figures, started, env)
+
+
+def _version(dist: str) -> str | None:
+    from importlib.metadata import PackageNotFoundError, version
+
+    try:
+        return version(dist)
+    except PackageNotFoundError:
+        return None
+
+
+# --------------------------------------------------------------------------- output
+
+
+def format_table(result: BackboneResult) -> str:
+    head = ("figure", "events/s", "seconds", "ratio to baseline", "goal", "met")
+    rows = []
+    for f in result.figures:
+        rows.append(
+            (
+                f.name,
+                f"{f.events_per_s:,.0f}",
+                f"{f.seconds:.3f}",
+                "baseline" if f.ratio is None else f"{f.ratio:.1%}",
+                "" if f.goal is None else f"≥ {f.goal:.0%} of {f.baseline}",
+                {None: "", True: "yes", False: "NO"}[f.met],
+            )
+        )
+    widths = [max(len(str(r[i])) for r in [head, *rows]) for i in range(len(head))]
+    aligns = ["<", ">", ">", ">", "<", "<"]
+
+    def line(cells: Sequence[str]) -> str:
+        return " | ".join(f"{c:{a}{w}}" for c, a, w in zip(cells, aligns, widths, strict=True)).rstrip()
+
+    sep = "-+-".join("-" * w for w in widths)
+    title = (
+        f"Backbone benchmark: {result.events:,} events of {result.size} bytes, "
+        f"{result.partitions} partitions, broker {result.bootstrap_servers}"
+    )
+    return "\n".join([title, "", line(head), sep, *(line(r) for r in rows)])
+
+
+# --------------------------------------------------------------------------- the command
+
+
+def bench_backbone(
+    n: int = DEFAULT_EVENTS,
+    size: int = DEFAULT_SIZE,
+    dbs: Sequence[str] = ("sqlite", "postgresql"),
+    out: Path | None = None,
+    partitions: int = DEFAULT_PARTITIONS,
+) -> BackboneResult:
+    """Start a broker (and PostgreSQL when asked), run :func:`run_backbone`, print, write JSON, stop."""
+    from deploy.kafka.cluster import start_single
+
+    out = out or REPO / "var" / "bench" / "backbone.json"
+    out.parent.mkdir(parents=True, exist_ok=True)
+
+    def say(msg: str) -> None:
+        print(f"[bench] {msg}", file=sys.stderr, flush=True)
+
+    kafka = pg = None
+    sqlite_files: list[Path] = []
+    pg_dbs: list[str] = []
+    try:
+        say("starting Kafka (var/bench-kafka)")
+        kafka = start_single(REPO / "var" / "bench-kafka", fresh=True)
+        db_urls: dict[str, str] = {}
+        tag = uuid.uuid4().hex[:8]
+        if "sqlite" in dbs:
+            for suffix in ("", "-runner"):
+                path = out.parent / f"backbone-{tag}{suffix}.db"
+                sqlite_files.append(path)
+                db_urls[f"sqlite{suffix}"] = f"sqlite:///{path}"
+        if "postgresql" in dbs:
+            from deploy.postgres.local import start as start_postgres
+
+            say("starting PostgreSQL (var/bench-postgres)")
+            pg = start_postgres(REPO / "var" / "bench-postgres")
+            for suffix in ("", "-runner"):
+                name = f"bench_{tag}{suffix.replace('-', '_')}"
+                pg.create_database(name)
+                pg_dbs.append(name)
+                db_urls[f"postgresql{suffix}"] = str(pg.url(name))
+        result = run_backbone(
+            bootstrap=kafka.bootstrap_servers, db_urls=db_urls, n=n, size=size, partitions=partitions, progress=say
+        )
+        print(format_table(result))
+        out.write_text(json.dumps(result.as_json(), indent=2) + "\n")
+        print(f"\nwritten: {out}")
+        return result
+    finally:
+        for path in sqlite_files:
+            for p in (path, path.with_name(path.name + "-wal"), path.with_name(path.name + "-shm")):
+                p.unlink(missing_ok=True)
+        if pg is not None:
+            if pg.external:
+                for name in pg_dbs:
+                    pg.drop_database(name)
+            pg.stop(remove_data=True)
+        if kafka is not None:
+            if sys.exc_info()[0] is not None and kafka.data_dir is not None:
+                # Keep the broker's log of a failed run for the post-mortem.
+                log = kafka.data_dir / "kafka.log"
+                if log.exists():
+                    (out.parent / "bench-kafka.log").write_bytes(log.read_bytes())
+            kafka.stop(remove_data=True)
+
+
+def main(argv: Sequence[str] | None = None) -> int:
+    parser = argparse.ArgumentParser(prog="python -m bench", description="Tsunagu benchmarks")
+    sub = parser.add_subparsers(dest="command")
+    p = sub.add_parser("backbone", help="relay and consumer runner against raw kafka-python")
+    for target, top in ((parser, True), (p, False)):
+        # The subcommand's options fall back to the top-level ones (``python -m bench`` alone works too).
+        def d(value: Any, top: bool = top) -> Any:
+            return value if top else argparse.SUPPRESS
+
+        target.add_argument("--events", type=int, default=d(DEFAULT_EVENTS), help="records per figure (50000)")
+        target.add_argument("--size", type=int, default=d(DEFAULT_SIZE), help="record value size in bytes (512)")
+        target.add_argument("--db", choices=("sqlite", "postgresql", "both"), default=d("both"))
+        target.add_argument("--partitions", type=int, default=d(DEFAULT_PARTITIONS))
+        target.add_argument("--out", type=Path, default=d(None), help="JSON output (var/bench/backbone.json)")
+    args = parser.parse_args(list(argv) if argv is not None else None)
+    dbs = ("sqlite", "postgresql") if args.db == "both" else (args.db,)
+    bench_backbone(args.events, args.size, dbs, args.out, args.partitions)
+    return 0
