@@ -27,4 +27,11 @@ fi
 # PostgreSQL server binaries (apt-get install postgresql on a fresh machine).
 "$VENV/bin/python" -m deploy.postgres.local ensure-installed >/dev/null
 
+# kcat, to show that the topics read as plain JSON with readable ce_* headers (a test does).
+if ! command -v kcat >/dev/null 2>&1; then
+  echo "bootstrap: apt-get install kcat"
+  SUDO=""; [[ $(id -u) -ne 0 ]] && SUDO="sudo -n"
+  $SUDO apt-get install -y -q kcat >/dev/null 2>&1 || { $SUDO apt-get update -q >/dev/null && $SUDO apt-get install -y -q kcat >/dev/null; }
+fi
+
 echo "bootstrap: ok"

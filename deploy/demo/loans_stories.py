@@ -1,0 +1,306 @@
+"""The seed's loan-desk stories (横須賀 事例1–7), played through the loans service's HTTP API.
+
+Each ``story_*`` function takes the services' base URLs and a token factory ``token(department,
+role)``, plays one story as the desk's staff would, and returns the ids it created. ``make run``
+loads them all with :func:`load`; ``tests/e2e/test_loans_stories.py`` plays the same scripts and
+checks the outcomes. Dates are relative to today, because the desk refuses due dates in the past.
+"""
+
+from __future__ import annotations
+
+from collections.abc import Callable
+from datetime import UTC, date, datetime
+from typing import Any
+
+import httpx
+
+__all__ = [
+    "STORIES",
+    "load",
+    "story_1_moving_cost_solved_without_a_loan",
+    "story_2_pension_mismanagement",
+    "story_3_single_mother_budgeting",
+    "story_4_multiple_debts",
+    "story_5_borrower_tuition_arrears",
+    "story_6_borrower_unemployed_son",
+]
+
+Token = Callable[[str, str], str]
+Ids = dict[str, str]
+
+
+class _Api:
+    """A tiny client that raises with the service's own message when a call is refused."""
+
+    def __init__(self, urls: dict[str, str], token: Token, service: str = "loans") -> None:
+        self.base = urls[service]
+        self.token = token
+
+    def call(self, method: str, path: str, body: dict[str, Any] | None = None, role: str = "worker") -> Any:
+        headers = {"Authorization": f"Bearer {self.token('loans', role)}"}
+        r = httpx.request(method, self.base + path, json=body, headers=headers, timeout=30)
+        if r.status_code >= 400:
+            raise RuntimeError(f"{method} {path} → {r.status_code}: {r.text}")
+        return r.json()
+
+    def post(self, path: str, body: dict[str, Any], role: str = "worker") -> Any:
+        return self.call("POST", path, body, role)
+
+    def household(self, *people: tuple[str, str]) -> tuple[str, list[str]]:
+        """Register people (name, relationship) and their household; returns (household, person ids)."""
+        ids = [self.post("/persons", {"name_kanji": name})["person_id"] for name, _ in people]
+        members = [{"person_id": pid, "relationship": rel} for pid, (_, rel) in zip(ids, people, strict=True)]
+        household = self.post("/households", {"members": members})["household_id"]
+        return str(household), [str(i) for i in ids]
+
+    def consultation(self, household: str, person: str, **fields: Any) -> str:
+        body = {
+            "household_id": household,
+            "person_id": person,
+            "channel": "interview",
+            "counterpart": "self",
+            "initial": True,
+            **fields,
+        }
+        return str(self.post("/consultations", body)["consultation_id"])
+
+    def loan(self, household: str, person: str, fund_type: str, amount: int, count: int) -> str:
+        """An application taken through review, approval (manager) and disbursement today."""
+        today = datetime.now(UTC).date()
+        aid = str(
+            self.post(
+                "/applications",
+                {"household_id": household, "person_id": person, "fund_type": fund_type, "requested_amount": amount},
+            )["application_id"]
+        )
+        self.post(f"/applications/{aid}/review", {})
+        first_due = date(today.year + (today.month // 12), today.month % 12 + 1, 28)
+        self.post(
+            f"/applications/{aid}/approve",
+            {"amount": amount, "instalment_count": count, "first_due_date": first_due.isoformat()},
+            role="manager",
+        )
+        self.post(f"/applications/{aid}/disbursement", {"amount": amount, "disbursed_on": today.isoformat()})
+        return aid
+
+    def refer(self, household: str, person: str, target_kind: str, target: str, reason: str, detail: str) -> str:
+        body = {
+            "case_id": household,
+            "household_id": household,
+            "person_id": person,
+            "target_kind": target_kind,
+            "target": target,
+            "reason_category": reason,
+            "reason_detail": detail,
+            "deadline_days": 7,
+        }
+        return str(self.post("/referrals", body)["referral_id"])
+
+
+def story_1_moving_cost_solved_without_a_loan(urls: dict[str, str], token: Token) -> Ids:
+    """事例1: unemployed, staying at a friend's, must leave in two weeks, asks to borrow moving costs.
+    Staff lay out six options; the household moves with housing benefit, without a loan."""
+    api = _Api(urls, token)
+    household, (person,) = api.household(("横須賀 一郎", "本人"))
+    cid = api.consultation(
+        household,
+        person,
+        fund_type="moving_and_utilities",
+        kind="new_until_decision",
+        issues=["employment", "housing"],
+        summary="離職中。知人宅に居住しているが半月後に退去。転居費用を借りたい。",
+    )
+    api.post(
+        f"/consultations/{cid}/contacts",
+        {"channel": "phone", "counterpart": "self", "note": "6つの選択肢を整理して提示"},
+    )
+    api.post(f"/consultations/{cid}/responses", {"response": "housing_benefit", "note": "住宅支援給付の申請へ"})
+    api.post(f"/consultations/{cid}/responses", {"response": "unemployment_training", "note": "ハローワークで求職"})
+    api.post(f"/consultations/{cid}/close", {"outcome": "solved_by_other_means", "note": "借入せずに転居できた"})
+    return {"household_id": household, "person_id": person, "consultation_id": cid}
+
+
+def story_2_pension_mismanagement(urls: dict[str, str], token: Token) -> Ids:
+    """事例2: cannot manage the pension, asks to borrow until the next payment. Judgement capacity is
+    checked jointly with the community support centre (包括); intake supports the budget."""
+    api = _Api(urls, token)
+    household, (person,) = api.household(("逗子 花子", "本人"))
+    cid = api.consultation(
+        household,
+        person,
+        fund_type="temporary_living",
+        kind="new_until_decision",
+        issues=["household_budget", "long_term_care"],
+        summary="年金の管理ができず、次の支給日まで生活費が足りない。",
+    )
+    api.post(f"/consultations/{cid}/responses", {"response": "budget_consultation"})
+    api.post(f"/consultations/{cid}/responses", {"response": "daily_life_support"})
+    to_intake = api.refer(
+        household, person, "department", "intake", "household_budget", "年金支給月ごとの家計管理の支援をお願いしたい"
+    )
+    to_centre = api.refer(
+        household,
+        person,
+        "external",
+        "community_support_centre",
+        "daily_life_support",
+        "判断能力の確認を包括と合同で行う",
+    )
+    api.post(f"/referrals/{to_centre}/outcome", {"outcome": "support_started", "note": "合同訪問で確認、支援開始"})
+    api.post(f"/consultations/{cid}/close", {"outcome": "solved_by_other_means"})
+    return {
+        "household_id": household,
+        "person_id": person,
+        "consultation_id": cid,
+        "referral_to_intake": to_intake,
+        "referral_to_centre": to_centre,
+    }
+
+
+def story_3_single_mother_budgeting(urls: dict[str, str], token: Token) -> Ids:
+    """事例3: a single mother, child in a special-needs class; listening, budgeting around the
+    allowances paid every four months, coordination with city desks; support continues."""
+    api = _Api(urls, token)
+    household, (mother, child) = api.household(("三浦 由美", "本人"), ("三浦 翔", "長男"))
+    cid = api.consultation(
+        household,
+        mother,
+        fund_type="education_support",
+        kind="new_until_decision",
+        issues=["childcare_education", "household_budget"],
+        summary="ひとり親。子は特別支援学級。手当支給月の間の生活費が苦しい。",
+    )
+    for note in ("手当の支給月に合わせた家計表を一緒に作成", "市の子育て支援課と調整"):
+        api.post(f"/consultations/{cid}/contacts", {"channel": "interview", "counterpart": "self", "note": note})
+    api.post(f"/consultations/{cid}/responses", {"response": "budget_consultation"})
+    api.post(f"/consultations/{cid}/responses", {"response": "single_parent_fund"})
+    return {"household_id": household, "person_id": mother, "child_id": child, "consultation_id": cid}
+
+
+def story_4_multiple_debts(urls: dict[str, str], token: Token) -> Ids:
+    """事例4: mortgage, card loan, car loan, tax and insurance arrears. The loan is denied (the desk
+    refers the household to budget consultation automatically); debts are settled with a judicial
+    scrivener (法テラス) and staff accompany the tax payment."""
+    api = _Api(urls, token)
+    household, (person,) = api.household(("葉山 健", "本人"))
+    cid = api.consultation(
+        household,
+        person,
+        fund_type="emergency_small",
+        kind="new_until_decision",
+        issues=["debt_arrears", "household_budget"],
+        summary="住宅ローン、カードローン、車のローン、税と保険料の滞納。",
+    )
+    aid = str(
+        api.post(
+            "/applications",
+            {
+                "household_id": household,
+                "person_id": person,
+                "consultation_id": cid,
+                "fund_type": "emergency_small",
+                "requested_amount": 100_000,
+                "purpose": "滞納の支払い",
+            },
+        )["application_id"]
+    )
+    api.post(f"/consultations/{cid}/responses", {"response": "loan_application"})
+    api.post(f"/applications/{aid}/review", {})
+    api.post(f"/applications/{aid}/deny", {"reason": "複数の債務があり償還の見込みが立たない"}, role="manager")
+    api.post(f"/consultations/{cid}/responses", {"response": "legal_aid", "note": "司法書士による債務整理"})
+    api.post(f"/consultations/{cid}/responses", {"response": "budget_consultation"})
+    scrivener = api.refer(household, person, "external", "judicial_scrivener", "debt_arrears", "債務整理の相談")
+    api.post(f"/consultations/{cid}/close", {"outcome": "solved_by_other_means", "note": "納税に職員が同行"})
+    return {
+        "household_id": household,
+        "person_id": person,
+        "consultation_id": cid,
+        "application_id": aid,
+        "referral_to_scrivener": scrivener,
+    }
+
+
+def story_5_borrower_tuition_arrears(urls: dict[str, str], token: Token) -> Ids:
+    """事例5: a borrowing household cannot pay the university fees; staff go to the university with
+    a repayment plan, and the loan's repayment is postponed (償還猶予)."""
+    api = _Api(urls, token)
+    household, (parent, student) = api.household(("鎌倉 誠", "本人"), ("鎌倉 遥", "長女"))
+    aid = api.loan(household, parent, "education_support", 300_000, 30)
+    cid = api.consultation(
+        household,
+        parent,
+        fund_type="education_support",
+        kind="borrowing_household",
+        initial=False,
+        channel="phone",
+        issues=["childcare_education", "debt_arrears"],
+        summary="大学の学費が払えず、除籍の恐れ。",
+    )
+    api.post(
+        f"/consultations/{cid}/contacts",
+        {"channel": "home_visit", "counterpart": "agency", "note": "返済計画を持って大学へ同行"},
+    )
+    api.post(f"/consultations/{cid}/responses", {"response": "installment_negotiation", "note": "学費の分納を合意"})
+    api.post(
+        f"/applications/{aid}/grace",
+        {"months": 6, "reason": "学費の分納期間中", "consultation_id": cid},
+        role="manager",
+    )
+    return {
+        "household_id": household,
+        "person_id": parent,
+        "student_id": student,
+        "application_id": aid,
+        "consultation_id": cid,
+    }
+
+
+def story_6_borrower_unemployed_son(urls: dict[str, str], token: Token) -> Ids:
+    """事例6/7: in a borrowing household the adult son has no work; the desk supports his job search
+    with the employment office (ハローワーク)."""
+    api = _Api(urls, token)
+    household, (borrower, son) = api.household(("藤沢 和子", "本人"), ("藤沢 大輔", "長男"))
+    aid = api.loan(household, borrower, "comprehensive_support", 200_000, 20)
+    cid = api.consultation(
+        household,
+        son,
+        fund_type="comprehensive_support",
+        kind="borrowing_household",
+        initial=False,
+        counterpart="family",
+        issues=["employment"],
+        summary="長男が離職後、求職活動をしていない。",
+    )
+    api.post(f"/consultations/{cid}/responses", {"response": "unemployment_training", "note": "職業訓練の案内"})
+    office = api.refer(household, son, "external", "employment_office", "employment", "長男の求職支援")
+    api.post(f"/referrals/{office}/outcome", {"outcome": "support_started"})
+    api.post(f"/consultations/{cid}/close", {"outcome": "solved_by_other_means"})
+    return {
+        "household_id": household,
+        "borrower_id": borrower,
+        "son_id": son,
+        "application_id": aid,
+        "consultation_id": cid,
+        "referral_to_employment_office": office,
+    }
+
+
+STORIES: tuple[Callable[[dict[str, str], Token], Ids], ...] = (
+    story_1_moving_cost_solved_without_a_loan,
+    story_2_pension_mismanagement,
+    story_3_single_mother_budgeting,
+    story_4_multiple_debts,
+    story_5_borrower_tuition_arrears,
+    story_6_borrower_unemployed_son,
+)
+
+
+def load(urls: dict[str, str], token: Token) -> list[str]:
+    """Play every loan-desk story once; returns ``loans:<story>:<name>=<id>`` lines."""
+    if "loans" not in urls:
+        return []
+    loaded: list[str] = []
+    for story in STORIES:
+        for name, value in story(urls, token).items():
+            loaded.append(f"loans:{story.__name__}:{name}={value}")
+    return loaded

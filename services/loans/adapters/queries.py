@@ -1,0 +1,248 @@
+"""Reads of the read tables: search, lists with counts, one household's history.
+
+Every list answers ``{"items": [...], "total": n, ...}`` with ``limit``/``offset`` paging. Periods
+are dates, inclusive at both ends, in UTC.
+"""
+
+from __future__ import annotations
+
+import json
+from collections.abc import Sequence
+from dataclasses import dataclass
+from datetime import date, timedelta
+from typing import Any
+
+from sqlalchemy import ColumnElement, Connection, Select, case, func, select
+
+from services.loans.adapters.tables import applications, consultations, contacts, follow_ups, households, instalments
+
+__all__ = [
+    "Search",
+    "application",
+    "applications_for_household",
+    "consultation",
+    "consultations_for_household",
+    "follow_ups_list",
+    "household",
+    "list_applications",
+    "list_consultations",
+    "repaying_application_ids",
+]
+
+
+@dataclass(frozen=True)
+class Search:
+    """Filters of the desk's lists; ``None`` means any."""
+
+    date_from: date | None = None
+    date_to: date | None = None
+    fund_type: str | None = None
+    kind: str | None = None
+    status: str | None = None
+    household_id: str | None = None
+    initial: bool | None = None
+    limit: int = 50
+    offset: int = 0
+
+
+def _period(column: Any, search: Search) -> list[ColumnElement[bool]]:
+    # Times are stored as ISO text in UTC; a date compares correctly with them as a prefix.
+    conditions: list[ColumnElement[bool]] = []
+    if search.date_from is not None:
+        conditions.append(column >= search.date_from.isoformat())
+    if search.date_to is not None:
+        conditions.append(column < (search.date_to + timedelta(days=1)).isoformat())
+    return conditions
+
+
+def _json_list(raw: str | None) -> list[str]:
+    return list(json.loads(raw)) if raw else []
+
+
+def _consultation_row(row: Any) -> dict[str, Any]:
+    item = dict(row._mapping)
+    item["issues"] = _json_list(item["issues"])
+    item["responses"] = _json_list(item["responses"])
+    return item
+
+
+def list_consultations(conn: Connection, search: Search) -> dict[str, Any]:
+    """Consultations opened in the period, with the period's contact counts (延件数・実数)."""
+    where = _period(consultations.c.opened_at, search)
+    for column, value in (
+        (consultations.c.fund_type, search.fund_type),
+        (consultations.c.kind, search.kind),
+        (consultations.c.status, search.status),
+        (consultations.c.household_id, search.household_id),
+        (consultations.c.initial, search.initial),
+    ):
+        if value is not None:
+            where.append(column == value)
+    total = conn.execute(select(func.count()).select_from(consultations).where(*where)).scalar_one()
+    rows = conn.execute(
+        select(consultations)
+        .where(*where)
+        .order_by(consultations.c.opened_at.desc(), consultations.c.consultation_id)
+        .limit(search.limit)
+        .offset(search.offset)
+    )
+    return {
+        "items": [_consultation_row(r) for r in rows],
+        "total": total,
+        "limit": search.limit,
+        "offset": search.offset,
+        "counts": contact_counts(conn, search),
+    }
+
+
+def contact_counts(conn: Connection, search: Search) -> dict[str, Any]:
+    """延件数 (every contact) and 実数 (initial consultations) in the period, overall and per fund type."""
+    where = _period(contacts.c.contacted_at, search)
+    for column, value in (
+        (contacts.c.fund_type, search.fund_type),
+        (contacts.c.kind, search.kind),
+        (contacts.c.household_id, search.household_id),
+    ):
+        if value is not None:
+            where.append(column == value)
+    initial = func.sum(case((contacts.c.initial.is_(True), 1), else_=0))
+    query: Select[Any] = (
+        select(contacts.c.fund_type, func.count(), initial).where(*where).group_by(contacts.c.fund_type)
+    )
+    by_fund = {r[0]: {"contacts": int(r[1]), "initial": int(r[2] or 0)} for r in conn.execute(query)}
+    return {
+        "contacts": sum(v["contacts"] for v in by_fund.values()),
+        "initial": sum(v["initial"] for v in by_fund.values()),
+        "by_fund_type": by_fund,
+    }
+
+
+def consultation(conn: Connection, consultation_id: str) -> dict[str, Any] | None:
+    row = conn.execute(select(consultations).where(consultations.c.consultation_id == consultation_id)).first()
+    return _consultation_row(row) if row is not None else None
+
+
+def consultations_for_household(conn: Connection, household_id: str) -> list[dict[str, Any]]:
+    rows = conn.execute(
+        select(consultations)
+        .where(consultations.c.household_id == household_id)
+        .order_by(consultations.c.opened_at, consultations.c.consultation_id)
+    )
+    return [_consultation_row(r) for r in rows]
+
+
+def _schedule(conn: Connection, application_ids: Sequence[str]) -> dict[str, list[dict[str, Any]]]:
+    schedules: dict[str, list[dict[str, Any]]] = {a: [] for a in application_ids}
+    if not application_ids:
+        return schedules
+    rows = conn.execute(
+        select(instalments)
+        .where(instalments.c.application_id.in_(application_ids))
+        .order_by(instalments.c.application_id, instalments.c.number)
+    )
+    for r in rows:
+        item = dict(r._mapping)
+        app_id = item.pop("application_id")
+        item["remaining"] = item["amount"] - item["paid"]
+        schedules[app_id].append(item)
+    return schedules
+
+
+def _with_schedules(conn: Connection, rows: Sequence[Any]) -> list[dict[str, Any]]:
+    items = [dict(r._mapping) for r in rows]
+    schedules = _schedule(conn, [i["application_id"] for i in items])
+    for item in items:
+        item["schedule"] = schedules[item["application_id"]]
+    return items
+
+
+def list_applications(conn: Connection, search: Search) -> dict[str, Any]:
+    """Applications submitted in the period, with counts per status."""
+    where = _period(applications.c.submitted_at, search)
+    for column, value in (
+        (applications.c.fund_type, search.fund_type),
+        (applications.c.household_id, search.household_id),
+    ):
+        if value is not None:
+            where.append(column == value)
+    by_status = {
+        r[0]: int(r[1])
+        for r in conn.execute(select(applications.c.status, func.count()).where(*where).group_by(applications.c.status))
+    }
+    if search.status is not None:
+        where.append(applications.c.status == search.status)
+    total = conn.execute(select(func.count()).select_from(applications).where(*where)).scalar_one()
+    rows = conn.execute(
+        select(applications)
+        .where(*where)
+        .order_by(applications.c.submitted_at.desc(), applications.c.application_id)
+        .limit(search.limit)
+        .offset(search.offset)
+    ).all()
+    return {
+        "items": _with_schedules(conn, rows),
+        "total": total,
+        "limit": search.limit,
+        "offset": search.offset,
+        "counts": {"by_status": by_status},
+    }
+
+
+def application(conn: Connection, application_id: str) -> dict[str, Any] | None:
+    rows = conn.execute(select(applications).where(applications.c.application_id == application_id)).all()
+    items = _with_schedules(conn, rows)
+    return items[0] if items else None
+
+
+def applications_for_household(conn: Connection, household_id: str) -> list[dict[str, Any]]:
+    rows = conn.execute(
+        select(applications)
+        .where(applications.c.household_id == household_id)
+        .order_by(applications.c.submitted_at, applications.c.application_id)
+    ).all()
+    return _with_schedules(conn, rows)
+
+
+def repaying_application_ids(conn: Connection) -> list[str]:
+    return list(
+        conn.execute(
+            select(applications.c.application_id)
+            .where(applications.c.status == "repaying")
+            .order_by(applications.c.application_id)
+        ).scalars()
+    )
+
+
+def follow_ups_list(conn: Connection, search: Search) -> dict[str, Any]:
+    """要フォロー: consultations closed without reaching any service."""
+    where = _period(follow_ups.c.closed_at, search)
+    for column, value in (
+        (follow_ups.c.fund_type, search.fund_type),
+        (follow_ups.c.kind, search.kind),
+        (follow_ups.c.household_id, search.household_id),
+    ):
+        if value is not None:
+            where.append(column == value)
+    total = conn.execute(select(func.count()).select_from(follow_ups).where(*where)).scalar_one()
+    rows = conn.execute(
+        select(follow_ups)
+        .where(*where)
+        .order_by(follow_ups.c.closed_at.desc(), follow_ups.c.consultation_id)
+        .limit(search.limit)
+        .offset(search.offset)
+    )
+    items = []
+    for r in rows:
+        item = dict(r._mapping)
+        item["issues"] = _json_list(item["issues"])
+        items.append(item)
+    return {"items": items, "total": total, "limit": search.limit, "offset": search.offset}
+
+
+def household(conn: Connection, household_id: str) -> dict[str, Any] | None:
+    row = conn.execute(select(households).where(households.c.household_id == household_id)).first()
+    if row is None:
+        return None
+    item = dict(row._mapping)
+    item["member_ids"] = _json_list(item["member_ids"])
+    return item

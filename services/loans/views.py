@@ -1,0 +1,141 @@
+"""What the loans desk shows, and to whom (閲覧の範囲).
+
+Who reads what:
+
+==============================================  ===============================================
+viewer                                          sees
+==============================================  ===============================================
+loans staff (any role); any auditor or admin    everything in the read tables
+staff of other departments                      codes, statuses, amounts, schedules, arrears and
+                                                referrals; free text (summary, purpose, reasons)
+                                                and sensitive issue codes (障害, 病気, DV...) are
+                                                withheld and named in ``redacted``
+==============================================  ===============================================
+
+The desk's lists serve the cross-department work of 総合相談 (an intake worker looks up whether a
+household borrows and is in arrears) without spreading special-care data (要配慮個人情報).
+"""
+
+from __future__ import annotations
+
+from typing import Any
+
+from services.loans.adapters import queries
+from services.loans.handlers import LoansContext
+from shared.envelope import Actor
+from shared.errors import NotFound
+from shared.referrals.desk import ReferralDesk
+
+__all__ = [
+    "application",
+    "applications",
+    "consultation",
+    "consultations",
+    "follow_ups",
+    "household_history",
+    "sees_everything",
+]
+
+_FREE_TEXT = ("summary", "purpose", "decision_reason")
+
+
+def sees_everything(viewer: Actor) -> bool:
+    return viewer.department == "loans" or viewer.role in ("auditor", "admin")
+
+
+def _redact(ctx: LoansContext, item: dict[str, Any], viewer: Actor) -> dict[str, Any]:
+    if sees_everything(viewer):
+        return item
+    shown = dict(item)
+    redacted: list[str] = []
+    for name in _FREE_TEXT:
+        if shown.get(name):
+            shown[name] = None
+            redacted.append(name)
+    if "issues" in shown:
+        sensitive = ctx.codes.flagged("household_issue_categories", "sensitive")
+        kept = [i for i in shown["issues"] if i not in sensitive]
+        if len(kept) != len(shown["issues"]):
+            shown["issues"] = kept
+            redacted.append("issues")
+    shown["redacted"] = redacted
+    return shown
+
+
+def _page(ctx: LoansContext, page: dict[str, Any], viewer: Actor) -> dict[str, Any]:
+    return {**page, "items": [_redact(ctx, i, viewer) for i in page["items"]]}
+
+
+def consultations(ctx: LoansContext, viewer: Actor, search: queries.Search) -> dict[str, Any]:
+    with ctx.kit.engine.connect() as conn:
+        page = queries.list_consultations(conn, search)
+        conn.rollback()
+    return _page(ctx, page, viewer)
+
+
+def consultation(ctx: LoansContext, viewer: Actor, consultation_id: str) -> dict[str, Any]:
+    with ctx.kit.engine.connect() as conn:
+        row = queries.consultation(conn, consultation_id)
+        conn.rollback()
+    if row is None:
+        raise NotFound(f"no loan consultation {consultation_id!r}: check the id", field="consultation_id")
+    return _redact(ctx, row, viewer)
+
+
+def applications(ctx: LoansContext, viewer: Actor, search: queries.Search) -> dict[str, Any]:
+    with ctx.kit.engine.connect() as conn:
+        page = queries.list_applications(conn, search)
+        conn.rollback()
+    return _page(ctx, page, viewer)
+
+
+def application(ctx: LoansContext, viewer: Actor, application_id: str) -> dict[str, Any]:
+    with ctx.kit.engine.connect() as conn:
+        row = queries.application(conn, application_id)
+        conn.rollback()
+    if row is None:
+        raise NotFound(f"no loan application {application_id!r}: check the id", field="application_id")
+    return _redact(ctx, row, viewer)
+
+
+def follow_ups(ctx: LoansContext, viewer: Actor, search: queries.Search) -> dict[str, Any]:
+    with ctx.kit.engine.connect() as conn:
+        page = queries.follow_ups_list(conn, search)
+        conn.rollback()
+    return _page(ctx, page, viewer)
+
+
+def household_history(ctx: LoansContext, viewer: Actor, household_id: str, desk: ReferralDesk | None) -> dict[str, Any]:
+    """A household's loan history: consultations, applications and loans (schedule, arrears),
+    follow-ups and the referrals about the household that the viewer's department may see."""
+    with ctx.kit.engine.connect() as conn:
+        household = queries.household(conn, household_id)
+        consults = queries.consultations_for_household(conn, household_id)
+        apps = queries.applications_for_household(conn, household_id)
+        follow = queries.follow_ups_list(conn, queries.Search(household_id=household_id, limit=500))
+        conn.rollback()
+    referrals = desk.for_case(household_id, viewer) if desk is not None else []
+    if household is None and not consults and not apps and not referrals:
+        raise NotFound(
+            f"the loans desk knows nothing of household {household_id!r}: check the id", field="household_id"
+        )
+    in_arrears = [a for a in apps if a["arrears_count"] > 0]
+    return {
+        "household_id": household_id,
+        "registered_here": household is not None,
+        "consultations": [_redact(ctx, i, viewer) for i in consults],
+        "applications": [_redact(ctx, i, viewer) for i in apps],
+        "follow_ups": [_redact(ctx, i, viewer) for i in follow["items"]],
+        "referrals": referrals,
+        "summary": {
+            "consultations": len(consults),
+            "contacts": sum(i["contact_count"] for i in consults),
+            "applications": len(apps),
+            "loans_repaying": sum(1 for a in apps if a["status"] == "repaying"),
+            "outstanding": sum(a["outstanding"] for a in apps),
+            "in_arrears": bool(in_arrears),
+            "arrears_amount": sum(a["arrears_amount"] for a in apps),
+            "missed_instalments": sum(a["missed_count"] for a in apps),
+            "open_referrals": sum(1 for r in referrals if r.get("status") in ("made", "accepted", "expired")),
+        },
+    }
