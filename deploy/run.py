@@ -130,7 +130,8 @@ def main(argv: list[str] | None = None) -> int:
 
             loaded = load_all({s.name: s.url for s in services})
             DEMO_MARK.write_text("\n".join(loaded))
-            print(f"demo stories loaded: {', '.join(loaded) or 'none'}")
+            stories = sorted({item.split(":")[1] if item.count(":") >= 2 else item for item in loaded})
+            print(f"demo data loaded: {len(loaded)} records from {len(stories)} stories (ids in {DEMO_MARK})")
         print_banner(services, kafka.bootstrap_servers)
         if args.no_wait:
             return 0
@@ -151,12 +152,13 @@ def print_banner(services: list[ServiceProc], bootstrap: str) -> None:
     from deploy.demo.stories import dev_token
 
     print("\nTsunagu つなぐ is running (Ctrl-C or `make stop` to stop)")
-    print(f"  Kafka      {bootstrap}")
+    print(f"  {'Kafka':<13}{bootstrap}")
     for svc in services:
-        print(f"  {svc.name:<11}{svc.url}/docs")
+        print(f"  {svc.name:<13}{svc.url}/docs")
     print("\nDevelopment tokens (Authorization: Bearer ...):")
     for dept in ("intake", "loans", "districts", "conferences", "reporting"):
-        print(f"  {dept:<11}worker  {dev_token(dept, 'worker')}")
+        print(f"  {dept:<13}worker   {dev_token(dept, 'worker')}")
+    print(f"  {'intake':<13}manager  {dev_token('intake', 'manager')}")
 
 
 if __name__ == "__main__":

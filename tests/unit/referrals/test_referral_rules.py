@@ -46,14 +46,15 @@ def fired_ids(rules: RuleSet, event_type: str, data: dict[str, Any]) -> list[str
 def test_shipped_rule_files_load_with_versions_and_a_checksum(rules: RuleSet) -> None:
     assert {r.id for r in rules} == {
         "intake.dv_abuse_same_day",
+        "intake.dv_abuse_found_at_assessment",
         "intake.isolated_person_outreach",
         "loans.denied_to_budget_consultation",
         "loans.dv_abuse_urgent",
         "loans.missed_instalments_to_budget_consultation",
     }
-    assert rules.versions == {"intake": "2025.1", "loans": "2025.1"}
+    assert rules.versions == {"intake": "2025.2", "loans": "2025.1"}
     assert len(rules.checksum) == 64 and rules.version.endswith(rules.checksum[:12])
-    assert rules.version.startswith("intake@2025.1 loans@2025.1")
+    assert rules.version.startswith("intake@2025.2 loans@2025.1")
     assert default_rules().checksum == rules.checksum
 
 
@@ -62,9 +63,12 @@ def test_shipped_rules_await_a_managers_review(rules: RuleSet) -> None:
 
 
 def test_consultation_carrying_dv_abuse_goes_to_intake_urgent_response_the_same_day(rules: RuleSet) -> None:
-    for event_type in ("intake.ConsultationOpened", "intake.HouseholdIssuesRecorded"):
-        (referral,) = fire(rules, event_type, {"issues": ["housing", "dv_abuse"], "person_id": "p-1"})
-        assert referral.rule_id == "intake.dv_abuse_same_day" and referral.rule_version == 1
+    for event_type, field, rule_id in (
+        ("intake.ConsultationOpened", "issues", "intake.dv_abuse_same_day"),
+        ("intake.AssessmentRecorded", "issues_added", "intake.dv_abuse_found_at_assessment"),
+    ):
+        (referral,) = fire(rules, event_type, {field: ["housing", "dv_abuse"], "person_id": "p-1"})
+        assert referral.rule_id == rule_id and referral.rule_version == 1
         assert (referral.source_department, referral.target_kind, referral.target) == ("intake", "department", "intake")
         assert (referral.priority, referral.reason_category) == ("same_day", "dv_abuse")
         assert referral.deadline == AT + timedelta(hours=8)
@@ -76,6 +80,11 @@ def test_consultation_carrying_dv_abuse_goes_to_intake_urgent_response_the_same_
 @pytest.mark.parametrize("data", [{"issues": ["housing"]}, {}, {"issues": "dv_abuse"}, {"issues": None}])
 def test_consultation_without_dv_abuse_makes_no_urgent_referral(rules: RuleSet, data: dict[str, Any]) -> None:
     assert fired_ids(rules, "intake.ConsultationOpened", data) == []
+
+
+def test_an_assessment_repeating_known_dv_abuse_makes_no_second_referral(rules: RuleSet) -> None:
+    data = {"issues": ["dv_abuse"], "issues_added": []}
+    assert fired_ids(rules, "intake.AssessmentRecorded", data) == []
 
 
 @pytest.mark.parametrize("source", ["neighbour", "welfare_commissioner"])

@@ -1,0 +1,272 @@
+"""The intake desk's seed stories, played over HTTP: the e2e tests and ``make run``'s demo data.
+
+* **Mrs. A (大和)**: neighbours tell the 民生委員, who brings the concern to the desk; she cannot be
+  reached, then refuses help; a community care meeting is asked for without her details (no
+  consent); the plan is residents' watch-over and the community support centre keeping contact,
+  no intervention without her consent; a manager's comment says so.
+* **Mr. T (葉山)**: his friend E brings the concern; he agrees to share with the case meeting, the
+  district team and the 包括; a case meeting is asked for with details; visits; the plan takes him
+  to the salon (and to teaching the men's cooking class); a follow-up for daily-life independence
+  support (あんしんセンター).
+
+Each story takes the services' base URLs and a token function ``token(department, role)`` and
+returns the ids it created, so tests can look them up and ``deploy/demo/stories.py`` can print them.
+"""
+
+from __future__ import annotations
+
+from collections.abc import Callable, Mapping
+from datetime import UTC, date, datetime, timedelta, timezone
+from typing import Any
+
+import httpx
+
+__all__ = ["Token", "load", "mr_t", "mrs_a"]
+
+Token = Callable[[str, str], str]
+_JST = timezone(timedelta(hours=9))
+
+
+def _today() -> date:
+    return datetime.now(UTC).astimezone(_JST).date()
+
+
+class _Desk:
+    """A small HTTP client for one department's staff member at intake."""
+
+    def __init__(self, base_url: str, token: Token, role: str = "worker") -> None:
+        self.http = httpx.Client(
+            base_url=base_url, headers={"Authorization": f"Bearer {token('intake', role)}"}, timeout=30
+        )
+
+    def post(self, path: str, body: Mapping[str, Any], *, method: str = "POST") -> dict[str, Any]:
+        response = self.http.request(method, path, json=dict(body))
+        if response.status_code >= 400:
+            raise RuntimeError(f"{method} {path} → {response.status_code}: {response.text}")
+        result: dict[str, Any] = response.json()
+        return result
+
+    def close(self) -> None:
+        self.http.close()
+
+
+def mrs_a(urls: Mapping[str, str], token: Token) -> dict[str, str]:
+    """大和: an isolated woman nobody can reach, who refuses help."""
+    worker, manager = _Desk(urls["intake"], token), _Desk(urls["intake"], token, "manager")
+    try:
+        opened = worker.post(
+            "/consultations",
+            {
+                "subject_description": "3丁目で一人暮らしの高齢女性（Aさん）。家にネズミが出ている",
+                "source": "welfare_commissioner",
+                "source_detail": "近隣住民から民生委員へ。包括・ボランティアセンターにも相談があった",
+                "channel": "phone",
+                "issues": ["housing", "other"],
+                "isolated": True,
+            },
+        )
+        cid = opened["consultation_id"]
+        path = f"/consultations/{cid}"
+        worker.post(
+            f"{path}/contacts",
+            {"channel": "home_visit", "party": "self", "outcome": "not_reached", "summary": "訪問したが応答なし"},
+        )
+        worker.post(
+            f"{path}/contacts",
+            {
+                "channel": "phone",
+                "party": "welfare_commissioner",
+                "outcome": "reached",
+                "summary": "民生委員と状況を共有",
+            },
+        )
+        person = worker.post(
+            "/people", {"name_kanji": "大和 A子", "name_kana": "ヤマト エーコ", "address": "大和市3丁目"}
+        )
+        worker.post(f"{path}/identify", {"person_id": person["person_id"]})
+        worker.post(
+            f"{path}/contacts",
+            {
+                "channel": "home_visit",
+                "party": "self",
+                "outcome": "refused",
+                "summary": "玄関先で会えたが支援は要らないと",
+            },
+        )
+        worker.post(
+            f"{path}/assessment",
+            {
+                "person_picture": "高齢女性、一人暮らし。自宅の衛生状態が悪い",
+                "wishes": "このまま一人で暮らしたい。支援は要らない",
+                "obstacles": "本人が関わりを拒否している",
+                "strengths": "近隣住民と民生委員が気にかけている",
+            },
+        )
+        meeting = worker.post(
+            f"{path}/referrals",
+            {
+                "target_kind": "department",
+                "target": "conferences",
+                "reason_category": "case_conference",
+                "reason_detail": "地域ケア会議の開催（包括・民生委員・自治会・保健所ほか7者）",
+                "basis_kind": "auto",
+            },
+        )
+        worker.post(
+            f"{path}/support-plan",
+            {
+                "goal": "本人の同意なしに介入せず、つながりを保つ",
+                "steps": [
+                    {
+                        "rung": "community_capacity",
+                        "action": "近隣住民・民生委員による見守り",
+                        "responsible": {"kind": "community", "name": "自治会・民生委員"},
+                    },
+                    {
+                        "rung": "existing_mechanisms",
+                        "action": "包括が中心となって関わりを続ける",
+                        "responsible": {"kind": "agency", "name": "community_support_centre"},
+                    },
+                ],
+            },
+            method="PUT",
+        )
+        follow = worker.post(
+            f"{path}/follow-ups",
+            {"due_on": (_today() + timedelta(days=30)).isoformat(), "purpose": "関係者で経過を共有する"},
+        )
+        comment = manager.post(
+            f"{path}/comments", {"comment": "本人の同意なしに介入しないこと。見守りの報告を定期的に"}
+        )
+        worker.post(f"{path}/comments/{comment['comment_id']}/acknowledge", {})
+        return {
+            "consultation_id": cid,
+            "provisional_case_id": cid,
+            "person_id": person["person_id"],
+            "conference_referral_id": meeting["referral_id"],
+            "follow_up_id": follow["follow_up_id"],
+        }
+    finally:
+        worker.close()
+        manager.close()
+
+
+def mr_t(urls: Mapping[str, str], token: Token) -> dict[str, str]:
+    """葉山: a friend's concern becomes a case meeting, the salon and a teaching role."""
+    worker = _Desk(urls["intake"], token)
+    try:
+        person = worker.post(
+            "/people",
+            {
+                "name_kanji": "葉山 T男",
+                "name_kana": "ハヤマ ティーオ",
+                "birth_date": "1947-04-10",
+                "address": "葉山町一色",
+                "phone": "046-875-0000",
+            },
+        )
+        pid = person["person_id"]
+        household = worker.post(
+            "/households", {"address": "葉山町一色", "members": [{"person_id": pid, "relationship": "本人"}]}
+        )
+        opened = worker.post(
+            "/consultations",
+            {
+                "person_id": pid,
+                "household_id": household["household_id"],
+                "source": "friend",
+                "source_detail": "友人のEさん",
+                "channel": "interview",
+                "issues": ["long_term_care", "household_budget"],
+                "own_words": "最近物忘れが多くて、お金の管理が不安だ",
+                "wishes": "この家で暮らしたい",
+            },
+        )
+        cid = opened["consultation_id"]
+        path = f"/consultations/{cid}"
+        consent = worker.post(
+            f"/people/{pid}/consents",
+            {
+                "recipients": [
+                    {"kind": "department", "id": "conferences"},
+                    {"kind": "department", "id": "districts"},
+                    {"kind": "agency", "id": "community_support_centre"},
+                ],
+                "purposes": ["support_coordination"],
+                "valid_until": (_today() + timedelta(days=365)).isoformat(),
+            },
+        )
+        meeting = worker.post(
+            f"{path}/referrals",
+            {
+                "target_kind": "department",
+                "target": "conferences",
+                "reason_category": "case_conference",
+                "reason_detail": "判断能力の低下。あんしんセンター・包括・友人Eさんとケース会議を",
+                "basis_kind": "consent",
+            },
+        )
+        worker.post(
+            f"{path}/contacts",
+            {"channel": "home_visit", "party": "self", "outcome": "reached", "summary": "自宅訪問。料理が得意と話す"},
+        )
+        worker.post(
+            f"{path}/support-plan",
+            {
+                "goal": "地域の中で役割を持って暮らす",
+                "steps": [
+                    {
+                        "rung": "community_capacity",
+                        "action": "サロンへの参加、男の料理教室の講師をお願いする",
+                        "responsible": {"kind": "department", "name": "districts"},
+                    },
+                    {
+                        "rung": "personal_capacity",
+                        "action": "本人の料理の力を活かす",
+                        "responsible": {"kind": "person", "name": "本人"},
+                    },
+                    {
+                        "rung": "existing_mechanisms",
+                        "action": "日常生活自立支援事業（あんしんセンター）の利用を検討",
+                        "responsible": {"kind": "agency", "name": "あんしんセンター"},
+                    },
+                ],
+            },
+            method="PUT",
+        )
+        salon = worker.post(
+            f"{path}/referrals",
+            {
+                "target_kind": "department",
+                "target": "districts",
+                "reason_category": "other",
+                "reason_detail": "サロン参加と男の料理教室の講師",
+            },
+        )
+        follow = worker.post(
+            f"{path}/follow-ups",
+            {
+                "due_on": (_today() + timedelta(days=60)).isoformat(),
+                "purpose": "あんしんセンター（日常生活自立支援事業）への橋渡し",
+            },
+        )
+        return {
+            "consultation_id": cid,
+            "person_id": pid,
+            "household_id": household["household_id"],
+            "consent_id": consent["consent_id"],
+            "conference_referral_id": meeting["referral_id"],
+            "salon_referral_id": salon["referral_id"],
+            "follow_up_id": follow["follow_up_id"],
+        }
+    finally:
+        worker.close()
+
+
+def load(urls: Mapping[str, str], token: Token) -> list[str]:
+    """Play both stories; the ids of the people and consultations created (for ``make run``)."""
+    ids: list[str] = []
+    for story in (mrs_a, mr_t):
+        created = story(urls, token)
+        ids += [created["person_id"], created["consultation_id"]]
+    return ids

@@ -1,0 +1,270 @@
+"""Intake's queries: the views the departmental front-end lists, searches and opens.
+
+Special-care personal data (要配慮個人情報) is shown to intake staff only; other departments get
+the same shape with those fields ``None`` and named in ``redacted``, so a screen can say 非開示.
+"""
+
+from __future__ import annotations
+
+from datetime import date, datetime
+from typing import Any
+
+from sqlalchemy import Connection
+
+from services.intake.adapters import consents as consent_rows
+from services.intake.adapters import consultations as consultation_rows
+from services.intake.adapters import registry
+from services.intake.domain import consultation
+from services.intake.domain.consent import Consent, consent_in_force
+from services.intake.domain.events import (
+    INTAKE_EVENTS,
+    ConsultationClosed,
+    ConsultationOpened,
+    ContactRecorded,
+)
+from services.intake.domain.registry_events import PERSON_DETAIL_FIELDS
+from services.intake.handlers import consents_stream, consultation_stream, household_stream, person_stream
+from shared.envelope import Actor
+from shared.errors import NotFound
+from shared.referrals.desk import ReferralDesk
+from shared.service import ServiceKit
+
+__all__ = [
+    "consent_ledger",
+    "consultation_detail",
+    "due_follow_ups",
+    "household_view",
+    "list_consultations",
+    "list_households",
+    "person_view",
+    "search_people",
+]
+
+DETAIL_DEPARTMENTS = frozenset({"intake"})
+"""Departments whose staff see special-care person details in intake's views."""
+
+
+def sees_details(viewer: Actor) -> bool:
+    return viewer.department in DETAIL_DEPARTMENTS
+
+
+def _stream_version(kit: ServiceKit, conn: Connection, stream: str) -> int:
+    envelopes = kit.store.read_stream(conn, stream)
+    return envelopes[-1].streamversion if envelopes else 0
+
+
+def _person(conn: Connection, row: dict[str, Any], viewer: Actor, kit: ServiceKit) -> dict[str, Any]:
+    person_id = str(row["person_id"])
+    group = registry.person_group(conn, person_id)
+    view: dict[str, Any] = {
+        "person_id": person_id,
+        "case_id": row["canonical_id"],
+        "linked_person_ids": [p for p in group if p != person_id],
+        "registered_by_service": row["registered_by_service"],
+        "registered_at": row["registered_at"],
+        "households": [
+            {k: m[k] for k in ("household_id", "person_id", "relationship", "joined_on", "left_on")}
+            for m in registry.households_of(conn, group)
+        ],
+        "version": _stream_version(kit, conn, person_stream(person_id)),
+    }
+    redacted: list[str] = []
+    for name in PERSON_DETAIL_FIELDS:
+        if sees_details(viewer):
+            view[name] = row[name]
+        else:
+            view[name] = None
+            if row[name] is not None:
+                redacted.append(name)
+    view["redacted"] = redacted
+    return view
+
+
+def person_view(kit: ServiceKit, person_id: str, viewer: Actor) -> dict[str, Any]:
+    """本人: one person record with its linked records and households."""
+    with kit.engine.connect() as conn:
+        row = registry.get_person(conn, person_id)
+        if row is None:
+            raise NotFound(f"no person {person_id!r} is registered: search people first", field="person_id")
+        view = _person(conn, row, viewer, kit)
+        conn.rollback()
+    return view
+
+
+def search_people(
+    kit: ServiceKit,
+    viewer: Actor,
+    *,
+    name: str | None,
+    birth_date: date | None,
+    address: str | None,
+    phone: str | None,
+    limit: int,
+    offset: int,
+) -> dict[str, Any]:
+    """本人検索: one item per person (linked duplicate records appear once)."""
+    with kit.engine.connect() as conn:
+        rows, total = registry.search_people(
+            conn,
+            name=name,
+            birth_date=birth_date.isoformat() if birth_date else None,
+            address=address,
+            phone=phone,
+            limit=limit,
+            offset=offset,
+        )
+        items = [_person(conn, r, viewer, kit) for r in rows]
+        conn.rollback()
+    return {"items": items, "total": total, "limit": limit, "offset": offset}
+
+
+def _household(conn: Connection, row: dict[str, Any], viewer: Actor, kit: ServiceKit) -> dict[str, Any]:
+    members = [{k: m[k] for k in ("person_id", "relationship", "joined_on", "left_on")} for m in row["members"]]
+    return {
+        "household_id": row["household_id"],
+        "address": row["address"] if sees_details(viewer) else None,
+        "redacted": [] if sees_details(viewer) or row["address"] is None else ["address"],
+        "registered_by_service": row["registered_by_service"],
+        "registered_at": row["registered_at"],
+        "members": [m for m in members if m["left_on"] is None],
+        "former_members": [m for m in members if m["left_on"] is not None],
+        "version": _stream_version(kit, conn, household_stream(str(row["household_id"]))),
+    }
+
+
+def household_view(kit: ServiceKit, household_id: str, viewer: Actor) -> dict[str, Any]:
+    """世帯: the household, its current and former members."""
+    with kit.engine.connect() as conn:
+        row = registry.get_household(conn, household_id)
+        if row is None:
+            raise NotFound(f"no household {household_id!r} is registered", field="household_id")
+        view = _household(conn, row, viewer, kit)
+        conn.rollback()
+    return view
+
+
+def list_households(
+    kit: ServiceKit, viewer: Actor, *, address: str | None, person_id: str | None, limit: int, offset: int
+) -> dict[str, Any]:
+    """世帯一覧: by address or member."""
+    with kit.engine.connect() as conn:
+        rows, total = registry.list_households(conn, address=address, person_id=person_id, limit=limit, offset=offset)
+        items = [_household(conn, r, viewer, kit) for r in rows]
+        conn.rollback()
+    return {"items": items, "total": total, "limit": limit, "offset": offset}
+
+
+def list_consultations(
+    kit: ServiceKit, *, person_id: str | None = None, limit: int = 50, offset: int = 0, **filters: Any
+) -> dict[str, Any]:
+    """相談一覧: newest first, with counts by status; a person's list covers their linked records."""
+    with kit.engine.connect() as conn:
+        case_ids = registry.person_group(conn, person_id) if person_id else None
+        flt = consultation_rows.ConsultationFilter(case_ids=case_ids, **filters)
+        items, total, counts = consultation_rows.list_consultations(conn, flt, limit=limit, offset=offset)
+        conn.rollback()
+    return {
+        "items": items,
+        "total": total,
+        "limit": limit,
+        "offset": offset,
+        "counts": {s: counts.get(s, 0) for s in ("open", "closed")},
+    }
+
+
+def _iso(value: datetime | date | None) -> str | None:
+    return value.isoformat() if value is not None else None
+
+
+def consultation_detail(
+    kit: ServiceKit, consultation_id: str, viewer: Actor, desk: ReferralDesk | None = None
+) -> dict[str, Any]:
+    """相談記録: the whole consultation, folded from its stream, with the case's referrals."""
+    with kit.engine.connect() as conn:
+        envelopes = kit.store.read_stream(conn, consultation_stream(consultation_id))
+        conn.rollback()
+    if not envelopes:
+        raise NotFound(f"no consultation {consultation_id!r} was opened", field="consultation_id")
+    events = [INTAKE_EVENTS.parse(e.type, e.schemaversion, e.data) for e in envelopes]
+    state = consultation.replay(events)
+    opened = next(e for e in events if isinstance(e, ConsultationOpened))
+    closed = next((e for e in reversed(events) if isinstance(e, ConsultationClosed)), None)
+    assert state.case_id is not None
+    return {
+        "consultation_id": consultation_id,
+        "case_id": state.case_id,
+        "status": state.status,
+        "person_id": state.person_id,
+        "household_id": state.household_id,
+        "subject_description": opened.subject_description,
+        "source": opened.source,
+        "source_detail": opened.source_detail,
+        "channel": opened.channel,
+        "issues": list(state.issues),
+        "own_words": opened.own_words,
+        "wishes": opened.wishes,
+        "urgency": state.urgency,
+        "urgency_reason": opened.urgency_reason,
+        "isolated": state.isolated,
+        "opened_at": _iso(opened.opened_at),
+        "opened_by": opened.opened_by,
+        "contact_count": state.contact_count,
+        "contacts": [e.payload() for e in events if isinstance(e, ContactRecorded)],
+        "assessment": state.assessment.payload() if state.assessment else None,
+        "support_plan": state.plan.payload() if state.plan else None,
+        "follow_ups": [
+            {
+                "follow_up_id": f.follow_up_id,
+                "due_on": _iso(f.due_on),
+                "purpose": f.purpose,
+                "done": f.done,
+                "done_by_contact_id": f.done_by_contact_id,
+            }
+            for f in state.follow_ups
+        ],
+        "supervisor_comments": [
+            {
+                "comment_id": c.comment_id,
+                "reviewer_id": c.reviewer_id,
+                "comment": c.comment,
+                "added_at": _iso(c.added_at),
+                "acknowledged_by": c.acknowledged_by,
+                "acknowledged_at": _iso(c.acknowledged_at),
+            }
+            for c in state.comments
+        ],
+        "unacknowledged_comments": len(state.unacknowledged_comments),
+        "outcome": state.outcome,
+        "closed_at": _iso(state.closed_at),
+        "destination": closed.destination if closed and state.status == "closed" else None,
+        "closing_note": closed.note if closed and state.status == "closed" else None,
+        "referrals": desk.for_case(state.case_id, viewer) if desk is not None else [],
+        "version": envelopes[-1].streamversion,
+    }
+
+
+def consent_ledger(kit: ServiceKit, person_id: str) -> dict[str, Any]:
+    """同意台帳: the person's consents (in force now or not) and statutory sharing records."""
+    now = kit.clock.now()
+    with kit.engine.connect() as conn:
+        if registry.get_person(conn, person_id) is None:
+            raise NotFound(f"no person {person_id!r} is registered", field="person_id")
+        rows = consent_rows.ledger_rows(conn, [person_id])
+        version = _stream_version(kit, conn, consents_stream(person_id))
+        given, _ = consent_rows.records_for(conn, [person_id])
+        conn.rollback()
+    in_force = {c.consent_id for c in given if _in_force(c, now)}
+    records = [{**row, "in_force": row["record_id"] in in_force if row["kind"] == "consent" else True} for row in rows]
+    return {"person_id": person_id, "records": records, "version": version}
+
+
+def _in_force(consent: Consent, now: datetime) -> bool:
+    return consent_in_force(consent, now)
+
+
+def due_follow_ups(kit: ServiceKit, until: date, limit: int) -> dict[str, Any]:
+    """フォローアップ予定: open consultations' follow-ups due by ``until``."""
+    with kit.engine.connect() as conn:
+        items = consultation_rows.due_follow_ups(conn, until=until, limit=limit)
+        conn.rollback()
+    return {"items": items, "until": until.isoformat()}

@@ -1,0 +1,327 @@
+"""Request bodies of intake's HTTP API, with OpenAPI examples.
+
+The acting staff member is never a body field: the route takes it from the bearer token.
+Updates accept ``expected_version`` (or an ``If-Match`` header): the version the client read;
+a stale one is refused with 409 instead of overwriting a change the client never saw.
+"""
+
+from __future__ import annotations
+
+from datetime import date, datetime
+from typing import Any, Literal
+
+from pydantic import BaseModel, ConfigDict, Field
+
+from services.intake.domain.consent import SUPPORT_MEETING_BASIS, Recipient
+from services.intake.domain.values import ClosureOutcome, ContactOutcome, HouseholdMember, PlanStep, Urgency
+
+__all__ = [
+    "AcknowledgeBody",
+    "AssessmentBody",
+    "CloseBody",
+    "CommentBody",
+    "ConsentBody",
+    "ContactBody",
+    "CorrectPersonBody",
+    "FollowUpBody",
+    "IdentifyBody",
+    "JoinBody",
+    "LeaveBody",
+    "LinkBody",
+    "OpenConsultationBody",
+    "ReferralBody",
+    "RegisterHouseholdBody",
+    "RegisterPersonBody",
+    "ReopenBody",
+    "StatutorySharingBody",
+    "SupportPlanBody",
+    "WithdrawBody",
+]
+
+
+def _config(*examples: dict[str, Any]) -> ConfigDict:
+    return ConfigDict(extra="forbid", str_strip_whitespace=True, json_schema_extra={"examples": list(examples)})
+
+
+class _Versioned(BaseModel):
+    expected_version: int | None = Field(
+        default=None, ge=0, description="the version you read (or send If-Match); a stale one gets 409"
+    )
+
+
+class RegisterPersonBody(BaseModel):
+    """本人登録."""
+
+    model_config = _config(
+        {
+            "name_kanji": "葉山 太郎",
+            "name_kana": "ハヤマ タロウ",
+            "birth_date": "1947-05-03",
+            "address": "葉山町一色1-2-3",
+            "phone": "046-875-0000",
+        }
+    )
+    name_kanji: str | None = Field(default=None, max_length=200, description="氏名 (漢字)")
+    name_kana: str | None = Field(default=None, max_length=200, description="氏名 (カナ)")
+    birth_date: date | None = Field(default=None, description="生年月日")
+    address: str | None = Field(default=None, max_length=500)
+    phone: str | None = Field(default=None, max_length=64)
+    care_notes: str | None = Field(default=None, description="要配慮個人情報: disability, illness, DV, debts")
+
+
+class CorrectPersonBody(_Versioned):
+    """本人情報の訂正: give only what changes; ``clear`` empties fields."""
+
+    model_config = _config({"phone": "046-875-1111", "reason": "本人から電話番号の変更連絡", "expected_version": 1})
+    name_kanji: str | None = None
+    name_kana: str | None = None
+    birth_date: date | None = None
+    address: str | None = None
+    phone: str | None = None
+    care_notes: str | None = None
+    clear: tuple[str, ...] = ()
+    reason: str = Field(min_length=1, description="why (audit)")
+
+
+class LinkBody(_Versioned):
+    """同一人物の記録の統合: the other record is the same person."""
+
+    model_config = _config(
+        {"duplicate_person_id": "3f0c...", "reason": "貸付窓口で登録済みの記録と氏名・生年月日・住所が一致"}
+    )
+    duplicate_person_id: str = Field(min_length=1)
+    reason: str = Field(min_length=1, description="why both records are one person (audit)")
+
+
+class RegisterHouseholdBody(BaseModel):
+    """世帯登録."""
+
+    model_config = _config({"address": "大和市中央1-1-1", "members": [{"person_id": "p-1", "relationship": "本人"}]})
+    address: str | None = None
+    members: tuple[HouseholdMember, ...] = ()
+
+
+class JoinBody(_Versioned):
+    """世帯員の加入."""
+
+    model_config = _config({"member": {"person_id": "p-2", "relationship": "長男"}, "joined_on": "2015-04-01"})
+    member: HouseholdMember
+    joined_on: date | None = None
+
+
+class LeaveBody(_Versioned):
+    """世帯員の離脱."""
+
+    model_config = _config({"left_on": "2015-06-30", "reason": "転居"})
+    left_on: date | None = None
+    reason: str | None = None
+
+
+class OpenConsultationBody(BaseModel):
+    """相談受付: say who it is about (person_id, household_id or subject_description)."""
+
+    model_config = _config(
+        {
+            "subject_description": "3丁目の一人暮らしの高齢女性（氏名不明）",
+            "source": "welfare_commissioner",
+            "source_detail": "近隣住民から民生委員へ: 家にネズミが出ている",
+            "channel": "phone",
+            "issues": ["other"],
+            "own_words": None,
+            "wishes": None,
+            "urgency": "normal",
+            "isolated": True,
+        }
+    )
+    person_id: str | None = None
+    household_id: str | None = None
+    subject_description: str | None = Field(default=None, description="未特定の対象者: who, when not identified")
+    source: str = Field(min_length=1, description="code list consultation_sources (who brought it)")
+    source_detail: str | None = None
+    channel: str = Field(min_length=1, description="code list contact_channels")
+    issues: tuple[str, ...] = Field(min_length=1, description="code list household_issue_categories")
+    own_words: str | None = Field(default=None, description="本人の言葉")
+    wishes: str | None = Field(default=None, description="本人の希望")
+    urgency: Urgency = "normal"
+    isolated: bool = False
+
+
+class ContactBody(_Versioned):
+    """相談対応記録 (延件数)."""
+
+    model_config = _config(
+        {"channel": "home_visit", "party": "self", "outcome": "not_reached", "summary": "訪問したが応答なし"}
+    )
+    contacted_at: datetime | None = None
+    channel: str = Field(min_length=1)
+    party: str = Field(min_length=1, description="who was contacted (consultation_sources; self = the person)")
+    outcome: ContactOutcome
+    summary: str | None = None
+    follow_up_id: str | None = Field(default=None, description="the follow-up this contact carries out")
+
+
+class AssessmentBody(_Versioned):
+    """アセスメント."""
+
+    model_config = _config(
+        {
+            "person_picture": "68歳男性。一人暮らし。物忘れが増えている",
+            "family_picture": "親族とは疎遠",
+            "wishes": "今の家で暮らし続けたい",
+            "obstacles": "金銭管理が難しくなっている",
+            "strengths": "料理が得意。友人Eさんとの関係",
+            "issues": ["long_term_care", "household_budget"],
+        }
+    )
+    person_picture: str = Field(min_length=1)
+    family_picture: str | None = None
+    wishes: str | None = None
+    issues_text: str | None = None
+    obstacles: str | None = None
+    strengths: str | None = None
+    issues: tuple[str, ...] | None = None
+
+
+class SupportPlanBody(_Versioned):
+    """支援計画: steps on the support ladder (support_ladder code), each with who carries it."""
+
+    model_config = _config(
+        {
+            "goal": "地域の中で役割を持って暮らす",
+            "steps": [
+                {
+                    "rung": "community_capacity",
+                    "action": "サロンへの参加を誘う",
+                    "responsible": {"kind": "department", "name": "districts"},
+                    "due_on": "2015-07-31",
+                }
+            ],
+        }
+    )
+    goal: str | None = None
+    steps: tuple[PlanStep, ...] = Field(min_length=1)
+
+
+class FollowUpBody(_Versioned):
+    """フォローアップ予定."""
+
+    model_config = _config({"due_on": "2015-08-01", "purpose": "サロン参加後の様子を確認"})
+    due_on: date
+    purpose: str = Field(min_length=1)
+
+
+class IdentifyBody(_Versioned):
+    """対象者の特定."""
+
+    model_config = _config({"person_id": "p-1"})
+    person_id: str = Field(min_length=1)
+    household_id: str | None = None
+
+
+class CloseBody(_Versioned):
+    """終結."""
+
+    model_config = _config({"outcome": "connected_to_service", "destination": "districts", "note": "見守りへ移行"})
+    outcome: ClosureOutcome
+    destination: str | None = None
+    note: str | None = None
+
+
+class ReopenBody(_Versioned):
+    """再開."""
+
+    model_config = _config({"reason": "民生委員から再度の連絡"})
+    reason: str = Field(min_length=1)
+
+
+class CommentBody(_Versioned):
+    """スーパーバイズ (managers only)."""
+
+    model_config = _config({"comment": "本人の同意なく介入しないこと。見守り体制の確認を"})
+    comment: str = Field(min_length=1)
+
+
+class AcknowledgeBody(_Versioned):
+    """スーパーバイズ確認."""
+
+    model_config = _config({})
+
+
+class ConsentBody(_Versioned):
+    """同意取得: share with these recipients, for these purposes, until a date."""
+
+    model_config = _config(
+        {
+            "recipients": [
+                {"kind": "department", "id": "conferences"},
+                {"kind": "agency", "id": "community_support_centre"},
+            ],
+            "purposes": ["support_coordination"],
+            "valid_until": "2016-03-31",
+        }
+    )
+    recipients: tuple[Recipient, ...] = Field(min_length=1)
+    purposes: tuple[str, ...] = Field(min_length=1)
+    valid_until: date
+    given_at: datetime | None = None
+
+
+class WithdrawBody(_Versioned):
+    """同意撤回."""
+
+    model_config = _config({"reason": "本人の申し出"})
+    withdrawn_at: datetime | None = None
+    reason: str | None = None
+
+
+class StatutorySharingBody(_Versioned):
+    """法定の情報共有 (支援会議)."""
+
+    model_config = _config(
+        {
+            "meeting_id": "mtg-2015-06",
+            "recipients": [{"kind": "department", "id": "loans"}],
+            "secrecy_duty_acknowledged": True,
+        }
+    )
+    meeting_id: str = Field(min_length=1)
+    recipients: tuple[Recipient, ...] = Field(min_length=1)
+    secrecy_duty_acknowledged: bool
+    basis: str = SUPPORT_MEETING_BASIS
+    shared_at: datetime | None = None
+
+
+class ReferralBody(BaseModel):
+    """紹介する: refer a case; intake claims a consent/statutory basis only when its ledger holds one.
+
+    ``basis_kind`` ``auto`` (default) uses the person's consent or statutory record that covers the
+    target and ``purpose`` now, else none (the target then sees the referral and its reason
+    category, not ``reason_detail``).
+    """
+
+    model_config = _config(
+        {
+            "consultation_id": "c-1",
+            "target_kind": "department",
+            "target": "conferences",
+            "reason_category": "case_conference",
+            "reason_detail": "判断能力の低下。あんしんセンター・包括・友人Eさんとケース会議を",
+            "priority": "normal",
+            "deadline_days": 7,
+            "basis_kind": "auto",
+            "purpose": "support_coordination",
+        }
+    )
+    consultation_id: str | None = Field(default=None, description="the consultation; gives case and person")
+    case_id: str | None = None
+    person_id: str | None = None
+    household_id: str | None = None
+    target_kind: Literal["department", "external"]
+    target: str = Field(min_length=1)
+    reason_category: str = Field(min_length=1)
+    reason_detail: str | None = Field(default=None, description="要配慮個人情報")
+    priority: Literal["normal", "urgent", "same_day"] = "normal"
+    deadline_days: int | None = Field(default=None, ge=1, le=90)
+    basis_kind: Literal["auto", "consent", "statutory", "none"] = "auto"
+    basis_reference: str | None = None
+    purpose: str = Field(default="support_coordination", min_length=1)

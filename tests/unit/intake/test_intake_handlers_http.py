@@ -1,0 +1,100 @@
+"""Intake's HTTP edge (no Kafka): authorisation per route, 422 that says what to fix, 409 on stale writes."""
+
+from __future__ import annotations
+
+from pathlib import Path
+from typing import Any
+
+import pytest
+from fastapi.testclient import TestClient
+
+from services.intake.bootstrap import build
+from services.intake.config import Settings
+from shared.auth import mint_token
+from shared.settings import DEV_JWT_SECRET
+
+
+@pytest.fixture
+def app(tmp_path: Path) -> Any:
+    app, kit = build(Settings(var_dir=tmp_path, log_json=False), kafka=False)
+    with TestClient(app) as client:
+        yield client
+    kit.close()
+
+
+def auth(department: str = "intake", role: str = "worker") -> dict[str, str]:
+    return {"Authorization": f"Bearer {mint_token(DEV_JWT_SECRET, f'{department}-{role}', department, role)}"}
+
+
+def test_every_route_needs_a_token_and_the_right_department(app):
+    assert app.get("/consultations").status_code == 401
+    assert app.get("/consultations", headers=auth("loans")).status_code == 403
+    assert app.get("/people", headers=auth("districts")).status_code == 403
+    assert app.post("/people", json={"name_kana": "エー"}, headers=auth("intake", "auditor")).status_code == 403
+    assert app.get("/consultations", headers=auth("intake", "auditor")).status_code == 200
+
+
+def test_other_departments_open_a_person_by_id_with_special_care_fields_redacted(app):
+    person = app.post("/people", json={"name_kanji": "山田 花子", "phone": "046-000"}, headers=auth()).json()
+    seen = app.get(f"/people/{person['person_id']}", headers=auth("loans")).json()
+    assert seen["name_kanji"] is None and sorted(seen["redacted"]) == ["name_kanji", "phone"]
+    mine = app.get(f"/people/{person['person_id']}", headers=auth()).json()
+    assert mine["name_kanji"] == "山田 花子"
+
+
+def test_validation_errors_name_the_field_and_what_to_fix(app):
+    r = app.post("/consultations", json={"source": "self", "channel": "phone", "issues": []}, headers=auth())
+    assert r.status_code == 422 and "issues" in r.json()["message"]
+    r = app.post(
+        "/consultations",
+        json={"subject_description": "女性", "source": "stranger", "channel": "phone", "issues": ["other"]},
+        headers=auth(),
+    )
+    body = r.json()
+    assert r.status_code == 422 and body["field"] == "source" and "welfare_commissioner" in body["message"]
+    r = app.post("/consultations", json={"source": "self", "channel": "phone", "issues": ["other"]}, headers=auth())
+    assert r.status_code == 422 and r.json()["field"] == "subject_description"
+
+
+def test_a_stale_if_match_gets_409_and_the_current_version_wins(app):
+    opened = app.post(
+        "/consultations",
+        json={"subject_description": "男性", "source": "friend", "channel": "phone", "issues": ["other"]},
+        headers=auth(),
+    )
+    assert opened.status_code == 201 and opened.headers["ETag"] == '"1"'
+    cid = opened.json()["consultation_id"]
+    contact = {"channel": "phone", "party": "self", "outcome": "reached"}
+    first = app.post(f"/consultations/{cid}/contacts", json=contact, headers={**auth(), "If-Match": '"1"'})
+    assert first.status_code == 201 and first.json()["version"] == 2
+    stale = app.post(f"/consultations/{cid}/contacts", json=contact, headers={**auth(), "If-Match": '"1"'})
+    assert stale.status_code == 409 and stale.json()["error"] == "conflict"
+    stale_body = app.post(f"/consultations/{cid}/contacts", json={**contact, "expected_version": 1}, headers=auth())
+    assert stale_body.status_code == 409
+    assert app.get(f"/consultations/{cid}", headers=auth()).json()["contact_count"] == 2
+
+
+def test_only_managers_leave_supervisor_comments_and_the_worker_sees_them(app):
+    cid = app.post(
+        "/consultations",
+        json={"subject_description": "男性", "source": "friend", "channel": "phone", "issues": ["other"]},
+        headers=auth(),
+    ).json()["consultation_id"]
+    assert app.post(f"/consultations/{cid}/comments", json={"comment": "x"}, headers=auth()).status_code == 403
+    added = app.post(
+        f"/consultations/{cid}/comments", json={"comment": "見守り体制を確認"}, headers=auth("intake", "manager")
+    )
+    assert added.status_code == 201
+    detail = app.get(f"/consultations/{cid}", headers=auth()).json()
+    assert detail["supervisor_comments"][0]["comment"] == "見守り体制を確認"
+    listed = app.get("/consultations", params={"unacknowledged_comments": True}, headers=auth()).json()
+    assert listed["total"] == 1
+
+
+def test_openapi_documents_examples_and_japanese_summaries(app):
+    spec = app.get("/openapi.json").json()
+    op = spec["paths"]["/consultations"]["post"]
+    assert op["summary"].startswith("相談受付")
+    schema = spec["components"]["schemas"]["OpenConsultationBody"]
+    assert schema["examples"][0]["source"] == "welfare_commissioner"
+    assert "post" in spec["paths"]["/referrals"] and "/referrals/inbox" in spec["paths"]
