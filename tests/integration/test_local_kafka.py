@@ -187,3 +187,69 @@ def test_cluster_survives_losing_the_partition_leader(cluster: ClusterHandle) ->
     with admin_client(bootstrap) as admin:
         brokers = admin.describe_cluster()["brokers"]
     assert {b["broker_id"] for b in brokers if not b.get("is_fenced")} == {1, 2, 3}
+
+
+@pytest.mark.slow
+def test_relay_and_consumer_lose_nothing_when_a_broker_dies_under_load(cluster: ClusterHandle, tmp_path: Path) -> None:
+    """The outbox relay publishes while the leader of a partition is killed; every event arrives
+    and the consumer runner applies each exactly once."""
+    import threading
+
+    from sqlalchemy import Column, MetaData, String, Table, func, select
+
+    from shared.consumer import ConsumerRunner
+    from shared.db import make_engine, migrate
+    from shared.eventstore import EventStore
+    from shared.kafka import make_producer
+    from shared.relay import OutboxRelay
+    from tests.support import new_event
+
+    if any(node.running_pid() is None for node in cluster.nodes.values()):
+        for node_id, node in cluster.nodes.items():
+            if node.running_pid() is None:
+                cluster.start_node(node_id)
+    bootstrap = cluster.bootstrap_servers
+    topic = f"fault-{uuid.uuid4().hex[:8]}.events"
+    create_topics(bootstrap, topics=[topic, topic + ".dlq"], partitions=3, replication=3)
+    engine = make_engine(f"sqlite:///{tmp_path / 'store.db'}")
+    migrate(engine)
+    md = MetaData()
+    effects = Table("effects", md, Column("event_id", String(64), primary_key=True))
+    md.create_all(engine)
+    store = EventStore("intake")
+    total = 3000
+    with engine.begin() as conn:
+        for i in range(total):
+            store.append(conn, f"s-{i}", 0, [new_event(f"e{i:05d}", case_id=f"case-{i % 50}")])
+
+    producer = make_producer(bootstrap, request_timeout_ms=5_000, delivery_timeout_ms=120_000)
+    relay = OutboxRelay(engine, store, producer, topic, batch_size=100, poll_seconds=0.05)
+    thread = threading.Thread(target=relay.run)
+    thread.start()
+    while relay.backlog() > total * 0.7:  # a third is out: kill the leader of partition 0 now
+        time.sleep(0.05)
+    leader = next(int(p["leader_id"]) for p in _partitions(bootstrap, topic) if p["partition_index"] == 0)
+    cluster.stop_node(leader, kill=True)
+    deadline = time.monotonic() + 120
+    while relay.backlog() and time.monotonic() < deadline:
+        time.sleep(0.2)
+    relay.stop()
+    thread.join()
+    assert relay.backlog() == 0
+
+    survivors = ",".join(n.address for i, n in cluster.nodes.items() if i != leader)
+    runner = ConsumerRunner(
+        name=f"fault-{uuid.uuid4().hex[:6]}",
+        engine=engine,
+        handler=lambda conn, env: conn.execute(effects.insert().values(event_id=env.id)),
+        topics=[topic],
+        bootstrap_servers=survivors,
+        dead_letter_topic=topic + ".dlq",
+        producer=make_producer(survivors),
+    )
+    runner.run_until_idle(idle_polls=5, timeout=120)
+    runner.consumer.close()
+    with engine.connect() as conn:
+        assert conn.execute(select(func.count()).select_from(effects)).scalar_one() == total
+    cluster.start_node(leader)
+    producer.close()
