@@ -27,10 +27,11 @@ from sqlalchemy import Connection, Engine
 
 from shared.clock import Clock, IdFactory, SystemClock, new_id
 from shared.envelope import Actor, Envelope
+from shared.errors import ConcurrencyConflict
 from shared.events import DomainEvent, EventRegistry
 from shared.eventstore import EventStore, NewEvent
 
-__all__ = ["Fold", "UnitOfWork", "UnitOfWorkFactory"]
+__all__ = ["Fold", "UnitOfWork", "UnitOfWorkFactory", "check_expected_version"]
 
 S = TypeVar("S")
 
@@ -48,6 +49,17 @@ class Fold(Generic[S]):
         for env in envelopes:
             state = self.apply(state, self.registry.parse(env.type, env.schemaversion, env.data))
         return state
+
+
+def check_expected_version(stream_id: str, current: int, expected: int | None) -> None:
+    """Optimistic concurrency at the edge: the client's ``expected_version`` (from the version or
+    ETag it read) must be the stream's current version, or the change is refused, not lost."""
+    if expected is not None and expected != current:
+        raise ConcurrencyConflict(
+            f"{stream_id} is at version {current}, but the change was made on version {expected}: "
+            "reload it, check what changed, and send the change again with the new expected_version",
+            field="expected_version",
+        )
 
 
 class UnitOfWork:

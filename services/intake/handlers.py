@@ -50,13 +50,13 @@ from services.intake.domain.events import INTAKE_EVENTS
 from services.intake.domain.registry_events import REGISTRY_EVENTS
 from services.intake.schemas import ReferralBody
 from shared.envelope import Actor
-from shared.errors import ConcurrencyConflict, Forbidden, InvalidCommand
+from shared.errors import Forbidden, InvalidCommand
 from shared.events import DomainEvent
 from shared.reference import load_code_lists
 from shared.referrals.commands import MakeReferral
 from shared.referrals.desk import ReferralDesk
 from shared.service import ServiceKit
-from shared.uow import Fold, UnitOfWork
+from shared.uow import Fold, UnitOfWork, check_expected_version
 
 __all__ = [
     "CONSENT_FOLD",
@@ -107,15 +107,6 @@ def consultation_stream(consultation_id: str) -> str:
 
 def consents_stream(person_id: str) -> str:
     return f"consents-{person_id}"
-
-
-def _check_version(stream: str, current: int, expected: int | None) -> None:
-    if expected is not None and expected != current:
-        raise ConcurrencyConflict(
-            f"{stream} is at version {current}, but the change was made on version {expected}: "
-            "reload it, check what changed, and send the change again with the new expected_version",
-            field="expected_version",
-        )
 
 
 def _record(uow: UnitOfWork, stream: str, version: int, events: Sequence[DomainEvent], *, case_id: str) -> int:
@@ -186,7 +177,7 @@ def correct_person_details(
     """本人情報の訂正."""
     with kit.uow(actor, correlation_id=correlation_id) as uow:
         state, version = _load_person(uow, cmd.person_id)
-        _check_version(person_stream(cmd.person_id), version, expected_version)
+        check_expected_version(person_stream(cmd.person_id), version, expected_version)
         events = people.decide_correct_person_details(state, cmd, now=uow.now())
         version = _record(uow, person_stream(cmd.person_id), version, events, case_id=cmd.person_id)
         _project_registry(uow, events)
@@ -205,7 +196,7 @@ def link_person_records(
     """同一人物の記録の統合: explicit and audited, recorded on the kept record's stream."""
     with kit.uow(actor, correlation_id=correlation_id) as uow:
         kept, version = _load_person(uow, cmd.person_id)
-        _check_version(person_stream(cmd.person_id), version, expected_version)
+        check_expected_version(person_stream(cmd.person_id), version, expected_version)
         duplicate, _ = _load_person(uow, cmd.duplicate_person_id)
         events = people.decide_link_person_records(kept, duplicate, cmd, now=uow.now())
         version = _record(uow, person_stream(cmd.person_id), version, events, case_id=cmd.person_id)
@@ -292,7 +283,7 @@ def _household_change(
     state, version = _load_household(uow, household_id)
     if not state.registered:
         raise HouseholdNotFound(f"no household {household_id!r} is registered", field="household_id")
-    _check_version(household_stream(household_id), version, expected_version)
+    check_expected_version(household_stream(household_id), version, expected_version)
     events = decide(state)
     version = _record(uow, household_stream(household_id), version, events, case_id=household_id)
     _project_registry(uow, events)
@@ -363,7 +354,7 @@ def _consultation_change(
         state, version = uow.load(stream, CONSULTATION_FOLD)
         if state.consultation_id is None:
             raise ConsultationNotFound(f"no consultation {consultation_id!r} was opened", field="consultation_id")
-        _check_version(stream, version, expected_version)
+        check_expected_version(stream, version, expected_version)
         return _finish_consultation(uow, stream, state, version, decide(state, uow), **extra)
 
 
@@ -565,7 +556,7 @@ def _ledger_change(
         _require_person(uow, person_id)
         stream = consents_stream(person_id)
         state, version = uow.load(stream, CONSENT_FOLD)
-        _check_version(stream, version, expected_version)
+        check_expected_version(stream, version, expected_version)
         events = decide(state, uow)
         version = _record(uow, stream, version, events, case_id=person_id)
         for event in events:

@@ -57,11 +57,10 @@ from services.loans.domain.loan import (
     fold_loan,
 )
 from shared.envelope import Actor
-from shared.errors import ConcurrencyConflict
 from shared.events import DomainEvent
 from shared.reference import CodeLists
 from shared.service import ServiceKit
-from shared.uow import Fold, UnitOfWork
+from shared.uow import Fold, UnitOfWork, check_expected_version
 
 __all__ = [
     "APPLICATION_FOLD",
@@ -117,15 +116,6 @@ def household_stream(household_id: str) -> str:
 
 def person_stream(person_id: str) -> str:
     return f"person-{person_id}"
-
-
-def _check_version(stream: str, current: int, expected: int | None) -> None:
-    if expected is not None and expected != current:
-        raise ConcurrencyConflict(
-            f"{stream} is at version {current}, you sent expected_version {expected}: someone changed it since "
-            "you read it; reload it and apply your change again",
-            field="expected_version",
-        )
 
 
 # --- registry (本人・世帯): the desk often meets a household first --------------------------------
@@ -207,7 +197,7 @@ def _change_consultation(
         stream = consultation_stream(consultation_id)
         state, version = uow.load(stream, CONSULTATION_FOLD)
         if version:
-            _check_version(stream, version, expected_version)
+            check_expected_version(stream, version, expected_version)
         events = decide(state, uow)
         if events:
             state = fold_consultation(events, state)
@@ -331,7 +321,7 @@ def _change_application(
         stream = application_stream(application_id)
         state, version = uow.load(stream, APPLICATION_FOLD)
         if version:
-            _check_version(stream, version, expected_version)
+            check_expected_version(stream, version, expected_version)
         events = list(decide(state, uow))
         if events:
             state = fold_loan(events, state)
