@@ -11,6 +11,11 @@
 
 Each story takes the services' base URLs and a token function ``token(department, role)`` and
 returns the ids it created, so tests can look them up and ``deploy/demo/stories.py`` can print them.
+
+:func:`mrs_a_across_departments` and :func:`mr_t_across_departments` play the whole stories: intake's
+part above, then the district team's (``districts_stories``) and the conferences' (``conferences_stories``)
+— intake's automatic referral reaching districts, the meetings, the watch-over, the salon, the
+cooking class, and at last Mr. T's referral to daily-life independence support.
 """
 
 from __future__ import annotations
@@ -21,7 +26,9 @@ from typing import Any
 
 import httpx
 
-__all__ = ["Token", "load", "mr_t", "mrs_a"]
+from deploy.demo import conferences_stories, districts_stories
+
+__all__ = ["Token", "load", "mr_t", "mr_t_across_departments", "mrs_a", "mrs_a_across_departments"]
 
 Token = Callable[[str, str], str]
 _JST = timezone(timedelta(hours=9))
@@ -263,10 +270,63 @@ def mr_t(urls: Mapping[str, str], token: Token) -> dict[str, str]:
         worker.close()
 
 
+def mrs_a_across_departments(urls: Mapping[str, str], token: Token) -> dict[str, str]:
+    """大和, whole: desk → automatic referral → district outreach → 地域ケア会議 → watch-over from a distance."""
+    ids = mrs_a(urls, token)
+    outreach = districts_stories.mrs_a_outreach(urls, token, ids["provisional_case_id"])
+    meeting = conferences_stories.mrs_a_community_care_meeting(urls, token, ids["conference_referral_id"])
+    watch = districts_stories.mrs_a_watch(
+        urls, token, outreach["district_case_id"], outreach["outreach_referral_id"], meeting
+    )
+    return {**ids, **outreach, **meeting, **watch}
+
+
+def mr_t_across_departments(urls: Mapping[str, str], token: Token) -> dict[str, str]:
+    """葉山, whole: desk → case meeting → visits and the salon → cooking class instructor → あんしんセンター."""
+    ids = mr_t(urls, token)
+    meeting = conferences_stories.mr_t_case_meeting(urls, token, ids["conference_referral_id"], ids["consent_id"])
+    salon = districts_stories.mr_t_salon(urls, token, ids["salon_referral_id"])
+    at_conferences = districts_stories.Staff(urls, token, "conferences", "districts")
+    desk_at_conferences = districts_stories.Staff(urls, token, "conferences", "intake")
+    worker = _Desk(urls["intake"], token)
+    try:
+        at_conferences.post(
+            f"/conferences/{meeting['conference_id']}/action-items/{meeting['visit_action_id']}/complete",
+            {"note": "Eさんと同行訪問。サロンに定期参加し、男の料理教室の講師に"},
+        )
+        # Later: the desk approaches daily-life independence support (日常生活自立支援事業), step by step.
+        daily_life = worker.post(
+            f"/consultations/{ids['consultation_id']}/referrals",
+            {
+                "target_kind": "external",
+                "target": "other_agency",
+                "reason_category": "daily_life_support",
+                "reason_detail": "あんしんセンター（日常生活自立支援事業）の利用について少しずつアプローチ",
+                "basis_kind": "auto",
+            },
+        )
+        desk_at_conferences.post(
+            f"/conferences/{meeting['conference_id']}/action-items/{meeting['daily_life_action_id']}/complete",
+            {"note": "日常生活自立支援事業へ紹介"},
+        )
+    finally:
+        at_conferences.close()
+        desk_at_conferences.close()
+        worker.close()
+    return {
+        **ids,
+        **meeting,
+        **salon,
+        "daily_life_referral_id": daily_life["referral_id"],
+    }
+
+
 def load(urls: Mapping[str, str], token: Token) -> list[str]:
-    """Play both stories; the ids of the people and consultations created (for ``make run``)."""
+    """Play both stories (across departments when districts and conferences run); the ids of the
+    people and consultations created (for ``make run``)."""
+    whole = {"districts", "conferences"} <= set(urls)
     ids: list[str] = []
-    for story in (mrs_a, mr_t):
+    for story in (mrs_a_across_departments, mr_t_across_departments) if whole else (mrs_a, mr_t):
         created = story(urls, token)
         ids += [created["person_id"], created["consultation_id"]]
     return ids

@@ -1,1 +1,1 @@
-"""ケース会議 (case conferences): for now the department's referral desk; its own domain arrives with its issue."""
+"""ケース会議・地域ケア会議・事例検討会 (case conferences): scheduled, held on a basis, action items, reviews."""

@@ -1,1 +1,1 @@
-"""地区担当・地域福祉 (district work): for now the department's referral desk; its own domain arrives with its issue."""
+"""地区社協・地区担当 (district work): watch-over concerns, outreach, residents' watch-over, salons, volunteer roles."""

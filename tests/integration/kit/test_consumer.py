@@ -44,8 +44,12 @@ def publish(engine, bootstrap: str, topic: str, items: list[tuple[str, str]]) ->
 
 def runner(engine, kafka, topic: str, name: str) -> ConsumerRunner:
     return ConsumerRunner(
-        name=name, engine=engine, handler=record_effect, topics=[topic],
-        bootstrap_servers=kafka.bootstrap_servers, dead_letter_topic=topic + ".dlq",
+        name=name,
+        engine=engine,
+        handler=record_effect,
+        topics=[topic],
+        bootstrap_servers=kafka.bootstrap_servers,
+        dead_letter_topic=topic + ".dlq",
         producer=make_producer(kafka.bootstrap_servers),
     )
 
@@ -109,12 +113,19 @@ def test_poison_event_goes_to_dead_letter_topic_while_later_events_still_flow(en
     # Redelivery does not dead-letter the same event again.
     rewound = make_consumer(kafka.bootstrap_servers, group_id="poison-group-rewound", topics=[topic])
     c2 = ConsumerRunner(
-        name="poison-group", engine=engine, handler=record_effect, topics=[topic],
-        bootstrap_servers=kafka.bootstrap_servers, dead_letter_topic=topic + ".dlq",
-        producer=producer, consumer=rewound,
+        name="poison-group",
+        engine=engine,
+        handler=record_effect,
+        topics=[topic],
+        bootstrap_servers=kafka.bootstrap_servers,
+        dead_letter_topic=topic + ".dlq",
+        producer=producer,
+        consumer=rewound,
     )
     assert c2.run_until_idle() == 5
-    assert len(read_topic(kafka.bootstrap_servers, topic + ".dlq", expect=3, timeout=3)) == 3  # only the non-CloudEvent again
+    assert (
+        len(read_topic(kafka.bootstrap_servers, topic + ".dlq", expect=3, timeout=3)) == 3
+    )  # only the non-CloudEvent again
     # After a fix, the dead letter is replayed into the handler once.
     c.handler = lambda conn, env: conn.execute(effects.insert().values(event_id=env.id, n=-1))
     fixed, failing = c.replay_dead_letters()

@@ -124,7 +124,10 @@ def test_relay_killed_after_publish_and_before_checkpoint_loses_nothing(engine, 
     url = str(engine.url.render_as_string(hide_password=False))
     proc = subprocess.run(
         [sys.executable, "-c", _CRASHING_RELAY, url, kafka.bootstrap_servers, topic],
-        cwd=REPO, env={**os.environ, "PYTHONPATH": str(REPO)}, capture_output=True, timeout=60,
+        cwd=REPO,
+        env={**os.environ, "PYTHONPATH": str(REPO)},
+        capture_output=True,
+        timeout=60,
     )
     assert proc.returncode == -signal.SIGKILL, proc.stderr.decode()[-2000:]
     with engine.connect() as conn:
@@ -146,8 +149,7 @@ def test_relay_keeps_its_checkpoint_when_kafka_is_unreachable(engine):
     with engine.begin() as conn:
         store.append(conn, "s-1", 0, [new_event("e1")])
     # A producer pointed at a closed port: sends cannot complete.
-    producer = make_producer("127.0.0.1:1", max_block_ms=500, request_timeout_ms=500,
-                             api_version=(3, 0))
+    producer = make_producer("127.0.0.1:1", max_block_ms=500, request_timeout_ms=500, api_version=(3, 0))
     relay = OutboxRelay(engine, store, producer, "nowhere.events")
     with pytest.raises(KafkaTimeoutError):
         relay.publish_once()

@@ -1,0 +1,212 @@
+"""The district team's part of the seed stories (地区担当), played over HTTP.
+
+* **Mrs. A (大和)**: intake's rule refers the isolated woman to districts; the team accepts the
+  referral, records the 民生委員's concern, visits (nobody answers), and after the community care
+  meeting visits again (she refuses) and starts residents' watch-over *from a distance* — no
+  intervention without her consent — then reports its action item done to conferences.
+* **Mr. T (葉山)**: intake refers him for the salon; the team accepts, records the concern raised
+  by his friend E, visits with E, records his salon attendance and his new role as instructor of
+  the men's cooking class (男の料理教室), and answers the referral.
+
+These parts need ids from intake's part (``deploy/demo/intake_stories.py`` plays the whole story
+across departments); each function returns the ids it created. :class:`Staff` is the small HTTP
+client the department story scripts share.
+"""
+
+from __future__ import annotations
+
+import time
+from collections.abc import Callable, Mapping
+from datetime import UTC, date, datetime, timedelta, timezone
+from typing import Any
+
+import httpx
+
+__all__ = ["MRS_A_DISTRICT", "MR_T_DISTRICT", "Staff", "Token", "load", "mr_t_salon", "mrs_a_outreach", "mrs_a_watch"]
+
+Token = Callable[[str, str], str]
+MRS_A_DISTRICT = "yamato-3chome"
+MR_T_DISTRICT = "hayama-isshiki"
+_JST = timezone(timedelta(hours=9))
+
+
+def today() -> date:
+    return datetime.now(UTC).astimezone(_JST).date()
+
+
+def ago(**delta: float) -> str:
+    """An ISO instant some time before now (the services refuse records of the future)."""
+    return (datetime.now(UTC) - timedelta(**delta)).isoformat()
+
+
+class Staff:
+    """A staff member of ``department`` calling ``service`` over HTTP; refusals raise with the body."""
+
+    def __init__(self, urls: Mapping[str, str], token: Token, service: str, department: str, role: str = "worker"):
+        self.http = httpx.Client(
+            base_url=urls[service], headers={"Authorization": f"Bearer {token(department, role)}"}, timeout=30
+        )
+
+    def call(self, method: str, path: str, body: Mapping[str, Any] | None = None, **params: Any) -> Any:
+        response = self.http.request(method, path, json=dict(body) if body is not None else None, params=params)
+        if response.status_code >= 400:
+            raise RuntimeError(f"{method} {path} → {response.status_code}: {response.text}")
+        return response.json()
+
+    def post(self, path: str, body: Mapping[str, Any]) -> Any:
+        return self.call("POST", path, body)
+
+    def get(self, path: str, **params: Any) -> Any:
+        return self.call("GET", path, **params)
+
+    def wait_for_referral(self, referral_id: str | None = None, *, timeout: float = 60.0, **params: Any) -> Any:
+        """The first inbox referral (by id, or under ``params``): referrals travel through Kafka."""
+        deadline = time.monotonic() + timeout
+        while True:
+            items = self.get("/referrals/inbox", **params)["items"]
+            found = [r for r in items if referral_id is None or r["referral_id"] == referral_id]
+            if found:
+                return found[0]
+            if time.monotonic() > deadline:
+                raise RuntimeError(f"no referral {referral_id or params} reached the inbox in {timeout}s")
+            time.sleep(0.1)
+
+    def close(self) -> None:
+        self.http.close()
+
+
+def mrs_a_outreach(urls: Mapping[str, str], token: Token, provisional_case_id: str) -> dict[str, str]:
+    """大和, before the meeting: accept intake's automatic outreach referral and try to reach her."""
+    staff = Staff(urls, token, "districts", "districts")
+    try:
+        referral = staff.wait_for_referral(case_id=provisional_case_id, status="made")
+        assert referral["reason_category"] == "isolation_outreach", referral
+        staff.post(f"/referrals/{referral['referral_id']}/accept", {"note": "地区担当CSWが対応"})
+        case = staff.post(
+            "/watch-concerns",
+            {
+                "referral_id": referral["referral_id"],
+                "district_id": MRS_A_DISTRICT,
+                "reported_by": "welfare_commissioner",
+                "reporter": "担当地区の民生委員（近隣住民の訴えから）",
+                "concern": "一人暮らしの高齢女性宅からネズミが頻繁に出る。屋根が朽ち、ガスが止まっている",
+            },
+        )
+        path = f"/cases/{case['case_id']}"
+        staff.post(
+            f"{path}/outreach-visits",
+            {"visited_at": ago(days=20), "outcome": "not_reached", "visitors": ["地区担当CSW", "包括 職員"]},
+        )
+        staff.post(
+            f"{path}/outreach-visits",
+            {
+                "visited_at": ago(days=18),
+                "outcome": "not_reached",
+                "visitors": ["地区担当CSW"],
+                "note": "不在。近隣住民から、朝から外出し就寝時にしか帰らないと聞き取り",
+            },
+        )
+        return {"district_case_id": case["case_id"], "outreach_referral_id": referral["referral_id"]}
+    finally:
+        staff.close()
+
+
+def mrs_a_watch(
+    urls: Mapping[str, str],
+    token: Token,
+    district_case_id: str,
+    outreach_referral_id: str,
+    conference: Mapping[str, str],
+) -> dict[str, str]:
+    """大和, after the meeting: she refuses; residents watch from a distance; report back to conferences."""
+    staff = Staff(urls, token, "districts", "districts")
+    at_conferences = Staff(urls, token, "conferences", "districts")
+    try:
+        path = f"/cases/{district_case_id}"
+        staff.post(
+            f"{path}/outreach-visits",
+            {
+                "visited_at": ago(days=1),
+                "outcome": "refused",
+                "visitors": ["地区担当CSW"],
+                "note": "一度会えたが、他人の世話にはなりたくないとはっきり",
+            },
+        )
+        watch = staff.post(
+            f"{path}/watch-over",
+            {
+                "watchers": [
+                    {"name": "隣家の住民", "role": "neighbour"},
+                    {"name": "自治会長", "role": "residents_association"},
+                    {"name": "担当民生委員", "role": "welfare_commissioner"},
+                ],
+                "frequency": "when_passing",
+                "approach": "from_a_distance",
+                "started_on": today().isoformat(),
+            },
+        )
+        at_conferences.post(
+            f"/conferences/{conference['conference_id']}/action-items/{conference['watch_action_id']}/complete",
+            {"note": "近隣住民・自治会・民生委員による見守りを開始（外出や散歩の際に、離れて）"},
+        )
+        staff.post(
+            f"/referrals/{outreach_referral_id}/complete",
+            {"outcome": "watch_started", "note": "本人は支援を拒否。離れた見守りを開始"},
+        )
+        return {"watch_id": watch["watch_id"]}
+    finally:
+        staff.close()
+        at_conferences.close()
+
+
+def mr_t_salon(urls: Mapping[str, str], token: Token, salon_referral_id: str) -> dict[str, str]:
+    """葉山: visits with friend E, the salon, then the men's cooking class instructor."""
+    staff = Staff(urls, token, "districts", "districts")
+    try:
+        staff.wait_for_referral(salon_referral_id)
+        staff.post(f"/referrals/{salon_referral_id}/accept", {"note": "住民福祉センターが担当"})
+        case = staff.post(
+            "/watch-concerns",
+            {
+                "referral_id": salon_referral_id,
+                "district_id": MR_T_DISTRICT,
+                "reported_by": "friend",
+                "reporter": "友人のEさん",
+                "concern": "日中ほとんど自宅でテレビを見て過ごし、地域から孤立している",
+            },
+        )
+        path = f"/cases/{case['case_id']}"
+        staff.post(
+            f"{path}/outreach-visits",
+            {
+                "visited_at": ago(days=40),
+                "outcome": "reached",
+                "visitors": ["住民福祉センター職員", "友人のEさん"],
+                "note": "Eさんと同行訪問。サロンを勧めた",
+            },
+        )
+        for days_ago, note in ((28, "以前の店の常連客と再会し意気投合"), (14, "身なりがきれいになった")):
+            staff.post(
+                f"{path}/salon-attendance",
+                {
+                    "salon_name": "一色ふれあいサロン",
+                    "attended_on": (today() - timedelta(days=days_ago)).isoformat(),
+                    "note": note,
+                },
+            )
+        role = staff.post(
+            f"{path}/volunteer-roles", {"role": "講師", "activity": "男の料理教室", "started_on": today().isoformat()}
+        )
+        staff.post(
+            f"/referrals/{salon_referral_id}/complete",
+            {"outcome": "support_started", "note": "サロンに定期参加。男の料理教室の講師を快諾"},
+        )
+        return {"district_case_id": case["case_id"], "role_id": role["role_id"]}
+    finally:
+        staff.close()
+
+
+def load(urls: Mapping[str, str], token: Token) -> list[str]:
+    """Nothing of its own: the district parts are played within the whole stories that
+    ``deploy/demo/intake_stories.py`` loads (they need intake's ids)."""
+    return []

@@ -1,0 +1,1 @@
+"""Conferences' SQL: read tables written in the handlers' transactions; nothing here commits."""

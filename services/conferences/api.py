@@ -1,0 +1,176 @@
+"""Conferences' HTTP routes (ケース会議・地域ケア会議): parse → authorise → call a handler.
+
+Conferences staff (workers, managers) schedule and record conferences, assign action items and
+schedule reviews. An action item is marked done by conferences staff or by staff of the department
+it was assigned to (the domain checks which). Any department reads; special-care details are
+redacted for departments other than conferences unless the conference recorded a basis.
+"""
+
+from __future__ import annotations
+
+from datetime import date, timedelta
+from typing import Annotated, Any
+
+from fastapi import APIRouter, Depends, Query, Request, Response
+
+from services.conferences import handlers, queries
+from services.conferences.domain import commands as c
+from services.conferences.domain.values import ActionItemSpec
+from services.conferences.schemas import ActionItemBody, CompleteBody, HeldBody, ReviewBody, ScheduleBody
+from shared.auth import CurrentActor, require
+from shared.envelope import Actor
+from shared.service import ServiceKit
+
+__all__ = ["router"]
+
+Writer = Annotated[Actor, Depends(require(departments={"conferences"}, roles={"worker", "manager"}))]
+Staff = Annotated[Actor, Depends(require(roles={"worker", "manager"}))]
+Limit = Annotated[int, Query(ge=1, le=500)]
+Offset = Annotated[int, Query(ge=0)]
+
+router = APIRouter()
+meetings = APIRouter(prefix="/conferences", tags=["conferences 会議"])
+work = APIRouter(tags=["action items and reviews 役割分担・経過確認"])
+
+
+def _kit(request: Request) -> ServiceKit:
+    kit: ServiceKit = request.app.state.kit
+    return kit
+
+
+def _cid(request: Request) -> str | None:
+    return getattr(request.state, "correlation_id", None)
+
+
+def _tagged(response: Response, result: dict[str, Any]) -> dict[str, Any]:
+    response.headers["ETag"] = f'"{result["version"]}"'
+    return result
+
+
+@meetings.post("", status_code=201, summary="会議の設定 / schedule a conference about a case")
+def schedule(body: ScheduleBody, request: Request, response: Response, actor: Writer) -> dict[str, Any]:
+    cmd = c.ScheduleConference(
+        case_id=body.case_id or "",
+        kind=body.kind,
+        purpose=body.purpose,
+        scheduled_for=body.scheduled_for,
+        referral_id=body.referral_id,
+        scheduled_by=actor.staff_id,
+    )
+    return _tagged(response, handlers.schedule_conference(_kit(request), actor, cmd, correlation_id=_cid(request)))
+
+
+@meetings.get("", summary="会議一覧 / conferences by case, kind and status")
+def list_conferences(
+    request: Request,
+    actor: CurrentActor,
+    case_id: str | None = None,
+    kind: str | None = None,
+    status: str | None = None,
+    limit: Limit = 50,
+    offset: Offset = 0,
+) -> dict[str, Any]:
+    return queries.list_conferences(
+        _kit(request), case_id=case_id, kind=kind, status=status, limit=limit, offset=offset
+    )
+
+
+@meetings.get("/{conference_id}", summary="会議記録 / one conference (details on a basis only)")
+def get_conference(conference_id: str, request: Request, response: Response, actor: CurrentActor) -> dict[str, Any]:
+    return _tagged(response, queries.conference_detail(_kit(request), conference_id, actor))
+
+
+@meetings.post("/{conference_id}/held", summary="会議の記録 / record it held: participants, basis, decisions")
+def record_held(
+    conference_id: str, body: HeldBody, request: Request, response: Response, actor: Writer
+) -> dict[str, Any]:
+    cmd = c.RecordConferenceHeld(
+        conference_id=conference_id,
+        held_at=body.held_at,
+        participants=tuple(body.participants),
+        basis=body.basis,
+        summary=body.summary,
+        decisions=tuple(body.decisions),
+        action_items=tuple(body.action_items),
+        person_wishes=body.person_wishes,
+        recorded_by=actor.staff_id,
+    )
+    result = handlers.record_held(
+        _kit(request), actor, cmd, expected_version=body.expected_version, correlation_id=_cid(request)
+    )
+    return _tagged(response, result)
+
+
+@meetings.post("/{conference_id}/action-items", status_code=201, summary="役割の追加 / assign one more action item")
+def assign_action_item(
+    conference_id: str, body: ActionItemBody, request: Request, response: Response, actor: Writer
+) -> dict[str, Any]:
+    item = ActionItemSpec(**body.model_dump(exclude={"expected_version"}))
+    cmd = c.AssignActionItem(conference_id=conference_id, item=item, assigned_by=actor.staff_id)
+    result = handlers.assign_action_item(
+        _kit(request), actor, cmd, expected_version=body.expected_version, correlation_id=_cid(request)
+    )
+    return _tagged(response, result)
+
+
+@meetings.post(
+    "/{conference_id}/action-items/{action_id}/complete",
+    summary="役割の実施 / mark an action item done (conferences or the assigned department)",
+)
+def complete_action_item(
+    conference_id: str, action_id: str, body: CompleteBody, request: Request, response: Response, actor: Staff
+) -> dict[str, Any]:
+    cmd = c.CompleteActionItem(
+        conference_id=conference_id,
+        action_id=action_id,
+        note=body.note,
+        completed_by=actor.staff_id,
+        completed_by_department=actor.department,
+    )
+    result = handlers.complete_action_item(
+        _kit(request), actor, cmd, expected_version=body.expected_version, correlation_id=_cid(request)
+    )
+    return _tagged(response, result)
+
+
+@meetings.post("/{conference_id}/reviews", status_code=201, summary="経過確認の予定 / schedule a follow-up review")
+def schedule_review(
+    conference_id: str, body: ReviewBody, request: Request, response: Response, actor: Writer
+) -> dict[str, Any]:
+    cmd = c.ScheduleReview(
+        conference_id=conference_id, due_on=body.due_on, purpose=body.purpose, scheduled_by=actor.staff_id
+    )
+    result = handlers.schedule_review(
+        _kit(request), actor, cmd, expected_version=body.expected_version, correlation_id=_cid(request)
+    )
+    return _tagged(response, result)
+
+
+@work.get("/action-items", summary="役割一覧 / action items by assignee (e.g. districts) and state")
+def list_action_items(
+    request: Request,
+    actor: CurrentActor,
+    assignee: Annotated[str | None, Query(description="a department or agency code, e.g. districts")] = None,
+    case_id: str | None = None,
+    done: bool | None = None,
+    limit: Limit = 100,
+) -> dict[str, Any]:
+    return queries.action_items(_kit(request), assignee=assignee, case_id=case_id, done=done, limit=limit)
+
+
+@work.get("/reviews", summary="経過確認の予定 / reviews due")
+def due_reviews(
+    request: Request,
+    actor: CurrentActor,
+    until: Annotated[date | None, Query(description="due on or before (default: a week from today)")] = None,
+    case_id: str | None = None,
+    limit: Limit = 100,
+) -> dict[str, Any]:
+    kit = _kit(request)
+    return queries.due_reviews(
+        kit, until=until or (kit.clock.now().date() + timedelta(days=7)), case_id=case_id, limit=limit
+    )
+
+
+router.include_router(meetings)
+router.include_router(work)

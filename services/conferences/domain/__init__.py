@@ -1,0 +1,10 @@
+"""The case conferences' pure domain (ケース会議・地域ケア会議・事例検討会): no I/O, no clock, no random.
+
+Modules: :mod:`.values`, :mod:`.events`, :mod:`.commands`, :mod:`.errors`, :mod:`.conference`.
+"""
+
+from __future__ import annotations
+
+from .events import CONFERENCE_EVENTS
+
+__all__ = ["CONFERENCE_EVENTS"]

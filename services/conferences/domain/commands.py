@@ -1,0 +1,74 @@
+"""Commands of case conferences, imperative. Ids and time are not fields: the handler passes them in."""
+
+from __future__ import annotations
+
+from datetime import date, datetime
+
+from pydantic import BaseModel, ConfigDict
+
+from .values import ActionItemSpec, Participant, ShareBasis
+
+__all__ = [
+    "AssignActionItem",
+    "Command",
+    "CompleteActionItem",
+    "RecordConferenceHeld",
+    "ScheduleConference",
+    "ScheduleReview",
+]
+
+
+class Command(BaseModel):
+    model_config = ConfigDict(frozen=True, extra="forbid", str_strip_whitespace=True)
+
+
+class ScheduleConference(Command):
+    """会議を設定する: about a case, of a kind, for a purpose, at a time; optionally answering a referral."""
+
+    case_id: str
+    kind: str
+    purpose: str
+    scheduled_for: datetime
+    referral_id: str | None = None
+    scheduled_by: str
+
+
+class RecordConferenceHeld(Command):
+    """会議の記録: participants, basis of sharing, summary, decisions, action items, the person's wishes."""
+
+    conference_id: str
+    held_at: datetime
+    participants: tuple[Participant, ...]
+    basis: ShareBasis = ShareBasis()
+    summary: str | None = None
+    decisions: tuple[str, ...] = ()
+    action_items: tuple[ActionItemSpec, ...] = ()
+    person_wishes: str | None = None
+    recorded_by: str
+
+
+class AssignActionItem(Command):
+    """役割を追加する: one more action item on a held conference."""
+
+    conference_id: str
+    item: ActionItemSpec
+    assigned_by: str
+
+
+class CompleteActionItem(Command):
+    """役割の実施を記録する: by conferences staff or the staff of the department it was assigned to."""
+
+    conference_id: str
+    action_id: str
+    note: str | None = None
+    completed_by: str
+    completed_by_department: str
+
+
+class ScheduleReview(Command):
+    """経過確認を予定する: a follow-up review of the case by a date."""
+
+    conference_id: str
+    due_on: date
+    purpose: str
+    scheduled_by: str

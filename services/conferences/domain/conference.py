@@ -1,0 +1,361 @@
+"""The conference aggregate (会議): one stream per conference.
+
+Life: scheduled → held (participants, basis, decisions, action items) → action items done and
+reviews scheduled. Case details reach participants from outside the council only on a recorded
+basis: a held conference with agencies, residents, family or experts present needs a statutory
+basis (支援会議, 地域ケア会議) or the person's consent, else it is refused (:class:`NoSharingBasis`).
+
+Fold: :func:`apply`. Decisions: ``decide_*(state, command, *, now, <new ids>) -> events``; they
+raise a :class:`shared.errors.DomainError` and emit nothing when refused.
+"""
+
+from __future__ import annotations
+
+from collections.abc import Iterable, Sequence
+from dataclasses import dataclass, field, replace
+from datetime import date, datetime, timedelta, timezone
+from typing import Literal
+
+from shared.errors import InvalidCommand
+from shared.events import DomainEvent
+from shared.reference import CodeLists
+
+from .commands import AssignActionItem, CompleteActionItem, RecordConferenceHeld, ScheduleConference, ScheduleReview
+from .errors import (
+    ActionItemNotFound,
+    AlreadyExists,
+    ConferenceNotFound,
+    NoSharingBasis,
+    NotTheAssignee,
+    WrongConferenceState,
+)
+from .events import (
+    ActionItemAssigned,
+    ActionItemCompleted,
+    ConferenceHeld,
+    ConferenceReviewScheduled,
+    ConferenceScheduled,
+)
+from .values import OUTSIDE_KINDS, ActionItemSpec, Participant, ShareBasis
+
+__all__ = [
+    "CONFERENCE_DEPARTMENT",
+    "KINDS",
+    "ActionItem",
+    "ConferenceState",
+    "Review",
+    "apply",
+    "decide_assign_action_item",
+    "decide_complete_action_item",
+    "decide_record_held",
+    "decide_schedule",
+    "decide_schedule_review",
+    "local_date",
+    "replay",
+]
+
+KINDS = "conference_kinds"
+CONFERENCE_DEPARTMENT = "conferences"
+_JST = timezone(timedelta(hours=9), "JST")
+
+
+def local_date(at: datetime) -> date:
+    """The calendar day in Japan at the instant ``at``."""
+    return at.astimezone(_JST).date()
+
+
+@dataclass(frozen=True)
+class ActionItem:
+    action_id: str
+    description: str
+    assignee_kind: str
+    assignee: str
+    due_on: date | None
+    completed_at: datetime | None = None
+    completed_by_department: str | None = None
+
+    @property
+    def done(self) -> bool:
+        return self.completed_at is not None
+
+
+@dataclass(frozen=True)
+class Review:
+    review_id: str
+    due_on: date
+    purpose: str
+
+
+@dataclass(frozen=True)
+class ConferenceState:
+    """A conference; ``ConferenceState()`` is a stream with no events yet."""
+
+    conference_id: str | None = None
+    case_id: str | None = None
+    status: Literal["new", "scheduled", "held"] = "new"
+    kind: str | None = None
+    purpose: str | None = None
+    scheduled_for: datetime | None = None
+    referral_id: str | None = None
+    held_at: datetime | None = None
+    participants: tuple[Participant, ...] = ()
+    basis: ShareBasis = field(default_factory=ShareBasis)
+    summary: str | None = None
+    decisions: tuple[str, ...] = ()
+    person_wishes: str | None = None
+    action_items: tuple[ActionItem, ...] = ()
+    reviews: tuple[Review, ...] = ()
+
+    @property
+    def open_action_items(self) -> tuple[ActionItem, ...]:
+        return tuple(a for a in self.action_items if not a.done)
+
+    def action_item(self, action_id: str) -> ActionItem | None:
+        return next((a for a in self.action_items if a.action_id == action_id), None)
+
+
+# --- fold -----------------------------------------------------------------------------------------
+
+
+def apply(state: ConferenceState, event: DomainEvent) -> ConferenceState:
+    """Fold one event into the conference; events of other aggregates pass through."""
+    if isinstance(event, ConferenceScheduled):
+        return ConferenceState(
+            conference_id=event.conference_id,
+            case_id=event.case_id,
+            status="scheduled",
+            kind=event.kind,
+            purpose=event.purpose,
+            scheduled_for=event.scheduled_for,
+            referral_id=event.referral_id,
+        )
+    if isinstance(event, ConferenceHeld):
+        return replace(
+            state,
+            status="held",
+            held_at=event.held_at,
+            participants=event.participants,
+            basis=event.basis,
+            summary=event.summary,
+            decisions=event.decisions,
+            person_wishes=event.person_wishes,
+        )
+    if isinstance(event, ActionItemAssigned):
+        item = ActionItem(event.action_id, event.description, event.assignee_kind, event.assignee, event.due_on)
+        return replace(state, action_items=(*state.action_items, item))
+    if isinstance(event, ActionItemCompleted):
+        items = tuple(
+            replace(a, completed_at=event.completed_at, completed_by_department=event.completed_by_department)
+            if a.action_id == event.action_id
+            else a
+            for a in state.action_items
+        )
+        return replace(state, action_items=items)
+    if isinstance(event, ConferenceReviewScheduled):
+        return replace(state, reviews=(*state.reviews, Review(event.review_id, event.due_on, event.purpose)))
+    return state
+
+
+def replay(events: Iterable[DomainEvent], state: ConferenceState | None = None) -> ConferenceState:
+    current = state or ConferenceState()
+    for event in events:
+        current = apply(current, event)
+    return current
+
+
+# --- checks ---------------------------------------------------------------------------------------
+
+
+def _text(value: str | None, field_name: str, what: str) -> str:
+    if value is None or not value.strip():
+        raise InvalidCommand(f"{field_name} is required: give {what}", field=field_name)
+    return value
+
+
+def _aware(at: datetime, field_name: str) -> None:
+    if at.tzinfo is None or at.utcoffset() is None:
+        raise InvalidCommand(f"{field_name} must be timezone-aware (e.g. 2015-05-20T14:00:00+09:00)", field=field_name)
+
+
+def _require_known(state: ConferenceState, conference_id: str) -> None:
+    if state.status == "new":
+        raise ConferenceNotFound(f"no conference {conference_id!r} was scheduled", field="conference_id")
+
+
+def _require_held(state: ConferenceState, conference_id: str, what: str) -> None:
+    _require_known(state, conference_id)
+    if state.status != "held":
+        raise WrongConferenceState(
+            f"conference {conference_id} has not been held yet: record it held (with its participants) before {what}"
+        )
+
+
+def _check_due(due_on: date | None, not_before: date, field_name: str) -> None:
+    if due_on is not None and due_on < not_before:
+        raise InvalidCommand(
+            f"{field_name} {due_on.isoformat()} is before the conference ({not_before.isoformat()}): give a later date",
+            field=field_name,
+        )
+
+
+def _assigned(
+    state: ConferenceState, item: ActionItemSpec, action_id: str, *, now: datetime, by: str, field_name: str
+) -> ActionItemAssigned:
+    assert state.conference_id is not None and state.case_id is not None and state.held_at is not None
+    _check_due(item.due_on, local_date(state.held_at), f"{field_name}.due_on")
+    return ActionItemAssigned(
+        conference_id=state.conference_id,
+        case_id=state.case_id,
+        action_id=action_id,
+        description=item.description,
+        assignee_kind=item.assignee_kind,
+        assignee=item.assignee,
+        due_on=item.due_on,
+        assigned_at=now,
+        assigned_by=by,
+    )
+
+
+# --- decisions ------------------------------------------------------------------------------------
+
+
+def decide_schedule(
+    state: ConferenceState, cmd: ScheduleConference, *, now: datetime, conference_id: str, codes: CodeLists
+) -> list[DomainEvent]:
+    """会議を設定する: a known kind, a case, a purpose, an aware time."""
+    if state.status != "new":
+        raise AlreadyExists(f"conference {conference_id} already exists")
+    codes.require(KINDS, cmd.kind, field_name="kind")
+    _aware(cmd.scheduled_for, "scheduled_for")
+    return [
+        ConferenceScheduled(
+            conference_id=conference_id,
+            case_id=_text(cmd.case_id, "case_id", "the person, household or provisional case id"),
+            kind=cmd.kind,
+            purpose=_text(cmd.purpose, "purpose", "what the meeting is to decide"),
+            scheduled_for=cmd.scheduled_for,
+            referral_id=cmd.referral_id or None,
+            scheduled_at=now,
+            scheduled_by=cmd.scheduled_by,
+            code_list_version=codes.version,
+        )
+    ]
+
+
+def decide_record_held(
+    state: ConferenceState, cmd: RecordConferenceHeld, *, now: datetime, action_ids: Sequence[str]
+) -> list[DomainEvent]:
+    """会議の記録: once; outside participants need a statutory or consent basis with its reference."""
+    _require_known(state, cmd.conference_id)
+    if state.status == "held":
+        raise WrongConferenceState(
+            f"conference {cmd.conference_id} was already recorded as held: add action items or schedule a review"
+        )
+    _aware(cmd.held_at, "held_at")
+    if cmd.held_at > now:
+        raise InvalidCommand(
+            f"held_at {cmd.held_at.isoformat()} is in the future: record the conference once it has been held",
+            field="held_at",
+        )
+    if not cmd.participants:
+        raise InvalidCommand("participants is required: name at least one participant", field="participants")
+    outside = sum(1 for p in cmd.participants if p.kind in OUTSIDE_KINDS)
+    if outside and cmd.basis.kind == "none":
+        raise NoSharingBasis(
+            f"{outside} participant(s) from outside the council took part: record the basis on which the case "
+            "was shared (statutory: 支援会議・地域ケア会議, with the law or meeting; consent: the consent id)",
+            field="basis",
+        )
+    if cmd.basis.kind != "none" and not (cmd.basis.reference or "").strip():
+        raise InvalidCommand(
+            f"a {cmd.basis.kind} basis needs its reference (the law or meeting, or the consent id)",
+            field="basis.reference",
+        )
+    if len(action_ids) != len(cmd.action_items):
+        raise ValueError("one new action id per action item")
+    decisions = tuple(d for d in cmd.decisions if d.strip())
+    basis = cmd.basis if cmd.basis.kind != "none" else ShareBasis()
+    assert state.conference_id is not None and state.case_id is not None
+    held = ConferenceHeld(
+        conference_id=state.conference_id,
+        case_id=state.case_id,
+        held_at=cmd.held_at,
+        participants=cmd.participants,
+        outside_participants=outside,
+        basis=basis,
+        summary=cmd.summary or None,
+        decisions=decisions,
+        person_wishes=cmd.person_wishes or None,
+        recorded_at=now,
+        recorded_by=cmd.recorded_by,
+    )
+    held_state = apply(state, held)
+    items = [
+        _assigned(held_state, item, aid, now=now, by=cmd.recorded_by, field_name=f"action_items[{i}]")
+        for i, (item, aid) in enumerate(zip(cmd.action_items, action_ids, strict=True))
+    ]
+    return [held, *items]
+
+
+def decide_assign_action_item(
+    state: ConferenceState, cmd: AssignActionItem, *, now: datetime, action_id: str
+) -> list[DomainEvent]:
+    """役割を追加する: only on a held conference."""
+    _require_held(state, cmd.conference_id, "assigning action items")
+    return [_assigned(state, cmd.item, action_id, now=now, by=cmd.assigned_by, field_name="item")]
+
+
+def decide_complete_action_item(state: ConferenceState, cmd: CompleteActionItem, *, now: datetime) -> list[DomainEvent]:
+    """役割の実施: once, by conferences staff or the department the item was assigned to."""
+    _require_held(state, cmd.conference_id, "completing action items")
+    item = state.action_item(cmd.action_id)
+    if item is None:
+        raise ActionItemNotFound(
+            f"conference {cmd.conference_id} has no action item {cmd.action_id!r}", field="action_id"
+        )
+    assignee_department = item.assignee if item.assignee_kind == "department" else None
+    if cmd.completed_by_department not in {CONFERENCE_DEPARTMENT, assignee_department}:
+        raise NotTheAssignee(
+            f"action item {cmd.action_id} is assigned to {item.assignee_kind} {item.assignee!r}: "
+            f"conferences staff{' or ' + assignee_department + ' staff' if assignee_department else ''} "
+            "record it done"
+        )
+    if item.done:
+        raise WrongConferenceState(f"action item {cmd.action_id} is already done")
+    assert state.conference_id is not None and state.case_id is not None
+    return [
+        ActionItemCompleted(
+            conference_id=state.conference_id,
+            case_id=state.case_id,
+            action_id=cmd.action_id,
+            note=cmd.note or None,
+            completed_at=now,
+            completed_by=cmd.completed_by,
+            completed_by_department=cmd.completed_by_department,
+        )
+    ]
+
+
+def decide_schedule_review(
+    state: ConferenceState, cmd: ScheduleReview, *, now: datetime, review_id: str
+) -> list[DomainEvent]:
+    """経過確認を予定する: after the conference was held, on a later day."""
+    _require_held(state, cmd.conference_id, "scheduling a review")
+    assert state.conference_id is not None and state.case_id is not None and state.held_at is not None
+    held_on = local_date(state.held_at)
+    if cmd.due_on <= held_on:
+        raise InvalidCommand(
+            f"due_on {cmd.due_on.isoformat()} is not after the conference ({held_on.isoformat()}): give a later date",
+            field="due_on",
+        )
+    return [
+        ConferenceReviewScheduled(
+            conference_id=state.conference_id,
+            case_id=state.case_id,
+            review_id=review_id,
+            due_on=cmd.due_on,
+            purpose=_text(cmd.purpose, "purpose", "what the review is to look at"),
+            scheduled_at=now,
+            scheduled_by=cmd.scheduled_by,
+        )
+    ]

@@ -1,0 +1,53 @@
+"""Refusals of case conferences, in their own words.
+
+::
+
+    shared.errors.DomainError
+    ├── NotFound
+    │   ├── ConferenceNotFound      no conference with that id was scheduled
+    │   └── ActionItemNotFound      the conference has no action item with that id
+    ├── InvalidCommand
+    │   └── NoSharingBasis          outside participants, but no statutory or consent basis
+    ├── IllegalTransition
+    │   ├── AlreadyExists           the conference id is taken
+    │   └── WrongConferenceState    e.g. recording a held conference twice, action items before it was held
+    └── Forbidden
+        └── NotTheAssignee          only conferences staff or the assigned department mark an item done
+"""
+
+from __future__ import annotations
+
+from shared.errors import Forbidden, IllegalTransition, InvalidCommand, NotFound
+
+__all__ = [
+    "ActionItemNotFound",
+    "AlreadyExists",
+    "ConferenceNotFound",
+    "NoSharingBasis",
+    "NotTheAssignee",
+    "WrongConferenceState",
+]
+
+
+class ConferenceNotFound(NotFound):
+    """会議なし: no conference with that id was scheduled."""
+
+
+class ActionItemNotFound(NotFound):
+    """役割なし: the conference has no action item with that id."""
+
+
+class NoSharingBasis(InvalidCommand):
+    """共有の根拠なし: people from outside the council took part, but no basis to share the case was given."""
+
+
+class AlreadyExists(IllegalTransition):
+    """設定済み: the conference id was already used."""
+
+
+class WrongConferenceState(IllegalTransition):
+    """会議の状態に合わない: the conference's state forbids the command."""
+
+
+class NotTheAssignee(Forbidden):
+    """担当外: only conferences staff or the department the item was assigned to mark it done."""

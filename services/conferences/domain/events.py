@@ -1,0 +1,118 @@
+"""Events of case conferences (ケース会議・地域ケア会議・事例検討会).
+
+One stream per conference, ``conference-{id}``: scheduled → held (participants, basis of sharing,
+decisions, action items) → action items completed, follow-up reviews scheduled. Every event carries
+``case_id`` (the person, household or provisional case id, also the Kafka key) and
+``conference_id``. Free text about the person is special-care data (``personal_fields``).
+"""
+
+from __future__ import annotations
+
+from datetime import date, datetime
+from typing import ClassVar
+
+from shared.events import DomainEvent, EventRegistry
+
+from .values import AssigneeKind, Participant, ShareBasis
+
+__all__ = [
+    "CONFERENCE_EVENTS",
+    "ActionItemAssigned",
+    "ActionItemCompleted",
+    "ConferenceEvent",
+    "ConferenceHeld",
+    "ConferenceReviewScheduled",
+    "ConferenceScheduled",
+]
+
+
+class ConferenceEvent(DomainEvent):
+    """Base of the events of one conference stream."""
+
+    conference_id: str
+    case_id: str
+
+
+class ConferenceScheduled(ConferenceEvent):
+    """会議の開催予定: a conference of a kind (``conference_kinds``) about a case was scheduled.
+
+    ``referral_id`` is the referral (紹介) the conference answers, when one asked for it.
+    """
+
+    event_type: ClassVar[str] = "conferences.ConferenceScheduled"
+    personal_fields: ClassVar[frozenset[str]] = frozenset({"purpose"})
+
+    kind: str
+    purpose: str
+    scheduled_for: datetime
+    referral_id: str | None
+    scheduled_at: datetime
+    scheduled_by: str
+    code_list_version: str
+
+
+class ConferenceHeld(ConferenceEvent):
+    """会議の開催記録: who took part, on what basis the case was shared, what was agreed.
+
+    ``outside_participants`` counts the participants from outside the council (agencies,
+    residents, family, experts); when it is above zero the basis is statutory or consent.
+    """
+
+    event_type: ClassVar[str] = "conferences.ConferenceHeld"
+    personal_fields: ClassVar[frozenset[str]] = frozenset({"summary", "decisions", "person_wishes"})
+
+    held_at: datetime
+    participants: tuple[Participant, ...]
+    outside_participants: int
+    basis: ShareBasis
+    summary: str | None
+    decisions: tuple[str, ...]
+    person_wishes: str | None
+    """本人の意向, as far as known (e.g. she refuses help): the plan must respect it."""
+    recorded_at: datetime
+    recorded_by: str
+
+
+class ActionItemAssigned(ConferenceEvent):
+    """役割分担: an action agreed at the conference, assigned to a department, agency, community or person."""
+
+    event_type: ClassVar[str] = "conferences.ActionItemAssigned"
+    personal_fields: ClassVar[frozenset[str]] = frozenset({"description"})
+
+    action_id: str
+    description: str
+    assignee_kind: AssigneeKind
+    assignee: str
+    due_on: date | None
+    assigned_at: datetime
+    assigned_by: str
+
+
+class ActionItemCompleted(ConferenceEvent):
+    """役割の実施: an action item was done; ``completed_by_department`` says which side reported it."""
+
+    event_type: ClassVar[str] = "conferences.ActionItemCompleted"
+    personal_fields: ClassVar[frozenset[str]] = frozenset({"note"})
+
+    action_id: str
+    note: str | None
+    completed_at: datetime
+    completed_by: str
+    completed_by_department: str
+
+
+class ConferenceReviewScheduled(ConferenceEvent):
+    """経過確認の予定 (モニタリング): the participants will look at the case again by ``due_on``."""
+
+    event_type: ClassVar[str] = "conferences.ConferenceReviewScheduled"
+
+    review_id: str
+    due_on: date
+    purpose: str
+    scheduled_at: datetime
+    scheduled_by: str
+
+
+CONFERENCE_EVENTS = EventRegistry(
+    [ConferenceScheduled, ConferenceHeld, ActionItemAssigned, ActionItemCompleted, ConferenceReviewScheduled]
+)

@@ -1,0 +1,104 @@
+"""Request bodies of conferences' HTTP API, with OpenAPI examples (the acting staff member comes from the token)."""
+
+from __future__ import annotations
+
+from datetime import date, datetime
+from typing import Any
+
+from pydantic import BaseModel, ConfigDict, Field
+
+from services.conferences.domain.values import ActionItemSpec, AssigneeKind, Participant, ShareBasis
+
+__all__ = ["ActionItemBody", "CompleteBody", "HeldBody", "ReviewBody", "ScheduleBody"]
+
+
+def _config(*examples: dict[str, Any]) -> ConfigDict:
+    return ConfigDict(extra="forbid", str_strip_whitespace=True, json_schema_extra={"examples": list(examples)})
+
+
+class _Versioned(BaseModel):
+    expected_version: int | None = Field(default=None, ge=0, description="the version you read; a stale one gets 409")
+
+
+class ScheduleBody(BaseModel):
+    """会議の設定: give ``referral_id`` when a referral asked for the meeting (its case is taken from it)."""
+
+    model_config = _config(
+        {
+            "kind": "community_care_meeting",
+            "referral_id": "9b1f0c3a-0000-4000-8000-000000000001",
+            "purpose": "ネズミ発生家屋対策について。関係者で情報を共有し対応策を検討する",
+            "scheduled_for": "2014-05-20T14:00:00+09:00",
+        },
+        {
+            "kind": "case_conference",
+            "case_id": "p-7d3a",
+            "purpose": "判断能力の低下。見守りと訪問の役割分担",
+            "scheduled_for": "2015-06-10T10:00:00+09:00",
+        },
+    )
+    kind: str = Field(min_length=1, description="conference_kinds code (ケース会議, 地域ケア会議, 事例検討会...)")
+    case_id: str | None = Field(default=None, description="the person, household or provisional case id")
+    referral_id: str | None = None
+    purpose: str = Field(min_length=1, max_length=4000, description="要配慮個人情報 may appear here")
+    scheduled_for: datetime
+
+
+class HeldBody(_Versioned):
+    """会議の記録: participants (kind: staff/agency/resident/person/family/expert), basis, decisions, actions."""
+
+    model_config = _config(
+        {
+            "held_at": "2014-05-20T14:00:00+09:00",
+            "participants": [
+                {"name": "包括 職員", "organisation": "地域包括支援センター", "kind": "agency"},
+                {"name": "自治会長", "organisation": "自治会", "kind": "resident"},
+                {"name": "社協 地区担当", "organisation": "市社協", "kind": "staff"},
+            ],
+            "basis": {"kind": "statutory", "reference": "介護保険法第115条の48（地域ケア会議・守秘義務）"},
+            "decisions": ["本人の同意なしに介入しない", "包括が中心となって関わりのきっかけを探る"],
+            "action_items": [
+                {
+                    "description": "外出や散歩の際にようすを気にかける",
+                    "assignee_kind": "department",
+                    "assignee": "districts",
+                    "due_on": "2014-08-31",
+                }
+            ],
+            "person_wishes": "他人の世話にはなりたくない",
+        }
+    )
+    held_at: datetime
+    participants: list[Participant] = Field(min_length=1)
+    basis: ShareBasis = ShareBasis()
+    summary: str | None = Field(default=None, max_length=8000)
+    decisions: list[str] = Field(default_factory=list)
+    action_items: list[ActionItemSpec] = Field(default_factory=list)
+    person_wishes: str | None = Field(default=None, max_length=4000)
+
+
+class ActionItemBody(_Versioned):
+    """役割の追加."""
+
+    model_config = _config(
+        {"description": "経過を関係者で共有する", "assignee_kind": "agency", "assignee": "community_support_centre"}
+    )
+    description: str = Field(min_length=1, max_length=2000)
+    assignee_kind: AssigneeKind
+    assignee: str = Field(min_length=1, max_length=200)
+    due_on: date | None = None
+
+
+class CompleteBody(_Versioned):
+    """役割の実施."""
+
+    model_config = _config({"note": "見守りを開始した（週1回、離れて）"})
+    note: str | None = Field(default=None, max_length=4000)
+
+
+class ReviewBody(_Versioned):
+    """経過確認の予定."""
+
+    model_config = _config({"due_on": "2014-08-20", "purpose": "関係者で進捗状況を共有する"})
+    due_on: date
+    purpose: str = Field(min_length=1, max_length=2000)

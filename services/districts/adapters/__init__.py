@@ -1,0 +1,1 @@
+"""Districts' SQL: read tables written in the handlers' transactions; nothing here commits."""

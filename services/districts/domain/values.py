@@ -1,0 +1,31 @@
+"""Value objects of district work: visits, watchers, frequencies."""
+
+from __future__ import annotations
+
+from typing import Literal
+
+from pydantic import BaseModel, ConfigDict, Field
+
+__all__ = ["Approach", "Frequency", "VisitOutcome", "Watcher", "WatcherRole"]
+
+VisitOutcome = Literal["reached", "not_reached", "refused"]
+"""訪問の結果: met the person (会えた), nobody answered (不在), the person refused (拒否)."""
+
+Approach = Literal["from_a_distance", "in_contact"]
+"""見守りの方法: from a distance (さりげない見守り: noticing lights, washing, outings) or in contact
+(声かけ・訪問). Contact needs the person's willingness: after a refusal, only from a distance."""
+
+Frequency = Literal["daily", "weekly", "monthly", "when_passing"]
+"""頻度: 毎日, 週1回, 月1回, 外出や散歩の際に."""
+
+WatcherRole = Literal["neighbour", "welfare_commissioner", "residents_association", "district_council", "volunteer"]
+"""見守りの担い手: 近隣住民, 民生委員, 自治会, 地区社協, ボランティア."""
+
+
+class Watcher(BaseModel):
+    """見守りの担い手: a name or a role (e.g. 隣家の住民), and which kind of helper."""
+
+    model_config = ConfigDict(frozen=True, extra="forbid", str_strip_whitespace=True)
+
+    name: str = Field(min_length=1, max_length=200)
+    role: WatcherRole
