@@ -185,7 +185,11 @@ def append_events(engine: Engine, store: EventStore, n: int, size: int) -> None:
         stream_id, _, case_id = _layout(i)
         streams.setdefault(stream_id, []).append(
             NewEvent(
-                event_id=f"ev-{i:08d}", event_type="bench.Noted", case_id=case_id, time=T0, actor=ACTOR,
+                event_id=f"ev-{i:08d}",
+                event_type="bench.Noted",
+                case_id=case_id,
+                time=T0,
+                actor=ACTOR,
                 data={"text": pad},
             )
         )
@@ -279,7 +283,11 @@ def measure_relay(bootstrap: str, topic: str, db: str, url: str, n: int, size: i
         if sent != n:
             raise RuntimeError(f"relay sent {sent} events, expected {n}")
         return Figure(
-            f"outbox relay ({db})", "relay", db, sent, seconds,
+            f"outbox relay ({db})",
+            "relay",
+            db,
+            sent,
+            seconds,
             extra={"batch_size": relay.batch_size, "append_seconds_untimed": round(append_seconds, 3)},
         )
     finally:
@@ -308,17 +316,31 @@ def _insert_effect(conn: Connection, env: Envelope) -> None:
     conn.execute(effects_table.insert().values(event_id=env.id, n=env.streamversion))
 
 
-def measure_runner(bootstrap: str, topic: str, db: str, url: str, n: int, timeout: float) -> Figure:
+def _insert_effects(conn: Connection, envs: Sequence[Envelope]) -> None:
+    conn.execute(effects_table.insert().values([{"event_id": e.id, "n": e.streamversion} for e in envs]))
+
+
+def measure_runner(
+    bootstrap: str, topic: str, db: str, url: str, n: int, timeout: float, *, batched: bool = False
+) -> Figure:
     engine = make_engine(url)
     name = f"bench-runner-{uuid.uuid4().hex[:6]}"
     try:
         migrate(engine)
+        effects_md.drop_all(engine)  # each runner figure starts from an empty effects table
         effects_md.create_all(engine)
         producer = make_producer(bootstrap, client_id="bench-runner-dlq")
         consumer = _assigned_consumer(bootstrap, topic, group=name)
         runner = ConsumerRunner(
-            name=name, engine=engine, handler=_insert_effect, topics=[topic], bootstrap_servers=bootstrap,
-            dead_letter_topic=topic + ".dlq", producer=producer, consumer=consumer,
+            name=name,
+            engine=engine,
+            handler=None if batched else _insert_effect,
+            batch_handler=_insert_effects if batched else None,
+            topics=[topic],
+            bootstrap_servers=bootstrap,
+            dead_letter_topic=topic + ".dlq",
+            producer=producer,
+            consumer=consumer,
         )
         try:
             seen = 0
@@ -340,7 +362,11 @@ def measure_runner(bootstrap: str, topic: str, db: str, url: str, n: int, timeou
         if seen < n:
             raise RuntimeError(f"runner handled {seen} of {n} records within {timeout:.0f}s")
         return Figure(
-            f"consumer runner ({db})", "runner", db, seen, seconds,
+            f"consumer runner, {'batch' if batched else 'per-event'} handler ({db})",
+            "runner",
+            db,
+            seen,
+            seconds,
             extra={"batch_size": runner.batch_size, "rows": rows, "dedupe_marks": marks},
         )
     finally:
@@ -387,13 +413,18 @@ def run_backbone(
     figures.append(raw_consumer)
 
     for db in dbs:
-        say(f"runner on {db}: filling a topic (untimed), then consuming it")
-        topic = _new_topic(bootstrap, f"runner-{db}", partitions)
-        _fill_topic(bootstrap, topic, records)
-        fig = measure_runner(bootstrap, topic, db, db_urls.get(f"{db}-runner", db_urls[db]), n, timeout)
-        fig.baseline, fig.goal = raw_consumer.name, GOALS["runner"]
-        fig.ratio = fig.events_per_s / raw_consumer.events_per_s
-        figures.append(fig)
+        for batched in (False, True):
+            say(
+                f"runner on {db} ({'batch' if batched else 'per-event'} handler): filling a topic (untimed), "
+                "then consuming it"
+            )
+            topic = _new_topic(bootstrap, f"runner-{db}", partitions)
+            _fill_topic(bootstrap, topic, records)
+            url = db_urls.get(f"{db}-runner", db_urls[db])
+            fig = measure_runner(bootstrap, topic, db, url, n, timeout, batched=batched)
+            fig.baseline, fig.goal = raw_consumer.name, GOALS["runner"]
+            fig.ratio = fig.events_per_s / raw_consumer.events_per_s
+            figures.append(fig)
 
     env = {
         "python": platform.python_version(),

@@ -29,16 +29,21 @@ from typing import Any
 import structlog
 from kafka import KafkaConsumer, KafkaProducer, TopicPartition
 from sqlalchemy import Column, Connection, Engine, MetaData, String, Table, delete, select
+from sqlalchemy.dialects.postgresql import insert as pg_insert
+from sqlalchemy.dialects.sqlite import insert as sqlite_insert
 
 from shared.envelope import Envelope, EnvelopeError, from_kafka
 from shared.kafka import make_consumer
 from shared.metrics import CONSUMER_DEAD_LETTERS, CONSUMER_LAG, CONSUMER_PROCESSED
 
-__all__ = ["ConsumerRunner", "Handler", "processed_table"]
+__all__ = ["BatchHandler", "ConsumerRunner", "Handler", "processed_table"]
 
 log = structlog.get_logger(__name__)
 
 Handler = Callable[[Connection, Envelope], None]
+# A handler that takes a whole batch of new events at once, to write their effects in one
+# statement (e.g. an archive). On a failure the runner calls it with one event at a time.
+BatchHandler = Callable[[Connection, Sequence[Envelope]], None]
 
 _md = MetaData()
 processed_table = Table(
@@ -59,7 +64,7 @@ class ConsumerRunner:
         *,
         name: str,
         engine: Engine,
-        handler: Handler,
+        handler: Handler | None = None,
         topics: Sequence[str],
         bootstrap_servers: str,
         dead_letter_topic: str,
@@ -67,10 +72,14 @@ class ConsumerRunner:
         batch_size: int = 500,
         poll_ms: int = 200,
         consumer: KafkaConsumer | None = None,
+        batch_handler: BatchHandler | None = None,
     ) -> None:
+        if (handler is None) == (batch_handler is None):
+            raise ValueError("give a consumer runner exactly one of handler and batch_handler")
         self.name = name
         self.engine = engine
-        self.handler = handler
+        self.handler: Handler = handler or (lambda conn, env: batch_handler(conn, [env]))  # type: ignore[misc]
+        self.batch_handler = batch_handler
         self.topics = list(topics)
         self.bootstrap_servers = bootstrap_servers
         self.dead_letter_topic = dead_letter_topic
@@ -128,34 +137,56 @@ class ConsumerRunner:
             conn.commit()
 
     def _fast_path(self, conn: Connection, envelopes: Sequence[Envelope]) -> bool:
-        seen = self._already_processed(conn, [e.id for e in envelopes])
-        marks = []
-        now = datetime.now(UTC).isoformat()
+        fresh_ids = self._claim(conn, envelopes)
+        fresh = []
+        for env in envelopes:
+            if env.id in fresh_ids:
+                fresh.append(env)
+                fresh_ids.discard(env.id)  # a record repeated within the batch runs once
+            else:
+                CONSUMER_PROCESSED.labels(self.name, "duplicate").inc()
         try:
-            for env in envelopes:
-                if env.id in seen:
-                    CONSUMER_PROCESSED.labels(self.name, "duplicate").inc()
-                    continue
-                seen.add(env.id)
-                self._run_handler(conn, env)
-                marks.append({"consumer": self.name, "event_id": env.id, "status": "done", "processed_at": now})
+            if self.batch_handler is not None:
+                if fresh:
+                    self.batch_handler(conn, fresh)
+            else:
+                for env in fresh:
+                    self._run_handler(conn, env)
         except Exception:
             log.info("consumer.batch_retry_per_event", consumer=self.name)
             return False
-        if marks:
-            conn.execute(processed_table.insert(), marks)
-            CONSUMER_PROCESSED.labels(self.name, "handled").inc(len(marks))
+        CONSUMER_PROCESSED.labels(self.name, "handled").inc(len(fresh))
         return True
 
-    def _already_processed(self, conn: Connection, event_ids: Sequence[str]) -> set[str]:
-        if not event_ids:
+    def _claim(self, conn: Connection, envelopes: Sequence[Envelope]) -> set[str]:
+        """Write the dedupe marks of a batch and return the ids that were new, in one statement.
+
+        ``INSERT .. ON CONFLICT DO NOTHING RETURNING`` (PostgreSQL, SQLite 3.35+) both checks and
+        marks; the marks roll back with the effects if a handler fails.
+        """
+        ids = list(dict.fromkeys(e.id for e in envelopes))
+        if not ids:
             return set()
-        rows = conn.execute(
-            select(processed_table.c.event_id).where(
-                processed_table.c.consumer == self.name, processed_table.c.event_id.in_(event_ids)
+        now = datetime.now(UTC).isoformat()
+        rows = [{"consumer": self.name, "event_id": i, "status": "done", "processed_at": now} for i in ids]
+        if conn.dialect.name == "postgresql":
+            claim = pg_insert(processed_table).values(rows).on_conflict_do_nothing()
+            return {r[0] for r in conn.execute(claim.returning(processed_table.c.event_id))}
+        if conn.dialect.name == "sqlite":
+            claim_lite = sqlite_insert(processed_table).values(rows).on_conflict_do_nothing()
+            return {r[0] for r in conn.execute(claim_lite.returning(processed_table.c.event_id))}
+        seen = {
+            r[0]
+            for r in conn.execute(
+                select(processed_table.c.event_id).where(
+                    processed_table.c.consumer == self.name, processed_table.c.event_id.in_(ids)
+                )
             )
-        )
-        return {r[0] for r in rows}
+        }
+        new_rows = [r for r in rows if r["event_id"] not in seen]
+        if new_rows:
+            conn.execute(processed_table.insert(), new_rows)
+        return {r["event_id"] for r in new_rows}
 
     def _run_handler(self, conn: Connection, env: Envelope) -> None:
         structlog.contextvars.bind_contextvars(correlation_id=env.correlationid, event_id=env.id)
@@ -251,13 +282,17 @@ class ConsumerRunner:
         self._stop.set()
 
     def run_until_idle(self, idle_polls: int = 3, timeout: float = 60.0, *, commit_offsets: bool = True) -> int:
-        """Handle records until ``idle_polls`` polls in a row bring nothing; returns records seen."""
+        """Handle records until ``idle_polls`` polls in a row bring nothing; returns records seen.
+
+        Idle polls count only once the group has assigned partitions to this consumer: joining a
+        group takes a moment, and polls before that bring nothing for a different reason.
+        """
         deadline = time.monotonic() + timeout
         idle = seen = 0
         while idle < idle_polls and time.monotonic() < deadline:
             n = self.poll_once(commit_offsets=commit_offsets)
             seen += n
-            idle = 0 if n else idle + 1
+            idle = 0 if n or not self.consumer.assignment() else idle + 1
         return seen
 
     # -- dead letters ----------------------------------------------------------------------

@@ -202,6 +202,17 @@ class EventStore:
         ).mappings()
         return [self._envelope(dict(r)) for r in rows]
 
+    def read_rows(self, conn: Connection, after: int = 0, limit: int = 1000) -> list[Any]:
+        """Raw stored rows with ``position > after`` (the relay's hot path; see ``kafka_record_from_store``)."""
+        return list(
+            conn.execute(
+                select(events_table)
+                .where(events_table.c.position > after)
+                .order_by(events_table.c.position)
+                .limit(limit)
+            ).mappings()
+        )
+
     def head_position(self, conn: Connection) -> int:
         return int(conn.execute(select(func.coalesce(func.max(events_table.c.position), 0))).scalar_one())
 

@@ -17,8 +17,8 @@ from kafka import KafkaProducer
 from sqlalchemy import Column, Connection, Engine, MetaData, String, Table, select
 from sqlalchemy.types import BigInteger
 
+from shared.envelope import kafka_record_from_store
 from shared.eventstore import EventStore
-from shared.kafka import send_envelope
 from shared.metrics import RELAY_BACKLOG, RELAY_PUBLISHED
 
 __all__ = ["OutboxRelay", "checkpoints_table", "load_checkpoint", "save_checkpoint"]
@@ -81,16 +81,18 @@ class OutboxRelay:
         """Publish the next batch; returns how many events were sent (0 when caught up)."""
         with self.engine.connect() as conn:
             after = load_checkpoint(conn, self.name)
-            batch = self.store.read_all(conn, after=after, limit=self.batch_size)
+            batch = self.store.read_rows(conn, after=after, limit=self.batch_size)
             conn.rollback()
         if not batch:
             return 0
-        futures = [send_envelope(self.producer, self.topic, env) for env in batch]
+        futures = []
+        for row in batch:
+            key, headers, value = kafka_record_from_store(self.store.source, row)
+            futures.append(self.producer.send(self.topic, key=key, value=value, headers=headers))
         self.producer.flush()
         for future in futures:
             future.get(timeout=0)  # raises if Kafka refused any record: the checkpoint stays put
-        last = batch[-1].position
-        assert last is not None
+        last = int(batch[-1]["position"])
         with self.engine.begin() as conn:
             save_checkpoint(conn, self.name, last)
         RELAY_PUBLISHED.labels(self.topic).inc(len(batch))

@@ -21,7 +21,7 @@ from kafka import KafkaProducer
 from sqlalchemy import Engine, text
 
 from shared.clock import Clock, IdFactory, SystemClock, new_id
-from shared.consumer import ConsumerRunner, Handler
+from shared.consumer import BatchHandler, ConsumerRunner, Handler
 from shared.db import make_engine, migrate
 from shared.eventstore import EventStore
 from shared.kafka import make_producer
@@ -40,7 +40,8 @@ class ConsumerSpec:
 
     name: str
     topics: Sequence[str]
-    handler: Handler
+    handler: Handler | None = None
+    batch_handler: BatchHandler | None = None
 
 
 @dataclass
@@ -64,6 +65,7 @@ class ServiceKit:
             name=self.settings.consumer_group_prefix + spec.name,
             engine=self.engine,
             handler=spec.handler,
+            batch_handler=spec.batch_handler,
             topics=spec.topics,
             bootstrap_servers=self.settings.kafka_bootstrap_servers,
             dead_letter_topic=self.settings.dead_letter_topic,

@@ -137,3 +137,33 @@ def test_poison_event_goes_to_dead_letter_topic_while_later_events_still_flow(en
     c.consumer.close()
     c2.consumer.close()
     producer.close()
+
+
+def test_a_batch_handler_writes_a_batch_at_once_and_a_poison_event_still_goes_alone_to_the_dead_letters(
+    engine, kafka, new_topic
+):
+    topic = new_topic("batch")
+    publish(engine, kafka.bootstrap_servers, topic, [("e0", "ok"), ("e1", "poison"), ("e2", "ok")])
+    calls: list[int] = []
+
+    def batch(conn, envs):
+        calls.append(len(envs))
+        if any(e.data.get("text") == "poison" for e in envs):
+            raise ValueError("cannot handle this event")
+        conn.execute(effects.insert(), [{"event_id": e.id, "n": e.data["n"]} for e in envs])
+
+    c = ConsumerRunner(
+        name="batch-group",
+        engine=engine,
+        batch_handler=batch,
+        topics=[topic],
+        bootstrap_servers=kafka.bootstrap_servers,
+        dead_letter_topic=topic + ".dlq",
+        producer=make_producer(kafka.bootstrap_servers),
+    )
+    c.run_until_idle()
+    assert effect_ids(engine) == ["e0", "e2"]
+    assert max(calls) > 1 and calls.count(1) >= 3  # a batch call, then one call per event
+    [dead] = read_topic(kafka.bootstrap_servers, topic + ".dlq", expect=1)
+    assert dict(dead.headers)["dlq_error"] == b"ValueError: cannot handle this event"
+    c.consumer.close()

@@ -59,3 +59,24 @@ def test_envelopes_from_the_store_verify_after_a_trip_through_kafka(tmp_path):
     forged = received[1].model_copy(update={"data": {"text": "forged", "n": 0}})
     assert not verify_envelopes("s", [received[0], forged]).ok
     assert not verify_envelopes("s", [received[1]]).ok  # the first event is missing
+
+
+def test_the_relays_record_from_a_stored_row_equals_the_envelope_binding(tmp_path):
+    import json as _json
+
+    from shared.db import make_engine, migrate
+    from shared.envelope import from_kafka, kafka_record_from_store, to_kafka
+    from shared.eventstore import EventStore
+    from tests.support import new_event
+
+    engine = make_engine(f"sqlite:///{tmp_path / 's.db'}")
+    migrate(engine)
+    store = EventStore("intake")
+    with engine.begin() as conn:
+        [env] = store.append(conn, "s", 0, [new_event("e1", text="相談")])
+        [row] = store.read_rows(conn)
+    key, headers, value = kafka_record_from_store("intake", row)
+    ekey, eheaders, evalue = to_kafka(env)
+    assert (key, sorted(headers)) == (ekey, sorted(eheaders))
+    assert _json.loads(value) == _json.loads(evalue)
+    assert from_kafka(key, headers, value) == env
