@@ -360,6 +360,7 @@ def run(
     result: dict[str, Any] = {"events": events, "cases": cases, "db": db, "steps": []}
     produced = next_k = 0
     db_url = ""
+    sqlite_files: list[Path] = []
     for target in [*steps, events]:
         if target <= produced:
             continue
@@ -376,6 +377,7 @@ def run(
             path = REPO / "var" / "bench" / f"reporting-{tag}-{target}.db"
             path.parent.mkdir(parents=True, exist_ok=True)
             db_url = f"sqlite:///{path}"
+            sqlite_files += [path, path.with_name(path.name + "-wal"), path.with_name(path.name + "-shm")]
         say(f"rebuild of {n:,} events ({db}) in a child process")
         out = subprocess.run(
             [sys.executable, "-m", "bench.reporting", "_child", db_url, bootstrap, *topics.values()],
@@ -395,6 +397,8 @@ def run(
         result["steps"].append(step)
     say("case-view latency on the rebuilt model")
     result["case_view"] = case_latency(db_url, cases, samples)
+    for path in sqlite_files:
+        path.unlink(missing_ok=True)
     last = result["steps"][-1]
     result["goals"] = {
         "rebuild_ge_50pct_raw": last["rebuild_share_of_raw"] >= 0.5,

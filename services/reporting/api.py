@@ -2,17 +2,26 @@
 
 from __future__ import annotations
 
-from datetime import datetime
-from typing import Annotated
+import json
+from datetime import date, datetime
+from typing import Annotated, Literal
 
-from fastapi import APIRouter, Query, Request
+from fastapi import APIRouter, Depends, Query, Request, Response
 
 from services.reporting import handlers
+from services.reporting.adapters.queries import DistrictIssues, FlowRow, FollowUpItem
 from services.reporting.domain.case_view import CaseView
-from shared.auth import CurrentActor
+from services.reporting.exports import to_csv, to_xlsx
+from shared.auth import CurrentActor, require
+from shared.envelope import Actor
 from shared.service import ServiceKit
 
-router = APIRouter(tags=["cases"])
+router = APIRouter()
+
+Auditor = Annotated[Actor, Depends(require(roles=handlers.AUDIT_ROLES))]
+From = Annotated[date, Query(alias="from", description="first day of the period (JST), inclusive")]
+To = Annotated[date, Query(alias="to", description="last day of the period (JST), inclusive")]
+XLSX = "application/vnd.openxmlformats-officedocument.spreadsheetml.sheet"
 
 
 def _kit(request: Request) -> ServiceKit:
@@ -23,12 +32,103 @@ def _kit(request: Request) -> ServiceKit:
 @router.get(
     "/cases/{case_id}",
     response_model=CaseView,
-    summary="ケースの全体像: one case's timeline across departments",
+    tags=["cases"],
+    summary="ケースの全体像: one case's timeline across departments (the read is recorded)",
 )
 def get_case(
     case_id: str,
     request: Request,
     actor: CurrentActor,
-    as_of: Annotated[datetime | None, Query(description="show the case as it stood at this moment")] = None,
+    purpose: Annotated[str, Query(min_length=1, description="why you read this case (recorded in the access log)")],
+    as_of: Annotated[datetime | None, Query(description="audit replay: the case as it stood at this moment")] = None,
 ) -> CaseView:
-    return handlers.case_view(_kit(request), case_id, actor, as_of)
+    return handlers.case_view(
+        _kit(request), case_id, actor, purpose, as_of, correlation_id=request.state.correlation_id
+    )
+
+
+@router.get(
+    "/cases/{case_id}/access-log",
+    response_model=list[handlers.AccessRecord],
+    tags=["audit"],
+    summary="閲覧記録: who read this case, when and why (manager, auditor)",
+)
+def get_access_log(
+    case_id: str,
+    request: Request,
+    actor: Auditor,
+    as_of: Annotated[datetime | None, Query(description="only reads up to this moment")] = None,
+) -> list[handlers.AccessRecord]:
+    return handlers.access_log(_kit(request), case_id, actor, as_of)
+
+
+@router.get(
+    "/cases/{case_id}/verify",
+    response_model=handlers.ChainCheck,
+    tags=["audit"],
+    summary="改ざん検知: verify the hash chains of the case's streams as archived",
+)
+def verify_case(case_id: str, request: Request, _actor: Auditor) -> handlers.ChainCheck:
+    return handlers.verify_case(_kit(request), case_id)
+
+
+@router.get("/statistics/{table}", tags=["statistics"], summary="統計表 (表1–表3) for a period, as JSON, CSV or Excel")
+def get_table(
+    table: Literal["table1", "table2", "table3"],
+    request: Request,
+    _actor: CurrentActor,
+    start: From,
+    end: To,
+    format: Literal["json", "csv", "xlsx"] = "json",
+) -> Response:
+    tables = {t.key: t for t in handlers.statistics_tables(_kit(request), start, end)}
+    chosen = tables[table]
+    if format == "csv":
+        return Response(
+            to_csv(chosen),
+            media_type="text/csv; charset=utf-8",
+            headers={"Content-Disposition": f'attachment; filename="{table}.csv"'},
+        )
+    if format == "xlsx":
+        return Response(
+            to_xlsx([chosen]), media_type=XLSX, headers={"Content-Disposition": f'attachment; filename="{table}.xlsx"'}
+        )
+    return Response(json.dumps(chosen.as_dict(), ensure_ascii=False), media_type="application/json")
+
+
+@router.get("/statistics.xlsx", tags=["statistics"], summary="表1–表3 in one workbook, with the 表1 bar chart")
+def get_workbook(request: Request, _actor: CurrentActor, start: From, end: To) -> Response:
+    tables = handlers.statistics_tables(_kit(request), start, end)
+    return Response(
+        to_xlsx(tables), media_type=XLSX, headers={"Content-Disposition": 'attachment; filename="statistics.xlsx"'}
+    )
+
+
+@router.get(
+    "/referral-flow",
+    response_model=list[FlowRow],
+    tags=["statistics"],
+    summary="紹介の流れ: referrals per department pair, outcomes and median time to accept",
+)
+def get_referral_flow(request: Request, _actor: CurrentActor, start: From, end: To) -> list[FlowRow]:
+    return handlers.referral_flow(_kit(request), start, end)
+
+
+@router.get(
+    "/district-issues",
+    response_model=list[DistrictIssues],
+    tags=["statistics"],
+    summary="地区ごとの課題: household issues per district per month",
+)
+def get_district_issues(request: Request, _actor: CurrentActor, start: From, end: To) -> list[DistrictIssues]:
+    return handlers.district_issues(_kit(request), start, end)
+
+
+@router.get(
+    "/follow-ups",
+    response_model=list[FollowUpItem],
+    tags=["cases"],
+    summary="要フォロー: cases that reached no service",
+)
+def get_follow_ups(request: Request, _actor: CurrentActor) -> list[FollowUpItem]:
+    return handlers.follow_up_list(_kit(request))

@@ -8,7 +8,7 @@ from fastapi import FastAPI
 
 from services.reporting import api
 from services.reporting.config import Settings
-from services.reporting.consumers import archive_event
+from services.reporting.consumers import project_event
 from shared.logging import configure_logging
 from shared.service import ConsumerSpec, ServiceKit, build_kit
 from shared.web import create_app
@@ -21,7 +21,9 @@ def build(settings: Settings | None = None, *, kafka: bool = True) -> tuple[Fast
     configure_logging(settings.service, json=settings.log_json)
     kit = build_kit(settings, [MIGRATIONS], kafka=kafka)
     if kafka:
-        kit.add_consumer(ConsumerSpec(name="reporting.archive", topics=settings.source_topics, handler=archive_event))
+        kit.add_consumer(
+            ConsumerSpec(name="reporting.projection", topics=settings.source_topics, handler=project_event)
+        )
     app = create_app(
         title="Tsunagu reporting (記録と共有)",
         description="The cross-department case view and the council's statistics, rebuilt from events.",

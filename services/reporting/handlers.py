@@ -1,22 +1,209 @@
-"""Reporting's queries: read models folded from the archive."""
+"""Reporting's use cases: read models for the API and the CLI; every case read is recorded.
+
+Reads open one connection, take the active generation once and answer from it, so a blue-green
+switch in between changes nothing for a read in flight. A case read appends
+``reporting.CaseViewed`` to reporting's own event store through the unit of work (the relay
+publishes it on ``reporting.events``).
+"""
 
 from __future__ import annotations
 
-from datetime import datetime
+from datetime import date, datetime
 
-from services.reporting.adapters import archive
+from pydantic import BaseModel
+from sqlalchemy import select
+
+from services.reporting.adapters import archive, queries
+from services.reporting.adapters import readmodel as rm
 from services.reporting.contracts import personal_fields
-from services.reporting.domain.case_view import CaseView, build_case_view
-from shared.envelope import Actor
-from shared.errors import NotFound
+from services.reporting.domain.case_view import CaseView, TimelineEntry, build_case_view
+from services.reporting.domain.events import CaseViewed, access_stream
+from services.reporting.domain.statistics import StatTable, table1, table2, table3
+from shared.envelope import Actor, Envelope
+from shared.errors import ConcurrencyConflict, Forbidden, InvalidCommand, NotFound
+from shared.eventstore import ChainReport, events_table, verify_envelopes
+from shared.reference import load_code_lists
 from shared.service import ServiceKit
 
+READER_ROLES = frozenset({"worker", "manager", "auditor"})
+AUDIT_ROLES = frozenset({"manager", "auditor"})
 
-def case_view(kit: ServiceKit, case_id: str, viewer: Actor, as_of: datetime | None = None) -> CaseView:
+
+def _entry(env: Envelope) -> TimelineEntry:
+    return TimelineEntry(
+        event_id=env.id,
+        time=env.time,
+        department=env.source,
+        type=env.type,
+        case_id=env.caseid,
+        subject=env.subject,
+        actor=env.actor,
+        data=dict(env.data),
+    )
+
+
+def _require_purpose(purpose: str) -> str:
+    purpose = purpose.strip()
+    if not purpose:
+        raise InvalidCommand("say why you read this case: pass purpose=<reason>", field="purpose")
+    return purpose
+
+
+def case_view(
+    kit: ServiceKit,
+    case_id: str,
+    viewer: Actor,
+    purpose: str,
+    as_of: datetime | None = None,
+    *,
+    correlation_id: str | None = None,
+) -> CaseView:
+    """ケースの全体像. Without ``as_of``: the active read model; with it: folded from the archive."""
+    if viewer.role not in READER_ROLES:
+        raise Forbidden(f"role {viewer.role!r} may not read case records; allowed: {sorted(READER_ROLES)}")
+    purpose = _require_purpose(purpose)
+    now = kit.clock.now()
     with kit.engine.connect() as conn:
-        ids = archive.case_group(conn, case_id)
-        events = archive.events_for_cases(conn, ids)
+        if as_of is None:
+            gen = rm.active_generation(conn)
+            ids = queries.case_group(case_id, queries.live_edges(conn, gen))
+            entries = queries.timeline(conn, gen, ids)
+        else:
+            ids = queries.case_group(
+                case_id, lambda frontier: [e[:3] for e in archive.edges_as_of(conn, frontier, as_of)]
+            )
+            entries = [_entry(e) for e in archive.events_for_cases(conn, ids)]
         conn.rollback()
-    if not events:
-        raise NotFound(f"no events are recorded for case {case_id}: check the person or household id")
-    return build_case_view(case_id, ids, events, viewer=viewer, personal_fields=personal_fields, as_of=as_of)
+    if not entries or (as_of is not None and all(e.time > as_of for e in entries)):
+        raise NotFound(f"no events are recorded for case {case_id}" + (f" by {as_of.isoformat()}" if as_of else ""))
+    view = build_case_view(
+        case_id, ids, entries, viewer=viewer, purpose=purpose, now=now, personal_fields=personal_fields, as_of=as_of
+    )
+    _record_view(kit, view, viewer, now, correlation_id)
+    return view
+
+
+def _record_view(kit: ServiceKit, view: CaseView, viewer: Actor, now: datetime, cid: str | None) -> None:
+    event = CaseViewed(
+        case_id=view.case_id,
+        case_ids=tuple(view.case_ids),
+        purpose=view.purpose,
+        as_of=view.as_of,
+        viewed_at=now,
+        viewer_id=viewer.staff_id,
+        viewer_department=viewer.department,
+        viewer_role=viewer.role,
+        redacted_entries=sum(1 for e in view.timeline if e.redacted),
+        entries=len(view.timeline),
+    )
+    stream = access_stream(view.case_id)
+    for attempt in range(5):
+        try:
+            with kit.uow(viewer, correlation_id=cid) as uow:
+                version = len(uow.store.read_stream(uow.conn, stream))
+                uow.record(stream, version, [event], case_id=view.case_id)
+                uow.commit()
+            return
+        except ConcurrencyConflict:
+            if attempt == 4:
+                raise
+
+
+class AccessRecord(BaseModel):
+    case_id: str
+    viewed_at: datetime
+    viewer_id: str
+    viewer_department: str
+    viewer_role: str
+    purpose: str
+    as_of: datetime | None
+    redacted_entries: int
+
+
+def access_log(kit: ServiceKit, case_id: str, viewer: Actor, as_of: datetime | None = None) -> list[AccessRecord]:
+    """閲覧記録: who read this case (and its linked records), when and why; manager and auditor only."""
+    if viewer.role not in AUDIT_ROLES:
+        raise Forbidden(f"only {sorted(AUDIT_ROLES)} may read access logs")
+    with kit.engine.connect() as conn:
+        gen = rm.active_generation(conn)
+        ids = queries.case_group(case_id, queries.live_edges(conn, gen))
+        rows = conn.execute(
+            select(events_table.c.data)
+            .where(events_table.c.event_type == CaseViewed.event_type, events_table.c.case_id.in_(ids))
+            .order_by(events_table.c.position)
+        ).scalars()
+        records = [AccessRecord.model_validate_json(r) for r in rows]
+        conn.rollback()
+    return [r for r in records if as_of is None or r.viewed_at <= as_of]
+
+
+class ChainCheck(BaseModel):
+    case_id: str
+    streams: int
+    events_checked: int
+    ok: bool
+    problems: dict[str, list[str]]
+
+
+def verify_case(kit: ServiceKit, case_id: str) -> ChainCheck:
+    """Check the hash chain of every stream of the case as archived: altered or missing events."""
+    with kit.engine.connect() as conn:
+        ids = queries.case_group(case_id, lambda f: [e[:3] for e in archive.edges_as_of(conn, f, None)])
+        subjects = sorted({e.subject for e in archive.events_for_cases(conn, ids)})
+        reports: list[ChainReport] = [verify_envelopes(s, archive.events_for_subject(conn, s)) for s in subjects]
+        conn.rollback()
+    if not reports:
+        raise NotFound(f"no events are archived for case {case_id}")
+    problems = {r.stream_id: r.problems for r in reports if r.problems}
+    return ChainCheck(
+        case_id=case_id,
+        streams=len(reports),
+        events_checked=sum(r.events_checked for r in reports),
+        ok=not problems,
+        problems=problems,
+    )
+
+
+# -- statistics ------------------------------------------------------------------------------
+
+
+def _check_period(start: date, end: date) -> tuple[str, str]:
+    if end < start:
+        raise InvalidCommand("the period ends before it starts: pass from <= to", field="to")
+    return queries.period_bounds(start, end)
+
+
+def statistics_tables(kit: ServiceKit, start: date, end: date) -> list[StatTable]:
+    lo, hi = _check_period(start, end)
+    codes = load_code_lists()
+    with kit.engine.connect() as conn:
+        gen = rm.active_generation(conn)
+        t1 = queries.table1_counts(conn, gen, lo, hi)
+        initial, t2 = queries.table2_counts(conn, gen, lo, hi)
+        t3 = queries.table3_counts(conn, gen, lo, hi)
+        conn.rollback()
+    period = (start, end)
+    return [table1(codes, period, t1), table2(codes, period, initial, t2), table3(codes, period, t3)]
+
+
+def referral_flow(kit: ServiceKit, start: date, end: date) -> list[queries.FlowRow]:
+    lo, hi = _check_period(start, end)
+    with kit.engine.connect() as conn:
+        rows = queries.referral_flow(conn, rm.active_generation(conn), lo, hi)
+        conn.rollback()
+    return rows
+
+
+def district_issues(kit: ServiceKit, start: date, end: date) -> list[queries.DistrictIssues]:
+    lo, hi = _check_period(start, end)
+    with kit.engine.connect() as conn:
+        rows = queries.district_issues(conn, rm.active_generation(conn), lo, hi)
+        conn.rollback()
+    return rows
+
+
+def follow_up_list(kit: ServiceKit) -> list[queries.FollowUpItem]:
+    with kit.engine.connect() as conn:
+        rows = queries.follow_up_list(conn, rm.active_generation(conn), kit.clock.now())
+        conn.rollback()
+    return rows

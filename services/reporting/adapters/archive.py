@@ -7,8 +7,9 @@ reads here. Rows are never updated; a redelivered event is ignored by its unique
 from __future__ import annotations
 
 from collections.abc import Iterable, Sequence
+from datetime import datetime
 
-from sqlalchemy import BigInteger, Column, Connection, Integer, MetaData, String, Table, Text, select
+from sqlalchemy import BigInteger, Column, Connection, Integer, MetaData, String, Table, Text, func, or_, select
 from sqlalchemy.exc import IntegrityError
 
 from shared.envelope import Envelope
@@ -27,11 +28,14 @@ archive = Table(
     Column("occurred_at", String(40), nullable=False),
     Column("envelope", Text, nullable=False),
 )
-case_links = Table(
-    "case_links",
+archive_links = Table(
+    "archive_links",
     metadata,
-    Column("case_id", String(128), primary_key=True),
-    Column("canonical_id", String(128), nullable=False),
+    Column("event_id", String(64), primary_key=True),
+    Column("a", String(128), nullable=False, index=True),
+    Column("b", String(128), nullable=False, index=True),
+    Column("kind", String(16), nullable=False),
+    Column("occurred_at", String(40), nullable=False),
 )
 
 
@@ -56,26 +60,28 @@ def store(conn: Connection, env: Envelope) -> bool:
     return True
 
 
-def case_group(conn: Connection, case_id: str) -> list[str]:
-    """The case ids folded into one case with ``case_id`` (linked duplicate records)."""
-    canonical = conn.execute(select(case_links.c.canonical_id).where(case_links.c.case_id == case_id)).scalar()
-    root = canonical or case_id
-    members = conn.execute(select(case_links.c.case_id).where(case_links.c.canonical_id == root)).scalars()
-    return sorted({root, case_id, *members})
+def link(conn: Connection, env: Envelope, edge: tuple[str, str, str]) -> None:
+    """Keep a case-identity edge with its time, so that "as of" views fold only the links known then."""
+    conn.execute(
+        archive_links.insert().values(
+            event_id=env.id, a=edge[0], b=edge[1], kind=edge[2], occurred_at=env.time.isoformat()
+        )
+    )
 
 
-def link(conn: Connection, kept: str, duplicate: str) -> None:
-    """Fold ``duplicate``'s case (and everything already folded into it) into ``kept``'s case."""
-    root = conn.execute(select(case_links.c.canonical_id).where(case_links.c.case_id == kept)).scalar() or kept
-    moved = [
-        duplicate,
-        *conn.execute(select(case_links.c.case_id).where(case_links.c.canonical_id == duplicate)).scalars(),
-    ]
-    for case_id in moved:
-        if case_id == root:
-            continue
-        conn.execute(case_links.delete().where(case_links.c.case_id == case_id))
-        conn.execute(case_links.insert().values(case_id=case_id, canonical_id=root))
+def edges_as_of(conn: Connection, ids: Sequence[str], as_of: datetime | None) -> list[tuple[str, str, str, datetime]]:
+    """Edges touching ``ids`` (a, b, kind, time), those recorded after ``as_of`` left out."""
+    rows = conn.execute(
+        select(archive_links.c.a, archive_links.c.b, archive_links.c.kind, archive_links.c.occurred_at).where(
+            or_(archive_links.c.a.in_(ids), archive_links.c.b.in_(ids))
+        )
+    )
+    out = [(a, b, k, datetime.fromisoformat(t)) for a, b, k, t in rows]
+    return [e for e in out if as_of is None or e[3] <= as_of]
+
+
+def count(conn: Connection) -> int:
+    return int(conn.execute(select(func.count()).select_from(archive)).scalar_one())
 
 
 def events_for_cases(conn: Connection, case_ids: Sequence[str], until: str | None = None) -> list[Envelope]:

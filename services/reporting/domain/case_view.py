@@ -1,23 +1,58 @@
 """The case view (ケースの全体像): one timeline of a person's or household's case across departments.
 
-A pure fold over archived envelopes. Personal fields (要配慮個人情報) of an event are shown only
-to a viewer whose department recorded the event; others see that the entry exists and what kind
-it is, with those fields replaced by :data:`REDACTED`.
+A pure fold over the case's events (from the read model, or from the archive for an "as of"
+audit): the timeline, each department's current status, open referrals and the next follow-up.
+
+What a viewer sees (要配慮個人情報): the personal fields of an event (its class's
+``personal_fields``) are shown to the department that recorded it, or to another department when
+the person's consent (or a statutory 支援会議 record) names that department and the viewer's
+``purpose`` at the moment of viewing — :func:`services.intake.domain.consent.disclosure_basis`.
+Otherwise they read :data:`REDACTED`. An event type reporting does not know is redacted whole
+for other departments.
 """
 
 from __future__ import annotations
 
 from collections.abc import Callable, Iterable, Mapping
-from datetime import datetime
+from datetime import date, datetime
 from typing import Any
 
 from pydantic import BaseModel
 
-from shared.envelope import Actor, Envelope
+from services.intake.domain.consent import Consent, Recipient, StatutoryRecord, disclosure_basis
+from shared.envelope import Actor
+from shared.referrals import REFERRAL_EVENTS, ReferralState, Status
+from shared.referrals import apply as apply_referral
+
+__all__ = [
+    "REDACTED",
+    "CaseView",
+    "DepartmentStatus",
+    "FollowUp",
+    "OpenReferral",
+    "TimelineEntry",
+    "build_case_view",
+]
 
 REDACTED = "［非開示］"
 
 PersonalFields = Callable[[str], frozenset[str]]
+
+_APPLICATION_STATUS = {
+    "loans.LoanApplicationSubmitted": "submitted",
+    "loans.LoanApplicationReviewStarted": "under_review",
+    "loans.LoanApplicationApproved": "approved",
+    "loans.LoanApplicationDenied": "denied",
+    "loans.LoanApplicationWithdrawn": "withdrawn",
+    "loans.LoanDisbursed": "disbursed",
+    "loans.RepaymentReceived": "repaying",
+    "loans.InstalmentMissed": "in_arrears",
+    "loans.GraceGranted": "grace",
+    "loans.LoanFullyRepaid": "repaid",
+}
+_OPENED = {"intake.ConsultationOpened", "intake.ConsultationReopened", "loans.LoanConsultationOpened"}
+_CLOSED = {"intake.ConsultationClosed", "loans.LoanConsultationClosed"}
+_OPEN_REFERRAL = {Status.MADE, Status.ACCEPTED, Status.EXPIRED}
 
 
 class TimelineEntry(BaseModel):
@@ -25,57 +60,241 @@ class TimelineEntry(BaseModel):
     time: datetime
     department: str
     type: str
+    case_id: str
     subject: str
     actor: Actor
     data: dict[str, Any]
-    redacted: list[str]
+    redacted: list[str] = []
+
+
+class DepartmentStatus(BaseModel):
+    """One department's current involvement: open consultations, the last outcome, applications."""
+
+    department: str
+    open_consultations: int
+    last_closure: str | None
+    applications: dict[str, str]
+    last_event_type: str
+    last_event_at: datetime
+
+
+class OpenReferral(BaseModel):
+    referral_id: str
+    source_department: str
+    target: str
+    status: str
+    made_at: datetime
+    deadline: datetime
+    overdue: bool
+
+
+class FollowUp(BaseModel):
+    follow_up_id: str
+    consultation_id: str
+    due_on: date
+    purpose: str
+    department: str
 
 
 class CaseView(BaseModel):
     case_id: str
     case_ids: list[str]
     as_of: datetime | None
+    purpose: str
     departments: list[str]
+    statuses: list[DepartmentStatus]
+    open_referrals: list[OpenReferral]
+    next_follow_up: FollowUp | None
     timeline: list[TimelineEntry]
 
 
 def build_case_view(
     case_id: str,
     case_ids: Iterable[str],
-    envelopes: Iterable[Envelope],
+    entries: Iterable[TimelineEntry],
     *,
     viewer: Actor,
+    purpose: str,
+    now: datetime,
     personal_fields: PersonalFields,
     as_of: datetime | None = None,
 ) -> CaseView:
+    moment = as_of or now
+    ordered = sorted(
+        (e for e in entries if as_of is None or e.time <= as_of), key=lambda e: (e.time, e.department, e.event_id)
+    )
+    root = _aliases(ordered)
+    consents, statutory = _ledger(ordered, root)
+    recipient = Recipient(kind="department", id=viewer.department)
+
+    def may_see(entry: TimelineEntry) -> bool:
+        if entry.department == viewer.department:
+            return True
+        person = root(str(entry.data.get("person_id") or entry.case_id))
+        return disclosure_basis(consents, statutory, person, recipient, purpose, now) is not None
+
     timeline: list[TimelineEntry] = []
-    for env in sorted(envelopes, key=lambda e: (e.time, e.source, e.streamversion)):
-        if as_of is not None and env.time > as_of:
+    for entry in ordered:
+        personal = personal_fields(entry.type)
+        if not personal or may_see(entry):
+            timeline.append(entry)
             continue
-        data, hidden = _visible(env.data, personal_fields(env.type), viewer.department == env.source)
-        timeline.append(
-            TimelineEntry(
-                event_id=env.id,
-                time=env.time,
-                department=env.source,
-                type=env.type,
-                subject=env.subject,
-                actor=env.actor,
-                data=data,
-                redacted=hidden,
-            )
-        )
+        data, hidden = _redact(entry.data, personal)
+        timeline.append(entry.model_copy(update={"data": data, "redacted": hidden}))
     return CaseView(
         case_id=case_id,
         case_ids=sorted(set(case_ids)),
         as_of=as_of,
-        departments=sorted({e.department for e in timeline}),
+        purpose=purpose,
+        departments=sorted({e.department for e in ordered}),
+        statuses=_statuses(ordered),
+        open_referrals=_open_referrals(ordered, moment),
+        next_follow_up=_next_follow_up(ordered),
         timeline=timeline,
     )
 
 
-def _visible(data: Mapping[str, Any], personal: frozenset[str], own: bool) -> tuple[dict[str, Any], list[str]]:
-    if own or not personal:
-        return dict(data), []
-    hidden = sorted(k for k in data if k in personal and data[k] not in (None, "", [], {}))
+def _redact(data: Mapping[str, Any], personal: frozenset[str]) -> tuple[dict[str, Any], list[str]]:
+    everything = "*" in personal
+    hidden = sorted(k for k in data if (everything or k in personal) and data[k] not in (None, "", [], {}))
     return {k: (REDACTED if k in hidden else v) for k, v in data.items()}, hidden
+
+
+def _aliases(entries: Iterable[TimelineEntry]) -> Callable[[str], str]:
+    """One id per person: linked duplicates and provisional case ids resolve to one root (consent lookups)."""
+    parent: dict[str, str] = {}
+
+    def find(x: str) -> str:
+        while parent.get(x, x) != x:
+            x = parent[x]
+        return x
+
+    for e in entries:
+        pair = None
+        if e.type == "registry.PersonRecordsLinked":
+            pair = (str(e.data["person_id"]), str(e.data["duplicate_person_id"]))
+        elif e.type == "intake.SubjectIdentified":
+            pair = (str(e.data["case_id"]), str(e.data["provisional_case_id"]))
+        if pair is not None:
+            a, b = find(pair[0]), find(pair[1])
+            if a != b:
+                parent[b] = a
+    return find
+
+
+def _ledger(
+    entries: Iterable[TimelineEntry], root: Callable[[str], str]
+) -> tuple[list[Consent], list[StatutoryRecord]]:
+    consents: dict[str, Consent] = {}
+    withdrawals: dict[str, datetime] = {}
+    statutory: list[StatutoryRecord] = []
+    for e in entries:
+        d = e.data
+        if e.type == "intake.ConsentGiven":
+            consents[d["consent_id"]] = Consent(
+                consent_id=d["consent_id"],
+                person_id=root(d["person_id"]),
+                recipients=tuple(Recipient.model_validate(r) for r in d["recipients"]),
+                purposes=tuple(d["purposes"]),
+                given_at=d["given_at"],
+                valid_until=d["valid_until"],
+            )
+        elif e.type == "intake.ConsentWithdrawn":
+            withdrawals[d["consent_id"]] = datetime.fromisoformat(d["withdrawn_at"])
+        elif e.type == "intake.StatutorySharingRecorded":
+            statutory.append(
+                StatutoryRecord(
+                    sharing_id=d["sharing_id"],
+                    person_id=root(d["person_id"]),
+                    basis=d["basis"],
+                    meeting_id=d["meeting_id"],
+                    recipients=tuple(Recipient.model_validate(r) for r in d["recipients"]),
+                    shared_at=d["shared_at"],
+                    secrecy_duty_acknowledged=d["secrecy_duty_acknowledged"],
+                )
+            )
+    folded = [
+        c.model_copy(update={"withdrawn_at": withdrawals[c.consent_id]}) if c.consent_id in withdrawals else c
+        for c in consents.values()
+    ]
+    return folded, statutory
+
+
+def _statuses(entries: list[TimelineEntry]) -> list[DepartmentStatus]:
+    consultations: dict[tuple[str, str], str | None] = {}  # (dept, consultation) -> None while open, else outcome
+    last_closure: dict[str, str] = {}
+    applications: dict[str, dict[str, str]] = {}
+    last: dict[str, TimelineEntry] = {}
+    for e in entries:
+        last[e.department] = e
+        cid = e.data.get("consultation_id")
+        if e.type in _OPENED and cid:
+            consultations[(e.department, str(cid))] = None
+        elif e.type in _CLOSED and cid:
+            outcome = str(e.data.get("outcome") or "closed")
+            consultations[(e.department, str(cid))] = outcome
+            last_closure[e.department] = outcome
+        elif e.type in _APPLICATION_STATUS and e.data.get("application_id"):
+            applications.setdefault(e.department, {})[str(e.data["application_id"])] = _APPLICATION_STATUS[e.type]
+    return [
+        DepartmentStatus(
+            department=dept,
+            open_consultations=sum(1 for (d, _), v in consultations.items() if d == dept and v is None),
+            last_closure=last_closure.get(dept),
+            applications=applications.get(dept, {}),
+            last_event_type=entry.type,
+            last_event_at=entry.time,
+        )
+        for dept, entry in sorted(last.items())
+    ]
+
+
+def _open_referrals(entries: list[TimelineEntry], moment: datetime) -> list[OpenReferral]:
+    states: dict[str, ReferralState] = {}
+    for e in entries:
+        if not e.type.startswith("referral.") or not REFERRAL_EVENTS.knows(e.type):
+            continue
+        event = REFERRAL_EVENTS.parse(e.type, 1, e.data)
+        rid = str(e.data["referral_id"])
+        states[rid] = apply_referral(states.get(rid), event)  # type: ignore[arg-type]
+    out: list[OpenReferral] = []
+    for rid, state in sorted(states.items()):
+        if state.made is None or state.status not in _OPEN_REFERRAL:
+            continue
+        made = state.made
+        out.append(
+            OpenReferral(
+                referral_id=rid,
+                source_department=made.source_department,
+                target=made.target,
+                status=state.status.value,
+                made_at=made.at,
+                deadline=made.deadline,
+                overdue=state.status == Status.EXPIRED or (state.status == Status.MADE and made.deadline < moment),
+            )
+        )
+    return out
+
+
+def _next_follow_up(entries: list[TimelineEntry]) -> FollowUp | None:
+    scheduled: dict[str, FollowUp] = {}
+    done: set[str] = set()
+    closed: set[str] = set()
+    for e in entries:
+        d = e.data
+        if e.type == "intake.FollowUpScheduled":
+            scheduled[d["follow_up_id"]] = FollowUp(
+                follow_up_id=d["follow_up_id"],
+                consultation_id=d["consultation_id"],
+                due_on=d["due_on"],
+                purpose=d["purpose"],
+                department=e.department,
+            )
+        elif e.type == "intake.ContactRecorded" and d.get("follow_up_id"):
+            done.add(str(d["follow_up_id"]))
+        elif e.type in _CLOSED:
+            closed.add(str(d.get("consultation_id")))
+        elif e.type in _OPENED:
+            closed.discard(str(d.get("consultation_id")))
+    pending = [f for k, f in scheduled.items() if k not in done and f.consultation_id not in closed]
+    return min(pending, key=lambda f: (f.due_on, f.follow_up_id), default=None)

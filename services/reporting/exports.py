@@ -1,0 +1,113 @@
+"""Exports of the statistics tables: CSV (UTF-8 with BOM, opens in Excel) and an Excel workbook.
+
+The workbook has one sheet per table laid out like the seed: a title row, the period, a header
+(表3: two header rows, the response groups merged over their responses), one row per fund type,
+a 合計 row and column. Sheet 表1 carries a native stacked bar chart of table 1.
+"""
+
+from __future__ import annotations
+
+import csv
+import io
+from collections.abc import Sequence
+
+from openpyxl import Workbook  # type: ignore[import-untyped]
+from openpyxl.chart import BarChart, Reference  # type: ignore[import-untyped]
+from openpyxl.styles import Alignment, Font  # type: ignore[import-untyped]
+from openpyxl.utils import get_column_letter  # type: ignore[import-untyped]
+
+from services.reporting.domain.statistics import StatTable
+
+__all__ = ["to_csv", "to_xlsx"]
+
+TOTAL = "合計"
+
+
+def _header(table: StatTable) -> list[str]:
+    lead = [table.lead.label] if table.lead else []
+    return [table.row_header, *lead, *[c.label for c in table.columns], TOTAL]
+
+
+def _body(table: StatTable) -> list[list[object]]:
+    out: list[list[object]] = []
+    for code, label, values in table.rows:
+        lead = [int(table.lead_values.get(code, 0))] if table.lead else []
+        out.append([label, *lead, *values, sum(values)])
+    lead_total = [table.column_total(table.lead.code)] if table.lead else []
+    out.append([TOTAL, *lead_total, *[table.column_total(c.code) for c in table.columns], table.total])
+    return out
+
+
+def to_csv(table: StatTable) -> bytes:
+    buf = io.StringIO()
+    writer = csv.writer(buf, lineterminator="\r\n")
+    if any(c.group for c in table.columns):
+        lead = [""] if table.lead else []
+        writer.writerow(["", *lead, *[c.group_label or "" for c in table.columns], ""])
+    writer.writerow(_header(table))
+    writer.writerows(_body(table))
+    return ("\ufeff" + buf.getvalue()).encode("utf-8")
+
+
+def _sheet(wb: Workbook, table: StatTable, name: str) -> None:
+    ws = wb.create_sheet(name)
+    ws.append([table.title])
+    ws["A1"].font = Font(bold=True, size=12)
+    ws.append([f"期間: {table.period[0].isoformat()} ～ {table.period[1].isoformat()}"])
+    first = 3
+    offset = 1 + (1 if table.lead else 0)  # columns before the first value column
+    if any(c.group for c in table.columns):
+        ws.append([])
+        start = 0
+        while start < len(table.columns):
+            end = start
+            while end + 1 < len(table.columns) and table.columns[end + 1].group == table.columns[start].group:
+                end += 1
+            c1, c2 = offset + start + 1, offset + end + 1
+            ws.cell(row=first, column=c1, value=table.columns[start].group_label)
+            if c2 > c1:
+                ws.merge_cells(start_row=first, start_column=c1, end_row=first, end_column=c2)
+            ws.cell(row=first, column=c1).alignment = Alignment(horizontal="center")
+            start = end + 1
+        first += 1
+    ws.append(_header(table))
+    for cell in ws[first]:
+        cell.font = Font(bold=True)
+        cell.alignment = Alignment(wrap_text=True, vertical="center")
+    for row in _body(table):
+        ws.append(row)
+    ws[f"A{ws.max_row}"].font = Font(bold=True)
+    ws.column_dimensions["A"].width = 34
+    for col in range(2, len(_header(table)) + 1):
+        ws.column_dimensions[get_column_letter(col)].width = 12
+    ws.freeze_panes = ws.cell(row=first + 1, column=2)
+    if table.key == "table1":
+        _chart(ws, table, header_row=first)
+
+
+def _chart(ws: object, table: StatTable, header_row: int) -> None:
+    chart = BarChart()
+    chart.type = "bar"
+    chart.grouping = "stacked"
+    chart.overlap = 100
+    chart.title = table.title
+    chart.y_axis.title = "延件数"
+    n = len(table.rows)
+    data = Reference(ws, min_col=2, max_col=1 + len(table.columns), min_row=header_row, max_row=header_row + n)
+    cats = Reference(ws, min_col=1, min_row=header_row + 1, max_row=header_row + n)
+    chart.add_data(data, titles_from_data=True)
+    chart.set_categories(cats)
+    chart.height, chart.width = 14, 24
+    ws.add_chart(chart, f"{get_column_letter(len(_header(table)) + 2)}3")  # type: ignore[attr-defined]
+
+
+def to_xlsx(tables: Sequence[StatTable]) -> bytes:
+    wb = Workbook()
+    default = wb.active
+    if default is not None:
+        wb.remove(default)
+    for table in tables:
+        _sheet(wb, table, "表" + table.key.removeprefix("table"))
+    buf = io.BytesIO()
+    wb.save(buf)
+    return buf.getvalue()

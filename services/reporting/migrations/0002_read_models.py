@@ -1,0 +1,49 @@
+"""Blue-green read models (generation-scoped tables), the active-generation pointer, time-stamped links.
+
+The read-model tables are created from :mod:`services.reporting.adapters.readmodel` as they stand
+in this revision; later changes to them get their own revision.
+
+Revision ID: reporting_0002
+"""
+
+import sqlalchemy as sa
+from alembic import op
+
+revision = "reporting_0002"
+down_revision = "reporting_0001"
+branch_labels = None
+depends_on = None
+
+
+def upgrade() -> None:
+    from services.reporting.adapters import readmodel
+
+    bind = op.get_bind()
+    readmodel.metadata.create_all(bind)
+    op.execute(
+        sa.text(
+            "INSERT INTO rm_generations (gen, state, created_at) VALUES (1, 'active', '1970-01-01T00:00:00.000000Z')"
+        )
+    )
+    op.execute(sa.text("INSERT INTO rm_active (id, gen) VALUES (1, 1)"))
+    op.drop_table("case_links")
+    op.create_table(
+        "archive_links",
+        sa.Column("event_id", sa.String(64), primary_key=True),
+        sa.Column("a", sa.String(128), nullable=False, index=True),
+        sa.Column("b", sa.String(128), nullable=False, index=True),
+        sa.Column("kind", sa.String(16), nullable=False),
+        sa.Column("occurred_at", sa.String(40), nullable=False),
+    )
+
+
+def downgrade() -> None:
+    from services.reporting.adapters import readmodel
+
+    op.drop_table("archive_links")
+    op.create_table(
+        "case_links",
+        sa.Column("case_id", sa.String(128), primary_key=True),
+        sa.Column("canonical_id", sa.String(128), nullable=False, index=True),
+    )
+    readmodel.metadata.drop_all(op.get_bind())

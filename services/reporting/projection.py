@@ -1,0 +1,324 @@
+"""The projection: one handler per event type, each a pure function ``(rows, fact) -> None``.
+
+A handler turns one event into rows of the read-model tables (:mod:`.adapters.readmodel`); it
+reads no state, so the projection is order-free and replay-deterministic. Adding an event type
+(the districts' and conferences' events to come) is one function and one line in
+:data:`HANDLERS`::
+
+    def _meeting_held(rows: Rows, fact: Fact) -> None:
+        rows.add(rm.conferences, event_id=fact.id, ...)
+
+    HANDLERS["conferences.MeetingHeld"] = _meeting_held
+
+:data:`ALWAYS` handlers see every event (the case timeline, district assignment).
+"""
+
+from __future__ import annotations
+
+import json
+from collections.abc import Callable, Sequence
+from dataclasses import dataclass
+from datetime import UTC, datetime
+from typing import Any
+
+from services.reporting.adapters import readmodel as rm
+from services.reporting.adapters.readmodel import Rows, ts
+from shared.envelope import Envelope
+
+__all__ = ["ALWAYS", "HANDLERS", "Fact", "Handler", "LinkEdge", "link_edge", "project"]
+
+INTAKE_REACHED = frozenset({"solved", "connected_to_service", "referred_outside"})
+"""Intake closure outcomes that count as having reached a service (others go on 要フォロー)."""
+
+
+@dataclass(frozen=True, slots=True)
+class Fact:
+    """One event as the projection sees it (from a live :class:`Envelope` or a raw Kafka record)."""
+
+    id: str
+    source: str
+    type: str
+    time: datetime
+    caseid: str
+    subject: str
+    streamversion: int
+    actor_id: str
+    actor_department: str
+    actor_role: str
+    data: dict[str, Any]
+
+    @classmethod
+    def of(cls, env: Envelope) -> Fact:
+        return cls(
+            id=env.id,
+            source=env.source,
+            type=env.type,
+            time=env.time,
+            caseid=env.caseid,
+            subject=env.subject,
+            streamversion=env.streamversion,
+            actor_id=env.actor.staff_id,
+            actor_department=env.actor.department,
+            actor_role=env.actor.role,
+            data=dict(env.data),
+        )
+
+    @classmethod
+    def from_record(cls, headers: Sequence[tuple[str, bytes]], value: bytes | None) -> Fact:
+        """The fast path of a rebuild: CloudEvents binary-mode headers straight to a fact."""
+        attrs = {k[3:]: v.decode("utf-8") for k, v in headers if k.startswith("ce_")}
+        data = json.loads(value or b"{}")
+        if not isinstance(data, dict):
+            raise ValueError("record value must be a JSON object")
+        return cls(
+            id=attrs["id"],
+            source=attrs["source"],
+            type=attrs["type"],
+            time=datetime.fromisoformat(attrs["time"]),
+            caseid=attrs["caseid"],
+            subject=attrs["subject"],
+            streamversion=int(attrs.get("streamversion", "0")),
+            actor_id=attrs["actorid"],
+            actor_department=attrs["actordept"],
+            actor_role=attrs["actorrole"],
+            data=data,
+        )
+
+    def when(self, key: str) -> str:
+        """The event's own domain time field as fixed-width UTC text, else its recording time."""
+        value = self.data.get(key)
+        if isinstance(value, str):
+            try:
+                moment = datetime.fromisoformat(value)
+            except ValueError:
+                moment = self.time
+            if moment.tzinfo is None:
+                moment = moment.replace(tzinfo=UTC)
+            return ts(moment)
+        return ts(self.time)
+
+
+Handler = Callable[[Rows, Fact], None]
+
+
+def _canonical(data: dict[str, Any]) -> str:
+    return json.dumps(data, ensure_ascii=False, sort_keys=True, separators=(",", ":"))
+
+
+# -- every event -----------------------------------------------------------------------------
+
+
+def _timeline(rows: Rows, f: Fact) -> None:
+    rows.add(
+        rm.timeline,
+        event_id=f.id,
+        case_id=f.caseid,
+        at=ts(f.time),
+        source=f.source,
+        type=f.type,
+        subject=f.subject,
+        stream_version=f.streamversion,
+        actor_id=f.actor_id,
+        actor_department=f.actor_department,
+        actor_role=f.actor_role,
+        data=_canonical(f.data),
+    )
+
+
+def _district(rows: Rows, f: Fact) -> None:
+    # Districts' events are still to come; any event naming a district places its case there.
+    district = f.data.get("district_id")
+    if isinstance(district, str) and district:
+        rows.add(rm.case_districts, event_id=f.id, case_id=f.caseid, district_id=district, at=ts(f.time))
+
+
+# -- case identity ---------------------------------------------------------------------------
+
+LinkEdge = tuple[str, str, str]  # (a, b, kind): kind "same" folds two ids into one case; "member" joins a household
+
+
+def link_edge(event_type: str, data: dict[str, Any]) -> LinkEdge | None:
+    if event_type == "registry.PersonRecordsLinked":
+        return str(data["person_id"]), str(data["duplicate_person_id"]), "same"
+    if event_type == "intake.SubjectIdentified":
+        return str(data["case_id"]), str(data["provisional_case_id"]), "same"
+    if event_type == "registry.MemberJoinedHousehold":
+        return str(data["household_id"]), str(data["person_id"]), "member"
+    return None
+
+
+def _link(rows: Rows, f: Fact) -> None:
+    edge = link_edge(f.type, f.data)
+    if edge is not None:
+        rows.add(rm.links, event_id=f.id, a=edge[0], b=edge[1], kind=edge[2], at=ts(f.time))
+
+
+# -- loans: the seed's tables 1–3 --------------------------------------------------------------
+
+
+def _loan_opened(rows: Rows, f: Fact) -> None:
+    d = f.data
+    at = f.when("opened_at")
+    rows.add(
+        rm.loan_consultations,
+        consultation_id=d["consultation_id"],
+        household_id=d["household_id"],
+        opened_at=at,
+        fund_type=d["fund_type"],
+        kind=d["kind"],
+        initial=bool(d["initial"]),
+    )
+    rows.add(
+        rm.loan_contacts,
+        event_id=f.id,
+        consultation_id=d["consultation_id"],
+        at=at,
+        fund_type=d["fund_type"],
+        kind=d["kind"],
+    )
+    _issues(rows, f, d.get("issues") or (), d["consultation_id"], at)
+
+
+def _loan_contact(rows: Rows, f: Fact) -> None:
+    d = f.data
+    rows.add(
+        rm.loan_contacts,
+        event_id=f.id,
+        consultation_id=d["consultation_id"],
+        at=f.when("contacted_at"),
+        fund_type=d["fund_type"],
+        kind=d["kind"],
+    )
+
+
+def _issues(rows: Rows, f: Fact, categories: Sequence[str], consultation_id: str, at: str) -> None:
+    for category in dict.fromkeys(categories):
+        rows.add(
+            rm.issues,
+            event_id=f.id,
+            category=category,
+            department=f.source,
+            consultation_id=consultation_id,
+            case_id=f.caseid,
+            at=at,
+        )
+
+
+def _loan_issues(rows: Rows, f: Fact) -> None:
+    _issues(rows, f, f.data.get("issues") or (), f.data["consultation_id"], f.when("recorded_at"))
+
+
+def _loan_response(rows: Rows, f: Fact) -> None:
+    d = f.data
+    rows.add(
+        rm.loan_responses,
+        event_id=f.id,
+        consultation_id=d["consultation_id"],
+        response=d["response"],
+        at=f.when("recorded_at"),
+    )
+
+
+def _loan_closed(rows: Rows, f: Fact) -> None:
+    d = f.data
+    rows.add(
+        rm.closures,
+        event_id=f.id,
+        department=f.source,
+        consultation_id=d["consultation_id"],
+        case_id=f.caseid,
+        at=f.when("closed_at"),
+        outcome=str(d.get("outcome") or ""),
+        reached_service=bool(d["reached_service"]),
+    )
+
+
+def _loan_denied(rows: Rows, f: Fact) -> None:
+    rows.add(
+        rm.denials, event_id=f.id, application_id=f.data["application_id"], case_id=f.caseid, at=f.when("denied_at")
+    )
+
+
+# -- intake ----------------------------------------------------------------------------------
+
+
+def _intake_opened(rows: Rows, f: Fact) -> None:
+    _issues(rows, f, f.data.get("issues") or (), f.data["consultation_id"], f.when("opened_at"))
+
+
+def _intake_assessed(rows: Rows, f: Fact) -> None:
+    _issues(rows, f, f.data.get("issues_added") or (), f.data["consultation_id"], f.when("assessed_at"))
+
+
+def _intake_closed(rows: Rows, f: Fact) -> None:
+    outcome = str(f.data["outcome"])
+    rows.add(
+        rm.closures,
+        event_id=f.id,
+        department=f.source,
+        consultation_id=f.data["consultation_id"],
+        case_id=f.caseid,
+        at=f.when("closed_at"),
+        outcome=outcome,
+        reached_service=outcome in INTAKE_REACHED,
+    )
+
+
+# -- referrals -------------------------------------------------------------------------------
+
+
+def _referral_step(step: str) -> Handler:
+    def handler(rows: Rows, f: Fact) -> None:
+        d = f.data
+        made = step == "made"
+        rows.add(
+            rm.referral_steps,
+            event_id=f.id,
+            referral_id=d["referral_id"],
+            step=step,
+            at=f.when("at"),
+            case_id=d.get("case_id") if made else None,
+            source_department=d.get("source_department") if made else None,
+            target=d.get("target") if made else None,
+            deadline=f.when("deadline") if made else None,
+            cause_event_id=d.get("cause_event_id") if made else None,
+        )
+
+    handler.__name__ = f"_referral_{step}"
+    return handler
+
+
+ALWAYS: tuple[Handler, ...] = (_timeline, _district)
+
+HANDLERS: dict[str, Handler] = {
+    "registry.PersonRecordsLinked": _link,
+    "registry.MemberJoinedHousehold": _link,
+    "intake.SubjectIdentified": _link,
+    "intake.ConsultationOpened": _intake_opened,
+    "intake.AssessmentRecorded": _intake_assessed,
+    "intake.ConsultationClosed": _intake_closed,
+    "loans.LoanConsultationOpened": _loan_opened,
+    "loans.LoanContactRecorded": _loan_contact,
+    "loans.HouseholdIssuesRecorded": _loan_issues,
+    "loans.ResponseRecorded": _loan_response,
+    "loans.LoanConsultationClosed": _loan_closed,
+    "loans.LoanApplicationDenied": _loan_denied,
+    "referral.ReferralMade": _referral_step("made"),
+    "referral.ReferralAccepted": _referral_step("accepted"),
+    "referral.ReferralDeclined": _referral_step("declined"),
+    "referral.ReferralCompleted": _referral_step("completed"),
+    "referral.ReferralOutcomeRecorded": _referral_step("completed"),
+    "referral.ReferralCancelled": _referral_step("cancelled"),
+    "referral.ReferralExpired": _referral_step("expired"),
+}
+
+
+def project(rows: Rows, fact: Fact) -> None:
+    """Every row ``fact`` contributes to the read models. Raises on a malformed payload, adding nothing."""
+    out = Rows()
+    for handler in ALWAYS:
+        handler(out, fact)
+    specific = HANDLERS.get(fact.type)
+    if specific is not None:
+        specific(out, fact)
+    rows.extend(out)

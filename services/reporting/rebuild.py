@@ -1,0 +1,236 @@
+"""Rebuild and replay (再構築): every read model from offset 0 into a new generation, then switch.
+
+``python -m services.reporting rebuild``::
+
+    1. drop abandoned generations; create generation N+1 (state ``building``)
+    2. assign every partition of every source topic, seek to the beginning (no consumer group:
+       the live consumer's offsets are untouched), replay to the end offsets seen at the start,
+       then catch up in rounds while the lag is large — progress bar with events/s and lag
+    3. switch transaction: lock the ``rm_active`` row (waits for in-flight live batches, which hold
+       it ``FOR SHARE``; SQLite: the write lock), replay the last few events, verify that every
+       archived event is in the new generation, point ``rm_active`` at N+1 and commit
+    4. after a grace period for reads in flight, delete the old generation's rows
+
+Readers take the active generation once per read, so they keep answering from the old model
+until the commit and never see a half-built one. Rows are a pure function of each event and
+keyed by event id, so the rebuilt generation equals the live-built one (:func:`readmodel.checksums`).
+"""
+
+from __future__ import annotations
+
+import sys
+import time
+from collections.abc import Callable, Sequence
+from dataclasses import dataclass, field
+from typing import Any, TextIO
+
+import structlog
+from kafka import KafkaConsumer, TopicPartition
+from sqlalchemy import Connection, Engine, exists, func, select
+
+from services.reporting.adapters import archive as archive_tables
+from services.reporting.adapters import readmodel as rm
+from services.reporting.projection import Fact, project
+from shared.clock import Clock, SystemClock
+
+__all__ = ["RebuildError", "RebuildReport", "rebuild"]
+
+log = structlog.get_logger(__name__)
+
+
+class RebuildError(RuntimeError):
+    """The new generation failed verification; readers stay on the old one."""
+
+
+@dataclass
+class RebuildReport:
+    generation: int
+    replaced: int | None = None
+    events: int = 0
+    rows_written: int = 0
+    skipped: int = 0
+    seconds: float = 0.0
+    missing_from_new: int = 0
+    switched: bool = False
+    errors: list[str] = field(default_factory=list)
+
+    @property
+    def events_per_second(self) -> float:
+        return self.events / self.seconds if self.seconds else 0.0
+
+
+class Progress:
+    """A one-line progress bar: share done, events, events/s and remaining lag."""
+
+    def __init__(self, out: TextIO | None, total: int, every: float = 0.5) -> None:
+        self.out, self.total, self.every = out, max(total, 1), every
+        self.started = time.perf_counter()
+        self._last = 0.0
+
+    def update(self, done: int, lag: int, *, force: bool = False) -> None:
+        now = time.perf_counter()
+        if self.out is None or (not force and now - self._last < self.every):
+            return
+        self._last = now
+        self.total = max(self.total, done + lag)
+        share = done / self.total
+        bar = "#" * int(share * 30)
+        rate = done / max(now - self.started, 1e-9)
+        self.out.write(f"\r[{bar:<30}] {share:6.1%} {done:>10,} events {rate:>9,.0f} ev/s lag {lag:>9,}")
+        self.out.flush()
+
+    def finish(self) -> None:
+        if self.out is not None:
+            self.out.write("\n")
+            self.out.flush()
+
+
+def _consumer(bootstrap_servers: str, batch_size: int) -> KafkaConsumer:
+    return KafkaConsumer(
+        bootstrap_servers=bootstrap_servers.split(","),
+        group_id=None,
+        enable_auto_commit=False,
+        client_id="reporting-rebuild",
+        max_poll_records=batch_size,
+        fetch_max_bytes=64 * 1024 * 1024,
+        max_partition_fetch_bytes=8 * 1024 * 1024,
+    )
+
+
+class _Replayer:
+    def __init__(
+        self,
+        consumer: KafkaConsumer,
+        partitions: list[TopicPartition],
+        report: RebuildReport,
+        progress: Progress,
+        batch_size: int,
+    ) -> None:
+        self.consumer, self.partitions, self.report = consumer, partitions, report
+        self.progress, self.batch_size = progress, batch_size
+
+    def lag(self, ends: dict[TopicPartition, int]) -> int:
+        return sum(max(0, ends[tp] - self.consumer.position(tp)) for tp in self.partitions)
+
+    def run(self, ends: dict[TopicPartition, int], write: Callable[[rm.Rows], int]) -> None:
+        """Replay until every partition reaches ``ends``; ``write`` persists a batch of rows."""
+        rows = rm.Rows()
+        idle = 0
+        while self.lag(ends) > 0:
+            polled = self.consumer.poll(timeout_ms=500, max_records=self.batch_size)
+            if not polled:
+                idle += 1
+                if idle > 120:
+                    raise RebuildError("Kafka returned nothing for a minute before the end offsets were reached")
+                continue
+            idle = 0
+            for tp, records in polled.items():
+                end = ends.get(tp, 0)
+                for record in records:
+                    if record.offset >= end:
+                        continue  # beyond this round's target; the next round (or the live consumer) has it
+                    self._one(rows, record)
+                if records and records[-1].offset >= end:
+                    self.consumer.seek(tp, end)
+            if rows.count >= self.batch_size:
+                self.report.rows_written += write(rows)
+                rows = rm.Rows()
+            self.progress.update(self.report.events, self.lag(ends))
+        if rows.count:
+            self.report.rows_written += write(rows)
+
+    def _one(self, rows: rm.Rows, record: Any) -> None:
+        self.report.events += 1
+        try:
+            project(rows, Fact.from_record(record.headers or (), record.value))
+        except Exception as exc:  # a poison event: the live consumer dead-letters it, so we skip it too
+            self.report.skipped += 1
+            if len(self.report.errors) < 20:
+                self.report.errors.append(f"{record.topic}/{record.partition}@{record.offset}: {exc!r}")
+
+
+def _missing(conn: Connection, gen: int) -> int:
+    a, t = archive_tables.archive, rm.timeline
+    query = select(func.count()).select_from(a).where(~exists().where(t.c.gen == gen, t.c.event_id == a.c.event_id))
+    return int(conn.execute(query).scalar_one())
+
+
+def rebuild(
+    engine: Engine,
+    bootstrap_servers: str,
+    topics: Sequence[str],
+    *,
+    clock: Clock | None = None,
+    batch_size: int = 5000,
+    progress: TextIO | None = sys.stderr,
+    switch: bool = True,
+    grace_seconds: float = 1.0,
+    drop_old: bool = True,
+    before_switch: Callable[[int], None] | None = None,
+) -> RebuildReport:
+    """Replay ``topics`` from offset 0 into a new generation; verify; switch (see the module docstring)."""
+    clock = clock or SystemClock()
+    started = time.perf_counter()
+    with engine.begin() as conn:
+        rm.drop_generations(conn, ("retired", "building"))
+        gen = rm.new_generation(conn, clock.now())
+    report = RebuildReport(generation=gen)
+    consumer = _consumer(bootstrap_servers, batch_size)
+    try:
+        partitions = [TopicPartition(t, p) for t in topics for p in sorted(consumer.partitions_for_topic(t) or ())]
+        consumer.assign(partitions)
+        consumer.seek_to_beginning(*partitions)
+        begins = consumer.beginning_offsets(partitions)
+        ends = consumer.end_offsets(partitions)
+        bar = Progress(progress, sum(ends[tp] - begins[tp] for tp in partitions))
+        replayer = _Replayer(consumer, partitions, report, bar, batch_size)
+
+        def write_committed(rows: rm.Rows) -> int:
+            with engine.begin() as conn:
+                return rows.flush(conn, gen)
+
+        replayer.run(ends, write_committed)
+        for _ in range(5):  # catch up outside the lock while others keep producing
+            ends = consumer.end_offsets(partitions)
+            if replayer.lag(ends) <= batch_size:
+                break
+            replayer.run(ends, write_committed)
+        if before_switch is not None:
+            before_switch(gen)
+        with engine.connect() as conn:
+            conn.begin()
+            lock = select(rm.active.c.gen).where(rm.active.c.id == 1)
+            if conn.dialect.name == "postgresql":
+                lock = lock.with_for_update()
+            conn.execute(lock)
+            final_ends = consumer.end_offsets(partitions)
+            replayer.run(final_ends, lambda rows: rows.flush(conn, gen))
+            bar.update(report.events, 0, force=True)
+            bar.finish()
+            report.missing_from_new = _missing(conn, gen)
+            if report.missing_from_new:
+                conn.rollback()
+                raise RebuildError(
+                    f"{report.missing_from_new} archived events are missing from generation {gen}: not switching"
+                )
+            if switch:
+                report.replaced = rm.switch_generation(conn, gen, clock.now())
+                report.switched = True
+            conn.commit()
+    finally:
+        consumer.close()
+    report.seconds = time.perf_counter() - started
+    if report.switched and drop_old:
+        time.sleep(grace_seconds)  # reads that took the old generation just before the switch finish first
+        with engine.begin() as conn:
+            rm.drop_generations(conn, ("retired",))
+    log.info(
+        "reporting.rebuilt",
+        generation=gen,
+        events=report.events,
+        seconds=round(report.seconds, 2),
+        events_per_second=round(report.events_per_second),
+        skipped=report.skipped,
+        switched=report.switched,
+    )
+    return report

@@ -1,0 +1,282 @@
+"""Scripted histories for reporting tests: real event models, hash-chained envelopes per stream."""
+
+from __future__ import annotations
+
+import json
+from datetime import UTC, date, datetime, timedelta
+from typing import Any
+
+from services.intake.domain.events import (
+    ConsentGiven,
+    ConsultationClosed,
+    ConsultationOpened,
+    FollowUpScheduled,
+    SubjectIdentified,
+)
+from services.intake.domain.registry_events import MemberJoinedHousehold, PersonRecordsLinked, PersonRegistered
+from services.loans.domain.events import (
+    HouseholdIssuesRecorded,
+    LoanApplicationDenied,
+    LoanConsultationClosed,
+    LoanConsultationOpened,
+    LoanContactRecorded,
+    ResponseRecorded,
+)
+from shared.envelope import Actor, Envelope
+from shared.events import DomainEvent
+from shared.eventstore import GENESIS_HASH, event_hash
+from shared.referrals import ReferralAccepted, ReferralDeclined, ReferralMade
+
+T0 = datetime(2026, 10, 1, 0, 0, tzinfo=UTC)  # 09:00 JST
+
+
+class History:
+    """Builds envelopes as the departments' stores would: versions and hashes per stream."""
+
+    def __init__(self) -> None:
+        self.heads: dict[str, tuple[int, str]] = {}
+        self.envelopes: list[Envelope] = []
+
+    def add(
+        self, source: str, subject: str, case_id: str, event: DomainEvent, at: datetime, role: str = "worker"
+    ) -> Envelope:
+        version, prev = self.heads.get(subject, (0, GENESIS_HASH))
+        version += 1
+        actor = Actor(staff_id=f"{source}-staff", department=source, role=role)
+        data = event.payload()
+        row: dict[str, Any] = {
+            "event_id": f"{subject}-v{version}",
+            "stream_id": subject,
+            "stream_version": version,
+            "event_type": event.event_type,
+            "case_id": case_id,
+            "occurred_at": at.astimezone(UTC).isoformat(),
+            "actor_id": actor.staff_id,
+            "actor_department": actor.department,
+            "actor_role": actor.role,
+            "correlation_id": None,
+            "causation_id": None,
+            "schema_version": 1,
+            "data": json.dumps(data),
+        }
+        digest = event_hash(prev, row)
+        env = Envelope(
+            id=row["event_id"],
+            source=source,
+            type=event.event_type,
+            time=at,
+            subject=subject,
+            caseid=case_id,
+            actor=actor,
+            streamversion=version,
+            data=data,
+            eventhash=digest,
+            prevhash=prev,
+        )
+        self.heads[subject] = (version, digest)
+        self.envelopes.append(env)
+        return env
+
+
+def person(pid: str, at: datetime) -> PersonRegistered:
+    return PersonRegistered(
+        person_id=pid,
+        name_kanji="横須賀 花子",
+        name_kana="ヨコスカ ハナコ",
+        birth_date=date(1960, 1, 1),
+        address="横須賀市",
+        phone=None,
+        care_notes="障害あり",
+        registered_at=at,
+        registered_by="s",
+    )
+
+
+def loan_opened(
+    cid: str,
+    hh: str,
+    at: datetime,
+    *,
+    fund: str = "emergency_small",
+    kind: str = "new_until_decision",
+    initial: bool = True,
+    issues: tuple[str, ...] = (),
+) -> LoanConsultationOpened:
+    return LoanConsultationOpened(
+        consultation_id=cid,
+        household_id=hh,
+        person_id=None,
+        fund_type=fund,
+        kind=kind,
+        channel="phone",
+        counterpart="self",
+        initial=initial,
+        issues=issues,
+        summary="家賃滞納の相談",
+        loan_application_id=None,
+        opened_at=at,
+        code_list_version="2014.1",
+    )
+
+
+def loan_contact(cid: str, contact: str, hh: str, at: datetime, *, fund: str, kind: str) -> LoanContactRecorded:
+    return LoanContactRecorded(
+        consultation_id=cid,
+        contact_id=contact,
+        household_id=hh,
+        person_id=None,
+        fund_type=fund,
+        kind=kind,
+        channel="phone",
+        counterpart="self",
+        note="電話",
+        contacted_at=at,
+        code_list_version="2014.1",
+    )
+
+
+def loan_issues(cid: str, hh: str, at: datetime, issues: tuple[str, ...]) -> HouseholdIssuesRecorded:
+    return HouseholdIssuesRecorded(
+        consultation_id=cid, household_id=hh, person_id=None, issues=issues, recorded_at=at, code_list_version="2014.1"
+    )
+
+
+def loan_response(cid: str, rid: str, hh: str, at: datetime, response: str) -> ResponseRecorded:
+    return ResponseRecorded(
+        consultation_id=cid,
+        response_id=rid,
+        household_id=hh,
+        person_id=None,
+        response=response,
+        note="",
+        recorded_at=at,
+        code_list_version="2014.1",
+    )
+
+
+def loan_closed(cid: str, hh: str, at: datetime, reached: bool) -> LoanConsultationClosed:
+    return LoanConsultationClosed(
+        consultation_id=cid,
+        household_id=hh,
+        person_id=None,
+        outcome="solved" if reached else "no_service",
+        reached_service=reached,
+        responses=(),
+        note="",
+        closed_at=at,
+    )
+
+
+def denied(app: str, hh: str, at: datetime) -> LoanApplicationDenied:
+    return LoanApplicationDenied(application_id=app, household_id=hh, person_id="p", reason="収入基準", denied_at=at)
+
+
+def referral(rid: str, case: str, at: datetime, deadline: datetime, *, cause: Envelope | None = None) -> ReferralMade:
+    rule = (
+        {"rule_id": "loan-denied", "rule_version": 1, "cause_event_id": cause.id, "cause_event_type": cause.type}
+        if cause is not None
+        else {}
+    )
+    return ReferralMade(
+        referral_id=rid,
+        at=at,
+        case_id=case,
+        household_id=case,
+        source_department="loans",
+        target_kind="department",
+        target="intake",
+        reason_category="household_budget",
+        reason_detail="家計の立て直し",
+        deadline=deadline,
+        made_by="loans-staff",
+        **rule,
+    )
+
+
+def accepted(rid: str, at: datetime) -> ReferralAccepted:
+    return ReferralAccepted(referral_id=rid, at=at, by="intake-staff")
+
+
+def declined(rid: str, at: datetime) -> ReferralDeclined:
+    return ReferralDeclined(referral_id=rid, at=at, by="intake-staff", reason="対象外")
+
+
+def intake_opened(cid: str, case: str, at: datetime, issues: tuple[str, ...] = ("housing",)) -> ConsultationOpened:
+    return ConsultationOpened(
+        consultation_id=cid,
+        case_id=case,
+        person_id=None,
+        household_id=None,
+        subject_description="近所の高齢女性",
+        source="neighbour",
+        source_detail="隣人",
+        channel="phone",
+        issues=issues,
+        own_words="困っている",
+        wishes=None,
+        urgency="normal",
+        urgency_reason=None,
+        isolated=True,
+        opened_at=at,
+        opened_by="intake-staff",
+        code_list_version="2014.1",
+    )
+
+
+def identified(cid: str, provisional: str, pid: str, at: datetime) -> SubjectIdentified:
+    return SubjectIdentified(
+        consultation_id=cid,
+        case_id=pid,
+        provisional_case_id=provisional,
+        person_id=pid,
+        household_id=None,
+        identified_at=at,
+        identified_by="intake-staff",
+    )
+
+
+def consent(pid: str, at: datetime, to: str, purpose: str) -> ConsentGiven:
+    return ConsentGiven(
+        consent_id=f"consent-{pid}",
+        person_id=pid,
+        recipients=({"kind": "department", "id": to},),  # type: ignore[arg-type]
+        purposes=(purpose,),
+        given_at=at,
+        valid_until=(at + timedelta(days=60)).date(),
+        recorded_at=at,
+        recorded_by="intake-staff",
+    )
+
+
+def follow_up(cid: str, case: str, at: datetime, due: date) -> FollowUpScheduled:
+    return FollowUpScheduled(
+        consultation_id=cid,
+        case_id=case,
+        follow_up_id=f"fu-{cid}",
+        due_on=due,
+        purpose="訪問して様子を確認",
+        scheduled_at=at,
+        scheduled_by="intake-staff",
+    )
+
+
+def intake_closed(cid: str, case: str, at: datetime, outcome: str) -> ConsultationClosed:
+    return ConsultationClosed(
+        consultation_id=cid,
+        case_id=case,
+        outcome=outcome,  # type: ignore[arg-type]
+        destination=None,
+        note="連絡がとれない",
+        closed_at=at,
+        closed_by="intake-staff",
+    )
+
+
+def member(hh: str, pid: str, at: datetime) -> MemberJoinedHousehold:
+    return MemberJoinedHousehold(
+        household_id=hh, person_id=pid, relationship="本人", joined_on=at.date(), recorded_at=at, recorded_by="s"
+    )
+
+
+def linked(pid: str, dup: str, at: datetime) -> PersonRecordsLinked:
+    return PersonRecordsLinked(person_id=pid, duplicate_person_id=dup, reason="同一人物", linked_at=at, linked_by="s")
