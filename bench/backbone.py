@@ -363,7 +363,7 @@ def measure_runner(
             raise RuntimeError(f"runner handled {seen} of {n} records within {timeout:.0f}s")
         return Figure(
             f"consumer runner, {'batch' if batched else 'per-event'} handler ({db})",
-            "runner",
+            "runner-batch" if batched else "runner",
             db,
             seen,
             seconds,

@@ -17,17 +17,25 @@ def test_backbone_benchmark_measures_every_figure_and_the_runner_handles_each_ev
         bootstrap=kafka.bootstrap_servers, db_urls={"sqlite": relay_url, "sqlite-runner": runner_url}, n=N, size=256
     )
     kinds = [(f.kind, f.db) for f in result.figures]
-    assert kinds == [("raw-producer", None), ("relay", "sqlite"), ("raw-consumer", None), ("runner", "sqlite")]
+    assert kinds == [
+        ("raw-producer", None),
+        ("relay", "sqlite"),
+        ("raw-consumer", None),
+        ("runner", "sqlite"),
+        ("runner-batch", "sqlite"),
+    ]
     for figure in result.figures:
         assert figure.events == N
         assert figure.seconds > 0 and figure.events_per_s > 0
-    for kind in ("relay", "runner"):
+    for kind in ("relay", "runner", "runner-batch"):
         assert result.figure(kind, "sqlite").ratio > 0
-    runner = result.figure("runner", "sqlite")
-    assert runner.extra["rows"] == N and runner.extra["dedupe_marks"] == N
+    for kind in ("runner", "runner-batch"):
+        runner = result.figure(kind, "sqlite")
+        assert runner.extra["rows"] == N and runner.extra["dedupe_marks"] == N
     engine = make_engine(runner_url)
     with engine.connect() as conn:
         assert conn.execute(select(func.count()).select_from(effects_table)).scalar_one() == N
     engine.dispose()
-    assert "consumer runner (sqlite)" in format_table(result)
+    assert "consumer runner, per-event handler (sqlite)" in format_table(result)
+    assert "consumer runner, batch handler (sqlite)" in format_table(result)
     assert result.as_json()["figures"][1]["events_per_s"] > 0
