@@ -41,6 +41,7 @@ __all__ = ["BatchHandler", "ConsumerRunner", "Handler", "processed_table"]
 log = structlog.get_logger(__name__)
 
 Handler = Callable[[Connection, Envelope], None]
+_CLAIM_CHUNK = 1000  # rows per dedupe INSERT: 4 bind parameters each
 # A handler that takes a whole batch of new events at once, to write their effects in one
 # statement (e.g. an archive). On a failure the runner calls it with one event at a time.
 BatchHandler = Callable[[Connection, Sequence[Envelope]], None]
@@ -169,12 +170,11 @@ class ConsumerRunner:
             return set()
         now = datetime.now(UTC).isoformat()
         rows = [{"consumer": self.name, "event_id": i, "status": "done", "processed_at": now} for i in ids]
-        if conn.dialect.name == "postgresql":
-            claim = pg_insert(processed_table).values(rows).on_conflict_do_nothing()
-            return {r[0] for r in conn.execute(claim.returning(processed_table.c.event_id))}
-        if conn.dialect.name == "sqlite":
-            claim_lite = sqlite_insert(processed_table).values(rows).on_conflict_do_nothing()
-            return {r[0] for r in conn.execute(claim_lite.returning(processed_table.c.event_id))}
+        if conn.dialect.name in ("postgresql", "sqlite"):
+            fresh: set[str] = set()
+            for start in range(0, len(rows), _CLAIM_CHUNK):  # stay under the bind-parameter limits
+                fresh |= self._claim_chunk(conn, rows[start : start + _CLAIM_CHUNK])
+            return fresh
         seen = {
             r[0]
             for r in conn.execute(
@@ -187,6 +187,13 @@ class ConsumerRunner:
         if new_rows:
             conn.execute(processed_table.insert(), new_rows)
         return {r["event_id"] for r in new_rows}
+
+    def _claim_chunk(self, conn: Connection, rows: list[dict[str, str]]) -> set[str]:
+        if conn.dialect.name == "postgresql":
+            claim = pg_insert(processed_table).values(rows).on_conflict_do_nothing()
+            return {r[0] for r in conn.execute(claim.returning(processed_table.c.event_id))}
+        claim_lite = sqlite_insert(processed_table).values(rows).on_conflict_do_nothing()
+        return {r[0] for r in conn.execute(claim_lite.returning(processed_table.c.event_id))}
 
     def _run_handler(self, conn: Connection, env: Envelope) -> None:
         structlog.contextvars.bind_contextvars(correlation_id=env.correlationid, event_id=env.id)
