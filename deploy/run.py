@@ -23,7 +23,7 @@ from pathlib import Path
 
 import httpx
 
-from deploy.kafka.cluster import create_topics, start_single, stop_all_local
+from deploy.kafka.cluster import attach_single, create_topics, start_single
 
 REPO = Path(__file__).resolve().parents[1]
 VAR = REPO / "var"
@@ -113,7 +113,10 @@ def main(argv: list[str] | None = None) -> int:
     args = parser.parse_args(argv)
     if args.stop:
         stop_services()
-        stop_all_local()
+        # Only the platform's own broker: test and benchmark brokers under var/ belong to other runs.
+        platform_kafka = attach_single(VAR / "kafka")
+        if platform_kafka is not None:
+            platform_kafka.stop()
         return 0
     fresh = args.fresh or os.environ.get("FRESH") == "1"
     if fresh:

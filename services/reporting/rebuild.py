@@ -18,7 +18,9 @@ keyed by event id, so the rebuilt generation equals the live-built one (:func:`r
 
 from __future__ import annotations
 
+import queue
 import sys
+import threading
 import time
 from collections.abc import Callable, Sequence
 from dataclasses import dataclass, field
@@ -97,6 +99,63 @@ def _consumer(bootstrap_servers: str, batch_size: int) -> KafkaConsumer:
     )
 
 
+class _Writer:
+    """Writes batches on its own connection in a thread, so the database works while we fetch and parse.
+
+    At most ``depth`` batches wait (memory stays flat however long the history is); each batch is
+    committed on its own, as before. The first error stops the writing and is raised to the
+    replaying thread on its next :meth:`put` or :meth:`drain`.
+    """
+
+    def __init__(self, engine: Engine, gen: int, depth: int = 2) -> None:
+        self.engine, self.gen = engine, gen
+        self.queue: queue.Queue[rm.Rows | None] = queue.Queue(maxsize=depth)
+        self.error: BaseException | None = None
+        self.written = 0
+        self.thread = threading.Thread(target=self._loop, name="reporting-rebuild-writer", daemon=True)
+        self.thread.start()
+
+    def _loop(self) -> None:
+        with self.engine.connect() as conn:
+            while True:
+                rows = self.queue.get()
+                try:
+                    if rows is None:
+                        return
+                    if self.error is None:
+                        with conn.begin():
+                            self.written += rm.bulk_write(conn, rows, self.gen)
+                except BaseException as exc:  # handed to the replaying thread
+                    self.error = exc
+                finally:
+                    self.queue.task_done()
+
+    def _raise(self) -> None:
+        if self.error is not None:
+            raise self.error
+
+    def put(self, rows: rm.Rows) -> int:
+        """Queue a batch (waits while ``depth`` batches are queued); returns the rows written so far."""
+        while True:
+            self._raise()
+            try:
+                self.queue.put(rows, timeout=0.5)
+                return 0
+            except queue.Full:
+                if not self.thread.is_alive():
+                    raise RebuildError("the rebuild's writer thread stopped") from self.error
+
+    def drain(self) -> None:
+        """Wait until every queued batch is committed."""
+        self.queue.join()
+        self._raise()
+
+    def close(self) -> None:
+        if self.thread.is_alive():
+            self.queue.put(None)
+            self.thread.join()
+
+
 class _Replayer:
     def __init__(
         self,
@@ -112,9 +171,14 @@ class _Replayer:
     def lag(self, ends: dict[TopicPartition, int]) -> int:
         return sum(max(0, ends[tp] - self.consumer.position(tp)) for tp in self.partitions)
 
-    def run(self, ends: dict[TopicPartition, int], write: Callable[[rm.Rows], int]) -> None:
+    def run(
+        self, ends: dict[TopicPartition, int], write: Callable[[rm.Rows], int], flush_rows: int | None = None
+    ) -> None:
         """Replay until every partition reaches ``ends``; ``write`` persists a batch of rows."""
+        flush_rows = flush_rows or self.batch_size
+        report = self.report
         rows = rm.Rows()
+        from_record = Fact.from_record
         idle = 0
         while self.lag(ends) > 0:
             polled = self.consumer.poll(timeout_ms=500, max_records=self.batch_size)
@@ -129,24 +193,24 @@ class _Replayer:
                 for record in records:
                     if record.offset >= end:
                         continue  # beyond this round's target; the next round (or the live consumer) has it
-                    self._one(rows, record)
+                    report.events += 1
+                    try:
+                        project(rows, from_record(record.headers or (), record.value))
+                    except Exception as exc:  # a poison event: the live consumer dead-letters it, so we skip it too
+                        self._skip(record, exc)
                 if records and records[-1].offset >= end:
                     self.consumer.seek(tp, end)
-            if rows.count >= self.batch_size:
-                self.report.rows_written += write(rows)
+            if rows.count >= flush_rows:
+                report.rows_written += write(rows)
                 rows = rm.Rows()
-            self.progress.update(self.report.events, self.lag(ends))
+            self.progress.update(report.events, self.lag(ends))
         if rows.count:
-            self.report.rows_written += write(rows)
+            report.rows_written += write(rows)
 
-    def _one(self, rows: rm.Rows, record: Any) -> None:
-        self.report.events += 1
-        try:
-            project(rows, Fact.from_record(record.headers or (), record.value))
-        except Exception as exc:  # a poison event: the live consumer dead-letters it, so we skip it too
-            self.report.skipped += 1
-            if len(self.report.errors) < 20:
-                self.report.errors.append(f"{record.topic}/{record.partition}@{record.offset}: {exc!r}")
+    def _skip(self, record: Any, exc: Exception) -> None:
+        self.report.skipped += 1
+        if len(self.report.errors) < 20:
+            self.report.errors.append(f"{record.topic}/{record.partition}@{record.offset}: {exc!r}")
 
 
 def _missing(conn: Connection, gen: int) -> int:
@@ -184,17 +248,33 @@ def rebuild(
         ends = consumer.end_offsets(partitions)
         bar = Progress(progress, sum(ends[tp] - begins[tp] for tp in partitions))
         replayer = _Replayer(consumer, partitions, report, bar, batch_size)
+        if engine.dialect.name == "postgresql":
+            # COPY in a writer thread, overlapping with fetching and parsing; larger batches
+            writer = _Writer(engine, gen)
+            try:
+                flush_rows = max(batch_size * 2, 1)
+                replayer.run(ends, writer.put, flush_rows)
+                for _ in range(5):  # catch up outside the lock while others keep producing
+                    ends = consumer.end_offsets(partitions)
+                    if replayer.lag(ends) <= batch_size:
+                        break
+                    replayer.run(ends, writer.put, flush_rows)
+                writer.drain()
+            finally:
+                writer.close()
+            report.rows_written += writer.written
+        else:
 
-        def write_committed(rows: rm.Rows) -> int:
-            with engine.begin() as conn:
-                return rows.flush(conn, gen)
+            def write_committed(rows: rm.Rows) -> int:
+                with engine.begin() as conn:
+                    return rows.flush(conn, gen)
 
-        replayer.run(ends, write_committed)
-        for _ in range(5):  # catch up outside the lock while others keep producing
-            ends = consumer.end_offsets(partitions)
-            if replayer.lag(ends) <= batch_size:
-                break
             replayer.run(ends, write_committed)
+            for _ in range(5):  # catch up outside the lock while others keep producing
+                ends = consumer.end_offsets(partitions)
+                if replayer.lag(ends) <= batch_size:
+                    break
+                replayer.run(ends, write_committed)
         if before_switch is not None:
             before_switch(gen)
         with engine.connect() as conn:
@@ -204,7 +284,7 @@ def rebuild(
                 lock = lock.with_for_update()
             conn.execute(lock)
             final_ends = consumer.end_offsets(partitions)
-            replayer.run(final_ends, lambda rows: rows.flush(conn, gen))
+            replayer.run(final_ends, lambda rows: rm.bulk_write(conn, rows, gen))
             bar.update(report.events, 0, force=True)
             bar.finish()
             report.missing_from_new = _missing(conn, gen)

@@ -17,8 +17,9 @@ from __future__ import annotations
 
 import hashlib
 from collections import defaultdict
-from collections.abc import Iterable, Mapping, Sequence
+from collections.abc import Callable, Iterable, Mapping, Sequence
 from datetime import UTC, datetime
+from operator import itemgetter
 from typing import Any
 
 from sqlalchemy import (
@@ -195,7 +196,10 @@ TABLES: dict[str, Table] = {t.name: t for t in READ_MODELS}
 
 def ts(moment: datetime) -> str:
     """Fixed-width UTC text, so that string order is time order in both databases."""
-    return moment.astimezone(UTC).strftime("%Y-%m-%dT%H:%M:%S.%fZ")
+    utc = moment.astimezone(UTC)
+    if utc.year >= 1000:  # isoformat is several times faster than strftime; same text ("...+00:00" -> "Z")
+        return utc.isoformat(timespec="microseconds")[:-6] + "Z"
+    return utc.strftime("%Y-%m-%dT%H:%M:%S.%fZ")
 
 
 def parse_ts(text: str) -> datetime:
@@ -232,6 +236,13 @@ class Rows:
             self.by_table[name].extend(rows)
         self.count += other.count
 
+    def discard_tail(self, tail: Rows) -> None:
+        """Drop the last rows added, as many per table as ``tail`` holds (undo of a failed projection)."""
+        for name, added in tail.by_table.items():
+            if added:
+                del self.by_table[name][-len(added) :]
+                self.count -= len(added)
+
     def flush(self, conn: Connection, gen: int) -> int:
         written = 0
         for name, rows in self.by_table.items():
@@ -239,6 +250,120 @@ class Rows:
         self.by_table.clear()
         self.count = 0
         return written
+
+
+# -- bulk loading (rebuilds on PostgreSQL) -------------------------------------------------------
+
+
+class _NotCopyable(Exception):
+    """A value the COPY text encoder does not handle exactly as the driver would: use INSERT."""
+
+
+_Plan = tuple[tuple[str, ...], tuple[tuple[int, str], ...], str, Callable[[Mapping[str, Any]], Any]]
+
+
+def _copy_plan(table: Table) -> _Plan:
+    cols = tuple(c.name for c in table.columns if c.name != "gen")
+    special: list[tuple[int, str]] = []
+    for i, name in enumerate(cols):
+        col = table.c[name]
+        if isinstance(col.type, Boolean):
+            special.append((i, "bool"))
+        elif isinstance(col.type, Integer):
+            special.append((i, "int"))
+        elif col.nullable and not col.primary_key:
+            special.append((i, "null"))
+    sql = f"COPY {table.name} (gen, {', '.join(chr(34) + c + chr(34) for c in cols)}) FROM STDIN"
+    return cols, tuple(special), sql, itemgetter(*cols)  # every table has several columns: a tuple
+
+
+_COPY_PLANS = {t.name: _copy_plan(t) for t in READ_MODELS}
+# Control characters that mark fields, rows and NULLs while the whole batch is escaped in one go;
+# a batch whose values hold any of them is not copied (counted below), so they cannot be confused.
+_FIELD, _ROW, _NULL = "\x00", "\x1e", "\x1f"
+
+
+def copy_text(table: Table, rows: Sequence[Mapping[str, Any]], gen: int) -> bytes:
+    """Rows as PostgreSQL COPY text, values as the driver would bind them; raises :class:`_NotCopyable`."""
+    cols, special, _sql, values_of = _COPY_PLANS[table.name]
+    parts: list[str] = []
+    append = parts.append
+    join = _FIELD.join
+    nulls = 0
+    try:
+        if not special:
+            for row in rows:
+                append(join(values_of(row)))  # TypeError unless every value is text
+        else:
+            for row in rows:
+                values = list(values_of(row))
+                for i, kind in special:
+                    v = values[i]
+                    if kind == "int":
+                        if type(v) is not int:
+                            raise _NotCopyable
+                        values[i] = str(v)
+                    elif kind == "bool":
+                        if v is True:
+                            values[i] = "t"
+                        elif v is False:
+                            values[i] = "f"
+                        else:
+                            raise _NotCopyable
+                    elif v is None:
+                        values[i] = _NULL
+                        nulls += 1
+                append(join(values))
+    except (KeyError, TypeError) as exc:
+        raise _NotCopyable from exc
+    if not parts:
+        return b""
+    head = f"{gen}{_FIELD}"
+    text = head + (_ROW + head).join(parts) + _ROW
+    n = len(parts)
+    if text.count(_FIELD) != n * len(cols) or text.count(_ROW) != n or text.count(_NULL) != nulls:
+        raise _NotCopyable  # a value holds one of the marks
+    text = text.replace("\\", "\\\\").replace("\t", "\\t").replace("\n", "\\n").replace("\r", "\\r")
+    text = text.replace(_FIELD, "\t").replace(_ROW, "\n")
+    if nulls:
+        text = text.replace(_NULL, "\\N")
+    return text.encode("utf-8")
+
+
+def bulk_write(conn: Connection, rows: Rows, gen: int) -> int:
+    """Write ``rows`` into ``gen`` with the same result as :meth:`Rows.flush`, faster on PostgreSQL.
+
+    PostgreSQL: one ``COPY`` per table, under a savepoint. A rebuild fills a fresh generation, so
+    a key conflict is rare (a redelivered event); then, or on any other error or a value COPY text
+    would not render as the driver does, that table's rows take :func:`insert_ignoring` instead —
+    the same statement as the live path, which skips duplicates (first row wins) or raises the
+    same error as it always did. Other databases: :meth:`Rows.flush`.
+    """
+    if conn.dialect.name != "postgresql":
+        return rows.flush(conn, gen)
+    written = 0
+    raw = conn.connection.driver_connection
+    if raw is None:
+        return rows.flush(conn, gen)
+    for name, table_rows in rows.by_table.items():
+        table = TABLES[name]
+        try:
+            payload = copy_text(table, table_rows, gen)
+        except _NotCopyable:
+            payload = None
+        if payload is not None:
+            try:
+                with conn.begin_nested(), raw.cursor() as cur:
+                    with cur.copy(_COPY_PLANS[name][2]) as copy:
+                        copy.write(payload)
+                    written += max(int(cur.rowcount), 0)
+                continue
+            except Exception:  # a conflict (or anything else): the exact INSERT below decides
+                pass
+        written += insert_ignoring(conn, table, [{"gen": gen, **r} for r in table_rows])
+    rows.by_table.clear()
+    rows.count = 0
+    return written
 
 
 # -- generations -----------------------------------------------------------------------------
