@@ -72,17 +72,25 @@ def verify_case(case_id: str, request: Request, _actor: Auditor) -> handlers.Cha
     return handlers.verify_case(_kit(request), case_id)
 
 
-@router.get("/statistics/{table}", tags=["statistics"], summary="統計表 (表1–表3) for a period, as JSON, CSV or Excel")
+@router.get(
+    "/statistics/{table}",
+    tags=["statistics"],
+    summary="統計表 (表1–表3) for a period: JSON, CSV, Excel or bar chart PNG",
+)
 def get_table(
     table: Literal["table1", "table2", "table3"],
     request: Request,
     _actor: CurrentActor,
     start: From,
     end: To,
-    format: Literal["json", "csv", "xlsx"] = "json",
+    format: Literal["json", "csv", "xlsx", "png"] = "json",
 ) -> Response:
     tables = {t.key: t for t in handlers.statistics_tables(_kit(request), start, end)}
     chosen = tables[table]
+    if format == "png":
+        from services.reporting.charts import table_png  # matplotlib loads only when a chart is asked for
+
+        return Response(table_png(chosen), media_type="image/png")
     if format == "csv":
         return Response(
             to_csv(chosen),

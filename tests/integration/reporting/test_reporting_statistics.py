@@ -14,6 +14,7 @@ from openpyxl import load_workbook
 
 from services.reporting import handlers
 from services.reporting.adapters import readmodel as rm
+from services.reporting.charts import table_figure, table_png
 from services.reporting.exports import to_csv, to_xlsx
 from services.reporting.rebuild import rebuild
 from shared.reference import load_code_lists
@@ -102,6 +103,17 @@ def test_statistics_equal_known_counts_and_exports_open(reporting: Reporting) ->
     kinds = [c.code for c in table1.columns]
     assert list(values[emergency][: len(kinds)]) == [t1[("emergency_small", k)] for k in kinds]
     assert values["合計"][-1] == sum(t1.values())
+    # 表1 as a bar chart image: one stacked bar per fund type whose segments add up to its row.
+    figure = table_figure(table1)
+    [ax] = figure.axes
+    bar_totals: dict[float, float] = {}
+    for patch in ax.patches:
+        bar_totals[round(patch.get_y(), 3)] = bar_totals.get(round(patch.get_y(), 3), 0) + patch.get_width()
+    assert sorted(bar_totals.values()) == sorted(float(table1.row_total(code)) for code, _, _ in table1.rows)
+    assert [t.get_text() for t in ax.get_yticklabels()] == [label for _, label, _ in table1.rows]
+    assert "IPAex" in ax.get_yticklabels()[0].get_fontname()  # Japanese labels render, not as empty boxes
+    png = table_png(table1)
+    assert png.startswith(b"\x89PNG\r\n\x1a\n") and len(png) > 10_000
     ws2 = wb["表2"]
     totals2 = {r[0]: r[1:] for r in ws2.iter_rows(min_row=4, values_only=True)}["合計"]
     assert totals2[0] == sum(initial.values())
