@@ -22,7 +22,7 @@ class SystemClock:
 
 
 class FixedClock:
-    """A clock for tests and replays: returns ``at`` until moved with :meth:`advance` or :meth:`set`."""
+    """A clock for tests and replays: returns ``at`` until moved with :meth:`set`."""
 
     def __init__(self, at: datetime) -> None:
         self.at = at
