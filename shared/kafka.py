@@ -10,12 +10,15 @@ from __future__ import annotations
 from collections.abc import Sequence
 from typing import Any
 
+import structlog
 from kafka import KafkaConsumer, KafkaProducer
 from kafka.producer.future import FutureRecordMetadata
 
 from shared.envelope import Envelope, to_kafka
 
 __all__ = ["make_consumer", "make_producer", "send_envelope"]
+
+log = structlog.get_logger(__name__)
 
 
 def make_producer(bootstrap_servers: str, **overrides: Any) -> KafkaProducer:
@@ -43,6 +46,12 @@ def make_consumer(bootstrap_servers: str, group_id: str, topics: Sequence[str], 
     config.update(overrides)
     consumer = KafkaConsumer(**config)
     if topics:
+        # Learn every topic's partitions before joining the group: a group leader that assigns
+        # while a topic's metadata is still missing hands out nothing for it (kafka-python logs
+        # "No partition metadata for topic"), and the consumer can then sit idle on a live topic.
+        missing = [t for t in topics if not consumer.partitions_for_topic(t)]
+        if missing:
+            log.warning("consumer.topics_without_metadata", group=group_id, topics=missing)
         consumer.subscribe(list(topics))
     return consumer
 

@@ -88,8 +88,20 @@ class Platform:
             timeout=30,
         )
 
-    @staticmethod
-    def eventually(check: Callable[[], Any], timeout: float = 30.0, what: str = "condition") -> Any:
+    def consumers_report(self) -> str:
+        """Each consumer's assignment and lag: what a timed-out wait prints, to say where events stopped."""
+        lines = []
+        for name, kit in self.kits.items():
+            for runner in kit.consumers:
+                try:
+                    assigned = sorted(f"{tp.topic}:{tp.partition}" for tp in runner.consumer.assignment())
+                    state = f"assigned={assigned} lag={runner.lag()}"
+                except Exception as exc:  # diagnostics only
+                    state = f"unavailable ({exc})"
+                lines.append(f"  {name}/{runner.name}: {state}")
+        return "\n".join(lines)
+
+    def eventually(self, check: Callable[[], Any], timeout: float = 30.0, what: str = "condition") -> Any:
         """Poll ``check`` until it returns something truthy (events travel through Kafka)."""
         deadline = time.monotonic() + timeout
         last_error: Exception | None = None
@@ -101,4 +113,9 @@ class Platform:
             except (httpx.HTTPError, AssertionError, KeyError) as exc:
                 last_error = exc
             time.sleep(0.1)
-        raise AssertionError(f"timed out waiting for {what}" + (f" (last error: {last_error})" if last_error else ""))
+        raise AssertionError(
+            f"timed out waiting for {what}"
+            + (f" (last error: {last_error})" if last_error else "")
+            + "\nconsumers:\n"
+            + self.consumers_report()
+        )
