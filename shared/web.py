@@ -24,7 +24,7 @@ import time
 import uuid
 from collections.abc import Awaitable, Callable, Sequence
 from contextlib import AbstractAsyncContextManager
-from typing import Any
+from typing import TYPE_CHECKING, Any
 
 import structlog
 from fastapi import APIRouter, FastAPI, Request, Response
@@ -43,7 +43,18 @@ from shared.errors import (
 )
 from shared.metrics import HTTP_LATENCY
 
-__all__ = ["CORRELATION_HEADER", "ReadinessCheck", "create_app", "error_body"]
+if TYPE_CHECKING:
+    from shared.service import ServiceKit
+
+__all__ = [
+    "CORRELATION_HEADER",
+    "ReadinessCheck",
+    "correlation_id",
+    "create_app",
+    "error_body",
+    "service_kit",
+    "tagged",
+]
 
 CORRELATION_HEADER = "X-Correlation-ID"
 ReadinessCheck = Callable[[], str | None]  # returns None when ready, else what is not ready
@@ -66,6 +77,24 @@ def error_body(code: str, message: str, field: str | None = None, details: Any =
     if details is not None:
         body["details"] = details
     return body
+
+
+def service_kit(request: Request) -> ServiceKit:
+    """The service's kit, set on ``app.state.kit`` by its bootstrap."""
+    kit: ServiceKit = request.app.state.kit
+    return kit
+
+
+def correlation_id(request: Request) -> str | None:
+    """The request's correlation id (from ``X-Correlation-ID`` or minted by the middleware)."""
+    return getattr(request.state, "correlation_id", None)
+
+
+def tagged(response: Response, result: dict[str, Any]) -> dict[str, Any]:
+    """Send the aggregate's stream version as the ETag, for a later ``If-Match``."""
+    if "version" in result:
+        response.headers["ETag"] = f'"{result["version"]}"'
+    return result
 
 
 def _status_for(exc: DomainError) -> int:

@@ -19,7 +19,9 @@ from services.conferences.domain.values import ActionItemSpec
 from services.conferences.schemas import ActionItemBody, CompleteBody, HeldBody, ReviewBody, ScheduleBody
 from shared.auth import CurrentActor, require
 from shared.envelope import Actor
-from shared.service import ServiceKit
+from shared.web import correlation_id as _cid
+from shared.web import service_kit as _kit
+from shared.web import tagged as _tagged
 
 __all__ = ["router"]
 
@@ -31,20 +33,6 @@ Offset = Annotated[int, Query(ge=0)]
 router = APIRouter()
 meetings = APIRouter(prefix="/conferences", tags=["conferences 会議"])
 work = APIRouter(tags=["action items and reviews 役割分担・経過確認"])
-
-
-def _kit(request: Request) -> ServiceKit:
-    kit: ServiceKit = request.app.state.kit
-    return kit
-
-
-def _cid(request: Request) -> str | None:
-    return getattr(request.state, "correlation_id", None)
-
-
-def _tagged(response: Response, result: dict[str, Any]) -> dict[str, Any]:
-    response.headers["ETag"] = f'"{result["version"]}"'
-    return result
 
 
 @meetings.post("", status_code=201, summary="会議の設定 / schedule a conference about a case")

@@ -16,7 +16,9 @@ from services.districts.domain import commands as c
 from services.districts.schemas import ConcernBody, EndWatchBody, RoleBody, SalonBody, VisitBody, WatchBody
 from shared.auth import CurrentActor, require
 from shared.envelope import Actor
-from shared.service import ServiceKit
+from shared.web import correlation_id as _cid
+from shared.web import service_kit as _kit
+from shared.web import tagged as _tagged
 
 __all__ = ["router"]
 
@@ -27,20 +29,6 @@ Offset = Annotated[int, Query(ge=0)]
 router = APIRouter()
 cases = APIRouter(prefix="/cases", tags=["cases 見守り・個別支援"])
 district = APIRouter(tags=["district 地区の活動"])
-
-
-def _kit(request: Request) -> ServiceKit:
-    kit: ServiceKit = request.app.state.kit
-    return kit
-
-
-def _cid(request: Request) -> str | None:
-    return getattr(request.state, "correlation_id", None)
-
-
-def _tagged(response: Response, result: dict[str, Any]) -> dict[str, Any]:
-    response.headers["ETag"] = f'"{result["version"]}"'
-    return result
 
 
 @district.post(

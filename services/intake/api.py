@@ -41,7 +41,9 @@ from shared.auth import CurrentActor, require
 from shared.envelope import Actor
 from shared.errors import InvalidCommand
 from shared.referrals.desk import ReferralDesk
-from shared.service import ServiceKit
+from shared.web import correlation_id as _cid
+from shared.web import service_kit as _kit
+from shared.web import tagged as _tagged
 
 __all__ = ["router"]
 
@@ -56,18 +58,9 @@ Offset = Annotated[int, Query(ge=0)]
 router = APIRouter()
 
 
-def _kit(request: Request) -> ServiceKit:
-    kit: ServiceKit = request.app.state.kit
-    return kit
-
-
 def _desk(request: Request) -> ReferralDesk:
     desk: ReferralDesk = request.app.state.desk
     return desk
-
-
-def _cid(request: Request) -> str | None:
-    return getattr(request.state, "correlation_id", None)
 
 
 def _expected(body_version: int | None, if_match: str | None) -> int | None:
@@ -84,12 +77,6 @@ def _expected(body_version: int | None, if_match: str | None) -> int | None:
             field="expected_version",
         )
     return header_version
-
-
-def _tagged(response: Response, result: dict[str, Any]) -> dict[str, Any]:
-    if "version" in result:
-        response.headers["ETag"] = f'"{result["version"]}"'
-    return result
 
 
 # --- people (本人) ---------------------------------------------------------------------------------

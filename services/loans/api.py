@@ -31,6 +31,7 @@ from services.loans.handlers import LoansContext
 from shared.auth import CurrentActor, require
 from shared.envelope import Actor
 from shared.referrals.desk import ReferralDesk
+from shared.web import correlation_id as _cid
 
 __all__ = ["router"]
 
@@ -50,10 +51,6 @@ def _ctx(request: Request) -> LoansContext:
 def _desk(request: Request) -> ReferralDesk | None:
     desk: ReferralDesk | None = getattr(request.app.state, "referrals", None)
     return desk
-
-
-def _cid(request: Request) -> str | None:
-    return getattr(request.state, "correlation_id", None)
 
 
 class _Body(BaseModel):

@@ -14,7 +14,7 @@ from services.reporting.domain.case_view import CaseView
 from services.reporting.exports import to_csv, to_xlsx
 from shared.auth import CurrentActor, require
 from shared.envelope import Actor
-from shared.service import ServiceKit
+from shared.web import service_kit as _kit
 
 router = APIRouter()
 
@@ -22,11 +22,6 @@ Auditor = Annotated[Actor, Depends(require(roles=handlers.AUDIT_ROLES))]
 From = Annotated[date, Query(alias="from", description="first day of the period (JST), inclusive")]
 To = Annotated[date, Query(alias="to", description="last day of the period (JST), inclusive")]
 XLSX = "application/vnd.openxmlformats-officedocument.spreadsheetml.sheet"
-
-
-def _kit(request: Request) -> ServiceKit:
-    kit: ServiceKit = request.app.state.kit
-    return kit
 
 
 @router.get(

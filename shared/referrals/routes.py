@@ -19,6 +19,7 @@ from shared.referrals.commands import (
     RecordExternalOutcome,
 )
 from shared.referrals.desk import ReferralDesk
+from shared.web import correlation_id
 
 __all__ = ["referral_router"]
 
@@ -81,9 +82,6 @@ class OutcomeBody(BaseModel):
 def referral_router(desk: ReferralDesk) -> APIRouter:
     router = APIRouter(prefix="/referrals", tags=["referrals 紹介"])
 
-    def cid(request: Request) -> str | None:
-        return getattr(request.state, "correlation_id", None)
-
     @router.post("", status_code=201, summary="紹介する / make a referral")
     def make(body: ReferralRequest, request: Request, actor: CurrentActor) -> dict[str, Any]:
         now = desk.kit.clock.now()
@@ -105,7 +103,7 @@ def referral_router(desk: ReferralDesk) -> APIRouter:
             basis_kind=body.basis_kind,
             basis_reference=body.basis_reference,
         )
-        return desk.make(actor, cmd, correlation_id=cid(request))
+        return desk.make(actor, cmd, correlation_id=correlation_id(request))
 
     @router.get("/inbox", summary="受付箱 / referrals addressed to this department")
     def inbox(
@@ -169,26 +167,26 @@ def referral_router(desk: ReferralDesk) -> APIRouter:
     @router.post("/{referral_id}/accept", summary="受理 / accept")
     def accept(referral_id: str, body: AcceptBody, request: Request, actor: CurrentActor) -> dict[str, Any]:
         cmd = AcceptReferral(referral_id=referral_id, by=actor.staff_id, note=body.note)
-        return desk.accept(actor, cmd, correlation_id=cid(request))
+        return desk.accept(actor, cmd, correlation_id=correlation_id(request))
 
     @router.post("/{referral_id}/decline", summary="受理しない / decline (reason required)")
     def decline(referral_id: str, body: ReasonBody, request: Request, actor: CurrentActor) -> dict[str, Any]:
         cmd = DeclineReferral(referral_id=referral_id, by=actor.staff_id, reason=body.reason)
-        return desk.decline(actor, cmd, correlation_id=cid(request))
+        return desk.decline(actor, cmd, correlation_id=correlation_id(request))
 
     @router.post("/{referral_id}/complete", summary="対応完了 / complete with an outcome")
     def complete(referral_id: str, body: OutcomeBody, request: Request, actor: CurrentActor) -> dict[str, Any]:
         cmd = CompleteReferral(referral_id=referral_id, by=actor.staff_id, outcome=body.outcome, note=body.note)
-        return desk.complete(actor, cmd, correlation_id=cid(request))
+        return desk.complete(actor, cmd, correlation_id=correlation_id(request))
 
     @router.post("/{referral_id}/cancel", summary="取り下げ / cancel (reason required)")
     def cancel(referral_id: str, body: ReasonBody, request: Request, actor: CurrentActor) -> dict[str, Any]:
         cmd = CancelReferral(referral_id=referral_id, by=actor.staff_id, reason=body.reason)
-        return desk.cancel(actor, cmd, correlation_id=cid(request))
+        return desk.cancel(actor, cmd, correlation_id=correlation_id(request))
 
     @router.post("/{referral_id}/outcome", summary="外部機関の対応結果 / record an outside agency's outcome")
     def outcome(referral_id: str, body: OutcomeBody, request: Request, actor: CurrentActor) -> dict[str, Any]:
         cmd = RecordExternalOutcome(referral_id=referral_id, by=actor.staff_id, outcome=body.outcome, note=body.note)
-        return desk.record_outcome(actor, cmd, correlation_id=cid(request))
+        return desk.record_outcome(actor, cmd, correlation_id=correlation_id(request))
 
     return router
