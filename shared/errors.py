@@ -6,6 +6,7 @@
     ├── NotFound                the named aggregate does not exist            → 404
     ├── InvalidCommand          input that is well-formed but not acceptable   → 422
     ├── IllegalTransition       the aggregate's state forbids this command     → 409
+    │   └── AlreadyExists       the id was already used to start a stream       → 409
     ├── ConcurrencyConflict     the stream moved on since the caller read it    → 409
     └── Forbidden               the actor's department/role/consent forbids it → 403
 
@@ -16,6 +17,7 @@ subclass them for their own words but never raise HTTP exceptions from the domai
 from __future__ import annotations
 
 __all__ = [
+    "AlreadyExists",
     "ConcurrencyConflict",
     "DomainError",
     "Forbidden",
@@ -54,3 +56,7 @@ class ConcurrencyConflict(DomainError):
 
 class Forbidden(DomainError):
     code = "forbidden"
+
+
+class AlreadyExists(IllegalTransition):
+    """登録済み: the id was already used to start a stream (person, household, consultation...)."""

@@ -50,6 +50,12 @@ class Fold(Generic[S]):
             state = self.apply(state, self.registry.parse(env.type, env.schemaversion, env.data))
         return state
 
+    def apply_all(self, state: S, events: Sequence[DomainEvent]) -> S:
+        """``state`` with ``events`` applied in order (the events a decision just returned)."""
+        for event in events:
+            state = self.apply(state, event)
+        return state
+
 
 def check_expected_version(stream_id: str, current: int, expected: int | None) -> None:
     """Optimistic concurrency at the edge: the client's ``expected_version`` (from the version or
@@ -141,6 +147,13 @@ class UnitOfWork:
         """The aggregate's current state and stream version (0 for a stream with no events)."""
         envelopes = self.store.read_stream(self.conn, stream_id)
         return fold.run(envelopes), (envelopes[-1].streamversion if envelopes else 0)
+
+    def project(
+        self, projection: Callable[[UnitOfWork, S, Sequence[DomainEvent], int], None], state: S,
+        events: Sequence[DomainEvent], version: int,
+    ) -> None:
+        """Write read rows for ``events`` on this transaction (a fake unit of work only notes the call)."""
+        projection(self, state, events, version)
 
     def record(
         self,

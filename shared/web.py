@@ -22,17 +22,20 @@ from __future__ import annotations
 
 import time
 import uuid
-from collections.abc import Awaitable, Callable, Sequence
+from collections.abc import Awaitable, Callable, Iterable, Sequence
 from contextlib import AbstractAsyncContextManager
-from typing import TYPE_CHECKING, Any
+from dataclasses import dataclass
+from typing import Annotated, Any
 
 import structlog
-from fastapi import APIRouter, FastAPI, Request, Response
+from fastapi import APIRouter, Depends, FastAPI, Header, Request, Response
 from fastapi.exceptions import RequestValidationError
 from fastapi.responses import JSONResponse
 from prometheus_client import CONTENT_TYPE_LATEST, generate_latest
 
-from shared.auth import AuthError
+from shared.auth import AuthError, current_actor, require
+from shared.commands import CommandContext
+from shared.envelope import Actor
 from shared.errors import (
     ConcurrencyConflict,
     DomainError,
@@ -42,16 +45,18 @@ from shared.errors import (
     NotFound,
 )
 from shared.metrics import HTTP_LATENCY
-
-if TYPE_CHECKING:
-    from shared.service import ServiceKit
+from shared.service import ServiceKit
 
 __all__ = [
     "CORRELATION_HEADER",
+    "Edge",
+    "KitDep",
     "ReadinessCheck",
     "correlation_id",
     "create_app",
+    "edge",
     "error_body",
+    "parse_if_match",
     "service_kit",
     "tagged",
 ]
@@ -95,6 +100,74 @@ def tagged(response: Response, result: dict[str, Any]) -> dict[str, Any]:
     if "version" in result:
         response.headers["ETag"] = f'"{result["version"]}"'
     return result
+
+
+KitDep = Annotated[ServiceKit, Depends(service_kit)]
+"""The service's kit as a route parameter: ``def route(..., kit: KitDep)``."""
+
+
+def parse_if_match(if_match: str | None) -> int | None:
+    """The version in an ``If-Match`` header (``3``, ``"3"`` or ``W/"3"``; ``*`` means any)."""
+    if if_match is None or if_match.strip() == "*":
+        return None
+    raw = if_match.strip().removeprefix("W/").strip('"')
+    if not raw.isdigit() or len(raw) > 18:
+        raise InvalidCommand(
+            f'If-Match {if_match!r} is not a version: send the ETag you read, e.g. "3"', field="If-Match"
+        )
+    return int(raw)
+
+
+@dataclass(frozen=True)
+class Edge:
+    """One request at the edge: the command context (actor, correlation id, If-Match) and the
+    response whose ETag :meth:`reply` sets. Routes get it from an :func:`edge` dependency."""
+
+    ctx: CommandContext
+    response: Response
+
+    @property
+    def actor(self) -> Actor:
+        return self.ctx.actor
+
+    def command(self, expected_version: int | None = None) -> CommandContext:
+        """The context for a command; a body's ``expected_version`` is merged with If-Match."""
+        return self.ctx.expecting(expected_version)
+
+    def reply(self, result: dict[str, Any]) -> dict[str, Any]:
+        """Send ``result``, with its ``version`` as the ETag for a later ``If-Match``."""
+        return tagged(self.response, result)
+
+
+def edge(*, departments: Iterable[str] | None = None, roles: Iterable[str] | None = None) -> Any:
+    """An ``Annotated[Edge, Depends(...)]`` route parameter for staff of ``departments`` in ``roles``
+    (any authenticated staff when both are ``None``)::
+
+        LoansStaff = edge(departments={"loans"}, roles={"worker", "manager"})
+
+        @router.post("/applications/{application_id}/denial")
+        def deny(application_id: str, body: ReasonBody, kit: KitDep, at: LoansManager) -> dict[str, Any]:
+            return at.reply(view(kit, handlers.deny(kit, at.command(body.expected_version), ...)))
+    """
+    authorised: Callable[..., Actor] = (
+        current_actor if departments is None and roles is None else require(departments=departments, roles=roles)
+    )
+
+    def dependency(
+        request: Request,
+        response: Response,
+        actor: Annotated[Actor, Depends(authorised)],
+        if_match: Annotated[
+            str | None,
+            Header(alias="If-Match", description="the ETag (version) you read; a stale one is refused with 409"),
+        ] = None,
+    ) -> Edge:
+        ctx = CommandContext(
+            actor=actor, correlation_id=correlation_id(request), expected_version=parse_if_match(if_match)
+        )
+        return Edge(ctx=ctx, response=response)
+
+    return Annotated[Edge, Depends(dependency)]
 
 
 def _status_for(exc: DomainError) -> int:

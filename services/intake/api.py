@@ -41,6 +41,7 @@ from shared.auth import CurrentActor, require
 from shared.envelope import Actor
 from shared.errors import InvalidCommand
 from shared.referrals.desk import ReferralDesk
+from shared.registry import commands as registry_commands
 from shared.web import correlation_id as _cid
 from shared.web import service_kit as _kit
 from shared.web import tagged as _tagged
@@ -86,7 +87,7 @@ people = APIRouter(prefix="/people", tags=["people 本人"])
 
 @people.post("", status_code=201, summary="本人登録 / register a person")
 def register_person(body: RegisterPersonBody, request: Request, response: Response, actor: Writer) -> dict[str, Any]:
-    cmd = c.RegisterPerson(**body.model_dump(), registered_by=actor.staff_id)
+    cmd = registry_commands.RegisterPerson(**body.model_dump(), registered_by=actor.staff_id)
     return _tagged(response, handlers.register_person(_kit(request), actor, cmd, correlation_id=_cid(request)))
 
 
@@ -127,7 +128,7 @@ def correct_person(
     actor: Writer,
     if_match: IfMatch = None,
 ) -> dict[str, Any]:
-    cmd = c.CorrectPersonDetails(
+    cmd = registry_commands.CorrectPersonDetails(
         person_id=person_id, **body.model_dump(exclude={"expected_version"}), corrected_by=actor.staff_id
     )
     result = handlers.correct_person_details(
@@ -144,7 +145,7 @@ def correct_person(
 def link_records(
     person_id: str, body: LinkBody, request: Request, response: Response, actor: Writer, if_match: IfMatch = None
 ) -> dict[str, Any]:
-    cmd = c.LinkPersonRecords(
+    cmd = registry_commands.LinkPersonRecords(
         person_id=person_id, duplicate_person_id=body.duplicate_person_id, reason=body.reason, linked_by=actor.staff_id
     )
     result = handlers.link_person_records(
@@ -236,7 +237,7 @@ households = APIRouter(prefix="/households", tags=["households 世帯"])
 def register_household(
     body: RegisterHouseholdBody, request: Request, response: Response, actor: Writer
 ) -> dict[str, Any]:
-    cmd = c.RegisterHousehold(**body.model_dump(), registered_by=actor.staff_id)
+    cmd = registry_commands.RegisterHousehold(**body.model_dump(), registered_by=actor.staff_id)
     return _tagged(response, handlers.register_household(_kit(request), actor, cmd, correlation_id=_cid(request)))
 
 
@@ -263,7 +264,7 @@ def get_household(household_id: str, request: Request, response: Response, actor
 def join_household(
     household_id: str, body: JoinBody, request: Request, response: Response, actor: Writer, if_match: IfMatch = None
 ) -> dict[str, Any]:
-    cmd = c.JoinHousehold(
+    cmd = registry_commands.JoinHousehold(
         household_id=household_id, member=body.member, joined_on=body.joined_on, recorded_by=actor.staff_id
     )
     result = handlers.join_household(
@@ -286,7 +287,7 @@ def leave_household(
     actor: Writer,
     if_match: IfMatch = None,
 ) -> dict[str, Any]:
-    cmd = c.LeaveHousehold(
+    cmd = registry_commands.LeaveHousehold(
         household_id=household_id,
         person_id=person_id,
         left_on=body.left_on,

@@ -11,8 +11,8 @@ from __future__ import annotations
 from sqlalchemy import Connection
 
 from services.intake.adapters import registry
-from services.intake.domain.registry_events import REGISTRY_EVENTS
 from shared.envelope import Envelope
+from shared.registry.events import REGISTRY_EVENTS
 
 __all__ = ["index_registry_event"]
 

@@ -22,39 +22,42 @@ from services.intake.adapters import consents as consent_rows
 from services.intake.adapters import consultations as consultation_rows
 from services.intake.adapters import registry
 from services.intake.domain import consent_ledger, consultation
-from services.intake.domain import registry as people
 from services.intake.domain.commands import (
     AcknowledgeSupervisorComment,
     AddSupervisorComment,
     CloseConsultation,
-    CorrectPersonDetails,
     GiveConsent,
     IdentifySubject,
-    JoinHousehold,
-    LeaveHousehold,
-    LinkPersonRecords,
     OpenConsultation,
     RecordAssessment,
     RecordContact,
     RecordStatutorySharing,
-    RegisterHousehold,
-    RegisterPerson,
     ReopenConsultation,
     ScheduleFollowUp,
     SetSupportPlan,
     WithdrawConsent,
 )
-from services.intake.domain.consent import Basis, Recipient, disclosure_basis
-from services.intake.domain.errors import ConsultationNotFound, HouseholdNotFound, PersonNotFound
+from services.intake.domain.errors import ConsultationNotFound
 from services.intake.domain.events import INTAKE_EVENTS
-from services.intake.domain.registry_events import REGISTRY_EVENTS
 from services.intake.schemas import ReferralBody
+from shared.consent import Basis, Recipient, disclosure_basis
 from shared.envelope import Actor
 from shared.errors import Forbidden, InvalidCommand
 from shared.events import DomainEvent
 from shared.reference import load_code_lists
 from shared.referrals.commands import MakeReferral
 from shared.referrals.desk import ReferralDesk
+from shared.registry import model as people
+from shared.registry.commands import (
+    CorrectPersonDetails,
+    JoinHousehold,
+    LeaveHousehold,
+    LinkPersonRecords,
+    RegisterHousehold,
+    RegisterPerson,
+)
+from shared.registry.errors import HouseholdNotFound, PersonNotFound
+from shared.registry.events import REGISTRY_EVENTS
 from shared.service import ServiceKit
 from shared.uow import Fold, UnitOfWork, check_expected_version
 

@@ -15,18 +15,13 @@ from services.intake.adapters import consents as consent_rows
 from services.intake.adapters import consultations as consultation_rows
 from services.intake.adapters import registry
 from services.intake.domain import consultation
-from services.intake.domain.consent import Consent, consent_in_force
-from services.intake.domain.events import (
-    INTAKE_EVENTS,
-    ConsultationClosed,
-    ConsultationOpened,
-    ContactRecorded,
-)
-from services.intake.domain.registry_events import PERSON_DETAIL_FIELDS
+from services.intake.domain.events import INTAKE_EVENTS, ConsultationClosed, ConsultationOpened, ContactRecorded
 from services.intake.handlers import consents_stream, consultation_stream, household_stream, person_stream
+from shared.consent import Consent, consent_in_force
 from shared.envelope import Actor
 from shared.errors import NotFound
 from shared.referrals.desk import ReferralDesk
+from shared.registry.events import PERSON_DETAIL_FIELDS
 from shared.service import ServiceKit
 
 __all__ = [

@@ -12,8 +12,9 @@ from typing import Any, Literal
 
 from pydantic import BaseModel, ConfigDict, Field
 
-from services.intake.domain.consent import SUPPORT_MEETING_BASIS, Recipient
-from services.intake.domain.values import ClosureOutcome, ContactOutcome, HouseholdMember, PlanStep, Urgency
+from services.intake.domain.values import ClosureOutcome, ContactOutcome, PlanStep, Urgency
+from shared.consent import SUPPORT_MEETING_BASIS, Recipient
+from shared.registry.commands import HouseholdMember
 
 __all__ = [
     "AcknowledgeBody",

@@ -22,8 +22,6 @@ from typing import Annotated, Any
 from fastapi import APIRouter, Depends, Query, Request
 from pydantic import BaseModel, ConfigDict, Field
 
-from services.intake.domain.commands import RegisterHousehold, RegisterPerson
-from services.intake.domain.values import HouseholdMember
 from services.loans import handlers, views
 from services.loans.adapters.queries import Search
 from services.loans.domain import commands as c
@@ -31,6 +29,7 @@ from services.loans.handlers import LoansContext
 from shared.auth import CurrentActor, require
 from shared.envelope import Actor
 from shared.referrals.desk import ReferralDesk
+from shared.registry.commands import HouseholdMember, RegisterHousehold, RegisterPerson
 from shared.web import correlation_id as _cid
 
 __all__ = ["router"]

@@ -19,16 +19,6 @@ from dataclasses import dataclass
 from datetime import date
 from typing import Any
 
-from services.intake.domain.commands import RegisterHousehold, RegisterPerson
-from services.intake.domain.registry import (
-    HouseholdState,
-    PersonState,
-    apply_household,
-    apply_person,
-    decide_register_household,
-    decide_register_person,
-)
-from services.intake.domain.registry_events import REGISTRY_EVENTS, MemberJoinedHousehold
 from services.loans.adapters import projections, queries
 from services.loans.domain import commands as c
 from services.loans.domain.consultation import (
@@ -59,6 +49,16 @@ from services.loans.domain.loan import (
 from shared.envelope import Actor
 from shared.events import DomainEvent
 from shared.reference import CodeLists
+from shared.registry.commands import RegisterHousehold, RegisterPerson
+from shared.registry.events import REGISTRY_EVENTS, MemberJoinedHousehold
+from shared.registry.model import (
+    HouseholdState,
+    PersonState,
+    apply_household,
+    apply_person,
+    decide_register_household,
+    decide_register_person,
+)
 from shared.service import ServiceKit
 from shared.uow import Fold, UnitOfWork, check_expected_version
 

@@ -7,10 +7,9 @@ from typing import Any
 
 from sqlalchemy import Connection, and_, func, select, true
 
+from services.conferences.adapters.tables import action_items, conferences, reviews
 from services.conferences.domain.conference import ConferenceState
 from services.conferences.domain.values import OUTSIDE_KINDS
-
-from .tables import action_items, conferences, reviews
 
 __all__ = ["due_reviews", "list_action_items", "list_conferences", "save"]
 

@@ -5,6 +5,6 @@ Modules: :mod:`.values`, :mod:`.events`, :mod:`.commands`, :mod:`.errors`, :mod:
 
 from __future__ import annotations
 
-from .events import CONFERENCE_EVENTS
+from services.conferences.domain.events import CONFERENCE_EVENTS
 
 __all__ = ["CONFERENCE_EVENTS"]

@@ -6,7 +6,7 @@ from datetime import date, datetime
 
 from pydantic import BaseModel, ConfigDict
 
-from .values import ActionItemSpec, Participant, ShareBasis
+from services.conferences.domain.values import ActionItemSpec, Participant, ShareBasis
 
 __all__ = [
     "AssignActionItem",

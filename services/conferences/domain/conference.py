@@ -16,12 +16,14 @@ from dataclasses import dataclass, field, replace
 from datetime import date, datetime, timedelta, timezone
 from typing import Literal
 
-from shared.errors import InvalidCommand
-from shared.events import DomainEvent
-from shared.reference import CodeLists
-
-from .commands import AssignActionItem, CompleteActionItem, RecordConferenceHeld, ScheduleConference, ScheduleReview
-from .errors import (
+from services.conferences.domain.commands import (
+    AssignActionItem,
+    CompleteActionItem,
+    RecordConferenceHeld,
+    ScheduleConference,
+    ScheduleReview,
+)
+from services.conferences.domain.errors import (
     ActionItemNotFound,
     AlreadyExists,
     ConferenceNotFound,
@@ -29,14 +31,17 @@ from .errors import (
     NotTheAssignee,
     WrongConferenceState,
 )
-from .events import (
+from services.conferences.domain.events import (
     ActionItemAssigned,
     ActionItemCompleted,
     ConferenceHeld,
     ConferenceReviewScheduled,
     ConferenceScheduled,
 )
-from .values import OUTSIDE_KINDS, ActionItemSpec, Participant, ShareBasis
+from services.conferences.domain.values import OUTSIDE_KINDS, ActionItemSpec, Participant, ShareBasis
+from shared.errors import InvalidCommand
+from shared.events import DomainEvent
+from shared.reference import CodeLists
 
 __all__ = [
     "CONFERENCE_DEPARTMENT",

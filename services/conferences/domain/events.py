@@ -11,9 +11,8 @@ from __future__ import annotations
 from datetime import date, datetime
 from typing import ClassVar
 
+from services.conferences.domain.values import AssigneeKind, Participant, ShareBasis
 from shared.events import DomainEvent, EventRegistry
-
-from .values import AssigneeKind, Participant, ShareBasis
 
 __all__ = [
     "CONFERENCE_EVENTS",

@@ -8,11 +8,10 @@ from typing import Any
 
 from sqlalchemy import Connection, and_, func, select, true
 
+from services.districts.adapters.tables import district_cases, salon_attendance, volunteer_roles
 from services.districts.domain.district_case import DistrictCaseState
 from services.districts.domain.events import SalonAttended, VolunteerRoleTaken
 from shared.events import DomainEvent
-
-from .tables import district_cases, salon_attendance, volunteer_roles
 
 __all__ = ["list_attendance", "list_cases", "list_volunteers", "save"]
 

@@ -5,6 +5,6 @@ Modules: :mod:`.values`, :mod:`.events`, :mod:`.commands`, :mod:`.errors`, :mod:
 
 from __future__ import annotations
 
-from .events import DISTRICT_EVENTS
+from services.districts.domain.events import DISTRICT_EVENTS
 
 __all__ = ["DISTRICT_EVENTS"]

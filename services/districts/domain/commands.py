@@ -6,7 +6,7 @@ from datetime import date, datetime
 
 from pydantic import BaseModel, ConfigDict
 
-from .values import Approach, Frequency, VisitOutcome, Watcher
+from services.districts.domain.values import Approach, Frequency, VisitOutcome, Watcher
 
 __all__ = [
     "Command",

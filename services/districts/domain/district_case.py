@@ -20,11 +20,7 @@ from dataclasses import dataclass, replace
 from datetime import date, datetime, timedelta, timezone
 from typing import Literal
 
-from shared.errors import InvalidCommand
-from shared.events import DomainEvent
-from shared.reference import CodeLists
-
-from .commands import (
+from services.districts.domain.commands import (
     EndWatchOver,
     RaiseWatchConcern,
     RecordOutreachVisit,
@@ -32,8 +28,8 @@ from .commands import (
     StartWatchOver,
     TakeVolunteerRole,
 )
-from .errors import DistrictCaseNotFound, PersonRefusedContact, WatchOverState
-from .events import (
+from services.districts.domain.errors import DistrictCaseNotFound, PersonRefusedContact, WatchOverState
+from services.districts.domain.events import (
     OutreachVisitRecorded,
     SalonAttended,
     VolunteerRoleTaken,
@@ -41,7 +37,10 @@ from .events import (
     WatchOverEnded,
     WatchOverStarted,
 )
-from .values import Approach, Frequency, VisitOutcome
+from services.districts.domain.values import Approach, Frequency, VisitOutcome
+from shared.errors import InvalidCommand
+from shared.events import DomainEvent
+from shared.reference import CodeLists
 
 __all__ = [
     "DistrictCaseState",

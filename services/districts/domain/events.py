@@ -13,9 +13,8 @@ from __future__ import annotations
 from datetime import date, datetime
 from typing import ClassVar
 
+from services.districts.domain.values import Approach, Frequency, VisitOutcome, Watcher
 from shared.events import DomainEvent, EventRegistry
-
-from .values import Approach, Frequency, VisitOutcome, Watcher
 
 __all__ = [
     "DISTRICT_EVENTS",

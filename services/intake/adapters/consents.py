@@ -1,7 +1,7 @@
 """The consent ledger projection (同意台帳): consents and statutory sharing per person.
 
-Rows rebuild the domain's :class:`~services.intake.domain.consent.Consent` and
-:class:`~services.intake.domain.consent.StatutoryRecord`, so the disclosure policy runs the same
+Rows rebuild the domain's :class:`~shared.consent.Consent` and
+:class:`~shared.consent.StatutoryRecord`, so the disclosure policy runs the same
 way over the projection as over the stream.
 """
 
@@ -14,11 +14,10 @@ from typing import Any
 
 from sqlalchemy import Connection, select
 
-from services.intake.domain.consent import Consent, Recipient, StatutoryRecord
+from services.intake.adapters.tables import consents
 from services.intake.domain.events import ConsentGiven, ConsentWithdrawn, StatutorySharingRecorded
+from shared.consent import Consent, Recipient, StatutoryRecord
 from shared.events import DomainEvent
-
-from .tables import consents
 
 __all__ = ["ledger_rows", "project", "records_for"]
 

@@ -8,9 +8,8 @@ from typing import Any
 
 from sqlalchemy import Connection, and_, func, select, true
 
+from services.intake.adapters.tables import consultations, follow_ups
 from services.intake.domain.consultation import ConsultationState
-
-from .tables import consultations, follow_ups
 
 __all__ = ["ConsultationFilter", "due_follow_ups", "get_row", "list_consultations", "save"]
 

@@ -14,8 +14,9 @@ from typing import Any
 
 from sqlalchemy import Connection, and_, func, or_, select, true
 
-from services.intake.domain.normalise import normalise_name, normalise_phone
-from services.intake.domain.registry_events import (
+from services.intake.adapters.tables import household_members, households, people
+from shared.events import DomainEvent
+from shared.registry.events import (
     PERSON_DETAIL_FIELDS,
     HouseholdRegistered,
     MemberJoinedHousehold,
@@ -24,9 +25,7 @@ from services.intake.domain.registry_events import (
     PersonRecordsLinked,
     PersonRegistered,
 )
-from shared.events import DomainEvent
-
-from .tables import household_members, households, people
+from shared.registry.normalise import normalise_name, normalise_phone
 
 __all__ = [
     "address_key",

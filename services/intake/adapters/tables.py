@@ -1,7 +1,7 @@
 """SQLAlchemy Core tables of intake's read models (created by ``migrations/0001_intake.py``).
 
 Dates and times are ISO text (as the event store keeps them), so SQLite and PostgreSQL sort and
-compare them alike. The ``*_key`` columns hold search keys from :mod:`services.intake.domain.normalise`.
+compare them alike. The ``*_key`` columns hold search keys from :mod:`shared.registry.normalise`.
 """
 
 from __future__ import annotations

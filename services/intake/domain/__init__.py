@@ -11,7 +11,7 @@ Modules:
 
 from __future__ import annotations
 
-from .events import INTAKE_EVENTS
-from .registry_events import REGISTRY_EVENTS
+from services.intake.domain.events import INTAKE_EVENTS
+from shared.registry.events import REGISTRY_EVENTS
 
 __all__ = ["INTAKE_EVENTS", "REGISTRY_EVENTS"]

@@ -11,105 +11,25 @@ from __future__ import annotations
 
 from datetime import date, datetime
 
-from pydantic import BaseModel, ConfigDict
-
-from .consent import SUPPORT_MEETING_BASIS, Recipient
-from .values import ClosureOutcome, ContactOutcome, HouseholdMember, PlanStep, Urgency
+from services.intake.domain.values import ClosureOutcome, ContactOutcome, PlanStep, Urgency
+from shared.commands import Command
+from shared.consent import SUPPORT_MEETING_BASIS, Recipient
 
 __all__ = [
     "AcknowledgeSupervisorComment",
     "AddSupervisorComment",
     "CloseConsultation",
-    "Command",
-    "CorrectPersonDetails",
     "GiveConsent",
     "IdentifySubject",
-    "JoinHousehold",
-    "LeaveHousehold",
-    "LinkPersonRecords",
     "OpenConsultation",
     "RecordAssessment",
     "RecordContact",
     "RecordStatutorySharing",
-    "RegisterHousehold",
-    "RegisterPerson",
     "ReopenConsultation",
     "ScheduleFollowUp",
     "SetSupportPlan",
     "WithdrawConsent",
 ]
-
-
-class Command(BaseModel):
-    """Base of every intake command: immutable, no unknown fields."""
-
-    model_config = ConfigDict(frozen=True, extra="forbid", str_strip_whitespace=True)
-
-
-# --- registry (本人・世帯) ------------------------------------------------------------------------
-
-
-class RegisterPerson(Command):
-    """本人登録: register a person; a name in kanji or kana is required."""
-
-    name_kanji: str | None = None
-    name_kana: str | None = None
-    birth_date: date | None = None
-    address: str | None = None
-    phone: str | None = None
-    care_notes: str | None = None
-    registered_by: str
-
-
-class CorrectPersonDetails(Command):
-    """本人情報の訂正: correct some details; ``None`` leaves a field as it is, ``clear`` empties it."""
-
-    person_id: str
-    name_kanji: str | None = None
-    name_kana: str | None = None
-    birth_date: date | None = None
-    address: str | None = None
-    phone: str | None = None
-    care_notes: str | None = None
-    clear: tuple[str, ...] = ()
-    reason: str
-    corrected_by: str
-
-
-class LinkPersonRecords(Command):
-    """同一人物の記録の統合: declare that two person records are the same person, with a reason."""
-
-    person_id: str
-    duplicate_person_id: str
-    reason: str
-    linked_by: str
-
-
-class RegisterHousehold(Command):
-    """世帯登録: register a household, optionally with its first members."""
-
-    address: str | None = None
-    members: tuple[HouseholdMember, ...] = ()
-    registered_by: str
-
-
-class JoinHousehold(Command):
-    """世帯員の加入: a registered person joins the household (today unless ``joined_on``)."""
-
-    household_id: str
-    member: HouseholdMember
-    joined_on: date | None = None
-    recorded_by: str
-
-
-class LeaveHousehold(Command):
-    """世帯員の離脱: a member leaves the household (today unless ``left_on``)."""
-
-    household_id: str
-    person_id: str
-    left_on: date | None = None
-    reason: str | None = None
-    recorded_by: str
 
 
 # --- consultation (相談) --------------------------------------------------------------------------

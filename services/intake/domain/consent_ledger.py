@@ -16,15 +16,14 @@ from collections.abc import Iterable
 from dataclasses import dataclass, replace
 from datetime import datetime
 
-from shared.errors import IllegalTransition, InvalidCommand
+from services.intake.domain.commands import GiveConsent, RecordStatutorySharing, WithdrawConsent
+from services.intake.domain.errors import ConsentNotFound
+from services.intake.domain.events import ConsentGiven, ConsentWithdrawn, StatutorySharingRecorded
+from shared.checks import not_after, optional_text, required_text, unique
+from shared.consent import SUPPORT_MEETING_BASIS, Consent, Recipient, StatutoryRecord
+from shared.dates import local_date
+from shared.errors import AlreadyExists, IllegalTransition, InvalidCommand
 from shared.events import DomainEvent
-
-from .checks import not_after, optional_text, required_text, unique
-from .commands import GiveConsent, RecordStatutorySharing, WithdrawConsent
-from .consent import SUPPORT_MEETING_BASIS, Consent, Recipient, StatutoryRecord
-from .dates import local_date
-from .errors import AlreadyExists, ConsentNotFound
-from .events import ConsentGiven, ConsentWithdrawn, StatutorySharingRecorded
 
 __all__ = [
     "STATUTORY_BASES",

@@ -16,12 +16,7 @@ from dataclasses import dataclass, replace
 from datetime import date, datetime
 from typing import Literal
 
-from shared.errors import IllegalTransition, InvalidCommand
-from shared.events import DomainEvent
-from shared.reference import CodeLists
-
-from .checks import not_after, optional_text, required_text, unique
-from .commands import (
+from services.intake.domain.commands import (
     AcknowledgeSupervisorComment,
     AddSupervisorComment,
     CloseConsultation,
@@ -33,9 +28,8 @@ from .commands import (
     ScheduleFollowUp,
     SetSupportPlan,
 )
-from .dates import local_date
-from .errors import AlreadyExists, ConsultationIsClosed, ConsultationNotFound
-from .events import (
+from services.intake.domain.errors import ConsultationIsClosed, ConsultationNotFound
+from services.intake.domain.events import (
     AssessmentRecorded,
     ConsultationClosed,
     ConsultationOpened,
@@ -47,7 +41,12 @@ from .events import (
     SupervisorCommentAdded,
     SupportPlanSet,
 )
-from .values import ClosureOutcome, PlanStep, Urgency
+from services.intake.domain.values import ClosureOutcome, PlanStep, Urgency
+from shared.checks import not_after, optional_text, required_text, unique
+from shared.dates import local_date
+from shared.errors import AlreadyExists, IllegalTransition, InvalidCommand
+from shared.events import DomainEvent
+from shared.reference import CodeLists
 
 __all__ = [
     "Comment",

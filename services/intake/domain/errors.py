@@ -5,12 +5,12 @@
     shared.errors.DomainError
     ├── NotFound
     │   ├── ConsultationNotFound     no consultation with that id was opened
-    │   ├── PersonNotFound           no person with that id was registered
-    │   ├── HouseholdNotFound        no household with that id was registered
+    │   ├── PersonNotFound           (shared.registry.errors) no person with that id was registered
+    │   ├── HouseholdNotFound        (shared.registry.errors) no household with that id was registered
     │   └── ConsentNotFound          no consent with that id was recorded for the person
     ├── InvalidCommand               bad values (code-list misses raise it via CodeLists.require)
     └── IllegalTransition
-        ├── AlreadyExists            the id is taken: a stream was already started with it
+        ├── AlreadyExists            (shared.errors) the id is taken: a stream was already started with it
         └── ConsultationIsClosed     the consultation is closed: reopen it first
 
 Every message says what was wrong and how to fix it; ``field`` names the command field to fix.
@@ -18,7 +18,8 @@ Every message says what was wrong and how to fix it; ``field`` names the command
 
 from __future__ import annotations
 
-from shared.errors import IllegalTransition, NotFound
+from shared.errors import AlreadyExists, IllegalTransition, NotFound
+from shared.registry.errors import HouseholdNotFound, PersonNotFound
 
 __all__ = [
     "AlreadyExists",
@@ -34,20 +35,8 @@ class ConsultationNotFound(NotFound):
     """相談なし: no consultation with that id was opened."""
 
 
-class PersonNotFound(NotFound):
-    """本人の登録なし: no person with that id was registered."""
-
-
-class HouseholdNotFound(NotFound):
-    """世帯の登録なし: no household with that id was registered."""
-
-
 class ConsentNotFound(NotFound):
     """同意の記録なし: no consent with that id was recorded for the person."""
-
-
-class AlreadyExists(IllegalTransition):
-    """登録済み: the id was already used to start a stream (person, household, consultation...)."""
 
 
 class ConsultationIsClosed(IllegalTransition):

@@ -20,10 +20,9 @@ from __future__ import annotations
 from datetime import date, datetime
 from typing import ClassVar
 
+from services.intake.domain.values import ClosureOutcome, ContactOutcome, PlanStep, Urgency
+from shared.consent import Recipient
 from shared.events import DomainEvent, EventRegistry
-
-from .consent import Recipient
-from .values import ClosureOutcome, ContactOutcome, PlanStep, Urgency
 
 __all__ = [
     "INTAKE_EVENTS",

@@ -13,7 +13,6 @@ __all__ = [
     "URGENCIES",
     "ClosureOutcome",
     "ContactOutcome",
-    "HouseholdMember",
     "PlanStep",
     "Responsible",
     "Urgency",
@@ -59,10 +58,3 @@ class PlanStep(_Frozen):
     action: str
     responsible: Responsible
     due_on: date | None = None
-
-
-class HouseholdMember(_Frozen):
-    """世帯員: a registered person and their relationship (続柄) to the household, e.g. 本人, 妻, 長男."""
-
-    person_id: str
-    relationship: str | None = None

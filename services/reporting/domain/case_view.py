@@ -6,7 +6,7 @@ audit): the timeline, each department's current status, open referrals and the n
 What a viewer sees (要配慮個人情報): the personal fields of an event (its class's
 ``personal_fields``) are shown to the department that recorded it, or to another department when
 the person's consent (or a statutory 支援会議 record) names that department and the viewer's
-``purpose`` at the moment of viewing — :func:`services.intake.domain.consent.disclosure_basis`.
+``purpose`` at the moment of viewing — :func:`shared.consent.disclosure_basis`.
 Otherwise they read :data:`REDACTED`. An event type reporting does not know is redacted whole
 for other departments.
 """
@@ -19,7 +19,7 @@ from typing import Any
 
 from pydantic import BaseModel
 
-from services.intake.domain.consent import Consent, Recipient, StatutoryRecord, disclosure_basis
+from shared.consent import Consent, Recipient, StatutoryRecord, disclosure_basis
 from shared.envelope import Actor
 from shared.referrals import REFERRAL_EVENTS, ReferralState, Status
 from shared.referrals import apply as apply_referral

@@ -21,13 +21,13 @@ from services.intake import handlers, queries
 from services.intake.bootstrap import build
 from services.intake.config import Settings
 from services.intake.domain import commands as c
-from services.intake.domain.consent import Recipient
-from services.intake.domain.registry_events import PersonRegistered
 from services.intake.schemas import ReferralBody
 from shared.clock import FixedClock
+from shared.consent import Recipient
 from shared.envelope import Actor
 from shared.referrals.commands import AcceptReferral
 from shared.referrals.desk import ReferralDesk
+from shared.registry.events import PersonRegistered
 from shared.relay import OutboxRelay
 from shared.service import ServiceKit, build_kit
 from shared.settings import ServiceSettings

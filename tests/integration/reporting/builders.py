@@ -13,7 +13,6 @@ from services.intake.domain.events import (
     FollowUpScheduled,
     SubjectIdentified,
 )
-from services.intake.domain.registry_events import MemberJoinedHousehold, PersonRecordsLinked, PersonRegistered
 from services.loans.domain.events import (
     HouseholdIssuesRecorded,
     LoanApplicationDenied,
@@ -26,6 +25,7 @@ from shared.envelope import Actor, Envelope
 from shared.events import DomainEvent
 from shared.eventstore import GENESIS_HASH, event_hash
 from shared.referrals import ReferralAccepted, ReferralDeclined, ReferralMade
+from shared.registry.events import MemberJoinedHousehold, PersonRecordsLinked, PersonRegistered
 
 T0 = datetime(2026, 10, 1, 0, 0, tzinfo=UTC)  # 09:00 JST
 

@@ -8,7 +8,6 @@ from typing import Any
 import pytest
 
 from services.intake.domain.commands import GiveConsent, RecordStatutorySharing, WithdrawConsent
-from services.intake.domain.consent import SUPPORT_MEETING_BASIS, Recipient, disclosure_basis
 from services.intake.domain.consent_ledger import (
     ConsentLedger,
     decide_give_consent,
@@ -16,9 +15,10 @@ from services.intake.domain.consent_ledger import (
     decide_withdraw_consent,
     replay_consents,
 )
-from services.intake.domain.errors import AlreadyExists, ConsentNotFound
+from services.intake.domain.errors import ConsentNotFound
 from services.intake.domain.events import ConsentGiven, ConsentWithdrawn, StatutorySharingRecorded
-from shared.errors import IllegalTransition, InvalidCommand
+from shared.consent import SUPPORT_MEETING_BASIS, Recipient, disclosure_basis
+from shared.errors import AlreadyExists, IllegalTransition, InvalidCommand
 
 NOW = datetime(2015, 4, 1, 1, 0, tzinfo=UTC)
 LOANS = Recipient(kind="department", id="loans")

@@ -7,8 +7,8 @@ from pathlib import Path
 
 import pytest
 
-from services.intake.domain import consent as consent_module
-from services.intake.domain.consent import (
+from shared import consent as consent_module
+from shared.consent import (
     SUPPORT_MEETING_BASIS,
     Basis,
     Consent,

@@ -34,7 +34,7 @@ from services.intake.domain.consultation import (
     decide_set_support_plan,
     replay,
 )
-from services.intake.domain.errors import AlreadyExists, ConsultationIsClosed, ConsultationNotFound
+from services.intake.domain.errors import ConsultationIsClosed, ConsultationNotFound
 from services.intake.domain.events import (
     AssessmentRecorded,
     ConsultationClosed,
@@ -48,7 +48,7 @@ from services.intake.domain.events import (
     SupportPlanSet,
 )
 from services.intake.domain.values import PlanStep, Responsible
-from shared.errors import IllegalTransition, InvalidCommand
+from shared.errors import AlreadyExists, IllegalTransition, InvalidCommand
 from shared.reference import load_code_lists
 
 CODES = load_code_lists("2014.1")
@@ -512,7 +512,7 @@ def test_reopening_an_open_or_unknown_consultation_or_without_reason_is_refused(
 
 
 def test_the_fold_ignores_events_of_other_streams() -> None:
-    from services.intake.domain.registry_events import HouseholdRegistered
+    from shared.registry.events import HouseholdRegistered
 
     other = HouseholdRegistered(household_id="h1", address=None, registered_at=T0, registered_by="s")
     assert apply(opened(), other) == opened()

@@ -13,15 +13,17 @@ from services.intake import handlers, queries
 from services.intake.bootstrap import MIGRATIONS
 from services.intake.config import Settings
 from services.intake.domain import commands as c
-from services.intake.domain.consent import Recipient
-from services.intake.domain.errors import PersonNotFound
-from services.intake.domain.values import HouseholdMember, PlanStep, Responsible
+from services.intake.domain.values import PlanStep, Responsible
 from services.intake.schemas import ReferralBody
 from shared.clock import FixedClock
+from shared.consent import Recipient
 from shared.envelope import Actor
 from shared.errors import ConcurrencyConflict, Forbidden, IllegalTransition, InvalidCommand
 from shared.eventstore import events_table
 from shared.referrals.desk import ReferralDesk
+from shared.registry import commands as registry_commands
+from shared.registry.commands import HouseholdMember
+from shared.registry.errors import PersonNotFound
 from shared.service import ServiceKit, build_kit
 
 T0 = datetime(2015, 6, 1, 1, 0, tzinfo=UTC)  # 10:00 in Japan
@@ -53,7 +55,7 @@ def event_count(kit: ServiceKit) -> int:
 
 
 def register(kit: ServiceKit, **details: Any) -> str:
-    cmd = c.RegisterPerson(registered_by=WORKER.staff_id, **details)
+    cmd = registry_commands.RegisterPerson(registered_by=WORKER.staff_id, **details)
     return str(handlers.register_person(kit, WORKER, cmd)["person_id"])
 
 
@@ -186,7 +188,9 @@ def test_linked_duplicate_records_show_as_one_person_and_one_case(kit):
         )["total"]
         == 2
     )
-    link = c.LinkPersonRecords(person_id=kept, duplicate_person_id=duplicate, reason="同一人物", linked_by="i-w1")
+    link = registry_commands.LinkPersonRecords(
+        person_id=kept, duplicate_person_id=duplicate, reason="同一人物", linked_by="i-w1"
+    )
     handlers.link_person_records(kit, WORKER, link, expected_version=1)
     found = queries.search_people(
         kit, WORKER, name="タロー", birth_date=None, address=None, phone=None, limit=10, offset=0
@@ -196,7 +200,9 @@ def test_linked_duplicate_records_show_as_one_person_and_one_case(kit):
     assert queries.list_consultations(kit, person_id=duplicate)["total"] == 2
     with pytest.raises(IllegalTransition):
         handlers.link_person_records(kit, WORKER, link)
-    reverse = c.LinkPersonRecords(person_id=duplicate, duplicate_person_id=kept, reason="再度", linked_by="i-w1")
+    reverse = registry_commands.LinkPersonRecords(
+        person_id=duplicate, duplicate_person_id=kept, reason="再度", linked_by="i-w1"
+    )
     with pytest.raises(IllegalTransition):
         handlers.link_person_records(kit, WORKER, reverse)
 
@@ -206,23 +212,29 @@ def test_household_members_join_and_leave(kit, clock):
     household = handlers.register_household(
         kit,
         WORKER,
-        c.RegisterHousehold(address="葉山町", members=(HouseholdMember(person_id=father),), registered_by="i-w1"),
+        registry_commands.RegisterHousehold(
+            address="葉山町", members=(HouseholdMember(person_id=father),), registered_by="i-w1"
+        ),
     )
     hid = household["household_id"]
     with pytest.raises(PersonNotFound):
         handlers.join_household(
-            kit, WORKER, c.JoinHousehold(household_id=hid, member=HouseholdMember(person_id="x"), recorded_by="i")
+            kit,
+            WORKER,
+            registry_commands.JoinHousehold(household_id=hid, member=HouseholdMember(person_id="x"), recorded_by="i"),
         )
     handlers.join_household(
         kit,
         WORKER,
-        c.JoinHousehold(household_id=hid, member=HouseholdMember(person_id=son, relationship="長男"), recorded_by="i"),
+        registry_commands.JoinHousehold(
+            household_id=hid, member=HouseholdMember(person_id=son, relationship="長男"), recorded_by="i"
+        ),
     )
     clock.set(T0 + timedelta(days=30))
     left = handlers.leave_household(
         kit,
         WORKER,
-        c.LeaveHousehold(household_id=hid, person_id=son, reason="転居", recorded_by="i"),
+        registry_commands.LeaveHousehold(household_id=hid, person_id=son, reason="転居", recorded_by="i"),
         expected_version=3,
     )
     view = queries.household_view(kit, hid, WORKER)

@@ -4,12 +4,7 @@ from __future__ import annotations
 
 import pytest
 
-from services.intake.domain.normalise import (
-    hiragana_to_katakana,
-    normalise_name,
-    normalise_phone,
-    person_search_keys,
-)
+from shared.registry.normalise import hiragana_to_katakana, normalise_name, normalise_phone, person_search_keys
 
 
 @pytest.mark.parametrize(

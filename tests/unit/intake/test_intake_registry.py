@@ -6,16 +6,26 @@ from datetime import UTC, date, datetime, timedelta
 
 import pytest
 
-from services.intake.domain.commands import (
+from shared.errors import AlreadyExists, IllegalTransition, InvalidCommand
+from shared.registry.commands import (
     CorrectPersonDetails,
+    HouseholdMember,
     JoinHousehold,
     LeaveHousehold,
     LinkPersonRecords,
     RegisterHousehold,
     RegisterPerson,
 )
-from services.intake.domain.errors import AlreadyExists, HouseholdNotFound, PersonNotFound
-from services.intake.domain.registry import (
+from shared.registry.errors import HouseholdNotFound, PersonNotFound
+from shared.registry.events import (
+    HouseholdRegistered,
+    MemberJoinedHousehold,
+    MemberLeftHousehold,
+    PersonDetailsCorrected,
+    PersonRecordsLinked,
+    PersonRegistered,
+)
+from shared.registry.model import (
     HouseholdState,
     PersonState,
     apply_person,
@@ -28,16 +38,6 @@ from services.intake.domain.registry import (
     replay_household,
     replay_person,
 )
-from services.intake.domain.registry_events import (
-    HouseholdRegistered,
-    MemberJoinedHousehold,
-    MemberLeftHousehold,
-    PersonDetailsCorrected,
-    PersonRecordsLinked,
-    PersonRegistered,
-)
-from services.intake.domain.values import HouseholdMember
-from shared.errors import IllegalTransition, InvalidCommand
 
 NOW = datetime(2015, 4, 1, 0, 30, tzinfo=UTC)  # 09:30 in Japan
 TODAY = date(2015, 4, 1)

@@ -13,11 +13,9 @@ from services.intake.domain.commands import (
     OpenConsultation,
     RecordAssessment,
     RecordContact,
-    RegisterPerson,
     ScheduleFollowUp,
     SetSupportPlan,
 )
-from services.intake.domain.consent import Recipient, disclosure_basis
 from services.intake.domain.consent_ledger import ConsentLedger, decide_give_consent, replay_consents
 from services.intake.domain.consultation import (
     ConsultationState,
@@ -32,10 +30,12 @@ from services.intake.domain.consultation import (
     replay,
 )
 from services.intake.domain.events import ConsultationOpened, ContactRecorded, SubjectIdentified
-from services.intake.domain.registry import PersonState, decide_register_person, replay_person
 from services.intake.domain.values import PlanStep, Responsible
+from shared.consent import Recipient, disclosure_basis
 from shared.events import DomainEvent
 from shared.reference import load_code_lists
+from shared.registry.commands import RegisterPerson
+from shared.registry.model import PersonState, decide_register_person, replay_person
 
 CODES = load_code_lists("2014.1")
 DAY0 = datetime(2015, 4, 6, 0, 0, tzinfo=UTC)  # 09:00 in Japan

@@ -5,9 +5,8 @@ from __future__ import annotations
 from collections.abc import Iterable
 from datetime import datetime
 
+from shared.dates import require_aware
 from shared.errors import InvalidCommand
-
-from .dates import require_aware
 
 __all__ = ["not_after", "optional_text", "required_text", "unique"]
 

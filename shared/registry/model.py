@@ -21,11 +21,11 @@ from dataclasses import dataclass, field, replace
 from datetime import date, datetime
 from typing import Any
 
-from shared.errors import IllegalTransition, InvalidCommand
+from shared.checks import optional_text, required_text
+from shared.dates import local_date
+from shared.errors import AlreadyExists, IllegalTransition, InvalidCommand
 from shared.events import DomainEvent
-
-from .checks import optional_text, required_text
-from .commands import (
+from shared.registry.commands import (
     CorrectPersonDetails,
     JoinHousehold,
     LeaveHousehold,
@@ -33,9 +33,8 @@ from .commands import (
     RegisterHousehold,
     RegisterPerson,
 )
-from .dates import local_date
-from .errors import AlreadyExists, HouseholdNotFound, PersonNotFound
-from .registry_events import (
+from shared.registry.errors import HouseholdNotFound, PersonNotFound
+from shared.registry.events import (
     PERSON_DETAIL_FIELDS,
     HouseholdRegistered,
     MemberJoinedHousehold,

@@ -1,0 +1,191 @@
+"""One command pipeline for every service: an aggregate declared once, one ``execute``.
+
+A service declares each kind of stream it owns as an :class:`Aggregate` (stream prefix, fold,
+existence, not-found error, case of a stream, read-table projection) and writes each handler as
+one call that names the aggregate and the pure decision::
+
+    APPLICATION = Aggregate(
+        name="loan application", prefix="loan-application", fold=APPLICATION_FOLD,
+        exists=lambda s: s.application_id is not None, not_found=ApplicationNotFound,
+        case_of=lambda s, _id: s.household_id, project=projections.save_application,
+    )
+
+    def deny_application(deps: LoansDeps, ctx: CommandContext, cmd: DenyLoanApplication) -> Outcome[LoanState]:
+        \"\"\"貸付不承認: the rule engine refers the household to intake's budget consultation.\"\"\"
+        return execute(deps.kit.uow, ctx, APPLICATION, cmd.application_id,
+                       lambda s, uow: decide_deny_application(s, cmd, now=uow.now()))
+
+:func:`execute` is the only place a service commits a command: it opens the unit of work, loads
+the stream, checks that it exists (or, for a new stream, that it does not), checks the caller's
+expected version (optimistic concurrency, 409 when stale), lets the domain decide, records the
+events with the stream's case id, projects them into the read tables on the same connection and
+commits. A refusal raises before anything is recorded, so nothing is half-written.
+:func:`execute_in` runs the same steps inside a unit of work that is already open (a command that
+touches two streams, or a consumer's savepoint).
+"""
+
+from __future__ import annotations
+
+from collections.abc import Callable, Sequence
+from dataclasses import dataclass, replace
+from typing import Generic, TypeVar
+
+from pydantic import BaseModel, ConfigDict
+
+from shared.envelope import Actor
+from shared.errors import AlreadyExists, InvalidCommand, NotFound
+from shared.events import DomainEvent
+from shared.uow import Fold, UnitOfWork, UnitOfWorkFactory, check_expected_version
+
+__all__ = [
+    "Aggregate",
+    "Command",
+    "CommandContext",
+    "Decision",
+    "Outcome",
+    "Projection",
+    "create",
+    "execute",
+    "execute_in",
+]
+
+S = TypeVar("S")
+
+
+class Command(BaseModel):
+    """Base of every command of every service: immutable, no unknown fields, text stripped.
+
+    Commands are imperative (``DenyLoanApplication``) and carry shapes only; the pure decisions
+    check their values against the state and the code lists.
+    """
+
+    model_config = ConfigDict(frozen=True, extra="forbid", str_strip_whitespace=True)
+
+
+@dataclass(frozen=True)
+class CommandContext:
+    """Who acts, under which correlation, on which version the caller read.
+
+    Built at the HTTP edge (:func:`shared.web.command_context`) from the bearer token, the
+    ``X-Correlation-ID`` header and ``If-Match`` / ``expected_version``; consumers build one for
+    the system actor with the causing event's ids.
+    """
+
+    actor: Actor
+    correlation_id: str | None = None
+    causation_id: str | None = None
+    expected_version: int | None = None
+
+    def expecting(self, version: int | None) -> CommandContext:
+        """This context with the body's ``expected_version`` merged with If-Match (422 if they disagree)."""
+        if version is None:
+            return self
+        if self.expected_version is not None and self.expected_version != version:
+            raise InvalidCommand(
+                f"expected_version {version} and If-Match {self.expected_version} disagree: send one",
+                field="expected_version",
+            )
+        return replace(self, expected_version=version)
+
+
+Projection = Callable[[UnitOfWork, S, Sequence[DomainEvent], int], None]
+"""Writes a stream's read rows on the unit of work's connection: ``(uow, new_state, events, version)``."""
+
+Decision = Callable[[S, UnitOfWork], Sequence[DomainEvent]]
+"""A pure decision given the state and the unit of work (for ``now()``, ``new_id()`` and reads)."""
+
+
+@dataclass(frozen=True)
+class Aggregate(Generic[S]):
+    """One kind of stream, declared once per service.
+
+    ``case_of(state, id)`` names the case the stream's events belong to (the person, household or
+    the stream's own id). ``load`` replaces the plain fold when a stream's state is seeded from
+    elsewhere (e.g. intake's view of a person another desk registered first).
+    """
+
+    name: str
+    prefix: str
+    fold: Fold[S]
+    exists: Callable[[S], bool]
+    not_found: type[NotFound]
+    case_of: Callable[[S, str], str]
+    project: Projection[S] | None = None
+    load: Callable[[UnitOfWork, str], tuple[S, int]] | None = None
+    id_field: str = "id"
+
+    def stream(self, aggregate_id: str) -> str:
+        return f"{self.prefix}-{aggregate_id}"
+
+
+@dataclass(frozen=True)
+class Outcome(Generic[S]):
+    """What a command did: the aggregate's id, its new state and version, and the events recorded."""
+
+    id: str
+    state: S
+    version: int
+    events: tuple[DomainEvent, ...]
+
+
+def execute_in(
+    uow: UnitOfWork,
+    ctx: CommandContext,
+    aggregate: Aggregate[S],
+    aggregate_id: str,
+    decide: Decision[S],
+    *,
+    new: bool = False,
+) -> Outcome[S]:
+    """Load, check, decide, record and project inside an open unit of work (the caller commits)."""
+    stream = aggregate.stream(aggregate_id)
+    if aggregate.load is not None:
+        state, version = aggregate.load(uow, aggregate_id)
+    else:
+        state, version = uow.load(stream, aggregate.fold)
+    if new:
+        if version:
+            raise AlreadyExists(
+                f"{aggregate.name} {aggregate_id!r} already exists: use a new id", field=aggregate.id_field
+            )
+    elif not aggregate.exists(state):
+        raise aggregate.not_found(
+            f"no {aggregate.name} {aggregate_id!r}: check the id, or create the {aggregate.name} first",
+            field=aggregate.id_field,
+        )
+    check_expected_version(stream, version, ctx.expected_version)
+    events = tuple(decide(state, uow))
+    if events:
+        state = aggregate.fold.apply_all(state, events)
+        uow.record(stream, version, events, case_id=aggregate.case_of(state, aggregate_id))
+        version += len(events)
+        if aggregate.project is not None:
+            uow.project(aggregate.project, state, events, version)
+    return Outcome(aggregate_id, state, version, events)
+
+
+def execute(
+    uows: UnitOfWorkFactory,
+    ctx: CommandContext,
+    aggregate: Aggregate[S],
+    aggregate_id: str,
+    decide: Decision[S],
+    *,
+    new: bool = False,
+) -> Outcome[S]:
+    """Run one command in its own unit of work and commit: the only commit a service has."""
+    with uows(ctx.actor, correlation_id=ctx.correlation_id, causation_id=ctx.causation_id) as uow:
+        outcome = execute_in(uow, ctx, aggregate, aggregate_id, decide, new=new)
+        uow.commit()
+    return outcome
+
+
+def create(
+    uows: UnitOfWorkFactory,
+    ctx: CommandContext,
+    aggregate: Aggregate[S],
+    decide: Callable[[S, UnitOfWork, str], Sequence[DomainEvent]],
+) -> Outcome[S]:
+    """Start a new stream under a freshly drawn id; ``decide(state, uow, new_id)`` gets that id."""
+    new_id = uows.ids()
+    return execute(uows, ctx, aggregate, new_id, lambda s, uow: decide(s, uow, new_id), new=True)
