@@ -6,7 +6,8 @@ one call that names the aggregate and the pure decision::
 
     APPLICATION = Aggregate(
         name="loan application", prefix="loan-application", fold=APPLICATION_FOLD,
-        exists=lambda s: s.application_id is not None, not_found=ApplicationNotFound,
+        exists=lambda s: s.application_id is not None,
+        not_found=lambda aid: ApplicationNotFound(f"no application {aid}: submit it first", field="application_id"),
         case_of=lambda s, _id: s.household_id, project=projections.save_application,
     )
 
@@ -99,20 +100,23 @@ Decision = Callable[[S, UnitOfWork], Sequence[DomainEvent]]
 class Aggregate(Generic[S]):
     """One kind of stream, declared once per service.
 
-    ``case_of(state, id)`` names the case the stream's events belong to (the person, household or
-    the stream's own id). ``load`` replaces the plain fold when a stream's state is seeded from
-    elsewhere (e.g. intake's view of a person another desk registered first).
+    ``not_found(id)`` is the service's own refusal when a command names a stream that has no events
+    (its message says what to do). ``case_of(state, id)`` names the case the stream's events belong
+    to (the person, household or the stream's own id). ``load`` replaces the plain fold when a
+    stream's state is seeded from elsewhere (e.g. intake's view of a person another desk registered
+    first).
     """
 
     name: str
     prefix: str
     fold: Fold[S]
     exists: Callable[[S], bool]
-    not_found: type[NotFound]
+    not_found: Callable[[str], NotFound]
     case_of: Callable[[S, str], str]
     project: Projection[S] | None = None
     load: Callable[[UnitOfWork, str], tuple[S, int]] | None = None
     id_field: str = "id"
+    """The command field that names the stream, for refusals about it."""
 
     def stream(self, aggregate_id: str) -> str:
         return f"{self.prefix}-{aggregate_id}"
@@ -135,24 +139,22 @@ def execute_in(
     aggregate_id: str,
     decide: Decision[S],
     *,
-    new: bool = False,
+    new: bool | None = False,
 ) -> Outcome[S]:
-    """Load, check, decide, record and project inside an open unit of work (the caller commits)."""
+    """Load, check, decide, record and project inside an open unit of work (the caller commits).
+
+    ``new=False``: the stream must exist (else ``aggregate.not_found``); ``new=True``: it must not
+    (else :class:`~shared.errors.AlreadyExists`); ``new=None``: either (a command that opens or adds).
+    """
     stream = aggregate.stream(aggregate_id)
     if aggregate.load is not None:
         state, version = aggregate.load(uow, aggregate_id)
     else:
         state, version = uow.load(stream, aggregate.fold)
-    if new:
-        if version:
-            raise AlreadyExists(
-                f"{aggregate.name} {aggregate_id!r} already exists: use a new id", field=aggregate.id_field
-            )
-    elif not aggregate.exists(state):
-        raise aggregate.not_found(
-            f"no {aggregate.name} {aggregate_id!r}: check the id, or create the {aggregate.name} first",
-            field=aggregate.id_field,
-        )
+    if new is True and version:
+        raise AlreadyExists(f"{aggregate.name} {aggregate_id!r} already exists: use a new id", field=aggregate.id_field)
+    if new is False and not aggregate.exists(state):
+        raise aggregate.not_found(aggregate_id)
     check_expected_version(stream, version, ctx.expected_version)
     events = tuple(decide(state, uow))
     if events:
@@ -171,7 +173,7 @@ def execute(
     aggregate_id: str,
     decide: Decision[S],
     *,
-    new: bool = False,
+    new: bool | None = False,
 ) -> Outcome[S]:
     """Run one command in its own unit of work and commit: the only commit a service has."""
     with uows(ctx.actor, correlation_id=ctx.correlation_id, causation_id=ctx.causation_id) as uow:

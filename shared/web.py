@@ -153,14 +153,15 @@ def edge(*, departments: Iterable[str] | None = None, roles: Iterable[str] | Non
         current_actor if departments is None and roles is None else require(departments=departments, roles=roles)
     )
 
+    # Defaults, not Annotated[...]: this module's annotations are strings and ``authorised`` is a
+    # local, which FastAPI could not resolve from the module's globals.
     def dependency(
         request: Request,
         response: Response,
-        actor: Annotated[Actor, Depends(authorised)],
-        if_match: Annotated[
-            str | None,
-            Header(alias="If-Match", description="the ETag (version) you read; a stale one is refused with 409"),
-        ] = None,
+        actor: Actor = Depends(authorised),  # noqa: B008
+        if_match: str | None = Header(
+            default=None, alias="If-Match", description="the ETag (version) you read; a stale one is refused with 409"
+        ),
     ) -> Edge:
         ctx = CommandContext(
             actor=actor, correlation_id=correlation_id(request), expected_version=parse_if_match(if_match)

@@ -1,8 +1,8 @@
 """Districts' command handlers: one function per command (地区担当の処理).
 
-Each opens a unit of work for the acting staff member, loads ``district-case-{case_id}``, lets the
-pure domain decide, records the events, updates the read rows on the same connection and commits.
-``expected_version`` (the version the caller read) turns a lost update into a 409.
+Each is one :func:`shared.commands.execute` on the ``district-case-{case_id}`` aggregate
+(:data:`CASE`): load, check the case exists and the caller's expected version (a lost update is a
+409), decide, record, update the read rows on the same connection, commit.
 
 A concern that comes as a referral (``referral_id``, e.g. intake's automatic isolation outreach)
 takes its case from the referral, which must be addressed to districts and accepted first
@@ -11,7 +11,6 @@ takes its case from the referral, which must be addressed to districts and accep
 
 from __future__ import annotations
 
-from collections.abc import Callable
 from typing import Any
 
 from services.districts.adapters import rows
@@ -24,20 +23,20 @@ from services.districts.domain.commands import (
     StartWatchOver,
     TakeVolunteerRole,
 )
+from services.districts.domain.errors import DistrictCaseNotFound
 from services.districts.domain.events import DISTRICT_EVENTS
-from shared.envelope import Actor
+from shared.commands import Aggregate, CommandContext, Outcome, execute, execute_in
 from shared.errors import IllegalTransition, InvalidCommand, NotFound
-from shared.events import DomainEvent
 from shared.reference import load_code_lists
 from shared.referrals import projection as referral_projection
 from shared.referrals.model import Status
 from shared.service import ServiceKit
-from shared.uow import Fold, UnitOfWork, check_expected_version
+from shared.uow import Fold, UnitOfWork
 
 __all__ = [
+    "CASE",
     "CASE_FOLD",
     "DEPARTMENT",
-    "case_stream",
     "end_watch_over",
     "raise_concern",
     "record_salon_attendance",
@@ -49,11 +48,28 @@ __all__ = [
 DEPARTMENT = "districts"
 CASE_FOLD = Fold(district_case.DistrictCaseState, district_case.apply, DISTRICT_EVENTS)
 
-Decide = Callable[[district_case.DistrictCaseState, UnitOfWork], list[DomainEvent]]
+
+def _project(uow: UnitOfWork, state: district_case.DistrictCaseState, events: Any, version: int) -> None:
+    rows.save(uow.conn, state, events, version, uow.now())
 
 
-def case_stream(case_id: str) -> str:
-    return f"district-case-{case_id}"
+def _case_id(state: district_case.DistrictCaseState, case_id: str) -> str:
+    return state.case_id or case_id
+
+
+CASE: Aggregate[district_case.DistrictCaseState] = Aggregate(
+    name="district case",
+    prefix="district-case",
+    fold=CASE_FOLD,
+    exists=lambda s: s.case_id is not None,
+    not_found=lambda case_id: DistrictCaseNotFound(
+        f"no district looks after case {case_id!r}: record the watch-over concern (or the accepted referral) first",
+        field="case_id",
+    ),
+    case_of=_case_id,
+    project=_project,
+    id_field="case_id",
+)
 
 
 def _case_of_referral(uow: UnitOfWork, referral_id: str, case_id: str | None) -> str:
@@ -78,164 +94,100 @@ def _case_of_referral(uow: UnitOfWork, referral_id: str, case_id: str | None) ->
     return made.case_id
 
 
-def _run(uow: UnitOfWork, case_id: str, expected_version: int | None, decide: Decide, **extra: Any) -> dict[str, Any]:
-    stream = case_stream(case_id)
-    state, version = uow.load(stream, CASE_FOLD)
-    check_expected_version(stream, version, expected_version)
-    events = decide(state, uow)
-    new_state = district_case.replay(events, state)
-    assert new_state.case_id is not None
-    uow.record(stream, version, events, case_id=new_state.case_id)
-    version += len(events)
-    rows.save(uow.conn, new_state, events, version, uow.now())
-    uow.commit()
+def _reply(outcome: Outcome[district_case.DistrictCaseState], **extra: Any) -> dict[str, Any]:
+    state = outcome.state
     return {
-        "case_id": new_state.case_id,
-        "district_id": new_state.district_id,
-        "status": new_state.status,
-        "refused": new_state.refused,
-        "version": version,
+        "case_id": state.case_id,
+        "district_id": state.district_id,
+        "status": state.status,
+        "refused": state.refused,
+        "version": outcome.version,
         **extra,
     }
 
 
-def raise_concern(
-    kit: ServiceKit,
-    actor: Actor,
-    cmd: RaiseWatchConcern,
-    *,
-    expected_version: int | None = None,
-    correlation_id: str | None = None,
-) -> dict[str, Any]:
+def raise_concern(kit: ServiceKit, ctx: CommandContext, cmd: RaiseWatchConcern) -> dict[str, Any]:
     """見守りの気づき (or an accepted referral) opens the case in its district, or adds to it."""
     concern_id = kit.uow.ids()
-    with kit.uow(actor, correlation_id=correlation_id) as uow:
+    with kit.uow(ctx.actor, correlation_id=ctx.correlation_id, causation_id=ctx.causation_id) as uow:
         if cmd.referral_id:
             cmd = cmd.model_copy(update={"case_id": _case_of_referral(uow, cmd.referral_id, cmd.case_id)})
         if not cmd.case_id:
             raise InvalidCommand("case_id is required unless the concern comes with a referral_id", field="case_id")
-        return _run(
-            uow,
-            cmd.case_id,
-            expected_version,
-            lambda s, u: district_case.decide_raise_concern(
-                s, cmd, now=u.now(), concern_id=concern_id, codes=load_code_lists()
-            ),
-            concern_id=concern_id,
-        )
+        opening = cmd
+
+        def decide(state: district_case.DistrictCaseState, u: UnitOfWork) -> list[Any]:
+            return district_case.decide_raise_concern(
+                state, opening, now=u.now(), concern_id=concern_id, codes=load_code_lists()
+            )
+
+        outcome = execute_in(uow, ctx, CASE, cmd.case_id, decide, new=None)
+        uow.commit()
+    return _reply(outcome, concern_id=concern_id)
 
 
-def _change(
-    kit: ServiceKit,
-    actor: Actor,
-    case_id: str,
-    expected_version: int | None,
-    correlation_id: str | None,
-    decide: Decide,
-    **extra: Any,
-) -> dict[str, Any]:
-    with kit.uow(actor, correlation_id=correlation_id) as uow:
-        return _run(uow, case_id, expected_version, decide, **extra)
-
-
-def record_visit(
-    kit: ServiceKit,
-    actor: Actor,
-    cmd: RecordOutreachVisit,
-    *,
-    expected_version: int | None = None,
-    correlation_id: str | None = None,
-) -> dict[str, Any]:
+def record_visit(kit: ServiceKit, ctx: CommandContext, cmd: RecordOutreachVisit) -> dict[str, Any]:
     """アウトリーチ訪問."""
     visit_id = kit.uow.ids()
-    return _change(
-        kit,
-        actor,
-        cmd.case_id,
-        expected_version,
-        correlation_id,
-        lambda s, u: district_case.decide_record_visit(s, cmd, now=u.now(), visit_id=visit_id),
+    return _reply(
+        execute(
+            kit.uow,
+            ctx,
+            CASE,
+            cmd.case_id,
+            lambda s, u: district_case.decide_record_visit(s, cmd, now=u.now(), visit_id=visit_id),
+        ),
         visit_id=visit_id,
     )
 
 
-def start_watch_over(
-    kit: ServiceKit,
-    actor: Actor,
-    cmd: StartWatchOver,
-    *,
-    expected_version: int | None = None,
-    correlation_id: str | None = None,
-) -> dict[str, Any]:
+def start_watch_over(kit: ServiceKit, ctx: CommandContext, cmd: StartWatchOver) -> dict[str, Any]:
     """見守り開始."""
     watch_id = kit.uow.ids()
-    return _change(
-        kit,
-        actor,
-        cmd.case_id,
-        expected_version,
-        correlation_id,
-        lambda s, u: district_case.decide_start_watch_over(s, cmd, now=u.now(), watch_id=watch_id),
+    return _reply(
+        execute(
+            kit.uow,
+            ctx,
+            CASE,
+            cmd.case_id,
+            lambda s, u: district_case.decide_start_watch_over(s, cmd, now=u.now(), watch_id=watch_id),
+        ),
         watch_id=watch_id,
     )
 
 
-def end_watch_over(
-    kit: ServiceKit,
-    actor: Actor,
-    cmd: EndWatchOver,
-    *,
-    expected_version: int | None = None,
-    correlation_id: str | None = None,
-) -> dict[str, Any]:
+def end_watch_over(kit: ServiceKit, ctx: CommandContext, cmd: EndWatchOver) -> dict[str, Any]:
     """見守り終了."""
-    return _change(
-        kit,
-        actor,
-        cmd.case_id,
-        expected_version,
-        correlation_id,
-        lambda s, u: district_case.decide_end_watch_over(s, cmd, now=u.now()),
+    return _reply(
+        execute(kit.uow, ctx, CASE, cmd.case_id, lambda s, u: district_case.decide_end_watch_over(s, cmd, now=u.now()))
     )
 
 
-def record_salon_attendance(
-    kit: ServiceKit,
-    actor: Actor,
-    cmd: RecordSalonAttendance,
-    *,
-    expected_version: int | None = None,
-    correlation_id: str | None = None,
-) -> dict[str, Any]:
+def record_salon_attendance(kit: ServiceKit, ctx: CommandContext, cmd: RecordSalonAttendance) -> dict[str, Any]:
     """サロン参加."""
     attendance_id = kit.uow.ids()
-    return _change(
-        kit,
-        actor,
-        cmd.case_id,
-        expected_version,
-        correlation_id,
-        lambda s, u: district_case.decide_record_salon_attendance(s, cmd, now=u.now(), attendance_id=attendance_id),
+    return _reply(
+        execute(
+            kit.uow,
+            ctx,
+            CASE,
+            cmd.case_id,
+            lambda s, u: district_case.decide_record_salon_attendance(s, cmd, now=u.now(), attendance_id=attendance_id),
+        ),
         attendance_id=attendance_id,
     )
 
 
-def take_volunteer_role(
-    kit: ServiceKit,
-    actor: Actor,
-    cmd: TakeVolunteerRole,
-    *,
-    expected_version: int | None = None,
-    correlation_id: str | None = None,
-) -> dict[str, Any]:
+def take_volunteer_role(kit: ServiceKit, ctx: CommandContext, cmd: TakeVolunteerRole) -> dict[str, Any]:
     """担い手の役割."""
     role_id = kit.uow.ids()
-    return _change(
-        kit,
-        actor,
-        cmd.case_id,
-        expected_version,
-        correlation_id,
-        lambda s, u: district_case.decide_take_volunteer_role(s, cmd, now=u.now(), role_id=role_id),
+    return _reply(
+        execute(
+            kit.uow,
+            ctx,
+            CASE,
+            cmd.case_id,
+            lambda s, u: district_case.decide_take_volunteer_role(s, cmd, now=u.now(), role_id=role_id),
+        ),
         role_id=role_id,
     )

@@ -18,7 +18,7 @@ from services.districts.domain.events import (
     WatchOverEnded,
     WatchOverStarted,
 )
-from services.districts.handlers import CASE_FOLD, DEPARTMENT, case_stream
+from services.districts.handlers import CASE, CASE_FOLD, DEPARTMENT
 from shared.envelope import Actor
 from shared.events import DomainEvent
 from shared.service import ServiceKit
@@ -32,7 +32,7 @@ def _sees_details(viewer: Actor) -> bool:
 
 def case_detail(kit: ServiceKit, case_id: str, viewer: Actor) -> dict[str, Any]:
     with kit.engine.connect() as conn:
-        envelopes = kit.store.read_stream(conn, case_stream(case_id))
+        envelopes = kit.store.read_stream(conn, CASE.stream(case_id))
         conn.rollback()
     state = CASE_FOLD.run(envelopes)
     if state.case_id is None:
