@@ -31,8 +31,7 @@ from collections.abc import Callable, Sequence
 from dataclasses import dataclass, replace
 from typing import Generic, TypeVar
 
-from pydantic import BaseModel, ConfigDict
-
+from shared.domain import Command
 from shared.envelope import Actor
 from shared.errors import AlreadyExists, InvalidCommand, NotFound
 from shared.events import DomainEvent
@@ -51,16 +50,6 @@ __all__ = [
 ]
 
 S = TypeVar("S")
-
-
-class Command(BaseModel):
-    """Base of every command of every service: immutable, no unknown fields, text stripped.
-
-    Commands are imperative (``DenyLoanApplication``) and carry shapes only; the pure decisions
-    check their values against the state and the code lists.
-    """
-
-    model_config = ConfigDict(frozen=True, extra="forbid", str_strip_whitespace=True)
 
 
 @dataclass(frozen=True)

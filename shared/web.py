@@ -28,7 +28,7 @@ from dataclasses import dataclass
 from typing import Annotated, Any
 
 import structlog
-from fastapi import APIRouter, Depends, FastAPI, Header, Request, Response
+from fastapi import APIRouter, Depends, FastAPI, Header, Query, Request, Response
 from fastapi.exceptions import RequestValidationError
 from fastapi.responses import JSONResponse
 from prometheus_client import CONTENT_TYPE_LATEST, generate_latest
@@ -51,6 +51,8 @@ __all__ = [
     "CORRELATION_HEADER",
     "Edge",
     "KitDep",
+    "Limit",
+    "Offset",
     "ReadinessCheck",
     "correlation_id",
     "create_app",
@@ -102,6 +104,11 @@ def tagged(response: Response, result: dict[str, Any]) -> dict[str, Any]:
     return result
 
 
+Limit = Annotated[int, Query(ge=1, le=500, description="at most this many rows (1–500)")]
+"""A page size, the same bound on every list of every service."""
+Offset = Annotated[int, Query(ge=0, le=2**31 - 1, description="skip this many rows")]
+"""A page offset; bounded so that no database sees an integer it cannot hold."""
+
 KitDep = Annotated[ServiceKit, Depends(service_kit)]
 """The service's kit as a route parameter: ``def route(..., kit: KitDep)``."""
 
@@ -140,10 +147,10 @@ class Edge:
 
 
 def edge(*, departments: Iterable[str] | None = None, roles: Iterable[str] | None = None) -> Any:
-    """An ``Annotated[Edge, Depends(...)]`` route parameter for staff of ``departments`` in ``roles``
-    (any authenticated staff when both are ``None``)::
+    """The dependency that makes an :class:`Edge` for staff of ``departments`` in ``roles`` (any
+    authenticated staff when both are ``None``), for a route parameter alias::
 
-        LoansStaff = edge(departments={"loans"}, roles={"worker", "manager"})
+        LoansManager = Annotated[Edge, edge(departments={"loans"}, roles={"manager"})]
 
         @router.post("/applications/{application_id}/denial")
         def deny(application_id: str, body: ReasonBody, kit: KitDep, at: LoansManager) -> dict[str, Any]:
@@ -168,7 +175,7 @@ def edge(*, departments: Iterable[str] | None = None, roles: Iterable[str] | Non
         )
         return Edge(ctx=ctx, response=response)
 
-    return Annotated[Edge, Depends(dependency)]
+    return Depends(dependency)
 
 
 def _status_for(exc: DomainError) -> int:

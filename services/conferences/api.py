@@ -11,24 +11,19 @@ from __future__ import annotations
 from datetime import date, timedelta
 from typing import Annotated, Any
 
-from fastapi import APIRouter, Depends, Query, Request, Response
+from fastapi import APIRouter, Query
 
 from services.conferences import handlers, queries
 from services.conferences.domain import commands as c
 from services.conferences.domain.values import ActionItemSpec
 from services.conferences.schemas import ActionItemBody, CompleteBody, HeldBody, ReviewBody, ScheduleBody
-from shared.auth import CurrentActor, require
-from shared.envelope import Actor
-from shared.web import correlation_id as _cid
-from shared.web import service_kit as _kit
-from shared.web import tagged as _tagged
+from shared.web import Edge, KitDep, Limit, Offset, edge
 
 __all__ = ["router"]
 
-Writer = Annotated[Actor, Depends(require(departments={"conferences"}, roles={"worker", "manager"}))]
-Staff = Annotated[Actor, Depends(require(roles={"worker", "manager"}))]
-Limit = Annotated[int, Query(ge=1, le=500)]
-Offset = Annotated[int, Query(ge=0)]
+Writer = Annotated[Edge, edge(departments={"conferences"}, roles={"worker", "manager"})]
+Staff = Annotated[Edge, edge(roles={"worker", "manager"})]
+Reader = Annotated[Edge, edge()]
 
 router = APIRouter()
 meetings = APIRouter(prefix="/conferences", tags=["conferences 会議"])
@@ -36,42 +31,38 @@ work = APIRouter(tags=["action items and reviews 役割分担・経過確認"])
 
 
 @meetings.post("", status_code=201, summary="会議の設定 / schedule a conference about a case")
-def schedule(body: ScheduleBody, request: Request, response: Response, actor: Writer) -> dict[str, Any]:
+def schedule(body: ScheduleBody, kit: KitDep, at: Writer) -> dict[str, Any]:
     cmd = c.ScheduleConference(
         case_id=body.case_id or "",
         kind=body.kind,
         purpose=body.purpose,
         scheduled_for=body.scheduled_for,
         referral_id=body.referral_id,
-        scheduled_by=actor.staff_id,
+        scheduled_by=at.actor.staff_id,
     )
-    return _tagged(response, handlers.schedule_conference(_kit(request), actor, cmd, correlation_id=_cid(request)))
+    return at.reply(handlers.schedule_conference(kit, at.command(), cmd))
 
 
 @meetings.get("", summary="会議一覧 / conferences by case, kind and status")
 def list_conferences(
-    request: Request,
-    actor: CurrentActor,
+    kit: KitDep,
+    at: Reader,
     case_id: str | None = None,
     kind: str | None = None,
     status: str | None = None,
     limit: Limit = 50,
     offset: Offset = 0,
 ) -> dict[str, Any]:
-    return queries.list_conferences(
-        _kit(request), case_id=case_id, kind=kind, status=status, limit=limit, offset=offset
-    )
+    return queries.list_conferences(kit, case_id=case_id, kind=kind, status=status, limit=limit, offset=offset)
 
 
 @meetings.get("/{conference_id}", summary="会議記録 / one conference (details on a basis only)")
-def get_conference(conference_id: str, request: Request, response: Response, actor: CurrentActor) -> dict[str, Any]:
-    return _tagged(response, queries.conference_detail(_kit(request), conference_id, actor))
+def get_conference(conference_id: str, kit: KitDep, at: Reader) -> dict[str, Any]:
+    return at.reply(queries.conference_detail(kit, conference_id, at.actor))
 
 
 @meetings.post("/{conference_id}/held", summary="会議の記録 / record it held: participants, basis, decisions")
-def record_held(
-    conference_id: str, body: HeldBody, request: Request, response: Response, actor: Writer
-) -> dict[str, Any]:
+def record_held(conference_id: str, body: HeldBody, kit: KitDep, at: Writer) -> dict[str, Any]:
     cmd = c.RecordConferenceHeld(
         conference_id=conference_id,
         held_at=body.held_at,
@@ -81,24 +72,16 @@ def record_held(
         decisions=tuple(body.decisions),
         action_items=tuple(body.action_items),
         person_wishes=body.person_wishes,
-        recorded_by=actor.staff_id,
+        recorded_by=at.actor.staff_id,
     )
-    result = handlers.record_held(
-        _kit(request), actor, cmd, expected_version=body.expected_version, correlation_id=_cid(request)
-    )
-    return _tagged(response, result)
+    return at.reply(handlers.record_held(kit, at.command(body.expected_version), cmd))
 
 
 @meetings.post("/{conference_id}/action-items", status_code=201, summary="役割の追加 / assign one more action item")
-def assign_action_item(
-    conference_id: str, body: ActionItemBody, request: Request, response: Response, actor: Writer
-) -> dict[str, Any]:
+def assign_action_item(conference_id: str, body: ActionItemBody, kit: KitDep, at: Writer) -> dict[str, Any]:
     item = ActionItemSpec(**body.model_dump(exclude={"expected_version"}))
-    cmd = c.AssignActionItem(conference_id=conference_id, item=item, assigned_by=actor.staff_id)
-    result = handlers.assign_action_item(
-        _kit(request), actor, cmd, expected_version=body.expected_version, correlation_id=_cid(request)
-    )
-    return _tagged(response, result)
+    cmd = c.AssignActionItem(conference_id=conference_id, item=item, assigned_by=at.actor.staff_id)
+    return at.reply(handlers.assign_action_item(kit, at.command(body.expected_version), cmd))
 
 
 @meetings.post(
@@ -106,55 +89,46 @@ def assign_action_item(
     summary="役割の実施 / mark an action item done (conferences or the assigned department)",
 )
 def complete_action_item(
-    conference_id: str, action_id: str, body: CompleteBody, request: Request, response: Response, actor: Staff
+    conference_id: str, action_id: str, body: CompleteBody, kit: KitDep, at: Staff
 ) -> dict[str, Any]:
     cmd = c.CompleteActionItem(
         conference_id=conference_id,
         action_id=action_id,
         note=body.note,
-        completed_by=actor.staff_id,
-        completed_by_department=actor.department,
+        completed_by=at.actor.staff_id,
+        completed_by_department=at.actor.department,
     )
-    result = handlers.complete_action_item(
-        _kit(request), actor, cmd, expected_version=body.expected_version, correlation_id=_cid(request)
-    )
-    return _tagged(response, result)
+    return at.reply(handlers.complete_action_item(kit, at.command(body.expected_version), cmd))
 
 
 @meetings.post("/{conference_id}/reviews", status_code=201, summary="経過確認の予定 / schedule a follow-up review")
-def schedule_review(
-    conference_id: str, body: ReviewBody, request: Request, response: Response, actor: Writer
-) -> dict[str, Any]:
+def schedule_review(conference_id: str, body: ReviewBody, kit: KitDep, at: Writer) -> dict[str, Any]:
     cmd = c.ScheduleReview(
-        conference_id=conference_id, due_on=body.due_on, purpose=body.purpose, scheduled_by=actor.staff_id
+        conference_id=conference_id, due_on=body.due_on, purpose=body.purpose, scheduled_by=at.actor.staff_id
     )
-    result = handlers.schedule_review(
-        _kit(request), actor, cmd, expected_version=body.expected_version, correlation_id=_cid(request)
-    )
-    return _tagged(response, result)
+    return at.reply(handlers.schedule_review(kit, at.command(body.expected_version), cmd))
 
 
 @work.get("/action-items", summary="役割一覧 / action items by assignee (e.g. districts) and state")
 def list_action_items(
-    request: Request,
-    actor: CurrentActor,
+    kit: KitDep,
+    at: Reader,
     assignee: Annotated[str | None, Query(description="a department or agency code, e.g. districts")] = None,
     case_id: str | None = None,
     done: bool | None = None,
     limit: Limit = 100,
 ) -> dict[str, Any]:
-    return queries.action_items(_kit(request), assignee=assignee, case_id=case_id, done=done, limit=limit)
+    return queries.action_items(kit, assignee=assignee, case_id=case_id, done=done, limit=limit)
 
 
 @work.get("/reviews", summary="経過確認の予定 / reviews due")
 def due_reviews(
-    request: Request,
-    actor: CurrentActor,
+    kit: KitDep,
+    at: Reader,
     until: Annotated[date | None, Query(description="due on or before (default: a week from today)")] = None,
     case_id: str | None = None,
     limit: Limit = 100,
 ) -> dict[str, Any]:
-    kit = _kit(request)
     return queries.due_reviews(
         kit, until=until or (kit.clock.now().date() + timedelta(days=7)), case_id=case_id, limit=limit
     )

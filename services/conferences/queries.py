@@ -14,7 +14,7 @@ from typing import Any
 from services.conferences.adapters import rows
 from services.conferences.domain.conference import CONFERENCE_DEPARTMENT, ConferenceState
 from services.conferences.domain.errors import ConferenceNotFound
-from services.conferences.handlers import CONFERENCE_FOLD, conference_stream
+from services.conferences.handlers import CONFERENCE, CONFERENCE_FOLD
 from shared.envelope import Actor
 from shared.service import ServiceKit
 
@@ -32,7 +32,7 @@ def sees_details(state: ConferenceState, viewer: Actor) -> bool:
 
 def conference_detail(kit: ServiceKit, conference_id: str, viewer: Actor) -> dict[str, Any]:
     with kit.engine.connect() as conn:
-        envelopes = kit.store.read_stream(conn, conference_stream(conference_id))
+        envelopes = kit.store.read_stream(conn, CONFERENCE.stream(conference_id))
         conn.rollback()
     state = CONFERENCE_FOLD.run(envelopes)
     if state.conference_id is None:

@@ -14,14 +14,12 @@ from fastapi import APIRouter, Query
 from services.districts import handlers, queries
 from services.districts.domain import commands as c
 from services.districts.schemas import ConcernBody, EndWatchBody, RoleBody, SalonBody, VisitBody, WatchBody
-from shared.web import KitDep, edge
+from shared.web import Edge, KitDep, Limit, Offset, edge
 
 __all__ = ["router"]
 
-Writer = edge(departments={"districts"}, roles={"worker", "manager"})
-Reader = edge()
-Limit = Annotated[int, Query(ge=1, le=500)]
-Offset = Annotated[int, Query(ge=0)]
+Writer = Annotated[Edge, edge(departments={"districts"}, roles={"worker", "manager"})]
+Reader = Annotated[Edge, edge()]
 
 router = APIRouter()
 cases = APIRouter(prefix="/cases", tags=["cases 見守り・個別支援"])

@@ -26,10 +26,9 @@ from services.districts.domain.commands import (
 from services.districts.domain.errors import DistrictCaseNotFound
 from services.districts.domain.events import DISTRICT_EVENTS
 from shared.commands import Aggregate, CommandContext, Outcome, execute, execute_in
-from shared.errors import IllegalTransition, InvalidCommand, NotFound
+from shared.errors import InvalidCommand
 from shared.reference import load_code_lists
 from shared.referrals import projection as referral_projection
-from shared.referrals.model import Status
 from shared.service import ServiceKit
 from shared.uow import Fold, UnitOfWork
 
@@ -72,28 +71,6 @@ CASE: Aggregate[district_case.DistrictCaseState] = Aggregate(
 )
 
 
-def _case_of_referral(uow: UnitOfWork, referral_id: str, case_id: str | None) -> str:
-    """The case of an accepted referral to districts; the caller's case id must agree with it."""
-    state = referral_projection.load_state(uow.conn, referral_id)
-    if state is None or state.made is None:
-        raise NotFound(f"referral {referral_id} is not known to districts", field="referral_id")
-    made = state.made
-    if made.target_kind != "department" or made.target != DEPARTMENT:
-        raise InvalidCommand(
-            f"referral {referral_id} is addressed to {made.target}, not districts", field="referral_id"
-        )
-    if state.status != Status.ACCEPTED:
-        raise IllegalTransition(
-            f"referral {referral_id} is {state.status.value}: accept it (POST /referrals/{referral_id}/accept) "
-            "before recording the concern it brings"
-        )
-    if case_id and case_id != made.case_id:
-        raise InvalidCommand(
-            f"case_id {case_id!r} differs from the referral's case {made.case_id!r}: leave case_id out", field="case_id"
-        )
-    return made.case_id
-
-
 def _reply(outcome: Outcome[district_case.DistrictCaseState], **extra: Any) -> dict[str, Any]:
     state = outcome.state
     return {
@@ -111,7 +88,10 @@ def raise_concern(kit: ServiceKit, ctx: CommandContext, cmd: RaiseWatchConcern) 
     concern_id = kit.uow.ids()
     with kit.uow(ctx.actor, correlation_id=ctx.correlation_id, causation_id=ctx.causation_id) as uow:
         if cmd.referral_id:
-            cmd = cmd.model_copy(update={"case_id": _case_of_referral(uow, cmd.referral_id, cmd.case_id)})
+            case_id = referral_projection.case_of_accepted_referral(
+                uow.conn, cmd.referral_id, DEPARTMENT, cmd.case_id, before="recording the concern it brings"
+            )
+            cmd = cmd.model_copy(update={"case_id": case_id})
         if not cmd.case_id:
             raise InvalidCommand("case_id is required unless the concern comes with a referral_id", field="case_id")
         opening = cmd

@@ -16,10 +16,19 @@ from typing import Any
 from sqlalchemy import Boolean, Column, Connection, MetaData, String, Table, Text, case, false, func, select
 
 from shared.envelope import Envelope
+from shared.errors import IllegalTransition, InvalidCommand, NotFound
 from shared.referrals.events import REFERRAL_EVENTS, ReferralEvent
-from shared.referrals.model import ReferralState, fold
+from shared.referrals.model import ReferralState, Status, fold
 
-__all__ = ["ReferralFilter", "count_by_status", "list_states", "load_state", "project", "referrals_table"]
+__all__ = [
+    "ReferralFilter",
+    "case_of_accepted_referral",
+    "count_by_status",
+    "list_states",
+    "load_state",
+    "project",
+    "referrals_table",
+]
 
 _md = MetaData()
 referrals_table = Table(
@@ -54,6 +63,32 @@ def _parse(raw: str) -> list[ReferralEvent]:
 def load_state(conn: Connection, referral_id: str) -> ReferralState | None:
     raw = conn.execute(select(referrals_table.c.events).where(referrals_table.c.referral_id == referral_id)).scalar()
     return fold(_parse(raw)) if raw else None
+
+
+def case_of_accepted_referral(
+    conn: Connection, referral_id: str, department: str, case_id: str | None, *, before: str
+) -> str:
+    """The case of a referral addressed to ``department`` and accepted there; a ``case_id`` the
+    caller also sent must agree with it. ``before`` names the step that needs the acceptance, for
+    the message (e.g. "recording the concern it brings")."""
+    state = load_state(conn, referral_id)
+    if state is None or state.made is None:
+        raise NotFound(f"referral {referral_id} is not known to {department}", field="referral_id")
+    made = state.made
+    if made.target_kind != "department" or made.target != department:
+        raise InvalidCommand(
+            f"referral {referral_id} is addressed to {made.target}, not {department}", field="referral_id"
+        )
+    if state.status != Status.ACCEPTED:
+        raise IllegalTransition(
+            f"referral {referral_id} is {state.status.value}: accept it (POST /referrals/{referral_id}/accept) "
+            f"before {before}"
+        )
+    if case_id and case_id != made.case_id:
+        raise InvalidCommand(
+            f"case_id {case_id!r} differs from the referral's case {made.case_id!r}: leave case_id out", field="case_id"
+        )
+    return made.case_id
 
 
 def project(conn: Connection, envelopes: Sequence[Envelope]) -> dict[str, ReferralState]:

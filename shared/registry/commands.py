@@ -10,7 +10,7 @@ from datetime import date
 
 from pydantic import BaseModel, ConfigDict
 
-from shared.commands import Command
+from shared.domain import Command
 
 __all__ = [
     "CorrectPersonDetails",

@@ -4,22 +4,16 @@ from __future__ import annotations
 
 from datetime import date, datetime
 
-from pydantic import BaseModel, ConfigDict
-
 from services.conferences.domain.values import ActionItemSpec, Participant, ShareBasis
+from shared.domain import Command
 
 __all__ = [
     "AssignActionItem",
-    "Command",
     "CompleteActionItem",
     "RecordConferenceHeld",
     "ScheduleConference",
     "ScheduleReview",
 ]
-
-
-class Command(BaseModel):
-    model_config = ConfigDict(frozen=True, extra="forbid", str_strip_whitespace=True)
 
 
 class ScheduleConference(Command):

@@ -4,12 +4,10 @@ from __future__ import annotations
 
 from datetime import date, datetime
 
-from pydantic import BaseModel, ConfigDict
-
 from services.districts.domain.values import Approach, Frequency, VisitOutcome, Watcher
+from shared.domain import Command
 
 __all__ = [
-    "Command",
     "EndWatchOver",
     "RaiseWatchConcern",
     "RecordOutreachVisit",
@@ -17,10 +15,6 @@ __all__ = [
     "StartWatchOver",
     "TakeVolunteerRole",
 ]
-
-
-class Command(BaseModel):
-    model_config = ConfigDict(frozen=True, extra="forbid", str_strip_whitespace=True)
 
 
 class RaiseWatchConcern(Command):

@@ -12,8 +12,8 @@ from __future__ import annotations
 from datetime import date, datetime
 
 from services.intake.domain.values import ClosureOutcome, ContactOutcome, PlanStep, Urgency
-from shared.commands import Command
 from shared.consent import SUPPORT_MEETING_BASIS, Recipient
+from shared.domain import Command
 
 __all__ = [
     "AcknowledgeSupervisorComment",
