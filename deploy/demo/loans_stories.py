@@ -48,7 +48,7 @@ class _Api:
 
     def household(self, *people: tuple[str, str]) -> tuple[str, list[str]]:
         """Register people (name, relationship) and their household; returns (household, person ids)."""
-        ids = [self.post("/persons", {"name_kanji": name})["person_id"] for name, _ in people]
+        ids = [self.post("/people", {"name_kanji": name})["person_id"] for name, _ in people]
         members = [{"person_id": pid, "relationship": rel} for pid, (_, rel) in zip(ids, people, strict=True)]
         household = self.post("/households", {"members": members})["household_id"]
         return str(household), [str(i) for i in ids]

@@ -9,7 +9,7 @@ from fastapi import FastAPI
 
 from services.loans import api
 from services.loans.config import Settings
-from services.loans.handlers import LoansContext
+from services.loans.handlers import LoansDeps
 from shared.clock import Clock
 from shared.logging import configure_logging
 from shared.reference import load_code_lists
@@ -48,6 +48,6 @@ def build(
         lifespan=kit.lifespan,
     )
     app.state.kit = kit
-    app.state.loans = LoansContext(kit, load_code_lists(settings.code_list_version))
-    app.state.referrals = desk
+    app.state.deps = LoansDeps(kit, load_code_lists(settings.code_list_version))
+    app.state.desk = desk
     return app, kit

@@ -1,20 +1,22 @@
-"""The loans desk's command handlers: one function per command.
+"""The loans desk's command handlers: one function per command (生活福祉資金貸付の処理).
 
-Each opens one unit of work, loads the aggregate with its :class:`~shared.uow.Fold`, checks the
-caller's ``expected_version`` (optimistic concurrency), lets the pure domain decide, records the
-events with the household as case id, updates the read tables on the same connection and commits.
-A refusal raises before anything is recorded, so nothing is written::
+Each is one :func:`shared.commands.execute` (or :func:`~shared.commands.create`) on one of the
+desk's aggregates, declared once below: load the stream, check that it exists and the caller's
+expected version (optimistic concurrency, 409), let the pure domain decide, record the events with
+the household as case id, update the read tables on the same connection, commit. A refusal raises
+before anything is recorded, so nothing is written::
 
-    ctx = LoansContext(kit, load_code_lists())
-    result = handlers.deny_application(ctx, actor, DenyLoanApplication(application_id=aid, reason="..."),
-                                       expected_version=3)
+    deps = LoansDeps(kit, load_code_lists())
+    outcome = handlers.deny_application(deps, CommandContext(actor, expected_version=3),
+                                        DenyLoanApplication(application_id=aid, reason="..."))
 
-Every handler returns the read model of what it changed, including its new ``version``.
+Every handler returns the :class:`~shared.commands.Outcome` (id, new state, version, events); the
+routes answer with the read model of what changed.
 """
 
 from __future__ import annotations
 
-from collections.abc import Callable, Sequence
+from collections.abc import Sequence
 from dataclasses import dataclass
 from datetime import date
 from typing import Any
@@ -29,8 +31,8 @@ from services.loans.domain.consultation import (
     decide_record_contact,
     decide_record_issues,
     decide_record_response,
-    fold_consultation,
 )
+from services.loans.domain.errors import LoanApplicationNotFound, LoanConsultationNotFound
 from services.loans.domain.events import LOANS_EVENTS
 from services.loans.domain.loan import (
     LoanState,
@@ -44,12 +46,12 @@ from services.loans.domain.loan import (
     decide_start_review,
     decide_submit_application,
     decide_withdraw_application,
-    fold_loan,
 )
-from shared.envelope import Actor
+from shared.commands import Aggregate, CommandContext, Decision, Outcome, create, execute
 from shared.events import DomainEvent
 from shared.reference import CodeLists
 from shared.registry.commands import RegisterHousehold, RegisterPerson
+from shared.registry.errors import HouseholdNotFound, PersonNotFound
 from shared.registry.events import REGISTRY_EVENTS, MemberJoinedHousehold
 from shared.registry.model import (
     HouseholdState,
@@ -60,22 +62,21 @@ from shared.registry.model import (
     decide_register_person,
 )
 from shared.service import ServiceKit
-from shared.uow import Fold, UnitOfWork, check_expected_version
+from shared.uow import Fold, UnitOfWork
 
 __all__ = [
-    "APPLICATION_FOLD",
-    "CONSULTATION_FOLD",
-    "LoansContext",
-    "application_stream",
+    "APPLICATION",
+    "CONSULTATION",
+    "HOUSEHOLD",
+    "PERSON",
+    "LoansDeps",
     "approve_loan",
     "check_arrears",
     "check_arrears_all",
     "close_consultation",
-    "consultation_stream",
     "deny_application",
     "disburse_loan",
     "grant_grace",
-    "household_stream",
     "open_consultation",
     "record_contact",
     "record_issues",
@@ -88,435 +89,240 @@ __all__ = [
     "withdraw_application",
 ]
 
-CONSULTATION_FOLD: Fold[ConsultationState] = Fold(ConsultationState, apply_consultation, LOANS_EVENTS)
-APPLICATION_FOLD: Fold[LoanState] = Fold(LoanState, apply_loan, LOANS_EVENTS)
-HOUSEHOLD_FOLD: Fold[HouseholdState] = Fold(HouseholdState, apply_household, REGISTRY_EVENTS)
-PERSON_FOLD: Fold[PersonState] = Fold(PersonState, apply_person, REGISTRY_EVENTS)
-
 
 @dataclass(frozen=True)
-class LoansContext:
+class LoansDeps:
     """What the handlers need, built once in :mod:`services.loans.bootstrap`."""
 
     kit: ServiceKit
     codes: CodeLists
 
 
-def consultation_stream(consultation_id: str) -> str:
-    return f"loan-consultation-{consultation_id}"
+# --- the desk's aggregates, declared once -----------------------------------------------------
 
 
-def application_stream(application_id: str) -> str:
-    return f"loan-application-{application_id}"
+def _save_household(uow: UnitOfWork, state: HouseholdState, events: Sequence[DomainEvent], version: int) -> None:
+    members = [e.person_id for e in events if isinstance(e, MemberJoinedHousehold)]
+    assert state.household_id is not None
+    projections.save_household(uow.conn, state.household_id, members, uow.now(), version)
 
 
-def household_stream(household_id: str) -> str:
-    return f"household-{household_id}"
+def _save_consultation(uow: UnitOfWork, state: ConsultationState, events: Sequence[DomainEvent], version: int) -> None:
+    projections.save_consultation(uow.conn, state, events, version)
 
 
-def person_stream(person_id: str) -> str:
-    return f"person-{person_id}"
+def _save_application(uow: UnitOfWork, state: LoanState, events: Sequence[DomainEvent], version: int) -> None:
+    projections.save_application(uow.conn, state, events, version, uow.now())
 
 
-# --- registry (本人・世帯): the desk often meets a household first --------------------------------
+HOUSEHOLD: Aggregate[HouseholdState] = Aggregate(
+    name="household",
+    prefix="household",
+    fold=Fold(HouseholdState, apply_household, REGISTRY_EVENTS),
+    exists=lambda s: s.registered,
+    not_found=lambda hid: HouseholdNotFound(f"no household {hid!r}: register it first", field="household_id"),
+    case_of=lambda _s, hid: hid,
+    project=_save_household,
+    id_field="household_id",
+)
+"""世帯: the desk often meets a household first; ``registry.*`` events, as any desk may emit."""
+
+PERSON: Aggregate[PersonState] = Aggregate(
+    name="person",
+    prefix="person",
+    fold=Fold(PersonState, apply_person, REGISTRY_EVENTS),
+    exists=lambda s: s.registered,
+    not_found=lambda pid: PersonNotFound(f"no person {pid!r}: register the person first", field="person_id"),
+    case_of=lambda _s, pid: pid,
+    id_field="person_id",
+)
+"""本人: the details stay in the event (special-care data); loans keeps no person table."""
+
+CONSULTATION: Aggregate[ConsultationState] = Aggregate(
+    name="loan consultation",
+    prefix="loan-consultation",
+    fold=Fold(ConsultationState, apply_consultation, LOANS_EVENTS),
+    exists=lambda s: bool(s.consultation_id),
+    not_found=lambda cid: LoanConsultationNotFound(
+        f"no loan consultation {cid!r}: open it first (POST /consultations)", field="consultation_id"
+    ),
+    case_of=lambda s, _cid: s.household_id,
+    project=_save_consultation,
+    id_field="consultation_id",
+)
+"""貸付相談: its case is the household."""
+
+APPLICATION: Aggregate[LoanState] = Aggregate(
+    name="loan application",
+    prefix="loan-application",
+    fold=Fold(LoanState, apply_loan, LOANS_EVENTS),
+    exists=lambda s: bool(s.application_id),
+    not_found=lambda aid: LoanApplicationNotFound(
+        f"no loan application {aid!r}: submit it first (POST /applications)", field="application_id"
+    ),
+    case_of=lambda s, _aid: s.household_id,
+    project=_save_application,
+    id_field="application_id",
+)
+"""借入申請・貸付: the application and the loan it becomes; its case is the household."""
 
 
-def register_household(
-    ctx: LoansContext,
-    actor: Actor,
-    command: RegisterHousehold,
-    *,
-    correlation_id: str | None = None,
-) -> dict[str, Any]:
+# --- registry (本人・世帯) ------------------------------------------------------------------------
+
+
+def register_household(deps: LoansDeps, ctx: CommandContext, cmd: RegisterHousehold) -> Outcome[HouseholdState]:
     """世帯登録: publish ``registry.HouseholdRegistered`` (and first members) from the loans desk."""
-    with ctx.kit.uow(actor, correlation_id=correlation_id) as uow:
-        household_id = uow.new_id()
-        stream = household_stream(household_id)
-        state, version = uow.load(stream, HOUSEHOLD_FOLD)
-        events = decide_register_household(state, command, now=uow.now(), household_id=household_id)
-        uow.record(stream, version, events, case_id=household_id)
-        members = [e.person_id for e in events if isinstance(e, MemberJoinedHousehold)]
-        projections.save_household(uow.conn, household_id, members, uow.now(), version + len(events))
-        row = queries.household(uow.conn, household_id)
-        uow.commit()
-    assert row is not None
-    return row
+    return create(
+        deps.kit.uow,
+        ctx,
+        HOUSEHOLD,
+        lambda s, uow, hid: decide_register_household(s, cmd, now=uow.now(), household_id=hid),
+    )
 
 
-def register_person(
-    ctx: LoansContext,
-    actor: Actor,
-    command: RegisterPerson,
-    *,
-    correlation_id: str | None = None,
-) -> dict[str, Any]:
+def register_person(deps: LoansDeps, ctx: CommandContext, cmd: RegisterPerson) -> Outcome[PersonState]:
     """本人登録: publish ``registry.PersonRegistered``; the details stay in the event (special-care data)."""
-    with ctx.kit.uow(actor, correlation_id=correlation_id) as uow:
-        person_id = uow.new_id()
-        stream = person_stream(person_id)
-        state, version = uow.load(stream, PERSON_FOLD)
-        events = decide_register_person(state, command, now=uow.now(), person_id=person_id)
-        uow.record(stream, version, events, case_id=person_id)
-        uow.commit()
-    return {"person_id": person_id, "version": version + len(events)}
+    return create(
+        deps.kit.uow, ctx, PERSON, lambda s, uow, pid: decide_register_person(s, cmd, now=uow.now(), person_id=pid)
+    )
 
 
 # --- consultations (貸付相談) ------------------------------------------------------------------
 
-ConsultationDecision = Callable[[ConsultationState, UnitOfWork], list[DomainEvent]]
 
-
-def open_consultation(
-    ctx: LoansContext, actor: Actor, command: c.OpenLoanConsultation, *, correlation_id: str | None = None
-) -> dict[str, Any]:
+def open_consultation(deps: LoansDeps, ctx: CommandContext, cmd: c.OpenLoanConsultation) -> Outcome[ConsultationState]:
     """貸付相談の受付: a new consultation with its first contact."""
-    with ctx.kit.uow(actor, correlation_id=correlation_id) as uow:
-        cid = uow.new_id()
-        stream = consultation_stream(cid)
-        state, version = uow.load(stream, CONSULTATION_FOLD)
-        events = decide_open_consultation(state, command, now=uow.now(), consultation_id=cid, codes=ctx.codes)
-        state = fold_consultation(events, state)
-        uow.record(stream, version, events, case_id=state.household_id)
-        projections.save_consultation(uow.conn, state, events, version + len(events))
-        row = queries.consultation(uow.conn, cid)
-        uow.commit()
-    assert row is not None
-    return row
+    return create(
+        deps.kit.uow,
+        ctx,
+        CONSULTATION,
+        lambda s, uow, cid: decide_open_consultation(s, cmd, now=uow.now(), consultation_id=cid, codes=deps.codes),
+    )
 
 
-def _change_consultation(
-    ctx: LoansContext,
-    actor: Actor,
-    consultation_id: str,
-    decide: ConsultationDecision,
-    *,
-    expected_version: int | None,
-    correlation_id: str | None,
-) -> dict[str, Any]:
-    with ctx.kit.uow(actor, correlation_id=correlation_id) as uow:
-        stream = consultation_stream(consultation_id)
-        state, version = uow.load(stream, CONSULTATION_FOLD)
-        if version:
-            check_expected_version(stream, version, expected_version)
-        events = decide(state, uow)
-        if events:
-            state = fold_consultation(events, state)
-            uow.record(stream, version, events, case_id=state.household_id)
-            projections.save_consultation(uow.conn, state, events, version + len(events))
-        row = queries.consultation(uow.conn, consultation_id)
-        uow.commit()
-    assert row is not None
-    return row
+def _on_consultation(
+    deps: LoansDeps, ctx: CommandContext, consultation_id: str, decide: Decision[ConsultationState]
+) -> Outcome[ConsultationState]:
+    return execute(deps.kit.uow, ctx, CONSULTATION, consultation_id, decide)
 
 
-def record_contact(
-    ctx: LoansContext,
-    actor: Actor,
-    command: c.RecordLoanContact,
-    *,
-    expected_version: int | None = None,
-    correlation_id: str | None = None,
-) -> dict[str, Any]:
+def record_contact(deps: LoansDeps, ctx: CommandContext, cmd: c.RecordLoanContact) -> Outcome[ConsultationState]:
     """相談対応の記録: one more contact (延件数)."""
-    return _change_consultation(
+    return _on_consultation(
+        deps,
         ctx,
-        actor,
-        command.consultation_id,
-        lambda s, uow: decide_record_contact(s, command, now=uow.now(), contact_id=uow.new_id(), codes=ctx.codes),
-        expected_version=expected_version,
-        correlation_id=correlation_id,
+        cmd.consultation_id,
+        lambda s, uow: decide_record_contact(s, cmd, now=uow.now(), contact_id=uow.new_id(), codes=deps.codes),
     )
 
 
-def record_issues(
-    ctx: LoansContext,
-    actor: Actor,
-    command: c.RecordHouseholdIssues,
-    *,
-    expected_version: int | None = None,
-    correlation_id: str | None = None,
-) -> dict[str, Any]:
+def record_issues(deps: LoansDeps, ctx: CommandContext, cmd: c.RecordHouseholdIssues) -> Outcome[ConsultationState]:
     """世帯の課題の記録: issues already recorded are ignored."""
-    return _change_consultation(
-        ctx,
-        actor,
-        command.consultation_id,
-        lambda s, uow: decide_record_issues(s, command, now=uow.now(), codes=ctx.codes),
-        expected_version=expected_version,
-        correlation_id=correlation_id,
+    return _on_consultation(
+        deps, ctx, cmd.consultation_id, lambda s, uow: decide_record_issues(s, cmd, now=uow.now(), codes=deps.codes)
     )
 
 
-def record_response(
-    ctx: LoansContext,
-    actor: Actor,
-    command: c.RecordResponse,
-    *,
-    expected_version: int | None = None,
-    correlation_id: str | None = None,
-) -> dict[str, Any]:
+def record_response(deps: LoansDeps, ctx: CommandContext, cmd: c.RecordResponse) -> Outcome[ConsultationState]:
     """対応の記録: one response given (several per consultation)."""
-    return _change_consultation(
+    return _on_consultation(
+        deps,
         ctx,
-        actor,
-        command.consultation_id,
-        lambda s, uow: decide_record_response(s, command, now=uow.now(), response_id=uow.new_id(), codes=ctx.codes),
-        expected_version=expected_version,
-        correlation_id=correlation_id,
+        cmd.consultation_id,
+        lambda s, uow: decide_record_response(s, cmd, now=uow.now(), response_id=uow.new_id(), codes=deps.codes),
     )
 
 
 def close_consultation(
-    ctx: LoansContext,
-    actor: Actor,
-    command: c.CloseLoanConsultation,
-    *,
-    expected_version: int | None = None,
-    correlation_id: str | None = None,
-) -> dict[str, Any]:
+    deps: LoansDeps, ctx: CommandContext, cmd: c.CloseLoanConsultation
+) -> Outcome[ConsultationState]:
     """相談の終結: with no response at all it lands on the follow-up list (要フォロー)."""
-    return _change_consultation(
-        ctx,
-        actor,
-        command.consultation_id,
-        lambda s, uow: decide_close_consultation(s, command, now=uow.now()),
-        expected_version=expected_version,
-        correlation_id=correlation_id,
+    return _on_consultation(
+        deps, ctx, cmd.consultation_id, lambda s, uow: decide_close_consultation(s, cmd, now=uow.now())
     )
 
 
 # --- applications and loans (借入申請・貸付) -----------------------------------------------------
 
-LoanDecision = Callable[[LoanState, UnitOfWork], Sequence[DomainEvent]]
 
-
-def submit_application(
-    ctx: LoansContext, actor: Actor, command: c.SubmitLoanApplication, *, correlation_id: str | None = None
-) -> dict[str, Any]:
+def submit_application(deps: LoansDeps, ctx: CommandContext, cmd: c.SubmitLoanApplication) -> Outcome[LoanState]:
     """借入申請の受付."""
-    with ctx.kit.uow(actor, correlation_id=correlation_id) as uow:
-        aid = uow.new_id()
-        stream = application_stream(aid)
-        state, version = uow.load(stream, APPLICATION_FOLD)
-        events = decide_submit_application(state, command, now=uow.now(), application_id=aid, codes=ctx.codes)
-        state = fold_loan(events, state)
-        uow.record(stream, version, events, case_id=state.household_id)
-        projections.save_application(uow.conn, state, events, version + len(events), uow.now())
-        row = queries.application(uow.conn, aid)
-        uow.commit()
-    assert row is not None
-    return row
-
-
-def _change_application(
-    ctx: LoansContext,
-    actor: Actor,
-    application_id: str,
-    decide: LoanDecision,
-    *,
-    expected_version: int | None,
-    correlation_id: str | None,
-) -> tuple[dict[str, Any], list[DomainEvent]]:
-    with ctx.kit.uow(actor, correlation_id=correlation_id) as uow:
-        stream = application_stream(application_id)
-        state, version = uow.load(stream, APPLICATION_FOLD)
-        if version:
-            check_expected_version(stream, version, expected_version)
-        events = list(decide(state, uow))
-        if events:
-            state = fold_loan(events, state)
-            uow.record(stream, version, events, case_id=state.household_id)
-            projections.save_application(uow.conn, state, events, version + len(events), uow.now())
-        row = queries.application(uow.conn, application_id)
-        uow.commit()
-    assert row is not None
-    return row, events
-
-
-def _application_command(
-    ctx: LoansContext,
-    actor: Actor,
-    application_id: str,
-    decide: LoanDecision,
-    expected_version: int | None,
-    correlation_id: str | None,
-) -> dict[str, Any]:
-    row, _ = _change_application(
-        ctx, actor, application_id, decide, expected_version=expected_version, correlation_id=correlation_id
+    return create(
+        deps.kit.uow,
+        ctx,
+        APPLICATION,
+        lambda s, uow, aid: decide_submit_application(s, cmd, now=uow.now(), application_id=aid, codes=deps.codes),
     )
-    return row
 
 
-def start_review(
-    ctx: LoansContext,
-    actor: Actor,
-    command: c.StartLoanReview,
-    *,
-    expected_version: int | None = None,
-    correlation_id: str | None = None,
-) -> dict[str, Any]:
+def _on_application(
+    deps: LoansDeps, ctx: CommandContext, application_id: str, decide: Decision[LoanState]
+) -> Outcome[LoanState]:
+    return execute(deps.kit.uow, ctx, APPLICATION, application_id, decide)
+
+
+def start_review(deps: LoansDeps, ctx: CommandContext, cmd: c.StartLoanReview) -> Outcome[LoanState]:
     """審査に回す."""
-    return _application_command(
-        ctx,
-        actor,
-        command.application_id,
-        lambda s, uow: decide_start_review(s, command, now=uow.now()),
-        expected_version,
-        correlation_id,
-    )
+    return _on_application(deps, ctx, cmd.application_id, lambda s, uow: decide_start_review(s, cmd, now=uow.now()))
 
 
-def approve_loan(
-    ctx: LoansContext,
-    actor: Actor,
-    command: c.ApproveLoan,
-    *,
-    expected_version: int | None = None,
-    correlation_id: str | None = None,
-) -> dict[str, Any]:
+def approve_loan(deps: LoansDeps, ctx: CommandContext, cmd: c.ApproveLoan) -> Outcome[LoanState]:
     """貸付決定: the schedule follows from the terms."""
-    return _application_command(
-        ctx,
-        actor,
-        command.application_id,
-        lambda s, uow: decide_approve_loan(s, command, now=uow.now()),
-        expected_version,
-        correlation_id,
-    )
+    return _on_application(deps, ctx, cmd.application_id, lambda s, uow: decide_approve_loan(s, cmd, now=uow.now()))
 
 
-def deny_application(
-    ctx: LoansContext,
-    actor: Actor,
-    command: c.DenyLoanApplication,
-    *,
-    expected_version: int | None = None,
-    correlation_id: str | None = None,
-) -> dict[str, Any]:
+def deny_application(deps: LoansDeps, ctx: CommandContext, cmd: c.DenyLoanApplication) -> Outcome[LoanState]:
     """貸付不承認: the rule engine refers the household to intake's budget consultation."""
-    return _application_command(
-        ctx,
-        actor,
-        command.application_id,
-        lambda s, uow: decide_deny_application(s, command, now=uow.now()),
-        expected_version,
-        correlation_id,
-    )
+    return _on_application(deps, ctx, cmd.application_id, lambda s, uow: decide_deny_application(s, cmd, now=uow.now()))
 
 
-def withdraw_application(
-    ctx: LoansContext,
-    actor: Actor,
-    command: c.WithdrawLoanApplication,
-    *,
-    expected_version: int | None = None,
-    correlation_id: str | None = None,
-) -> dict[str, Any]:
+def withdraw_application(deps: LoansDeps, ctx: CommandContext, cmd: c.WithdrawLoanApplication) -> Outcome[LoanState]:
     """申請の取下げ・辞退."""
-    return _application_command(
-        ctx,
-        actor,
-        command.application_id,
-        lambda s, uow: decide_withdraw_application(s, command, now=uow.now()),
-        expected_version,
-        correlation_id,
+    return _on_application(
+        deps, ctx, cmd.application_id, lambda s, uow: decide_withdraw_application(s, cmd, now=uow.now())
     )
 
 
-def disburse_loan(
-    ctx: LoansContext,
-    actor: Actor,
-    command: c.DisburseLoan,
-    *,
-    expected_version: int | None = None,
-    correlation_id: str | None = None,
-) -> dict[str, Any]:
+def disburse_loan(deps: LoansDeps, ctx: CommandContext, cmd: c.DisburseLoan) -> Outcome[LoanState]:
     """貸付金の交付: repayment starts."""
-    return _application_command(
-        ctx,
-        actor,
-        command.application_id,
-        lambda s, uow: decide_disburse_loan(s, command, now=uow.now()),
-        expected_version,
-        correlation_id,
-    )
+    return _on_application(deps, ctx, cmd.application_id, lambda s, uow: decide_disburse_loan(s, cmd, now=uow.now()))
 
 
-def record_repayment(
-    ctx: LoansContext,
-    actor: Actor,
-    command: c.RecordRepayment,
-    *,
-    expected_version: int | None = None,
-    correlation_id: str | None = None,
-) -> dict[str, Any]:
+def record_repayment(deps: LoansDeps, ctx: CommandContext, cmd: c.RecordRepayment) -> Outcome[LoanState]:
     """償還金の入金: oldest unpaid instalment first."""
-    return _application_command(
+    return _on_application(
+        deps,
         ctx,
-        actor,
-        command.application_id,
-        lambda s, uow: decide_record_repayment(s, command, now=uow.now(), payment_id=uow.new_id()),
-        expected_version,
-        correlation_id,
+        cmd.application_id,
+        lambda s, uow: decide_record_repayment(s, cmd, now=uow.now(), payment_id=uow.new_id()),
     )
 
 
-def grant_grace(
-    ctx: LoansContext,
-    actor: Actor,
-    command: c.GrantGrace,
-    *,
-    expected_version: int | None = None,
-    correlation_id: str | None = None,
-) -> dict[str, Any]:
+def grant_grace(deps: LoansDeps, ctx: CommandContext, cmd: c.GrantGrace) -> Outcome[LoanState]:
     """償還猶予."""
-    return _application_command(
-        ctx,
-        actor,
-        command.application_id,
-        lambda s, uow: decide_grant_grace(s, command, now=uow.now()),
-        expected_version,
-        correlation_id,
-    )
+    return _on_application(deps, ctx, cmd.application_id, lambda s, uow: decide_grant_grace(s, cmd, now=uow.now()))
 
 
-def check_arrears(
-    ctx: LoansContext,
-    actor: Actor,
-    command: c.CheckArrears,
-    *,
-    correlation_id: str | None = None,
-) -> tuple[dict[str, Any], list[DomainEvent]]:
-    """滞納の確認 of one loan (idempotent): the row and the ``InstalmentMissed`` events it recorded."""
-    return _change_application(
-        ctx,
-        actor,
-        command.application_id,
-        lambda s, uow: decide_check_arrears(s, command, now=uow.now()),
-        expected_version=None,
-        correlation_id=correlation_id,
-    )
+def check_arrears(deps: LoansDeps, ctx: CommandContext, cmd: c.CheckArrears) -> Outcome[LoanState]:
+    """滞納の確認 of one loan (idempotent): the ``InstalmentMissed`` events it recorded are in the outcome."""
+    return _on_application(deps, ctx, cmd.application_id, lambda s, uow: decide_check_arrears(s, cmd, now=uow.now()))
 
 
-def check_arrears_all(
-    ctx: LoansContext, actor: Actor, as_of: date, *, correlation_id: str | None = None
-) -> dict[str, Any]:
+def check_arrears_all(deps: LoansDeps, ctx: CommandContext, as_of: date) -> dict[str, Any]:
     """日次の滞納確認: every loan being repaid, each in its own unit of work (one failure stops none)."""
-    with ctx.kit.engine.connect() as conn:
+    with deps.kit.engine.connect() as conn:
         ids = queries.repaying_application_ids(conn)
         conn.rollback()
     missed: list[dict[str, Any]] = []
     for application_id in ids:
-        row, events = check_arrears(
-            ctx, actor, c.CheckArrears(application_id=application_id, as_of=as_of), correlation_id=correlation_id
-        )
+        outcome = check_arrears(deps, ctx, c.CheckArrears(application_id=application_id, as_of=as_of))
         missed.extend(
             {
                 "application_id": application_id,
-                "household_id": row["household_id"],
+                "household_id": outcome.state.household_id,
                 "instalment_number": e.payload()["instalment_number"],
                 "missed_count": e.payload()["missed_count"],
             }
-            for e in events
+            for e in outcome.events
         )
     return {"as_of": as_of.isoformat(), "checked": len(ids), "missed": missed}

@@ -18,10 +18,13 @@ household borrows and is in arrears) without spreading special-care data (要配
 
 from __future__ import annotations
 
+from collections.abc import Callable
 from typing import Any
 
+from sqlalchemy import Connection
+
 from services.loans.adapters import queries
-from services.loans.handlers import LoansContext
+from services.loans.handlers import LoansDeps
 from shared.envelope import Actor
 from shared.errors import NotFound
 from shared.referrals.desk import ReferralDesk
@@ -43,7 +46,7 @@ def sees_everything(viewer: Actor) -> bool:
     return viewer.department == "loans" or viewer.role in ("auditor", "admin")
 
 
-def _redact(ctx: LoansContext, item: dict[str, Any], viewer: Actor) -> dict[str, Any]:
+def _redact(deps: LoansDeps, item: dict[str, Any], viewer: Actor) -> dict[str, Any]:
     if sees_everything(viewer):
         return item
     shown = dict(item)
@@ -53,7 +56,7 @@ def _redact(ctx: LoansContext, item: dict[str, Any], viewer: Actor) -> dict[str,
             shown[name] = None
             redacted.append(name)
     if "issues" in shown:
-        sensitive = ctx.codes.flagged("household_issue_categories", "sensitive")
+        sensitive = deps.codes.flagged("household_issue_categories", "sensitive")
         kept = [i for i in shown["issues"] if i not in sensitive]
         if len(kept) != len(shown["issues"]):
             shown["issues"] = kept
@@ -62,53 +65,53 @@ def _redact(ctx: LoansContext, item: dict[str, Any], viewer: Actor) -> dict[str,
     return shown
 
 
-def _page(ctx: LoansContext, page: dict[str, Any], viewer: Actor) -> dict[str, Any]:
-    return {**page, "items": [_redact(ctx, i, viewer) for i in page["items"]]}
+def _page(deps: LoansDeps, page: dict[str, Any], viewer: Actor) -> dict[str, Any]:
+    return {**page, "items": [_redact(deps, i, viewer) for i in page["items"]]}
 
 
-def consultations(ctx: LoansContext, viewer: Actor, search: queries.Search) -> dict[str, Any]:
-    with ctx.kit.engine.connect() as conn:
+def consultations(deps: LoansDeps, viewer: Actor, search: queries.Search) -> dict[str, Any]:
+    with deps.kit.engine.connect() as conn:
         page = queries.list_consultations(conn, search)
         conn.rollback()
-    return _page(ctx, page, viewer)
+    return _page(deps, page, viewer)
 
 
-def consultation(ctx: LoansContext, viewer: Actor, consultation_id: str) -> dict[str, Any]:
-    with ctx.kit.engine.connect() as conn:
+def consultation(deps: LoansDeps, viewer: Actor, consultation_id: str) -> dict[str, Any]:
+    with deps.kit.engine.connect() as conn:
         row = queries.consultation(conn, consultation_id)
         conn.rollback()
     if row is None:
         raise NotFound(f"no loan consultation {consultation_id!r}: check the id", field="consultation_id")
-    return _redact(ctx, row, viewer)
+    return _redact(deps, row, viewer)
 
 
-def applications(ctx: LoansContext, viewer: Actor, search: queries.Search) -> dict[str, Any]:
-    with ctx.kit.engine.connect() as conn:
+def applications(deps: LoansDeps, viewer: Actor, search: queries.Search) -> dict[str, Any]:
+    with deps.kit.engine.connect() as conn:
         page = queries.list_applications(conn, search)
         conn.rollback()
-    return _page(ctx, page, viewer)
+    return _page(deps, page, viewer)
 
 
-def application(ctx: LoansContext, viewer: Actor, application_id: str) -> dict[str, Any]:
-    with ctx.kit.engine.connect() as conn:
+def application(deps: LoansDeps, viewer: Actor, application_id: str) -> dict[str, Any]:
+    with deps.kit.engine.connect() as conn:
         row = queries.application(conn, application_id)
         conn.rollback()
     if row is None:
         raise NotFound(f"no loan application {application_id!r}: check the id", field="application_id")
-    return _redact(ctx, row, viewer)
+    return _redact(deps, row, viewer)
 
 
-def follow_ups(ctx: LoansContext, viewer: Actor, search: queries.Search) -> dict[str, Any]:
-    with ctx.kit.engine.connect() as conn:
+def follow_ups(deps: LoansDeps, viewer: Actor, search: queries.Search) -> dict[str, Any]:
+    with deps.kit.engine.connect() as conn:
         page = queries.follow_ups_list(conn, search)
         conn.rollback()
-    return _page(ctx, page, viewer)
+    return _page(deps, page, viewer)
 
 
-def household_history(ctx: LoansContext, viewer: Actor, household_id: str, desk: ReferralDesk | None) -> dict[str, Any]:
+def household_history(deps: LoansDeps, viewer: Actor, household_id: str, desk: ReferralDesk | None) -> dict[str, Any]:
     """A household's loan history: consultations, applications and loans (schedule, arrears),
     follow-ups and the referrals about the household that the viewer's department may see."""
-    with ctx.kit.engine.connect() as conn:
+    with deps.kit.engine.connect() as conn:
         household = queries.household(conn, household_id)
         consults = queries.consultations_for_household(conn, household_id)
         apps = queries.applications_for_household(conn, household_id)
@@ -123,9 +126,9 @@ def household_history(ctx: LoansContext, viewer: Actor, household_id: str, desk:
     return {
         "household_id": household_id,
         "registered_here": household is not None,
-        "consultations": [_redact(ctx, i, viewer) for i in consults],
-        "applications": [_redact(ctx, i, viewer) for i in apps],
-        "follow_ups": [_redact(ctx, i, viewer) for i in follow["items"]],
+        "consultations": [_redact(deps, i, viewer) for i in consults],
+        "applications": [_redact(deps, i, viewer) for i in apps],
+        "follow_ups": [_redact(deps, i, viewer) for i in follow["items"]],
         "referrals": referrals,
         "summary": {
             "consultations": len(consults),
@@ -139,3 +142,12 @@ def household_history(ctx: LoansContext, viewer: Actor, household_id: str, desk:
             "open_referrals": sum(1 for r in referrals if r.get("status") in ("made", "accepted", "expired")),
         },
     }
+
+
+def written(deps: LoansDeps, query: Callable[[Connection, str], dict[str, Any] | None], key: str) -> dict[str, Any]:
+    """The read row of what a command just changed, for the loans staff member who changed it."""
+    with deps.kit.engine.connect() as conn:
+        row = query(conn, key)
+        conn.rollback()
+    assert row is not None, f"{key} was just written"
+    return row

@@ -11,13 +11,12 @@ from __future__ import annotations
 from datetime import date
 from enum import StrEnum
 
-from pydantic import BaseModel, ConfigDict
+from shared.domain import Command
 
 __all__ = [
     "ApproveLoan",
     "CheckArrears",
     "CloseLoanConsultation",
-    "Command",
     "ConsultationOutcome",
     "DenyLoanApplication",
     "DisburseLoan",
@@ -31,12 +30,6 @@ __all__ = [
     "SubmitLoanApplication",
     "WithdrawLoanApplication",
 ]
-
-
-class Command(BaseModel):
-    """Base of the loans commands: immutable, no unknown fields."""
-
-    model_config = ConfigDict(frozen=True, extra="forbid")
 
 
 class ConsultationOutcome(StrEnum):

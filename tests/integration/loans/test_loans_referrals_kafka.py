@@ -91,7 +91,7 @@ def pair(kafka: Any, tmp_path: Path) -> Iterator[Pair]:
     intake = build_kit(intake_settings, kafka=True, clock=clock)
     intake_desk = ReferralDesk(intake, "intake")
     client = TestClient(app)  # not entered: the test drives relays and consumers itself
-    p = Pair(client, loans, app.state.referrals, intake, intake_desk, clock, set(), {})
+    p = Pair(client, loans, app.state.desk, intake, intake_desk, clock, set(), {})
     bootstrap = kafka.bootstrap_servers
     for spec in p.loans_desk.consumer_specs():
         p.runners[f"loans:{spec.name}"] = p.runner(loans, spec, bootstrap)

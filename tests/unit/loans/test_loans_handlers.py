@@ -1,362 +1,86 @@
-"""The loans service through its HTTP edge and handlers: SQLite, no Kafka, a fixed clock."""
+"""The loans desk's handlers on a fake unit of work: recorded events, actor, case, refusals.
+
+No database; the handlers over SQLite and HTTP (read rows, ETags, If-Match) are in
+``tests/integration/loans/test_loans_http.py``.
+"""
 
 from __future__ import annotations
 
-from collections.abc import Iterator
-from datetime import UTC, date, datetime
-from pathlib import Path
+from datetime import UTC, datetime
+from types import SimpleNamespace
 from typing import Any
 
 import pytest
-from fastapi.testclient import TestClient
-from sqlalchemy import select
 
-from services.loans.bootstrap import build
-from services.loans.config import Settings
-from shared.auth import mint_token
+from services.loans import handlers
+from services.loans.domain import commands as c
+from services.loans.domain.errors import LoanApplicationNotFound, WrongApplicationStatus
+from services.loans.domain.events import LoanApplicationDenied, LoanApplicationReviewStarted, LoanApplicationSubmitted
 from shared.clock import FixedClock
-from shared.eventstore import events_table
-from shared.service import ServiceKit
-from shared.settings import DEV_JWT_SECRET
+from shared.commands import CommandContext
+from shared.envelope import Actor
+from shared.errors import ConcurrencyConflict
+from shared.reference import load_code_lists
+from shared.testing import FakeUnitOfWorkFactory, iter_ids
 
-T0 = datetime(2026, 4, 1, 9, 0, tzinfo=UTC)
-
-
-def auth(department: str = "loans", role: str = "worker") -> dict[str, str]:
-    token = mint_token(DEV_JWT_SECRET, f"{department}-{role}", department, role, now=datetime.now(UTC))
-    return {"Authorization": f"Bearer {token}"}
-
-
-WORKER, MANAGER = auth(), auth(role="manager")
+T0 = datetime(2026, 4, 1, 0, 0, tzinfo=UTC)
+WORKER = Actor(staff_id="l-w1", department="loans", role="worker")
+MANAGER = Actor(staff_id="l-m1", department="loans", role="manager")
 
 
 @pytest.fixture
-def clock() -> FixedClock:
-    return FixedClock(T0)
+def deps() -> Any:
+    kit = SimpleNamespace(uow=FakeUnitOfWorkFactory(clock=FixedClock(T0), ids=iter_ids("a-1")))
+    return handlers.LoansDeps(kit=kit, codes=load_code_lists())  # type: ignore[arg-type]
 
 
-@pytest.fixture
-def service(tmp_path: Path, clock: FixedClock) -> Iterator[tuple[TestClient, ServiceKit]]:
-    app, kit = build(Settings(var_dir=tmp_path, log_json=False), kafka=False, clock=clock)
-    with TestClient(app) as client:
-        yield client, kit
-
-
-@pytest.fixture
-def client(service: tuple[TestClient, ServiceKit]) -> TestClient:
-    return service[0]
-
-
-def stored_events(kit: ServiceKit) -> list[dict[str, Any]]:
-    with kit.engine.connect() as conn:
-        rows = conn.execute(select(events_table).order_by(events_table.c.position)).mappings().all()
-        conn.rollback()
-    return [dict(r) for r in rows]
-
-
-def open_consultation(client: TestClient, **overrides: Any) -> dict[str, Any]:
-    body = {
-        "household_id": "hh-1",
-        "person_id": "p-1",
-        "fund_type": "moving_and_utilities",
-        "kind": "new_until_decision",
-        "channel": "interview",
-        "counterpart": "self",
-        "initial": True,
-        "issues": ["employment", "housing"],
-        "summary": "離職中、知人宅に居住。",
-        **overrides,
-    }
-    r = client.post("/consultations", json=body, headers=WORKER)
-    assert r.status_code == 201, r.text
-    return dict(r.json())
-
-
-def loan(client: TestClient, household: str = "hh-1", amount: int = 100_000, count: int = 4) -> dict[str, Any]:
-    """An application taken through review, approval and disbursement: status repaying."""
-    r = client.post(
-        "/applications",
-        json={
-            "household_id": household,
-            "person_id": "p-1",
-            "fund_type": "emergency_small",
-            "requested_amount": amount,
-        },
-        headers=WORKER,
+def submit(deps: Any) -> str:
+    cmd = c.SubmitLoanApplication(
+        household_id="hh-1", person_id="p-1", fund_type="emergency_small", requested_amount=100_000
     )
-    assert r.status_code == 201, r.text
-    aid = r.json()["application_id"]
-    assert client.post(f"/applications/{aid}/review", json={"expected_version": 1}, headers=WORKER).status_code == 200
-    r = client.post(
-        f"/applications/{aid}/approve",
-        json={"amount": amount, "instalment_count": count, "first_due_date": "2026-05-31", "expected_version": 2},
-        headers=MANAGER,
+    return handlers.submit_application(deps, CommandContext(actor=WORKER, correlation_id="corr"), cmd).id
+
+
+def test_an_application_is_recorded_on_its_own_stream_with_the_household_as_its_case(deps: Any) -> None:
+    aid = submit(deps)
+    [stored] = deps.kit.uow.stored
+    assert (aid, stored.stream_id, stored.case_id) == ("a-1", "loan-application-a-1", "hh-1")
+    assert isinstance(stored.event, LoanApplicationSubmitted)
+    assert (stored.actor, stored.correlation_id) == (WORKER, "corr")
+    assert deps.kit.uow.projected == [("_save_application", 1)]
+
+
+def test_a_denial_after_review_is_recorded_as_the_managers(deps: Any) -> None:
+    aid = submit(deps)
+    handlers.start_review(deps, CommandContext(actor=WORKER, expected_version=1), c.StartLoanReview(application_id=aid))
+    outcome = handlers.deny_application(
+        deps, CommandContext(actor=MANAGER), c.DenyLoanApplication(application_id=aid, reason="償還の見込みなし")
     )
-    assert r.status_code == 200, r.text
-    r = client.post(
-        f"/applications/{aid}/disbursement", json={"amount": amount, "disbursed_on": "2026-04-01"}, headers=WORKER
-    )
-    assert r.status_code == 200, r.text
-    return dict(r.json())
-
-
-# --- consultations -------------------------------------------------------------------------------
-
-
-def test_contacts_count_every_contact_and_initial_consultations_once(client: TestClient) -> None:
-    first = open_consultation(client)
-    cid = first["consultation_id"]
-    assert first["version"] == 1 and first["status"] == "open" and first["contact_count"] == 1
-    r = client.post(
-        f"/consultations/{cid}/contacts",
-        json={"channel": "phone", "counterpart": "self", "expected_version": 1},
-        headers=WORKER,
-    )
-    assert r.status_code == 200, r.text
-    open_consultation(client, household_id="hh-2", initial=False, fund_type="emergency_small")
-
-    page = client.get("/consultations", headers=WORKER).json()
-    assert page["total"] == 2
-    assert page["counts"]["contacts"] == 3  # 延件数
-    assert page["counts"]["initial"] == 1  # 実数
-    assert page["counts"]["by_fund_type"]["moving_and_utilities"] == {"contacts": 2, "initial": 1}
-
-    only = client.get("/consultations", params={"fund_type": "emergency_small"}, headers=WORKER).json()
-    assert [i["household_id"] for i in only["items"]] == ["hh-2"]
-    later = client.get("/consultations", params={"from": "2026-04-02"}, headers=WORKER).json()
-    assert later["total"] == 0 and later["counts"]["contacts"] == 0
-    same_day = client.get("/consultations", params={"from": "2026-04-01", "to": "2026-04-01"}, headers=WORKER).json()
-    assert same_day["total"] == 2
-
-
-def test_issues_and_several_responses_are_recorded_on_the_consultation(client: TestClient) -> None:
-    cid = open_consultation(client)["consultation_id"]
-    r = client.post(f"/consultations/{cid}/issues", json={"issues": ["debt_arrears", "housing"]}, headers=WORKER)
-    assert r.json()["issues"] == ["employment", "housing", "debt_arrears"]
-    for response in ("housing_benefit", "public_assistance"):
-        assert (
-            client.post(f"/consultations/{cid}/responses", json={"response": response}, headers=WORKER).status_code
-            == 200
-        )
-    row = client.get(f"/consultations/{cid}", headers=WORKER).json()
-    assert row["responses"] == ["housing_benefit", "public_assistance"]
-    assert row["version"] == 4
-
-
-def test_stale_expected_version_is_refused_with_409_and_nothing_is_written(
-    service: tuple[TestClient, ServiceKit],
-) -> None:
-    client, kit = service
-    cid = open_consultation(client)["consultation_id"]
-    before = len(stored_events(kit))
-    r = client.post(
-        f"/consultations/{cid}/responses", json={"response": "other", "expected_version": 7}, headers=WORKER
-    )
-    assert r.status_code == 409
-    assert r.json()["field"] == "expected_version"
-    assert "reload" in r.json()["message"]
-    assert len(stored_events(kit)) == before
-    assert client.get(f"/consultations/{cid}", headers=WORKER).json()["version"] == 1
-
-
-def test_unknown_codes_are_refused_with_422_naming_the_field(client: TestClient) -> None:
-    r = client.post(
-        "/consultations",
-        json={
-            "household_id": "hh-1",
-            "fund_type": "lottery",
-            "kind": "new_until_decision",
-            "channel": "phone",
-            "counterpart": "self",
-            "initial": True,
-        },
-        headers=WORKER,
-    )
-    assert r.status_code == 422
-    assert r.json()["field"] == "fund_type" and "emergency_small" in r.json()["message"]
-    r = client.post("/consultations", json={"household_id": "hh-1"}, headers=WORKER)
-    assert r.status_code == 422 and r.json()["error"] == "invalid"
-
-
-def test_closed_consultation_refuses_more_records_with_409(client: TestClient) -> None:
-    cid = open_consultation(client)["consultation_id"]
-    client.post(f"/consultations/{cid}/responses", json={"response": "housing_benefit"}, headers=WORKER)
-    r = client.post(f"/consultations/{cid}/close", json={"outcome": "solved_by_other_means"}, headers=WORKER)
-    assert r.status_code == 200 and r.json()["status"] == "closed" and r.json()["reached_service"] is True
-    r = client.post(f"/consultations/{cid}/responses", json={"response": "other"}, headers=WORKER)
-    assert r.status_code == 409 and r.json()["error"] == "illegal_transition"
-
-
-def test_consultation_closed_without_any_response_is_on_the_follow_up_list(client: TestClient) -> None:
-    lost = open_consultation(client, household_id="hh-lost")["consultation_id"]
-    client.post(f"/consultations/{lost}/close", json={"outcome": "lost_contact"}, headers=WORKER)
-    helped = open_consultation(client, household_id="hh-helped")["consultation_id"]
-    client.post(f"/consultations/{helped}/responses", json={"response": "budget_consultation"}, headers=WORKER)
-    client.post(f"/consultations/{helped}/close", json={"outcome": "solved_by_other_means"}, headers=WORKER)
-
-    follow = client.get("/follow-ups", headers=WORKER).json()
-    assert [i["consultation_id"] for i in follow["items"]] == [lost]
-    assert follow["items"][0]["outcome"] == "lost_contact"
-
-
-def test_only_loans_staff_write(client: TestClient) -> None:
-    r = client.post("/consultations", json={}, headers=auth("intake"))
-    assert r.status_code in (403, 422)
-    cid = open_consultation(client)["consultation_id"]
-    r = client.post(f"/consultations/{cid}/responses", json={"response": "other"}, headers=auth("intake"))
-    assert r.status_code == 403
-    assert client.post(f"/consultations/{cid}/responses", json={"response": "other"}).status_code == 401
-
-
-def test_other_departments_read_without_free_text_or_sensitive_issues(client: TestClient) -> None:
-    open_consultation(client, issues=["dv_abuse", "housing"], summary="夫からの暴力")
-    seen = client.get("/consultations", headers=auth("intake")).json()["items"][0]
-    assert seen["summary"] is None and seen["issues"] == ["housing"]
-    assert set(seen["redacted"]) == {"summary", "issues"}
-    own = client.get("/consultations", headers=WORKER).json()["items"][0]
-    assert own["summary"] == "夫からの暴力" and "dv_abuse" in own["issues"]
-
-
-# --- applications and loans ----------------------------------------------------------------------
-
-
-def test_application_lifecycle_builds_schedule_and_records_every_actor(
-    service: tuple[TestClient, ServiceKit], clock: FixedClock
-) -> None:
-    client, kit = service
-    row = loan(client)
-    aid = row["application_id"]
-    assert row["status"] == "repaying" and row["outstanding"] == 100_000
-    assert [(i["number"], i["due_date"], i["amount"]) for i in row["schedule"]] == [
-        (1, "2026-05-31", 25_000),
-        (2, "2026-06-30", 25_000),
-        (3, "2026-07-31", 25_000),
-        (4, "2026-08-31", 25_000),
+    assert outcome.version == 3 and [type(e) for e in outcome.events] == [LoanApplicationDenied]
+    assert [type(e) for e in deps.kit.uow.events("loan-application-a-1")] == [
+        LoanApplicationSubmitted,
+        LoanApplicationReviewStarted,
+        LoanApplicationDenied,
     ]
-    clock.set(datetime(2026, 6, 1, 9, 0, tzinfo=UTC))
-    r = client.post(f"/applications/{aid}/repayments", json={"amount": 30_000, "paid_on": "2026-05-31"}, headers=WORKER)
-    assert r.status_code == 200, r.text
-    assert r.json()["outstanding"] == 70_000
-    assert [i["paid"] for i in r.json()["schedule"]] == [25_000, 5_000, 0, 0]
-
-    actors = {(e["event_type"], e["actor_id"], e["actor_role"]) for e in stored_events(kit)}
-    assert ("loans.LoanApplicationApproved", "loans-manager", "manager") in actors
-    assert ("loans.RepaymentReceived", "loans-worker", "worker") in actors
-    assert {e["case_id"] for e in stored_events(kit)} == {"hh-1"}
+    assert deps.kit.uow.stored[-1].actor == MANAGER
 
 
-def test_only_managers_approve_or_deny(client: TestClient) -> None:
-    aid = client.post(
-        "/applications",
-        json={"household_id": "hh-1", "person_id": "p-1", "fund_type": "emergency_small", "requested_amount": 50_000},
-        headers=WORKER,
-    ).json()["application_id"]
-    client.post(f"/applications/{aid}/review", json={}, headers=WORKER)
-    assert client.post(f"/applications/{aid}/deny", json={"reason": "x"}, headers=WORKER).status_code == 403
-    r = client.post(f"/applications/{aid}/deny", json={"reason": "償還の見込みが立たない"}, headers=MANAGER)
-    assert r.status_code == 200 and r.json()["status"] == "denied"
-    assert r.json()["decision_reason"] == "償還の見込みが立たない"
+def test_commands_on_an_application_never_submitted_are_not_found_and_write_nothing(deps: Any) -> None:
+    with pytest.raises(LoanApplicationNotFound, match="submit it first") as refused:
+        handlers.start_review(deps, CommandContext(actor=WORKER), c.StartLoanReview(application_id="nope"))
+    assert refused.value.field == "application_id" and deps.kit.uow.stored == []
 
 
-def test_illegal_application_transitions_are_refused_with_409_and_nothing_written(
-    service: tuple[TestClient, ServiceKit],
-) -> None:
-    client, kit = service
-    aid = client.post(
-        "/applications",
-        json={"household_id": "hh-1", "person_id": "p-1", "fund_type": "emergency_small", "requested_amount": 50_000},
-        headers=WORKER,
-    ).json()["application_id"]
-    before = len(stored_events(kit))
-    r = client.post(
-        f"/applications/{aid}/approve",
-        json={"amount": 50_000, "instalment_count": 5, "first_due_date": "2026-05-31"},
-        headers=MANAGER,
-    )
-    assert r.status_code == 409 and "send it for review first" in r.json()["message"]
-    assert client.post("/applications/nope/review", json={}, headers=WORKER).status_code == 404
-    r = client.post(
-        "/applications",
-        json={"household_id": "hh-1", "person_id": "p-1", "fund_type": "emergency_small", "requested_amount": -5},
-        headers=WORKER,
-    )
-    assert r.status_code == 422 and r.json()["field"] == "requested_amount"
-    assert len(stored_events(kit)) == before
-    assert client.get(f"/applications/{aid}", headers=WORKER).json()["status"] == "submitted"
-
-
-def test_arrears_check_marks_missed_instalments_once_and_the_household_shows_them(
-    client: TestClient, clock: FixedClock
-) -> None:
-    aid = loan(client)["application_id"]
-    assert client.post("/loans/arrears-check", json={}, headers=WORKER).status_code == 403
-    clock.set(datetime(2026, 7, 2, 9, 0, tzinfo=UTC))
-    r = client.post("/loans/arrears-check", json={"as_of": "2026-07-01"}, headers=MANAGER)
-    assert r.status_code == 200, r.text
-    assert r.json()["checked"] == 1
-    assert [(m["instalment_number"], m["missed_count"]) for m in r.json()["missed"]] == [(1, 1), (2, 2)]
-    again = client.post("/loans/arrears-check", json={"as_of": "2026-07-01"}, headers=auth("loans", "system"))
-    assert again.json()["missed"] == []
-
-    history = client.get("/households/hh-1/history", headers=WORKER).json()
-    (app,) = history["applications"]
-    assert app["application_id"] == aid and app["missed_count"] == 2 and app["arrears_count"] == 2
-    assert app["arrears_amount"] == 50_000
-    assert [i["missed"] for i in app["schedule"]] == [True, True, False, False]
-    assert history["summary"]["in_arrears"] is True
-
-
-def test_grace_postpones_the_unpaid_instalments_and_clears_arrears(client: TestClient, clock: FixedClock) -> None:
-    aid = loan(client)["application_id"]
-    clock.set(datetime(2026, 6, 2, 9, 0, tzinfo=UTC))
-    client.post("/loans/arrears-check", json={"as_of": "2026-06-01"}, headers=MANAGER)
-    r = client.post(f"/applications/{aid}/grace", json={"months": 3, "reason": "子の学費"}, headers=WORKER)
-    assert r.status_code == 403
-    r = client.post(f"/applications/{aid}/grace", json={"months": 3, "reason": "子の学費"}, headers=MANAGER)
-    assert r.status_code == 200, r.text
-    assert r.json()["schedule"][0]["due_date"] == "2026-08-31"
-    assert r.json()["arrears_count"] == 0 and r.json()["missed_count"] == 1
-
-
-def test_household_registered_at_the_loans_desk_is_published_as_a_registry_event(
-    service: tuple[TestClient, ServiceKit],
-) -> None:
-    client, kit = service
-    person = client.post("/persons", json={"name_kanji": "横須賀 一郎"}, headers=WORKER).json()["person_id"]
-    r = client.post("/households", json={"members": [{"person_id": person, "relationship": "本人"}]}, headers=WORKER)
-    assert r.status_code == 201, r.text
-    household = r.json()["household_id"]
-    types = [(e["event_type"], e["case_id"]) for e in stored_events(kit)]
-    assert ("registry.PersonRegistered", person) in types
-    assert ("registry.HouseholdRegistered", household) in types
-    assert ("registry.MemberJoinedHousehold", household) in types
-    history = client.get(f"/households/{household}/history", headers=WORKER).json()
-    assert history["registered_here"] is True and history["consultations"] == []
-
-
-def test_history_of_an_unknown_household_is_404(client: TestClient) -> None:
-    r = client.get("/households/nobody/history", headers=WORKER)
-    assert r.status_code == 404 and "check the id" in r.json()["message"]
-
-
-def test_openapi_documents_examples_and_japanese_summaries(client: TestClient) -> None:
-    spec = client.get("/openapi.json").json()
-    post = spec["paths"]["/consultations"]["post"]
-    assert post["summary"].startswith("貸付相談の受付")
-    schema = spec["components"]["schemas"]["OpenConsultationRequest"]
-    assert schema["examples"][0]["fund_type"] == "moving_and_utilities"
-    assert "/loans/arrears-check" in spec["paths"] and "/referrals/inbox" in spec["paths"]
-
-
-def test_disburse_before_approval_is_illegal(client: TestClient) -> None:
-    aid = client.post(
-        "/applications",
-        json={"household_id": "hh-1", "person_id": "p-1", "fund_type": "emergency_small", "requested_amount": 9_000},
-        headers=WORKER,
-    ).json()["application_id"]
-    r = client.post(
-        f"/applications/{aid}/disbursement",
-        json={"amount": 9_000, "disbursed_on": str(date(2026, 4, 1))},
-        headers=WORKER,
-    )
-    assert r.status_code == 409
+def test_a_stale_version_and_an_illegal_transition_write_nothing(deps: Any) -> None:
+    aid = submit(deps)
+    with pytest.raises(ConcurrencyConflict):
+        handlers.start_review(
+            deps, CommandContext(actor=WORKER, expected_version=4), c.StartLoanReview(application_id=aid)
+        )
+    with pytest.raises(WrongApplicationStatus):
+        handlers.disburse_loan(
+            deps,
+            CommandContext(actor=WORKER),
+            c.DisburseLoan(application_id=aid, amount=1, disbursed_on=T0.date()),
+        )
+    assert len(deps.kit.uow.stored) == 1 and deps.kit.uow.commits == 1

@@ -1,0 +1,190 @@
+"""Request bodies of the loans desk's HTTP API, with OpenAPI examples (the actor comes from the token).
+
+Every change to an existing consultation or application takes ``expected_version`` (or If-Match):
+the version the caller read; a stale one answers 409 and nothing is written.
+"""
+
+from __future__ import annotations
+
+from datetime import date
+
+from pydantic import Field
+
+from services.loans.domain import commands as c
+from shared.bodies import Body, VersionedBody, examples
+from shared.registry.commands import HouseholdMember
+
+__all__ = [
+    "ApplicationRequest",
+    "ApproveRequest",
+    "ArrearsCheckRequest",
+    "CloseConsultationRequest",
+    "ContactRequest",
+    "DisburseRequest",
+    "GraceRequest",
+    "HouseholdRequest",
+    "IssuesRequest",
+    "OpenConsultationRequest",
+    "PersonRequest",
+    "ReasonRequest",
+    "RepaymentRequest",
+    "ResponseRequest",
+    "VersionRequest",
+    "WithdrawRequest",
+]
+
+
+class HouseholdRequest(Body):
+    """世帯登録: a household the desk meets first (members must be registered people)."""
+
+    model_config = examples(
+        {"address": "横須賀市本町2-1", "members": [{"person_id": "p-7f3a", "relationship": "本人"}]}
+    )
+    address: str | None = Field(default=None, description="special-care personal data (要配慮個人情報)")
+    members: list[HouseholdMember] = Field(default_factory=list)
+
+
+class PersonRequest(Body):
+    """本人登録: a person the desk meets first; a name in kanji or kana is required."""
+
+    model_config = examples({"name_kanji": "横須賀 一郎", "name_kana": "ヨコスカ イチロウ", "birth_date": "1975-05-01"})
+    name_kanji: str | None = None
+    name_kana: str | None = None
+    birth_date: date | None = None
+    address: str | None = None
+    phone: str | None = None
+    care_notes: str | None = None
+
+
+class OpenConsultationRequest(Body):
+    """貸付相談の受付: fund type, consultation kind, channel and counterpart are code-list codes."""
+
+    model_config = examples(
+        {
+            "household_id": "hh-2c1e",
+            "person_id": "p-7f3a",
+            "fund_type": "moving_and_utilities",
+            "kind": "new_until_decision",
+            "channel": "interview",
+            "counterpart": "self",
+            "initial": True,
+            "issues": ["employment", "housing"],
+            "summary": "離職中、知人宅に居住。半月後に退去。転居費用を借りたい。",
+        }
+    )
+    household_id: str = Field(min_length=1)
+    person_id: str | None = None
+    fund_type: str = Field(description="loan_fund_types code (21 資金種類)")
+    kind: str = Field(description="loan_consultation_kinds code")
+    channel: str = Field(description="contact_channels code")
+    counterpart: str = Field(description="consultation_sources code: who the staff spoke with")
+    initial: bool = Field(description="初期相談: counted in 実数")
+    issues: list[str] = Field(default_factory=list, description="household_issue_categories codes")
+    summary: str = Field(default="", description="special-care personal data")
+    loan_application_id: str | None = None
+
+
+class ContactRequest(VersionedBody):
+    model_config = examples(
+        {"channel": "phone", "counterpart": "self", "note": "転居先の候補を確認", "expected_version": 1}
+    )
+    channel: str
+    counterpart: str
+    note: str = ""
+    fund_type: str | None = None
+
+
+class IssuesRequest(VersionedBody):
+    model_config = examples({"issues": ["debt_arrears", "household_budget"], "expected_version": 2})
+    issues: list[str] = Field(min_length=1)
+
+
+class ResponseRequest(VersionedBody):
+    model_config = examples({"response": "housing_benefit", "note": "住宅支援給付の窓口へ同行", "expected_version": 2})
+    response: str = Field(description="responses code (17 対応, 5 groups)")
+    note: str = ""
+
+
+class CloseConsultationRequest(VersionedBody):
+    model_config = examples(
+        {"outcome": "solved_by_other_means", "note": "借入せずに転居先が決まった", "expected_version": 4}
+    )
+    outcome: c.ConsultationOutcome
+    note: str = ""
+
+
+class ApplicationRequest(Body):
+    model_config = examples(
+        {
+            "household_id": "hh-2c1e",
+            "person_id": "p-7f3a",
+            "fund_type": "emergency_small",
+            "requested_amount": 100000,
+            "purpose": "家賃の支払い",
+            "consultation_id": "c-91d0",
+        }
+    )
+    household_id: str = Field(min_length=1)
+    person_id: str = Field(min_length=1)
+    fund_type: str
+    requested_amount: int = Field(description="integer yen")
+    purpose: str = ""
+    consultation_id: str | None = None
+
+
+class VersionRequest(VersionedBody):
+    model_config = examples({"expected_version": 1})
+
+
+class ApproveRequest(VersionedBody):
+    model_config = examples(
+        {
+            "amount": 100000,
+            "instalment_count": 10,
+            "first_due_date": "2026-06-30",
+            "grace_months": 2,
+            "expected_version": 2,
+        }
+    )
+    amount: int = Field(description="integer yen")
+    instalment_count: int
+    first_due_date: date
+    monthly_amount: int | None = Field(default=None, description="default: amount // instalment_count")
+    grace_months: int = Field(default=0, description="据置期間")
+
+
+class ReasonRequest(VersionedBody):
+    model_config = examples({"reason": "償還の見込みが立たない", "expected_version": 2})
+    reason: str = Field(min_length=1)
+
+
+class WithdrawRequest(VersionedBody):
+    model_config = examples({"reason": "親族から借りられた", "expected_version": 2})
+    reason: str = ""
+
+
+class DisburseRequest(VersionedBody):
+    model_config = examples({"amount": 100000, "disbursed_on": "2026-04-10", "expected_version": 3})
+    amount: int
+    disbursed_on: date
+
+
+class RepaymentRequest(VersionedBody):
+    model_config = examples({"amount": 10000, "paid_on": "2026-06-30", "expected_version": 4})
+    amount: int = Field(description="integer yen")
+    paid_on: date
+
+
+class GraceRequest(VersionedBody):
+    model_config = examples(
+        {"months": 6, "reason": "子の学費の支払いのため", "consultation_id": "c-55aa", "expected_version": 6}
+    )
+    months: int
+    reason: str
+    from_instalment: int | None = None
+    consultation_id: str | None = None
+
+
+class ArrearsCheckRequest(Body):
+    model_config = examples({"as_of": "2026-07-01"})
+    as_of: date | None = Field(default=None, description="default: today (UTC)")
