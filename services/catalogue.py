@@ -25,8 +25,11 @@ def registries() -> tuple[EventRegistry, ...]:
     from shared.referrals import REFERRAL_EVENTS
 
     found = [INTAKE_EVENTS, REGISTRY_EVENTS, LOANS_EVENTS, REFERRAL_EVENTS]
-    for optional in ("services.districts.domain.events", "services.conferences.domain.events",
-                     "services.reporting.domain.events"):
+    for optional in (
+        "services.districts.domain.events",
+        "services.conferences.domain.events",
+        "services.reporting.domain.events",
+    ):
         try:
             module = __import__(optional, fromlist=["EVENTS"])
         except ModuleNotFoundError:

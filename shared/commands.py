@@ -8,7 +8,7 @@ one call that names the aggregate and the pure decision::
         name="loan application", prefix="loan-application", fold=APPLICATION_FOLD,
         exists=lambda s: s.application_id is not None,
         not_found=lambda aid: ApplicationNotFound(f"no application {aid}: submit it first", field="application_id"),
-        case_of=lambda s, _id: s.household_id, project=projections.save_application,
+        case_of=lambda s, _event: s.household_id, project=projections.save_application,
     )
 
     def deny_application(deps: LoansDeps, ctx: CommandContext, cmd: DenyLoanApplication) -> Outcome[LoanState]:
@@ -29,6 +29,7 @@ from __future__ import annotations
 
 from collections.abc import Callable, Sequence
 from dataclasses import dataclass, replace
+from itertools import groupby
 from typing import Generic, TypeVar
 
 from shared.domain import Command
@@ -90,8 +91,10 @@ class Aggregate(Generic[S]):
     """One kind of stream, declared once per service.
 
     ``not_found(id)`` is the service's own refusal when a command names a stream that has no events
-    (its message says what to do). ``case_of(state, id)`` names the case the stream's events belong
-    to (the person, household or the stream's own id). ``load`` replaces the plain fold when a
+    (its message says what to do). ``case_of(state, event)`` names the case an event belongs to,
+    given the state after the decision (the person or household; ``None`` falls back to the
+    stream's own id); events of one decision may belong to different cases (a consultation whose
+    subject is identified moves to the person's case). ``load`` replaces the plain fold when a
     stream's state is seeded from elsewhere (e.g. intake's view of a person another desk registered
     first).
     """
@@ -101,7 +104,7 @@ class Aggregate(Generic[S]):
     fold: Fold[S]
     exists: Callable[[S], bool]
     not_found: Callable[[str], NotFound]
-    case_of: Callable[[S, str], str]
+    case_of: Callable[[S, DomainEvent], str | None]
     project: Projection[S] | None = None
     load: Callable[[UnitOfWork, str], tuple[S, int]] | None = None
     id_field: str = "id"
@@ -148,8 +151,10 @@ def execute_in(
     events = tuple(decide(state, uow))
     if events:
         state = aggregate.fold.apply_all(state, events)
-        uow.record(stream, version, events, case_id=aggregate.case_of(state, aggregate_id))
-        version += len(events)
+        for case_id, same_case in groupby(events, key=lambda e: aggregate.case_of(state, e) or aggregate_id):
+            recorded = list(same_case)
+            uow.record(stream, version, recorded, case_id=case_id)
+            version += len(recorded)
         if aggregate.project is not None:
             uow.project(aggregate.project, state, events, version)
     return Outcome(aggregate_id, state, version, events)

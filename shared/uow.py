@@ -149,8 +149,11 @@ class UnitOfWork:
         return fold.run(envelopes), (envelopes[-1].streamversion if envelopes else 0)
 
     def project(
-        self, projection: Callable[[UnitOfWork, S, Sequence[DomainEvent], int], None], state: S,
-        events: Sequence[DomainEvent], version: int,
+        self,
+        projection: Callable[[UnitOfWork, S, Sequence[DomainEvent], int], None],
+        state: S,
+        events: Sequence[DomainEvent],
+        version: int,
     ) -> None:
         """Write read rows for ``events`` on this transaction (a fake unit of work only notes the call)."""
         projection(self, state, events, version)

@@ -55,7 +55,7 @@ CONFERENCE: Aggregate[conference.ConferenceState] = Aggregate(
     fold=CONFERENCE_FOLD,
     exists=lambda s: s.conference_id is not None,
     not_found=lambda cid: ConferenceNotFound(f"no conference {cid!r} was scheduled", field="conference_id"),
-    case_of=lambda s, cid: s.case_id or cid,
+    case_of=lambda s, _event: s.case_id,
     project=_project,
     id_field="conference_id",
 )

@@ -52,10 +52,6 @@ def _project(uow: UnitOfWork, state: district_case.DistrictCaseState, events: An
     rows.save(uow.conn, state, events, version, uow.now())
 
 
-def _case_id(state: district_case.DistrictCaseState, case_id: str) -> str:
-    return state.case_id or case_id
-
-
 CASE: Aggregate[district_case.DistrictCaseState] = Aggregate(
     name="district case",
     prefix="district-case",
@@ -65,7 +61,7 @@ CASE: Aggregate[district_case.DistrictCaseState] = Aggregate(
         f"no district looks after case {case_id!r}: record the watch-over concern (or the accepted referral) first",
         field="case_id",
     ),
-    case_of=_case_id,
+    case_of=lambda s, _event: s.case_id,
     project=_project,
     id_field="case_id",
 )

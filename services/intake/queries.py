@@ -16,7 +16,7 @@ from services.intake.adapters import consultations as consultation_rows
 from services.intake.adapters import registry
 from services.intake.domain import consultation
 from services.intake.domain.events import INTAKE_EVENTS, ConsultationClosed, ConsultationOpened, ContactRecorded
-from services.intake.handlers import consents_stream, consultation_stream, household_stream, person_stream
+from services.intake.handlers import CONSENTS, CONSULTATION, HOUSEHOLD, PERSON
 from shared.consent import Consent, consent_in_force
 from shared.envelope import Actor
 from shared.errors import NotFound
@@ -61,7 +61,7 @@ def _person(conn: Connection, row: dict[str, Any], viewer: Actor, kit: ServiceKi
             {k: m[k] for k in ("household_id", "person_id", "relationship", "joined_on", "left_on")}
             for m in registry.households_of(conn, group)
         ],
-        "version": _stream_version(kit, conn, person_stream(person_id)),
+        "version": _stream_version(kit, conn, PERSON.stream(person_id)),
     }
     redacted: list[str] = []
     for name in PERSON_DETAIL_FIELDS:
@@ -123,7 +123,7 @@ def _household(conn: Connection, row: dict[str, Any], viewer: Actor, kit: Servic
         "registered_at": row["registered_at"],
         "members": [m for m in members if m["left_on"] is None],
         "former_members": [m for m in members if m["left_on"] is not None],
-        "version": _stream_version(kit, conn, household_stream(str(row["household_id"]))),
+        "version": _stream_version(kit, conn, HOUSEHOLD.stream(str(row["household_id"]))),
     }
 
 
@@ -176,7 +176,7 @@ def consultation_detail(
 ) -> dict[str, Any]:
     """相談記録: the whole consultation, folded from its stream, with the case's referrals."""
     with kit.engine.connect() as conn:
-        envelopes = kit.store.read_stream(conn, consultation_stream(consultation_id))
+        envelopes = kit.store.read_stream(conn, CONSULTATION.stream(consultation_id))
         conn.rollback()
     if not envelopes:
         raise NotFound(f"no consultation {consultation_id!r} was opened", field="consultation_id")
@@ -245,7 +245,7 @@ def consent_ledger(kit: ServiceKit, person_id: str) -> dict[str, Any]:
         if registry.get_person(conn, person_id) is None:
             raise NotFound(f"no person {person_id!r} is registered", field="person_id")
         rows = consent_rows.ledger_rows(conn, [person_id])
-        version = _stream_version(kit, conn, consents_stream(person_id))
+        version = _stream_version(kit, conn, CONSENTS.stream(person_id))
         given, _ = consent_rows.records_for(conn, [person_id])
         conn.rollback()
     in_force = {c.consent_id for c in given if _in_force(c, now)}

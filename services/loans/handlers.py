@@ -121,7 +121,7 @@ HOUSEHOLD: Aggregate[HouseholdState] = Aggregate(
     fold=Fold(HouseholdState, apply_household, REGISTRY_EVENTS),
     exists=lambda s: s.registered,
     not_found=lambda hid: HouseholdNotFound(f"no household {hid!r}: register it first", field="household_id"),
-    case_of=lambda _s, hid: hid,
+    case_of=lambda s, _event: s.household_id,
     project=_save_household,
     id_field="household_id",
 )
@@ -133,7 +133,7 @@ PERSON: Aggregate[PersonState] = Aggregate(
     fold=Fold(PersonState, apply_person, REGISTRY_EVENTS),
     exists=lambda s: s.registered,
     not_found=lambda pid: PersonNotFound(f"no person {pid!r}: register the person first", field="person_id"),
-    case_of=lambda _s, pid: pid,
+    case_of=lambda s, _event: s.person_id,
     id_field="person_id",
 )
 """本人: the details stay in the event (special-care data); loans keeps no person table."""
@@ -146,7 +146,7 @@ CONSULTATION: Aggregate[ConsultationState] = Aggregate(
     not_found=lambda cid: LoanConsultationNotFound(
         f"no loan consultation {cid!r}: open it first (POST /consultations)", field="consultation_id"
     ),
-    case_of=lambda s, _cid: s.household_id,
+    case_of=lambda s, _event: s.household_id,
     project=_save_consultation,
     id_field="consultation_id",
 )
@@ -160,7 +160,7 @@ APPLICATION: Aggregate[LoanState] = Aggregate(
     not_found=lambda aid: LoanApplicationNotFound(
         f"no loan application {aid!r}: submit it first (POST /applications)", field="application_id"
     ),
-    case_of=lambda s, _aid: s.household_id,
+    case_of=lambda s, _event: s.household_id,
     project=_save_application,
     id_field="application_id",
 )

@@ -308,4 +308,3 @@ def district_issues(conn: Connection, gen: int, lo: str, hi: str) -> list[Distri
     return [
         DistrictIssues(district_id=d, month=m, counts=dict(sorted(c.items()))) for (d, m), c in sorted(counts.items())
     ]
-

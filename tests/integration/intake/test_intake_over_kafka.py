@@ -23,10 +23,12 @@ from services.intake.config import Settings
 from services.intake.domain import commands as c
 from services.intake.schemas import ReferralBody
 from shared.clock import FixedClock
+from shared.commands import CommandContext
 from shared.consent import Recipient
 from shared.envelope import Actor
 from shared.referrals.commands import AcceptReferral
 from shared.referrals.desk import ReferralDesk
+from shared.registry import commands as registry_commands
 from shared.registry.events import PersonRegistered
 from shared.relay import OutboxRelay
 from shared.service import ServiceKit, build_kit
@@ -37,6 +39,11 @@ WORKER = Actor(staff_id="i-w1", department="intake", role="worker")
 MANAGER = Actor(staff_id="i-m1", department="intake", role="manager")
 DISTRICTS = Actor(staff_id="d-w1", department="districts", role="worker")
 LOANS = Actor(staff_id="l-w1", department="loans", role="worker")
+
+
+def at(actor: Actor, expected_version: int | None = None) -> CommandContext:
+    """The command context of ``actor`` (who read ``expected_version``)."""
+    return CommandContext(actor=actor, expected_version=expected_version)
 
 
 @dataclass
@@ -106,7 +113,7 @@ def setup_on_each_store(tmp_path: Path, kafka: Any, db_url: str) -> Iterator[Set
 def open_consultation(kit: ServiceKit, **fields: Any) -> dict[str, Any]:
     values: dict[str, Any] = {"source": "self", "channel": "phone", "issues": ("other",)}
     values.update(fields)
-    return handlers.open_consultation(kit, WORKER, c.OpenConsultation(opened_by=WORKER.staff_id, **values))
+    return handlers.open_consultation(kit, at(WORKER), c.OpenConsultation(opened_by=WORKER.staff_id, **values))
 
 
 def test_rules_fire_once_per_cause_even_when_the_cause_is_delivered_twice(setup_on_each_store):
@@ -154,7 +161,9 @@ def test_an_unanswered_outreach_referral_expires_escalates_and_the_late_answer_r
 
 def test_details_cross_to_districts_only_with_the_persons_consent(setup):
     s = setup
-    person = handlers.register_person(s.intake, WORKER, c.RegisterPerson(name_kana="ティー", registered_by="i-w1"))
+    person = handlers.register_person(
+        s.intake, at(WORKER), registry_commands.RegisterPerson(name_kana="ティー", registered_by="i-w1")
+    )
     pid = person["person_id"]
     cid = open_consultation(s.intake, person_id=pid)["consultation_id"]
     body = {
@@ -164,10 +173,10 @@ def test_details_cross_to_districts_only_with_the_persons_consent(setup):
         "reason_category": "isolation_outreach",
         "reason_detail": "物忘れが進み金銭管理が困難",
     }
-    without = handlers.make_referral(s.intake, s.desk, WORKER, ReferralBody(**body))
+    without = handlers.make_referral(s.intake, s.desk, at(WORKER), ReferralBody(**body))
     handlers.give_consent(
         s.intake,
-        WORKER,
+        at(WORKER),
         c.GiveConsent(
             person_id=pid,
             recipients=(Recipient(kind="department", id="districts"),),
@@ -176,7 +185,7 @@ def test_details_cross_to_districts_only_with_the_persons_consent(setup):
             recorded_by="i-w1",
         ),
     )
-    with_consent = handlers.make_referral(s.intake, s.desk, WORKER, ReferralBody(**body))
+    with_consent = handlers.make_referral(s.intake, s.desk, at(WORKER), ReferralBody(**body))
     s.drain()
     hidden = s.districts.get(without["referral_id"], DISTRICTS)
     assert hidden["reason_category"] == "isolation_outreach" and hidden["reason_detail"] is None
@@ -210,7 +219,7 @@ def test_a_person_the_loans_desk_registered_is_found_at_intake_and_linked_explic
         )
         uow.commit()
     kept = handlers.register_person(
-        s.intake, WORKER, c.RegisterPerson(name_kana=f"ヤマト ハナコ {tag}", registered_by="i-w1")
+        s.intake, at(WORKER), registry_commands.RegisterPerson(name_kana=f"ヤマト ハナコ {tag}", registered_by="i-w1")
     )["person_id"]
     s.drain()
 
@@ -223,8 +232,8 @@ def test_a_person_the_loans_desk_registered_is_found_at_intake_and_linked_explic
     assert queries.person_view(s.intake, loans_pid, WORKER)["registered_by_service"] == "loans"
     handlers.link_person_records(
         s.intake,
-        WORKER,
-        c.LinkPersonRecords(
+        at(WORKER),
+        registry_commands.LinkPersonRecords(
             person_id=kept, duplicate_person_id=loans_pid, reason="生年月日と氏名が一致", linked_by="i-w1"
         ),
     )

@@ -98,3 +98,46 @@ def test_openapi_documents_examples_and_japanese_summaries(app):
     schema = spec["components"]["schemas"]["OpenConsultationBody"]
     assert schema["examples"][0]["source"] == "welfare_commissioner"
     assert "post" in spec["paths"]["/referrals"] and "/referrals/inbox" in spec["paths"]
+
+
+def test_every_versioned_intake_resource_sends_its_etag_and_refuses_a_stale_if_match(app):
+    """Person, household, consultation and consent ledger: ETag on reads and writes; If-Match checked."""
+    person = app.post("/people", json={"name_kana": "ヤマダ"}, headers=auth())
+    pid = person.json()["person_id"]
+    assert person.headers["ETag"] == '"1"' and app.get(f"/people/{pid}", headers=auth()).headers["ETag"] == '"1"'
+    stale = app.patch(
+        f"/people/{pid}", json={"phone": "046-1", "reason": "訂正"}, headers={**auth(), "If-Match": '"5"'}
+    )
+    assert stale.status_code == 409
+    fixed = app.patch(
+        f"/people/{pid}", json={"phone": "046-1", "reason": "訂正"}, headers={**auth(), "If-Match": '"1"'}
+    )
+    assert fixed.status_code == 200 and fixed.headers["ETag"] == '"2"'
+
+    household = app.post("/households", json={"address": "大和市"}, headers=auth())
+    hid = household.json()["household_id"]
+    assert household.headers["ETag"] == '"1"'
+    assert app.get(f"/households/{hid}", headers=auth()).headers["ETag"] == '"1"'
+    member = {"member": {"person_id": pid, "relationship": "本人"}}
+    assert app.post(f"/households/{hid}/members", json=member, headers={**auth(), "If-Match": '"3"'}).status_code == 409
+    joined = app.post(f"/households/{hid}/members", json=member, headers={**auth(), "If-Match": '"1"'})
+    assert joined.status_code in (200, 201) and joined.headers["ETag"] == '"2"'
+
+    consent = {"recipients": [{"kind": "department", "id": "loans"}], "purposes": ["support_coordination"]}
+    given = app.post(f"/people/{pid}/consents", json={**consent, "valid_until": "2099-03-31"}, headers=auth())
+    assert given.status_code == 201 and given.headers["ETag"] == '"1"'
+    assert app.get(f"/people/{pid}/consents", headers=auth()).headers["ETag"] == '"1"'
+    again = app.post(
+        f"/people/{pid}/consents", json={**consent, "valid_until": "2099-03-31"}, headers={**auth(), "If-Match": '"0"'}
+    )
+    assert again.status_code == 409 and app.get(f"/people/{pid}/consents", headers=auth()).headers["ETag"] == '"1"'
+
+    opened = app.post(
+        "/consultations",
+        json={"person_id": pid, "source": "self", "channel": "phone", "issues": ["other"]},
+        headers=auth(),
+    )
+    cid = opened.json()["consultation_id"]
+    assert app.get(f"/consultations/{cid}", headers=auth()).headers["ETag"] == '"1"'
+    bad = app.post(f"/consultations/{cid}/contacts", json={"channel": "phone"}, headers={**auth(), "If-Match": "v1"})
+    assert bad.status_code == 422 and bad.json()["field"] == "If-Match"
