@@ -28,7 +28,9 @@ AT = CommandContext(actor=WORKER, correlation_id="corr-i")
 
 @pytest.fixture
 def kit() -> Any:
-    return SimpleNamespace(uow=FakeUnitOfWorkFactory(clock=FixedClock(T0), ids=iter_ids("c-1", "contact-refused", "contact-1")))
+    return SimpleNamespace(
+        uow=FakeUnitOfWorkFactory(clock=FixedClock(T0), ids=iter_ids("c-1", "contact-refused", "contact-1"))
+    )
 
 
 def open_unidentified(kit: Any) -> dict[str, Any]:
