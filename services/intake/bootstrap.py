@@ -10,12 +10,11 @@ from fastapi.routing import APIRoute
 from services.intake import api
 from services.intake.config import Settings
 from services.intake.consumers import index_registry_event
+from shared.app import build_service
 from shared.clock import Clock
-from shared.logging import configure_logging
 from shared.referrals.desk import ReferralDesk
 from shared.referrals.rules import RuleSet
-from shared.service import ConsumerSpec, ServiceKit, build_kit
-from shared.web import create_app
+from shared.service import ConsumerSpec, ServiceKit
 
 MIGRATIONS = Path(__file__).parent / "migrations"
 
@@ -40,26 +39,20 @@ def build(
     rules: RuleSet | None = None,
 ) -> tuple[FastAPI, ServiceKit]:
     settings = settings or Settings()
-    configure_logging(settings.service, json=settings.log_json)
-    kit = build_kit(settings, [MIGRATIONS], kafka=kafka, clock=clock)
-    desk = ReferralDesk(kit, "intake", rules=rules)
-    if kafka:
-        kit.add_consumer(
-            ConsumerSpec(name="intake.registry-index", topics=settings.registry_topics, handler=index_registry_event)
-        )
-        for spec in desk.consumer_specs():
-            kit.add_consumer(spec)
-    app = create_app(
+    return build_service(
+        settings,
+        [MIGRATIONS],
         title="Tsunagu intake (総合相談窓口)",
         description=(
             "The comprehensive consultation desk: people and households, consultations (相談), "
             "consent (同意) and statutory sharing, referrals (紹介) to and from every department."
         ),
-        jwt_secret=settings.jwt_secret.get_secret_value(),
-        routers=[api.router, desk_router(desk)],
-        readiness=[kit.database_ready, kit.kafka_ready],
-        lifespan=kit.lifespan,
+        routers=[api.router],
+        kafka=kafka,
+        clock=clock,
+        rules=rules,
+        desk_router=desk_router,
+        consumers=[
+            ConsumerSpec(name="intake.registry-index", topics=settings.registry_topics, handler=index_registry_event)
+        ],
     )
-    app.state.kit = kit
-    app.state.desk = desk
-    return app, kit

@@ -10,13 +10,11 @@ from fastapi import FastAPI
 from services.loans import api
 from services.loans.config import Settings
 from services.loans.handlers import LoansDeps
+from shared.app import build_service
 from shared.clock import Clock
-from shared.logging import configure_logging
 from shared.reference import load_code_lists
-from shared.referrals.desk import ReferralDesk
 from shared.referrals.rules import RULES_DIR, load_rules
-from shared.service import ServiceKit, build_kit
-from shared.web import create_app
+from shared.service import ServiceKit
 
 MIGRATIONS = Path(__file__).parent / "migrations"
 LOANS_RULES = RULES_DIR / "loans.yaml"
@@ -27,27 +25,21 @@ def build(
 ) -> tuple[FastAPI, ServiceKit]:
     """The app and its kit; ``clock`` lets tests move time (arrears need due dates to pass)."""
     settings = settings or Settings()
-    configure_logging(settings.service, json=settings.log_json)
-    kit = build_kit(settings, [MIGRATIONS], kafka=kafka, clock=clock)
     # The desk fires only the loans rules (denied → 家計相談, dv_abuse → urgent, 2 missed instalments)
     # and keeps the referral inbox/outbox; with Kafka off (unit tests) it still answers queries.
-    desk = ReferralDesk(kit, "loans", rules=load_rules([LOANS_RULES]))
-    if kafka:
-        for spec in desk.consumer_specs():
-            kit.add_consumer(spec)
-    app = create_app(
+    app, kit = build_service(
+        settings,
+        [MIGRATIONS],
         title="Tsunagu loans (生活福祉資金貸付)",
         description=(
             "The Livelihood Welfare Fund loan desk: consultations (延件数・実数), household issues and "
             "responses, applications, loans, repayment schedules, arrears and grace, and the referrals "
             "that connect borrowing households to the council's other help."
         ),
-        jwt_secret=settings.jwt_secret.get_secret_value(),
-        routers=[api.router, desk.router()],
-        readiness=[kit.database_ready, kit.kafka_ready],
-        lifespan=kit.lifespan,
+        routers=[api.router],
+        kafka=kafka,
+        clock=clock,
+        rules=load_rules([LOANS_RULES]),
     )
-    app.state.kit = kit
     app.state.deps = LoansDeps(kit, load_code_lists(settings.code_list_version))
-    app.state.desk = desk
     return app, kit

@@ -6,19 +6,18 @@ import json
 from datetime import date, datetime
 from typing import Annotated, Literal
 
-from fastapi import APIRouter, Depends, Query, Request, Response
+from fastapi import APIRouter, Query, Response
 
 from services.reporting import handlers
 from services.reporting.adapters.queries import DistrictIssues, FlowRow, FollowUpItem
 from services.reporting.domain.case_view import CaseView
 from services.reporting.exports import to_csv, to_xlsx
-from shared.auth import CurrentActor, require
-from shared.envelope import Actor
-from shared.web import service_kit as _kit
+from shared.web import Edge, KitDep, edge
 
 router = APIRouter()
 
-Auditor = Annotated[Actor, Depends(require(roles=handlers.AUDIT_ROLES))]
+Auditor = Annotated[Edge, edge(roles=handlers.AUDIT_ROLES)]
+Staff = Annotated[Edge, edge()]
 From = Annotated[date, Query(alias="from", description="first day of the period (JST), inclusive")]
 To = Annotated[date, Query(alias="to", description="last day of the period (JST), inclusive")]
 XLSX = "application/vnd.openxmlformats-officedocument.spreadsheetml.sheet"
@@ -32,14 +31,12 @@ XLSX = "application/vnd.openxmlformats-officedocument.spreadsheetml.sheet"
 )
 def get_case(
     case_id: str,
-    request: Request,
-    actor: CurrentActor,
+    kit: KitDep,
+    at: Staff,
     purpose: Annotated[str, Query(min_length=1, description="why you read this case (recorded in the access log)")],
     as_of: Annotated[datetime | None, Query(description="audit replay: the case as it stood at this moment")] = None,
 ) -> CaseView:
-    return handlers.case_view(
-        _kit(request), case_id, actor, purpose, as_of, correlation_id=request.state.correlation_id
-    )
+    return handlers.case_view(kit, case_id, at.actor, purpose, as_of, correlation_id=at.ctx.correlation_id)
 
 
 @router.get(
@@ -50,11 +47,11 @@ def get_case(
 )
 def get_access_log(
     case_id: str,
-    request: Request,
-    actor: Auditor,
+    kit: KitDep,
+    at: Auditor,
     as_of: Annotated[datetime | None, Query(description="only reads up to this moment")] = None,
 ) -> list[handlers.AccessRecord]:
-    return handlers.access_log(_kit(request), case_id, actor, as_of)
+    return handlers.access_log(kit, case_id, at.actor, as_of)
 
 
 @router.get(
@@ -63,8 +60,8 @@ def get_access_log(
     tags=["audit"],
     summary="改ざん検知: verify the hash chains of the case's streams as archived",
 )
-def verify_case(case_id: str, request: Request, _actor: Auditor) -> handlers.ChainCheck:
-    return handlers.verify_case(_kit(request), case_id)
+def verify_case(case_id: str, kit: KitDep, _at: Auditor) -> handlers.ChainCheck:
+    return handlers.verify_case(kit, case_id)
 
 
 @router.get(
@@ -74,13 +71,13 @@ def verify_case(case_id: str, request: Request, _actor: Auditor) -> handlers.Cha
 )
 def get_table(
     table: Literal["table1", "table2", "table3"],
-    request: Request,
-    _actor: CurrentActor,
+    kit: KitDep,
+    _at: Staff,
     start: From,
     end: To,
     format: Literal["json", "csv", "xlsx", "png"] = "json",
 ) -> Response:
-    tables = {t.key: t for t in handlers.statistics_tables(_kit(request), start, end)}
+    tables = {t.key: t for t in handlers.statistics_tables(kit, start, end)}
     chosen = tables[table]
     if format == "png":
         from services.reporting.charts import table_png  # matplotlib loads only when a chart is asked for
@@ -100,8 +97,8 @@ def get_table(
 
 
 @router.get("/statistics.xlsx", tags=["statistics"], summary="表1–表3 in one workbook, with the 表1 bar chart")
-def get_workbook(request: Request, _actor: CurrentActor, start: From, end: To) -> Response:
-    tables = handlers.statistics_tables(_kit(request), start, end)
+def get_workbook(kit: KitDep, _at: Staff, start: From, end: To) -> Response:
+    tables = handlers.statistics_tables(kit, start, end)
     return Response(
         to_xlsx(tables), media_type=XLSX, headers={"Content-Disposition": 'attachment; filename="statistics.xlsx"'}
     )
@@ -113,8 +110,8 @@ def get_workbook(request: Request, _actor: CurrentActor, start: From, end: To) -
     tags=["statistics"],
     summary="紹介の流れ: referrals per department pair, outcomes and median time to accept",
 )
-def get_referral_flow(request: Request, _actor: CurrentActor, start: From, end: To) -> list[FlowRow]:
-    return handlers.referral_flow(_kit(request), start, end)
+def get_referral_flow(kit: KitDep, _at: Staff, start: From, end: To) -> list[FlowRow]:
+    return handlers.referral_flow(kit, start, end)
 
 
 @router.get(
@@ -123,8 +120,8 @@ def get_referral_flow(request: Request, _actor: CurrentActor, start: From, end: 
     tags=["statistics"],
     summary="地区ごとの課題: household issues per district per month",
 )
-def get_district_issues(request: Request, _actor: CurrentActor, start: From, end: To) -> list[DistrictIssues]:
-    return handlers.district_issues(_kit(request), start, end)
+def get_district_issues(kit: KitDep, _at: Staff, start: From, end: To) -> list[DistrictIssues]:
+    return handlers.district_issues(kit, start, end)
 
 
 @router.get(
@@ -133,5 +130,5 @@ def get_district_issues(request: Request, _actor: CurrentActor, start: From, end
     tags=["cases"],
     summary="要フォロー: cases that reached no service",
 )
-def get_follow_ups(request: Request, _actor: CurrentActor) -> list[FollowUpItem]:
-    return handlers.follow_up_list(_kit(request))
+def get_follow_ups(kit: KitDep, _at: Staff) -> list[FollowUpItem]:
+    return handlers.follow_up_list(kit)

@@ -1,20 +1,19 @@
 """The published event contracts reporting reads: which fields of each event type are personal.
 
-Reporting depends on the other services' *event models* (their published contract, gathered in
-:mod:`services.catalogue`), never on their handlers or tables. A type it does not know is archived
-and shown with every field redacted for other departments, the safe default.
+Reporting reads the other services' facts only through their committed contracts, the JSON
+Schemas in ``schemas/events`` (``x-personal-fields``), loaded as data by
+:class:`shared.contracts.EventContracts` — it imports no other service's code. A type with no
+published contract is archived and shown with every field redacted for other departments, the
+safe default.
 """
 
 from __future__ import annotations
 
-from functools import cache
+from shared.contracts import EventContracts
 
-from services.catalogue import event_class
-
-_UNKNOWN = frozenset({"*"})
+__all__ = ["personal_fields"]
 
 
-@cache
 def personal_fields(event_type: str) -> frozenset[str]:
-    cls = event_class(event_type)
-    return cls.personal_fields if cls is not None else _UNKNOWN
+    """The special-care fields of ``event_type`` per its contract (``{"*"}`` when unpublished)."""
+    return EventContracts.load().personal_fields(event_type)

@@ -3,6 +3,9 @@
 A pure fold over the case's events (from the read model, or from the archive for an "as of"
 audit): the timeline, each department's current status, open referrals and the next follow-up.
 
+District work (見守り, visits, salons, volunteer roles) and conferences (participants by kind,
+decisions, action items, reviews) are first-class parts of the view (:mod:`.activities`).
+
 What a viewer sees (要配慮個人情報): the personal fields of an event (its class's
 ``personal_fields``) are shown to the department that recorded it, or to another department when
 the person's consent (or a statutory 支援会議 record) names that department and the viewer's
@@ -19,6 +22,7 @@ from typing import Any
 
 from pydantic import BaseModel
 
+from services.reporting.domain.activities import ConferenceEntry, DistrictWork, conferences, district_work
 from shared.consent import Consent, Recipient, StatutoryRecord, disclosure_basis
 from shared.envelope import Actor
 from shared.referrals import REFERRAL_EVENTS, ReferralState, Status
@@ -97,6 +101,9 @@ class FollowUp(BaseModel):
 
 
 class CaseView(BaseModel):
+    """The case across departments; ``district_work`` and ``conferences`` are folded from the
+    (already redacted) timeline, so they show exactly what the timeline shows the viewer."""
+
     case_id: str
     case_ids: list[str]
     as_of: datetime | None
@@ -105,6 +112,8 @@ class CaseView(BaseModel):
     statuses: list[DepartmentStatus]
     open_referrals: list[OpenReferral]
     next_follow_up: FollowUp | None
+    district_work: DistrictWork | None = None
+    conferences: list[ConferenceEntry] = []
     timeline: list[TimelineEntry]
 
 
@@ -150,6 +159,8 @@ def build_case_view(
         statuses=_statuses(ordered),
         open_referrals=_open_referrals(ordered, moment),
         next_follow_up=_next_follow_up(ordered),
+        district_work=district_work(timeline),
+        conferences=conferences(timeline),
         timeline=timeline,
     )
 

@@ -7,7 +7,7 @@ from typing import ClassVar
 
 from shared.events import DomainEvent, EventRegistry
 
-__all__ = ["REPORTING_EVENTS", "CaseViewed", "access_stream"]
+__all__ = ["REPORTING_EVENTS", "CaseViewed"]
 
 
 class CaseViewed(DomainEvent):
@@ -25,11 +25,6 @@ class CaseViewed(DomainEvent):
     viewer_role: str
     redacted_entries: int
     entries: int
-
-
-def access_stream(case_id: str) -> str:
-    """One access-log stream per requested case id: its hash chain proves the log is complete."""
-    return f"case-access-{case_id}"
 
 
 REPORTING_EVENTS = EventRegistry([CaseViewed])

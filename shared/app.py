@@ -1,0 +1,64 @@
+"""Assemble a service: logging, its kit, its referral desk, its consumers, its HTTP app.
+
+Every ``services/<name>/bootstrap.py`` is one call to :func:`build_service` plus what is its own
+(the loans desk's code lists, intake's registry index consumer)::
+
+    app, kit = build_service(
+        settings, [MIGRATIONS], title="Tsunagu districts (地区社協・地区担当)", description="...",
+        routers=[api.router], kafka=kafka, clock=clock,
+    )
+
+The referral desk, when the service has one (``desk=True``), is at ``app.state.desk``; the kit is
+at ``app.state.kit``.
+"""
+
+from __future__ import annotations
+
+from collections.abc import Callable, Sequence
+from pathlib import Path
+
+from fastapi import APIRouter, FastAPI
+
+from shared.clock import Clock
+from shared.logging import configure_logging
+from shared.referrals.desk import ReferralDesk
+from shared.referrals.rules import RuleSet
+from shared.service import ConsumerSpec, ServiceKit, build_kit
+from shared.settings import ServiceSettings
+from shared.web import create_app
+
+__all__ = ["build_service"]
+
+
+def build_service(
+    settings: ServiceSettings,
+    migrations: Sequence[Path],
+    *,
+    title: str,
+    description: str,
+    routers: Sequence[APIRouter],
+    kafka: bool = True,
+    clock: Clock | None = None,
+    desk: bool = True,
+    rules: RuleSet | None = None,
+    desk_router: Callable[[ReferralDesk], APIRouter] = ReferralDesk.router,
+    consumers: Sequence[ConsumerSpec] = (),
+) -> tuple[FastAPI, ServiceKit]:
+    """The service's app and kit; with Kafka off (unit tests) no producer, relay or consumer is made."""
+    configure_logging(settings.service, json=settings.log_json)
+    kit = build_kit(settings, migrations, kafka=kafka, clock=clock)
+    referrals = ReferralDesk(kit, settings.service, rules=rules) if desk else None
+    if kafka:
+        for spec in [*consumers, *(referrals.consumer_specs() if referrals else ())]:
+            kit.add_consumer(spec)
+    app = create_app(
+        title=title,
+        description=description,
+        jwt_secret=settings.jwt_secret.get_secret_value(),
+        routers=[*routers, *([desk_router(referrals)] if referrals else [])],
+        readiness=[kit.database_ready, kit.kafka_ready],
+        lifespan=kit.lifespan,
+    )
+    app.state.kit = kit
+    app.state.desk = referrals
+    return app, kit

@@ -1,0 +1,276 @@
+"""District work and conferences as first-class entries of the case view, redacted by the same rules.
+
+The events are built with the districts' and conferences' own event models (their published
+contracts); reporting reads them only as data.
+"""
+
+from __future__ import annotations
+
+from datetime import date, timedelta
+
+from services.conferences.domain.events import (
+    ActionItemAssigned,
+    ActionItemCompleted,
+    ConferenceHeld,
+    ConferenceReviewScheduled,
+    ConferenceScheduled,
+)
+from services.conferences.domain.values import Participant, ShareBasis
+from services.districts.domain.events import (
+    OutreachVisitRecorded,
+    SalonAttended,
+    VolunteerRoleTaken,
+    WatchConcernRaised,
+    WatchOverStarted,
+)
+from services.districts.domain.values import Watcher
+from services.reporting.contracts import personal_fields
+from services.reporting.domain.case_view import REDACTED, CaseView, TimelineEntry, build_case_view
+from shared.envelope import Actor
+from tests.integration.reporting.builders import T0, History, consent
+
+D = timedelta(days=1)
+DISTRICTS = Actor(staff_id="d-w1", department="districts", role="worker")
+LOANS = Actor(staff_id="l-w1", department="loans", role="worker")
+CONFERENCES = Actor(staff_id="c-w1", department="conferences", role="worker")
+
+
+def story(with_consent_for_loans: bool = False) -> History:
+    """Mr. T's shape: a concern, visits, watch-over, a salon, a volunteer role, a case meeting."""
+    h = History()
+    d = {"case_id": "P1", "district_id": "hayama-isshiki"}
+    h.add(
+        "districts",
+        "district-case-P1",
+        "P1",
+        WatchConcernRaised(
+            **d,
+            concern_id="c1",
+            reported_by="friend",
+            reporter="友人E",
+            concern="家から出ない",
+            referral_id=None,
+            raised_at=T0,
+            raised_by="d-w1",
+            code_list_version="2014.1",
+        ),
+        T0,
+    )
+    for n, outcome in enumerate(("not_reached", "reached"), start=1):
+        h.add(
+            "districts",
+            "district-case-P1",
+            "P1",
+            OutreachVisitRecorded(
+                **d,
+                visit_id=f"v{n}",
+                visited_at=T0 + n * D,
+                outcome=outcome,
+                visitors=("CSW",),
+                note="玄関先で話せた",
+                recorded_at=T0 + n * D,
+                recorded_by="d-w1",
+            ),
+            T0 + n * D,
+        )
+    h.add(
+        "districts",
+        "district-case-P1",
+        "P1",
+        WatchOverStarted(
+            **d,
+            watch_id="w1",
+            watchers=(Watcher(name="友人E", role="neighbour"),),
+            frequency="weekly",
+            approach="in_contact",
+            started_on=(T0 + 3 * D).date(),
+            started_at=T0 + 3 * D,
+            started_by="d-w1",
+        ),
+        T0 + 3 * D,
+    )
+    h.add(
+        "districts",
+        "district-case-P1",
+        "P1",
+        SalonAttended(
+            **d,
+            attendance_id="s1",
+            salon_name="男の料理教室",
+            attended_on=(T0 + 4 * D).date(),
+            first_visit=True,
+            note="楽しそう",
+            recorded_at=T0 + 4 * D,
+            recorded_by="d-w1",
+        ),
+        T0 + 4 * D,
+    )
+    h.add(
+        "districts",
+        "district-case-P1",
+        "P1",
+        VolunteerRoleTaken(
+            **d,
+            role_id="r1",
+            role="instructor",
+            activity="男の料理教室の講師",
+            started_on=(T0 + 30 * D).date(),
+            recorded_at=T0 + 30 * D,
+            recorded_by="d-w1",
+        ),
+        T0 + 30 * D,
+    )
+    c = {"conference_id": "k1", "case_id": "P1"}
+    h.add(
+        "conferences",
+        "conference-k1",
+        "P1",
+        ConferenceScheduled(
+            **c,
+            kind="case_conference",
+            purpose="見守りの役割分担",
+            scheduled_for=T0 + 5 * D,
+            referral_id=None,
+            scheduled_at=T0 + D,
+            scheduled_by="c-w1",
+            code_list_version="2014.1",
+        ),
+        T0 + D,
+    )
+    h.add(
+        "conferences",
+        "conference-k1",
+        "P1",
+        ConferenceHeld(
+            **c,
+            held_at=T0 + 5 * D,
+            participants=(
+                Participant(name="CSW", organisation="社協", kind="staff"),
+                Participant(name="友人E", organisation="友人", kind="resident"),
+                Participant(name="包括", organisation="地域包括支援センター", kind="agency"),
+            ),
+            outside_participants=2,
+            basis=ShareBasis(kind="consent", reference="consent-P1"),
+            summary="本人は料理が得意",
+            decisions=("友人Eさんと同行訪問",),
+            person_wishes="人の役に立ちたい",
+            recorded_at=T0 + 5 * D,
+            recorded_by="c-w1",
+        ),
+        T0 + 5 * D,
+    )
+    h.add(
+        "conferences",
+        "conference-k1",
+        "P1",
+        ActionItemAssigned(
+            **c,
+            action_id="a1",
+            description="サロンへ同行する",
+            assignee_kind="department",
+            assignee="districts",
+            due_on=(T0 + 10 * D).date(),
+            assigned_at=T0 + 5 * D,
+            assigned_by="c-w1",
+        ),
+        T0 + 5 * D,
+    )
+    h.add(
+        "conferences",
+        "conference-k1",
+        "P1",
+        ActionItemCompleted(
+            **c,
+            action_id="a1",
+            note="同行した",
+            completed_at=T0 + 4 * D + D,
+            completed_by="d-w1",
+            completed_by_department="districts",
+        ),
+        T0 + 6 * D,
+    )
+    h.add(
+        "conferences",
+        "conference-k1",
+        "P1",
+        ConferenceReviewScheduled(
+            **c,
+            review_id="rv1",
+            due_on=date(2015, 9, 1),
+            purpose="経過確認",
+            scheduled_at=T0 + 6 * D,
+            scheduled_by="c-w1",
+        ),
+        T0 + 6 * D,
+    )
+    if with_consent_for_loans:
+        h.add("intake", "consents-P1", "P1", consent("P1", T0, "loans", "coordination"), T0)
+    return h
+
+
+def view(h: History, viewer: Actor) -> CaseView:
+    entries = [
+        TimelineEntry(
+            event_id=e.id,
+            time=e.time,
+            department=e.source,
+            type=e.type,
+            case_id=e.caseid,
+            subject=e.subject,
+            actor=e.actor,
+            data=dict(e.data),
+        )
+        for e in h.envelopes
+    ]
+    return build_case_view(
+        "P1", ["P1"], entries, viewer=viewer, purpose="coordination", now=T0 + 40 * D, personal_fields=personal_fields
+    )
+
+
+def test_district_work_is_a_first_class_part_of_the_case_view_for_the_district_team() -> None:
+    work = view(story(), DISTRICTS).district_work
+
+    assert work is not None and work.district_ids == ["hayama-isshiki"]
+    assert [c["concern"] for c in work.concerns] == ["家から出ない"] and work.concerns[0]["reported_by"] == "friend"
+    assert [v["outcome"] for v in work.visits] == ["not_reached", "reached"] and work.visits_reached == 1
+    assert work.watch_over is not None and work.watch_over.approach == "in_contact" and work.watch_over.watchers == 1
+    assert [s["salon_name"] for s in work.salons] == ["男の料理教室"]
+    assert [(r["role"], r["activity"]) for r in work.volunteer_roles] == [("instructor", "男の料理教室の講師")]
+
+
+def test_conferences_show_participant_kinds_decisions_action_items_and_reviews() -> None:
+    [meeting] = view(story(), CONFERENCES).conferences
+
+    assert (meeting.kind, meeting.status, meeting.basis) == ("case_conference", "held", "consent")
+    assert meeting.participant_kinds == {"agency": 1, "resident": 1, "staff": 1}
+    assert meeting.outside_participants == 2 and meeting.decisions == ["友人Eさんと同行訪問"]
+    [item] = meeting.action_items
+    assert (item.assignee, item.done, item.completed_by_department) == ("districts", True, "districts")
+    assert [r.due_on for r in meeting.reviews] == [date(2015, 9, 1)]
+    assert "友人E" not in str(meeting.participant_kinds)  # kinds, never names
+
+
+def test_another_department_without_consent_sees_the_entries_but_not_the_special_care_fields() -> None:
+    seen = view(story(), LOANS)
+
+    assert seen.district_work is not None
+    assert (
+        seen.district_work.concerns[0]["concern"] == REDACTED and seen.district_work.concerns[0]["reporter"] == REDACTED
+    )
+    assert [v["outcome"] for v in seen.district_work.visits] == ["not_reached", "reached"]
+    [meeting] = seen.conferences
+    assert meeting.decisions == REDACTED and meeting.person_wishes == REDACTED and meeting.purpose == REDACTED
+    assert meeting.action_items[0].description == REDACTED and meeting.participant_kinds["agency"] == 1
+
+
+def test_with_the_persons_consent_the_department_sees_them_in_full() -> None:
+    seen = view(story(with_consent_for_loans=True), LOANS)
+    assert seen.district_work is not None and seen.district_work.concerns[0]["concern"] == "家から出ない"
+    assert seen.conferences[0].decisions == ["友人Eさんと同行訪問"]
+
+
+def test_a_case_no_district_or_conference_touched_has_no_such_entries() -> None:
+    h = History()
+    h.add("intake", "consents-P1", "P1", consent("P1", T0, "loans", "coordination"), T0)
+    seen = view(h, LOANS)
+    assert seen.district_work is None and seen.conferences == []
