@@ -3,27 +3,19 @@
 from __future__ import annotations
 
 from datetime import date, datetime
-from typing import Any
 
-from pydantic import BaseModel, ConfigDict, Field
+from pydantic import Field
 
 from services.conferences.domain.values import ActionItemSpec, AssigneeKind, Participant, ShareBasis
+from shared.bodies import Body, VersionedBody, examples
 
 __all__ = ["ActionItemBody", "CompleteBody", "HeldBody", "ReviewBody", "ScheduleBody"]
 
 
-def _config(*examples: dict[str, Any]) -> ConfigDict:
-    return ConfigDict(extra="forbid", str_strip_whitespace=True, json_schema_extra={"examples": list(examples)})
-
-
-class _Versioned(BaseModel):
-    expected_version: int | None = Field(default=None, ge=0, description="the version you read; a stale one gets 409")
-
-
-class ScheduleBody(BaseModel):
+class ScheduleBody(Body):
     """会議の設定: give ``referral_id`` when a referral asked for the meeting (its case is taken from it)."""
 
-    model_config = _config(
+    model_config = examples(
         {
             "kind": "community_care_meeting",
             "referral_id": "9b1f0c3a-0000-4000-8000-000000000001",
@@ -44,10 +36,10 @@ class ScheduleBody(BaseModel):
     scheduled_for: datetime
 
 
-class HeldBody(_Versioned):
+class HeldBody(VersionedBody):
     """会議の記録: participants (kind: staff/agency/resident/person/family/expert), basis, decisions, actions."""
 
-    model_config = _config(
+    model_config = examples(
         {
             "held_at": "2014-05-20T14:00:00+09:00",
             "participants": [
@@ -77,10 +69,10 @@ class HeldBody(_Versioned):
     person_wishes: str | None = Field(default=None, max_length=4000)
 
 
-class ActionItemBody(_Versioned):
+class ActionItemBody(VersionedBody):
     """役割の追加."""
 
-    model_config = _config(
+    model_config = examples(
         {"description": "経過を関係者で共有する", "assignee_kind": "agency", "assignee": "community_support_centre"}
     )
     description: str = Field(min_length=1, max_length=2000)
@@ -89,16 +81,16 @@ class ActionItemBody(_Versioned):
     due_on: date | None = None
 
 
-class CompleteBody(_Versioned):
+class CompleteBody(VersionedBody):
     """役割の実施."""
 
-    model_config = _config({"note": "見守りを開始した（週1回、離れて）"})
+    model_config = examples({"note": "見守りを開始した（週1回、離れて）"})
     note: str | None = Field(default=None, max_length=4000)
 
 
-class ReviewBody(_Versioned):
+class ReviewBody(VersionedBody):
     """経過確認の予定."""
 
-    model_config = _config({"due_on": "2014-08-20", "purpose": "関係者で進捗状況を共有する"})
+    model_config = examples({"due_on": "2014-08-20", "purpose": "関係者で進捗状況を共有する"})
     due_on: date
     purpose: str = Field(min_length=1, max_length=2000)

@@ -3,27 +3,19 @@
 from __future__ import annotations
 
 from datetime import date, datetime
-from typing import Any
 
-from pydantic import BaseModel, ConfigDict, Field
+from pydantic import Field
 
 from services.districts.domain.values import Approach, Frequency, VisitOutcome, Watcher
+from shared.bodies import VersionedBody, examples
 
 __all__ = ["ConcernBody", "EndWatchBody", "RoleBody", "SalonBody", "VisitBody", "WatchBody"]
 
 
-def _config(*examples: dict[str, Any]) -> ConfigDict:
-    return ConfigDict(extra="forbid", str_strip_whitespace=True, json_schema_extra={"examples": list(examples)})
-
-
-class _Versioned(BaseModel):
-    expected_version: int | None = Field(default=None, ge=0, description="the version you read; a stale one gets 409")
-
-
-class ConcernBody(_Versioned):
+class ConcernBody(VersionedBody):
     """見守りの気づき: from a referral the team accepted (``referral_id``), or raised directly (``case_id``)."""
 
-    model_config = _config(
+    model_config = examples(
         {
             "referral_id": "9b1f0c3a-0000-4000-8000-000000000001",
             "district_id": "yamato-3chome",
@@ -46,10 +38,10 @@ class ConcernBody(_Versioned):
     concern: str = Field(min_length=1, max_length=4000, description="要配慮個人情報 may appear here")
 
 
-class VisitBody(_Versioned):
+class VisitBody(VersionedBody):
     """アウトリーチ訪問."""
 
-    model_config = _config(
+    model_config = examples(
         {
             "visited_at": "2014-04-10T10:00:00+09:00",
             "outcome": "not_reached",
@@ -63,10 +55,10 @@ class VisitBody(_Versioned):
     note: str | None = Field(default=None, max_length=4000)
 
 
-class WatchBody(_Versioned):
+class WatchBody(VersionedBody):
     """見守り開始."""
 
-    model_config = _config(
+    model_config = examples(
         {
             "watchers": [
                 {"name": "隣家の住民", "role": "neighbour"},
@@ -83,17 +75,17 @@ class WatchBody(_Versioned):
     started_on: date
 
 
-class EndWatchBody(_Versioned):
+class EndWatchBody(VersionedBody):
     """見守り終了."""
 
-    model_config = _config({"reason": "本人が転居した"})
+    model_config = examples({"reason": "本人が転居した"})
     reason: str = Field(min_length=1, max_length=2000)
 
 
-class SalonBody(_Versioned):
+class SalonBody(VersionedBody):
     """サロン参加."""
 
-    model_config = _config(
+    model_config = examples(
         {"salon_name": "一色ふれあいサロン", "attended_on": "2015-07-01", "note": "昔の常連客と再会"}
     )
     salon_name: str = Field(min_length=1, max_length=200)
@@ -101,10 +93,10 @@ class SalonBody(_Versioned):
     note: str | None = Field(default=None, max_length=4000)
 
 
-class RoleBody(_Versioned):
+class RoleBody(VersionedBody):
     """担い手の役割."""
 
-    model_config = _config({"role": "講師", "activity": "男の料理教室", "started_on": "2015-09-01"})
+    model_config = examples({"role": "講師", "activity": "男の料理教室", "started_on": "2015-09-01"})
     role: str = Field(min_length=1, max_length=200)
     activity: str = Field(min_length=1, max_length=200)
     started_on: date

@@ -8,11 +8,12 @@ a stale one is refused with 409 instead of overwriting a change the client never
 from __future__ import annotations
 
 from datetime import date, datetime
-from typing import Any, Literal
+from typing import Literal
 
-from pydantic import BaseModel, ConfigDict, Field
+from pydantic import Field
 
 from services.intake.domain.values import ClosureOutcome, ContactOutcome, PlanStep, Urgency
+from shared.bodies import Body, VersionedBody, examples
 from shared.consent import SUPPORT_MEETING_BASIS, Recipient
 from shared.registry.commands import HouseholdMember
 
@@ -40,20 +41,10 @@ __all__ = [
 ]
 
 
-def _config(*examples: dict[str, Any]) -> ConfigDict:
-    return ConfigDict(extra="forbid", str_strip_whitespace=True, json_schema_extra={"examples": list(examples)})
-
-
-class _Versioned(BaseModel):
-    expected_version: int | None = Field(
-        default=None, ge=0, description="the version you read (or send If-Match); a stale one gets 409"
-    )
-
-
-class RegisterPersonBody(BaseModel):
+class RegisterPersonBody(Body):
     """本人登録."""
 
-    model_config = _config(
+    model_config = examples(
         {
             "name_kanji": "葉山 太郎",
             "name_kana": "ハヤマ タロウ",
@@ -70,10 +61,10 @@ class RegisterPersonBody(BaseModel):
     care_notes: str | None = Field(default=None, description="要配慮個人情報: disability, illness, DV, debts")
 
 
-class CorrectPersonBody(_Versioned):
+class CorrectPersonBody(VersionedBody):
     """本人情報の訂正: give only what changes; ``clear`` empties fields."""
 
-    model_config = _config({"phone": "046-875-1111", "reason": "本人から電話番号の変更連絡", "expected_version": 1})
+    model_config = examples({"phone": "046-875-1111", "reason": "本人から電話番号の変更連絡", "expected_version": 1})
     name_kanji: str | None = None
     name_kana: str | None = None
     birth_date: date | None = None
@@ -84,44 +75,44 @@ class CorrectPersonBody(_Versioned):
     reason: str = Field(min_length=1, description="why (audit)")
 
 
-class LinkBody(_Versioned):
+class LinkBody(VersionedBody):
     """同一人物の記録の統合: the other record is the same person."""
 
-    model_config = _config(
+    model_config = examples(
         {"duplicate_person_id": "3f0c...", "reason": "貸付窓口で登録済みの記録と氏名・生年月日・住所が一致"}
     )
     duplicate_person_id: str = Field(min_length=1)
     reason: str = Field(min_length=1, description="why both records are one person (audit)")
 
 
-class RegisterHouseholdBody(BaseModel):
+class RegisterHouseholdBody(Body):
     """世帯登録."""
 
-    model_config = _config({"address": "大和市中央1-1-1", "members": [{"person_id": "p-1", "relationship": "本人"}]})
+    model_config = examples({"address": "大和市中央1-1-1", "members": [{"person_id": "p-1", "relationship": "本人"}]})
     address: str | None = None
     members: tuple[HouseholdMember, ...] = ()
 
 
-class JoinBody(_Versioned):
+class JoinBody(VersionedBody):
     """世帯員の加入."""
 
-    model_config = _config({"member": {"person_id": "p-2", "relationship": "長男"}, "joined_on": "2015-04-01"})
+    model_config = examples({"member": {"person_id": "p-2", "relationship": "長男"}, "joined_on": "2015-04-01"})
     member: HouseholdMember
     joined_on: date | None = None
 
 
-class LeaveBody(_Versioned):
+class LeaveBody(VersionedBody):
     """世帯員の離脱."""
 
-    model_config = _config({"left_on": "2015-06-30", "reason": "転居"})
+    model_config = examples({"left_on": "2015-06-30", "reason": "転居"})
     left_on: date | None = None
     reason: str | None = None
 
 
-class OpenConsultationBody(BaseModel):
+class OpenConsultationBody(Body):
     """相談受付: say who it is about (person_id, household_id or subject_description)."""
 
-    model_config = _config(
+    model_config = examples(
         {
             "subject_description": "3丁目の一人暮らしの高齢女性（氏名不明）",
             "source": "welfare_commissioner",
@@ -147,10 +138,10 @@ class OpenConsultationBody(BaseModel):
     isolated: bool = False
 
 
-class ContactBody(_Versioned):
+class ContactBody(VersionedBody):
     """相談対応記録 (延件数)."""
 
-    model_config = _config(
+    model_config = examples(
         {"channel": "home_visit", "party": "self", "outcome": "not_reached", "summary": "訪問したが応答なし"}
     )
     contacted_at: datetime | None = None
@@ -161,10 +152,10 @@ class ContactBody(_Versioned):
     follow_up_id: str | None = Field(default=None, description="the follow-up this contact carries out")
 
 
-class AssessmentBody(_Versioned):
+class AssessmentBody(VersionedBody):
     """アセスメント."""
 
-    model_config = _config(
+    model_config = examples(
         {
             "person_picture": "68歳男性。一人暮らし。物忘れが増えている",
             "family_picture": "親族とは疎遠",
@@ -183,10 +174,10 @@ class AssessmentBody(_Versioned):
     issues: tuple[str, ...] | None = None
 
 
-class SupportPlanBody(_Versioned):
+class SupportPlanBody(VersionedBody):
     """支援計画: steps on the support ladder (support_ladder code), each with who carries it."""
 
-    model_config = _config(
+    model_config = examples(
         {
             "goal": "地域の中で役割を持って暮らす",
             "steps": [
@@ -203,55 +194,55 @@ class SupportPlanBody(_Versioned):
     steps: tuple[PlanStep, ...] = Field(min_length=1)
 
 
-class FollowUpBody(_Versioned):
+class FollowUpBody(VersionedBody):
     """フォローアップ予定."""
 
-    model_config = _config({"due_on": "2015-08-01", "purpose": "サロン参加後の様子を確認"})
+    model_config = examples({"due_on": "2015-08-01", "purpose": "サロン参加後の様子を確認"})
     due_on: date
     purpose: str = Field(min_length=1)
 
 
-class IdentifyBody(_Versioned):
+class IdentifyBody(VersionedBody):
     """対象者の特定."""
 
-    model_config = _config({"person_id": "p-1"})
+    model_config = examples({"person_id": "p-1"})
     person_id: str = Field(min_length=1)
     household_id: str | None = None
 
 
-class CloseBody(_Versioned):
+class CloseBody(VersionedBody):
     """終結."""
 
-    model_config = _config({"outcome": "connected_to_service", "destination": "districts", "note": "見守りへ移行"})
+    model_config = examples({"outcome": "connected_to_service", "destination": "districts", "note": "見守りへ移行"})
     outcome: ClosureOutcome
     destination: str | None = None
     note: str | None = None
 
 
-class ReopenBody(_Versioned):
+class ReopenBody(VersionedBody):
     """再開."""
 
-    model_config = _config({"reason": "民生委員から再度の連絡"})
+    model_config = examples({"reason": "民生委員から再度の連絡"})
     reason: str = Field(min_length=1)
 
 
-class CommentBody(_Versioned):
+class CommentBody(VersionedBody):
     """スーパーバイズ (managers only)."""
 
-    model_config = _config({"comment": "本人の同意なく介入しないこと。見守り体制の確認を"})
+    model_config = examples({"comment": "本人の同意なく介入しないこと。見守り体制の確認を"})
     comment: str = Field(min_length=1)
 
 
-class AcknowledgeBody(_Versioned):
+class AcknowledgeBody(VersionedBody):
     """スーパーバイズ確認."""
 
-    model_config = _config({})
+    model_config = examples({})
 
 
-class ConsentBody(_Versioned):
+class ConsentBody(VersionedBody):
     """同意取得: share with these recipients, for these purposes, until a date."""
 
-    model_config = _config(
+    model_config = examples(
         {
             "recipients": [
                 {"kind": "department", "id": "conferences"},
@@ -267,18 +258,18 @@ class ConsentBody(_Versioned):
     given_at: datetime | None = None
 
 
-class WithdrawBody(_Versioned):
+class WithdrawBody(VersionedBody):
     """同意撤回."""
 
-    model_config = _config({"reason": "本人の申し出"})
+    model_config = examples({"reason": "本人の申し出"})
     withdrawn_at: datetime | None = None
     reason: str | None = None
 
 
-class StatutorySharingBody(_Versioned):
+class StatutorySharingBody(VersionedBody):
     """法定の情報共有 (支援会議)."""
 
-    model_config = _config(
+    model_config = examples(
         {
             "meeting_id": "mtg-2015-06",
             "recipients": [{"kind": "department", "id": "loans"}],
@@ -292,7 +283,7 @@ class StatutorySharingBody(_Versioned):
     shared_at: datetime | None = None
 
 
-class ReferralBody(BaseModel):
+class ReferralBody(Body):
     """紹介する: refer a case; intake claims a consent/statutory basis only when its ledger holds one.
 
     ``basis_kind`` ``auto`` (default) uses the person's consent or statutory record that covers the
@@ -300,7 +291,7 @@ class ReferralBody(BaseModel):
     category, not ``reason_detail``).
     """
 
-    model_config = _config(
+    model_config = examples(
         {
             "consultation_id": "c-1",
             "target_kind": "department",
