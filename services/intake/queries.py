@@ -14,9 +14,8 @@ from sqlalchemy import Connection
 from services.intake.adapters import consents as consent_rows
 from services.intake.adapters import consultations as consultation_rows
 from services.intake.adapters import registry
-from services.intake.domain import consultation
 from services.intake.domain.events import INTAKE_EVENTS, ConsultationClosed, ConsultationOpened, ContactRecorded
-from services.intake.handlers import CONSENTS, CONSULTATION, HOUSEHOLD, PERSON
+from services.intake.handlers import CONSENTS, CONSULTATION, CONSULTATION_FOLD, HOUSEHOLD, PERSON
 from shared.consent import Consent, consent_in_force
 from shared.envelope import Actor
 from shared.errors import NotFound
@@ -181,7 +180,7 @@ def consultation_detail(
     if not envelopes:
         raise NotFound(f"no consultation {consultation_id!r} was opened", field="consultation_id")
     events = [INTAKE_EVENTS.parse(e.type, e.schemaversion, e.data) for e in envelopes]
-    state = consultation.replay(events)
+    state = CONSULTATION_FOLD.apply_all(CONSULTATION_FOLD.initial(), events)
     opened = next(e for e in events if isinstance(e, ConsultationOpened))
     closed = next((e for e in reversed(events) if isinstance(e, ConsultationClosed)), None)
     assert state.case_id is not None
