@@ -165,19 +165,32 @@ class ChainCheck(BaseModel):
 
 
 def verify_case(kit: ServiceKit, case_id: str) -> ChainCheck:
-    """Check the hash chain of every stream of the case as archived: altered or missing events."""
+    """Check the hash chain of every stream of the case as archived: altered or missing events.
+
+    A stream is chained within the store that wrote it; ADR 0002 keeps one referral stream in two
+    departments' stores (the maker's and the answerer's), each with its own versions and chain, so
+    each (store, stream) is checked on its own and a problem names the store.
+    """
     with kit.engine.connect() as conn:
         ids = queries.case_group(case_id, lambda f: [e[:3] for e in archive.edges_as_of(conn, f, None)])
         subjects = sorted({e.subject for e in archive.events_for_cases(conn, ids)})
-        reports: list[ChainReport] = [verify_envelopes(s, archive.events_for_subject(conn, s)) for s in subjects]
+        reports: list[tuple[str, ChainReport]] = []
+        for subject in subjects:
+            by_store: dict[str, list[Envelope]] = {}
+            for env in archive.events_for_subject(conn, subject):
+                by_store.setdefault(env.source, []).append(env)
+            reports += [(store, verify_envelopes(subject, envs)) for store, envs in sorted(by_store.items())]
         conn.rollback()
     if not reports:
         raise NotFound(f"no events are archived for case {case_id}")
-    problems = {r.stream_id: r.problems for r in reports if r.problems}
+    problems: dict[str, list[str]] = {}
+    for store, report in reports:
+        if report.problems:
+            problems.setdefault(report.stream_id, []).extend(f"{store}: {p}" for p in report.problems)
     return ChainCheck(
         case_id=case_id,
         streams=len(reports),
-        events_checked=sum(r.events_checked for r in reports),
+        events_checked=sum(r.events_checked for _, r in reports),
         ok=not problems,
         problems=problems,
     )

@@ -31,21 +31,26 @@ T0 = datetime(2026, 10, 1, 0, 0, tzinfo=UTC)  # 09:00 JST
 
 
 class History:
-    """Builds envelopes as the departments' stores would: versions and hashes per stream."""
+    """Builds envelopes as the departments' stores would: versions and hashes per stream *per store*
+    (ADR 0002: a referral's stream has the same name in the two departments' stores, each with its
+    own versions and chain)."""
 
     def __init__(self) -> None:
-        self.heads: dict[str, tuple[int, str]] = {}
+        self.heads: dict[tuple[str, str], tuple[int, str]] = {}
+        self.first_store: dict[str, str] = {}
         self.envelopes: list[Envelope] = []
 
     def add(
         self, source: str, subject: str, case_id: str, event: DomainEvent, at: datetime, role: str = "worker"
     ) -> Envelope:
-        version, prev = self.heads.get(subject, (0, GENESIS_HASH))
+        version, prev = self.heads.get((source, subject), (0, GENESIS_HASH))
         version += 1
+        store = self.first_store.setdefault(subject, source)
+        event_id = f"{subject}-v{version}" if store == source else f"{subject}@{source}-v{version}"
         actor = Actor(staff_id=f"{source}-staff", department=source, role=role)
         data = event.payload()
         row: dict[str, Any] = {
-            "event_id": f"{subject}-v{version}",
+            "event_id": event_id,
             "stream_id": subject,
             "stream_version": version,
             "event_type": event.event_type,
@@ -73,7 +78,7 @@ class History:
             eventhash=digest,
             prevhash=prev,
         )
-        self.heads[subject] = (version, digest)
+        self.heads[(source, subject)] = (version, digest)
         self.envelopes.append(env)
         return env
 

@@ -180,6 +180,20 @@ def test_every_read_is_an_access_event_viewable_by_auditors(loaded: Reporting) -
     assert loaded.kit.relay is not None and loaded.kit.relay.drain() >= 2  # published on reporting.events
 
 
+def test_a_case_with_referrals_answered_by_another_department_verifies_clean(loaded: Reporting) -> None:
+    """ADR 0002: ref-1 is made in loans' store and accepted in intake's, each store with its own chain."""
+    check = handlers.verify_case(loaded.kit, "H1")
+    assert check.ok, check.problems
+    with loaded.kit.engine.begin() as conn:
+        row = archive.archive.c.event_id == "ref-1@intake-v1"
+        env = json.loads(conn.execute(select(archive.archive.c.envelope).where(row)).scalar_one())
+        env["data"]["by"] = "someone-else"
+        conn.execute(update(archive.archive).where(row).values(envelope=json.dumps(env)))
+    altered = handlers.verify_case(loaded.kit, "H1")
+    assert not altered.ok and list(altered.problems) == ["ref-1"]
+    assert altered.problems["ref-1"] == ["intake: version 1: content does not match its hash (altered)"]
+
+
 def test_tampered_or_missing_archive_event_is_caught(loaded: Reporting) -> None:
     assert handlers.verify_case(loaded.kit, "H1").ok
     with loaded.kit.engine.begin() as conn:
