@@ -49,6 +49,13 @@ class EventContracts:
             return None
         return versions.get(max(versions) if version is None else version)
 
+    def occurred_field(self, event_type: str) -> str | None:
+        """The field saying when the fact happened in the world (``x-occurred-at``), if it differs
+        from when it was recorded."""
+        schema = self.schema(event_type)
+        field = schema.get("x-occurred-at") if schema else None
+        return str(field) if field else None
+
     def personal_fields(self, event_type: str) -> frozenset[str]:
         """The special-care fields of an event type (over all its versions); unknown types: :data:`EVERYTHING`."""
         versions = self.schemas.get(event_type)

@@ -34,6 +34,9 @@ class DomainEvent(BaseModel):
     event_type: ClassVar[str] = ""
     schema_version: ClassVar[int] = 1
     personal_fields: ClassVar[frozenset[str]] = frozenset()
+    occurred_field: ClassVar[str | None] = None
+    """The field holding when it happened in the world (a visit, a meeting), when that is not when it
+    was recorded; views order a case's timeline by it (``x-occurred-at`` in the contract)."""
 
     def payload(self) -> dict[str, Any]:
         """The event's data as plain JSON types."""

@@ -11,9 +11,14 @@ from __future__ import annotations
 
 from shared.contracts import EventContracts
 
-__all__ = ["personal_fields"]
+__all__ = ["occurred_field", "personal_fields"]
 
 
 def personal_fields(event_type: str) -> frozenset[str]:
     """The special-care fields of ``event_type`` per its contract (``{"*"}`` when unpublished)."""
     return EventContracts.load().personal_fields(event_type)
+
+
+def occurred_field(event_type: str) -> str | None:
+    """The field of ``event_type`` that says when it happened (a meeting's ``held_at``), if any."""
+    return EventContracts.load().occurred_field(event_type)

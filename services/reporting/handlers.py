@@ -15,7 +15,7 @@ from sqlalchemy import select
 
 from services.reporting.adapters import archive, queries
 from services.reporting.adapters import readmodel as rm
-from services.reporting.contracts import personal_fields
+from services.reporting.contracts import occurred_field, personal_fields
 from services.reporting.domain.case_view import CaseView, TimelineEntry, build_case_view
 from services.reporting.domain.events import REPORTING_EVENTS, CaseViewed
 from services.reporting.domain.statistics import StatTable, table1, table2, table3
@@ -35,6 +35,7 @@ def _entry(env: Envelope) -> TimelineEntry:
     return TimelineEntry(
         event_id=env.id,
         time=env.time,
+        stream_version=env.streamversion,
         department=env.source,
         type=env.type,
         case_id=env.caseid,
@@ -79,7 +80,15 @@ def case_view(
     if not entries or (as_of is not None and all(e.time > as_of for e in entries)):
         raise NotFound(f"no events are recorded for case {case_id}" + (f" by {as_of.isoformat()}" if as_of else ""))
     view = build_case_view(
-        case_id, ids, entries, viewer=viewer, purpose=purpose, now=now, personal_fields=personal_fields, as_of=as_of
+        case_id,
+        ids,
+        entries,
+        viewer=viewer,
+        purpose=purpose,
+        now=now,
+        personal_fields=personal_fields,
+        occurred_field=occurred_field,
+        as_of=as_of,
     )
     _record_view(kit, view, viewer, now, correlation_id)
     return view

@@ -58,6 +58,7 @@ class ConferenceHeld(ConferenceEvent):
     """
 
     event_type: ClassVar[str] = "conferences.ConferenceHeld"
+    occurred_field: ClassVar[str | None] = "held_at"
     personal_fields: ClassVar[frozenset[str]] = frozenset({"summary", "decisions", "person_wishes"})
 
     held_at: datetime

@@ -58,6 +58,7 @@ class OutreachVisitRecorded(DistrictCaseEvent):
     """アウトリーチ訪問: staff or residents went to the person; reached, not reached or refused."""
 
     event_type: ClassVar[str] = "districts.OutreachVisitRecorded"
+    occurred_field: ClassVar[str | None] = "visited_at"
     personal_fields: ClassVar[frozenset[str]] = frozenset({"note"})
 
     visit_id: str
@@ -99,6 +100,7 @@ class SalonAttended(DistrictCaseEvent):
     """サロン参加: the person came to a salon (地域のサロン) on a day; ``first_visit`` at that salon."""
 
     event_type: ClassVar[str] = "districts.SalonAttended"
+    occurred_field: ClassVar[str | None] = "attended_on"
     personal_fields: ClassVar[frozenset[str]] = frozenset({"note"})
 
     attendance_id: str

@@ -85,6 +85,7 @@ class ContactRecorded(ConsultationEvent):
     """相談対応記録: one more contact (phone, interview, visit, outreach...) on the consultation."""
 
     event_type: ClassVar[str] = "intake.ContactRecorded"
+    occurred_field: ClassVar[str | None] = "contacted_at"
     personal_fields: ClassVar[frozenset[str]] = frozenset({"summary"})
 
     contact_id: str

@@ -74,6 +74,7 @@ class LoanContactRecorded(DomainEvent):
     """相談対応記録: one more contact (phone, interview, visit...) on an open consultation."""
 
     event_type: ClassVar[str] = "loans.LoanContactRecorded"
+    occurred_field: ClassVar[str | None] = "contacted_at"
     personal_fields: ClassVar[frozenset[str]] = frozenset({"note"})
 
     consultation_id: str
@@ -229,6 +230,7 @@ class LoanDisbursed(DomainEvent):
     """貸付金交付: the approved amount was paid out to the borrower."""
 
     event_type: ClassVar[str] = "loans.LoanDisbursed"
+    occurred_field: ClassVar[str | None] = "disbursed_on"
 
     application_id: str
     household_id: str
@@ -242,6 +244,7 @@ class RepaymentReceived(DomainEvent):
     """償還金入金: a repayment was received and credited, oldest instalment first."""
 
     event_type: ClassVar[str] = "loans.RepaymentReceived"
+    occurred_field: ClassVar[str | None] = "paid_on"
 
     application_id: str
     payment_id: str
@@ -258,6 +261,7 @@ class LoanFullyRepaid(DomainEvent):
     """償還完了: the loan has been repaid in full."""
 
     event_type: ClassVar[str] = "loans.LoanFullyRepaid"
+    occurred_field: ClassVar[str | None] = "repaid_on"
 
     application_id: str
     household_id: str

@@ -77,6 +77,7 @@ def timeline(conn: Connection, gen: int, case_ids: Sequence[str]) -> list[Timeli
         TimelineEntry(
             event_id=r["event_id"],
             time=datetime.fromisoformat(r["at"]),
+            stream_version=r["stream_version"],
             department=r["source"],
             type=r["type"],
             case_id=r["case_id"],

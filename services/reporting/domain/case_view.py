@@ -17,7 +17,7 @@ for other departments.
 from __future__ import annotations
 
 from collections.abc import Callable, Iterable, Mapping
-from datetime import date, datetime
+from datetime import date, datetime, time, timedelta, timezone
 from typing import Any
 
 from pydantic import BaseModel
@@ -41,6 +41,22 @@ __all__ = [
 REDACTED = "［非開示］"
 
 PersonalFields = Callable[[str], frozenset[str]]
+OccurredField = Callable[[str], str | None]
+_JST = timezone(timedelta(hours=9))
+
+
+def _occurred(entry: TimelineEntry, occurred_field: OccurredField) -> datetime:
+    """When the entry's fact happened (its contract's ``x-occurred-at`` field), else when recorded."""
+    field = occurred_field(entry.type)
+    raw = entry.data.get(field) if field else None
+    if isinstance(raw, str):
+        try:
+            at = datetime.fromisoformat(raw) if "T" in raw else datetime.combine(date.fromisoformat(raw), time(), _JST)
+        except ValueError:
+            return entry.time
+        return at if at.tzinfo else entry.time
+    return entry.time
+
 
 _APPLICATION_STATUS = {
     "loans.LoanApplicationSubmitted": "submitted",
@@ -62,6 +78,7 @@ _OPEN_REFERRAL = {Status.MADE, Status.ACCEPTED, Status.EXPIRED}
 class TimelineEntry(BaseModel):
     event_id: str
     time: datetime
+    stream_version: int = 0
     department: str
     type: str
     case_id: str
@@ -126,11 +143,16 @@ def build_case_view(
     purpose: str,
     now: datetime,
     personal_fields: PersonalFields,
+    occurred_field: OccurredField = lambda _type: None,
     as_of: datetime | None = None,
 ) -> CaseView:
     moment = as_of or now
+    known = [e for e in entries if as_of is None or e.time <= as_of]
+    # When things happened, then when they were recorded, then the order within their stream: a
+    # meeting held 45 days ago and recorded today comes before today's referrals, and the action
+    # items it agreed come after it.
     ordered = sorted(
-        (e for e in entries if as_of is None or e.time <= as_of), key=lambda e: (e.time, e.department, e.event_id)
+        known, key=lambda e: (_occurred(e, occurred_field), e.time, e.subject, e.stream_version, e.event_id)
     )
     root = _aliases(ordered)
     consents, statutory = _ledger(ordered, root)

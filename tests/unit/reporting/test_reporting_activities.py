@@ -24,7 +24,7 @@ from services.districts.domain.events import (
     WatchOverStarted,
 )
 from services.districts.domain.values import Watcher
-from services.reporting.contracts import personal_fields
+from services.reporting.contracts import occurred_field, personal_fields
 from services.reporting.domain.case_view import REDACTED, CaseView, TimelineEntry, build_case_view
 from shared.envelope import Actor
 from tests.integration.reporting.builders import T0, History, consent
@@ -223,7 +223,14 @@ def view(h: History, viewer: Actor) -> CaseView:
         for e in h.envelopes
     ]
     return build_case_view(
-        "P1", ["P1"], entries, viewer=viewer, purpose="coordination", now=T0 + 40 * D, personal_fields=personal_fields
+        "P1",
+        ["P1"],
+        entries,
+        viewer=viewer,
+        purpose="coordination",
+        now=T0 + 40 * D,
+        personal_fields=personal_fields,
+        occurred_field=occurred_field,
     )
 
 
@@ -274,3 +281,57 @@ def test_a_case_no_district_or_conference_touched_has_no_such_entries() -> None:
     h.add("intake", "consents-P1", "P1", consent("P1", T0, "loans", "coordination"), T0)
     seen = view(h, LOANS)
     assert seen.district_work is None and seen.conferences == []
+
+
+def test_the_timeline_follows_when_things_happened_then_what_caused_what() -> None:
+    """A meeting held 45 days ago but recorded today comes before today's referral; the action items
+    it agreed (recorded with it) come after it."""
+    from tests.integration.reporting.builders import referral
+
+    h = History()
+    c = {"conference_id": "k9", "case_id": "P1"}
+    today = T0 + 45 * D
+    h.add(
+        "loans",
+        "ref-9",
+        "P1",
+        referral("ref-9", "P1", today - timedelta(hours=2), today + 3 * D),
+        today - timedelta(hours=2),
+    )
+    h.add(
+        "conferences",
+        "conference-k9",
+        "P1",
+        ActionItemAssigned(
+            **c,
+            action_id="a9",
+            description="訪問",
+            assignee_kind="department",
+            assignee="districts",
+            due_on=None,
+            assigned_at=today,
+            assigned_by="c-w1",
+        ),
+        today,
+    )
+    h.envelopes.reverse()  # arrival order must not matter
+    h.add(
+        "conferences",
+        "conference-k9",
+        "P1",
+        ConferenceHeld(
+            **c,
+            held_at=T0,
+            participants=(Participant(name="CSW", organisation="社協", kind="staff"),),
+            outside_participants=0,
+            basis=ShareBasis(),
+            summary=None,
+            decisions=(),
+            person_wishes=None,
+            recorded_at=today,
+            recorded_by="c-w1",
+        ),
+        today,
+    )
+    order = [e.type for e in view(h, CONFERENCES).timeline]
+    assert order == ["conferences.ConferenceHeld", "referral.ReferralMade", "conferences.ActionItemAssigned"]
