@@ -22,9 +22,9 @@ it can move to ``shared/`` when a second service needs it.
 
 from __future__ import annotations
 
-from collections.abc import Iterable
+from collections.abc import Callable, Iterable, Mapping
 from datetime import date, datetime, timedelta, timezone
-from typing import Literal
+from typing import Any, Literal
 
 from pydantic import BaseModel, ConfigDict
 
@@ -36,6 +36,7 @@ __all__ = [
     "StatutoryRecord",
     "consent_in_force",
     "disclosure_basis",
+    "withhold_sensitive_codes",
 ]
 
 _JST = timezone(timedelta(hours=9), "JST")
@@ -135,3 +136,33 @@ def disclosure_basis(
         if record.shared_at <= at and record.secrecy_duty_acknowledged and recipient in record.recipients:
             return Basis(kind="statutory", reference_id=record.sharing_id, legal_basis=record.basis)
     return None
+
+
+def withhold_sensitive_codes(
+    data: Mapping[str, Any],
+    coded_fields: Mapping[str, str],
+    sensitive: Callable[[str], frozenset[str]],
+    *,
+    redacted: str,
+) -> tuple[dict[str, Any], list[str]]:
+    """``data`` without the special-care codes (要配慮個人情報: DV, illness, disability) of its coded
+    fields: a sensitive code is dropped from a list and replaced by ``redacted`` in a single field.
+
+    ``coded_fields`` maps a field to its code list; ``sensitive(list)`` gives the codes the list
+    marks ``sensitive``. Returns the data shown and the fields that lost something, for a view to
+    name (it applies this only when the viewer has no consent or statutory basis).
+    """
+    shown = dict(data)
+    hidden: list[str] = []
+    for name, code_list in coded_fields.items():
+        value = shown.get(name)
+        withheld = sensitive(code_list)
+        if isinstance(value, list | tuple):
+            kept = [v for v in value if v not in withheld]
+            if len(kept) != len(value):
+                shown[name] = kept
+                hidden.append(name)
+        elif isinstance(value, str) and value in withheld:
+            shown[name] = redacted
+            hidden.append(name)
+    return shown, sorted(hidden)

@@ -56,6 +56,11 @@ class EventContracts:
         field = schema.get("x-occurred-at") if schema else None
         return str(field) if field else None
 
+    def coded_fields(self, event_type: str) -> dict[str, str]:
+        """Fields holding code-list codes (``x-coded-fields``): field name → code list name."""
+        schema = self.schema(event_type)
+        return dict(schema.get("x-coded-fields") or {}) if schema else {}
+
     def personal_fields(self, event_type: str) -> frozenset[str]:
         """The special-care fields of an event type (over all its versions); unknown types: :data:`EVERYTHING`."""
         versions = self.schemas.get(event_type)

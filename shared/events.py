@@ -35,6 +35,10 @@ class DomainEvent(BaseModel):
     schema_version: ClassVar[int] = 1
     personal_fields: ClassVar[frozenset[str]] = frozenset()
     occurred_field: ClassVar[str | None] = None
+    coded_fields: ClassVar[Mapping[str, str]] = {}
+    """Fields holding codes of a code list (``{"issues": "household_issue_categories"}``): a code the
+    list marks ``sensitive`` (DV, illness, disability) is special-care data in any field that holds
+    it, so views redact it like a personal field (``x-coded-fields`` in the contract)."""
     """The field holding when it happened in the world (a visit, a meeting), when that is not when it
     was recorded; views order a case's timeline by it (``x-occurred-at`` in the contract)."""
 

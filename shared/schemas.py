@@ -23,6 +23,8 @@ def schema_of(cls: type[DomainEvent]) -> dict[str, Any]:
     schema["x-event-type"] = cls.event_type
     schema["x-schema-version"] = cls.schema_version
     schema["x-personal-fields"] = sorted(cls.personal_fields)
+    if cls.coded_fields:
+        schema["x-coded-fields"] = dict(sorted(cls.coded_fields.items()))
     if cls.occurred_field:
         schema["x-occurred-at"] = cls.occurred_field
     return schema

@@ -10,8 +10,9 @@ safe default.
 from __future__ import annotations
 
 from shared.contracts import EventContracts
+from shared.reference import load_code_lists
 
-__all__ = ["occurred_field", "personal_fields"]
+__all__ = ["coded_fields", "occurred_field", "personal_fields", "sensitive_codes"]
 
 
 def personal_fields(event_type: str) -> frozenset[str]:
@@ -22,3 +23,13 @@ def personal_fields(event_type: str) -> frozenset[str]:
 def occurred_field(event_type: str) -> str | None:
     """The field of ``event_type`` that says when it happened (a meeting's ``held_at``), if any."""
     return EventContracts.load().occurred_field(event_type)
+
+
+def coded_fields(event_type: str) -> dict[str, str]:
+    """The fields of ``event_type`` that hold codes of a code list (``x-coded-fields``)."""
+    return EventContracts.load().coded_fields(event_type)
+
+
+def sensitive_codes(code_list: str) -> frozenset[str]:
+    """The codes ``code_list`` marks ``sensitive`` (special-care data: DV, illness, disability)."""
+    return load_code_lists().flagged(code_list, "sensitive")

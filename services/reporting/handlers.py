@@ -15,7 +15,7 @@ from sqlalchemy import select
 
 from services.reporting.adapters import archive, queries
 from services.reporting.adapters import readmodel as rm
-from services.reporting.contracts import occurred_field, personal_fields
+from services.reporting.contracts import coded_fields, occurred_field, personal_fields, sensitive_codes
 from services.reporting.domain.case_view import CaseView, TimelineEntry, build_case_view
 from services.reporting.domain.events import REPORTING_EVENTS, CaseViewed
 from services.reporting.domain.statistics import StatTable, table1, table2, table3
@@ -88,6 +88,8 @@ def case_view(
         now=now,
         personal_fields=personal_fields,
         occurred_field=occurred_field,
+        coded_fields=coded_fields,
+        sensitive_codes=sensitive_codes,
         as_of=as_of,
     )
     _record_view(kit, view, viewer, now, correlation_id)

@@ -13,6 +13,7 @@ decided, passed in by the caller. Free-text fields that may hold special-care pe
 
 from __future__ import annotations
 
+from collections.abc import Mapping
 from typing import ClassVar, Literal
 
 from pydantic import AwareDatetime, BaseModel, ConfigDict, Field, model_validator
@@ -78,6 +79,7 @@ class ReferralMade(_ReferralEvent):
     """
 
     event_type: ClassVar[str] = "referral.ReferralMade"
+    coded_fields: ClassVar[Mapping[str, str]] = {"reason_category": "household_issue_categories"}
     personal_fields: ClassVar[frozenset[str]] = frozenset({"reason_detail"})
 
     case_id: str = _Text

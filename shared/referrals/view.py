@@ -2,7 +2,8 @@
 
 :func:`visible_referral` always shows the referral's existence, reason category, priority, status,
 deadline and answers (codes and reasons), because routing work needs them. Free-text fields that
-may hold special-care personal data (要配慮個人情報: ``reason_detail`` and the notes) are shown to
+may hold special-care personal data (要配慮個人情報: ``reason_detail`` and the notes), and a reason
+category that is itself special-care (a DV, illness or disability code), are shown to
 the department that wrote them, and to the other side only when ``disclosure_allowed`` — which the
 caller decides from the recorded basis (consent covering the viewer, or a statutory meeting).
 Withheld fields stay in the dict as ``None`` and are named in ``redacted``, so a screen can say
@@ -17,6 +18,8 @@ from datetime import datetime
 from typing import Any
 
 from shared.errors import Forbidden
+from shared.reference import load_code_lists
+from shared.referrals.events import ReferralMade
 from shared.referrals.model import ReferralState, Status
 
 __all__ = ["ReferralSummary", "visible_referral"]
@@ -24,6 +27,10 @@ __all__ = ["ReferralSummary", "visible_referral"]
 
 def _iso(value: datetime | None) -> str | None:
     return value.isoformat() if value is not None else None
+
+
+def _sensitive_reasons() -> frozenset[str]:
+    return load_code_lists().flagged(ReferralMade.coded_fields["reason_category"], "sensitive")
 
 
 def visible_referral(state: ReferralState, viewer_department: str, disclosure_allowed: bool) -> dict[str, Any]:
@@ -43,6 +50,13 @@ def visible_referral(state: ReferralState, viewer_department: str, disclosure_al
         redacted.append(name)
         return None
 
+    # A DV, illness or disability reason is special-care data itself: without a basis the target
+    # sees that a referral exists, its priority and deadline, not why.
+    reason: str | None = made.reason_category
+    if not (is_source or disclosure_allowed) and reason in _sensitive_reasons():
+        reason = None
+        redacted.append("reason_category")
+
     accepted, declined, completed = state.accepted, state.declined, state.completed
     cancelled, expired, escalated, outcome = state.cancelled, state.expired, state.escalated, state.outcome
     view: dict[str, Any] = {
@@ -53,7 +67,7 @@ def visible_referral(state: ReferralState, viewer_department: str, disclosure_al
         "source_department": made.source_department,
         "target_kind": made.target_kind,
         "target": made.target,
-        "reason_category": made.reason_category,
+        "reason_category": reason,
         "reason_detail": personal("reason_detail", made.reason_detail, is_source),
         "priority": made.priority,
         "status": state.status.value,

@@ -17,6 +17,7 @@ validated against. Person and household registration lives in :mod:`.registry_ev
 
 from __future__ import annotations
 
+from collections.abc import Mapping
 from datetime import date, datetime
 from typing import ClassVar
 
@@ -58,8 +59,9 @@ class ConsultationOpened(ConsultationEvent):
     """
 
     event_type: ClassVar[str] = "intake.ConsultationOpened"
+    coded_fields: ClassVar[Mapping[str, str]] = {"issues": "household_issue_categories"}
     personal_fields: ClassVar[frozenset[str]] = frozenset(
-        {"subject_description", "source_detail", "own_words", "wishes"}
+        {"subject_description", "source_detail", "own_words", "wishes", "urgency_reason"}
     )
 
     person_id: str | None
@@ -109,6 +111,10 @@ class AssessmentRecorded(ConsultationEvent):
     """
 
     event_type: ClassVar[str] = "intake.AssessmentRecorded"
+    coded_fields: ClassVar[Mapping[str, str]] = {
+        "issues": "household_issue_categories",
+        "issues_added": "household_issue_categories",
+    }
     personal_fields: ClassVar[frozenset[str]] = frozenset(
         {"person_picture", "family_picture", "wishes", "issues_text", "obstacles", "strengths"}
     )

@@ -16,6 +16,7 @@ record the ``code_list_version`` they were validated against.
 
 from __future__ import annotations
 
+from collections.abc import Mapping
 from datetime import date, datetime
 from typing import ClassVar
 
@@ -53,6 +54,7 @@ class LoanConsultationOpened(DomainEvent):
     """貸付相談受付: a loan consultation was opened; this is also its first contact."""
 
     event_type: ClassVar[str] = "loans.LoanConsultationOpened"
+    coded_fields: ClassVar[Mapping[str, str]] = {"issues": "household_issue_categories"}
     personal_fields: ClassVar[frozenset[str]] = frozenset({"summary"})
 
     consultation_id: str
@@ -94,6 +96,7 @@ class HouseholdIssuesRecorded(DomainEvent):
     """世帯の課題: household issues newly seen in a consultation (only the ones not yet recorded)."""
 
     event_type: ClassVar[str] = "loans.HouseholdIssuesRecorded"
+    coded_fields: ClassVar[Mapping[str, str]] = {"issues": "household_issue_categories"}
 
     consultation_id: str
     household_id: str

@@ -6,12 +6,14 @@ audit): the timeline, each department's current status, open referrals and the n
 District work (見守り, visits, salons, volunteer roles) and conferences (participants by kind,
 decisions, action items, reviews) are first-class parts of the view (:mod:`.activities`).
 
-What a viewer sees (要配慮個人情報): the personal fields of an event (its class's
-``personal_fields``) are shown to the department that recorded it, or to another department when
-the person's consent (or a statutory 支援会議 record) names that department and the viewer's
-``purpose`` at the moment of viewing — :func:`shared.consent.disclosure_basis`.
-Otherwise they read :data:`REDACTED`. An event type reporting does not know is redacted whole
-for other departments.
+What a viewer sees (要配慮個人情報): the personal fields of an event (its contract's
+``x-personal-fields``) and the sensitive codes of its coded fields (``x-coded-fields``: a DV,
+illness or disability issue code, a referral's reason category) are shown to the department that
+recorded it, or to another department when the person's consent (or a statutory 支援会議 record)
+names that department and the viewer's ``purpose`` at the moment of viewing —
+:func:`shared.consent.disclosure_basis`. Otherwise personal fields read :data:`REDACTED` and
+sensitive codes are withheld (:func:`shared.consent.withhold_sensitive_codes`). An event type
+reporting does not know is redacted whole for other departments.
 """
 
 from __future__ import annotations
@@ -23,7 +25,7 @@ from typing import Any
 from pydantic import BaseModel
 
 from services.reporting.domain.activities import ConferenceEntry, DistrictWork, conferences, district_work
-from shared.consent import Consent, Recipient, StatutoryRecord, disclosure_basis
+from shared.consent import Consent, Recipient, StatutoryRecord, disclosure_basis, withhold_sensitive_codes
 from shared.envelope import Actor
 from shared.referrals import REFERRAL_EVENTS, ReferralState, Status
 from shared.referrals import apply as apply_referral
@@ -42,6 +44,8 @@ REDACTED = "［非開示］"
 
 PersonalFields = Callable[[str], frozenset[str]]
 OccurredField = Callable[[str], str | None]
+CodedFields = Callable[[str], Mapping[str, str]]
+SensitiveCodes = Callable[[str], frozenset[str]]
 _JST = timezone(timedelta(hours=9))
 
 
@@ -144,6 +148,8 @@ def build_case_view(
     now: datetime,
     personal_fields: PersonalFields,
     occurred_field: OccurredField = lambda _type: None,
+    coded_fields: CodedFields = lambda _type: {},
+    sensitive_codes: SensitiveCodes = lambda _list: frozenset(),
     as_of: datetime | None = None,
 ) -> CaseView:
     moment = as_of or now
@@ -167,11 +173,13 @@ def build_case_view(
     timeline: list[TimelineEntry] = []
     for entry in ordered:
         personal = personal_fields(entry.type)
-        if not personal or may_see(entry):
+        coded = coded_fields(entry.type)
+        if (not personal and not coded) or may_see(entry):
             timeline.append(entry)
             continue
         data, hidden = _redact(entry.data, personal)
-        timeline.append(entry.model_copy(update={"data": data, "redacted": hidden}))
+        data, hidden_codes = withhold_sensitive_codes(data, coded, sensitive_codes, redacted=REDACTED)
+        timeline.append(entry.model_copy(update={"data": data, "redacted": sorted({*hidden, *hidden_codes})}))
     return CaseView(
         case_id=case_id,
         case_ids=sorted(set(case_ids)),

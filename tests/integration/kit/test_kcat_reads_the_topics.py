@@ -24,7 +24,10 @@ def test_kcat_shows_plain_json_bodies_and_cloudevents_headers(kafka, new_topic, 
     producer.close()
     out = subprocess.run(
         ["kcat", "-C", "-b", kafka.bootstrap_servers, "-t", topic, "-e", "-q", "-f", "%k\\t%h\\t%s\\n"],
-        capture_output=True, text=True, timeout=60, check=True,
+        capture_output=True,
+        text=True,
+        timeout=60,
+        check=True,
     ).stdout.strip()
     key, headers, body = out.split("\t")
     assert key == "person-7"

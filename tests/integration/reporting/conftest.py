@@ -51,8 +51,9 @@ class Reporting:
 
     def _consumed(self) -> int:
         with self.kit.engine.connect() as conn:
-            n = conn.execute(select(func.count()).select_from(processed_table)
-                             .where(processed_table.c.consumer == self.runner.name)).scalar_one()
+            n = conn.execute(
+                select(func.count()).select_from(processed_table).where(processed_table.c.consumer == self.runner.name)
+            ).scalar_one()
         return int(n) + self.duplicates
 
     duplicates: int = 0
@@ -61,14 +62,19 @@ class Reporting:
 @pytest.fixture
 def reporting(kafka: Any, db_url: str, new_topic: Callable[..., str]) -> Iterator[Reporting]:
     topics = {dept: new_topic(dept) for dept in ("intake", "loans")}
-    settings = Settings(database_url=db_url, kafka_bootstrap_servers=kafka.bootstrap_servers,
-                        topics=list(topics.values()), log_json=False)
+    settings = Settings(
+        database_url=db_url,
+        kafka_bootstrap_servers=kafka.bootstrap_servers,
+        topics=list(topics.values()),
+        log_json=False,
+    )
     _app, kit = build(settings)
     for runner in kit.consumers:  # the production group; each test gets its own
         runner.consumer.close(autocommit=False)
     kit.consumers.clear()
-    runner = kit.add_consumer(ConsumerSpec(f"reporting-test-{uuid.uuid4().hex[:8]}", list(topics.values()),
-                                           project_event))
+    runner = kit.add_consumer(
+        ConsumerSpec(f"reporting-test-{uuid.uuid4().hex[:8]}", list(topics.values()), project_event)
+    )
     try:
         yield Reporting(kit, runner, topics, kafka.bootstrap_servers)
     finally:

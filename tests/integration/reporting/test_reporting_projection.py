@@ -64,14 +64,20 @@ def scripted() -> tuple[History, list, list]:
         h.add("loans", "person-P1b", "P1b", person("P1b", T0 - D), T0 - D),
         h.add("loans", "lc-1", "H1", loan_opened("lc-1", "H1", T0 + D, issues=("employment", "debt_arrears")), T0 + D),
         h.add("loans", "lc-1", "H1", loan_issues("lc-1", "H1", T0 + D + H, ("housing",)), T0 + D + H),
-        h.add("loans", "lc-1", "H1", loan_response("lc-1", "r1", "H1", T0 + D + 2 * H, "public_assistance"),
-              T0 + D + 2 * H),
+        h.add(
+            "loans",
+            "lc-1",
+            "H1",
+            loan_response("lc-1", "r1", "H1", T0 + D + 2 * H, "public_assistance"),
+            T0 + D + 2 * H,
+        ),
     ]
     denial = h.add("loans", "app-1", "H1", denied("app-1", "H1", T0 + D + 3 * H), T0 + D + 3 * H)
     loans += [
         denial,
-        h.add("loans", "ref-1", "H1", referral("ref-1", "H1", T0 + D + 4 * H, T0 + 3 * D, cause=denial),
-              T0 + D + 4 * H),
+        h.add(
+            "loans", "ref-1", "H1", referral("ref-1", "H1", T0 + D + 4 * H, T0 + 3 * D, cause=denial), T0 + D + 4 * H
+        ),
         h.add("loans", "ref-2", "H1", referral("ref-2", "H1", T0 + D + 5 * H, T0 + 2 * D), T0 + D + 5 * H),
         h.add("loans", "lc-1", "H1", loan_closed("lc-1", "H1", T0 + D + 6 * H, True), T0 + D + 6 * H),
         # household H2: closed with no service, and a denial whose referral was declined
@@ -83,8 +89,10 @@ def scripted() -> tuple[History, list, list]:
         h.add("loans", "lc-3", "H3", loan_opened("lc-3", "H3", T0 + D, fund="care"), T0 + D),
         h.add("loans", "lc-3", "H3", loan_closed("lc-3", "H3", T0 + 2 * D, False), T0 + 2 * D),
     ]
-    loans += [denial2, h.add("loans", "ref-3", "H2", referral("ref-3", "H2", T0 + 2 * D, T0 + 5 * D, cause=denial2),
-                             T0 + 2 * D)]
+    loans += [
+        denial2,
+        h.add("loans", "ref-3", "H2", referral("ref-3", "H2", T0 + 2 * D, T0 + 5 * D, cause=denial2), T0 + 2 * D),
+    ]
     # the target's answers travel on intake's topic, and arrive before the referrals they answer
     answers = [
         h.add("intake", "ref-1", "H1", accepted("ref-1", T0 + 2 * D), T0 + 2 * D),
@@ -201,8 +209,9 @@ def test_tampered_or_missing_archive_event_is_caught(loaded: Reporting) -> None:
         raw = conn.execute(select(archive.archive.c.envelope).where(row)).scalar_one()
         env = json.loads(raw)
         env["data"]["issues"] = ["other"]
-        conn.execute(update(archive.archive).where(archive.archive.c.event_id == "lc-1-v2")
-                     .values(envelope=json.dumps(env)))
+        conn.execute(
+            update(archive.archive).where(archive.archive.c.event_id == "lc-1-v2").values(envelope=json.dumps(env))
+        )
         conn.execute(archive.archive.delete().where(archive.archive.c.event_id == "lc-1-v3"))
     check = handlers.verify_case(loaded.kit, "H1")
     assert not check.ok
@@ -235,8 +244,14 @@ def test_rebuild_equals_live_model_and_switches(loaded: Reporting) -> None:
         live_gen = rm.active_generation(conn)
         live = rm.checksums(conn, live_gen)
     out = io.StringIO()
-    report = rebuild(loaded.kit.engine, loaded.bootstrap_servers, list(loaded.topics.values()), progress=out,
-                     drop_old=False, grace_seconds=0)
+    report = rebuild(
+        loaded.kit.engine,
+        loaded.bootstrap_servers,
+        list(loaded.topics.values()),
+        progress=out,
+        drop_old=False,
+        grace_seconds=0,
+    )
     assert report.switched and report.replaced == live_gen and report.skipped == 0
     assert report.events == 23
     assert "ev/s" in out.getvalue() and "lag" in out.getvalue()

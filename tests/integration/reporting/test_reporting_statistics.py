@@ -134,8 +134,11 @@ def test_blue_green_switch_under_concurrent_reads(reporting: Reporting) -> None:
     full = sum(t1.values())
     with reporting.kit.engine.begin() as conn:  # an old model that lost rows (e.g. an old bug)
         gen = rm.active_generation(conn)
-        conn.execute(rm.loan_contacts.delete().where(rm.loan_contacts.c.gen == gen,
-                                                     rm.loan_contacts.c.consultation_id.like("lc-1%")))
+        conn.execute(
+            rm.loan_contacts.delete().where(
+                rm.loan_contacts.c.gen == gen, rm.loan_contacts.c.consultation_id.like("lc-1%")
+            )
+        )
     stale = handlers.statistics_tables(reporting.kit, start, end)[0].total
     assert stale < full
 
@@ -162,8 +165,14 @@ def test_blue_green_switch_under_concurrent_reads(reporting: Reporting) -> None:
         assert answer == stale  # built, verified, not yet switched: readers still on the old model
 
     try:
-        report = rebuild(reporting.kit.engine, reporting.bootstrap_servers, list(reporting.topics.values()),
-                         progress=None, before_switch=before_switch, grace_seconds=0.2)
+        report = rebuild(
+            reporting.kit.engine,
+            reporting.bootstrap_servers,
+            list(reporting.topics.values()),
+            progress=None,
+            before_switch=before_switch,
+            grace_seconds=0.2,
+        )
         after = handlers.statistics_tables(reporting.kit, start, end)[0].total
     finally:
         stop.set()

@@ -7,10 +7,20 @@ def _chain(n: int) -> list[dict]:
     rows, prev = [], GENESIS_HASH
     for v in range(1, n + 1):
         row = {
-            "event_id": f"e{v}", "stream_id": "s", "stream_version": v, "event_type": "t", "case_id": "c",
-            "occurred_at": "2026-10-01T00:00:00+00:00", "actor_id": "a", "actor_department": "intake",
-            "actor_role": "worker", "correlation_id": None, "causation_id": None, "schema_version": 1,
-            "data": json.dumps({"n": v}), "prev_hash": prev,
+            "event_id": f"e{v}",
+            "stream_id": "s",
+            "stream_version": v,
+            "event_type": "t",
+            "case_id": "c",
+            "occurred_at": "2026-10-01T00:00:00+00:00",
+            "actor_id": "a",
+            "actor_department": "intake",
+            "actor_role": "worker",
+            "correlation_id": None,
+            "causation_id": None,
+            "schema_version": 1,
+            "data": json.dumps({"n": v}),
+            "prev_hash": prev,
         }
         row["hash"] = prev = event_hash(prev, row)
         rows.append(row)

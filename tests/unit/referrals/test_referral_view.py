@@ -124,3 +124,13 @@ def test_summary_counts_referrals_by_status_and_overdue() -> None:
     assert summary.by_status[Status.COMPLETED] == 0
     assert (summary.total, summary.open, summary.overdue, summary.escalated) == (4, 4, 1, 1)
     assert ReferralSummary.of([overdue]).overdue == 0
+
+
+def test_a_special_care_reason_category_is_withheld_from_the_target_without_a_basis() -> None:
+    """dv_abuse, illness_injury and disability name special-care data (要配慮個人情報) by themselves."""
+    dv = state_of(made(department="intake", target="loans", reason_category="dv_abuse", priority="same_day"))
+    hidden = visible_referral(dv, "loans", disclosure_allowed=False)
+    assert hidden["reason_category"] is None and "reason_category" in hidden["redacted"]
+    assert hidden["priority"] == "same_day" and "dv_abuse" not in json.dumps(hidden)
+    assert visible_referral(dv, "loans", disclosure_allowed=True)["reason_category"] == "dv_abuse"
+    assert visible_referral(dv, "intake", disclosure_allowed=False)["reason_category"] == "dv_abuse"  # its author

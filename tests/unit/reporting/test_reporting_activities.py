@@ -24,7 +24,7 @@ from services.districts.domain.events import (
     WatchOverStarted,
 )
 from services.districts.domain.values import Watcher
-from services.reporting.contracts import occurred_field, personal_fields
+from services.reporting.contracts import coded_fields, occurred_field, personal_fields, sensitive_codes
 from services.reporting.domain.case_view import REDACTED, CaseView, TimelineEntry, build_case_view
 from shared.envelope import Actor
 from tests.integration.reporting.builders import T0, History, consent
@@ -231,6 +231,8 @@ def view(h: History, viewer: Actor) -> CaseView:
         now=T0 + 40 * D,
         personal_fields=personal_fields,
         occurred_field=occurred_field,
+        coded_fields=coded_fields,
+        sensitive_codes=sensitive_codes,
     )
 
 
@@ -335,3 +337,31 @@ def test_the_timeline_follows_when_things_happened_then_what_caused_what() -> No
     )
     order = [e.type for e in view(h, CONFERENCES).timeline]
     assert order == ["conferences.ConferenceHeld", "referral.ReferralMade", "conferences.ActionItemAssigned"]
+
+
+def test_special_care_issue_codes_and_reasons_are_withheld_from_a_department_without_a_basis() -> None:
+    """A DV victim's consultation: loans and districts see that it exists, not DV, illness or disability."""
+    from tests.integration.reporting.builders import intake_opened, referral
+
+    h = History()
+    opened = intake_opened("ic-dv", "P1", T0, issues=("dv_abuse", "illness_injury", "disability", "employment"))
+    opened = opened.model_copy(update={"urgency": "same_day", "urgency_reason": "dv_abuse: 即日対応"})
+    h.add("intake", "consultation-ic-dv", "P1", opened, T0)
+    dv_referral = referral("ref-dv", "P1", T0, T0 + D).model_copy(
+        update={"source_department": "intake", "target": "loans", "reason_category": "dv_abuse"}
+    )
+    h.add("intake", "ref-dv", "P1", dv_referral, T0)
+
+    for department in (LOANS, DISTRICTS):
+        seen = view(h, department)
+        opened_entry, referral_entry = seen.timeline
+        assert opened_entry.data["issues"] == ["employment"] and "issues" in opened_entry.redacted
+        assert opened_entry.data["urgency_reason"] == REDACTED
+        assert referral_entry.data["reason_category"] == REDACTED and "reason_category" in referral_entry.redacted
+        assert "dv_abuse" not in seen.model_dump_json()
+
+    intake = Actor(staff_id="i-w1", department="intake", role="worker")
+    assert view(h, intake).timeline[0].data["issues"] == ["dv_abuse", "illness_injury", "disability", "employment"]
+    h.add("intake", "consents-P1", "P1", consent("P1", T0, "loans", "coordination"), T0)
+    [with_consent] = [e for e in view(h, LOANS).timeline if e.type == "intake.ConsultationOpened"]
+    assert with_consent.data["issues"] == ["dv_abuse", "illness_injury", "disability", "employment"]
