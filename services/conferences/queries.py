@@ -12,7 +12,7 @@ from datetime import date
 from typing import Any
 
 from services.conferences.adapters import rows
-from services.conferences.domain.conference import CONFERENCE_DEPARTMENT, ConferenceState
+from services.conferences.domain.conference import ConferenceState
 from services.conferences.domain.errors import ConferenceNotFound
 from services.conferences.handlers import CONFERENCE, CONFERENCE_FOLD
 from shared.envelope import Actor
@@ -24,10 +24,11 @@ _PERSONAL = ("purpose", "summary", "decisions", "person_wishes")
 
 
 def sees_details(state: ConferenceState, viewer: Actor) -> bool:
-    """Conferences staff and auditors always; other departments on a recorded basis."""
-    if viewer.department == CONFERENCE_DEPARTMENT or viewer.role == "auditor":
+    """Conferences staff and auditors always; another department only when the meeting was held on
+    a basis and that department took part or was assigned its work (:attr:`ConferenceState.shared_with`)."""
+    if viewer.role == "auditor":
         return True
-    return state.basis.kind in ("statutory", "consent")
+    return viewer.department in state.shared_with
 
 
 def conference_detail(kit: ServiceKit, conference_id: str, viewer: Actor) -> dict[str, Any]:

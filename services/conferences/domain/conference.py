@@ -115,6 +115,16 @@ class ConferenceState:
     def open_action_items(self) -> tuple[ActionItem, ...]:
         return tuple(a for a in self.action_items if not a.done)
 
+    @property
+    def shared_with(self) -> frozenset[str]:
+        """The departments the minutes reach: conferences always; on a statutory (支援会議) or consent
+        basis also the departments that took part and those assigned its action items."""
+        if self.basis.kind not in ("statutory", "consent"):
+            return frozenset({CONFERENCE_DEPARTMENT})
+        took_part = {p.department for p in self.participants if p.department}
+        assigned = {a.assignee for a in self.action_items if a.assignee_kind == "department"}
+        return frozenset({CONFERENCE_DEPARTMENT, *took_part, *assigned})
+
     def action_item(self, action_id: str) -> ActionItem | None:
         return next((a for a in self.action_items if a.action_id == action_id), None)
 

@@ -58,6 +58,7 @@ class ConferenceHeld(ConferenceEvent):
     """
 
     event_type: ClassVar[str] = "conferences.ConferenceHeld"
+    schema_version: ClassVar[int] = 2
     occurred_field: ClassVar[str | None] = "held_at"
     personal_fields: ClassVar[frozenset[str]] = frozenset({"summary", "decisions", "person_wishes"})
 
@@ -116,3 +117,5 @@ class ConferenceReviewScheduled(ConferenceEvent):
 CONFERENCE_EVENTS = EventRegistry(
     [ConferenceScheduled, ConferenceHeld, ActionItemAssigned, ActionItemCompleted, ConferenceReviewScheduled]
 )
+# v2 added each participant's (optional) department; a v1 meeting recorded none.
+CONFERENCE_EVENTS.add_upcaster(ConferenceHeld.event_type, 1, lambda data: dict(data))

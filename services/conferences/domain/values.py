@@ -42,6 +42,9 @@ class Participant(_Frozen):
     name: str = Field(min_length=1, max_length=200)
     organisation: str = Field(min_length=1, max_length=200)
     kind: ParticipantKind
+    department: str | None = Field(default=None, max_length=64)
+    """The council department a staff participant works in (e.g. ``districts``): the minutes of a
+    meeting held on a basis reach the departments that took part (and those assigned its work)."""
 
 
 class ShareBasis(_Frozen):

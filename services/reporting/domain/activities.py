@@ -28,6 +28,7 @@ __all__ = [
     "WatchOver",
     "conferences",
     "district_work",
+    "meeting_audiences",
 ]
 
 
@@ -239,3 +240,24 @@ def conferences(entries: Iterable[_Entry]) -> list[ConferenceEntry]:
         )
         for cid, meeting in found.items()
     ]
+
+
+def meeting_audiences(entries: Iterable[_Entry]) -> dict[str, frozenset[str]]:
+    """Per conference held on a statutory (支援会議) or consent basis, the departments its minutes
+    reach besides conferences: those whose staff took part and those assigned its action items.
+    A meeting with no basis shares nothing (the empty set is left out)."""
+    based: set[str] = set()
+    audience: dict[str, set[str]] = {}
+    for e in entries:
+        d = e.data
+        cid = str(d.get("conference_id"))
+        if e.type == "conferences.ConferenceHeld":
+            basis = d.get("basis")
+            if isinstance(basis, dict) and basis.get("kind") in ("statutory", "consent"):
+                based.add(cid)
+            for participant in d.get("participants") or ():
+                if isinstance(participant, dict) and participant.get("department"):
+                    audience.setdefault(cid, set()).add(str(participant["department"]))
+        elif e.type == "conferences.ActionItemAssigned" and d.get("assignee_kind") == "department":
+            audience.setdefault(cid, set()).add(str(d.get("assignee")))
+    return {cid: frozenset(depts) for cid, depts in audience.items() if cid in based}

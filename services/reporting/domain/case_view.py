@@ -24,7 +24,13 @@ from typing import Any
 
 from pydantic import BaseModel
 
-from services.reporting.domain.activities import ConferenceEntry, DistrictWork, conferences, district_work
+from services.reporting.domain.activities import (
+    ConferenceEntry,
+    DistrictWork,
+    conferences,
+    district_work,
+    meeting_audiences,
+)
 from shared.consent import Consent, Recipient, StatutoryRecord, disclosure_basis, withhold_sensitive_codes
 from shared.envelope import Actor
 from shared.referrals import REFERRAL_EVENTS, ReferralState, Status
@@ -164,9 +170,15 @@ def build_case_view(
     consents, statutory = _ledger(ordered, root)
     recipient = Recipient(kind="department", id=viewer.department)
 
+    meetings = meeting_audiences(ordered)
+
     def may_see(entry: TimelineEntry) -> bool:
-        if entry.department == viewer.department:
+        # The department that stored it, and the department of the staff member who wrote it (a
+        # district worker's note on a conference's action item), always read it.
+        if viewer.department in (entry.department, entry.actor.department):
             return True
+        if viewer.department in meetings.get(str(entry.data.get("conference_id")), ()):
+            return True  # a meeting held on a basis shares its minutes with who took part or took work
         person = root(str(entry.data.get("person_id") or entry.case_id))
         return disclosure_basis(consents, statutory, person, recipient, purpose, now) is not None
 

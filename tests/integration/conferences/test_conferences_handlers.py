@@ -153,13 +153,24 @@ def test_reviews_due_are_listed_soonest_first(kit):
 
 def test_other_departments_see_details_only_when_the_conference_recorded_a_basis(kit):
     with_basis = schedule(kit)["conference_id"]
-    hold(kit, with_basis)
+    intake_csw = Participant(name="相談員", organisation="社協 総合相談", kind="staff", department="intake")
+    hold(kit, with_basis, participants=(AGENCY, intake_csw))
     internal = schedule(kit)["conference_id"]
     hold(kit, internal, participants=(CSW,), basis=ShareBasis())
     assert queries.conference_detail(kit, with_basis, INTAKE)["decisions"] == ["友人Eさんと同行訪問"]
     hidden = queries.conference_detail(kit, internal, INTAKE)
     assert hidden["decisions"] == [] and hidden["purpose"] is None and "decisions" in hidden["redacted"]
     assert queries.conference_detail(kit, internal, STAFF)["purpose"] == "見守りの役割分担"
+
+
+def test_a_basis_shares_the_minutes_only_with_who_took_part_or_took_work_not_every_department(kit):
+    """Issue 10.2: loans neither attended nor was assigned anything, so it reads no minutes."""
+    cid = schedule(kit)["conference_id"]
+    hold(kit, cid, basis=ShareBasis(kind="statutory", reference="生活困窮者自立支援法 支援会議"))
+    loans = Actor(staff_id="l-w1", department="loans", role="worker")
+    shut = queries.conference_detail(kit, cid, loans)
+    assert shut["decisions"] == [] and "decisions" in shut["redacted"] and shut["purpose"] is None
+    assert queries.conference_detail(kit, cid, DISTRICTS)["decisions"] == ["友人Eさんと同行訪問"]  # assigned work
 
 
 def test_over_http_only_conferences_staff_schedule_and_a_refusal_says_what_to_fix(tmp_path):

@@ -41,13 +41,22 @@ class History:
         self.envelopes: list[Envelope] = []
 
     def add(
-        self, source: str, subject: str, case_id: str, event: DomainEvent, at: datetime, role: str = "worker"
+        self,
+        source: str,
+        subject: str,
+        case_id: str,
+        event: DomainEvent,
+        at: datetime,
+        role: str = "worker",
+        *,
+        author_department: str | None = None,
     ) -> Envelope:
         version, prev = self.heads.get((source, subject), (0, GENESIS_HASH))
         version += 1
         store = self.first_store.setdefault(subject, source)
         event_id = f"{subject}-v{version}" if store == source else f"{subject}@{source}-v{version}"
-        actor = Actor(staff_id=f"{source}-staff", department=source, role=role)
+        department = author_department or source  # a department may write into another's service
+        actor = Actor(staff_id=f"{department}-staff", department=department, role=role)
         data = event.payload()
         row: dict[str, Any] = {
             "event_id": event_id,

@@ -365,3 +365,88 @@ def test_special_care_issue_codes_and_reasons_are_withheld_from_a_department_wit
     h.add("intake", "consents-P1", "P1", consent("P1", T0, "loans", "coordination"), T0)
     [with_consent] = [e for e in view(h, LOANS).timeline if e.type == "intake.ConsultationOpened"]
     assert with_consent.data["issues"] == ["dv_abuse", "illness_injury", "disability", "employment"]
+
+
+def meeting_on_a_basis(basis: ShareBasis) -> History:
+    """A 地域ケア会議 about P1: a districts CSW took part, intake was assigned a follow-up."""
+    h = History()
+    c = {"conference_id": "k2", "case_id": "P1"}
+    h.add(
+        "conferences",
+        "conference-k2",
+        "P1",
+        ConferenceHeld(
+            **c,
+            held_at=T0,
+            participants=(
+                Participant(name="CSW", organisation="社協 地区担当", kind="staff", department="districts"),
+                Participant(name="民生委員", organisation="民生委員", kind="resident"),
+            ),
+            outside_participants=1,
+            basis=basis,
+            summary="ネズミ発生家屋への対応",
+            decisions=("遠くからの見守り",),
+            person_wishes=None,
+            recorded_at=T0,
+            recorded_by="c-w1",
+        ),
+        T0,
+    )
+    h.add(
+        "conferences",
+        "conference-k2",
+        "P1",
+        ActionItemAssigned(
+            **c,
+            action_id="a2",
+            description="本人へ電話",
+            assignee_kind="department",
+            assignee="intake",
+            due_on=None,
+            assigned_at=T0,
+            assigned_by="c-w1",
+        ),
+        T0,
+    )
+    return h
+
+
+def test_a_meeting_on_a_statutory_basis_shares_its_minutes_with_who_took_part_and_who_took_work() -> None:
+    h = meeting_on_a_basis(ShareBasis(kind="statutory", reference="支援会議"))
+    intake = Actor(staff_id="i-w1", department="intake", role="worker")
+    for audience in (DISTRICTS, intake):
+        [meeting] = view(h, audience).conferences
+        assert meeting.decisions == ["遠くからの見守り"] and meeting.summary == "ネズミ発生家屋への対応"
+    [shut] = view(h, LOANS).conferences
+    assert shut.decisions == REDACTED and shut.action_items[0].description == REDACTED
+
+
+def test_a_meeting_with_no_basis_shares_nothing_even_with_its_participants() -> None:
+    [meeting] = view(meeting_on_a_basis(ShareBasis()), DISTRICTS).conferences
+    assert meeting.decisions == REDACTED
+
+
+def test_a_department_reads_what_its_staff_wrote_in_another_service() -> None:
+    """The districts worker's completion note on a conference's action item (stored by conferences),
+    on a meeting that shares nothing: only the author's department reads the note."""
+    h = meeting_on_a_basis(ShareBasis())
+    c = {"conference_id": "k2", "case_id": "P1"}
+    h.add(
+        "conferences",
+        "conference-k2",
+        "P1",
+        ActionItemCompleted(
+            **c,
+            action_id="a2",
+            note="電話で話せた",
+            completed_at=T0 + D,
+            completed_by="d-w1",
+            completed_by_department="districts",
+        ),
+        T0 + D,
+        author_department="districts",
+    )
+    [meeting] = view(h, DISTRICTS).conferences
+    assert meeting.action_items[0].note == "電話で話せた" and meeting.decisions == REDACTED
+    [other] = view(h, LOANS).conferences
+    assert other.action_items[0].note == REDACTED
