@@ -20,11 +20,12 @@ from __future__ import annotations
 
 from collections.abc import Callable, Iterable, Mapping
 from datetime import date, datetime, time, timedelta, timezone
-from typing import Any
+from typing import Any, Literal
 
 from pydantic import BaseModel
 
 from services.reporting.domain.activities import (
+    ActionItem,
     ConferenceEntry,
     DistrictWork,
     conferences,
@@ -120,8 +121,13 @@ class OpenReferral(BaseModel):
 
 
 class FollowUp(BaseModel):
+    """The next thing due on the case: an intake follow-up (フォローアップ), a conference review
+    (経過確認) or an open action item (役割分担) with a due date."""
+
     follow_up_id: str
-    consultation_id: str
+    kind: Literal["follow_up", "review", "action_item"] = "follow_up"
+    consultation_id: str | None = None
+    conference_id: str | None = None
     due_on: date
     purpose: str
     department: str
@@ -141,6 +147,7 @@ class CaseView(BaseModel):
     next_follow_up: FollowUp | None
     district_work: DistrictWork | None = None
     conferences: list[ConferenceEntry] = []
+    open_action_items: list[ActionItem] = []
     timeline: list[TimelineEntry]
 
 
@@ -192,6 +199,8 @@ def build_case_view(
         data, hidden = _redact(entry.data, personal)
         data, hidden_codes = withhold_sensitive_codes(data, coded, sensitive_codes, redacted=REDACTED)
         timeline.append(entry.model_copy(update={"data": data, "redacted": sorted({*hidden, *hidden_codes})}))
+    meetings_seen = conferences(timeline)
+    open_items = [item for meeting in meetings_seen for item in meeting.action_items if not item.done]
     return CaseView(
         case_id=case_id,
         case_ids=sorted(set(case_ids)),
@@ -200,9 +209,10 @@ def build_case_view(
         departments=sorted({e.department for e in ordered}),
         statuses=_statuses(ordered),
         open_referrals=_open_referrals(ordered, moment),
-        next_follow_up=_next_follow_up(ordered),
+        next_follow_up=_next_follow_up(ordered, meetings_seen),
         district_work=district_work(timeline),
-        conferences=conferences(timeline),
+        conferences=meetings_seen,
+        open_action_items=open_items,
         timeline=timeline,
     )
 
@@ -329,7 +339,9 @@ def _open_referrals(entries: list[TimelineEntry], moment: datetime) -> list[Open
     return out
 
 
-def _next_follow_up(entries: list[TimelineEntry]) -> FollowUp | None:
+def _next_follow_up(entries: list[TimelineEntry], meetings: list[ConferenceEntry]) -> FollowUp | None:
+    """The soonest of: intake follow-ups still pending on open consultations, conference reviews,
+    and open action items that have a due date."""
     scheduled: dict[str, FollowUp] = {}
     done: set[str] = set()
     closed: set[str] = set()
@@ -350,4 +362,28 @@ def _next_follow_up(entries: list[TimelineEntry]) -> FollowUp | None:
         elif e.type in _OPENED:
             closed.discard(str(d.get("consultation_id")))
     pending = [f for k, f in scheduled.items() if k not in done and f.consultation_id not in closed]
+    for meeting in meetings:
+        pending += [
+            FollowUp(
+                follow_up_id=r.review_id,
+                kind="review",
+                conference_id=meeting.conference_id,
+                due_on=r.due_on,
+                purpose=r.purpose,
+                department="conferences",
+            )
+            for r in meeting.reviews
+        ]
+        pending += [
+            FollowUp(
+                follow_up_id=i.action_id,
+                kind="action_item",
+                conference_id=meeting.conference_id,
+                due_on=i.due_on,
+                purpose=i.description if isinstance(i.description, str) else REDACTED,
+                department=i.assignee if i.assignee_kind == "department" else "conferences",
+            )
+            for i in meeting.action_items
+            if not i.done and i.due_on is not None
+        ]
     return min(pending, key=lambda f: (f.due_on, f.follow_up_id), default=None)

@@ -450,3 +450,58 @@ def test_a_department_reads_what_its_staff_wrote_in_another_service() -> None:
     assert meeting.action_items[0].note == "電話で話せた" and meeting.decisions == REDACTED
     [other] = view(h, LOANS).conferences
     assert other.action_items[0].note == REDACTED
+
+
+def test_the_next_follow_up_includes_conference_reviews_and_open_action_items() -> None:
+    h = meeting_on_a_basis(ShareBasis(kind="statutory", reference="支援会議"))
+    c = {"conference_id": "k2", "case_id": "P1"}
+    h.add(
+        "conferences",
+        "conference-k2",
+        "P1",
+        ConferenceReviewScheduled(
+            **c, review_id="rv2", due_on=(T0 + 20 * D).date(), purpose="経過確認", scheduled_at=T0, scheduled_by="c"
+        ),
+        T0,
+    )
+    h.add(
+        "conferences",
+        "conference-k2",
+        "P1",
+        ActionItemAssigned(
+            **c,
+            action_id="a3",
+            description="民生委員と訪問",
+            assignee_kind="department",
+            assignee="districts",
+            due_on=(T0 + 10 * D).date(),
+            assigned_at=T0,
+            assigned_by="c-w1",
+        ),
+        T0,
+    )
+    seen = view(h, DISTRICTS)
+    assert seen.next_follow_up is not None
+    assert (seen.next_follow_up.kind, seen.next_follow_up.follow_up_id, seen.next_follow_up.department) == (
+        "action_item",
+        "a3",
+        "districts",
+    )
+    assert sorted(i.action_id for i in seen.open_action_items) == ["a2", "a3"]
+
+    h.add(
+        "conferences",
+        "conference-k2",
+        "P1",
+        ActionItemCompleted(
+            **c, action_id="a3", note=None, completed_at=T0 + D, completed_by="d", completed_by_department="districts"
+        ),
+        T0 + D,
+        author_department="districts",
+    )
+    after = view(h, DISTRICTS)
+    assert after.next_follow_up is not None and (after.next_follow_up.kind, after.next_follow_up.follow_up_id) == (
+        "review",
+        "rv2",
+    )
+    assert [i.action_id for i in after.open_action_items] == ["a2"]
