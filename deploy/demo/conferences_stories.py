@@ -31,7 +31,7 @@ MRS_A_PARTICIPANTS = [
     {"name": "担当民生委員", "organisation": "民生委員児童委員協議会", "kind": "resident"},
     {"name": "近隣住民", "organisation": "近隣住民", "kind": "resident"},
     {"name": "片づけ業者", "organisation": "片づけ業者", "kind": "agency"},
-    {"name": "地区担当CSW", "organisation": "市社協 地域福祉課", "kind": "staff"},
+    {"name": "地区担当CSW", "organisation": "市社協 地域福祉課", "kind": "staff", "department": "districts"},
 ]
 
 
@@ -134,6 +134,7 @@ def mr_t_case_meeting(
                         "name": "住民福祉センター職員",
                         "organisation": "町社協 地域福祉総合相談（調整役）",
                         "kind": "staff",
+                        "department": "intake",
                     },
                     {"name": "あんしんセンター職員", "organisation": "町社協 あんしんセンター", "kind": "staff"},
                     {"name": "包括 職員", "organisation": "地域包括支援センター", "kind": "agency"},

@@ -1,7 +1,7 @@
 """Conferences' queries: one conference as a viewer may see it, lists of conferences, action items, reviews.
 
 Special-care details (purpose, summary, decisions, the person's wishes, action item descriptions)
-are shown to conferences staff and auditors; other departments see them only when the conference
+are shown to conferences staff; other departments see them only when the conference
 recorded a basis for sharing (statutory or consent), else the fields are ``None`` and named in
 ``redacted`` so a screen can say 非開示.
 """
@@ -15,7 +15,9 @@ from services.conferences.adapters import rows
 from services.conferences.domain.conference import ConferenceState
 from services.conferences.domain.errors import ConferenceNotFound
 from services.conferences.handlers import CONFERENCE, CONFERENCE_FOLD
+from shared.access import reads_details
 from shared.envelope import Actor
+from shared.referrals import projection as referral_projection
 from shared.service import ServiceKit
 
 __all__ = ["action_items", "conference_detail", "due_reviews", "list_conferences", "sees_details"]
@@ -23,22 +25,24 @@ __all__ = ["action_items", "conference_detail", "due_reviews", "list_conferences
 _PERSONAL = ("purpose", "summary", "decisions", "person_wishes")
 
 
-def sees_details(state: ConferenceState, viewer: Actor) -> bool:
-    """Conferences staff and auditors always; another department only when the meeting was held on
-    a basis and that department took part or was assigned its work (:attr:`ConferenceState.shared_with`)."""
-    if viewer.role == "auditor":
-        return True
-    return viewer.department in state.shared_with
+def sees_details(state: ConferenceState, viewer: Actor, requested_by: str | None = None) -> bool:
+    """Conferences staff always; another department only when the meeting was held on a basis and
+    that department asked for it, took part or was assigned its work
+    (:meth:`ConferenceState.shared_with`); in either case only roles that read details
+    (:func:`shared.access.reads_details`)."""
+    return reads_details(viewer) and viewer.department in state.shared_with(requested_by)
 
 
 def conference_detail(kit: ServiceKit, conference_id: str, viewer: Actor) -> dict[str, Any]:
     with kit.engine.connect() as conn:
         envelopes = kit.store.read_stream(conn, CONFERENCE.stream(conference_id))
+        state = CONFERENCE_FOLD.run(envelopes)
+        request = referral_projection.load_state(conn, state.referral_id) if state.referral_id else None
         conn.rollback()
-    state = CONFERENCE_FOLD.run(envelopes)
     if state.conference_id is None:
         raise ConferenceNotFound(f"no conference {conference_id!r} was scheduled", field="conference_id")
-    shown = sees_details(state, viewer)
+    requested_by = request.made.source_department if request is not None and request.made is not None else None
+    shown = sees_details(state, viewer, requested_by)
     view: dict[str, Any] = {
         "conference_id": state.conference_id,
         "case_id": state.case_id,

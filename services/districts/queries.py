@@ -1,7 +1,8 @@
 """Districts' queries: one case as a viewer may see it, the district's case list, salons, volunteers.
 
 What residents told the team (the concern, the reporter, visit notes) is special-care data: shown to
-district staff and auditors; other departments get ``None`` and the field named in ``redacted``.
+district staff (workers and managers: :func:`shared.access.reads_own_records`); others get
+``None`` and the field named in ``redacted``.
 """
 
 from __future__ import annotations
@@ -19,6 +20,7 @@ from services.districts.domain.events import (
     WatchOverStarted,
 )
 from services.districts.handlers import CASE, CASE_FOLD, DEPARTMENT
+from shared.access import reads_own_records
 from shared.envelope import Actor
 from shared.events import DomainEvent
 from shared.service import ServiceKit
@@ -27,7 +29,7 @@ __all__ = ["case_detail", "list_attendance", "list_cases", "list_volunteers"]
 
 
 def _sees_details(viewer: Actor) -> bool:
-    return viewer.department == DEPARTMENT or viewer.role == "auditor"
+    return reads_own_records(viewer, DEPARTMENT)
 
 
 def case_detail(kit: ServiceKit, case_id: str, viewer: Actor) -> dict[str, Any]:

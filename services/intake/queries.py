@@ -16,6 +16,7 @@ from services.intake.adapters import consultations as consultation_rows
 from services.intake.adapters import registry
 from services.intake.domain.events import INTAKE_EVENTS, ConsultationClosed, ConsultationOpened, ContactRecorded
 from services.intake.handlers import CONSENTS, CONSULTATION, CONSULTATION_FOLD, HOUSEHOLD, PERSON
+from shared.access import reads_own_records
 from shared.consent import Consent, consent_in_force
 from shared.envelope import Actor
 from shared.errors import NotFound
@@ -39,7 +40,7 @@ DETAIL_DEPARTMENTS = frozenset({"intake"})
 
 
 def sees_details(viewer: Actor) -> bool:
-    return viewer.department in DETAIL_DEPARTMENTS
+    return any(reads_own_records(viewer, department) for department in DETAIL_DEPARTMENTS)
 
 
 def _stream_version(kit: ServiceKit, conn: Connection, stream: str) -> int:

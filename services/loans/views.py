@@ -5,7 +5,8 @@ Who reads what:
 ==============================================  ===============================================
 viewer                                          sees
 ==============================================  ===============================================
-loans staff (any role); any auditor or admin    everything in the read tables
+loans workers and managers                     everything in the read tables
+                                                (:func:`shared.access.reads_own_records`)
 staff of other departments                      codes, statuses, amounts, schedules, arrears and
                                                 referrals; free text (summary, purpose, reasons)
                                                 and sensitive issue codes (障害, 病気, DV...) are
@@ -25,6 +26,7 @@ from sqlalchemy import Connection
 
 from services.loans.adapters import queries
 from services.loans.handlers import LoansDeps
+from shared.access import reads_own_records
 from shared.envelope import Actor
 from shared.errors import NotFound
 from shared.referrals.desk import ReferralDesk
@@ -43,7 +45,7 @@ _FREE_TEXT = ("summary", "purpose", "decision_reason")
 
 
 def sees_everything(viewer: Actor) -> bool:
-    return viewer.department == "loans" or viewer.role in ("auditor", "admin")
+    return reads_own_records(viewer, "loans")
 
 
 def _redact(deps: LoansDeps, item: dict[str, Any], viewer: Actor) -> dict[str, Any]:

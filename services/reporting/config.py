@@ -14,6 +14,20 @@ class Settings(ServiceSettings):
 
     service: str = "reporting"
     port: int = 8105
+    case_part_prefixes: list[str] = Field(
+        default_factory=lambda: [
+            "consultation",
+            "loan-consultation",
+            "loan-application",
+            "referral",
+            "conference",
+            "district-case",
+            "person",
+            "household",
+        ]
+    )
+    """The stream names (``<prefix>-<id>``, the envelopes' ``subject``) whose id leads to its case:
+    any id a screen shows — a consultation, application, referral, conference — opens the case."""
     topics: list[str] = Field(default_factory=list)
     """Override of the topics to fold (tests, benchmarks); empty = every department's topic."""
 

@@ -60,8 +60,13 @@ def case_view(
     as_of: datetime | None = None,
     *,
     correlation_id: str | None = None,
+    _resolving: bool = False,
 ) -> CaseView:
-    """ケースの全体像. Without ``as_of``: the active read model; with it: folded from the archive."""
+    """ケースの全体像. Without ``as_of``: the active read model; with it: folded from the archive.
+
+    Any id of the case leads to it: a person or household id, a provisional case id, or the id of
+    a consultation, application, referral or conference (its stream's events name their case).
+    """
     if viewer.role not in READER_ROLES:
         raise Forbidden(f"role {viewer.role!r} may not read case records; allowed: {sorted(READER_ROLES)}")
     purpose = _require_purpose(purpose)
@@ -77,6 +82,10 @@ def case_view(
             )
             entries = [_entry(e) for e in archive.events_for_cases(conn, ids)]
         conn.rollback()
+    if not entries and not _resolving:
+        resolved = _case_of_part(kit, case_id)
+        if resolved is not None:
+            return case_view(kit, resolved, viewer, purpose, as_of, correlation_id=correlation_id, _resolving=True)
     if not entries or (as_of is not None and all(e.time > as_of for e in entries)):
         raise NotFound(f"no events are recorded for case {case_id}" + (f" by {as_of.isoformat()}" if as_of else ""))
     view = build_case_view(
@@ -106,6 +115,15 @@ ACCESS_LOG: Aggregate[None] = Aggregate(
     id_field="case_id",
 )
 """閲覧記録: one stream per requested case id (``case-access-{id}``); its hash chain proves the log is complete."""
+
+
+def _case_of_part(kit: ServiceKit, part_id: str) -> str | None:
+    """The case a consultation, application, referral, conference ... id belongs to, if any."""
+    prefixes: list[str] = getattr(kit.settings, "case_part_prefixes", [])
+    with kit.engine.connect() as conn:
+        cases = archive.cases_of_subjects(conn, [part_id, *(f"{p}-{part_id}" for p in prefixes)])
+        conn.rollback()
+    return cases[-1] if cases and cases[-1] != part_id else None
 
 
 def _record_view(kit: ServiceKit, view: CaseView, viewer: Actor, now: datetime, cid: str | None) -> None:

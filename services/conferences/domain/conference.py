@@ -115,15 +115,15 @@ class ConferenceState:
     def open_action_items(self) -> tuple[ActionItem, ...]:
         return tuple(a for a in self.action_items if not a.done)
 
-    @property
-    def shared_with(self) -> frozenset[str]:
+    def shared_with(self, requested_by: str | None = None) -> frozenset[str]:
         """The departments the minutes reach: conferences always; on a statutory (支援会議) or consent
-        basis also the departments that took part and those assigned its action items."""
+        basis also the department that asked for the meeting (``requested_by``, the source of its
+        referral), the departments that took part and those assigned its action items."""
         if self.basis.kind not in ("statutory", "consent"):
             return frozenset({CONFERENCE_DEPARTMENT})
         took_part = {p.department for p in self.participants if p.department}
         assigned = {a.assignee for a in self.action_items if a.assignee_kind == "department"}
-        return frozenset({CONFERENCE_DEPARTMENT, *took_part, *assigned})
+        return frozenset({CONFERENCE_DEPARTMENT, *took_part, *assigned, *([requested_by] if requested_by else [])})
 
     def action_item(self, action_id: str) -> ActionItem | None:
         return next((a for a in self.action_items if a.action_id == action_id), None)

@@ -92,6 +92,18 @@ def events_for_cases(conn: Connection, case_ids: Sequence[str], until: str | Non
     return _parse(rows)
 
 
+def cases_of_subjects(conn: Connection, subjects: Sequence[str]) -> list[str]:
+    """The case ids the events of these streams were recorded under, in stream order (the last is
+    the case the stream belongs to now, e.g. the person once a consultation's subject is known)."""
+    rows = conn.execute(
+        select(archive.c.case_id, func.max(archive.c.stream_version))
+        .where(archive.c.subject.in_(subjects))
+        .group_by(archive.c.case_id)
+        .order_by(func.max(archive.c.stream_version), archive.c.case_id)
+    )
+    return [case_id for case_id, _ in rows]
+
+
 def events_for_subject(conn: Connection, subject: str) -> list[Envelope]:
     rows = conn.execute(
         select(archive.c.envelope).where(archive.c.subject == subject).order_by(archive.c.stream_version)

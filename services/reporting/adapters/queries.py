@@ -15,6 +15,7 @@ from sqlalchemy import Connection, and_, func, or_, select
 from services.reporting.adapters import readmodel as rm
 from services.reporting.adapters.readmodel import ts
 from services.reporting.domain.case_view import TimelineEntry
+from services.reporting.domain.follow_ups import FACT_TYPES, Fact, stalled
 from shared.envelope import Actor
 
 JST = timezone(timedelta(hours=9), "JST")
@@ -223,20 +224,29 @@ def referral_flow(conn: Connection, gen: int, lo: str, hi: str) -> list[FlowRow]
 
 
 class FollowUpItem(BaseModel):
+    """One reason a case is on 要フォロー (a case may have several): see :mod:`..domain.follow_ups`."""
+
     case_id: str
     reason: str  # closed_without_service | denied_referral_declined | denied_referral_expired | referral_overdue
+    #              | person_refused | action_item_overdue | review_due | follow_up_overdue
     department: str
     since: datetime
     reference_id: str
 
 
 def follow_up_list(conn: Connection, gen: int, now: datetime) -> list[FollowUpItem]:
+    """要フォロー: cases that reached no service, or whose support has stalled (one row per reason)."""
     refs = referrals(conn, gen)
-    referred_cases = {r.case_id for r in refs.values() if r.case_id}
+    # A closure without service is followed up unless a referral still carries the case somewhere
+    # (made, accepted or completed); a denial's referral that came back is listed as such instead.
+    moving = {r.case_id for r in refs.values() if r.case_id and r.status in ("made", "accepted", "completed")}
+    came_back = {
+        r.case_id for r in refs.values() if r.case_id and r.cause_event_id and r.status in ("declined", "expired")
+    }
     items: list[FollowUpItem] = []
     c = rm.closures.c
     for r in conn.execute(select(rm.closures).where(c.gen == gen, c.reached_service.is_(False))).mappings():
-        if r["case_id"] not in referred_cases:
+        if r["case_id"] not in moving | came_back:
             items.append(
                 FollowUpItem(
                     case_id=r["case_id"],
@@ -277,6 +287,14 @@ def follow_up_list(conn: Connection, gen: int, now: datetime) -> list[FollowUpIt
                     reference_id=ref.referral_id,
                 )
             )
+    t = rm.timeline.c
+    facts = (
+        Fact(r.type, r.case_id, r.source, datetime.fromisoformat(r.at), json.loads(r.data))
+        for r in conn.execute(
+            select(t.type, t.case_id, t.source, t.at, t.data).where(t.gen == gen, t.type.in_(FACT_TYPES))
+        )
+    )
+    items += [FollowUpItem(**vars(s)) for s in stalled(facts, now)]
     return sorted(items, key=lambda i: (i.since, i.case_id, i.reason, i.reference_id))
 
 

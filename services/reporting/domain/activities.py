@@ -244,14 +244,20 @@ def conferences(entries: Iterable[_Entry]) -> list[ConferenceEntry]:
 
 def meeting_audiences(entries: Iterable[_Entry]) -> dict[str, frozenset[str]]:
     """Per conference held on a statutory (支援会議) or consent basis, the departments its minutes
-    reach besides conferences: those whose staff took part and those assigned its action items.
-    A meeting with no basis shares nothing (the empty set is left out)."""
+    reach besides conferences: the one that asked for it (its referral's source), those whose staff
+    took part and those assigned its action items. A meeting with no basis shares nothing."""
     based: set[str] = set()
     audience: dict[str, set[str]] = {}
+    referral_sources: dict[str, str] = {}
+    requests: dict[str, str] = {}
     for e in entries:
         d = e.data
         cid = str(d.get("conference_id"))
-        if e.type == "conferences.ConferenceHeld":
+        if e.type == "referral.ReferralMade" and d.get("source_department"):
+            referral_sources[str(d.get("referral_id"))] = str(d["source_department"])
+        elif e.type == "conferences.ConferenceScheduled" and d.get("referral_id"):
+            requests[cid] = str(d["referral_id"])
+        elif e.type == "conferences.ConferenceHeld":
             basis = d.get("basis")
             if isinstance(basis, dict) and basis.get("kind") in ("statutory", "consent"):
                 based.add(cid)
@@ -260,4 +266,7 @@ def meeting_audiences(entries: Iterable[_Entry]) -> dict[str, frozenset[str]]:
                     audience.setdefault(cid, set()).add(str(participant["department"]))
         elif e.type == "conferences.ActionItemAssigned" and d.get("assignee_kind") == "department":
             audience.setdefault(cid, set()).add(str(d.get("assignee")))
+    for cid, referral_id in requests.items():
+        if referral_id in referral_sources:
+            audience.setdefault(cid, set()).add(referral_sources[referral_id])
     return {cid: frozenset(depts) for cid, depts in audience.items() if cid in based}

@@ -193,3 +193,10 @@ def test_over_http_only_conferences_staff_schedule_and_a_refusal_says_what_to_fi
         assert held.status_code == 422 and held.json()["field"] == "basis"
     finally:
         kit.close()
+
+
+def test_an_auditor_reads_no_minutes(kit):
+    cid = schedule(kit)["conference_id"]
+    hold(kit, cid)
+    auditor = Actor(staff_id="a-1", department="conferences", role="auditor")
+    assert queries.conference_detail(kit, cid, auditor)["decisions"] == []

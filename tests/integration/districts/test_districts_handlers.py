@@ -181,3 +181,12 @@ def test_over_http_only_district_staff_record_and_an_unknown_case_is_404(tmp_pat
         assert early.status_code == 404 and "concern" in early.json()["message"]
     finally:
         kit.close()
+
+
+def test_an_auditor_reads_no_resident_narratives_even_of_its_own_department(kit):
+    concern(kit, reporter="民生委員")
+    for auditor in (
+        Actor(staff_id="a", department="districts", role="auditor"),
+        Actor(staff_id="b", department="intake", role="auditor"),
+    ):
+        assert queries.case_detail(kit, "c-a", auditor)["concerns"][0]["concern"] is None

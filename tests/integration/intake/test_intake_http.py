@@ -141,3 +141,12 @@ def test_every_versioned_intake_resource_sends_its_etag_and_refuses_a_stale_if_m
     assert app.get(f"/consultations/{cid}", headers=auth()).headers["ETag"] == '"1"'
     bad = app.post(f"/consultations/{cid}/contacts", json={"channel": "phone"}, headers={**auth(), "If-Match": "v1"})
     assert bad.status_code == 422 and bad.json()["field"] == "If-Match"
+
+
+def test_an_intake_auditor_lists_people_without_their_special_care_details(app):
+    person = app.post("/people", json={"name_kanji": "山田 花子", "care_notes": "DV避難中"}, headers=auth()).json()
+    seen = app.get(f"/people/{person['person_id']}", headers=auth("intake", "auditor")).json()
+    assert seen["care_notes"] is None and "care_notes" in seen["redacted"]
+    assert (
+        app.get(f"/people/{person['person_id']}", headers=auth("intake", "manager")).json()["care_notes"] == "DV避難中"
+    )

@@ -429,3 +429,12 @@ def test_a_command_on_a_consultation_never_opened_is_404_naming_the_field_and_wr
     r = client.post("/applications/nope/withdraw", json={"reason": "x"}, headers=WORKER)
     assert r.status_code == 404 and r.json()["field"] == "application_id"
     assert len(stored_events(service[1])) == before
+
+
+def test_auditors_and_admins_of_any_department_read_no_narratives(client: TestClient) -> None:
+    """docs/PRIVACY.md: an auditor audits who read what; an admin runs the platform; neither reads DV narratives."""
+    open_consultation(client, issues=["dv_abuse", "housing"], summary="夫からの暴力")
+    for department, role in (("loans", "auditor"), ("loans", "admin"), ("reporting", "auditor"), ("admin", "admin")):
+        seen = client.get("/consultations", headers=auth(department, role)).json()["items"][0]
+        assert seen["summary"] is None and seen["issues"] == ["housing"], (department, role)
+    assert client.get("/consultations", headers=MANAGER).json()["items"][0]["summary"] == "夫からの暴力"

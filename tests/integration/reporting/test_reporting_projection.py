@@ -16,7 +16,7 @@ from services.reporting.domain.case_view import REDACTED
 from services.reporting.rebuild import rebuild
 from shared.clock import FixedClock
 from shared.envelope import Actor
-from shared.errors import Forbidden, InvalidCommand
+from shared.errors import Forbidden, InvalidCommand, NotFound
 from tests.integration.reporting.builders import (
     T0,
     History,
@@ -46,6 +46,7 @@ LOANS = Actor(staff_id="l-1", department="loans", role="worker")
 DISTRICTS = Actor(staff_id="d-1", department="districts", role="worker")
 AUDITOR = Actor(staff_id="a-1", department="reporting", role="auditor")
 PURPOSE = "support_coordination"
+INTAKE_WORKER = Actor(staff_id="i-1", department="intake", role="worker")
 
 
 def scripted() -> tuple[History, list, list]:
@@ -227,6 +228,7 @@ def test_follow_up_list_and_referral_flow(loaded: Reporting) -> None:
         ("H3", "closed_without_service", "lc-3"),  # H2's closure had a referral: it shows as declined instead
         ("H2", "denied_referral_declined", "app-2"),
         ("H1", "referral_overdue", "ref-2"),
+        ("P1", "follow_up_overdue", "fu-ic-1"),  # due T0 + 7 days, no contact answered it, still open
     }
     flow = handlers.referral_flow(loaded.kit, (T0 - D).date(), (T0 + 9 * D).date())
     assert [(f.source_department, f.target, f.made, f.accepted, f.declined) for f in flow] == [
@@ -264,3 +266,13 @@ def test_rebuild_equals_live_model_and_switches(loaded: Reporting) -> None:
     loaded.consume()
     with loaded.kit.engine.connect() as conn:
         assert rm.count_rows(conn, rm.loan_consultations, report.generation) == 4
+
+
+def test_any_id_of_a_case_leads_to_it(loaded: Reporting) -> None:
+    """A consultation id of a registered person, an application id, a referral id: each opens its case."""
+    by_consultation = handlers.case_view(loaded.kit, "ic-1", INTAKE_WORKER, PURPOSE)
+    assert "P1" in by_consultation.case_ids and by_consultation.case_id == "P1"
+    assert "H1" in handlers.case_view(loaded.kit, "app-1", LOANS, PURPOSE).case_ids
+    assert "H1" in handlers.case_view(loaded.kit, "ref-1", LOANS, PURPOSE).case_ids
+    with pytest.raises(NotFound):
+        handlers.case_view(loaded.kit, "no-such-thing", LOANS, PURPOSE)

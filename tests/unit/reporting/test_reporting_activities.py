@@ -505,3 +505,32 @@ def test_the_next_follow_up_includes_conference_reviews_and_open_action_items() 
         "rv2",
     )
     assert [i.action_id for i in after.open_action_items] == ["a2"]
+
+
+def test_the_department_that_asked_for_a_meeting_on_a_basis_reads_its_minutes() -> None:
+    from tests.integration.reporting.builders import referral
+
+    h = meeting_on_a_basis(ShareBasis(kind="statutory", reference="支援会議"))
+    request = referral("ref-k2", "P1", T0 - D, T0 + D).model_copy(
+        update={"source_department": "loans", "target": "conferences", "reason_category": "case_conference"}
+    )
+    h.add("loans", "ref-k2", "P1", request, T0 - D)
+    h.add(
+        "conferences",
+        "conference-k2",
+        "P1",
+        ConferenceScheduled(
+            conference_id="k2",
+            case_id="P1",
+            kind="community_care_meeting",
+            purpose="対応協議",
+            scheduled_for=T0,
+            referral_id="ref-k2",
+            scheduled_at=T0 - D,
+            scheduled_by="c-w1",
+            code_list_version="2014.1",
+        ),
+        T0 - D,
+    )
+    [meeting] = view(h, LOANS).conferences
+    assert meeting.decisions == ["遠くからの見守り"]
