@@ -22,9 +22,10 @@ SCHEMAS = Path(__file__).resolve().parents[1] / "schemas" / "events"
 def registries() -> tuple[EventRegistry, ...]:
     from services.intake.domain import INTAKE_EVENTS, REGISTRY_EVENTS
     from services.loans.domain.events import LOANS_EVENTS
+    from shared.access import ACCESS_EVENTS
     from shared.referrals import REFERRAL_EVENTS
 
-    found = [INTAKE_EVENTS, REGISTRY_EVENTS, LOANS_EVENTS, REFERRAL_EVENTS]
+    found = [INTAKE_EVENTS, REGISTRY_EVENTS, LOANS_EVENTS, REFERRAL_EVENTS, ACCESS_EVENTS]
     for optional in (
         "services.districts.domain.events",
         "services.conferences.domain.events",

@@ -33,6 +33,7 @@ from fastapi.exceptions import RequestValidationError
 from fastapi.responses import JSONResponse
 from prometheus_client import CONTENT_TYPE_LATEST, generate_latest
 
+from shared.access import record_reads
 from shared.auth import AuthError, current_actor, require
 from shared.commands import CommandContext
 from shared.envelope import Actor
@@ -125,13 +126,20 @@ def parse_if_match(if_match: str | None) -> int | None:
     return int(raw)
 
 
+PURPOSE_HEADER = "X-Purpose"
+DEFAULT_PURPOSE = "routine_work"
+
+
 @dataclass(frozen=True)
 class Edge:
-    """One request at the edge: the command context (actor, correlation id, If-Match) and the
-    response whose ETag :meth:`reply` sets. Routes get it from an :func:`edge` dependency."""
+    """One request at the edge: the command context (actor, correlation id, If-Match), the
+    response whose ETag :meth:`reply` sets, the route and the purpose of a read (``X-Purpose``).
+    Routes get it from an :func:`edge` dependency."""
 
     ctx: CommandContext
     response: Response
+    route: str = ""
+    purpose: str = DEFAULT_PURPOSE
 
     @property
     def actor(self) -> Actor:
@@ -144,6 +152,12 @@ class Edge:
     def reply(self, result: dict[str, Any]) -> dict[str, Any]:
         """Send ``result``, with its ``version`` as the ETag for a later ``If-Match``."""
         return tagged(self.response, result)
+
+    def read(self, kit: ServiceKit, result: dict[str, Any]) -> dict[str, Any]:
+        """Send personal data read through this route, leaving the access trail first
+        (:func:`shared.access.record_reads`: who, which subjects, which fields, why)."""
+        record_reads(kit.uow, self.actor, self.route, self.purpose, result, correlation_id=self.ctx.correlation_id)
+        return self.reply(result)
 
 
 def edge(*, departments: Iterable[str] | None = None, roles: Iterable[str] | None = None) -> Any:
@@ -169,11 +183,21 @@ def edge(*, departments: Iterable[str] | None = None, roles: Iterable[str] | Non
         if_match: str | None = Header(
             default=None, alias="If-Match", description="the ETag (version) you read; a stale one is refused with 409"
         ),
+        purpose: str | None = Header(
+            default=None,
+            alias=PURPOSE_HEADER,
+            max_length=200,
+            description=(
+                "why you read personal data, a purpose code such as support_coordination "
+                "(recorded in the access trail; default routine_work)"
+            ),
+        ),
     ) -> Edge:
         ctx = CommandContext(
             actor=actor, correlation_id=correlation_id(request), expected_version=parse_if_match(if_match)
         )
-        return Edge(ctx=ctx, response=response)
+        route = getattr(request.scope.get("route"), "path", request.url.path)
+        return Edge(ctx=ctx, response=response, route=route, purpose=(purpose or "").strip() or DEFAULT_PURPOSE)
 
     return Depends(dependency)
 

@@ -53,12 +53,14 @@ def list_conferences(
     limit: Limit = 50,
     offset: Offset = 0,
 ) -> dict[str, Any]:
-    return queries.list_conferences(kit, case_id=case_id, kind=kind, status=status, limit=limit, offset=offset)
+    return at.read(
+        kit, queries.list_conferences(kit, case_id=case_id, kind=kind, status=status, limit=limit, offset=offset)
+    )
 
 
 @meetings.get("/{conference_id}", summary="会議記録 / one conference (details on a basis only)")
 def get_conference(conference_id: str, kit: KitDep, at: Reader) -> dict[str, Any]:
-    return at.reply(queries.conference_detail(kit, conference_id, at.actor))
+    return at.read(kit, queries.conference_detail(kit, conference_id, at.actor))
 
 
 @meetings.post("/{conference_id}/held", summary="会議の記録 / record it held: participants, basis, decisions")
@@ -118,7 +120,7 @@ def list_action_items(
     done: bool | None = None,
     limit: Limit = 100,
 ) -> dict[str, Any]:
-    return queries.action_items(kit, assignee=assignee, case_id=case_id, done=done, limit=limit)
+    return at.read(kit, queries.action_items(kit, assignee=assignee, case_id=case_id, done=done, limit=limit))
 
 
 @work.get("/reviews", summary="経過確認の予定 / reviews due")
@@ -129,8 +131,11 @@ def due_reviews(
     case_id: str | None = None,
     limit: Limit = 100,
 ) -> dict[str, Any]:
-    return queries.due_reviews(
-        kit, until=until or (kit.clock.now().date() + timedelta(days=7)), case_id=case_id, limit=limit
+    return at.read(
+        kit,
+        queries.due_reviews(
+            kit, until=until or (kit.clock.now().date() + timedelta(days=7)), case_id=case_id, limit=limit
+        ),
     )
 
 

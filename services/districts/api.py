@@ -51,12 +51,12 @@ def list_cases(
     limit: Limit = 50,
     offset: Offset = 0,
 ) -> dict[str, Any]:
-    return queries.list_cases(kit, district_id=district_id, status=status, limit=limit, offset=offset)
+    return at.read(kit, queries.list_cases(kit, district_id=district_id, status=status, limit=limit, offset=offset))
 
 
 @cases.get("/{case_id}", summary="個別支援記録 / one case: concerns, visits, watch-over, salons, roles")
 def get_case(case_id: str, kit: KitDep, at: Reader) -> dict[str, Any]:
-    return at.reply(queries.case_detail(kit, case_id, at.actor))
+    return at.read(kit, queries.case_detail(kit, case_id, at.actor))
 
 
 @cases.post("/{case_id}/outreach-visits", status_code=201, summary="アウトリーチ訪問 / record an outreach visit")
@@ -126,12 +126,14 @@ def salon_attendance(
     case_id: str | None = None,
     limit: Limit = 200,
 ) -> dict[str, Any]:
-    return queries.list_attendance(kit, district_id=district_id, salon_name=salon_name, case_id=case_id, limit=limit)
+    return at.read(
+        kit, queries.list_attendance(kit, district_id=district_id, salon_name=salon_name, case_id=case_id, limit=limit)
+    )
 
 
 @district.get("/volunteers", summary="担い手一覧 / volunteer roles people took on, by district")
 def volunteers(kit: KitDep, at: Reader, district_id: str | None = None, limit: Limit = 200) -> dict[str, Any]:
-    return queries.list_volunteers(kit, district_id=district_id, limit=limit)
+    return at.read(kit, queries.list_volunteers(kit, district_id=district_id, limit=limit))
 
 
 router.include_router(district)

@@ -82,21 +82,24 @@ def search_people(
     limit: Limit = 50,
     offset: Offset = 0,
 ) -> dict[str, Any]:
-    return queries.search_people(
+    return at.read(
         kit,
-        at.actor,
-        name=name,
-        birth_date=birth_date,
-        address=address,
-        phone=phone,
-        limit=limit,
-        offset=offset,
+        queries.search_people(
+            kit,
+            at.actor,
+            name=name,
+            birth_date=birth_date,
+            address=address,
+            phone=phone,
+            limit=limit,
+            offset=offset,
+        ),
     )
 
 
 @people.get("/{person_id}", summary="本人情報 / one person (special-care details for intake staff only)")
 def get_person(person_id: str, kit: KitDep, at: Staff) -> dict[str, Any]:
-    return at.reply(queries.person_view(kit, person_id, at.actor))
+    return at.read(kit, queries.person_view(kit, person_id, at.actor))
 
 
 @people.patch("/{person_id}", summary="本人情報の訂正 / correct a person's details")
@@ -120,7 +123,7 @@ def link_records(person_id: str, body: LinkBody, kit: KitDep, at: Writer) -> dic
 
 @people.get("/{person_id}/consents", summary="同意台帳 / the person's consents and statutory sharing")
 def get_consents(person_id: str, kit: KitDep, at: Reader) -> dict[str, Any]:
-    return at.reply(queries.consent_ledger(kit, person_id))
+    return at.read(kit, queries.consent_ledger(kit, person_id))
 
 
 @people.post("/{person_id}/consents", status_code=201, summary="同意取得 / record consent to share")
@@ -170,12 +173,14 @@ def list_households(
     limit: Limit = 50,
     offset: Offset = 0,
 ) -> dict[str, Any]:
-    return queries.list_households(kit, at.actor, address=address, person_id=person_id, limit=limit, offset=offset)
+    return at.read(
+        kit, queries.list_households(kit, at.actor, address=address, person_id=person_id, limit=limit, offset=offset)
+    )
 
 
 @households.get("/{household_id}", summary="世帯情報 / one household and its members")
 def get_household(household_id: str, kit: KitDep, at: Staff) -> dict[str, Any]:
-    return at.reply(queries.household_view(kit, household_id, at.actor))
+    return at.read(kit, queries.household_view(kit, household_id, at.actor))
 
 
 @households.post("/{household_id}/members", summary="世帯員の加入 / a person joins the household")
@@ -245,7 +250,7 @@ def list_consultations(
 
 @consultations.get("/{consultation_id}", summary="相談記録 / one consultation with contacts, plan and referrals")
 def get_consultation(consultation_id: str, kit: KitDep, desk: Desk, at: Reader) -> dict[str, Any]:
-    return at.reply(queries.consultation_detail(kit, consultation_id, at.actor, desk))
+    return at.read(kit, queries.consultation_detail(kit, consultation_id, at.actor, desk))
 
 
 @consultations.post("/{consultation_id}/contacts", status_code=201, summary="相談対応記録 / record a contact")
@@ -349,7 +354,7 @@ def due_follow_ups(
     until: Annotated[date | None, Query(description="due on or before (default: a week from today)")] = None,
     limit: Limit = 100,
 ) -> dict[str, Any]:
-    return queries.due_follow_ups(kit, until or (kit.clock.now().date() + timedelta(days=7)), limit)
+    return at.read(kit, queries.due_follow_ups(kit, until or (kit.clock.now().date() + timedelta(days=7)), limit))
 
 
 referrals = APIRouter(prefix="/referrals", tags=["referrals 紹介"])

@@ -105,7 +105,7 @@ def register_person(body: PersonRequest, deps: Deps, at: LoansStaff) -> Row:
     summary="世帯の貸付履歴 / a household's consultations, loans (schedule, arrears) and referrals",
 )
 def household_history(household_id: str, deps: Deps, desk: Desk, at: Reader) -> Row:
-    return views.household_history(deps, at.actor, household_id, desk)
+    return at.read(deps.kit, views.household_history(deps, at.actor, household_id, desk))
 
 
 # --- consultations -----------------------------------------------------------------------------
@@ -145,12 +145,12 @@ def open_consultation(body: OpenConsultationRequest, deps: Deps, at: LoansStaff)
     summary="貸付相談の検索 / search consultations; counts: 延件数 (contacts) and 実数 (initial)",
 )
 def list_consultations(deps: Deps, at: Reader, search: SearchDep) -> Row:
-    return views.consultations(deps, at.actor, search)
+    return at.read(deps.kit, views.consultations(deps, at.actor, search))
 
 
 @router.get("/consultations/{consultation_id}", tags=["consultations 貸付相談"], summary="貸付相談 / one consultation")
 def get_consultation(consultation_id: str, deps: Deps, at: Reader) -> Row:
-    return at.reply(views.consultation(deps, at.actor, consultation_id))
+    return at.read(deps.kit, views.consultation(deps, at.actor, consultation_id))
 
 
 @router.post(
@@ -199,7 +199,7 @@ def close_consultation(consultation_id: str, body: CloseConsultationRequest, dep
     summary="要フォロー一覧 / consultations closed without reaching any service",
 )
 def follow_ups(deps: Deps, at: Reader, search: SearchDep) -> Row:
-    return views.follow_ups(deps, at.actor, search)
+    return at.read(deps.kit, views.follow_ups(deps, at.actor, search))
 
 
 # --- applications and loans --------------------------------------------------------------------
@@ -222,14 +222,14 @@ def submit_application(body: ApplicationRequest, deps: Deps, at: LoansStaff) -> 
     summary="借入申請・貸付の検索 / search applications and loans (with schedule and arrears)",
 )
 def list_applications(deps: Deps, at: Reader, search: SearchDep) -> Row:
-    return views.applications(deps, at.actor, search)
+    return at.read(deps.kit, views.applications(deps, at.actor, search))
 
 
 @router.get(
     "/applications/{application_id}", tags=["applications 借入申請"], summary="借入申請・貸付 / one application"
 )
 def get_application(application_id: str, deps: Deps, at: Reader) -> Row:
-    return at.reply(views.application(deps, at.actor, application_id))
+    return at.read(deps.kit, views.application(deps, at.actor, application_id))
 
 
 @router.post(

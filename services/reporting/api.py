@@ -51,7 +51,7 @@ def get_access_log(
     at: Auditor,
     as_of: Annotated[datetime | None, Query(description="only reads up to this moment")] = None,
 ) -> list[handlers.AccessRecord]:
-    return handlers.access_log(kit, case_id, at.actor, as_of)
+    return handlers.access_log(kit, case_id, at.actor, as_of, correlation_id=at.ctx.correlation_id)
 
 
 @router.get(
@@ -130,5 +130,7 @@ def get_district_issues(kit: KitDep, _at: Staff, start: From, end: To) -> list[D
     tags=["cases"],
     summary="要フォロー: cases that reached no service",
 )
-def get_follow_ups(kit: KitDep, _at: Staff) -> list[FollowUpItem]:
-    return handlers.follow_up_list(kit)
+def get_follow_ups(kit: KitDep, at: Staff) -> list[FollowUpItem]:
+    items = handlers.follow_up_list(kit)
+    at.read(kit, {"items": [i.model_dump(include={"case_id", "reason", "department"}) for i in items]})
+    return items

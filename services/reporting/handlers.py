@@ -19,6 +19,8 @@ from services.reporting.contracts import coded_fields, occurred_field, personal_
 from services.reporting.domain.case_view import CaseView, TimelineEntry, build_case_view
 from services.reporting.domain.events import REPORTING_EVENTS, CaseViewed
 from services.reporting.domain.statistics import StatTable, table1, table2, table3
+from services.reporting.projection import ACCESS_PREFIX
+from shared.access import PersonalDataRead, record_reads
 from shared.commands import Aggregate, CommandContext, execute
 from shared.envelope import Actor, Envelope
 from shared.errors import ConcurrencyConflict, Forbidden, InvalidCommand, NotFound
@@ -80,7 +82,7 @@ def case_view(
             ids = queries.case_group(
                 case_id, lambda frontier: [e[:3] for e in archive.edges_as_of(conn, frontier, as_of)]
             )
-            entries = [_entry(e) for e in archive.events_for_cases(conn, ids)]
+            entries = [_entry(e) for e in archive.events_for_cases(conn, ids) if not e.type.startswith(ACCESS_PREFIX)]
         conn.rollback()
     if not entries and not _resolving:
         resolved = _case_of_part(kit, case_id)
@@ -158,18 +160,27 @@ def _record_view(kit: ServiceKit, view: CaseView, viewer: Actor, now: datetime, 
 
 
 class AccessRecord(BaseModel):
+    """One read of the case: a case view here, or a read of its data through another service's route."""
+
     case_id: str
     viewed_at: datetime
     viewer_id: str
     viewer_department: str
     viewer_role: str
     purpose: str
-    as_of: datetime | None
-    redacted_entries: int
+    as_of: datetime | None = None
+    redacted_entries: int = 0
+    service: str = "reporting"
+    route: str = "/cases/{case_id}"
+    fields_shown: list[str] = []
+    fields_redacted: list[str] = []
 
 
-def access_log(kit: ServiceKit, case_id: str, viewer: Actor, as_of: datetime | None = None) -> list[AccessRecord]:
-    """閲覧記録: who read this case (and its linked records), when and why; manager and auditor only."""
+def access_log(
+    kit: ServiceKit, case_id: str, viewer: Actor, as_of: datetime | None = None, *, correlation_id: str | None = None
+) -> list[AccessRecord]:
+    """閲覧記録: who read this case (and its linked records), when, why and which fields, in reporting
+    and in every other service; manager and auditor only. Reading the log is itself recorded."""
     if viewer.role not in AUDIT_ROLES:
         raise Forbidden(f"only {sorted(AUDIT_ROLES)} may read access logs")
     with kit.engine.connect() as conn:
@@ -181,7 +192,32 @@ def access_log(kit: ServiceKit, case_id: str, viewer: Actor, as_of: datetime | N
             .order_by(events_table.c.position)
         ).scalars()
         records = [AccessRecord.model_validate_json(r) for r in rows]
+        elsewhere = [e for e in archive.events_for_cases(conn, ids) if e.type == PersonalDataRead.event_type]
         conn.rollback()
+    records += [
+        AccessRecord(
+            case_id=e.caseid,
+            viewed_at=e.data["read_at"],
+            viewer_id=e.data["viewer_id"],
+            viewer_department=e.data["viewer_department"],
+            viewer_role=e.data["viewer_role"],
+            purpose=e.data["purpose"],
+            service=e.source,
+            route=e.data["route"],
+            fields_shown=list(e.data["fields_shown"]),
+            fields_redacted=list(e.data["fields_redacted"]),
+        )
+        for e in elsewhere
+    ]
+    record_reads(
+        kit.uow,
+        viewer,
+        "/cases/{case_id}/access-log",
+        "audit",
+        {"case_id": case_id, "records": len(records)},
+        correlation_id=correlation_id,
+    )
+    records.sort(key=lambda r: r.viewed_at)
     return [r for r in records if as_of is None or r.viewed_at <= as_of]
 
 

@@ -26,6 +26,9 @@ from shared.envelope import Envelope
 
 __all__ = ["ALWAYS", "HANDLERS", "Fact", "Handler", "LinkEdge", "link_edge", "project"]
 
+ACCESS_PREFIX = "access."
+"""Access-trail events (shared.access.PersonalDataRead): archived, never part of a case's timeline."""
+
 INTAKE_REACHED = frozenset({"solved", "connected_to_service", "referred_outside"})
 """Intake closure outcomes that count as having reached a service (others go on 要フォロー)."""
 
@@ -137,6 +140,8 @@ def _canonical(data: dict[str, Any]) -> str:
 
 
 def _timeline(rows: Rows, f: Fact) -> None:
+    if f.type.startswith(ACCESS_PREFIX):
+        return  # the access trail is read by the access log (from the archive), not shown as case history
     rows.add(
         rm.timeline,
         event_id=f.id,

@@ -19,11 +19,13 @@ from shared.referrals.commands import (
     RecordExternalOutcome,
 )
 from shared.referrals.desk import ReferralDesk
-from shared.web import correlation_id
+from shared.web import Edge, Limit, Offset, correlation_id, edge
 
 __all__ = ["referral_router"]
 
 Manager = Annotated[Actor, Depends(require(roles={"manager", "admin", "system"}))]
+Reader = Annotated[Edge, edge()]
+ManagerReader = Annotated[Edge, edge(roles={"manager", "admin", "system"})]
 
 
 class ReferralRequest(BaseModel):
@@ -107,29 +109,31 @@ def referral_router(desk: ReferralDesk) -> APIRouter:
 
     @router.get("/inbox", summary="受付箱 / referrals addressed to this department")
     def inbox(
-        actor: CurrentActor,
+        at: Reader,
         status: Annotated[str | None, Query()] = None,
         priority: Annotated[str | None, Query()] = None,
         case_id: Annotated[str | None, Query()] = None,
-        limit: Annotated[int, Query(ge=1, le=500)] = 50,
-        offset: Annotated[int, Query(ge=0)] = 0,
+        limit: Limit = 50,
+        offset: Offset = 0,
     ) -> dict[str, Any]:
-        return desk.inbox(actor, status=status, priority=priority, case_id=case_id, limit=limit, offset=offset)
+        page = desk.inbox(at.actor, status=status, priority=priority, case_id=case_id, limit=limit, offset=offset)
+        return at.read(desk.kit, page)
 
     @router.get("/outbox", summary="紹介した案件 / referrals this department made, with their answers")
     def outbox(
-        actor: CurrentActor,
+        at: Reader,
         status: Annotated[str | None, Query()] = None,
         priority: Annotated[str | None, Query()] = None,
         case_id: Annotated[str | None, Query()] = None,
-        limit: Annotated[int, Query(ge=1, le=500)] = 50,
-        offset: Annotated[int, Query(ge=0)] = 0,
+        limit: Limit = 50,
+        offset: Offset = 0,
     ) -> dict[str, Any]:
-        return desk.outbox(actor, status=status, priority=priority, case_id=case_id, limit=limit, offset=offset)
+        page = desk.outbox(at.actor, status=status, priority=priority, case_id=case_id, limit=limit, offset=offset)
+        return at.read(desk.kit, page)
 
     @router.get("/escalations", summary="期限切れの紹介 / unanswered referrals escalated to managers")
-    def escalations(actor: Manager, limit: Annotated[int, Query(ge=1, le=500)] = 50) -> dict[str, Any]:
-        return desk.escalations(actor, limit=limit)
+    def escalations(at: ManagerReader, limit: Limit = 50) -> dict[str, Any]:
+        return at.read(desk.kit, desk.escalations(at.actor, limit=limit))
 
     @router.post("/expire-overdue", summary="期限切れ処理 / expire and escalate overdue referrals now")
     def expire(actor: Manager) -> dict[str, Any]:
@@ -161,8 +165,8 @@ def referral_router(desk: ReferralDesk) -> APIRouter:
         }
 
     @router.get("/{referral_id}", summary="紹介の詳細 / one referral")
-    def get(referral_id: str, actor: CurrentActor) -> dict[str, Any]:
-        return desk.get(referral_id, actor)
+    def get(referral_id: str, at: Reader) -> dict[str, Any]:
+        return at.read(desk.kit, desk.get(referral_id, at.actor))
 
     @router.post("/{referral_id}/accept", summary="受理 / accept")
     def accept(referral_id: str, body: AcceptBody, request: Request, actor: CurrentActor) -> dict[str, Any]:

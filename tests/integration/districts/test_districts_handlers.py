@@ -190,3 +190,29 @@ def test_an_auditor_reads_no_resident_narratives_even_of_its_own_department(kit)
         Actor(staff_id="b", department="intake", role="auditor"),
     ):
         assert queries.case_detail(kit, "c-a", auditor)["concerns"][0]["concern"] is None
+
+
+def test_reading_a_case_or_a_district_list_leaves_an_access_event_per_case(tmp_path):
+    from sqlalchemy import select
+
+    from shared.eventstore import events_table
+
+    app, kit = build(Settings(var_dir=tmp_path), kafka=False, clock=FixedClock(T0))
+    try:
+        client = TestClient(app)
+        headers = {"Authorization": f"Bearer {mint_token(DEV_JWT_SECRET, 'd', 'districts', 'worker')}"}
+        body = {"case_id": "c-a", "district_id": "yamato-3chome", "reported_by": "neighbour", "concern": "x"}
+        client.post("/watch-concerns", json=body, headers=headers)
+        client.get("/cases/c-a", headers={**headers, "X-Purpose": "visit_preparation"})
+        client.get("/cases", headers=headers)
+        with kit.engine.connect() as conn:
+            reads = (
+                conn.execute(
+                    select(events_table.c.case_id).where(events_table.c.event_type == "access.PersonalDataRead")
+                )
+                .scalars()
+                .all()
+            )
+        assert reads == ["c-a", "c-a"]
+    finally:
+        kit.close()

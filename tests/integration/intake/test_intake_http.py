@@ -150,3 +150,35 @@ def test_an_intake_auditor_lists_people_without_their_special_care_details(app):
     assert (
         app.get(f"/people/{person['person_id']}", headers=auth("intake", "manager")).json()["care_notes"] == "DV避難中"
     )
+
+
+def stored(app: Any, event_type: str) -> list[dict[str, Any]]:
+    from sqlalchemy import select
+
+    from shared.eventstore import events_table
+
+    kit = app.app.state.kit
+    with kit.engine.connect() as conn:
+        rows = conn.execute(
+            select(events_table.c.case_id, events_table.c.data).where(events_table.c.event_type == event_type)
+        ).all()
+    import json
+
+    return [{"case_id": case_id, **json.loads(data)} for case_id, data in rows]
+
+
+def test_every_read_of_personal_data_leaves_an_access_event_naming_fields_and_purpose(app):
+    pid = app.post("/people", json={"name_kanji": "山田 花子", "phone": "046-000"}, headers=auth()).json()["person_id"]
+    assert stored(app, "access.PersonalDataRead") == []
+
+    app.get(f"/people/{pid}", headers={**auth("loans"), "X-Purpose": "loan_review"})
+    app.get("/people", params={"name": "山田"}, headers=auth())
+    reads = stored(app, "access.PersonalDataRead")
+    assert [(r["case_id"], r["viewer_department"], r["route"]) for r in reads] == [
+        (pid, "loans", "/people/{person_id}"),
+        (pid, "intake", "/people"),
+    ]
+    by_loans, by_intake = reads
+    assert by_loans["purpose"] == "loan_review" and by_intake["purpose"] == "routine_work"
+    assert {"name_kanji", "phone"} <= set(by_loans["fields_redacted"]) and "name_kanji" not in by_loans["fields_shown"]
+    assert "name_kanji" in by_intake["fields_shown"] and by_intake["fields_redacted"] == []
