@@ -15,7 +15,7 @@ test: bootstrap
 	$(VENV)/bin/pytest
 
 lint:
-	$(VENV)/bin/ruff check . && $(VENV)/bin/mypy shared services deploy && $(VENV)/bin/lint-imports
+	$(VENV)/bin/ruff check . && $(VENV)/bin/mypy shared services deploy tools && $(VENV)/bin/lint-imports
 
 run: bootstrap
 	$(PY) -m deploy.run

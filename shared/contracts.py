@@ -8,7 +8,7 @@ Each ``schemas/events/<type>/v<N>.json`` carries ``x-event-type``, ``x-schema-ve
     contracts.personal_fields("districts.WatchConcernRaised")   # frozenset({"concern", "reporter"})
     contracts.personal_fields("somebody.Unknown")               # frozenset({"*"}): redact it whole
 
-The schemas are written by ``python -m services.catalogue export`` and checked against the
+The schemas are written by ``python -m tools.catalogue export`` and checked against the
 event models by a test, so the files are the contract a consumer can trust.
 """
 

@@ -2,9 +2,9 @@
 
 from typing import ClassVar
 
-from services.catalogue import SCHEMAS, registries
 from shared.events import DomainEvent, EventRegistry
 from shared.schemas import check, export
+from tools.catalogue import SCHEMAS, registries
 
 
 def test_every_event_matches_its_committed_json_schema():

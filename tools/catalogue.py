@@ -1,10 +1,11 @@
 """The published event catalogue: every event type a Tsunagu service emits, by registry.
 
-This is the contract between services. Reporting reads other services' events through it, and
-``schemas/events`` holds the committed JSON Schema of each::
+It writes and checks ``schemas/events``, the committed JSON Schema of each: those files are the
+contract between services (:mod:`shared.contracts` reads them), never this module. It imports
+every service's event models, so it is a repo tool outside ``services/``, which no service imports::
 
-    python -m services.catalogue export   # after adding an event or raising a schema_version
-    python -m services.catalogue check    # what tests/unit/test_event_contracts.py asserts
+    python -m tools.catalogue export   # after adding an event or raising a schema_version
+    python -m tools.catalogue check    # what tests/unit/test_event_contracts.py asserts
 """
 
 from __future__ import annotations
@@ -13,7 +14,7 @@ import sys
 from functools import cache
 from pathlib import Path
 
-from shared.events import DomainEvent, EventRegistry
+from shared.events import EventRegistry
 
 SCHEMAS = Path(__file__).resolve().parents[1] / "schemas" / "events"
 
@@ -37,13 +38,6 @@ def registries() -> tuple[EventRegistry, ...]:
             continue
         found += [v for v in vars(module).values() if isinstance(v, EventRegistry)]
     return tuple(found)
-
-
-def event_class(event_type: str) -> type[DomainEvent] | None:
-    for registry in registries():
-        if registry.knows(event_type):
-            return registry.classes[event_type]
-    return None
 
 
 def main(argv: list[str]) -> int:
