@@ -276,3 +276,42 @@ def test_any_id_of_a_case_leads_to_it(loaded: Reporting) -> None:
     assert "H1" in handlers.case_view(loaded.kit, "ref-1", LOANS, PURPOSE).case_ids
     with pytest.raises(NotFound):
         handlers.case_view(loaded.kit, "no-such-thing", LOANS, PURPOSE)
+
+
+def test_the_access_log_lists_reads_in_every_service_and_records_its_own_reading(loaded: Reporting) -> None:
+    from shared.access import PersonalDataRead
+    from shared.eventstore import events_table
+    from tests.integration.reporting.builders import History
+
+    read = PersonalDataRead(
+        subject_id="P1",
+        route="/people/{person_id}",
+        purpose="loan_review",
+        viewer_id="loans-staff",
+        viewer_department="loans",
+        viewer_role="worker",
+        fields_shown=("person_id",),
+        fields_redacted=("care_notes", "name_kanji"),
+        read_at=T0 + 9 * D,
+    )
+    loaded.publish([History().add("intake", "access-r1", "P1", read, T0 + 9 * D)])
+    loaded.consume()
+
+    log = handlers.access_log(loaded.kit, "P1", AUDITOR)
+    [elsewhere] = [r for r in log if r.service == "intake"]
+    assert (elsewhere.viewer_department, elsewhere.route, elsewhere.purpose) == (
+        "loans",
+        "/people/{person_id}",
+        "loan_review",
+    )
+    assert elsewhere.fields_redacted == ["care_notes", "name_kanji"]
+    assert all(
+        e.type != PersonalDataRead.event_type for e in handlers.case_view(loaded.kit, "P1", LOANS, PURPOSE).timeline
+    )
+    with loaded.kit.engine.connect() as conn:
+        own = (
+            conn.execute(select(events_table.c.data).where(events_table.c.event_type == PersonalDataRead.event_type))
+            .scalars()
+            .all()
+        )
+    assert any('"route":"/cases/{case_id}/access-log"' in row.replace(" ", "") for row in own)
