@@ -200,3 +200,24 @@ def test_an_auditor_reads_no_minutes(kit):
     hold(kit, cid)
     auditor = Actor(staff_id="a-1", department="conferences", role="auditor")
     assert queries.conference_detail(kit, cid, auditor)["decisions"] == []
+
+
+def test_if_match_and_etag_on_a_conference_over_http(tmp_path):
+    app, kit = build(Settings(var_dir=tmp_path), kafka=False, clock=FixedClock(T0))
+    try:
+        client = TestClient(app)
+        headers = {"Authorization": f"Bearer {mint_token(DEV_JWT_SECRET, 'c', 'conferences', 'worker')}"}
+        body = {"case_id": "p-t", "kind": "case_conference", "purpose": "役割分担", "scheduled_for": T0.isoformat()}
+        scheduled = client.post("/conferences", json=body, headers=headers)
+        cid = scheduled.json()["conference_id"]
+        assert (
+            scheduled.headers["ETag"] == '"1"'
+            and client.get(f"/conferences/{cid}", headers=headers).headers["ETag"] == '"1"'
+        )
+        held = {"held_at": T0.isoformat(), "participants": [{"name": "CSW", "organisation": "社協", "kind": "staff"}]}
+        stale = client.post(f"/conferences/{cid}/held", json=held, headers={**headers, "If-Match": '"2"'})
+        assert stale.status_code == 409
+        fresh = client.post(f"/conferences/{cid}/held", json=held, headers={**headers, "If-Match": 'W/"1"'})
+        assert fresh.status_code == 200 and fresh.headers["ETag"] == '"2"'
+    finally:
+        kit.close()

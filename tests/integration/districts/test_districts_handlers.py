@@ -216,3 +216,20 @@ def test_reading_a_case_or_a_district_list_leaves_an_access_event_per_case(tmp_p
         assert reads == ["c-a", "c-a"]
     finally:
         kit.close()
+
+
+def test_if_match_and_etag_on_a_district_case_over_http(tmp_path):
+    app, kit = build(Settings(var_dir=tmp_path), kafka=False, clock=FixedClock(T0))
+    try:
+        client = TestClient(app)
+        headers = {"Authorization": f"Bearer {mint_token(DEV_JWT_SECRET, 'd', 'districts', 'worker')}"}
+        body = {"case_id": "c-a", "district_id": "yamato-3chome", "reported_by": "neighbour", "concern": "x"}
+        assert client.post("/watch-concerns", json=body, headers=headers).headers["ETag"] == '"1"'
+        assert client.get("/cases/c-a", headers=headers).headers["ETag"] == '"1"'
+        visit = {"visited_at": T0.isoformat(), "outcome": "not_reached"}
+        stale = client.post("/cases/c-a/outreach-visits", json=visit, headers={**headers, "If-Match": '"4"'})
+        assert stale.status_code == 409 and client.get("/cases/c-a", headers=headers).headers["ETag"] == '"1"'
+        fresh = client.post("/cases/c-a/outreach-visits", json=visit, headers={**headers, "If-Match": '"1"'})
+        assert fresh.status_code == 201 and fresh.headers["ETag"] == '"2"'
+    finally:
+        kit.close()
