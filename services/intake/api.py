@@ -30,8 +30,6 @@ from services.intake.schemas import (
     LinkBody,
     OpenConsultationBody,
     ReferralBody,
-    RegisterHouseholdBody,
-    RegisterPersonBody,
     ReopenBody,
     StatutorySharingBody,
     SupportPlanBody,
@@ -39,6 +37,7 @@ from services.intake.schemas import (
 )
 from shared.referrals.desk import ReferralDesk
 from shared.registry import commands as registry_commands
+from shared.registry.bodies import RegisterHouseholdBody, RegisterPersonBody
 from shared.web import Edge, KitDep, Limit, Offset, edge
 
 __all__ = ["router"]

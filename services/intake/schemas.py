@@ -32,33 +32,11 @@ __all__ = [
     "LinkBody",
     "OpenConsultationBody",
     "ReferralBody",
-    "RegisterHouseholdBody",
-    "RegisterPersonBody",
     "ReopenBody",
     "StatutorySharingBody",
     "SupportPlanBody",
     "WithdrawBody",
 ]
-
-
-class RegisterPersonBody(Body):
-    """本人登録."""
-
-    model_config = examples(
-        {
-            "name_kanji": "葉山 太郎",
-            "name_kana": "ハヤマ タロウ",
-            "birth_date": "1947-05-03",
-            "address": "葉山町一色1-2-3",
-            "phone": "046-875-0000",
-        }
-    )
-    name_kanji: str | None = Field(default=None, max_length=200, description="氏名 (漢字)")
-    name_kana: str | None = Field(default=None, max_length=200, description="氏名 (カナ)")
-    birth_date: date | None = Field(default=None, description="生年月日")
-    address: str | None = Field(default=None, max_length=500)
-    phone: str | None = Field(default=None, max_length=64)
-    care_notes: str | None = Field(default=None, description="要配慮個人情報: disability, illness, DV, debts")
 
 
 class CorrectPersonBody(VersionedBody):
@@ -83,14 +61,6 @@ class LinkBody(VersionedBody):
     )
     duplicate_person_id: str = Field(min_length=1)
     reason: str = Field(min_length=1, description="why both records are one person (audit)")
-
-
-class RegisterHouseholdBody(Body):
-    """世帯登録."""
-
-    model_config = examples({"address": "大和市中央1-1-1", "members": [{"person_id": "p-1", "relationship": "本人"}]})
-    address: str | None = None
-    members: tuple[HouseholdMember, ...] = ()
 
 
 class JoinBody(VersionedBody):

@@ -34,10 +34,8 @@ from services.loans.schemas import (
     ContactRequest,
     DisburseRequest,
     GraceRequest,
-    HouseholdRequest,
     IssuesRequest,
     OpenConsultationRequest,
-    PersonRequest,
     ReasonRequest,
     RepaymentRequest,
     ResponseRequest,
@@ -46,6 +44,7 @@ from services.loans.schemas import (
 )
 from shared.commands import Outcome
 from shared.referrals.desk import ReferralDesk
+from shared.registry.bodies import RegisterHouseholdBody, RegisterPersonBody
 from shared.registry.commands import RegisterHousehold, RegisterPerson
 from shared.web import Edge, Limit, Offset, edge
 
@@ -86,14 +85,14 @@ def _application(at: Edge, deps: LoansDeps, outcome: Outcome[Any]) -> Row:
 
 
 @router.post("/households", status_code=201, tags=["households 世帯"], summary="世帯の登録 / register a household")
-def register_household(body: HouseholdRequest, deps: Deps, at: LoansStaff) -> Row:
+def register_household(body: RegisterHouseholdBody, deps: Deps, at: LoansStaff) -> Row:
     cmd = RegisterHousehold(address=body.address, members=tuple(body.members), registered_by=at.actor.staff_id)
     outcome = handlers.register_household(deps, at.command(), cmd)
     return at.reply(views.written(deps, queries.household, outcome.id))
 
 
 @router.post("/people", status_code=201, tags=["households 世帯"], summary="本人の登録 / register a person")
-def register_person(body: PersonRequest, deps: Deps, at: LoansStaff) -> Row:
+def register_person(body: RegisterPersonBody, deps: Deps, at: LoansStaff) -> Row:
     cmd = RegisterPerson(**body.model_dump(), registered_by=at.actor.staff_id)
     outcome = handlers.register_person(deps, at.command(), cmd)
     return at.reply({"person_id": outcome.id, "version": outcome.version})

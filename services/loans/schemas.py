@@ -12,7 +12,6 @@ from pydantic import Field
 
 from services.loans.domain import commands as c
 from shared.bodies import Body, VersionedBody, examples
-from shared.registry.commands import HouseholdMember
 
 __all__ = [
     "ApplicationRequest",
@@ -22,38 +21,14 @@ __all__ = [
     "ContactRequest",
     "DisburseRequest",
     "GraceRequest",
-    "HouseholdRequest",
     "IssuesRequest",
     "OpenConsultationRequest",
-    "PersonRequest",
     "ReasonRequest",
     "RepaymentRequest",
     "ResponseRequest",
     "VersionRequest",
     "WithdrawRequest",
 ]
-
-
-class HouseholdRequest(Body):
-    """世帯登録: a household the desk meets first (members must be registered people)."""
-
-    model_config = examples(
-        {"address": "横須賀市本町2-1", "members": [{"person_id": "p-7f3a", "relationship": "本人"}]}
-    )
-    address: str | None = Field(default=None, description="special-care personal data (要配慮個人情報)")
-    members: list[HouseholdMember] = Field(default_factory=list)
-
-
-class PersonRequest(Body):
-    """本人登録: a person the desk meets first; a name in kanji or kana is required."""
-
-    model_config = examples({"name_kanji": "横須賀 一郎", "name_kana": "ヨコスカ イチロウ", "birth_date": "1975-05-01"})
-    name_kanji: str | None = None
-    name_kana: str | None = None
-    birth_date: date | None = None
-    address: str | None = None
-    phone: str | None = None
-    care_notes: str | None = None
 
 
 class OpenConsultationRequest(Body):

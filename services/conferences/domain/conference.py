@@ -39,6 +39,8 @@ from services.conferences.domain.events import (
     ConferenceScheduled,
 )
 from services.conferences.domain.values import OUTSIDE_KINDS, ActionItemSpec, Participant, ShareBasis
+from shared.checks import required_text
+from shared.dates import require_aware
 from shared.errors import InvalidCommand
 from shared.events import DomainEvent
 from shared.reference import CodeLists
@@ -181,17 +183,6 @@ def replay(events: Iterable[DomainEvent], state: ConferenceState | None = None) 
 # --- checks ---------------------------------------------------------------------------------------
 
 
-def _text(value: str | None, field_name: str, what: str) -> str:
-    if value is None or not value.strip():
-        raise InvalidCommand(f"{field_name} is required: give {what}", field=field_name)
-    return value
-
-
-def _aware(at: datetime, field_name: str) -> None:
-    if at.tzinfo is None or at.utcoffset() is None:
-        raise InvalidCommand(f"{field_name} must be timezone-aware (e.g. 2015-05-20T14:00:00+09:00)", field=field_name)
-
-
 def _require_known(state: ConferenceState, conference_id: str) -> None:
     if state.status == "new":
         raise ConferenceNotFound(f"no conference {conference_id!r} was scheduled", field="conference_id")
@@ -241,13 +232,13 @@ def decide_schedule(
     if state.status != "new":
         raise AlreadyExists(f"conference {conference_id} already exists")
     codes.require(KINDS, cmd.kind, field_name="kind")
-    _aware(cmd.scheduled_for, "scheduled_for")
+    require_aware(cmd.scheduled_for, "scheduled_for")
     return [
         ConferenceScheduled(
             conference_id=conference_id,
-            case_id=_text(cmd.case_id, "case_id", "the person, household or provisional case id"),
+            case_id=required_text(cmd.case_id, "case_id", "the person, household or provisional case id"),
             kind=cmd.kind,
-            purpose=_text(cmd.purpose, "purpose", "what the meeting is to decide"),
+            purpose=required_text(cmd.purpose, "purpose", "what the meeting is to decide"),
             scheduled_for=cmd.scheduled_for,
             referral_id=cmd.referral_id or None,
             scheduled_at=now,
@@ -266,7 +257,7 @@ def decide_record_held(
         raise WrongConferenceState(
             f"conference {cmd.conference_id} was already recorded as held: add action items or schedule a review"
         )
-    _aware(cmd.held_at, "held_at")
+    require_aware(cmd.held_at, "held_at")
     if cmd.held_at > now:
         raise InvalidCommand(
             f"held_at {cmd.held_at.isoformat()} is in the future: record the conference once it has been held",
@@ -369,7 +360,7 @@ def decide_schedule_review(
             case_id=state.case_id,
             review_id=review_id,
             due_on=cmd.due_on,
-            purpose=_text(cmd.purpose, "purpose", "what the review is to look at"),
+            purpose=required_text(cmd.purpose, "purpose", "what the review is to look at"),
             scheduled_at=now,
             scheduled_by=cmd.scheduled_by,
         )

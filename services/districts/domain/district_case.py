@@ -38,6 +38,7 @@ from services.districts.domain.events import (
     WatchOverStarted,
 )
 from services.districts.domain.values import Approach, Frequency, VisitOutcome
+from shared.checks import required_text
 from shared.errors import InvalidCommand
 from shared.events import DomainEvent
 from shared.reference import CodeLists
@@ -149,12 +150,6 @@ def replay(events: Iterable[DomainEvent], state: DistrictCaseState | None = None
 # --- checks ---------------------------------------------------------------------------------------
 
 
-def _text(value: str | None, field_name: str, what: str) -> str:
-    if value is None or not value.strip():
-        raise InvalidCommand(f"{field_name} is required: give {what}", field=field_name)
-    return value
-
-
 def _known(state: DistrictCaseState, case_id: str) -> tuple[str, str]:
     if state.case_id is None or state.district_id is None:
         raise DistrictCaseNotFound(
@@ -193,12 +188,12 @@ def decide_raise_concern(
         raise InvalidCommand(f"referral {cmd.referral_id} is already on this case", field="referral_id")
     return [
         WatchConcernRaised(
-            case_id=_text(cmd.case_id, "case_id", "the person, household or provisional case id"),
+            case_id=required_text(cmd.case_id, "case_id", "the person, household or provisional case id"),
             district_id=cmd.district_id,
             concern_id=concern_id,
             reported_by=cmd.reported_by,
             reporter=cmd.reporter or None,
-            concern=_text(cmd.concern, "concern", "what the reporter noticed"),
+            concern=required_text(cmd.concern, "concern", "what the reporter noticed"),
             referral_id=cmd.referral_id or None,
             raised_at=now,
             raised_by=cmd.raised_by,
@@ -273,7 +268,7 @@ def decide_end_watch_over(state: DistrictCaseState, cmd: EndWatchOver, *, now: d
             case_id=case_id,
             district_id=district_id,
             watch_id=state.watch.watch_id,
-            reason=_text(cmd.reason, "reason", "why the watch-over ends"),
+            reason=required_text(cmd.reason, "reason", "why the watch-over ends"),
             ended_at=now,
             ended_by=cmd.ended_by,
         )
@@ -285,7 +280,7 @@ def decide_record_salon_attendance(
 ) -> list[DomainEvent]:
     """サロン参加: once per salon and day, not in the future."""
     case_id, district_id = _known(state, cmd.case_id)
-    salon = _text(cmd.salon_name, "salon_name", "the salon's name")
+    salon = required_text(cmd.salon_name, "salon_name", "the salon's name")
     _not_future(cmd.attended_on, now, "attended_on")
     if (salon, cmd.attended_on) in state.salons:
         raise InvalidCommand(f"attendance at {salon} on {cmd.attended_on.isoformat()} is already recorded")
@@ -309,8 +304,8 @@ def decide_take_volunteer_role(
 ) -> list[DomainEvent]:
     """担い手の役割: a role in an activity, once."""
     case_id, district_id = _known(state, cmd.case_id)
-    role = _text(cmd.role, "role", "the role, e.g. 講師")
-    activity = _text(cmd.activity, "activity", "the activity, e.g. 男の料理教室")
+    role = required_text(cmd.role, "role", "the role, e.g. 講師")
+    activity = required_text(cmd.activity, "activity", "the activity, e.g. 男の料理教室")
     if (role, activity) in state.roles:
         raise InvalidCommand(f"the role {role} in {activity} is already recorded", field="role")
     return [
