@@ -228,14 +228,17 @@ def test_second_missed_instalment_and_dv_abuse_refer_the_household_to_intake(pai
     pair.clock.set(datetime(2026, 6, 2, 9, 0, tzinfo=UTC))
     c.post("/loans/arrears-check", json={"as_of": str(date(2026, 6, 1))}, headers=headers("manager"))
     pair.settle()
-    assert [x["reason_category"] for x in intake_inbox(pair, household)] == ["dv_abuse"]
+    # A DV reason is special-care data by itself (issue 10): without the person's consent intake sees
+    # an urgent referral from loans, not why; loans, its author, sees the reason.
+    [dv] = intake_inbox(pair, household)
+    assert (dv["reason_category"], dv["priority"], dv["redacted"]) == (None, "urgent", ["reason_category"])
 
     pair.clock.set(datetime(2026, 7, 2, 9, 0, tzinfo=UTC))
     c.post("/loans/arrears-check", json={"as_of": str(date(2026, 7, 1))}, headers=headers("manager"))
     pair.settle()
     inbox = intake_inbox(pair, household)
-    assert sorted((x["reason_category"], x["priority"]) for x in inbox) == [
-        ("dv_abuse", "urgent"),
+    assert sorted((x["reason_category"] or "", x["priority"]) for x in inbox) == [
+        ("", "urgent"),
         ("household_budget", "normal"),
     ]
     history = c.get(f"/households/{household}/history", headers=headers()).json()
