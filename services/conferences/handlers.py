@@ -1,9 +1,9 @@
 """Conferences' command handlers: one function per command (会議の処理).
 
-Each opens a unit of work for the acting staff member, loads ``conference-{id}``, lets the pure
-domain decide, records the events (``case_id`` = the conference's case), rewrites the read rows on
-the same connection and commits. ``expected_version`` (the version the caller read) turns a lost
-update into a 409.
+Each is one :func:`shared.commands.execute` (or :func:`~shared.commands.create` for a new
+conference) on the ``conference-{conference_id}`` aggregate (:data:`CONFERENCE`): load, check the
+conference exists and the caller's expected version (a lost update is a 409), decide, record
+(``case_id`` = the conference's case), rewrite the read rows on the same connection, commit.
 
 A conference that answers a referral (``referral_id``) takes its case from the referral, which must
 be addressed to conferences and accepted first (``POST /referrals/{id}/accept``).
@@ -73,9 +73,12 @@ def _reply(outcome: Outcome[conference.ConferenceState], **extra: Any) -> dict[s
 
 
 def schedule_conference(kit: ServiceKit, ctx: CommandContext, cmd: ScheduleConference) -> dict[str, Any]:
-    """会議を設定する."""
-    if cmd.referral_id:
-        with kit.uow(ctx.actor) as uow:
+    """会議を設定する (or the conference an accepted referral asks for: its case comes from the referral,
+    read in the same unit of work that records the conference)."""
+
+    def decide(state: conference.ConferenceState, uow: UnitOfWork, conference_id: str) -> list[DomainEvent]:
+        scheduling = cmd
+        if cmd.referral_id:
             case_id = referral_projection.case_of_accepted_referral(
                 uow.conn,
                 cmd.referral_id,
@@ -83,18 +86,12 @@ def schedule_conference(kit: ServiceKit, ctx: CommandContext, cmd: ScheduleConfe
                 cmd.case_id,
                 before="scheduling the conference it asks for",
             )
-        cmd = cmd.model_copy(update={"case_id": case_id})
-    scheduling = cmd
-    return _reply(
-        create(
-            kit.uow,
-            ctx,
-            CONFERENCE,
-            lambda s, uow, conference_id: conference.decide_schedule(
-                s, scheduling, now=uow.now(), conference_id=conference_id, codes=load_code_lists()
-            ),
+            scheduling = cmd.model_copy(update={"case_id": case_id})
+        return conference.decide_schedule(
+            state, scheduling, now=uow.now(), conference_id=conference_id, codes=load_code_lists()
         )
-    )
+
+    return _reply(create(kit.uow, ctx, CONFERENCE, decide))
 
 
 def record_held(kit: ServiceKit, ctx: CommandContext, cmd: RecordConferenceHeld) -> dict[str, Any]:

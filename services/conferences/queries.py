@@ -8,12 +8,12 @@ recorded a basis for sharing (statutory or consent), else the fields are ``None`
 
 from __future__ import annotations
 
+from collections.abc import Callable
 from datetime import date
-from typing import Any
+from typing import Any, TypeVar
 
 from services.conferences.adapters import rows
 from services.conferences.domain.conference import ConferenceState
-from services.conferences.domain.errors import ConferenceNotFound
 from services.conferences.handlers import CONFERENCE, CONFERENCE_FOLD
 from shared.access import reads_details
 from shared.envelope import Actor
@@ -23,6 +23,15 @@ from shared.service import ServiceKit
 __all__ = ["action_items", "conference_detail", "due_reviews", "list_conferences", "sees_details"]
 
 _PERSONAL = ("purpose", "summary", "decisions", "person_wishes")
+T = TypeVar("T")
+
+
+def _read(kit: ServiceKit, query: Callable[..., T], *args: Any, **filters: Any) -> T:
+    """``query(conn, *args, **filters)`` on a connection of its own, which writes nothing."""
+    with kit.engine.connect() as conn:
+        result = query(conn, *args, **filters)
+        conn.rollback()
+    return result
 
 
 def sees_details(state: ConferenceState, viewer: Actor, requested_by: str | None = None) -> bool:
@@ -39,8 +48,8 @@ def conference_detail(kit: ServiceKit, conference_id: str, viewer: Actor) -> dic
         state = CONFERENCE_FOLD.run(envelopes)
         request = referral_projection.load_state(conn, state.referral_id) if state.referral_id else None
         conn.rollback()
-    if state.conference_id is None:
-        raise ConferenceNotFound(f"no conference {conference_id!r} was scheduled", field="conference_id")
+    if not CONFERENCE.exists(state):
+        raise CONFERENCE.not_found(conference_id)
     requested_by = request.made.source_department if request is not None and request.made is not None else None
     shown = sees_details(state, viewer, requested_by)
     view: dict[str, Any] = {
@@ -59,20 +68,13 @@ def conference_detail(kit: ServiceKit, conference_id: str, viewer: Actor) -> dic
         "person_wishes": state.person_wishes,
         "action_items": [
             {
-                "action_id": a.action_id,
+                **rows.action_item_fields(a),
                 "description": a.description if shown else None,
-                "assignee_kind": a.assignee_kind,
-                "assignee": a.assignee,
-                "due_on": a.due_on.isoformat() if a.due_on else None,
-                "done": a.done,
-                "completed_at": a.completed_at.isoformat() if a.completed_at else None,
                 "completed_by_department": a.completed_by_department,
             }
             for a in state.action_items
         ],
-        "reviews": [
-            {"review_id": r.review_id, "due_on": r.due_on.isoformat(), "purpose": r.purpose} for r in state.reviews
-        ],
+        "reviews": [rows.review_fields(r) for r in state.reviews],
         "version": envelopes[-1].streamversion,
         "redacted": [],
     }
@@ -86,25 +88,17 @@ def conference_detail(kit: ServiceKit, conference_id: str, viewer: Actor) -> dic
 def list_conferences(
     kit: ServiceKit, *, case_id: str | None, kind: str | None, status: str | None, limit: int, offset: int
 ) -> dict[str, Any]:
-    with kit.engine.connect() as conn:
-        items, total = rows.list_conferences(
-            conn, case_id=case_id, kind=kind, status=status, limit=limit, offset=offset
-        )
-        conn.rollback()
+    items, total = _read(
+        kit, rows.list_conferences, case_id=case_id, kind=kind, status=status, limit=limit, offset=offset
+    )
     return {"items": items, "total": total, "limit": limit, "offset": offset}
 
 
 def action_items(
     kit: ServiceKit, *, assignee: str | None, case_id: str | None, done: bool | None, limit: int
 ) -> dict[str, Any]:
-    with kit.engine.connect() as conn:
-        items = rows.list_action_items(conn, assignee=assignee, case_id=case_id, done=done, limit=limit)
-        conn.rollback()
-    return {"items": items}
+    return {"items": _read(kit, rows.list_action_items, assignee=assignee, case_id=case_id, done=done, limit=limit)}
 
 
 def due_reviews(kit: ServiceKit, *, until: date, case_id: str | None, limit: int) -> dict[str, Any]:
-    with kit.engine.connect() as conn:
-        items = rows.due_reviews(conn, until=until, case_id=case_id, limit=limit)
-        conn.rollback()
-    return {"items": items}
+    return {"items": _read(kit, rows.due_reviews, until=until, case_id=case_id, limit=limit)}

@@ -22,12 +22,13 @@ Every department service builds one ``ReferralDesk`` in its bootstrap::
 from __future__ import annotations
 
 import uuid
-from collections.abc import Sequence
+from collections.abc import Callable, Sequence
 from typing import Any
 
 from fastapi import APIRouter
 from sqlalchemy import Connection
 
+from shared.commands import CommandContext
 from shared.envelope import Actor, Envelope
 from shared.errors import ConcurrencyConflict, Forbidden, NotFound
 from shared.events import DomainEvent
@@ -54,7 +55,7 @@ from shared.referrals.model import (
 from shared.referrals.rules import RuleSet, default_rules, evaluate
 from shared.referrals.view import visible_referral
 from shared.service import ConsumerSpec, ServiceKit
-from shared.uow import UnitOfWork
+from shared.uow import UnitOfWork, check_expected_version
 
 __all__ = ["DEPARTMENT_TOPICS", "ReferralDesk", "stream_of"]
 
@@ -64,6 +65,11 @@ _EVENT_NAMESPACE = uuid.UUID("0b6f3c1e-8a55-4c38-9a57-2f1d8c4b7e21")
 
 def stream_of(referral_id: str) -> str:
     return f"referral-{referral_id}"
+
+
+def _context(who: Actor | CommandContext, correlation_id: str | None) -> CommandContext:
+    """The command context of a desk command: given (from the HTTP edge), or the actor's own."""
+    return who if isinstance(who, CommandContext) else CommandContext(actor=who, correlation_id=correlation_id)
 
 
 def disclosure_allowed(state: ReferralState) -> bool:
@@ -87,55 +93,45 @@ class ReferralDesk:
             kit.add_periodic(f"referral-expiry:{department}", sweep_seconds, self.expire_overdue)
 
     # -- commands --------------------------------------------------------------------------
-    def make(self, actor: Actor, cmd: MakeReferral, *, correlation_id: str | None = None) -> dict[str, Any]:
+    # Each takes the acting staff member, or the whole command context from the HTTP edge (its
+    # ``expected_version``, from If-Match, is checked against the referral's :attr:`version`).
+    def make(
+        self, who: Actor | CommandContext, cmd: MakeReferral, *, correlation_id: str | None = None
+    ) -> dict[str, Any]:
+        ctx = _context(who, correlation_id)
+        actor = ctx.actor
         self._require_own_staff(actor)
-        with self.kit.uow(actor, correlation_id=correlation_id) as uow:
+        check_expected_version(stream_of(cmd.referral_id), 0, ctx.expected_version)
+        with self.kit.uow(actor, correlation_id=ctx.correlation_id, causation_id=ctx.causation_id) as uow:
             events = decide_make(None, cmd, department=actor.department, now=uow.now())
             state = self._record(uow, cmd.referral_id, cmd.case_id, events, expected_version=0)
             uow.commit()
         return self.view(state, actor)
 
-    def accept(self, actor: Actor, cmd: AcceptReferral, *, correlation_id: str | None = None) -> dict[str, Any]:
-        return self._act(
-            actor,
-            cmd.referral_id,
-            correlation_id,
-            lambda s, now: decide_accept(s, cmd, department=actor.department, now=now),
-        )
+    def accept(
+        self, who: Actor | CommandContext, cmd: AcceptReferral, *, correlation_id: str | None = None
+    ) -> dict[str, Any]:
+        return self._act(_context(who, correlation_id), cmd.referral_id, decide_accept, cmd)
 
-    def decline(self, actor: Actor, cmd: DeclineReferral, *, correlation_id: str | None = None) -> dict[str, Any]:
-        return self._act(
-            actor,
-            cmd.referral_id,
-            correlation_id,
-            lambda s, now: decide_decline(s, cmd, department=actor.department, now=now),
-        )
+    def decline(
+        self, who: Actor | CommandContext, cmd: DeclineReferral, *, correlation_id: str | None = None
+    ) -> dict[str, Any]:
+        return self._act(_context(who, correlation_id), cmd.referral_id, decide_decline, cmd)
 
-    def complete(self, actor: Actor, cmd: CompleteReferral, *, correlation_id: str | None = None) -> dict[str, Any]:
-        return self._act(
-            actor,
-            cmd.referral_id,
-            correlation_id,
-            lambda s, now: decide_complete(s, cmd, department=actor.department, now=now),
-        )
+    def complete(
+        self, who: Actor | CommandContext, cmd: CompleteReferral, *, correlation_id: str | None = None
+    ) -> dict[str, Any]:
+        return self._act(_context(who, correlation_id), cmd.referral_id, decide_complete, cmd)
 
-    def cancel(self, actor: Actor, cmd: CancelReferral, *, correlation_id: str | None = None) -> dict[str, Any]:
-        return self._act(
-            actor,
-            cmd.referral_id,
-            correlation_id,
-            lambda s, now: decide_cancel(s, cmd, department=actor.department, now=now),
-        )
+    def cancel(
+        self, who: Actor | CommandContext, cmd: CancelReferral, *, correlation_id: str | None = None
+    ) -> dict[str, Any]:
+        return self._act(_context(who, correlation_id), cmd.referral_id, decide_cancel, cmd)
 
     def record_outcome(
-        self, actor: Actor, cmd: RecordExternalOutcome, *, correlation_id: str | None = None
+        self, who: Actor | CommandContext, cmd: RecordExternalOutcome, *, correlation_id: str | None = None
     ) -> dict[str, Any]:
-        return self._act(
-            actor,
-            cmd.referral_id,
-            correlation_id,
-            lambda s, now: decide_record_outcome(s, cmd, department=actor.department, now=now),
-        )
+        return self._act(_context(who, correlation_id), cmd.referral_id, decide_record_outcome, cmd)
 
     def expire_overdue(self) -> list[str]:
         """Expire and escalate this department's unanswered referrals past their deadline."""
@@ -162,7 +158,8 @@ class ReferralDesk:
 
     # -- queries ---------------------------------------------------------------------------
     def view(self, state: ReferralState, viewer: Actor) -> dict[str, Any]:
-        return visible_referral(state, viewer.department, disclosure_allowed(state))
+        """The referral as ``viewer`` may see it, with its ``version`` (the ETag for an answer's If-Match)."""
+        return {**visible_referral(state, viewer.department, disclosure_allowed(state)), "version": state.version}
 
     def get(self, referral_id: str, viewer: Actor) -> dict[str, Any]:
         with self.kit.engine.connect() as conn:
@@ -245,13 +242,18 @@ class ReferralDesk:
             made.source_department == department or (made.target_kind == "department" and made.target == department)
         )
 
-    def _act(self, actor: Actor, referral_id: str, correlation_id: str | None, decide: Any) -> dict[str, Any]:
+    def _act(
+        self, ctx: CommandContext, referral_id: str, decide: Callable[..., Sequence[DomainEvent]], cmd: Any
+    ) -> dict[str, Any]:
+        """One answer: load the referral, check the caller's version, decide, record, project, commit."""
+        actor = ctx.actor
         self._require_own_staff(actor)
-        with self.kit.uow(actor, correlation_id=correlation_id) as uow:
+        with self.kit.uow(actor, correlation_id=ctx.correlation_id, causation_id=ctx.causation_id) as uow:
             state = projection.load_state(uow.conn, referral_id)
             if state is None or state.made is None:
                 raise NotFound(f"referral {referral_id} is not known to {self.department}")
-            events = decide(state, uow.now())
+            check_expected_version(stream_of(referral_id), state.version, ctx.expected_version)
+            events = decide(state, cmd, department=actor.department, now=uow.now())
             new_state = self._record(uow, referral_id, state.made.case_id, events)
             uow.commit()
         return self.view(new_state, actor)

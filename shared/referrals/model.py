@@ -111,6 +111,12 @@ class ReferralState:
         return Status.MADE
 
     @property
+    def version(self) -> int:
+        """How many facts are known: the referral's ETag. It only grows, in whatever order both sides'
+        events arrive, so an ``If-Match`` on it refuses an answer given on a stale reading."""
+        return sum(getattr(self, slot) is not None for slot in _SLOTS.values())
+
+    @property
     def known(self) -> bool:
         """False while only the other side's events have arrived (ReferralMade not yet seen)."""
         return self.made is not None

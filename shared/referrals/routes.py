@@ -1,15 +1,20 @@
-"""HTTP routes of the referral desk, the same in every department service (紹介・つなぎ)."""
+"""HTTP routes of the referral desk, the same in every department service (紹介・つなぎ).
+
+Like every service's routes they take the kit's edge (:func:`shared.web.edge`): the actor, the
+correlation id and ``If-Match`` come in as a command context; a read leaves the access trail
+(:meth:`shared.web.Edge.read`), and every reply about one referral carries its ``version`` as the
+ETag. An answer (accept, decline, ...) sent with a stale ``If-Match`` is refused with 409 and
+nothing is recorded.
+"""
 
 from __future__ import annotations
 
 from datetime import UTC, datetime, timedelta
 from typing import Annotated, Any, Literal
 
-from fastapi import APIRouter, Depends, Query, Request
+from fastapi import APIRouter, Query
 from pydantic import BaseModel, ConfigDict, Field
 
-from shared.auth import CurrentActor, require
-from shared.envelope import Actor
 from shared.referrals.commands import (
     AcceptReferral,
     CancelReferral,
@@ -19,13 +24,12 @@ from shared.referrals.commands import (
     RecordExternalOutcome,
 )
 from shared.referrals.desk import ReferralDesk
-from shared.web import Edge, Limit, Offset, correlation_id, edge
+from shared.web import Edge, Limit, Offset, edge
 
 __all__ = ["referral_router"]
 
-Manager = Annotated[Actor, Depends(require(roles={"manager", "admin", "system"}))]
-Reader = Annotated[Edge, edge()]
-ManagerReader = Annotated[Edge, edge(roles={"manager", "admin", "system"})]
+Staff = Annotated[Edge, edge()]
+Manager = Annotated[Edge, edge(roles={"manager", "admin", "system"})]
 
 
 class ReferralRequest(BaseModel):
@@ -85,14 +89,14 @@ def referral_router(desk: ReferralDesk) -> APIRouter:
     router = APIRouter(prefix="/referrals", tags=["referrals 紹介"])
 
     @router.post("", status_code=201, summary="紹介する / make a referral")
-    def make(body: ReferralRequest, request: Request, actor: CurrentActor) -> dict[str, Any]:
+    def make(body: ReferralRequest, at: Staff) -> dict[str, Any]:
         now = desk.kit.clock.now()
         deadline = body.deadline or now + timedelta(days=body.deadline_days or 7)
         if deadline.tzinfo is None:
             deadline = deadline.replace(tzinfo=UTC)
         cmd = MakeReferral(
             referral_id=desk.kit.uow.ids(),
-            by=actor.staff_id,
+            by=at.actor.staff_id,
             case_id=body.case_id,
             person_id=body.person_id,
             household_id=body.household_id,
@@ -105,11 +109,11 @@ def referral_router(desk: ReferralDesk) -> APIRouter:
             basis_kind=body.basis_kind,
             basis_reference=body.basis_reference,
         )
-        return desk.make(actor, cmd, correlation_id=correlation_id(request))
+        return at.reply(desk.make(at.command(), cmd))
 
     @router.get("/inbox", summary="受付箱 / referrals addressed to this department")
     def inbox(
-        at: Reader,
+        at: Staff,
         status: Annotated[str | None, Query()] = None,
         priority: Annotated[str | None, Query()] = None,
         case_id: Annotated[str | None, Query()] = None,
@@ -121,7 +125,7 @@ def referral_router(desk: ReferralDesk) -> APIRouter:
 
     @router.get("/outbox", summary="紹介した案件 / referrals this department made, with their answers")
     def outbox(
-        at: Reader,
+        at: Staff,
         status: Annotated[str | None, Query()] = None,
         priority: Annotated[str | None, Query()] = None,
         case_id: Annotated[str | None, Query()] = None,
@@ -132,15 +136,15 @@ def referral_router(desk: ReferralDesk) -> APIRouter:
         return at.read(desk.kit, page)
 
     @router.get("/escalations", summary="期限切れの紹介 / unanswered referrals escalated to managers")
-    def escalations(at: ManagerReader, limit: Limit = 50) -> dict[str, Any]:
+    def escalations(at: Manager, limit: Limit = 50) -> dict[str, Any]:
         return at.read(desk.kit, desk.escalations(at.actor, limit=limit))
 
     @router.post("/expire-overdue", summary="期限切れ処理 / expire and escalate overdue referrals now")
-    def expire(actor: Manager) -> dict[str, Any]:
+    def expire(at: Manager) -> dict[str, Any]:
         return {"expired": desk.expire_overdue()}
 
     @router.get("/rules", summary="自動つなぎルール / the automatic referral rules in force")
-    def rules(actor: CurrentActor) -> dict[str, Any]:
+    def rules(at: Staff) -> dict[str, Any]:
         return {
             "version": desk.rules.version,
             "checksum": desk.rules.checksum,
@@ -165,32 +169,32 @@ def referral_router(desk: ReferralDesk) -> APIRouter:
         }
 
     @router.get("/{referral_id}", summary="紹介の詳細 / one referral")
-    def get(referral_id: str, at: Reader) -> dict[str, Any]:
+    def get(referral_id: str, at: Staff) -> dict[str, Any]:
         return at.read(desk.kit, desk.get(referral_id, at.actor))
 
     @router.post("/{referral_id}/accept", summary="受理 / accept")
-    def accept(referral_id: str, body: AcceptBody, request: Request, actor: CurrentActor) -> dict[str, Any]:
-        cmd = AcceptReferral(referral_id=referral_id, by=actor.staff_id, note=body.note)
-        return desk.accept(actor, cmd, correlation_id=correlation_id(request))
+    def accept(referral_id: str, body: AcceptBody, at: Staff) -> dict[str, Any]:
+        cmd = AcceptReferral(referral_id=referral_id, by=at.actor.staff_id, note=body.note)
+        return at.reply(desk.accept(at.command(), cmd))
 
     @router.post("/{referral_id}/decline", summary="受理しない / decline (reason required)")
-    def decline(referral_id: str, body: ReasonBody, request: Request, actor: CurrentActor) -> dict[str, Any]:
-        cmd = DeclineReferral(referral_id=referral_id, by=actor.staff_id, reason=body.reason)
-        return desk.decline(actor, cmd, correlation_id=correlation_id(request))
+    def decline(referral_id: str, body: ReasonBody, at: Staff) -> dict[str, Any]:
+        cmd = DeclineReferral(referral_id=referral_id, by=at.actor.staff_id, reason=body.reason)
+        return at.reply(desk.decline(at.command(), cmd))
 
     @router.post("/{referral_id}/complete", summary="対応完了 / complete with an outcome")
-    def complete(referral_id: str, body: OutcomeBody, request: Request, actor: CurrentActor) -> dict[str, Any]:
-        cmd = CompleteReferral(referral_id=referral_id, by=actor.staff_id, outcome=body.outcome, note=body.note)
-        return desk.complete(actor, cmd, correlation_id=correlation_id(request))
+    def complete(referral_id: str, body: OutcomeBody, at: Staff) -> dict[str, Any]:
+        cmd = CompleteReferral(referral_id=referral_id, by=at.actor.staff_id, outcome=body.outcome, note=body.note)
+        return at.reply(desk.complete(at.command(), cmd))
 
     @router.post("/{referral_id}/cancel", summary="取り下げ / cancel (reason required)")
-    def cancel(referral_id: str, body: ReasonBody, request: Request, actor: CurrentActor) -> dict[str, Any]:
-        cmd = CancelReferral(referral_id=referral_id, by=actor.staff_id, reason=body.reason)
-        return desk.cancel(actor, cmd, correlation_id=correlation_id(request))
+    def cancel(referral_id: str, body: ReasonBody, at: Staff) -> dict[str, Any]:
+        cmd = CancelReferral(referral_id=referral_id, by=at.actor.staff_id, reason=body.reason)
+        return at.reply(desk.cancel(at.command(), cmd))
 
     @router.post("/{referral_id}/outcome", summary="外部機関の対応結果 / record an outside agency's outcome")
-    def outcome(referral_id: str, body: OutcomeBody, request: Request, actor: CurrentActor) -> dict[str, Any]:
-        cmd = RecordExternalOutcome(referral_id=referral_id, by=actor.staff_id, outcome=body.outcome, note=body.note)
-        return desk.record_outcome(actor, cmd, correlation_id=correlation_id(request))
+    def outcome(referral_id: str, body: OutcomeBody, at: Staff) -> dict[str, Any]:
+        cmd = RecordExternalOutcome(referral_id=referral_id, by=at.actor.staff_id, outcome=body.outcome, note=body.note)
+        return at.reply(desk.record_outcome(at.command(), cmd))
 
     return router

@@ -5,13 +5,13 @@ from __future__ import annotations
 from datetime import date, datetime
 from typing import Any
 
-from sqlalchemy import Connection, and_, func, select, true
+from sqlalchemy import Connection, Table, func, select
 
 from services.conferences.adapters.tables import action_items, conferences, reviews
-from services.conferences.domain.conference import ConferenceState
+from services.conferences.domain.conference import ActionItem, ConferenceState, Review
 from services.conferences.domain.values import OUTSIDE_KINDS
 
-__all__ = ["due_reviews", "list_action_items", "list_conferences", "save"]
+__all__ = ["action_item_fields", "due_reviews", "list_action_items", "list_conferences", "review_fields", "save"]
 
 
 def save(conn: Connection, state: ConferenceState, version: int, at: datetime) -> None:
@@ -36,31 +36,37 @@ def save(conn: Connection, state: ConferenceState, version: int, at: datetime) -
     updated = conn.execute(conferences.update().where(conferences.c.conference_id == cid).values(**values))
     if updated.rowcount == 0:
         conn.execute(conferences.insert().values(conference_id=cid, **values))
-    conn.execute(action_items.delete().where(action_items.c.conference_id == cid))
-    for a in state.action_items:
-        conn.execute(
-            action_items.insert().values(
-                action_id=a.action_id,
-                conference_id=cid,
-                case_id=state.case_id,
-                assignee_kind=a.assignee_kind,
-                assignee=a.assignee,
-                due_on=a.due_on.isoformat() if a.due_on else None,
-                done=a.done,
-                completed_at=a.completed_at.isoformat() if a.completed_at else None,
-            )
-        )
-    conn.execute(reviews.delete().where(reviews.c.conference_id == cid))
-    for r in state.reviews:
-        conn.execute(
-            reviews.insert().values(
-                review_id=r.review_id,
-                conference_id=cid,
-                case_id=state.case_id,
-                due_on=r.due_on.isoformat(),
-                purpose=r.purpose,
-            )
-        )
+    owned = {"conference_id": cid, "case_id": state.case_id}
+    _replace(conn, action_items, cid, [{**owned, **action_item_fields(a)} for a in state.action_items])
+    _replace(conn, reviews, cid, [{**owned, **review_fields(r)} for r in state.reviews])
+
+
+def action_item_fields(item: ActionItem) -> dict[str, Any]:
+    """An action item's columns, as listed (``/action-items``) and shown in its conference."""
+    return {
+        "action_id": item.action_id,
+        "assignee_kind": item.assignee_kind,
+        "assignee": item.assignee,
+        "due_on": item.due_on.isoformat() if item.due_on else None,
+        "done": item.done,
+        "completed_at": item.completed_at.isoformat() if item.completed_at else None,
+    }
+
+
+def review_fields(review: Review) -> dict[str, Any]:
+    return {"review_id": review.review_id, "due_on": review.due_on.isoformat(), "purpose": review.purpose}
+
+
+def _replace(conn: Connection, table: Table, conference_id: str, rows: list[dict[str, Any]]) -> None:
+    """The conference's rows in ``table`` become exactly ``rows``."""
+    conn.execute(table.delete().where(table.c.conference_id == conference_id))
+    if rows:
+        conn.execute(table.insert(), rows)
+
+
+def _matching(table: Table, **filters: Any) -> list[Any]:
+    """One equality clause per filter given; a filter left ``None`` does not narrow."""
+    return [table.c[name] == value for name, value in filters.items() if value is not None]
 
 
 def list_conferences(
@@ -73,18 +79,11 @@ def list_conferences(
     offset: int,
 ) -> tuple[list[dict[str, Any]], int]:
     """A page of conferences, soonest scheduled last (newest first), and the total under the filter."""
+    where = _matching(conferences, case_id=case_id, kind=kind, status=status)
+    total = conn.execute(select(func.count()).select_from(conferences).where(*where)).scalar_one()
     c = conferences.c
-    clauses: list[Any] = []
-    if case_id is not None:
-        clauses.append(c.case_id == case_id)
-    if kind is not None:
-        clauses.append(c.kind == kind)
-    if status is not None:
-        clauses.append(c.status == status)
-    where = and_(true(), *clauses)
-    total = conn.execute(select(func.count()).select_from(conferences).where(where)).scalar_one()
     rows = conn.execute(
-        select(conferences).where(where).order_by(c.scheduled_for.desc(), c.conference_id).limit(limit).offset(offset)
+        select(conferences).where(*where).order_by(c.scheduled_for.desc(), c.conference_id).limit(limit).offset(offset)
     ).mappings()
     return [dict(r) for r in rows], int(total)
 
@@ -94,16 +93,9 @@ def list_action_items(
 ) -> list[dict[str, Any]]:
     """Action items under the filter, those due soonest first (undated last)."""
     a = action_items.c
-    clauses: list[Any] = []
-    if assignee is not None:
-        clauses.append(a.assignee == assignee)
-    if case_id is not None:
-        clauses.append(a.case_id == case_id)
-    if done is not None:
-        clauses.append(a.done == done)
     rows = conn.execute(
         select(action_items)
-        .where(and_(true(), *clauses))
+        .where(*_matching(action_items, assignee=assignee, case_id=case_id, done=done))
         .order_by(a.due_on.is_(None), a.due_on, a.action_id)
         .limit(limit)
     ).mappings()
@@ -113,8 +105,6 @@ def list_action_items(
 def due_reviews(conn: Connection, *, until: date, case_id: str | None, limit: int) -> list[dict[str, Any]]:
     """Reviews due on or before ``until``, soonest first."""
     r = reviews.c
-    clauses: list[Any] = [r.due_on <= until.isoformat()]
-    if case_id is not None:
-        clauses.append(r.case_id == case_id)
-    rows = conn.execute(select(reviews).where(and_(*clauses)).order_by(r.due_on, r.review_id).limit(limit)).mappings()
+    where = [r.due_on <= until.isoformat(), *_matching(reviews, case_id=case_id)]
+    rows = conn.execute(select(reviews).where(*where).order_by(r.due_on, r.review_id).limit(limit)).mappings()
     return [dict(x) for x in rows]

@@ -13,7 +13,7 @@ from __future__ import annotations
 
 from collections.abc import Iterable, Sequence
 from dataclasses import dataclass, field, replace
-from datetime import date, datetime, timedelta, timezone
+from datetime import date, datetime
 from typing import Literal
 
 from services.conferences.domain.commands import (
@@ -40,7 +40,7 @@ from services.conferences.domain.events import (
 )
 from services.conferences.domain.values import OUTSIDE_KINDS, ActionItemSpec, Participant, ShareBasis
 from shared.checks import required_text
-from shared.dates import require_aware
+from shared.dates import local_date, require_aware
 from shared.errors import InvalidCommand
 from shared.events import DomainEvent
 from shared.reference import CodeLists
@@ -57,18 +57,11 @@ __all__ = [
     "decide_record_held",
     "decide_schedule",
     "decide_schedule_review",
-    "local_date",
     "replay",
 ]
 
 KINDS = "conference_kinds"
 CONFERENCE_DEPARTMENT = "conferences"
-_JST = timezone(timedelta(hours=9), "JST")
-
-
-def local_date(at: datetime) -> date:
-    """The calendar day in Japan at the instant ``at``."""
-    return at.astimezone(_JST).date()
 
 
 @dataclass(frozen=True)

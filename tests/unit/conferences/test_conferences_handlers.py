@@ -14,8 +14,20 @@ import pytest
 
 from services.conferences import handlers
 from services.conferences.domain import commands as c
-from services.conferences.domain.errors import ConferenceNotFound, WrongConferenceState
-from services.conferences.domain.events import ConferenceScheduled
+from services.conferences.domain.errors import (
+    ConferenceNotFound,
+    NoSharingBasis,
+    NotTheAssignee,
+    WrongConferenceState,
+)
+from services.conferences.domain.events import (
+    ActionItemAssigned,
+    ActionItemCompleted,
+    ConferenceHeld,
+    ConferenceReviewScheduled,
+    ConferenceScheduled,
+)
+from services.conferences.domain.values import ActionItemSpec, Participant, ShareBasis
 from shared.clock import FixedClock
 from shared.commands import CommandContext
 from shared.envelope import Actor
@@ -25,6 +37,9 @@ from shared.testing import FakeUnitOfWorkFactory, iter_ids
 T0 = datetime(2015, 6, 1, 1, 0, tzinfo=UTC)
 STAFF = Actor(staff_id="c-w1", department="conferences", role="worker")
 AT = CommandContext(actor=STAFF, correlation_id="corr-c")
+AGENCY = Participant(name="包括 職員", organisation="地域包括支援センター", kind="agency")
+TO_DISTRICTS = ActionItemSpec(description="サロンを勧める", assignee_kind="department", assignee="districts")
+STREAM = "conference-conf-1"
 
 
 @pytest.fixture
@@ -41,6 +56,17 @@ def schedule(kit: Any) -> dict[str, Any]:
 
 def review(conference_id: str) -> c.ScheduleReview:
     return c.ScheduleReview(conference_id=conference_id, due_on=date(2015, 7, 1), purpose="経過", scheduled_by="c")
+
+
+def hold(kit: Any, **fields: Any) -> dict[str, Any]:
+    values: dict[str, Any] = {
+        "participants": (AGENCY,),
+        "basis": ShareBasis(kind="consent", reference="consent-1"),
+        "action_items": (TO_DISTRICTS,),
+    }
+    values.update(fields)
+    cmd = c.RecordConferenceHeld(conference_id="conf-1", held_at=T0, recorded_by="c-w1", **values)
+    return handlers.record_held(kit, AT, cmd)
 
 
 def test_scheduling_starts_a_new_conference_stream_under_the_cases_id(kit: Any) -> None:
@@ -66,3 +92,62 @@ def test_a_stale_expected_version_is_a_conflict_before_the_domain_is_asked(kit: 
         handlers.schedule_review(kit, CommandContext(actor=STAFF, expected_version=1), review(cid))
     assert [type(e) for e in kit.uow.events("conference-conf-1")] == [ConferenceScheduled]
     assert kit.uow.commits == 1
+
+
+def test_holding_records_the_conference_and_its_action_items_under_new_action_ids(kit: Any) -> None:
+    schedule(kit)
+
+    reply = hold(kit)
+
+    assert reply == {
+        "conference_id": "conf-1",
+        "case_id": "p-t",
+        "status": "held",
+        "version": 3,
+        "action_ids": ["id-1"],
+    }
+    assert [type(e) for e in kit.uow.events(STREAM)] == [ConferenceScheduled, ConferenceHeld, ActionItemAssigned]
+    assert {r.case_id for r in kit.uow.stored} == {"p-t"} and kit.uow.projected == [("_project", 1), ("_project", 3)]
+
+
+def test_a_refusal_of_the_domain_writes_nothing(kit: Any) -> None:
+    schedule(kit)
+    with pytest.raises(NoSharingBasis):
+        hold(kit, basis=ShareBasis())
+    assert [type(e) for e in kit.uow.events(STREAM)] == [ConferenceScheduled] and kit.uow.commits == 1
+
+
+def test_the_assigned_department_completes_its_item_and_another_department_may_not(kit: Any) -> None:
+    schedule(kit)
+    [action_id] = hold(kit)["action_ids"]
+
+    def complete(department: str) -> dict[str, Any]:
+        actor = Actor(staff_id=f"{department}-w1", department=department, role="worker")
+        cmd = c.CompleteActionItem(
+            conference_id="conf-1", action_id=action_id, completed_by=actor.staff_id, completed_by_department=department
+        )
+        return handlers.complete_action_item(kit, CommandContext(actor=actor), cmd)
+
+    with pytest.raises(NotTheAssignee):
+        complete("loans")
+    assert complete("districts") == {
+        "conference_id": "conf-1",
+        "case_id": "p-t",
+        "status": "held",
+        "version": 4,
+        "action_id": action_id,
+    }
+    assert isinstance(kit.uow.events(STREAM)[-1], ActionItemCompleted)
+
+
+def test_assigning_an_item_and_scheduling_a_review_reply_with_the_ids_they_drew(kit: Any) -> None:
+    schedule(kit)
+    hold(kit, action_items=())
+    assign = c.AssignActionItem(conference_id="conf-1", item=TO_DISTRICTS, assigned_by="c-w1")
+
+    assigned = handlers.assign_action_item(kit, AT, assign)
+    reviewed = handlers.schedule_review(kit, AT, review("conf-1"))
+
+    assert (assigned["action_id"], assigned["version"]) == ("id-1", 3)
+    assert (reviewed["review_id"], reviewed["version"]) == ("id-2", 4)
+    assert [type(e) for e in kit.uow.events(STREAM)][-2:] == [ActionItemAssigned, ConferenceReviewScheduled]

@@ -107,3 +107,10 @@ def test_an_event_of_another_referral_is_not_folded_in() -> None:
 
 def test_folding_nothing_gives_no_referral() -> None:
     assert fold([]) is None
+
+
+def test_the_version_counts_the_facts_known_in_any_order_and_a_redelivery_does_not_raise_it() -> None:
+    events: list[ReferralEvent] = [MADE, ACCEPTED, CANCELLED, COMPLETED]
+    assert {s.version for s in every_order(events)} == {4}
+    assert [s.version for s in (apply(None, MADE), apply(apply(None, MADE), ACCEPTED))] == [1, 2]
+    assert {s.version for s in every_order([MADE, ACCEPTED, ACCEPTED])} == {2}
