@@ -77,10 +77,19 @@ def _consume(bootstrap: str, topic: str, expect: int, timeout: float = 30.0) -> 
         consumer.close()
 
 
-def _partitions(bootstrap: str, topic: str) -> list[dict[str, Any]]:
-    with admin_client(bootstrap) as admin:
-        (described,) = admin.describe_topics([topic])
-    return list(described["partitions"])
+def _partitions(bootstrap: str, topic: str, expect: int = 3, timeout: float = 30.0) -> list[dict[str, Any]]:
+    """The topic's partitions once the cluster's metadata knows all ``expect`` of them with a leader
+    (right after creation a broker may still describe the topic with none)."""
+    deadline = time.monotonic() + timeout
+    while True:
+        with admin_client(bootstrap) as admin:
+            (described,) = admin.describe_topics([topic])
+        partitions = list(described["partitions"])
+        if len(partitions) == expect and all(int(p["leader_id"]) >= 0 for p in partitions):
+            return partitions
+        if time.monotonic() > deadline:
+            raise AssertionError(f"{topic}: {len(partitions)} of {expect} partitions have a leader after {timeout}s")
+        time.sleep(0.5)
 
 
 def _config(bootstrap: str, kind: ConfigResourceType, name: str, key: str) -> str:
@@ -108,7 +117,7 @@ def test_create_topics_is_idempotent(broker: KafkaHandle) -> None:
     assert second == []
     with admin_client(broker.bootstrap_servers) as admin:
         assert set(expected) <= set(admin.list_topics())
-    assert len(_partitions(broker.bootstrap_servers, expected[0])) == 2
+    assert len(_partitions(broker.bootstrap_servers, expected[0], expect=2)) == 2
     # Event topics are the system of record: never expire them.
     for topic in expected:
         assert _config(broker.bootstrap_servers, ConfigResourceType.TOPIC, topic, "retention.ms") == "-1"
