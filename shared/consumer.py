@@ -9,7 +9,9 @@ their dedupe marks (``processed_events``: consumer name + event id), so:
   :meth:`ConsumerRunner.process`); the failing event is sent to the dead-letter topic with the
   error, marked ``dead`` so redelivery does not dead-letter it again, and the batch goes on (a
   poison event never blocks the events behind it);
-- records that are not valid CloudEvents at all go to the dead-letter topic as they are.
+- records that are not valid CloudEvents at all go to the dead-letter topic as they are, and so
+  does an event that fails the runner's ``validate`` hook (e.g. its published contract, see
+  :meth:`shared.contracts.EventContracts.violation`): the handler never sees it.
 
 Order of durability: dead letters are flushed to Kafka, then the transaction commits, then the
 offsets are committed. A crash at any point re-delivers, never loses.
@@ -36,7 +38,7 @@ from shared.envelope import Envelope, EnvelopeError, from_kafka
 from shared.kafka import make_consumer
 from shared.metrics import CONSUMER_DEAD_LETTERS, CONSUMER_LAG, CONSUMER_PROCESSED
 
-__all__ = ["BatchHandler", "ConsumerRunner", "Handler", "processed_table"]
+__all__ = ["BatchHandler", "ConsumerRunner", "Handler", "Validator", "processed_table"]
 
 log = structlog.get_logger(__name__)
 
@@ -45,6 +47,8 @@ _CLAIM_CHUNK = 1000  # rows per dedupe INSERT: 4 bind parameters each
 # A handler that takes a whole batch of new events at once, to write their effects in one
 # statement (e.g. an archive). On a failure the runner calls it with one event at a time.
 BatchHandler = Callable[[Connection, Sequence[Envelope]], None]
+# What is wrong with an event before any handler sees it (None when nothing is).
+Validator = Callable[[Envelope], str | None]
 
 _md = MetaData()
 processed_table = Table(
@@ -74,6 +78,7 @@ class ConsumerRunner:
         poll_ms: int = 200,
         consumer: KafkaConsumer | None = None,
         batch_handler: BatchHandler | None = None,
+        validate: Validator | None = None,
     ) -> None:
         if (handler is None) == (batch_handler is None):
             raise ValueError("give a consumer runner exactly one of handler and batch_handler")
@@ -81,6 +86,7 @@ class ConsumerRunner:
         self.engine = engine
         self.handler: Handler = handler or (lambda conn, env: batch_handler(conn, [env]))  # type: ignore[misc]
         self.batch_handler = batch_handler
+        self.validate = validate
         self.topics = list(topics)
         self.bootstrap_servers = bootstrap_servers
         self.dead_letter_topic = dead_letter_topic
@@ -115,27 +121,49 @@ class ConsumerRunner:
         to the database, so a rolled-back first run leaves no trace.
         """
         decoded: list[tuple[Any, Envelope]] = []
+        invalid: list[tuple[Any, Envelope, str]] = []
         undecodable: list[tuple[Any, str]] = []
         for record in records:
             try:
-                decoded.append((record, from_kafka(record.key, record.headers, record.value)))
+                env = from_kafka(record.key, record.headers, record.value)
             except EnvelopeError as exc:
                 log.warning(
                     "consumer.poison", consumer=self.name, topic=record.topic, offset=record.offset, error=str(exc)
                 )
                 undecodable.append((record, f"EnvelopeError: {exc}"))
+                continue
+            problem = self.validate(env) if self.validate is not None else None
+            if problem is None:
+                decoded.append((record, env))
+            else:
+                invalid.append((record, env, f"ContractViolation: {problem}"))
         with self.engine.connect() as conn:
             conn.begin()
+            refused = self._refuse(conn, invalid)
             if not self._fast_path(conn, [env for _, env in decoded]):
                 conn.rollback()
                 conn.begin()
-                dead = [
+                refused = self._refuse(conn, invalid)
+                refused += [
                     (record, error) for record, env in decoded if (error := self._handle_record(conn, env)) is not None
                 ]
-                undecodable += dead
-            if undecodable:
-                self._dead_letter(undecodable)
+            dead = undecodable + refused
+            if dead:
+                self._dead_letter(dead)
             conn.commit()
+
+    def _refuse(self, conn: Connection, invalid: Sequence[tuple[Any, Envelope, str]]) -> list[tuple[Any, str]]:
+        """Mark events that failed validation ``dead`` (once: a redelivery is a duplicate) and
+        return the ones to dead-letter; no handler runs for them."""
+        refused = []
+        for record, env, error in invalid:
+            if self._status(conn, env.id) is not None:
+                CONSUMER_PROCESSED.labels(self.name, "duplicate").inc()
+                continue
+            log.warning("consumer.invalid_event", consumer=self.name, event_type=env.type, event_id=env.id, error=error)
+            self._mark(conn, env.id, "dead")
+            refused.append((record, error))
+        return refused
 
     def _fast_path(self, conn: Connection, envelopes: Sequence[Envelope]) -> bool:
         fresh_ids = self._claim(conn, envelopes)
@@ -331,6 +359,9 @@ class ConsumerRunner:
         try:
             env = from_kafka(record.key, record.headers, record.value)
         except EnvelopeError:
+            return False
+        if self.validate is not None and (problem := self.validate(env)) is not None:
+            log.warning("consumer.replay_invalid", consumer=self.name, event_id=env.id, error=problem)
             return False
         with self.engine.connect() as conn:
             conn.begin()

@@ -94,6 +94,11 @@ class NewEvent:
     correlation_id: str | None = None
     causation_id: str | None = None
 
+    def __post_init__(self) -> None:
+        # astimezone() would read a naive time as the server's local time: refuse it instead.
+        if self.time.tzinfo is None or self.time.utcoffset() is None:
+            raise ValueError(f"event {self.event_id} ({self.event_type}) has a naive time {self.time.isoformat()}")
+
 
 @dataclass
 class ChainReport:

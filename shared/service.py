@@ -22,6 +22,7 @@ from sqlalchemy import Engine, text
 
 from shared.clock import Clock, IdFactory, SystemClock, new_id
 from shared.consumer import BatchHandler, ConsumerRunner, Handler
+from shared.contracts import EventContracts
 from shared.db import make_engine, migrate
 from shared.eventstore import EventStore
 from shared.kafka import make_producer
@@ -36,12 +37,17 @@ log = structlog.get_logger(__name__)
 
 @dataclass(frozen=True)
 class ConsumerSpec:
-    """A consumer a service runs: its group name, the topics it reads and its handler."""
+    """A consumer a service runs: its group name, the topics it reads and its handler.
+
+    ``contracts=True`` dead-letters an event that breaks its published contract
+    (``schemas/events``, :mod:`shared.contracts`) instead of handling it.
+    """
 
     name: str
     topics: Sequence[str]
     handler: Handler | None = None
     batch_handler: BatchHandler | None = None
+    contracts: bool = False
 
 
 @dataclass
@@ -71,6 +77,7 @@ class ServiceKit:
             dead_letter_topic=self.settings.dead_letter_topic,
             producer=self.producer,
             batch_size=self.settings.consumer_batch_size,
+            validate=EventContracts.load().violation if spec.contracts else None,
         )
         self.consumers.append(runner)
         return runner
