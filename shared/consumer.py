@@ -14,7 +14,10 @@ their dedupe marks (``processed_events``: consumer name + event id), so:
   :meth:`shared.contracts.EventContracts.violation`): the handler never sees it.
 
 Order of durability: dead letters are flushed to Kafka, then the transaction commits, then the
-offsets are committed. A crash at any point re-delivers, never loses.
+offsets are committed. A crash at any point re-delivers, never loses. A batch that fails as a
+whole (the dead-letter topic cannot be written, the database is away) is rolled back and the
+consumer seeks back to its first records, so the next commit can never move past an event that
+was neither applied nor dead-lettered; :meth:`ConsumerRunner.run` retries it with a growing pause.
 
 ``replay_dead_letters`` runs the dead letters of this consumer through the handler again after
 a fix.
@@ -44,6 +47,7 @@ log = structlog.get_logger(__name__)
 
 Handler = Callable[[Connection, Envelope], None]
 _CLAIM_CHUNK = 1000  # rows per dedupe INSERT: 4 bind parameters each
+_MAX_BACKOFF = 30.0  # seconds between retries of a batch that keeps failing
 # A handler that takes a whole batch of new events at once, to write their effects in one
 # statement (e.g. an archive). On a failure the runner calls it with one event at a time.
 BatchHandler = Callable[[Connection, Sequence[Envelope]], None]
@@ -105,11 +109,26 @@ class ConsumerRunner:
         polled = self.consumer.poll(timeout_ms=self.poll_ms, max_records=self.batch_size)
         records = [r for batch in polled.values() for r in batch]
         if records:
-            self.process(records)
+            try:
+                self.process(records)
+            except BaseException:
+                # Nothing of the batch committed (effects, marks) and its dead letters may not have
+                # reached Kafka: go back to its first records, or the next commit would move the
+                # group's offsets past events that were neither applied nor dead-lettered.
+                self._rewind(polled)
+                raise
             if commit_offsets:
                 self.consumer.commit()
         self._report_lag()
         return len(records)
+
+    def _rewind(self, polled: dict[TopicPartition, list[Any]]) -> None:
+        for tp, batch in polled.items():
+            if batch:
+                try:
+                    self.consumer.seek(tp, min(r.offset for r in batch))
+                except Exception:  # revoked meanwhile: its new owner starts from the committed offset
+                    log.warning("consumer.rewind_failed", consumer=self.name, topic=tp.topic, partition=tp.partition)
 
     def process(self, records: Sequence[Any]) -> None:
         """Handle one polled batch in one transaction.
@@ -304,12 +323,18 @@ class ConsumerRunner:
     # -- running -----------------------------------------------------------------------------
     def run(self) -> None:
         log.info("consumer.started", consumer=self.name, topics=self.topics)
+        failures = 0
         while not self._stop.is_set():
             try:
                 self.poll_once()
+                failures = 0
             except Exception:
-                log.exception("consumer.error", consumer=self.name)
-                self._stop.wait(1.0)
+                # The batch was rewound (poll_once): the same records come again after a pause that
+                # grows while the fault lasts (a dead-letter topic away, the database down).
+                failures += 1
+                pause = min(_MAX_BACKOFF, 0.5 * 2**failures)
+                log.exception("consumer.error", consumer=self.name, failures=failures, retry_in=pause)
+                self._stop.wait(pause)
         self.consumer.close(autocommit=False)
         log.info("consumer.stopped", consumer=self.name)
 
