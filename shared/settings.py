@@ -19,7 +19,7 @@ from pathlib import Path
 from pydantic import Field, SecretStr
 from pydantic_settings import BaseSettings, SettingsConfigDict
 
-__all__ = ["DEV_JWT_SECRET", "ServiceSettings", "service_config"]
+__all__ = ["DEV_JWT_SECRET", "ServiceSettings", "service_config", "settings_for"]
 
 # The development secret lets `make run` and the tests mint tokens with no set-up; a council's
 # deployment sets TSUNAGU_JWT_SECRET (deploy/ refuses to start production manifests without it).
@@ -64,3 +64,12 @@ class ServiceSettings(BaseSettings):
             return self.database_url
         self.var_dir.mkdir(parents=True, exist_ok=True)
         return f"sqlite:///{(self.var_dir / f'{self.service}.db').as_posix()}"
+
+
+def settings_for(service: str) -> ServiceSettings:
+    """A service's kit settings read as the service reads them (``<SERVICE>_`` prefix), for the
+    kit's operator commands (``python -m shared.relay parked ... --service loans``)."""
+    config = service_config(f"{service.upper()}_")
+    prefixed = type(f"{service.title()}KitSettings", (ServiceSettings,), {"model_config": config})
+    settings: ServiceSettings = prefixed(service=service)
+    return settings
