@@ -38,7 +38,7 @@ from sqlalchemy.dialects.postgresql import insert as pg_insert
 from sqlalchemy.dialects.sqlite import insert as sqlite_insert
 
 from shared.envelope import Envelope, EnvelopeError, from_kafka
-from shared.kafka import make_consumer
+from shared.kafka import BrokerUnavailable, LazyProducer, make_consumer, reachable
 from shared.metrics import CONSUMER_DEAD_LETTERS, CONSUMER_LAG, CONSUMER_PROCESSED
 
 __all__ = ["BatchHandler", "ConsumerRunner", "Handler", "Validator", "processed_table"]
@@ -77,12 +77,13 @@ class ConsumerRunner:
         topics: Sequence[str],
         bootstrap_servers: str,
         dead_letter_topic: str,
-        producer: KafkaProducer,
+        producer: KafkaProducer | LazyProducer,
         batch_size: int = 500,
         poll_ms: int = 200,
         consumer: KafkaConsumer | None = None,
         batch_handler: BatchHandler | None = None,
         validate: Validator | None = None,
+        connect_timeout: float = 5.0,
     ) -> None:
         if (handler is None) == (batch_handler is None):
             raise ValueError("give a consumer runner exactly one of handler and batch_handler")
@@ -97,11 +98,31 @@ class ConsumerRunner:
         self.producer = producer
         self.batch_size = batch_size
         self.poll_ms = poll_ms
-        self.consumer = consumer or make_consumer(
-            bootstrap_servers, group_id=name, topics=self.topics, max_poll_records=batch_size
-        )
+        self.connect_timeout = connect_timeout
+        self._consumer: KafkaConsumer | None = consumer
         self._stop = threading.Event()
         self._last_lag_check = 0.0
+
+    @property
+    def consumer(self) -> KafkaConsumer:
+        """The group member, made on first use (in the runner's thread) once a broker answers:
+        a service starts, and serves commands, while Kafka is away."""
+        if self._consumer is None:
+            reachable(self.bootstrap_servers, self.connect_timeout)
+            self._consumer = make_consumer(
+                self.bootstrap_servers,
+                group_id=self.name,
+                topics=self.topics,
+                max_poll_records=self.batch_size,
+                bootstrap_timeout_ms=int(self.connect_timeout * 1000),
+            )
+        return self._consumer
+
+    def close(self) -> None:
+        """Leave the group (offsets were committed after each batch), if a member was ever made."""
+        consumer, self._consumer = self._consumer, None
+        if consumer is not None:
+            consumer.close(autocommit=False)
 
     # -- one batch -------------------------------------------------------------------------
     def poll_once(self, *, commit_offsets: bool = True) -> int:
@@ -328,14 +349,17 @@ class ConsumerRunner:
             try:
                 self.poll_once()
                 failures = 0
-            except Exception:
+            except Exception as exc:
                 # The batch was rewound (poll_once): the same records come again after a pause that
                 # grows while the fault lasts (a dead-letter topic away, the database down).
                 failures += 1
                 pause = min(_MAX_BACKOFF, 0.5 * 2**failures)
-                log.exception("consumer.error", consumer=self.name, failures=failures, retry_in=pause)
+                if isinstance(exc, BrokerUnavailable):
+                    log.warning("consumer.waiting_for_kafka", consumer=self.name, error=str(exc), retry_in=pause)
+                else:
+                    log.exception("consumer.error", consumer=self.name, failures=failures, retry_in=pause)
                 self._stop.wait(pause)
-        self.consumer.close(autocommit=False)
+        self.close()
         log.info("consumer.stopped", consumer=self.name)
 
     def stop(self) -> None:

@@ -14,6 +14,7 @@ the broker itself (:class:`BrokerProbe`): a metadata fetch that succeeded a mome
 
 from __future__ import annotations
 
+import socket
 import threading
 import time
 from collections.abc import Sequence
@@ -25,7 +26,36 @@ from kafka.producer.future import FutureRecordMetadata
 
 from shared.envelope import Envelope, to_kafka
 
-__all__ = ["BrokerProbe", "LazyProducer", "make_consumer", "make_producer", "send_envelope"]
+__all__ = [
+    "BrokerProbe",
+    "BrokerUnavailable",
+    "LazyProducer",
+    "make_consumer",
+    "make_producer",
+    "reachable",
+    "send_envelope",
+]
+
+
+class BrokerUnavailable(ConnectionError):
+    """No bootstrap server accepts a connection: a client is not worth making yet."""
+
+
+def reachable(bootstrap_servers: str, timeout: float = 2.0) -> None:
+    """Raise :class:`BrokerUnavailable` unless some bootstrap server accepts a TCP connection.
+
+    A gate before making kafka-python clients: a ``KafkaConsumer`` or ``KafkaAdminClient`` that
+    fails to bootstrap leaves its IO thread running, so during an outage they would pile up.
+    """
+    problems = []
+    for server in bootstrap_servers.split(","):
+        host, _, port = server.strip().rpartition(":")
+        try:
+            socket.create_connection((host.strip("[]") or "127.0.0.1", int(port)), timeout=timeout).close()
+            return
+        except (OSError, ValueError) as exc:
+            problems.append(f"{server}: {exc}")
+    raise BrokerUnavailable("no Kafka broker answers: " + "; ".join(problems))
 
 log = structlog.get_logger(__name__)
 
@@ -92,6 +122,7 @@ class LazyProducer:
     def get(self) -> KafkaProducer:
         with self._lock:
             if self._producer is None:
+                reachable(self.bootstrap_servers, self._overrides["bootstrap_timeout_ms"] / 1000)
                 self._producer = make_producer(self.bootstrap_servers, **self._overrides)
             return self._producer
 
@@ -132,6 +163,7 @@ class BrokerProbe:
         self.timeout = timeout
         self._ok_at: float | None = None
         self._failed: tuple[float, str] | None = None
+        self._admin: KafkaAdminClient | None = None
         self._lock = threading.Lock()
 
     def check(self) -> str | None:
@@ -152,14 +184,19 @@ class BrokerProbe:
             return None
 
     def _fetch_metadata(self) -> None:
-        timeout_ms = int(self.timeout * 1000)
-        admin = KafkaAdminClient(
-            bootstrap_servers=self.bootstrap_servers.split(","),
-            client_id="tsunagu-ready",
-            bootstrap_timeout_ms=timeout_ms,
-            request_timeout_ms=timeout_ms,
-        )
-        try:
-            admin.describe_cluster()
-        finally:
+        reachable(self.bootstrap_servers, self.timeout)
+        if self._admin is None:
+            timeout_ms = int(self.timeout * 1000)
+            self._admin = KafkaAdminClient(
+                bootstrap_servers=self.bootstrap_servers.split(","),
+                client_id="tsunagu-ready",
+                bootstrap_timeout_ms=timeout_ms,
+                request_timeout_ms=timeout_ms,
+            )
+        self._admin.describe_cluster()  # one metadata request, answered by a live broker
+
+    def close(self) -> None:
+        with self._lock:
+            admin, self._admin = self._admin, None
+        if admin is not None:
             admin.close()

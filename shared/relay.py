@@ -59,7 +59,7 @@ from sqlalchemy.types import BigInteger
 
 from shared.envelope import kafka_record_from_store
 from shared.eventstore import EventStore, events_table
-from shared.kafka import LazyProducer
+from shared.kafka import BrokerUnavailable, LazyProducer
 from shared.metrics import RELAY_BACKLOG, RELAY_PARKED, RELAY_PARKED_TOTAL, RELAY_PUBLISHED
 
 __all__ = [
@@ -326,11 +326,14 @@ class OutboxRelay:
             try:
                 sent = self.publish_once()
                 failures = 0
-            except Exception:
+            except Exception as exc:
                 # Kafka or the database is away: the checkpoint stays before the failing record.
                 failures += 1
                 pause = min(_MAX_BACKOFF, 0.5 * 2**failures)
-                log.exception("relay.error", topic=self.topic, failures=failures, retry_in=pause)
+                if isinstance(exc, BrokerUnavailable):
+                    log.warning("relay.waiting_for_kafka", topic=self.topic, error=str(exc), retry_in=pause)
+                else:
+                    log.exception("relay.error", topic=self.topic, failures=failures, retry_in=pause)
                 self._stop.wait(pause)
             self._report()
             if sent:
