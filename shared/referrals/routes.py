@@ -19,7 +19,7 @@ from shared.referrals.commands import (
     RecordExternalOutcome,
 )
 from shared.referrals.desk import ReferralDesk
-from shared.web import correlation_id
+from shared.web import Limit, Offset, correlation_id
 
 __all__ = ["referral_router"]
 
@@ -111,8 +111,8 @@ def referral_router(desk: ReferralDesk) -> APIRouter:
         status: Annotated[str | None, Query()] = None,
         priority: Annotated[str | None, Query()] = None,
         case_id: Annotated[str | None, Query()] = None,
-        limit: Annotated[int, Query(ge=1, le=500)] = 50,
-        offset: Annotated[int, Query(ge=0)] = 0,
+        limit: Limit = 50,
+        offset: Offset = 0,
     ) -> dict[str, Any]:
         return desk.inbox(actor, status=status, priority=priority, case_id=case_id, limit=limit, offset=offset)
 
@@ -122,13 +122,13 @@ def referral_router(desk: ReferralDesk) -> APIRouter:
         status: Annotated[str | None, Query()] = None,
         priority: Annotated[str | None, Query()] = None,
         case_id: Annotated[str | None, Query()] = None,
-        limit: Annotated[int, Query(ge=1, le=500)] = 50,
-        offset: Annotated[int, Query(ge=0)] = 0,
+        limit: Limit = 50,
+        offset: Offset = 0,
     ) -> dict[str, Any]:
         return desk.outbox(actor, status=status, priority=priority, case_id=case_id, limit=limit, offset=offset)
 
     @router.get("/escalations", summary="期限切れの紹介 / unanswered referrals escalated to managers")
-    def escalations(actor: Manager, limit: Annotated[int, Query(ge=1, le=500)] = 50) -> dict[str, Any]:
+    def escalations(actor: Manager, limit: Limit = 50) -> dict[str, Any]:
         return desk.escalations(actor, limit=limit)
 
     @router.post("/expire-overdue", summary="期限切れ処理 / expire and escalate overdue referrals now")
