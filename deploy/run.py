@@ -27,9 +27,7 @@ from deploy.kafka.cluster import attach_single, create_topics, start_single
 
 REPO = Path(__file__).resolve().parents[1]
 VAR = REPO / "var"
-RUN_DIR = VAR / "run"
-PID_FILE = RUN_DIR / "services.pid"
-DEMO_MARK = RUN_DIR / "demo-loaded"
+STOP_TIMEOUT = 10.0  # seconds a service gets to close its kit before it is killed
 
 
 @dataclass(frozen=True)
@@ -51,23 +49,48 @@ SERVICES = (
 )
 
 
-def available_services() -> list[ServiceProc]:
-    """The services whose package exists (districts and conferences arrive with their issues)."""
-    return [s for s in SERVICES if (REPO / "services" / s.name / "__main__.py").exists()]
+@dataclass(frozen=True)
+class Layout:
+    """Where one platform keeps its files: ``var/`` for ``make run`` (a test uses its own)."""
+
+    var: Path
+
+    @property
+    def run_dir(self) -> Path:
+        return self.var / "run"
+
+    @property
+    def services_pid(self) -> Path:
+        return self.run_dir / "services.pid"
+
+    @property
+    def platform_pid(self) -> Path:
+        """The pid of the foreground ``make run``: ``make stop`` asks it to stop everything."""
+        return self.run_dir / "platform.pid"
+
+    @property
+    def demo_mark(self) -> Path:
+        return self.run_dir / "demo-loaded"
 
 
-def start_services(bootstrap: str, services: list[ServiceProc]) -> list[subprocess.Popen[bytes]]:
+def available_services(port_base: int = 8101) -> list[ServiceProc]:
+    """The services whose package exists, on ``port_base`` and the ports after it."""
+    present = [s for s in SERVICES if (REPO / "services" / s.name / "__main__.py").exists()]
+    return [ServiceProc(s.name, port_base + (s.port - 8101)) for s in present]
+
+
+def start_services(layout: Layout, bootstrap: str, services: list[ServiceProc]) -> list[subprocess.Popen[bytes]]:
     procs = []
-    RUN_DIR.mkdir(parents=True, exist_ok=True)
+    layout.run_dir.mkdir(parents=True, exist_ok=True)
     for svc in services:
         env = {
             **os.environ,
             "KAFKA_BOOTSTRAP_SERVERS": bootstrap,
-            "TSUNAGU_VAR_DIR": str(RUN_DIR),
+            "TSUNAGU_VAR_DIR": str(layout.run_dir),
             f"{svc.name.upper()}_PORT": str(svc.port),
             "PYTHONPATH": str(REPO),
         }
-        log = (RUN_DIR / f"{svc.name}.log").open("ab")
+        log = (layout.run_dir / f"{svc.name}.log").open("ab")
         procs.append(
             subprocess.Popen(
                 [sys.executable, "-m", f"services.{svc.name}"],
@@ -78,11 +101,11 @@ def start_services(bootstrap: str, services: list[ServiceProc]) -> list[subproce
                 start_new_session=True,
             )
         )
-    PID_FILE.write_text("\n".join(str(p.pid) for p in procs))
+    layout.services_pid.write_text("\n".join(str(p.pid) for p in procs))
     return procs
 
 
-def wait_healthy(services: list[ServiceProc], timeout: float = 60) -> None:
+def wait_healthy(layout: Layout, services: list[ServiceProc], timeout: float = 60) -> None:
     deadline = time.monotonic() + timeout
     for svc in services:
         while True:
@@ -92,17 +115,78 @@ def wait_healthy(services: list[ServiceProc], timeout: float = 60) -> None:
             except httpx.HTTPError:
                 pass
             if time.monotonic() > deadline:
-                raise SystemExit(f"{svc.name} did not answer on {svc.url}; see {RUN_DIR / (svc.name + '.log')}")
+                raise SystemExit(f"{svc.name} did not answer on {svc.url}; see {layout.run_dir / (svc.name + '.log')}")
             time.sleep(0.3)
 
 
-def stop_services() -> None:
-    if not PID_FILE.exists():
+def _alive(pid: int) -> bool:
+    try:
+        os.kill(pid, 0)
+    except ProcessLookupError:
+        return False
+    except PermissionError:
+        return True
+    try:  # a child of ours that exited is a zombie until reaped: reap it
+        done, _ = os.waitpid(pid, os.WNOHANG)
+        return done == 0
+    except ChildProcessError:
+        return Path(f"/proc/{pid}").exists() and "zombie" not in _state(pid)
+
+
+def _state(pid: int) -> str:
+    try:
+        return Path(f"/proc/{pid}/status").read_text().split("State:")[1].splitlines()[0].lower()
+    except (OSError, IndexError):
+        return ""
+
+
+def _wait_gone(pids: list[int], timeout: float) -> list[int]:
+    deadline = time.monotonic() + timeout
+    while (left := [p for p in pids if _alive(p)]) and time.monotonic() < deadline:
+        time.sleep(0.1)
+    return left
+
+
+def stop_services(layout: Layout) -> None:
+    """SIGTERM every service (each closes its kit: relay, consumers, producer), wait for them, and
+    kill what is left after :data:`STOP_TIMEOUT`. Services stop before the broker they talk to."""
+    if not layout.services_pid.exists():
         return
-    for line in PID_FILE.read_text().split():
+    pids = [int(line) for line in layout.services_pid.read_text().split()]
+    for pid in pids:
         with contextlib.suppress(ProcessLookupError, PermissionError):
-            os.killpg(int(line), signal.SIGTERM)
-    PID_FILE.unlink(missing_ok=True)
+            os.killpg(pid, signal.SIGTERM)
+    for pid in _wait_gone(pids, STOP_TIMEOUT):
+        print(f"service pid {pid} did not stop in {STOP_TIMEOUT:.0f}s; killing it", file=sys.stderr)
+        with contextlib.suppress(ProcessLookupError, PermissionError):
+            os.killpg(pid, signal.SIGKILL)
+    layout.services_pid.unlink(missing_ok=True)
+
+
+def stop_platform(layout: Layout) -> None:
+    """``make stop``: ask the foreground ``make run`` to stop (it stops services, then Kafka, and
+    exits 0); then stop whatever a run that died left behind."""
+    if layout.platform_pid.exists():
+        pid = int(layout.platform_pid.read_text().strip() or 0)
+        if pid and _alive(pid):
+            with contextlib.suppress(ProcessLookupError, PermissionError):
+                os.kill(pid, signal.SIGTERM)
+            if _wait_gone([pid], STOP_TIMEOUT + 20):
+                print(f"the platform (pid {pid}) did not stop; stopping its parts", file=sys.stderr)
+        layout.platform_pid.unlink(missing_ok=True)
+    stop_services(layout)
+    # Only the platform's own broker: test and benchmark brokers under var/ belong to other runs.
+    platform_kafka = attach_single(layout.var / "kafka")
+    if platform_kafka is not None:
+        platform_kafka.stop()
+
+
+class _Stop(Exception):
+    """SIGTERM (from ``make stop``) in the foreground run."""
+
+
+def _on_sigterm(_signum: int, _frame: object) -> None:
+    raise _Stop()
 
 
 def main(argv: list[str] | None = None) -> int:
@@ -110,51 +194,58 @@ def main(argv: list[str] | None = None) -> int:
     parser.add_argument("--fresh", action="store_true", help="wipe var/run and var/kafka first")
     parser.add_argument("--stop", action="store_true", help="stop a platform started by another `make run`")
     parser.add_argument("--no-wait", action="store_true", help="start, load, print, and return (for tests)")
+    parser.add_argument("--no-demo", action="store_true", help="do not load the demo stories")
+    parser.add_argument("--var", type=Path, default=VAR, help="where the platform keeps its files (default var/)")
+    parser.add_argument("--port-base", type=int, default=8101, help="intake's port; the others follow it")
     args = parser.parse_args(argv)
+    layout = Layout(args.var.resolve())
     if args.stop:
-        stop_services()
-        # Only the platform's own broker: test and benchmark brokers under var/ belong to other runs.
-        platform_kafka = attach_single(VAR / "kafka")
-        if platform_kafka is not None:
-            platform_kafka.stop()
+        stop_platform(layout)
         return 0
     fresh = args.fresh or os.environ.get("FRESH") == "1"
     if fresh:
-        stop_services()
-        shutil.rmtree(RUN_DIR, ignore_errors=True)
-    kafka = start_single(VAR / "kafka", port=None, fresh=fresh or not (VAR / "kafka" / "node.json").exists())
+        stop_platform(layout)
+        shutil.rmtree(layout.run_dir, ignore_errors=True)
+    kafka_dir = layout.var / "kafka"
+    kafka = start_single(kafka_dir, port=None, fresh=fresh or not (kafka_dir / "node.json").exists())
     create_topics(kafka.bootstrap_servers)
-    services = available_services()
-    procs = start_services(kafka.bootstrap_servers, services)
+    services = available_services(args.port_base)
+    if not args.no_wait:
+        signal.signal(signal.SIGTERM, _on_sigterm)
+        layout.run_dir.mkdir(parents=True, exist_ok=True)
+        layout.platform_pid.write_text(str(os.getpid()))
+    procs = start_services(layout, kafka.bootstrap_servers, services)
     try:
-        wait_healthy(services)
-        if not DEMO_MARK.exists():
+        wait_healthy(layout, services)
+        if not args.no_demo and not layout.demo_mark.exists():
             from deploy.demo.stories import load_all
 
             loaded = load_all({s.name: s.url for s in services})
-            DEMO_MARK.write_text("\n".join(loaded))
+            layout.demo_mark.write_text("\n".join(loaded))
             stories = sorted({item.split(":")[1] if item.count(":") >= 2 else item for item in loaded})
-            print(f"demo data loaded: {len(loaded)} records from {len(stories)} stories (ids in {DEMO_MARK})")
+            print(f"demo data loaded: {len(loaded)} records from {len(stories)} stories (ids in {layout.demo_mark})")
         print_banner(services, kafka.bootstrap_servers)
         if args.no_wait:
             return 0
-        signal.signal(signal.SIGTERM, lambda *_: (_ for _ in ()).throw(KeyboardInterrupt()))
         while all(p.poll() is None for p in procs):
-            time.sleep(1)
-        print("a service stopped; see var/run/*.log", file=sys.stderr)
+            time.sleep(0.2)
+        print(f"a service stopped; see {layout.run_dir}/*.log", file=sys.stderr)
         return 1
-    except KeyboardInterrupt:
+    except (KeyboardInterrupt, _Stop):
+        print("stopping the platform", flush=True)
         return 0
     finally:
         if not args.no_wait:
-            stop_services()
+            signal.signal(signal.SIGTERM, signal.SIG_IGN)  # a second `make stop` must not cut this short
+            stop_services(layout)
             kafka.stop()
+            layout.platform_pid.unlink(missing_ok=True)
 
 
 def print_banner(services: list[ServiceProc], bootstrap: str) -> None:
     from deploy.demo.stories import dev_token
 
-    print("\nTsunagu つなぐ is running (Ctrl-C or `make stop` to stop)")
+    print("\nTsunagu つなぐ is running (Ctrl-C or `make stop` to stop)", flush=True)
     print(f"  {'Kafka':<13}{bootstrap}")
     for svc in services:
         print(f"  {svc.name:<13}{svc.url}/docs")

@@ -6,8 +6,9 @@ It knows nothing of any department. Modules:
 - :mod:`shared.envelope`    — CloudEvents envelope, ``Actor``, Kafka binary-mode binding
 - :mod:`shared.eventstore`  — append-only, hash-chained, gap-free event store (SQLite / PostgreSQL)
 - :mod:`shared.uow`         — the unit of work (the one transaction owner) and ``Fold``
-- :mod:`shared.relay`       — outbox relay: store → Kafka, in order, at least once
+- :mod:`shared.relay`       — outbox relay: store → Kafka, in order, at least once; parks what Kafka refuses
 - :mod:`shared.consumer`    — consumer runner: dedupe, savepoints, dead letters, offsets after commit
+- :mod:`shared.contracts`   — the published event contracts (``schemas/events``) as data, and validation
 - :mod:`shared.service`     — ``build_kit``: a service's engine, store, relay and consumers
 - :mod:`shared.web`         — FastAPI app factory, error mapping, health/ready/metrics
 - :mod:`shared.auth`        — bearer JWTs, ``CurrentActor``, ``require`` (department/role)

@@ -58,6 +58,7 @@ def build_service(
         routers=[*routers, *([desk_router(referrals)] if referrals else [])],
         readiness=[kit.database_ready, kit.kafka_ready],
         lifespan=kit.lifespan,
+        max_body_bytes=settings.max_request_bytes,
     )
     app.state.kit = kit
     app.state.desk = referrals

@@ -9,10 +9,15 @@ their dedupe marks (``processed_events``: consumer name + event id), so:
   :meth:`ConsumerRunner.process`); the failing event is sent to the dead-letter topic with the
   error, marked ``dead`` so redelivery does not dead-letter it again, and the batch goes on (a
   poison event never blocks the events behind it);
-- records that are not valid CloudEvents at all go to the dead-letter topic as they are.
+- records that are not valid CloudEvents at all go to the dead-letter topic as they are, and so
+  does an event that fails the runner's ``validate`` hook (e.g. its published contract, see
+  :meth:`shared.contracts.EventContracts.violation`): the handler never sees it.
 
 Order of durability: dead letters are flushed to Kafka, then the transaction commits, then the
-offsets are committed. A crash at any point re-delivers, never loses.
+offsets are committed. A crash at any point re-delivers, never loses. A batch that fails as a
+whole (the dead-letter topic cannot be written, the database is away) is rolled back and the
+consumer seeks back to its first records, so the next commit can never move past an event that
+was neither applied nor dead-lettered; :meth:`ConsumerRunner.run` retries it with a growing pause.
 
 ``replay_dead_letters`` runs the dead letters of this consumer through the handler again after
 a fix.
@@ -33,18 +38,21 @@ from sqlalchemy.dialects.postgresql import insert as pg_insert
 from sqlalchemy.dialects.sqlite import insert as sqlite_insert
 
 from shared.envelope import Envelope, EnvelopeError, from_kafka
-from shared.kafka import make_consumer
+from shared.kafka import BrokerUnavailable, LazyProducer, make_consumer, reachable
 from shared.metrics import CONSUMER_DEAD_LETTERS, CONSUMER_LAG, CONSUMER_PROCESSED
 
-__all__ = ["BatchHandler", "ConsumerRunner", "Handler", "processed_table"]
+__all__ = ["BatchHandler", "ConsumerRunner", "Handler", "Validator", "processed_table"]
 
 log = structlog.get_logger(__name__)
 
 Handler = Callable[[Connection, Envelope], None]
 _CLAIM_CHUNK = 1000  # rows per dedupe INSERT: 4 bind parameters each
+_MAX_BACKOFF = 30.0  # seconds between retries of a batch that keeps failing
 # A handler that takes a whole batch of new events at once, to write their effects in one
 # statement (e.g. an archive). On a failure the runner calls it with one event at a time.
 BatchHandler = Callable[[Connection, Sequence[Envelope]], None]
+# What is wrong with an event before any handler sees it (None when nothing is).
+Validator = Callable[[Envelope], str | None]
 
 _md = MetaData()
 processed_table = Table(
@@ -69,11 +77,13 @@ class ConsumerRunner:
         topics: Sequence[str],
         bootstrap_servers: str,
         dead_letter_topic: str,
-        producer: KafkaProducer,
+        producer: KafkaProducer | LazyProducer,
         batch_size: int = 500,
         poll_ms: int = 200,
         consumer: KafkaConsumer | None = None,
         batch_handler: BatchHandler | None = None,
+        validate: Validator | None = None,
+        connect_timeout: float = 5.0,
     ) -> None:
         if (handler is None) == (batch_handler is None):
             raise ValueError("give a consumer runner exactly one of handler and batch_handler")
@@ -81,17 +91,38 @@ class ConsumerRunner:
         self.engine = engine
         self.handler: Handler = handler or (lambda conn, env: batch_handler(conn, [env]))  # type: ignore[misc]
         self.batch_handler = batch_handler
+        self.validate = validate
         self.topics = list(topics)
         self.bootstrap_servers = bootstrap_servers
         self.dead_letter_topic = dead_letter_topic
         self.producer = producer
         self.batch_size = batch_size
         self.poll_ms = poll_ms
-        self.consumer = consumer or make_consumer(
-            bootstrap_servers, group_id=name, topics=self.topics, max_poll_records=batch_size
-        )
+        self.connect_timeout = connect_timeout
+        self._consumer: KafkaConsumer | None = consumer
         self._stop = threading.Event()
         self._last_lag_check = 0.0
+
+    @property
+    def consumer(self) -> KafkaConsumer:
+        """The group member, made on first use (in the runner's thread) once a broker answers:
+        a service starts, and serves commands, while Kafka is away."""
+        if self._consumer is None:
+            reachable(self.bootstrap_servers, self.connect_timeout)
+            self._consumer = make_consumer(
+                self.bootstrap_servers,
+                group_id=self.name,
+                topics=self.topics,
+                max_poll_records=self.batch_size,
+                bootstrap_timeout_ms=int(self.connect_timeout * 1000),
+            )
+        return self._consumer
+
+    def close(self) -> None:
+        """Leave the group (offsets were committed after each batch), if a member was ever made."""
+        consumer, self._consumer = self._consumer, None
+        if consumer is not None:
+            consumer.close(autocommit=False)
 
     # -- one batch -------------------------------------------------------------------------
     def poll_once(self, *, commit_offsets: bool = True) -> int:
@@ -99,11 +130,26 @@ class ConsumerRunner:
         polled = self.consumer.poll(timeout_ms=self.poll_ms, max_records=self.batch_size)
         records = [r for batch in polled.values() for r in batch]
         if records:
-            self.process(records)
+            try:
+                self.process(records)
+            except BaseException:
+                # Nothing of the batch committed (effects, marks) and its dead letters may not have
+                # reached Kafka: go back to its first records, or the next commit would move the
+                # group's offsets past events that were neither applied nor dead-lettered.
+                self._rewind(polled)
+                raise
             if commit_offsets:
                 self.consumer.commit()
         self._report_lag()
         return len(records)
+
+    def _rewind(self, polled: dict[TopicPartition, list[Any]]) -> None:
+        for tp, batch in polled.items():
+            if batch:
+                try:
+                    self.consumer.seek(tp, min(r.offset for r in batch))
+                except Exception:  # revoked meanwhile: its new owner starts from the committed offset
+                    log.warning("consumer.rewind_failed", consumer=self.name, topic=tp.topic, partition=tp.partition)
 
     def process(self, records: Sequence[Any]) -> None:
         """Handle one polled batch in one transaction.
@@ -115,27 +161,49 @@ class ConsumerRunner:
         to the database, so a rolled-back first run leaves no trace.
         """
         decoded: list[tuple[Any, Envelope]] = []
+        invalid: list[tuple[Any, Envelope, str]] = []
         undecodable: list[tuple[Any, str]] = []
         for record in records:
             try:
-                decoded.append((record, from_kafka(record.key, record.headers, record.value)))
+                env = from_kafka(record.key, record.headers, record.value)
             except EnvelopeError as exc:
                 log.warning(
                     "consumer.poison", consumer=self.name, topic=record.topic, offset=record.offset, error=str(exc)
                 )
                 undecodable.append((record, f"EnvelopeError: {exc}"))
+                continue
+            problem = self.validate(env) if self.validate is not None else None
+            if problem is None:
+                decoded.append((record, env))
+            else:
+                invalid.append((record, env, f"ContractViolation: {problem}"))
         with self.engine.connect() as conn:
             conn.begin()
+            refused = self._refuse(conn, invalid)
             if not self._fast_path(conn, [env for _, env in decoded]):
                 conn.rollback()
                 conn.begin()
-                dead = [
+                refused = self._refuse(conn, invalid)
+                refused += [
                     (record, error) for record, env in decoded if (error := self._handle_record(conn, env)) is not None
                 ]
-                undecodable += dead
-            if undecodable:
-                self._dead_letter(undecodable)
+            dead = undecodable + refused
+            if dead:
+                self._dead_letter(dead)
             conn.commit()
+
+    def _refuse(self, conn: Connection, invalid: Sequence[tuple[Any, Envelope, str]]) -> list[tuple[Any, str]]:
+        """Mark events that failed validation ``dead`` (once: a redelivery is a duplicate) and
+        return the ones to dead-letter; no handler runs for them."""
+        refused = []
+        for record, env, error in invalid:
+            if self._status(conn, env.id) is not None:
+                CONSUMER_PROCESSED.labels(self.name, "duplicate").inc()
+                continue
+            log.warning("consumer.invalid_event", consumer=self.name, event_type=env.type, event_id=env.id, error=error)
+            self._mark(conn, env.id, "dead")
+            refused.append((record, error))
+        return refused
 
     def _fast_path(self, conn: Connection, envelopes: Sequence[Envelope]) -> bool:
         fresh_ids = self._claim(conn, envelopes)
@@ -276,13 +344,22 @@ class ConsumerRunner:
     # -- running -----------------------------------------------------------------------------
     def run(self) -> None:
         log.info("consumer.started", consumer=self.name, topics=self.topics)
+        failures = 0
         while not self._stop.is_set():
             try:
                 self.poll_once()
-            except Exception:
-                log.exception("consumer.error", consumer=self.name)
-                self._stop.wait(1.0)
-        self.consumer.close(autocommit=False)
+                failures = 0
+            except Exception as exc:
+                # The batch was rewound (poll_once): the same records come again after a pause that
+                # grows while the fault lasts (a dead-letter topic away, the database down).
+                failures += 1
+                pause = min(_MAX_BACKOFF, 0.5 * 2**failures)
+                if isinstance(exc, BrokerUnavailable):
+                    log.warning("consumer.waiting_for_kafka", consumer=self.name, error=str(exc), retry_in=pause)
+                else:
+                    log.exception("consumer.error", consumer=self.name, failures=failures, retry_in=pause)
+                self._stop.wait(pause)
+        self.close()
         log.info("consumer.stopped", consumer=self.name)
 
     def stop(self) -> None:
@@ -331,6 +408,9 @@ class ConsumerRunner:
         try:
             env = from_kafka(record.key, record.headers, record.value)
         except EnvelopeError:
+            return False
+        if self.validate is not None and (problem := self.validate(env)) is not None:
+            log.warning("consumer.replay_invalid", consumer=self.name, event_id=env.id, error=problem)
             return False
         with self.engine.connect() as conn:
             conn.begin()

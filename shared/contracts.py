@@ -9,16 +9,29 @@ Each ``schemas/events/<type>/v<N>.json`` carries ``x-event-type``, ``x-schema-ve
     contracts.personal_fields("somebody.Unknown")               # frozenset({"*"}): redact it whole
 
 The schemas are written by ``python -m tools.catalogue export`` and checked against the
-event models by a test, so the files are the contract a consumer can trust.
+event models by a test, so the files are the contract a consumer can trust. A consumer that must
+not act on an event breaking its contract validates before handling it (the consumer runner
+dead-letters what fails)::
+
+    contracts.violation(envelope)   # None, or "intake.ConsultationOpened v1: 'opened_at' is a required property"
+
+Times must carry their offset (``format: date-time`` is RFC 3339, so a naive time breaks the
+contract); an event type nobody published is not checked (it is archived and redacted whole).
 """
 
 from __future__ import annotations
 
 import json
-from dataclasses import dataclass
+from dataclasses import dataclass, field
+from datetime import date, datetime
 from functools import cache
 from pathlib import Path
 from typing import Any
+
+from jsonschema import Draft202012Validator, FormatChecker
+from jsonschema.exceptions import best_match
+
+from shared.envelope import Envelope
 
 __all__ = ["EVERYTHING", "SCHEMAS_DIR", "EventContracts"]
 
@@ -34,6 +47,7 @@ class EventContracts:
     """Every published event type's schemas, by type and version."""
 
     schemas: dict[str, dict[int, dict[str, Any]]]
+    _validators: dict[tuple[str, int], Draft202012Validator] = field(default_factory=dict, compare=False, repr=False)
 
     @classmethod
     def load(cls, folder: Path = SCHEMAS_DIR) -> EventContracts:
@@ -67,6 +81,51 @@ class EventContracts:
         if not versions:
             return EVERYTHING
         return frozenset(f for schema in versions.values() for f in schema.get("x-personal-fields", ()))
+
+    def violation(self, envelope: Envelope) -> str | None:
+        """What is wrong with ``envelope``'s data against its contract, or ``None`` when it keeps it.
+
+        An event type with no published contract is not checked; a known type at a version that
+        was never published breaks its contract (nobody can say what its fields mean).
+        """
+        versions = self.schemas.get(envelope.type)
+        if versions is None:
+            return None
+        key = (envelope.type, envelope.schemaversion)
+        validator = self._validators.get(key)
+        if validator is None:
+            schema = versions.get(envelope.schemaversion)
+            if schema is None:
+                published = ", ".join(f"v{v}" for v in sorted(versions))
+                return f"{envelope.type} v{envelope.schemaversion} has no published contract (published: {published})"
+            validator = self._validators[key] = Draft202012Validator(schema, format_checker=_FORMATS)
+        error = best_match(validator.iter_errors(envelope.data))
+        if error is None:
+            return None
+        where = ".".join(str(p) for p in error.absolute_path)
+        return f"{envelope.type} v{envelope.schemaversion}: {where + ': ' if where else ''}{error.message}"
+
+
+_FORMATS = FormatChecker(formats=())
+
+
+@_FORMATS.checks("date-time", raises=ValueError)
+def _aware_time(value: object) -> bool:
+    """RFC 3339 date-time: an instant with its offset. jsonschema checks this format only with an
+    optional package; the contracts need it always, since a naive time cannot be ordered."""
+    if not isinstance(value, str):
+        return True  # the "type" keyword reports non-strings
+    parsed = datetime.fromisoformat(value.replace("Z", "+00:00").replace("z", "+00:00"))
+    if parsed.tzinfo is None:
+        raise ValueError(f"{value!r} has no UTC offset (e.g. 2026-10-01T09:00:00+09:00)")
+    return True
+
+
+@_FORMATS.checks("date", raises=ValueError)
+def _calendar_day(value: object) -> bool:
+    if isinstance(value, str):
+        date.fromisoformat(value)
+    return True
 
 
 @cache

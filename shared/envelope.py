@@ -25,7 +25,7 @@ from collections.abc import Mapping, Sequence
 from datetime import UTC, datetime
 from typing import Any
 
-from pydantic import BaseModel, ConfigDict, Field
+from pydantic import AwareDatetime, BaseModel, ConfigDict, Field
 
 __all__ = [
     "SPEC_VERSION",
@@ -68,7 +68,9 @@ class Envelope(BaseModel):
     id: str
     source: str
     type: str
-    time: datetime
+    # A time without its offset cannot be ordered against the others: refused when an envelope
+    # is built, and so when a record is parsed (from_kafka turns the refusal into EnvelopeError).
+    time: AwareDatetime
     subject: str
     caseid: str
     actor: Actor

@@ -11,6 +11,9 @@
 - Every stored event carries the hash of its predecessor in the stream and its own hash over
   its canonical content, so :meth:`EventStore.verify_stream` proves that nothing was altered,
   removed or reordered.
+- An event whose Kafka record would be larger than ``max_event_bytes`` (the topic's
+  ``max.message.bytes`` less framing) is refused with :class:`InvalidCommand` naming its largest
+  field, before anything is written: stored, it could never be published.
 
 The store never commits: the unit of work that owns the connection does.
 """
@@ -39,10 +42,11 @@ from sqlalchemy import (
 )
 from sqlalchemy.exc import IntegrityError
 
-from shared.envelope import Actor, Envelope
-from shared.errors import ConcurrencyConflict
+from shared.envelope import Actor, Envelope, kafka_record_from_store
+from shared.errors import ConcurrencyConflict, InvalidCommand
 
 __all__ = [
+    "DEFAULT_MAX_EVENT_BYTES",
     "GENESIS_HASH",
     "ChainReport",
     "EventStore",
@@ -54,6 +58,8 @@ __all__ = [
 ]
 
 GENESIS_HASH = "0" * 64
+DEFAULT_MAX_EVENT_BYTES = 1_048_588 - 16 * 1024
+"""Kafka's default ``max.message.bytes`` (1,048,588) less 16 KiB for the record batch framing."""
 # Any constant works; it names "the event store's append lock" for pg_advisory_xact_lock.
 _APPEND_LOCK_KEY = 0x7473756E61677531
 
@@ -93,6 +99,11 @@ class NewEvent:
     schema_version: int = 1
     correlation_id: str | None = None
     causation_id: str | None = None
+
+    def __post_init__(self) -> None:
+        # astimezone() would read a naive time as the server's local time: refuse it instead.
+        if self.time.tzinfo is None or self.time.utcoffset() is None:
+            raise ValueError(f"event {self.event_id} ({self.event_type}) has a naive time {self.time.isoformat()}")
 
 
 @dataclass
@@ -134,8 +145,9 @@ def event_hash(prev_hash: str, row: dict[str, Any]) -> str:
 class EventStore:
     """Append and read the events of one service (``source``, e.g. ``"intake"``)."""
 
-    def __init__(self, source: str) -> None:
+    def __init__(self, source: str, *, max_event_bytes: int | None = DEFAULT_MAX_EVENT_BYTES) -> None:
         self.source = source
+        self.max_event_bytes = max_event_bytes
 
     # -- writing ---------------------------------------------------------------------------
     def append(
@@ -176,6 +188,7 @@ class EventStore:
             }
             row["prev_hash"] = prev_hash
             row["hash"] = prev_hash = event_hash(prev_hash, row)
+            self._check_size(row, ev)
             rows.append(row)
         try:
             with conn.begin_nested():
@@ -187,6 +200,22 @@ class EventStore:
                 field="expected_version",
             ) from exc
         return [self._envelope({**row, "position": pos}) for row, pos in zip(rows, positions, strict=True)]
+
+    def _check_size(self, row: dict[str, Any], event: NewEvent) -> None:
+        if self.max_event_bytes is None:
+            return
+        key, headers, value = kafka_record_from_store(self.source, {**row, "position": 2**63 - 1})
+        size = len(key) + len(value) + sum(len(name) + len(v) for name, v in headers)
+        if size <= self.max_event_bytes:
+            return
+        sizes = {name: len(_canonical(v).encode("utf-8")) for name, v in event.data.items()}
+        largest = max(sizes, key=sizes.__getitem__) if sizes else None
+        where = f": {largest!r} holds {sizes[largest]:,} bytes, shorten it" if largest else ""
+        raise InvalidCommand(
+            f"{event.event_type} would be {size:,} bytes, more than the {self.max_event_bytes:,} bytes "
+            f"an event may have{where}",
+            field=largest,
+        )
 
     # -- reading ---------------------------------------------------------------------------
     def read_stream(self, conn: Connection, stream_id: str) -> list[Envelope]:

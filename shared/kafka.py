@@ -3,20 +3,60 @@
 Producers use the library's defaults of ``acks='all'`` with idempotence, and a short linger so
 that the relay's batches travel as few requests. Consumers never auto-commit: the consumer
 runner commits offsets only after the database transaction holding the effects has committed.
+
+kafka-python connects when a client is *made* and raises ``NoBrokersAvailable`` (or "Unable to
+bootstrap") when no broker answers, so a service must not make its clients while it starts: the
+kit holds a :class:`LazyProducer` (made on first send, by the relay's thread, retried there) and
+the consumer runners make their consumers in their own threads. The store is the outbox, so
+commands are accepted while the broker is away and delivered when it returns. Readiness asks
+the broker itself (:class:`BrokerProbe`): a metadata fetch that succeeded a moment ago.
 """
 
 from __future__ import annotations
 
+import socket
+import threading
+import time
 from collections.abc import Sequence
 from typing import Any
 
 import structlog
-from kafka import KafkaConsumer, KafkaProducer
+from kafka import KafkaAdminClient, KafkaConsumer, KafkaProducer
 from kafka.producer.future import FutureRecordMetadata
 
 from shared.envelope import Envelope, to_kafka
 
-__all__ = ["make_consumer", "make_producer", "send_envelope"]
+__all__ = [
+    "BrokerProbe",
+    "BrokerUnavailable",
+    "LazyProducer",
+    "make_consumer",
+    "make_producer",
+    "reachable",
+    "send_envelope",
+]
+
+
+class BrokerUnavailable(ConnectionError):
+    """No bootstrap server accepts a connection: a client is not worth making yet."""
+
+
+def reachable(bootstrap_servers: str, timeout: float = 2.0) -> None:
+    """Raise :class:`BrokerUnavailable` unless some bootstrap server accepts a TCP connection.
+
+    A gate before making kafka-python clients: a ``KafkaConsumer`` or ``KafkaAdminClient`` that
+    fails to bootstrap leaves its IO thread running, so during an outage they would pile up.
+    """
+    problems = []
+    for server in bootstrap_servers.split(","):
+        host, _, port = server.strip().rpartition(":")
+        try:
+            socket.create_connection((host.strip("[]") or "127.0.0.1", int(port)), timeout=timeout).close()
+            return
+        except (OSError, ValueError) as exc:
+            problems.append(f"{server}: {exc}")
+    raise BrokerUnavailable("no Kafka broker answers: " + "; ".join(problems))
+
 
 log = structlog.get_logger(__name__)
 
@@ -56,6 +96,108 @@ def make_consumer(bootstrap_servers: str, group_id: str, topics: Sequence[str], 
     return consumer
 
 
-def send_envelope(producer: KafkaProducer, topic: str, envelope: Envelope) -> FutureRecordMetadata:
+def send_envelope(producer: KafkaProducer | LazyProducer, topic: str, envelope: Envelope) -> FutureRecordMetadata:
     key, headers, value = to_kafka(envelope)
     return producer.send(topic, key=key, value=value, headers=headers)
+
+
+class LazyProducer:
+    """The service's one producer, made on first use and made anew after :meth:`reset`.
+
+    It sends, flushes and closes like a ``KafkaProducer``; :meth:`send` raises the library's
+    error while no broker answers (within ``connect_timeout`` seconds), so the caller — the relay
+    or a consumer runner, each in its own thread — retries later. Nothing is made while the
+    service starts.
+    """
+
+    def __init__(self, bootstrap_servers: str, *, connect_timeout: float = 5.0, **overrides: Any) -> None:
+        self.bootstrap_servers = bootstrap_servers
+        self._overrides = {"bootstrap_timeout_ms": int(connect_timeout * 1000), **overrides}
+        self._producer: KafkaProducer | None = None
+        self._lock = threading.Lock()
+
+    @property
+    def made(self) -> bool:
+        return self._producer is not None
+
+    def get(self) -> KafkaProducer:
+        with self._lock:
+            if self._producer is None:
+                reachable(self.bootstrap_servers, self._overrides["bootstrap_timeout_ms"] / 1000)
+                self._producer = make_producer(self.bootstrap_servers, **self._overrides)
+            return self._producer
+
+    def send(self, topic: str, **record: Any) -> FutureRecordMetadata:
+        return self.get().send(topic, **record)
+
+    def flush(self, timeout: float | None = None) -> None:
+        producer = self._producer
+        if producer is not None:
+            producer.flush(timeout)
+
+    def reset(self) -> None:
+        """Close the current producer so that the next send makes a fresh one (kafka-python can
+        keep failing the records behind one the broker refused as too large)."""
+        with self._lock:
+            producer, self._producer = self._producer, None
+        if producer is not None:
+            producer.close(timeout=5)
+
+    def close(self, timeout: float | None = None) -> None:
+        with self._lock:
+            producer, self._producer = self._producer, None
+        if producer is not None:
+            producer.close(timeout=timeout)
+
+
+class BrokerProbe:
+    """Is the broker there? A metadata fetch that succeeded within the last ``max_age`` seconds.
+
+    kafka-python's ``bootstrap_connected()`` is true only *while* a client bootstraps, so it
+    cannot tell readiness; this asks the cluster for its metadata (at most once per ``max_age``
+    while it answers, and at most once per ``timeout`` while it does not).
+    """
+
+    def __init__(self, bootstrap_servers: str, *, max_age: float = 5.0, timeout: float = 2.0) -> None:
+        self.bootstrap_servers = bootstrap_servers
+        self.max_age = max_age
+        self.timeout = timeout
+        self._ok_at: float | None = None
+        self._failed: tuple[float, str] | None = None
+        self._admin: KafkaAdminClient | None = None
+        self._lock = threading.Lock()
+
+    def check(self) -> str | None:
+        """``None`` when the broker answered recently, else what is wrong (for ``/ready``)."""
+        with self._lock:
+            now = time.monotonic()
+            if self._ok_at is not None and now - self._ok_at < self.max_age:
+                return None
+            if self._failed is not None and now - self._failed[0] < self.timeout:
+                return self._failed[1]
+            try:
+                self._fetch_metadata()
+            except Exception as exc:
+                problem = f"kafka: no metadata from {self.bootstrap_servers} ({type(exc).__name__}: {exc})"
+                self._ok_at, self._failed = None, (time.monotonic(), problem)
+                return problem
+            self._ok_at, self._failed = time.monotonic(), None
+            return None
+
+    def _fetch_metadata(self) -> None:
+        reachable(self.bootstrap_servers, self.timeout)
+        if self._admin is None:
+            timeout_ms = int(self.timeout * 1000)
+            self._admin = KafkaAdminClient(
+                bootstrap_servers=self.bootstrap_servers.split(","),
+                client_id="tsunagu-ready",
+                bootstrap_timeout_ms=timeout_ms,
+                request_timeout_ms=timeout_ms,
+            )
+        self._admin.describe_cluster()  # one metadata request, answered by a live broker
+
+    def close(self) -> None:
+        with self._lock:
+            admin, self._admin = self._admin, None
+        if admin is not None:
+            admin.close()

@@ -10,10 +10,18 @@ __all__ = [
     "CONSUMER_PROCESSED",
     "HTTP_LATENCY",
     "RELAY_BACKLOG",
+    "RELAY_PARKED",
+    "RELAY_PARKED_TOTAL",
     "RELAY_PUBLISHED",
 ]
 
-RELAY_BACKLOG = Gauge("tsunagu_relay_backlog", "Stored events not yet published to Kafka", ["topic"])
+RELAY_BACKLOG = Gauge(
+    "tsunagu_relay_backlog", "Stored events not yet published: store head position minus relay checkpoint", ["topic"]
+)
+RELAY_PARKED = Gauge(
+    "tsunagu_relay_parked_events", "Events the relay could not publish, set aside and not yet released", ["topic"]
+)
+RELAY_PARKED_TOTAL = Counter("tsunagu_relay_parked", "Events the relay has parked, ever", ["topic"])
 RELAY_PUBLISHED = Counter("tsunagu_relay_published_total", "Events published by the outbox relay", ["topic"])
 CONSUMER_LAG = Gauge("tsunagu_consumer_lag", "Records behind the end of the topics", ["consumer"])
 CONSUMER_PROCESSED = Counter(

@@ -6,22 +6,72 @@ checkpoint, in its own small transaction. So delivery is at least once: a relay 
 the acknowledgement and the checkpoint sends that batch again after restart, and consumers
 dedupe by event id. Store positions are gap-free in commit order (see :mod:`shared.eventstore`),
 so "position > checkpoint" never skips an event that committed late.
+
+An event Kafka will never take (larger than the topic's ``max.message.bytes``, or refused with
+any other error about the record itself) is **parked**: set aside in ``parked_events`` with the
+error, in the same transaction that moves the checkpoint past it, logged (``relay.parked``) and
+counted (``tsunagu_relay_parked_events``, ``tsunagu_relay_parked_total``), so the stream goes on
+behind it. An operator inspects and releases it once the cause is fixed (the topic's limit
+raised, say)::
+
+    python -m shared.relay parked list --service loans
+    python -m shared.relay parked show 42 --service loans
+    python -m shared.relay parked release 42 --service loans     # or --all
+
+A released event reaches its topic after the events that followed it in the store. Errors that
+are not about one record (Kafka away, a timeout, the topic not authorised) park nothing: the
+checkpoint stays before the failing record and the relay retries with a growing pause.
 """
 
 from __future__ import annotations
 
+import argparse
+import json
+import sys
 import threading
+import time
+from collections.abc import Sequence
+from datetime import UTC, datetime
+from typing import Any
 
 import structlog
 from kafka import KafkaProducer
-from sqlalchemy import Column, Connection, Engine, MetaData, String, Table, select
+from kafka.errors import (
+    AuthorizationError,
+    BrokerNotAvailableError,
+    IllegalStateError,
+    InvalidProducerEpochError,
+    InvalidRequiredAcksError,
+    InvalidTopicError,
+    KafkaConfigurationError,
+    KafkaError,
+    OutOfOrderSequenceNumberError,
+    ProducerFencedError,
+    QuotaViolationError,
+    SaslAuthenticationFailedError,
+    UnknownBrokerIdError,
+    UnknownError,
+    UnknownProducerIdError,
+    UnsupportedVersionError,
+)
+from sqlalchemy import Column, Connection, Engine, MetaData, String, Table, Text, func, select
 from sqlalchemy.types import BigInteger
 
 from shared.envelope import kafka_record_from_store
-from shared.eventstore import EventStore
-from shared.metrics import RELAY_BACKLOG, RELAY_PUBLISHED
+from shared.eventstore import EventStore, events_table
+from shared.kafka import BrokerUnavailable, LazyProducer
+from shared.metrics import RELAY_BACKLOG, RELAY_PARKED, RELAY_PARKED_TOTAL, RELAY_PUBLISHED
 
-__all__ = ["OutboxRelay", "checkpoints_table", "load_checkpoint", "save_checkpoint"]
+__all__ = [
+    "OutboxRelay",
+    "checkpoints_table",
+    "load_checkpoint",
+    "main",
+    "parked_events",
+    "parked_table",
+    "release_parked",
+    "save_checkpoint",
+]
 
 log = structlog.get_logger(__name__)
 
@@ -32,6 +82,42 @@ checkpoints_table = Table(
     Column("name", String(128), primary_key=True),
     Column("position", BigInteger, nullable=False),
 )
+parked_table = Table(
+    "parked_events",
+    _md,
+    Column("relay", String(128), primary_key=True),
+    Column("position", BigInteger, primary_key=True),
+    Column("event_id", String(64), nullable=False),
+    Column("event_type", String(200), nullable=False),
+    Column("stream_id", String(128), nullable=False),
+    Column("case_id", String(128), nullable=False),
+    Column("error", Text, nullable=False),
+    Column("parked_at", String(40), nullable=False),
+    Column("released_at", String(40)),
+)
+
+# Non-retriable errors that are about the whole stream or the connection, not one record: parking
+# would set aside every event behind them, so the relay stops and retries instead (and logs it).
+_STREAM_WIDE = (
+    AuthorizationError,
+    BrokerNotAvailableError,
+    UnknownBrokerIdError,
+    UnknownError,
+    QuotaViolationError,
+    SaslAuthenticationFailedError,
+    InvalidTopicError,
+    UnsupportedVersionError,
+    KafkaConfigurationError,
+    IllegalStateError,
+    InvalidRequiredAcksError,
+    OutOfOrderSequenceNumberError,
+    UnknownProducerIdError,
+    InvalidProducerEpochError,
+    ProducerFencedError,
+)
+_MAX_BACKOFF = 30.0
+_ACK_TIMEOUT = 130.0  # seconds: past the producer's delivery timeout (120 s), a record has failed
+_BACKLOG_EVERY = 1.0  # seconds between backlog gauge updates while the relay is busy
 
 
 def load_checkpoint(conn: Connection, name: str) -> int:
@@ -45,6 +131,19 @@ def save_checkpoint(conn: Connection, name: str, position: int) -> None:
         conn.execute(checkpoints_table.insert().values(name=name, position=position))
 
 
+def never_publishable(exc: BaseException) -> bool:
+    """True when Kafka refused this record for good (too large, invalid): retrying cannot help."""
+    return isinstance(exc, KafkaError) and not exc.retriable and not isinstance(exc, _STREAM_WIDE)
+
+
+def _outcome(future: Any) -> BaseException | None:
+    try:
+        future.get(timeout=_ACK_TIMEOUT)
+    except Exception as exc:
+        return exc
+    return None
+
+
 class OutboxRelay:
     """Tails one event store into one topic. Run :meth:`run` in a thread; :meth:`nudge` on commit."""
 
@@ -52,7 +151,7 @@ class OutboxRelay:
         self,
         engine: Engine,
         store: EventStore,
-        producer: KafkaProducer,
+        producer: KafkaProducer | LazyProducer,
         topic: str,
         *,
         name: str | None = None,
@@ -68,6 +167,7 @@ class OutboxRelay:
         self.poll_seconds = poll_seconds
         self._wake = threading.Event()
         self._stop = threading.Event()
+        self._backlog_at = 0.0
 
     def nudge(self) -> None:
         """Wake the relay now (called after a unit of work commits) instead of at the next poll."""
@@ -78,52 +178,263 @@ class OutboxRelay:
         self._wake.set()
 
     def publish_once(self) -> int:
-        """Publish the next batch; returns how many events were sent (0 when caught up)."""
+        """Publish the next batch; returns how many events were settled (published or parked).
+
+        Raises the first error that is not about one record, after saving the progress made
+        before it: the records from there on are sent again on the next call.
+        """
         with self.engine.connect() as conn:
             after = load_checkpoint(conn, self.name)
             batch = self.store.read_rows(conn, after=after, limit=self.batch_size)
             conn.rollback()
         if not batch:
             return 0
-        futures = []
+        outcomes: list[Any] = []
         for row in batch:
             key, headers, value = kafka_record_from_store(self.store.source, row)
-            futures.append(self.producer.send(self.topic, key=key, value=value, headers=headers))
-        self.producer.flush()
-        for future in futures:
-            future.get(timeout=0)  # raises if Kafka refused any record: the checkpoint stays put
-        last = int(batch[-1]["position"])
-        with self.engine.begin() as conn:
-            save_checkpoint(conn, self.name, last)
-        RELAY_PUBLISHED.labels(self.topic).inc(len(batch))
-        return len(batch)
+            try:
+                outcomes.append(self.producer.send(self.topic, key=key, value=value, headers=headers))
+            except Exception as exc:  # refused before it left, e.g. larger than max_request_size
+                outcomes.append(exc)
+                if not never_publishable(exc):
+                    break
+        self._flush()
+        settled: list[Any] = []  # the rows acknowledged or parked, in store order, up to a stop
+        parked: list[tuple[Any, BaseException]] = []
+        stopped: BaseException | None = None
+        for row, outcome in zip(batch, outcomes, strict=False):
+            error = outcome if isinstance(outcome, BaseException) else _outcome(outcome)
+            if error is not None and never_publishable(error):
+                # kafka-python may fail the records behind a refused one too, and keep failing
+                # its later sends: make a fresh producer and try this record alone before
+                # parking it; the records behind it go in the next batch.
+                error = self._send_alone(row)
+                if error is None or never_publishable(error):
+                    settled.append(row)
+                    if error is not None:
+                        parked.append((row, error))
+                    break
+            if error is not None:
+                stopped = error
+                break
+            settled.append(row)
+        if settled:
+            with self.engine.begin() as conn:
+                for row, error in parked:
+                    self._park(conn, row, error)
+                save_checkpoint(conn, self.name, int(settled[-1]["position"]))
+            RELAY_PUBLISHED.labels(self.topic).inc(len(settled) - len(parked))
+            if parked:
+                RELAY_PARKED_TOTAL.labels(self.topic).inc(len(parked))
+                self.parked_count()
+        if stopped is not None:
+            raise stopped
+        return len(settled)
+
+    def _flush(self) -> None:
+        try:
+            self.producer.flush()
+        except KafkaError:
+            # kafka-python wakes flush() early when it splits a batch the broker found too large
+            # ("Future not done"); every record's own future is awaited after.
+            log.debug("relay.flush_interrupted", topic=self.topic)
+
+    def _send_alone(self, row: Any) -> BaseException | None:
+        if isinstance(self.producer, LazyProducer):
+            self.producer.reset()
+        key, headers, value = kafka_record_from_store(self.store.source, row)
+        try:
+            future = self.producer.send(self.topic, key=key, value=value, headers=headers)
+        except Exception as exc:
+            return exc
+        self._flush()
+        return _outcome(future)
+
+    def _park(self, conn: Connection, row: Any, error: BaseException) -> None:
+        message = f"{type(error).__name__}: {error}"[:4000]
+        log.error(
+            "relay.parked",
+            topic=self.topic,
+            relay=self.name,
+            position=int(row["position"]),
+            event_id=row["event_id"],
+            event_type=row["event_type"],
+            bytes=len(row["data"]),
+            error=message,
+            hint=f"python -m shared.relay parked show {int(row['position'])} --service {self.store.source}",
+        )
+        # A released event that fails again is parked again, with the new error.
+        conn.execute(
+            parked_table.delete().where(parked_table.c.relay == self.name, parked_table.c.position == row["position"])
+        )
+        conn.execute(
+            parked_table.insert().values(
+                relay=self.name,
+                position=int(row["position"]),
+                event_id=row["event_id"],
+                event_type=row["event_type"],
+                stream_id=row["stream_id"],
+                case_id=row["case_id"],
+                error=message,
+                parked_at=datetime.now(UTC).isoformat(),
+            )
+        )
 
     def backlog(self) -> int:
+        """The real distance between the store's head and this relay's checkpoint (also the gauge)."""
         with self.engine.connect() as conn:
             backlog = self.store.head_position(conn) - load_checkpoint(conn, self.name)
             conn.rollback()
         RELAY_BACKLOG.labels(self.topic).set(backlog)
         return backlog
 
+    def parked_count(self) -> int:
+        """Events parked and not yet released (also the gauge)."""
+        with self.engine.connect() as conn:
+            n = conn.execute(
+                select(func.count())
+                .select_from(parked_table)
+                .where(parked_table.c.relay == self.name, parked_table.c.released_at.is_(None))
+            ).scalar_one()
+            conn.rollback()
+        RELAY_PARKED.labels(self.topic).set(n)
+        return int(n)
+
     def drain(self) -> int:
-        """Publish until caught up; returns the number of events sent."""
+        """Publish until caught up; returns the number of events settled."""
         total = 0
         while sent := self.publish_once():
             total += sent
         return total
 
+    def _report(self) -> None:
+        now = time.monotonic()
+        if now - self._backlog_at < _BACKLOG_EVERY:
+            return
+        self._backlog_at = now
+        try:
+            self.backlog()
+            self.parked_count()
+        except Exception:  # diagnostics only: the database may be the thing that is away
+            log.debug("relay.backlog_unavailable", topic=self.topic)
+
     def run(self) -> None:
         log.info("relay.started", topic=self.topic, name=self.name)
+        failures = 0
         while not self._stop.is_set():
+            sent = 0
             try:
                 sent = self.publish_once()
-                if sent:
-                    continue
-                self.backlog()
-            except Exception:
-                # Kafka or the database is away: keep the checkpoint, wait, try again.
-                log.exception("relay.error", topic=self.topic)
-                self._stop.wait(1.0)
+                failures = 0
+            except Exception as exc:
+                # Kafka or the database is away: the checkpoint stays before the failing record.
+                failures += 1
+                pause = min(_MAX_BACKOFF, 0.5 * 2**failures)
+                if isinstance(exc, BrokerUnavailable):
+                    log.warning("relay.waiting_for_kafka", topic=self.topic, error=str(exc), retry_in=pause)
+                else:
+                    log.exception("relay.error", topic=self.topic, failures=failures, retry_in=pause)
+                self._stop.wait(pause)
+            self._report()
+            if sent:
+                continue
             self._wake.wait(self.poll_seconds)
             self._wake.clear()
         log.info("relay.stopped", topic=self.topic)
+
+
+# -- parked events: inspect and release -------------------------------------------------------
+def parked_events(conn: Connection, relay: str, *, include_released: bool = False) -> list[dict[str, Any]]:
+    query = select(parked_table).where(parked_table.c.relay == relay).order_by(parked_table.c.position)
+    if not include_released:
+        query = query.where(parked_table.c.released_at.is_(None))
+    return [dict(r) for r in conn.execute(query).mappings()]
+
+
+def release_parked(relay: OutboxRelay, position: int) -> None:
+    """Publish one parked event now and mark it released; raises (and keeps it parked) if Kafka
+    still refuses it."""
+    with relay.engine.connect() as conn:
+        parked = conn.execute(
+            select(parked_table).where(parked_table.c.relay == relay.name, parked_table.c.position == position)
+        ).first()
+        row = conn.execute(select(events_table).where(events_table.c.position == position)).mappings().first()
+        conn.rollback()
+    if parked is None or row is None:
+        raise LookupError(f"no parked event at position {position} for {relay.name}")
+    key, headers, value = kafka_record_from_store(relay.store.source, dict(row))
+    relay.producer.send(relay.topic, key=key, value=value, headers=headers).get(timeout=60)
+    with relay.engine.begin() as conn:
+        conn.execute(
+            parked_table.update()
+            .where(parked_table.c.relay == relay.name, parked_table.c.position == position)
+            .values(released_at=datetime.now(UTC).isoformat())
+        )
+    log.info("relay.released", topic=relay.topic, relay=relay.name, position=position, event_id=row["event_id"])
+    relay.parked_count()
+
+
+def main(argv: Sequence[str] | None = None) -> int:
+    """``python -m shared.relay parked list|show POSITION|release POSITION|--all --service NAME``."""
+    from shared.db import make_engine
+    from shared.settings import settings_for
+
+    parser = argparse.ArgumentParser(prog="python -m shared.relay", description="The outbox relay's parked events")
+    sub = parser.add_subparsers(dest="group", required=True).add_parser("parked", help="events set aside")
+    parser_actions = sub.add_subparsers(dest="action", required=True)
+    for action in ("list", "show", "release"):
+        p = parser_actions.add_parser(action)
+        p.add_argument("--service", required=True, help="whose store: intake, loans, districts, ...")
+        p.add_argument("--topic", help="publish to this topic instead of the service's own")
+        if action == "list":
+            p.add_argument("--all", action="store_true", help="released ones too")
+        if action == "show":
+            p.add_argument("position", type=int)
+        if action == "release":
+            p.add_argument("position", type=int, nargs="?")
+            p.add_argument("--all", action="store_true", help="every parked event of the service")
+    args = parser.parse_args(argv)
+    settings = settings_for(args.service)
+    engine = make_engine(settings.resolved_database_url())
+    name = f"relay:{settings.service}"
+    try:
+        with engine.connect() as conn:
+            rows = parked_events(conn, name, include_released=args.action == "list" and args.all)
+        if args.action == "list":
+            for r in rows:
+                state = f"released {r['released_at']}" if r["released_at"] else "parked"
+                print(f"{r['position']}\t{r['event_id']}\t{r['event_type']}\t{r['parked_at']}\t{state}\t{r['error']}")
+            print(f"{sum(1 for r in rows if not r['released_at'])} parked", file=sys.stderr)
+            return 0
+        if args.action == "show":
+            found = [r for r in rows if r["position"] == args.position]
+            if not found:
+                print(f"no parked event at position {args.position} of {settings.service}", file=sys.stderr)
+                return 1
+            with engine.connect() as conn:
+                query = select(events_table).where(events_table.c.position == args.position)
+                row = conn.execute(query).mappings().one()
+            shown = {**found[0], "bytes": len(row["data"].encode("utf-8")), "data": json.loads(row["data"])}
+            print(json.dumps(shown, ensure_ascii=False, indent=2))
+            return 0
+        positions = [r["position"] for r in rows] if args.all else [args.position]
+        if positions == [None]:
+            parser.error("give a POSITION or --all")
+        producer = LazyProducer(settings.kafka_bootstrap_servers, client_id=f"{settings.service}-release")
+        relay = OutboxRelay(engine, EventStore(settings.service), producer, args.topic or settings.topic, name=name)
+        failed = 0
+        for position in positions:
+            try:
+                release_parked(relay, position)
+                print(f"released {position}")
+            except Exception as exc:
+                failed += 1
+                print(f"still parked {position}: {type(exc).__name__}: {exc}", file=sys.stderr)
+        producer.close(timeout=5)
+        return 1 if failed else 0
+    finally:
+        engine.dispose()
+
+
+if __name__ == "__main__":
+    raise SystemExit(main())

@@ -2,7 +2,8 @@
 
 :func:`build_kit` turns a service's settings into a :class:`ServiceKit`: the engine (SQLite file
 or PostgreSQL), the migrated schema, the event store, the unit-of-work factory, and — when Kafka
-is wanted — the producer, the outbox relay and any consumer runners. :meth:`ServiceKit.lifespan`
+is wanted — the producer, the outbox relay and any consumer runners. None of them connects while
+the service starts: a service comes up, and takes commands, while the broker is away. :meth:`ServiceKit.lifespan`
 runs the relay and consumers as threads for as long as the FastAPI app lives.
 """
 
@@ -17,14 +18,14 @@ from pathlib import Path
 
 import structlog
 from fastapi import FastAPI
-from kafka import KafkaProducer
 from sqlalchemy import Engine, text
 
 from shared.clock import Clock, IdFactory, SystemClock, new_id
 from shared.consumer import BatchHandler, ConsumerRunner, Handler
+from shared.contracts import EventContracts
 from shared.db import make_engine, migrate
 from shared.eventstore import EventStore
-from shared.kafka import make_producer
+from shared.kafka import BrokerProbe, LazyProducer
 from shared.relay import OutboxRelay
 from shared.settings import ServiceSettings
 from shared.uow import UnitOfWorkFactory
@@ -36,12 +37,17 @@ log = structlog.get_logger(__name__)
 
 @dataclass(frozen=True)
 class ConsumerSpec:
-    """A consumer a service runs: its group name, the topics it reads and its handler."""
+    """A consumer a service runs: its group name, the topics it reads and its handler.
+
+    ``contracts=True`` dead-letters an event that breaks its published contract
+    (``schemas/events``, :mod:`shared.contracts`) instead of handling it.
+    """
 
     name: str
     topics: Sequence[str]
     handler: Handler | None = None
     batch_handler: BatchHandler | None = None
+    contracts: bool = False
 
 
 @dataclass
@@ -51,7 +57,8 @@ class ServiceKit:
     store: EventStore
     uow: UnitOfWorkFactory
     clock: Clock
-    producer: KafkaProducer | None = None
+    producer: LazyProducer | None = None
+    probe: BrokerProbe | None = None
     relay: OutboxRelay | None = None
     consumers: list[ConsumerRunner] = field(default_factory=list)
     periodic: list[tuple[str, float, Callable[[], object]]] = field(default_factory=list)
@@ -71,6 +78,8 @@ class ServiceKit:
             dead_letter_topic=self.settings.dead_letter_topic,
             producer=self.producer,
             batch_size=self.settings.consumer_batch_size,
+            validate=EventContracts.load().violation if spec.contracts else None,
+            connect_timeout=self.settings.kafka_connect_timeout_seconds,
         )
         self.consumers.append(runner)
         return runner
@@ -112,13 +121,13 @@ class ServiceKit:
             self.producer.flush(timeout=10)
 
     def close(self) -> None:
-        running = bool(self._threads)
         self.stop_workers()
-        if not running:  # consumers that never ran their loop still hold a group membership
-            for consumer in self.consumers:
-                consumer.consumer.close(autocommit=False)
+        for consumer in self.consumers:  # one that never ran its loop may still hold a membership
+            consumer.close()
         if self.producer is not None:
             self.producer.close(timeout=5)
+        if self.probe is not None:
+            self.probe.close()
         self.engine.dispose()
 
     @asynccontextmanager
@@ -140,11 +149,9 @@ class ServiceKit:
         return None
 
     def kafka_ready(self) -> str | None:
-        if self.producer is None:
-            return None
-        if not self.producer.bootstrap_connected():
-            return f"kafka: not connected to {self.settings.kafka_bootstrap_servers}"
-        return None
+        """A metadata fetch from the broker succeeded a moment ago (not the producer's state: the
+        store is the outbox, so commands are served while Kafka is away, but this says so)."""
+        return self.probe.check() if self.probe is not None else None
 
 
 def build_kit(
@@ -158,7 +165,7 @@ def build_kit(
 ) -> ServiceKit:
     engine = engine or make_engine(settings.resolved_database_url())
     migrate(engine, *migrations)
-    store = EventStore(settings.service)
+    store = EventStore(settings.service, max_event_bytes=settings.max_event_bytes)
     clock = clock or SystemClock()
     kit = ServiceKit(
         settings=settings,
@@ -168,7 +175,18 @@ def build_kit(
         clock=clock,
     )
     if kafka:
-        kit.producer = make_producer(settings.kafka_bootstrap_servers, client_id=f"{settings.service}-producer")
+        # Nothing here connects: the relay's and consumers' threads do, and retry while the broker
+        # is away, so a service starts (and takes commands into its store) without it.
+        kit.producer = LazyProducer(
+            settings.kafka_bootstrap_servers,
+            client_id=f"{settings.service}-producer",
+            connect_timeout=settings.kafka_connect_timeout_seconds,
+        )
+        kit.probe = BrokerProbe(
+            settings.kafka_bootstrap_servers,
+            max_age=settings.kafka_ready_seconds,
+            timeout=min(2.0, settings.kafka_connect_timeout_seconds),
+        )
         kit.relay = OutboxRelay(
             engine,
             store,

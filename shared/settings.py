@@ -19,7 +19,9 @@ from pathlib import Path
 from pydantic import Field, SecretStr
 from pydantic_settings import BaseSettings, SettingsConfigDict
 
-__all__ = ["DEV_JWT_SECRET", "ServiceSettings", "service_config"]
+from shared.eventstore import DEFAULT_MAX_EVENT_BYTES
+
+__all__ = ["DEV_JWT_SECRET", "ServiceSettings", "service_config", "settings_for"]
 
 # The development secret lets `make run` and the tests mint tokens with no set-up; a council's
 # deployment sets TSUNAGU_JWT_SECRET (deploy/ refuses to start production manifests without it).
@@ -41,7 +43,16 @@ class ServiceSettings(BaseSettings):
     var_dir: Path = Field(default=Path("var"), validation_alias="TSUNAGU_VAR_DIR")
     database_url: str | None = None
     kafka_bootstrap_servers: str = Field(default="127.0.0.1:9092", validation_alias="KAFKA_BOOTSTRAP_SERVERS")
+    # How long one attempt to reach the broker may take; the relay and consumers retry after it.
+    kafka_connect_timeout_seconds: float = Field(default=5.0, gt=0, le=60)
+    # /ready answers 200 while a metadata fetch from the broker succeeded within this many seconds.
+    kafka_ready_seconds: float = Field(default=5.0, gt=0, le=300)
     jwt_secret: SecretStr = Field(default=SecretStr(DEV_JWT_SECRET), validation_alias="TSUNAGU_JWT_SECRET")
+    # The largest Kafka record (key, value, headers) the store accepts for an event: the topic's
+    # max.message.bytes less framing. Larger events are refused (422) before anything is written.
+    max_event_bytes: int = Field(default=DEFAULT_MAX_EVENT_BYTES, ge=1024)
+    # The largest HTTP request body the edge reads; larger ones are refused with 413.
+    max_request_bytes: int = Field(default=1024 * 1024, ge=1024)
     relay_batch_size: int = Field(default=500, ge=1, le=10_000)
     relay_poll_seconds: float = Field(default=0.2, gt=0)
     consumer_batch_size: int = Field(default=500, ge=1, le=10_000)
@@ -64,3 +75,12 @@ class ServiceSettings(BaseSettings):
             return self.database_url
         self.var_dir.mkdir(parents=True, exist_ok=True)
         return f"sqlite:///{(self.var_dir / f'{self.service}.db').as_posix()}"
+
+
+def settings_for(service: str) -> ServiceSettings:
+    """A service's kit settings read as the service reads them (``<SERVICE>_`` prefix), for the
+    kit's operator commands (``python -m shared.relay parked ... --service loans``)."""
+    config = service_config(f"{service.upper()}_")
+    prefixed = type(f"{service.title()}KitSettings", (ServiceSettings,), {"model_config": config})
+    settings: ServiceSettings = prefixed(service=service)
+    return settings

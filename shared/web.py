@@ -14,24 +14,39 @@ IllegalTransition      409
 ConcurrencyConflict    409
 Forbidden              403
 AuthError              401/403
-malformed request      422
+malformed request      422   (also malformed JSON, a NUL character, a number or date out of range)
+body over the cap      413   (``max_body_bytes``, 1 MiB by default)
+framework refusals     their status (404 unknown path, 405, 400 unreadable body), same shape
 =====================  ======
+
+The documentation pages (``/docs``, ``/redoc``) load Swagger UI and ReDoc from this service
+(``/docs-assets``, the files of the ``fastapi-offline`` package), never from a CDN: councils run
+closed networks.
 """
 
 from __future__ import annotations
 
+import json
 import time
 import uuid
 from collections.abc import Awaitable, Callable, Iterable, Sequence
 from contextlib import AbstractAsyncContextManager
 from dataclasses import dataclass
+from datetime import date, datetime
+from importlib.resources import files
 from typing import Annotated, Any
+from urllib.parse import parse_qsl
 
 import structlog
 from fastapi import APIRouter, Depends, FastAPI, Header, Query, Request, Response
 from fastapi.exceptions import RequestValidationError
-from fastapi.responses import JSONResponse
+from fastapi.openapi.docs import get_redoc_html, get_swagger_ui_html, get_swagger_ui_oauth2_redirect_html
+from fastapi.responses import HTMLResponse, JSONResponse
+from fastapi.staticfiles import StaticFiles
 from prometheus_client import CONTENT_TYPE_LATEST, generate_latest
+from pydantic import AfterValidator, AwareDatetime
+from starlette.exceptions import HTTPException as StarletteHTTPException
+from starlette.types import ASGIApp, Message, Receive, Scope, Send
 
 from shared.access import record_reads
 from shared.auth import AuthError, current_actor, require
@@ -50,9 +65,12 @@ from shared.service import ServiceKit
 
 __all__ = [
     "CORRELATION_HEADER",
+    "DEFAULT_MAX_BODY_BYTES",
+    "Day",
     "Edge",
     "KitDep",
     "Limit",
+    "Moment",
     "Offset",
     "ReadinessCheck",
     "correlation_id",
@@ -109,6 +127,31 @@ Limit = Annotated[int, Query(ge=1, le=500, description="at most this many rows (
 """A page size, the same bound on every list of every service."""
 Offset = Annotated[int, Query(ge=0, le=2**31 - 1, description="skip this many rows")]
 """A page offset; bounded so that no database sees an integer it cannot hold."""
+
+EARLIEST = date(1900, 1, 1)
+LATEST = date(2199, 12, 31)
+
+
+def _within_calendar(day: date) -> date:
+    if not EARLIEST <= day <= LATEST:
+        raise ValueError(f"must be between {EARLIEST} and {LATEST}")
+    return day
+
+
+def _within_calendar_time(at: datetime) -> datetime:
+    _within_calendar(at.date())
+    return at
+
+
+Day = Annotated[date, AfterValidator(_within_calendar)]
+"""A calendar day a council can mean (1900–2199): year 1 or 9999 is refused with 422 naming the
+parameter, not turned into a period whose JST/UTC arithmetic overflows. Add ``Query(...)``::
+
+    From = Annotated[Day, Query(alias="from")]
+"""
+Moment = Annotated[AwareDatetime, AfterValidator(_within_calendar_time)]
+"""An instant with its UTC offset (``2026-10-01T09:00+09:00``), in the same years as :data:`Day`;
+a naive time is refused with 422 naming the parameter."""
 
 KitDep = Annotated[ServiceKit, Depends(service_kit)]
 """The service's kit as a route parameter: ``def route(..., kit: KitDep)``."""
@@ -202,6 +245,114 @@ def edge(*, departments: Iterable[str] | None = None, roles: Iterable[str] | Non
     return Depends(dependency)
 
 
+DEFAULT_MAX_BODY_BYTES = 1024 * 1024
+_DOCS_ASSETS = "/docs-assets"
+_BODYLESS = {"GET", "HEAD", "OPTIONS", "DELETE"}
+_HTTP_CODES = {400: "bad_request", 404: "not_found", 405: "method_not_allowed", 413: "too_large", 415: "unsupported"}
+
+
+class _EdgeGuard:
+    """What no route should ever see, refused before routing (a pure ASGI layer, so it also
+    covers bodies the framework would read whole): a body over ``max_body_bytes`` (413, checked
+    on ``Content-Length`` and while reading, so a chunked upload is cut off too) and a NUL
+    character in the path, a query parameter or any string of a JSON body (422 naming it:
+    PostgreSQL cannot store one, and no name or note holds one)."""
+
+    def __init__(self, app: ASGIApp, max_body_bytes: int) -> None:
+        self.app = app
+        self.max_body_bytes = max_body_bytes
+
+    async def __call__(self, scope: Scope, receive: Receive, send: Send) -> None:
+        if scope["type"] != "http":
+            await self.app(scope, receive, send)
+            return
+        if (where := _nul_in_target(scope)) is not None:
+            await _refuse(scope, send, 422, "invalid", f"{where} contains a NUL character: remove it", where)
+            return
+        declared = dict(scope["headers"]).get(b"content-length")
+        if declared is not None and declared.isdigit() and int(declared) > self.max_body_bytes:
+            await self._too_large(scope, send, int(declared))
+            return
+        if scope["method"] in _BODYLESS and declared is None:
+            await self.app(scope, receive, send)
+            return
+        body = bytearray()
+        while True:
+            message = await receive()
+            if message["type"] != "http.request":
+                return  # the client went away
+            body += message.get("body", b"")
+            if len(body) > self.max_body_bytes:
+                await self._too_large(scope, send, len(body))
+                return
+            if not message.get("more_body", False):
+                break
+        if (b"\\u0000" in body or b"\x00" in body) and (where := _nul_in_json(bytes(body))) is not None:
+            await _refuse(scope, send, 422, "invalid", f"{where} contains a NUL character: remove it", where)
+            return
+        replayed = False
+
+        async def replay() -> Message:
+            nonlocal replayed
+            if replayed:
+                return await receive()  # after the body: wait for the client to disconnect
+            replayed = True
+            return {"type": "http.request", "body": bytes(body), "more_body": False}
+
+        await self.app(scope, replay, send)
+
+    async def _too_large(self, scope: Scope, send: Send, size: int) -> None:
+        limit = self.max_body_bytes
+        message = (
+            f"the request body is {size:,} bytes or more; this service accepts at most {limit:,} bytes "
+            f"({limit // 1024:,} KiB): shorten the text you send"
+        )
+        await _refuse(scope, send, 413, "too_large", message, "body")
+
+
+def _nul_in_target(scope: Scope) -> str | None:
+    if "\x00" in scope.get("path", ""):
+        return "path"
+    query = scope.get("query_string", b"")
+    if b"%00" in query or b"\x00" in query:
+        for name, value in parse_qsl(query.decode("latin-1"), keep_blank_values=True):
+            if "\x00" in name or "\x00" in value:
+                return f"query.{name.replace(chr(0), '')}"
+        return "query"
+    return None
+
+
+def _nul_in_json(body: bytes) -> str | None:
+    """The dotted path of the first string (key or value) holding a NUL, if the body is JSON."""
+    try:
+        document = json.loads(body)
+    except ValueError:
+        return "body" if b"\x00" in body else None  # malformed JSON is the framework's 422 to give
+
+    def walk(node: Any, path: str) -> str | None:
+        if isinstance(node, str):
+            return (path or "body") if "\x00" in node else None
+        items = node.items() if isinstance(node, dict) else enumerate(node) if isinstance(node, list) else ()
+        for key, value in items:
+            here = f"{path}.{key}" if path else str(key)
+            if isinstance(key, str) and "\x00" in key:
+                return here.replace("\x00", "")
+            if (found := walk(value, here)) is not None:
+                return found
+        return None
+
+    return walk(document, "")
+
+
+async def _refuse(scope: Scope, send: Send, status: int, code: str, message: str, field: str) -> None:
+    response = JSONResponse(error_body(code, message, field), status_code=status)
+    await response(scope, _drained, send)
+
+
+async def _drained() -> Message:
+    return {"type": "http.disconnect"}
+
+
 def _status_for(exc: DomainError) -> int:
     for cls in type(exc).__mro__:
         if cls in _STATUS:
@@ -218,9 +369,13 @@ def create_app(
     readiness: Sequence[ReadinessCheck] = (),
     lifespan: Callable[[FastAPI], AbstractAsyncContextManager[None]] | None = None,
     version: str = "0.1.0",
+    max_body_bytes: int = DEFAULT_MAX_BODY_BYTES,
 ) -> FastAPI:
-    app = FastAPI(title=title, description=description, version=version, lifespan=lifespan)
+    app = FastAPI(
+        title=title, description=description, version=version, lifespan=lifespan, docs_url=None, redoc_url=None
+    )
     app.state.jwt_secret = jwt_secret
+    _offline_docs(app)
 
     @app.middleware("http")
     async def correlation(request: Request, call_next: Callable[[Request], Awaitable[Response]]) -> Response:
@@ -249,6 +404,14 @@ def create_app(
         headers = {"WWW-Authenticate": "Bearer"} if exc.status == 401 else None
         code = "unauthorized" if exc.status == 401 else "forbidden"
         return JSONResponse(error_body(code, exc.message), status_code=exc.status, headers=headers)
+
+    @app.exception_handler(StarletteHTTPException)
+    async def framework_error(_request: Request, exc: StarletteHTTPException) -> JSONResponse:
+        # The framework's own refusals (unknown path, wrong method, a body it cannot read) in the
+        # project's shape, not {"detail": ...}.
+        code = _HTTP_CODES.get(exc.status_code, "error")
+        message = exc.detail if isinstance(exc.detail, str) else json.dumps(exc.detail, ensure_ascii=False)
+        return JSONResponse(error_body(code, message), status_code=exc.status_code, headers=exc.headers)
 
     @app.exception_handler(RequestValidationError)
     async def validation_error(_request: Request, exc: RequestValidationError) -> JSONResponse:
@@ -279,4 +442,41 @@ def create_app(
 
     for router in routers:
         app.include_router(router)
+    # Outermost, so that an oversized or NUL-bearing request is refused before anything reads it.
+    app.add_middleware(_EdgeGuard, max_body_bytes=max_body_bytes)
     return app
+
+
+def _offline_docs(app: FastAPI) -> None:
+    """Swagger UI at ``/docs`` and ReDoc at ``/redoc`` from the service's own files."""
+    assets = files("fastapi_offline") / "static"
+    app.mount(_DOCS_ASSETS, StaticFiles(directory=str(assets)), name="docs-assets")
+    openapi_url = app.openapi_url or "/openapi.json"
+    oauth2_redirect = app.swagger_ui_oauth2_redirect_url or "/docs/oauth2-redirect"
+
+    @app.get("/docs", include_in_schema=False)
+    def swagger_ui() -> HTMLResponse:
+        return get_swagger_ui_html(
+            openapi_url=openapi_url,
+            title=f"{app.title} — API",
+            oauth2_redirect_url=oauth2_redirect,
+            swagger_js_url=f"{_DOCS_ASSETS}/swagger-ui-bundle.js",
+            swagger_css_url=f"{_DOCS_ASSETS}/swagger-ui.css",
+            swagger_favicon_url=f"{_DOCS_ASSETS}/favicon.png",
+            # No online validator badge: it would call validator.swagger.io.
+            swagger_ui_parameters={"validatorUrl": None},
+        )
+
+    @app.get(oauth2_redirect, include_in_schema=False)
+    def swagger_ui_redirect() -> HTMLResponse:
+        return get_swagger_ui_oauth2_redirect_html()
+
+    @app.get("/redoc", include_in_schema=False)
+    def redoc() -> HTMLResponse:
+        return get_redoc_html(
+            openapi_url=openapi_url,
+            title=f"{app.title} — ReDoc",
+            redoc_js_url=f"{_DOCS_ASSETS}/redoc.standalone.js",
+            redoc_favicon_url=f"{_DOCS_ASSETS}/favicon.png",
+            with_google_fonts=False,
+        )

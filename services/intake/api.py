@@ -38,7 +38,7 @@ from services.intake.schemas import (
 from shared.referrals.desk import ReferralDesk
 from shared.registry import commands as registry_commands
 from shared.registry.bodies import RegisterHouseholdBody, RegisterPersonBody
-from shared.web import Edge, KitDep, Limit, Offset, edge
+from shared.web import Day, Edge, KitDep, Limit, Offset, edge
 
 __all__ = ["router"]
 
@@ -223,8 +223,8 @@ def list_consultations(
     source: str | None = None,
     person_id: Annotated[str | None, Query(description="includes the person's linked records")] = None,
     household_id: str | None = None,
-    opened_from: date | None = None,
-    opened_to: date | None = None,
+    opened_from: Day | None = None,
+    opened_to: Day | None = None,
     unacknowledged_comments: Annotated[
         bool | None, Query(description="supervisor comments awaiting the worker")
     ] = None,

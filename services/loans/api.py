@@ -16,7 +16,6 @@ unacceptable values 422, both saying what to do instead.
 
 from __future__ import annotations
 
-from datetime import date
 from typing import Annotated, Any
 
 from fastapi import APIRouter, Depends, Query, Request
@@ -46,7 +45,7 @@ from shared.commands import Outcome
 from shared.referrals.desk import ReferralDesk
 from shared.registry.bodies import RegisterHouseholdBody, RegisterPersonBody
 from shared.registry.commands import RegisterHousehold, RegisterPerson
-from shared.web import Edge, Limit, Offset, edge
+from shared.web import Day, Edge, Limit, Offset, edge
 
 __all__ = ["router"]
 
@@ -111,8 +110,8 @@ def household_history(household_id: str, deps: Deps, desk: Desk, at: Reader) -> 
 
 
 def _search(
-    date_from: Annotated[date | None, Query(alias="from", description="period start (inclusive)")] = None,
-    date_to: Annotated[date | None, Query(alias="to", description="period end (inclusive)")] = None,
+    date_from: Annotated[Day | None, Query(alias="from", description="period start (inclusive)")] = None,
+    date_to: Annotated[Day | None, Query(alias="to", description="period end (inclusive)")] = None,
     fund_type: Annotated[str | None, Query()] = None,
     kind: Annotated[str | None, Query(description="loan_consultation_kinds code")] = None,
     status: Annotated[str | None, Query()] = None,

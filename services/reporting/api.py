@@ -3,7 +3,6 @@
 from __future__ import annotations
 
 import json
-from datetime import date, datetime
 from typing import Annotated, Literal
 
 from fastapi import APIRouter, Query, Response
@@ -12,14 +11,14 @@ from services.reporting import handlers
 from services.reporting.adapters.queries import DistrictIssues, FlowRow, FollowUpItem
 from services.reporting.domain.case_view import CaseView
 from services.reporting.exports import to_csv, to_xlsx
-from shared.web import Edge, KitDep, edge
+from shared.web import Day, Edge, KitDep, Moment, edge
 
 router = APIRouter()
 
 Auditor = Annotated[Edge, edge(roles=handlers.AUDIT_ROLES)]
 Staff = Annotated[Edge, edge()]
-From = Annotated[date, Query(alias="from", description="first day of the period (JST), inclusive")]
-To = Annotated[date, Query(alias="to", description="last day of the period (JST), inclusive")]
+From = Annotated[Day, Query(alias="from", description="first day of the period (JST), inclusive")]
+To = Annotated[Day, Query(alias="to", description="last day of the period (JST), inclusive")]
 XLSX = "application/vnd.openxmlformats-officedocument.spreadsheetml.sheet"
 
 
@@ -34,7 +33,7 @@ def get_case(
     kit: KitDep,
     at: Staff,
     purpose: Annotated[str, Query(min_length=1, description="why you read this case (recorded in the access log)")],
-    as_of: Annotated[datetime | None, Query(description="audit replay: the case as it stood at this moment")] = None,
+    as_of: Annotated[Moment | None, Query(description="audit replay: the case as it stood at this moment")] = None,
 ) -> CaseView:
     return handlers.case_view(kit, case_id, at.actor, purpose, as_of, correlation_id=at.ctx.correlation_id)
 
@@ -49,7 +48,7 @@ def get_access_log(
     case_id: str,
     kit: KitDep,
     at: Auditor,
-    as_of: Annotated[datetime | None, Query(description="only reads up to this moment")] = None,
+    as_of: Annotated[Moment | None, Query(description="only reads up to this moment")] = None,
 ) -> list[handlers.AccessRecord]:
     return handlers.access_log(kit, case_id, at.actor, as_of, correlation_id=at.ctx.correlation_id)
 

@@ -25,5 +25,9 @@ def build(settings: Settings | None = None, *, kafka: bool = True) -> tuple[Fast
         routers=[api.router],
         kafka=kafka,
         desk=False,
-        consumers=[ConsumerSpec(name="reporting.projection", topics=settings.source_topics, handler=project_event)],
+        consumers=[
+            ConsumerSpec(
+                name="reporting.projection", topics=settings.source_topics, handler=project_event, contracts=True
+            )
+        ],
     )

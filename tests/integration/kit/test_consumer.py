@@ -167,3 +167,70 @@ def test_a_batch_handler_writes_a_batch_at_once_and_a_poison_event_still_goes_al
     [dead] = read_topic(kafka.bootstrap_servers, topic + ".dlq", expect=1)
     assert dict(dead.headers)["dlq_error"] == b"ValueError: cannot handle this event"
     c.consumer.close()
+
+
+class FailingDeadLetters:
+    """A producer whose sends fail while ``down`` (a dead-letter topic away), then a real one."""
+
+    def __init__(self, real) -> None:
+        self.real = real
+        self.down = True
+        self.failed = 0
+
+    def send(self, topic, **kwargs):
+        if self.down:
+            self.failed += 1
+            from kafka.errors import KafkaTimeoutError
+
+            raise KafkaTimeoutError(f"Failed to update metadata for {topic}")
+        return self.real.send(topic, **kwargs)
+
+    def flush(self, timeout=None):
+        self.real.flush(timeout)
+
+
+def test_a_failed_dead_letter_send_never_lets_the_offsets_move_past_unhandled_events(engine, kafka, new_topic):
+    topic = new_topic("dlq-down")
+    items = [(f"e{i:02d}", "poison" if i % 2 else "ok") for i in range(20)]
+    publish(engine, kafka.bootstrap_servers, topic, items)
+    producer = FailingDeadLetters(make_producer(kafka.bootstrap_servers))
+    c = ConsumerRunner(
+        name="dlq-down-group",
+        engine=engine,
+        handler=record_effect,
+        topics=[topic],
+        bootstrap_servers=kafka.bootstrap_servers,
+        dead_letter_topic=topic + ".dlq",
+        producer=producer,
+        batch_size=4,
+    )
+    # While the dead-letter topic is away every batch with a poison event fails; the runner keeps
+    # polling (as its run loop does) and more events arrive meanwhile.
+    failures = 0
+    for _ in range(12):
+        try:
+            c.poll_once()
+        except Exception:
+            failures += 1
+    publish(engine, kafka.bootstrap_servers, topic, [(f"late{i}", "ok") for i in range(3)])
+    for _ in range(6):
+        try:
+            c.poll_once()
+        except Exception:
+            failures += 1
+    assert failures > 0 and producer.failed > 0
+    # The dead-letter topic comes back: every event is applied or dead-lettered, none lost.
+    producer.down = False
+    c.run_until_idle(idle_polls=3)
+    ok = sorted([e for e, text in items if text == "ok"] + [f"late{i}" for i in range(3)])
+    assert effect_ids(engine) == ok
+    dead = read_topic(kafka.bootstrap_servers, topic + ".dlq", expect=10)
+    assert sorted({r.value for r in dead}) == sorted(
+        {r.value for r in read_topic(kafka.bootstrap_servers, topic, expect=23) if b"poison" in r.value}
+    )
+    assert len({dict(r.headers)["ce_id"] for r in dead}) == 10
+    c.consumer.close()
+    # And the group's committed offsets are at the end: a restart is handed nothing.
+    again = runner(engine, kafka, topic, "dlq-down-group")
+    assert again.run_until_idle(idle_polls=2) == 0
+    again.consumer.close()

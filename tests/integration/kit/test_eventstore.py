@@ -103,3 +103,27 @@ def test_migrations_run_twice_without_harm(store_engine):
     migrate(store_engine)
     with store_engine.connect() as conn:
         assert conn.execute(text("SELECT count(*) FROM events")).scalar() == 0
+
+
+def test_an_event_larger_than_its_topic_takes_is_refused_naming_its_field_before_anything_is_written(store_engine):
+    from shared.errors import InvalidCommand
+
+    store = EventStore("intake", max_event_bytes=20_000)
+    with store_engine.connect() as conn:
+        conn.begin()
+        store.append(conn, "s-1", 0, [new_event("e1")])
+        with pytest.raises(InvalidCommand) as refused:
+            store.append(conn, "s-2", 0, [new_event("e2", text="x" * 30_000)])
+        conn.rollback()  # the unit of work rolls back on the refusal
+    assert refused.value.field == "text"
+    assert "test.Noted" in refused.value.message and "20,000 bytes" in refused.value.message
+    with store_engine.connect() as conn:
+        assert store.head_position(conn) == 0
+    with store_engine.begin() as conn:  # under the limit it is stored as before
+        store.append(conn, "s-2", 0, [new_event("e2", text="x" * 10_000)])
+
+
+def test_by_default_an_event_fits_kafkas_default_message_size():
+    from shared.eventstore import DEFAULT_MAX_EVENT_BYTES
+
+    assert 1_000_000 < DEFAULT_MAX_EVENT_BYTES < 1_048_588

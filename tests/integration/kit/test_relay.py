@@ -17,8 +17,8 @@ from sqlalchemy import text
 
 from shared.db import make_engine, migrate
 from shared.eventstore import EventStore
-from shared.kafka import make_producer
-from shared.relay import OutboxRelay, load_checkpoint
+from shared.kafka import LazyProducer, make_producer
+from shared.relay import OutboxRelay, load_checkpoint, parked_events
 from tests.support import envelopes, new_event, read_topic
 
 REPO = Path(__file__).resolve().parents[3]
@@ -156,3 +156,88 @@ def test_relay_keeps_its_checkpoint_when_kafka_is_unreachable(engine):
     with engine.connect() as conn:
         assert load_checkpoint(conn, relay.name) == 0
         assert conn.execute(text("SELECT count(*) FROM events")).scalar() == 1
+
+
+def _counter(name: str, topic: str) -> float:
+    from prometheus_client import REGISTRY
+
+    return REGISTRY.get_sample_value(name, {"topic": topic}) or 0.0
+
+
+def test_an_event_the_topic_can_never_take_is_parked_and_the_stream_goes_on_past_it(engine, kafka, tmp_path):
+    from kafka.admin import ConfigResource
+
+    from deploy.kafka.cluster import admin_client, create_topics
+
+    topic = f"small-{os.urandom(4).hex()}.events"
+    create_topics(kafka.bootstrap_servers, topics=[topic], partitions=1, configs={"max.message.bytes": "4096"})
+    store = EventStore("intake")
+    with engine.begin() as conn:
+        for i in range(12):
+            text_ = "x" * 20_000 if i == 5 else "ok"
+            store.append(conn, f"s-{i}", 0, [new_event(f"e{i:02d}", case_id="case-1", n=i, text=text_)])
+    producer = LazyProducer(kafka.bootstrap_servers)
+    relay = OutboxRelay(engine, store, producer, topic, name="relay:intake", batch_size=4)
+    assert relay.drain() == 12  # 11 published, 1 parked: nothing blocks behind it
+    got = envelopes(read_topic(kafka.bootstrap_servers, topic, expect=11))
+    ids = [e.id for e in got]
+    assert ids == [f"e{i:02d}" for i in range(12) if i != 5]  # in order, each exactly once
+    assert relay.backlog() == 0 and _counter("tsunagu_relay_backlog", topic) == 0
+    assert relay.parked_count() == 1 and _counter("tsunagu_relay_parked_events", topic) == 1
+    with engine.connect() as conn:
+        assert load_checkpoint(conn, relay.name) == store.head_position(conn)
+        [parked] = parked_events(conn, relay.name)
+    assert parked["event_id"] == "e05" and parked["error"].startswith("MessageSizeTooLargeError")
+
+    # The operator finds it, raises the topic's limit, and releases it.
+    env = {
+        **os.environ,
+        "PYTHONPATH": str(REPO),
+        "INTAKE_DATABASE_URL": engine.url.render_as_string(hide_password=False),
+        "KAFKA_BOOTSTRAP_SERVERS": kafka.bootstrap_servers,
+    }
+
+    def cli(*args: str) -> subprocess.CompletedProcess[str]:
+        return subprocess.run(
+            [sys.executable, "-m", "shared.relay", "parked", *args, "--service", "intake", "--topic", topic],
+            cwd=REPO,
+            env=env,
+            capture_output=True,
+            text=True,
+            timeout=120,
+        )
+
+    listed = cli("list")
+    assert listed.returncode == 0 and "e05" in listed.stdout and "MessageSizeTooLargeError" in listed.stdout
+    shown = cli("show", str(parked["position"]))
+    assert shown.returncode == 0 and '"event_id": "e05"' in shown.stdout
+    refused = cli("release", str(parked["position"]))
+    assert refused.returncode == 1 and "still parked" in refused.stderr
+    with admin_client(kafka.bootstrap_servers) as admin:
+        admin.alter_configs([ConfigResource("TOPIC", topic, configs={"max.message.bytes": "1048588"})])
+    deadline = time.monotonic() + 30
+    while (released := cli("release", "--all")).returncode != 0 and time.monotonic() < deadline:
+        time.sleep(1)  # the broker applies the new limit within moments
+    assert released.returncode == 0, released.stderr
+    got = envelopes(read_topic(kafka.bootstrap_servers, topic, expect=12))
+    assert sorted(e.id for e in got) == [f"e{i:02d}" for i in range(12)]
+    with engine.connect() as conn:
+        assert parked_events(conn, relay.name) == []
+    producer.close()
+
+
+def test_the_backlog_metric_is_the_distance_to_the_head_while_kafka_is_away(engine):
+    store = EventStore("intake")
+    with engine.begin() as conn:
+        for i in range(3):
+            store.append(conn, f"s-{i}", 0, [new_event(f"e{i}")])
+    producer = make_producer("127.0.0.1:1", max_block_ms=300, request_timeout_ms=300, api_version=(3, 0))
+    relay = OutboxRelay(engine, store, producer, "away.events", poll_seconds=0.05)
+    thread = threading.Thread(target=relay.run)
+    thread.start()
+    deadline = time.monotonic() + 20
+    while _counter("tsunagu_relay_backlog", "away.events") != 3 and time.monotonic() < deadline:
+        time.sleep(0.1)
+    relay.stop()
+    thread.join(timeout=30)
+    assert _counter("tsunagu_relay_backlog", "away.events") == 3

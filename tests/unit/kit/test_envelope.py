@@ -51,3 +51,12 @@ def test_wrong_specversion_is_rejected():
     headers = [(k, b"0.3" if k == "ce_specversion" else v) for k, v in headers]
     with pytest.raises(EnvelopeError, match="specversion"):
         from_kafka(key, headers, value)
+
+
+def test_a_time_without_its_offset_never_makes_an_envelope_nor_parses_from_a_record():
+    with pytest.raises(ValueError, match="timezone"):
+        ENV.model_validate({**ENV.model_dump(), "time": datetime(2026, 10, 1, 9, 30)})
+    key, headers, value = to_kafka(ENV)
+    naive = [(k, b"2026-10-01T09:30:00" if k == "ce_time" else v) for k, v in headers]
+    with pytest.raises(EnvelopeError, match="timezone"):
+        from_kafka(key, naive, value)
