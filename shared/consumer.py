@@ -33,6 +33,7 @@ from typing import Any
 
 import structlog
 from kafka import KafkaConsumer, KafkaProducer, TopicPartition
+from kafka.errors import CommitFailedError, RebalanceInProgressError
 from sqlalchemy import Column, Connection, Engine, MetaData, String, Table, delete, select
 from sqlalchemy.dialects.postgresql import insert as pg_insert
 from sqlalchemy.dialects.sqlite import insert as sqlite_insert
@@ -139,9 +140,19 @@ class ConsumerRunner:
                 self._rewind(polled)
                 raise
             if commit_offsets:
-                self.consumer.commit()
+                self._commit()
         self._report_lag()
         return len(records)
+
+    def _commit(self) -> None:
+        """Commit the group's offsets after a handled batch. A group rebalancing refuses the commit;
+        that loses nothing: the batch's effects and dedupe marks are committed, so whoever gets the
+        partitions next receives the records again and skips them. So it is no failure to back
+        off from, only a note."""
+        try:
+            self.consumer.commit()
+        except (CommitFailedError, RebalanceInProgressError) as exc:
+            log.warning("consumer.commit_deferred", consumer=self.name, reason=type(exc).__name__)
 
     def _rewind(self, polled: dict[TopicPartition, list[Any]]) -> None:
         for tp, batch in polled.items():

@@ -234,3 +234,29 @@ def test_a_failed_dead_letter_send_never_lets_the_offsets_move_past_unhandled_ev
     again = runner(engine, kafka, topic, "dlq-down-group")
     assert again.run_until_idle(idle_polls=2) == 0
     again.consumer.close()
+
+
+def test_a_commit_refused_during_a_rebalance_is_no_failure_and_the_batch_stays_applied_once(
+    engine, kafka, new_topic, monkeypatch
+):
+    """A group rebalancing refuses the offset commit; the batch's effects and marks are committed,
+    so the runner goes on (no backoff) and the redelivered records change nothing."""
+    from kafka.errors import RebalanceInProgressError
+
+    topic = new_topic("rebalance")
+    publish(engine, kafka.bootstrap_servers, topic, [(f"r{i}", "ok") for i in range(4)])
+    c = runner(engine, kafka, topic, "rebalance-group")
+    refused = {"n": 0}
+
+    def refuse() -> None:
+        refused["n"] += 1
+        raise RebalanceInProgressError("rebalancing")
+
+    monkeypatch.setattr(c.consumer, "commit", refuse)
+    assert c.run_until_idle() == 4  # raised nothing
+    assert refused["n"] >= 1 and effect_ids(engine) == [f"r{i}" for i in range(4)]
+    c.consumer.close(autocommit=False)
+    again = runner(engine, kafka, topic, "rebalance-group")  # offsets never committed: all four again
+    assert again.run_until_idle() == 4
+    assert effect_ids(engine) == [f"r{i}" for i in range(4)]
+    again.consumer.close()
