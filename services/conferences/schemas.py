@@ -8,8 +8,15 @@ from pydantic import Field
 
 from services.conferences.domain.values import ActionItemSpec, AssigneeKind, Participant, ShareBasis
 from shared.bodies import Body, VersionedBody, examples
+from shared.text import Code, Line, Ref
 
 __all__ = ["ActionItemBody", "CompleteBody", "HeldBody", "ReviewBody", "ScheduleBody"]
+
+
+class ShareBasisBody(ShareBasis):
+    """The basis as the edge takes it: its reference is bounded like any text."""
+
+    reference: Line | None = None
 
 
 class ScheduleBody(Body):
@@ -29,9 +36,9 @@ class ScheduleBody(Body):
             "scheduled_for": "2015-06-10T10:00:00+09:00",
         },
     )
-    kind: str = Field(min_length=1, description="conference_kinds code (ケース会議, 地域ケア会議, 事例検討会...)")
-    case_id: str | None = Field(default=None, description="the person, household or provisional case id")
-    referral_id: str | None = None
+    kind: Code = Field(min_length=1, description="conference_kinds code (ケース会議, 地域ケア会議, 事例検討会...)")
+    case_id: Ref | None = Field(default=None, description="the person, household or provisional case id")
+    referral_id: Ref | None = None
     purpose: str = Field(min_length=1, max_length=4000, description="要配慮個人情報 may appear here")
     scheduled_for: datetime
 
@@ -62,9 +69,9 @@ class HeldBody(VersionedBody):
     )
     held_at: datetime
     participants: list[Participant] = Field(min_length=1)
-    basis: ShareBasis = ShareBasis()
+    basis: ShareBasisBody = ShareBasisBody()
     summary: str | None = Field(default=None, max_length=8000)
-    decisions: list[str] = Field(default_factory=list)
+    decisions: list[Line] = Field(default_factory=list)
     action_items: list[ActionItemSpec] = Field(default_factory=list)
     person_wishes: str | None = Field(default=None, max_length=4000)
 

@@ -8,6 +8,7 @@ from pydantic import Field
 
 from services.districts.domain.values import Approach, Frequency, VisitOutcome, Watcher
 from shared.bodies import VersionedBody, examples
+from shared.text import Code, Line, Ref
 
 __all__ = ["ConcernBody", "EndWatchBody", "RoleBody", "SalonBody", "VisitBody", "WatchBody"]
 
@@ -30,10 +31,10 @@ class ConcernBody(VersionedBody):
             "concern": "日中ずっと家にいて、近所付き合いがない",
         },
     )
-    case_id: str | None = Field(default=None, description="person, household or provisional case id")
-    referral_id: str | None = None
+    case_id: Ref | None = Field(default=None, description="person, household or provisional case id")
+    referral_id: Ref | None = None
     district_id: str = Field(min_length=1, max_length=64, description="地区コード, e.g. yamato-3chome")
-    reported_by: str = Field(min_length=1, description="consultation_sources code: neighbour, welfare_commissioner...")
+    reported_by: Code = Field(min_length=1, description="consultation_sources code: neighbour, welfare_commissioner...")
     reporter: str | None = Field(default=None, max_length=200)
     concern: str = Field(min_length=1, max_length=4000, description="要配慮個人情報 may appear here")
 
@@ -51,7 +52,7 @@ class VisitBody(VersionedBody):
     )
     visited_at: datetime
     outcome: VisitOutcome
-    visitors: list[str] = Field(default_factory=list)
+    visitors: list[Line] = Field(default_factory=list)
     note: str | None = Field(default=None, max_length=4000)
 
 

@@ -12,10 +12,11 @@ from typing import Literal
 
 from pydantic import Field
 
-from services.intake.domain.values import ClosureOutcome, ContactOutcome, PlanStep, Urgency
+from services.intake.domain.values import ClosureOutcome, ContactOutcome, PlanStep, Responsible, Urgency
 from shared.bodies import Body, VersionedBody, examples
 from shared.consent import SUPPORT_MEETING_BASIS, Recipient
 from shared.registry.commands import HouseholdMember
+from shared.text import Code, Line, Ref, Text
 
 __all__ = [
     "AcknowledgeBody",
@@ -39,18 +40,34 @@ __all__ = [
 ]
 
 
+# The edge bounds the text inside nested values too; the recorded value types stay as the events
+# have always carried them (a subclass instance is the domain type, so handlers take it as is).
+class ResponsibleBody(Responsible):
+    name: Line
+
+
+class PlanStepBody(PlanStep):
+    rung: Code
+    action: Line
+    responsible: ResponsibleBody
+
+
+class RecipientBody(Recipient):
+    id: Ref
+
+
 class CorrectPersonBody(VersionedBody):
     """本人情報の訂正: give only what changes; ``clear`` empties fields."""
 
     model_config = examples({"phone": "046-875-1111", "reason": "本人から電話番号の変更連絡", "expected_version": 1})
-    name_kanji: str | None = None
-    name_kana: str | None = None
+    name_kanji: Line | None = None
+    name_kana: Line | None = None
     birth_date: date | None = None
-    address: str | None = None
-    phone: str | None = None
-    care_notes: str | None = None
-    clear: tuple[str, ...] = ()
-    reason: str = Field(min_length=1, description="why (audit)")
+    address: Line | None = None
+    phone: Line | None = None
+    care_notes: Text | None = None
+    clear: tuple[Code, ...] = ()
+    reason: Line = Field(min_length=1, description="why (audit)")
 
 
 class LinkBody(VersionedBody):
@@ -59,8 +76,8 @@ class LinkBody(VersionedBody):
     model_config = examples(
         {"duplicate_person_id": "3f0c...", "reason": "貸付窓口で登録済みの記録と氏名・生年月日・住所が一致"}
     )
-    duplicate_person_id: str = Field(min_length=1)
-    reason: str = Field(min_length=1, description="why both records are one person (audit)")
+    duplicate_person_id: Ref = Field(min_length=1)
+    reason: Line = Field(min_length=1, description="why both records are one person (audit)")
 
 
 class JoinBody(VersionedBody):
@@ -76,7 +93,7 @@ class LeaveBody(VersionedBody):
 
     model_config = examples({"left_on": "2015-06-30", "reason": "転居"})
     left_on: date | None = None
-    reason: str | None = None
+    reason: Line | None = None
 
 
 class OpenConsultationBody(Body):
@@ -95,15 +112,15 @@ class OpenConsultationBody(Body):
             "isolated": True,
         }
     )
-    person_id: str | None = None
-    household_id: str | None = None
-    subject_description: str | None = Field(default=None, description="未特定の対象者: who, when not identified")
-    source: str = Field(min_length=1, description="code list consultation_sources (who brought it)")
-    source_detail: str | None = None
-    channel: str = Field(min_length=1, description="code list contact_channels")
-    issues: tuple[str, ...] = Field(min_length=1, description="code list household_issue_categories")
-    own_words: str | None = Field(default=None, description="本人の言葉")
-    wishes: str | None = Field(default=None, description="本人の希望")
+    person_id: Ref | None = None
+    household_id: Ref | None = None
+    subject_description: Line | None = Field(default=None, description="未特定の対象者: who, when not identified")
+    source: Code = Field(min_length=1, description="code list consultation_sources (who brought it)")
+    source_detail: Line | None = None
+    channel: Code = Field(min_length=1, description="code list contact_channels")
+    issues: tuple[Code, ...] = Field(min_length=1, description="code list household_issue_categories")
+    own_words: Text | None = Field(default=None, description="本人の言葉")
+    wishes: Text | None = Field(default=None, description="本人の希望")
     urgency: Urgency = "normal"
     isolated: bool = False
 
@@ -115,11 +132,11 @@ class ContactBody(VersionedBody):
         {"channel": "home_visit", "party": "self", "outcome": "not_reached", "summary": "訪問したが応答なし"}
     )
     contacted_at: datetime | None = None
-    channel: str = Field(min_length=1)
-    party: str = Field(min_length=1, description="who was contacted (consultation_sources; self = the person)")
+    channel: Code = Field(min_length=1)
+    party: Code = Field(min_length=1, description="who was contacted (consultation_sources; self = the person)")
     outcome: ContactOutcome
-    summary: str | None = None
-    follow_up_id: str | None = Field(default=None, description="the follow-up this contact carries out")
+    summary: Text | None = None
+    follow_up_id: Ref | None = Field(default=None, description="the follow-up this contact carries out")
 
 
 class AssessmentBody(VersionedBody):
@@ -135,13 +152,13 @@ class AssessmentBody(VersionedBody):
             "issues": ["long_term_care", "household_budget"],
         }
     )
-    person_picture: str = Field(min_length=1)
-    family_picture: str | None = None
-    wishes: str | None = None
-    issues_text: str | None = None
-    obstacles: str | None = None
-    strengths: str | None = None
-    issues: tuple[str, ...] | None = None
+    person_picture: Text = Field(min_length=1)
+    family_picture: Text | None = None
+    wishes: Text | None = None
+    issues_text: Text | None = None
+    obstacles: Text | None = None
+    strengths: Text | None = None
+    issues: tuple[Code, ...] | None = None
 
 
 class SupportPlanBody(VersionedBody):
@@ -160,8 +177,8 @@ class SupportPlanBody(VersionedBody):
             ],
         }
     )
-    goal: str | None = None
-    steps: tuple[PlanStep, ...] = Field(min_length=1)
+    goal: Text | None = None
+    steps: tuple[PlanStepBody, ...] = Field(min_length=1)
 
 
 class FollowUpBody(VersionedBody):
@@ -169,15 +186,15 @@ class FollowUpBody(VersionedBody):
 
     model_config = examples({"due_on": "2015-08-01", "purpose": "サロン参加後の様子を確認"})
     due_on: date
-    purpose: str = Field(min_length=1)
+    purpose: Line = Field(min_length=1)
 
 
 class IdentifyBody(VersionedBody):
     """対象者の特定."""
 
     model_config = examples({"person_id": "p-1"})
-    person_id: str = Field(min_length=1)
-    household_id: str | None = None
+    person_id: Ref = Field(min_length=1)
+    household_id: Ref | None = None
 
 
 class CloseBody(VersionedBody):
@@ -185,22 +202,22 @@ class CloseBody(VersionedBody):
 
     model_config = examples({"outcome": "connected_to_service", "destination": "districts", "note": "見守りへ移行"})
     outcome: ClosureOutcome
-    destination: str | None = None
-    note: str | None = None
+    destination: Line | None = None
+    note: Text | None = None
 
 
 class ReopenBody(VersionedBody):
     """再開."""
 
     model_config = examples({"reason": "民生委員から再度の連絡"})
-    reason: str = Field(min_length=1)
+    reason: Line = Field(min_length=1)
 
 
 class CommentBody(VersionedBody):
     """スーパーバイズ (managers only)."""
 
     model_config = examples({"comment": "本人の同意なく介入しないこと。見守り体制の確認を"})
-    comment: str = Field(min_length=1)
+    comment: Text = Field(min_length=1)
 
 
 class AcknowledgeBody(VersionedBody):
@@ -222,8 +239,8 @@ class ConsentBody(VersionedBody):
             "valid_until": "2016-03-31",
         }
     )
-    recipients: tuple[Recipient, ...] = Field(min_length=1)
-    purposes: tuple[str, ...] = Field(min_length=1)
+    recipients: tuple[RecipientBody, ...] = Field(min_length=1)
+    purposes: tuple[Code, ...] = Field(min_length=1)
     valid_until: date
     given_at: datetime | None = None
 
@@ -233,7 +250,7 @@ class WithdrawBody(VersionedBody):
 
     model_config = examples({"reason": "本人の申し出"})
     withdrawn_at: datetime | None = None
-    reason: str | None = None
+    reason: Line | None = None
 
 
 class StatutorySharingBody(VersionedBody):
@@ -246,10 +263,10 @@ class StatutorySharingBody(VersionedBody):
             "secrecy_duty_acknowledged": True,
         }
     )
-    meeting_id: str = Field(min_length=1)
-    recipients: tuple[Recipient, ...] = Field(min_length=1)
+    meeting_id: Ref = Field(min_length=1)
+    recipients: tuple[RecipientBody, ...] = Field(min_length=1)
     secrecy_duty_acknowledged: bool
-    basis: str = SUPPORT_MEETING_BASIS
+    basis: Code = SUPPORT_MEETING_BASIS
     shared_at: datetime | None = None
 
 
@@ -274,16 +291,16 @@ class ReferralBody(Body):
             "purpose": "support_coordination",
         }
     )
-    consultation_id: str | None = Field(default=None, description="the consultation; gives case and person")
-    case_id: str | None = None
-    person_id: str | None = None
-    household_id: str | None = None
+    consultation_id: Ref | None = Field(default=None, description="the consultation; gives case and person")
+    case_id: Ref | None = None
+    person_id: Ref | None = None
+    household_id: Ref | None = None
     target_kind: Literal["department", "external"]
-    target: str = Field(min_length=1)
-    reason_category: str = Field(min_length=1)
-    reason_detail: str | None = Field(default=None, description="要配慮個人情報")
+    target: Code = Field(min_length=1)
+    reason_category: Code = Field(min_length=1)
+    reason_detail: Text | None = Field(default=None, description="要配慮個人情報")
     priority: Literal["normal", "urgent", "same_day"] = "normal"
     deadline_days: int | None = Field(default=None, ge=1, le=90)
     basis_kind: Literal["auto", "consent", "statutory", "none"] = "auto"
-    basis_reference: str | None = None
-    purpose: str = Field(default="support_coordination", min_length=1)
+    basis_reference: Line | None = None
+    purpose: Line = Field(default="support_coordination", min_length=1)

@@ -12,6 +12,7 @@ from pydantic import Field
 
 from services.loans.domain import commands as c
 from shared.bodies import Body, VersionedBody, examples
+from shared.text import Code, Line, Ref, Text
 
 __all__ = [
     "ApplicationRequest",
@@ -47,37 +48,37 @@ class OpenConsultationRequest(Body):
             "summary": "離職中、知人宅に居住。半月後に退去。転居費用を借りたい。",
         }
     )
-    household_id: str = Field(min_length=1)
-    person_id: str | None = None
-    fund_type: str = Field(description="loan_fund_types code (21 資金種類)")
-    kind: str = Field(description="loan_consultation_kinds code")
-    channel: str = Field(description="contact_channels code")
-    counterpart: str = Field(description="consultation_sources code: who the staff spoke with")
+    household_id: Ref = Field(min_length=1)
+    person_id: Ref | None = None
+    fund_type: Code = Field(description="loan_fund_types code (21 資金種類)")
+    kind: Code = Field(description="loan_consultation_kinds code")
+    channel: Code = Field(description="contact_channels code")
+    counterpart: Code = Field(description="consultation_sources code: who the staff spoke with")
     initial: bool = Field(description="初期相談: counted in 実数")
-    issues: list[str] = Field(default_factory=list, description="household_issue_categories codes")
-    summary: str = Field(default="", description="special-care personal data")
-    loan_application_id: str | None = None
+    issues: list[Code] = Field(default_factory=list, description="household_issue_categories codes")
+    summary: Text = Field(default="", description="special-care personal data")
+    loan_application_id: Ref | None = None
 
 
 class ContactRequest(VersionedBody):
     model_config = examples(
         {"channel": "phone", "counterpart": "self", "note": "転居先の候補を確認", "expected_version": 1}
     )
-    channel: str
-    counterpart: str
-    note: str = ""
-    fund_type: str | None = None
+    channel: Code
+    counterpart: Code
+    note: Text = ""
+    fund_type: Code | None = None
 
 
 class IssuesRequest(VersionedBody):
     model_config = examples({"issues": ["debt_arrears", "household_budget"], "expected_version": 2})
-    issues: list[str] = Field(min_length=1)
+    issues: list[Code] = Field(min_length=1)
 
 
 class ResponseRequest(VersionedBody):
     model_config = examples({"response": "housing_benefit", "note": "住宅支援給付の窓口へ同行", "expected_version": 2})
-    response: str = Field(description="responses code (17 対応, 5 groups)")
-    note: str = ""
+    response: Code = Field(description="responses code (17 対応, 5 groups)")
+    note: Text = ""
 
 
 class CloseConsultationRequest(VersionedBody):
@@ -85,7 +86,7 @@ class CloseConsultationRequest(VersionedBody):
         {"outcome": "solved_by_other_means", "note": "借入せずに転居先が決まった", "expected_version": 4}
     )
     outcome: c.ConsultationOutcome
-    note: str = ""
+    note: Text = ""
 
 
 class ApplicationRequest(Body):
@@ -99,12 +100,12 @@ class ApplicationRequest(Body):
             "consultation_id": "c-91d0",
         }
     )
-    household_id: str = Field(min_length=1)
-    person_id: str = Field(min_length=1)
-    fund_type: str
+    household_id: Ref = Field(min_length=1)
+    person_id: Ref = Field(min_length=1)
+    fund_type: Code
     requested_amount: int = Field(description="integer yen")
-    purpose: str = ""
-    consultation_id: str | None = None
+    purpose: Line = ""
+    consultation_id: Ref | None = None
 
 
 class VersionRequest(VersionedBody):
@@ -130,12 +131,12 @@ class ApproveRequest(VersionedBody):
 
 class ReasonRequest(VersionedBody):
     model_config = examples({"reason": "償還の見込みが立たない", "expected_version": 2})
-    reason: str = Field(min_length=1)
+    reason: Line = Field(min_length=1)
 
 
 class WithdrawRequest(VersionedBody):
     model_config = examples({"reason": "親族から借りられた", "expected_version": 2})
-    reason: str = ""
+    reason: Line = ""
 
 
 class DisburseRequest(VersionedBody):
@@ -155,9 +156,9 @@ class GraceRequest(VersionedBody):
         {"months": 6, "reason": "子の学費の支払いのため", "consultation_id": "c-55aa", "expected_version": 6}
     )
     months: int
-    reason: str
+    reason: Line
     from_instalment: int | None = None
-    consultation_id: str | None = None
+    consultation_id: Ref | None = None
 
 
 class ArrearsCheckRequest(Body):

@@ -24,6 +24,7 @@ from shared.referrals.commands import (
     RecordExternalOutcome,
 )
 from shared.referrals.desk import ReferralDesk
+from shared.text import Code, Line, Ref, Text
 from shared.web import Edge, Limit, Offset, edge
 
 __all__ = ["referral_router"]
@@ -55,34 +56,34 @@ class ReferralRequest(BaseModel):
         },
     )
 
-    case_id: str = Field(min_length=1, description="the person or household id the referral is about")
-    person_id: str | None = None
-    household_id: str | None = None
+    case_id: Ref = Field(min_length=1, description="the person or household id the referral is about")
+    person_id: Ref | None = None
+    household_id: Ref | None = None
     target_kind: Literal["department", "external"]
-    target: str = Field(min_length=1, description="a department (intake, loans, ...) or an agency code")
-    reason_category: str = Field(min_length=1)
-    reason_detail: str | None = Field(default=None, description="special-care details (要配慮個人情報)")
+    target: Code = Field(min_length=1, description="a department (intake, loans, ...) or an agency code")
+    reason_category: Code = Field(min_length=1)
+    reason_detail: Text | None = Field(default=None, description="special-care details (要配慮個人情報)")
     priority: Literal["normal", "urgent", "same_day"] = "normal"
     deadline: datetime | None = Field(default=None, description="answer wanted by; or give deadline_days")
     deadline_days: int | None = Field(default=None, ge=1, le=90)
     basis_kind: Literal["consent", "statutory", "none"] = "none"
-    basis_reference: str | None = None
+    basis_reference: Line | None = None
 
 
 class AcceptBody(BaseModel):
     model_config = ConfigDict(extra="forbid")
-    note: str | None = None
+    note: Text | None = None
 
 
 class ReasonBody(BaseModel):
     model_config = ConfigDict(extra="forbid")
-    reason: str = Field(min_length=1, description="required: the other side reads it")
+    reason: Line = Field(min_length=1, description="required: the other side reads it")
 
 
 class OutcomeBody(BaseModel):
     model_config = ConfigDict(extra="forbid")
-    outcome: str = Field(min_length=1, description="a referral outcome code")
-    note: str | None = None
+    outcome: Code = Field(min_length=1, description="a referral outcome code")
+    note: Text | None = None
 
 
 def referral_router(desk: ReferralDesk) -> APIRouter:

@@ -8,6 +8,7 @@ from pydantic import Field
 
 from shared.bodies import Body, examples
 from shared.registry.commands import HouseholdMember
+from shared.text import Text
 
 __all__ = ["RegisterHouseholdBody", "RegisterPersonBody"]
 
@@ -29,7 +30,7 @@ class RegisterPersonBody(Body):
     birth_date: date | None = Field(default=None, description="生年月日")
     address: str | None = Field(default=None, max_length=500)
     phone: str | None = Field(default=None, max_length=64)
-    care_notes: str | None = Field(default=None, description="要配慮個人情報: disability, illness, DV, debts")
+    care_notes: Text | None = Field(default=None, description="要配慮個人情報: disability, illness, DV, debts")
 
 
 class RegisterHouseholdBody(Body):

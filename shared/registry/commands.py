@@ -11,6 +11,7 @@ from datetime import date
 from pydantic import BaseModel, ConfigDict
 
 from shared.domain import Command
+from shared.text import Line, Ref
 
 __all__ = [
     "CorrectPersonDetails",
@@ -28,8 +29,8 @@ class HouseholdMember(BaseModel):
 
     model_config = ConfigDict(frozen=True, extra="forbid")
 
-    person_id: str
-    relationship: str | None = None
+    person_id: Ref
+    relationship: Line | None = None
 
 
 class RegisterPerson(Command):

@@ -118,3 +118,65 @@ def test_a_nul_character_anywhere_in_a_body_or_query_is_refused_naming_where(ser
     assert response.status_code == 422 and response.json()["field"] == "notes.0.text"
     response = client.get("/health", params={"case_id": "p\x001"})
     assert response.status_code == 422 and response.json()["field"] == "query.case_id"
+
+
+def _unbounded_strings(schema: dict[str, Any], defs: dict[str, Any], where: str, seen: set[str]) -> Iterator[str]:
+    """Paths of string properties that document no maxLength (codes with an enum are bounded)."""
+    if "$ref" in schema:
+        name = schema["$ref"].rsplit("/", 1)[-1]
+        if name not in seen:
+            yield from _unbounded_strings(defs[name], defs, where, seen | {name})
+        return
+    for key in ("anyOf", "oneOf", "allOf"):
+        for option in schema.get(key, []):
+            yield from _unbounded_strings(option, defs, where, seen)
+    kind = schema.get("type")
+    if kind == "string" and not ({"maxLength", "enum", "const", "format"} & schema.keys()):
+        yield where
+    for name, prop in schema.get("properties", {}).items():
+        yield from _unbounded_strings(prop, defs, f"{where}.{name}", seen)
+    if kind == "array" and "items" in schema:
+        yield from _unbounded_strings(schema["items"], defs, f"{where}[]", seen)
+
+
+def _bodies(client: TestClient) -> Iterator[tuple[str, str, dict[str, Any]]]:
+    for path, item in client.app.openapi()["paths"].items():  # type: ignore[attr-defined]
+        for method, op in item.items():
+            schema = op.get("requestBody", {}).get("content", {}).get("application/json", {}).get("schema")
+            if schema:
+                yield method.upper(), path, schema
+
+
+def test_every_text_field_of_every_body_documents_its_maximum_length(service):
+    name, client = service
+    defs = client.app.openapi().get("components", {}).get("schemas", {})  # type: ignore[attr-defined]
+    unbounded = sorted(
+        {
+            where
+            for method, path, schema in _bodies(client)
+            for where in _unbounded_strings(schema, defs, f"{method} {path}", set())
+        }
+    )
+    assert unbounded == [], f"{name}: text fields without maxLength: {unbounded}"
+    assert name == "reporting" or any(True for _ in _bodies(client)), "a desk with no request bodies?"
+
+
+LONG_TEXT = {
+    # The fields the fuzz run filled with megabytes; each answers 422 naming itself, nothing written.
+    "loans": ("/consultations", "summary"),
+    "intake": ("/consultations", "own_words"),
+    "districts": ("/watch-concerns", "concern"),
+    "conferences": ("/conferences", "purpose"),
+}
+
+
+def test_a_narrative_over_its_length_is_refused_with_422_naming_the_field(service):
+    name, client = service
+    if name not in LONG_TEXT:
+        assert name == "reporting"  # reporting takes no text: it only reads
+        return
+    path, field = LONG_TEXT[name]
+    response = client.post(path, json={field: "あ" * 20_000})
+    assert response.status_code == 422, response.text
+    problems = {d["field"]: d["problem"] for d in response.json()["details"]}
+    assert "at most" in problems[field], problems
