@@ -15,6 +15,7 @@ at ``app.state.kit``.
 from __future__ import annotations
 
 from collections.abc import Callable, Sequence
+from datetime import timedelta
 from pathlib import Path
 
 from fastapi import APIRouter, FastAPI
@@ -54,7 +55,8 @@ def build_service(
     app = create_app(
         title=title,
         description=description,
-        jwt_secret=settings.jwt_secret.get_secret_value(),
+        jwt_secret=settings.signing_secret(),
+        token_max_lifetime=timedelta(hours=settings.token_max_lifetime_hours),
         routers=[*routers, *([desk_router(referrals)] if referrals else [])],
         readiness=[kit.database_ready, kit.kafka_ready],
         lifespan=kit.lifespan,

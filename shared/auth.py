@@ -24,13 +24,14 @@ from fastapi import Depends, Request
 from fastapi.security import HTTPAuthorizationCredentials, HTTPBearer
 
 from shared.envelope import Actor
-from shared.settings import DEV_JWT_SECRET
 
 __all__ = [
+    "DEFAULT_MAX_TOKEN_LIFETIME",
     "DEPARTMENTS",
     "ROLES",
     "AuthError",
     "CurrentActor",
+    "actor_from_claims",
     "current_actor",
     "decode_token",
     "mint_token",
@@ -40,6 +41,9 @@ __all__ = [
 DEPARTMENTS = frozenset({"intake", "loans", "districts", "conferences", "reporting", "admin"})
 ROLES = frozenset({"worker", "manager", "auditor", "admin", "system"})
 _ALGORITHM = "HS256"
+DEFAULT_MAX_TOKEN_LIFETIME = timedelta(hours=24)
+"""A token that expires later than this from now is refused: a stolen long-lived token is a skeleton key."""
+_STAFF_ID_MAX = 128
 
 
 class AuthError(Exception):
@@ -69,17 +73,40 @@ def mint_token(
     return jwt.encode(claims, secret, algorithm=_ALGORITHM)
 
 
-def decode_token(secret: str, token: str) -> Actor:
+def decode_token(
+    secret: str, token: str, *, max_lifetime: timedelta = DEFAULT_MAX_TOKEN_LIFETIME, now: datetime | None = None
+) -> Actor:
+    """The actor a valid token names; :class:`AuthError` (401) saying what is wrong otherwise."""
     try:
         claims = jwt.decode(token, secret, algorithms=[_ALGORITHM], options={"require": ["sub", "exp"]})
     except jwt.ExpiredSignatureError as exc:
         raise AuthError(401, "the bearer token has expired: sign in again") from exc
     except jwt.InvalidTokenError as exc:
         raise AuthError(401, f"the bearer token is not valid ({exc}): send a token issued by Tsunagu") from exc
-    dept, role = claims.get("dept"), claims.get("role")
-    if dept not in DEPARTMENTS or role not in ROLES:
-        raise AuthError(401, "the bearer token must name a known department (dept) and role")
-    return Actor(staff_id=str(claims["sub"]), department=dept, role=role)
+    return actor_from_claims(claims, max_lifetime=max_lifetime, now=now)
+
+
+def actor_from_claims(
+    claims: dict[str, object], *, max_lifetime: timedelta = DEFAULT_MAX_TOKEN_LIFETIME, now: datetime | None = None
+) -> Actor:
+    """Check the claims of a token whose signature was verified, and name its actor.
+
+    ``sub`` must be a non-blank staff id; ``dept`` and ``role`` single known names (a list is not a
+    department); the expiry no further away than ``max_lifetime``.
+    """
+    sub, dept, role, exp = claims.get("sub"), claims.get("dept"), claims.get("role"), claims.get("exp")
+    if not isinstance(sub, str) or not sub.strip() or len(sub) > _STAFF_ID_MAX or not sub.isprintable():
+        raise AuthError(401, "the bearer token must name its staff member in sub (a non-blank staff id): sign in again")
+    if not isinstance(dept, str) or dept not in DEPARTMENTS or not isinstance(role, str) or role not in ROLES:
+        raise AuthError(401, "the bearer token must name one known department (dept) and one role (role)")
+    latest = (now or datetime.now(UTC)) + max_lifetime
+    if not isinstance(exp, int | float) or exp > latest.timestamp():
+        raise AuthError(
+            401,
+            f"the bearer token expires too far in the future (more than {max_lifetime} from now): "
+            "ask for a token with a shorter lifetime",
+        )
+    return Actor(staff_id=sub, department=dept, role=role)
 
 
 _bearer = HTTPBearer(auto_error=False)
@@ -92,7 +119,8 @@ def current_actor(
     if credentials is None or credentials.scheme.lower() != "bearer":
         raise AuthError(401, "send 'Authorization: Bearer <token>'; mint one with `python -m shared.auth mint`")
     secret: str = request.app.state.jwt_secret
-    actor = decode_token(secret, credentials.credentials)
+    max_lifetime: timedelta = getattr(request.app.state, "token_max_lifetime", DEFAULT_MAX_TOKEN_LIFETIME)
+    actor = decode_token(secret, credentials.credentials, max_lifetime=max_lifetime)
     request.state.actor = actor
     return actor
 
@@ -133,7 +161,7 @@ def main(argv: list[str] | None = None) -> None:
     args = parser.parse_args(argv)
     from shared.settings import ServiceSettings
 
-    secret = ServiceSettings().jwt_secret.get_secret_value() or DEV_JWT_SECRET
+    secret = ServiceSettings().signing_secret()
     print(mint_token(secret, args.staff_id, args.department, args.role, ttl=timedelta(hours=args.hours)))
 
 

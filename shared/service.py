@@ -10,6 +10,7 @@ runs the relay and consumers as threads for as long as the FastAPI app lives.
 from __future__ import annotations
 
 import functools
+import sys
 import threading
 from collections.abc import AsyncIterator, Callable, Sequence
 from contextlib import asynccontextmanager
@@ -18,6 +19,7 @@ from pathlib import Path
 
 import structlog
 from fastapi import FastAPI
+from pydantic import ValidationError
 from sqlalchemy import Engine, text
 
 from shared.clock import Clock, IdFactory, SystemClock, new_id
@@ -206,3 +208,20 @@ def serve(app: FastAPI, settings: ServiceSettings) -> None:
 
     log.info("service.listening", url=f"http://{settings.host}:{settings.port}", docs="/docs")
     uvicorn.run(app, host=settings.host, port=settings.port, log_level="warning", access_log=False)
+
+
+def refused_settings(exc: ValidationError) -> str:
+    """A settings error as one line per problem, for an operator reading a service's log."""
+    return "; ".join(str(e.get("msg", e)).removeprefix("Value error, ") for e in exc.errors())
+
+
+def run_service(build: Callable[[], tuple[FastAPI, ServiceKit]], name: str) -> int:
+    """``python -m services.<name>``: build and serve, or refuse to start (exit 2) saying which
+    setting to fix, e.g. a production service without its signing configuration."""
+    try:
+        app, kit = build()
+    except ValidationError as exc:
+        print(f"{name} cannot start: {refused_settings(exc)}", file=sys.stderr)
+        return 2
+    serve(app, kit.settings)
+    return 0

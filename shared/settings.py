@@ -15,17 +15,20 @@ services stay on their SQLite files under ``var/``. ``KAFKA_BOOTSTRAP_SERVERS`` 
 from __future__ import annotations
 
 from pathlib import Path
+from typing import Literal, Self
 
-from pydantic import Field, SecretStr
+from pydantic import Field, SecretStr, model_validator
 from pydantic_settings import BaseSettings, SettingsConfigDict
 
 from shared.eventstore import DEFAULT_MAX_EVENT_BYTES
 
-__all__ = ["DEV_JWT_SECRET", "ServiceSettings", "service_config", "settings_for"]
+__all__ = ["DEV_JWT_SECRET", "MIN_JWT_SECRET_LENGTH", "ServiceSettings", "service_config", "settings_for"]
 
-# The development secret lets `make run` and the tests mint tokens with no set-up; a council's
-# deployment sets TSUNAGU_JWT_SECRET (deploy/ refuses to start production manifests without it).
+# The development secret lets `make run` and the tests mint tokens with no set-up. Outside
+# development (TSUNAGU_ENVIRONMENT=production) a service refuses to start without its own
+# TSUNAGU_JWT_SECRET, and refuses this one: it is in the source, so it forges any identity.
 DEV_JWT_SECRET = "tsunagu-development-secret-not-for-production"
+MIN_JWT_SECRET_LENGTH = 32
 
 
 def service_config(prefix: str) -> SettingsConfigDict:
@@ -47,7 +50,13 @@ class ServiceSettings(BaseSettings):
     kafka_connect_timeout_seconds: float = Field(default=5.0, gt=0, le=60)
     # /ready answers 200 while a metadata fetch from the broker succeeded within this many seconds.
     kafka_ready_seconds: float = Field(default=5.0, gt=0, le=300)
-    jwt_secret: SecretStr = Field(default=SecretStr(DEV_JWT_SECRET), validation_alias="TSUNAGU_JWT_SECRET")
+    # development: the source's secret is the default; production: the signing secret must be set.
+    environment: Literal["development", "production"] = Field(
+        default="development", validation_alias="TSUNAGU_ENVIRONMENT"
+    )
+    jwt_secret: SecretStr | None = Field(default=None, validation_alias="TSUNAGU_JWT_SECRET")
+    # A token expiring further from now than this is refused (401), whoever signed it.
+    token_max_lifetime_hours: float = Field(default=24.0, gt=0, le=24 * 31, validation_alias="TSUNAGU_TOKEN_MAX_HOURS")
     # The largest Kafka record (key, value, headers) the store accepts for an event: the topic's
     # max.message.bytes less framing. Larger events are refused (422) before anything is written.
     max_event_bytes: int = Field(default=DEFAULT_MAX_EVENT_BYTES, ge=1024)
@@ -59,6 +68,30 @@ class ServiceSettings(BaseSettings):
     # Prefixes consumer group names, so that two environments (or two test runs) can share a cluster.
     consumer_group_prefix: str = ""
     log_json: bool = True
+
+    @model_validator(mode="after")
+    def _signing_configured(self) -> Self:
+        secret = self.jwt_secret.get_secret_value() if self.jwt_secret is not None else None
+        if self.environment == "development":
+            if secret is None:
+                self.jwt_secret = SecretStr(DEV_JWT_SECRET)
+            return self
+        if secret is None:
+            raise ValueError(
+                "TSUNAGU_JWT_SECRET is not set: outside development a service needs its signing configuration "
+                "(set TSUNAGU_JWT_SECRET, or TSUNAGU_ENVIRONMENT=development on a developer's machine)"
+            )
+        if secret == DEV_JWT_SECRET or len(secret) < MIN_JWT_SECRET_LENGTH:
+            raise ValueError(
+                f"TSUNAGU_JWT_SECRET must be a secret of your own of at least {MIN_JWT_SECRET_LENGTH} characters, "
+                "not the development secret from the source"
+            )
+        return self
+
+    def signing_secret(self) -> str:
+        """The HS256 secret services verify tokens with (set by the validator in every environment)."""
+        assert self.jwt_secret is not None
+        return self.jwt_secret.get_secret_value()
 
     @property
     def topic(self) -> str:

@@ -32,7 +32,7 @@ import uuid
 from collections.abc import Awaitable, Callable, Iterable, Sequence
 from contextlib import AbstractAsyncContextManager
 from dataclasses import dataclass
-from datetime import date, datetime
+from datetime import date, datetime, timedelta
 from importlib.resources import files
 from typing import Annotated, Any
 from urllib.parse import parse_qsl
@@ -49,7 +49,7 @@ from starlette.exceptions import HTTPException as StarletteHTTPException
 from starlette.types import ASGIApp, Message, Receive, Scope, Send
 
 from shared.access import record_reads
-from shared.auth import AuthError, current_actor, require
+from shared.auth import DEFAULT_MAX_TOKEN_LIFETIME, AuthError, current_actor, require
 from shared.commands import CommandContext
 from shared.envelope import Actor
 from shared.errors import (
@@ -370,11 +370,13 @@ def create_app(
     lifespan: Callable[[FastAPI], AbstractAsyncContextManager[None]] | None = None,
     version: str = "0.1.0",
     max_body_bytes: int = DEFAULT_MAX_BODY_BYTES,
+    token_max_lifetime: timedelta = DEFAULT_MAX_TOKEN_LIFETIME,
 ) -> FastAPI:
     app = FastAPI(
         title=title, description=description, version=version, lifespan=lifespan, docs_url=None, redoc_url=None
     )
     app.state.jwt_secret = jwt_secret
+    app.state.token_max_lifetime = token_max_lifetime
     _offline_docs(app)
 
     @app.middleware("http")

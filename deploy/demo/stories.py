@@ -15,7 +15,7 @@ STORY_MODULES = ("intake_stories", "loans_stories", "districts_stories", "confer
 
 
 def dev_token(department: str, role: str = "worker", staff_id: str | None = None) -> str:
-    secret = ServiceSettings().jwt_secret.get_secret_value()
+    secret = ServiceSettings().signing_secret()
     return mint_token(secret, staff_id or f"demo-{department}-{role}", department, role)
 
 

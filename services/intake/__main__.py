@@ -1,8 +1,9 @@
 """``python -m services.intake``: run the intake service (総合相談窓口)."""
 
+import sys
+
 from services.intake.bootstrap import build
-from shared.service import serve
+from shared.service import run_service
 
 if __name__ == "__main__":
-    app, kit = build()
-    serve(app, kit.settings)
+    sys.exit(run_service(build, "intake"))

@@ -15,6 +15,8 @@ import sys
 from datetime import date, datetime
 from pathlib import Path
 
+from pydantic import ValidationError
+
 from services.reporting import handlers
 from services.reporting.adapters import readmodel as rm
 from services.reporting.bootstrap import MIGRATIONS, build
@@ -22,7 +24,7 @@ from services.reporting.config import Settings
 from services.reporting.exports import to_csv, to_xlsx
 from services.reporting.rebuild import RebuildError, rebuild
 from shared.envelope import Actor
-from shared.service import build_kit, serve
+from shared.service import build_kit, refused_settings, serve
 
 
 def main(argv: list[str] | None = None) -> int:
@@ -50,7 +52,11 @@ def main(argv: list[str] | None = None) -> int:
     exp.add_argument("--out", type=Path, default=Path("var/reporting-export"))
     args = parser.parse_args(argv)
 
-    settings = Settings()
+    try:
+        settings = Settings()
+    except ValidationError as exc:
+        print(f"reporting cannot start: {refused_settings(exc)}", file=sys.stderr)
+        return 2
     if args.command in (None, "serve"):
         app, kit = build(settings)
         serve(app, kit.settings)
