@@ -48,6 +48,7 @@ __all__ = [
     "create",
     "execute",
     "execute_in",
+    "referenced",
 ]
 
 S = TypeVar("S")
@@ -122,6 +123,21 @@ class Outcome(Generic[S]):
     state: S
     version: int
     events: tuple[DomainEvent, ...]
+
+
+def referenced(uow: UnitOfWork, aggregate: Aggregate[S], aggregate_id: str, field: str, how: str) -> S:
+    """The state of a thing a command refers to, read in the command's own unit of work.
+
+    A reference to nothing is the caller's mistake in the body, not a missing resource at the URL:
+    :class:`~shared.errors.InvalidCommand` (422) naming ``field`` and ``how`` to make it exist.
+    """
+    if aggregate.load is not None:
+        state, _version = aggregate.load(uow, aggregate_id)
+    else:
+        state, _version = uow.load(aggregate.stream(aggregate_id), aggregate.fold)
+    if not aggregate.exists(state):
+        raise InvalidCommand(f"{field}: there is no {aggregate.name} {aggregate_id!r} here; {how}", field=field)
+    return state
 
 
 def execute_in(

@@ -47,7 +47,7 @@ from services.loans.domain.loan import (
     decide_submit_application,
     decide_withdraw_application,
 )
-from shared.commands import Aggregate, CommandContext, Decision, Outcome, create, execute
+from shared.commands import Aggregate, CommandContext, Decision, Outcome, create, execute, referenced
 from shared.events import DomainEvent
 from shared.reference import CodeLists
 from shared.registry.commands import RegisterHousehold, RegisterPerson
@@ -190,14 +190,26 @@ def register_person(deps: LoansDeps, ctx: CommandContext, cmd: RegisterPerson) -
 # --- consultations (貸付相談) ------------------------------------------------------------------
 
 
+def _require_references(uow: UnitOfWork, cmd: c.OpenLoanConsultation | c.SubmitLoanApplication) -> None:
+    """The household, person, consultation and application a new record names are registered here
+    (422 naming the field otherwise): an orphan consultation or loan reaches no case."""
+    referenced(uow, HOUSEHOLD, cmd.household_id, "household_id", "register it first (POST /households)")
+    if cmd.person_id:
+        referenced(uow, PERSON, cmd.person_id, "person_id", "register the person first (POST /people)")
+    if isinstance(cmd, c.SubmitLoanApplication) and cmd.consultation_id:
+        referenced(uow, CONSULTATION, cmd.consultation_id, "consultation_id", "open the consultation first")
+    if isinstance(cmd, c.OpenLoanConsultation) and cmd.loan_application_id:
+        referenced(uow, APPLICATION, cmd.loan_application_id, "loan_application_id", "submit the application first")
+
+
 def open_consultation(deps: LoansDeps, ctx: CommandContext, cmd: c.OpenLoanConsultation) -> Outcome[ConsultationState]:
     """貸付相談の受付: a new consultation with its first contact."""
-    return create(
-        deps.kit.uow,
-        ctx,
-        CONSULTATION,
-        lambda s, uow, cid: decide_open_consultation(s, cmd, now=uow.now(), consultation_id=cid, codes=deps.codes),
-    )
+
+    def decide(s: ConsultationState, uow: UnitOfWork, cid: str) -> Sequence[DomainEvent]:
+        _require_references(uow, cmd)
+        return decide_open_consultation(s, cmd, now=uow.now(), consultation_id=cid, codes=deps.codes)
+
+    return create(deps.kit.uow, ctx, CONSULTATION, decide)
 
 
 def _on_consultation(
@@ -247,12 +259,12 @@ def close_consultation(
 
 def submit_application(deps: LoansDeps, ctx: CommandContext, cmd: c.SubmitLoanApplication) -> Outcome[LoanState]:
     """借入申請の受付."""
-    return create(
-        deps.kit.uow,
-        ctx,
-        APPLICATION,
-        lambda s, uow, aid: decide_submit_application(s, cmd, now=uow.now(), application_id=aid, codes=deps.codes),
-    )
+
+    def decide(s: LoanState, uow: UnitOfWork, aid: str) -> Sequence[DomainEvent]:
+        _require_references(uow, cmd)
+        return decide_submit_application(s, cmd, now=uow.now(), application_id=aid, codes=deps.codes)
+
+    return create(deps.kit.uow, ctx, APPLICATION, decide)
 
 
 def _on_application(

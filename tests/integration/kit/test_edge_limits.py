@@ -15,6 +15,7 @@ from services.loans.config import Settings
 from shared.auth import mint_token
 from shared.eventstore import events_table
 from shared.settings import DEV_JWT_SECRET
+from tests.unit.loans.registered import register_household
 
 AUTH = {"Authorization": "Bearer " + mint_token(DEV_JWT_SECRET, "l-1", "loans", "worker")}
 CONSULTATION = {
@@ -39,16 +40,20 @@ def test_an_oversized_body_is_refused_with_413_naming_the_limit(tmp_path):
 
 
 def test_an_event_larger_than_the_topic_takes_is_refused_with_422_naming_the_field(tmp_path):
-    settings = Settings(var_dir=tmp_path, log_json=False, max_event_bytes=32 * 1024)
+    settings = Settings(var_dir=tmp_path, log_json=False, max_event_bytes=16 * 1024)
     app, kit = build(settings, kafka=False)
+    register_household(kit.uow, "hh-1")
+    with kit.engine.connect() as conn:
+        registered = conn.execute(select(func.count()).select_from(events_table)).scalar_one()
     client = TestClient(app)
-    response = client.post("/consultations", json={**CONSULTATION, "summary": "相" * 20_000}, headers=AUTH)
+    # Within the field's 8,000 characters, but 21,000 bytes of UTF-8: more than the topic takes.
+    response = client.post("/consultations", json={**CONSULTATION, "summary": "相" * 7_000}, headers=AUTH)
     assert response.status_code == 422, response.text
     body = response.json()
     assert body["error"] == "invalid" and body["field"] == "summary"
-    assert "loans.LoanConsultationOpened" in body["message"] and "32,768 bytes" in body["message"]
+    assert "loans.LoanConsultationOpened" in body["message"] and "16,384 bytes" in body["message"]
     with kit.engine.connect() as conn:
-        assert conn.execute(select(func.count()).select_from(events_table)).scalar_one() == 0
+        assert conn.execute(select(func.count()).select_from(events_table)).scalar_one() == registered
     ok = client.post("/consultations", json={**CONSULTATION, "summary": "相" * 100}, headers=AUTH)
     assert ok.status_code == 201, ok.text
     kit.close()

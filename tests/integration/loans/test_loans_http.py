@@ -18,6 +18,7 @@ from shared.clock import FixedClock
 from shared.eventstore import events_table
 from shared.service import ServiceKit
 from shared.settings import DEV_JWT_SECRET
+from tests.unit.loans.registered import register_household, register_person
 
 T0 = datetime(2026, 4, 1, 9, 0, tzinfo=UTC)
 
@@ -38,6 +39,10 @@ def clock() -> FixedClock:
 @pytest.fixture
 def service(tmp_path: Path, clock: FixedClock) -> Iterator[tuple[TestClient, ServiceKit]]:
     app, kit = build(Settings(var_dir=tmp_path, log_json=False), kafka=False, clock=clock)
+    # The households the tests name, as a desk registered them before (a reference to nothing is refused).
+    register_person(kit.uow, "p-1")
+    for household in ("hh-1", "hh-2", "hh-lost", "hh-helped"):
+        register_household(kit.uow, household, *(["p-1"] if household == "hh-1" else []))
     with TestClient(app) as client:
         yield client, kit
 
@@ -242,7 +247,7 @@ def test_application_lifecycle_builds_schedule_and_records_every_actor(
     actors = {(e["event_type"], e["actor_id"], e["actor_role"]) for e in stored_events(kit)}
     assert ("loans.LoanApplicationApproved", "loans-manager", "manager") in actors
     assert ("loans.RepaymentReceived", "loans-worker", "worker") in actors
-    assert {e["case_id"] for e in stored_events(kit)} == {"hh-1"}
+    assert {e["case_id"] for e in stored_events(kit) if e["event_type"].startswith("loans.")} == {"hh-1"}
 
 
 def test_only_managers_approve_or_deny(client: TestClient) -> None:
@@ -438,3 +443,44 @@ def test_auditors_and_admins_of_any_department_read_no_narratives(client: TestCl
         seen = client.get("/consultations", headers=auth(department, role)).json()["items"][0]
         assert seen["summary"] is None and seen["issues"] == ["housing"], (department, role)
     assert client.get("/consultations", headers=MANAGER).json()["items"][0]["summary"] == "夫からの暴力"
+
+
+@pytest.mark.parametrize(
+    ("path", "body", "field"),
+    [
+        ("/consultations", {"household_id": "hh-nobody"}, "household_id"),
+        ("/consultations", {"person_id": "p-nobody"}, "person_id"),
+        ("/consultations", {"loan_application_id": "app-nothing"}, "loan_application_id"),
+        ("/applications", {"household_id": "hh-nobody"}, "household_id"),
+        ("/applications", {"person_id": "p-nobody"}, "person_id"),
+        ("/applications", {"consultation_id": "c-nothing"}, "consultation_id"),
+    ],
+)
+def test_a_record_for_a_household_person_or_record_that_does_not_exist_is_refused_with_422_and_nothing_is_written(
+    service: tuple[TestClient, ServiceKit], path: str, body: dict[str, Any], field: str
+) -> None:
+    client, kit = service
+    before = len(stored_events(kit))
+    valid = {
+        "/consultations": {
+            "household_id": "hh-1",
+            "person_id": "p-1",
+            "fund_type": "emergency_small",
+            "kind": "new_until_decision",
+            "channel": "interview",
+            "counterpart": "self",
+            "initial": True,
+        },
+        "/applications": {
+            "household_id": "hh-1",
+            "person_id": "p-1",
+            "fund_type": "emergency_small",
+            "requested_amount": 50_000,
+        },
+    }[path]
+    r = client.post(path, json={**valid, **body}, headers=WORKER)
+    assert r.status_code == 422, r.text
+    assert r.json()["field"] == field and "first" in r.json()["message"], r.json()
+    assert len(stored_events(kit)) == before
+    # The same record for the registered household is taken.
+    assert client.post(path, json=valid, headers=WORKER).status_code == 201

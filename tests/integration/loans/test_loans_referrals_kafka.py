@@ -28,6 +28,7 @@ from shared.referrals import AcceptReferral, CompleteReferral
 from shared.referrals.desk import ReferralDesk
 from shared.service import ConsumerSpec, ServiceKit, build_kit
 from shared.settings import DEV_JWT_SECRET, ServiceSettings
+from tests.unit.loans.registered import register_household, register_person
 
 pytestmark = pytest.mark.kafka
 
@@ -110,6 +111,8 @@ def pair(kafka: Any, tmp_path: Path) -> Iterator[Pair]:
 
 def denied_application(p: Pair, household: str) -> str:
     p.households.add(household)
+    register_person(p.loans.uow, "p-" + household)
+    register_household(p.loans.uow, household, "p-" + household)
     r = p.client.post(
         "/applications",
         json={
@@ -190,12 +193,14 @@ def test_intakes_answer_reaches_the_loan_desk_and_the_household_history(pair: Pa
 def test_second_missed_instalment_and_dv_abuse_refer_the_household_to_intake(pair: Pair) -> None:
     household = "hh-" + uuid.uuid4().hex[:8]
     pair.households.add(household)
+    register_person(pair.loans.uow, "p-" + household)
+    register_household(pair.loans.uow, household, "p-" + household)
     c = pair.client
     r = c.post(
         "/applications",
         json={
             "household_id": household,
-            "person_id": "p-1",
+            "person_id": "p-" + household,
             "fund_type": "emergency_small",
             "requested_amount": 100_000,
         },
