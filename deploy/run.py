@@ -3,7 +3,9 @@
 Starts a single-node Kafka (KRaft, from the project's Maven Central jars) under ``var/kafka``,
 creates the topics, starts the five services as processes on loopback (SQLite files under
 ``var/run``), loads the seed's demo stories through the services' HTTP APIs once, prints the
-URLs and a development token per department, and stays up until Ctrl-C (or ``make stop``).
+URLs, each of the seed's eight stories with the case id and the case-view URL to open it, and a
+development token for every department and role the stories need (:func:`role_credentials`), and
+stays up until Ctrl-C (or ``make stop``).
 
 Data persists between runs; ``make run FRESH=1`` (``--fresh``) starts from nothing.
 """
@@ -246,7 +248,10 @@ def load_demo(layout: Layout, urls: dict[str, str]) -> list[StoryResult]:
     from deploy.demo.stories import SEED_STORIES, load_all, read_loaded, write_loaded
 
     if layout.demo_mark.exists():
-        return read_loaded(layout.demo_mark)
+        stories = read_loaded(layout.demo_mark)
+        if not stories:
+            print("demo data was loaded by an older version; `make run FRESH=1` reloads it and lists its stories")
+        return stories
     stories = load_all(urls)
     write_loaded(layout.demo_mark, stories)
     records = sum(len(s.ids) for s in stories)
