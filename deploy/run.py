@@ -3,7 +3,9 @@
 Starts a single-node Kafka (KRaft, from the project's Maven Central jars) under ``var/kafka``,
 creates the topics, starts the five services as processes on loopback (SQLite files under
 ``var/run``), loads the seed's demo stories through the services' HTTP APIs once, prints the
-URLs and a development token per department, and stays up until Ctrl-C (or ``make stop``).
+URLs, each of the seed's eight stories with the case id and the case-view URL to open it, and a
+development token for every department and role the stories need (:func:`role_credentials`), and
+stays up until Ctrl-C (or ``make stop``).
 
 Data persists between runs; ``make run FRESH=1`` (``--fresh``) starts from nothing.
 """
@@ -18,12 +20,17 @@ import signal
 import subprocess
 import sys
 import time
+from collections.abc import Callable, Iterable, Sequence
 from dataclasses import dataclass
 from pathlib import Path
+from typing import TYPE_CHECKING
 
 import httpx
 
 from deploy.kafka.cluster import attach_single, create_topics, start_single
+
+if TYPE_CHECKING:
+    from deploy.demo.kit import StoryResult
 
 REPO = Path(__file__).resolve().parents[1]
 VAR = REPO / "var"
@@ -217,14 +224,8 @@ def main(argv: list[str] | None = None) -> int:
     procs = start_services(layout, kafka.bootstrap_servers, services)
     try:
         wait_healthy(layout, services)
-        if not args.no_demo and not layout.demo_mark.exists():
-            from deploy.demo.stories import load_all
-
-            loaded = load_all({s.name: s.url for s in services})
-            layout.demo_mark.write_text("\n".join(loaded))
-            stories = sorted({item.split(":")[1] if item.count(":") >= 2 else item for item in loaded})
-            print(f"demo data loaded: {len(loaded)} records from {len(stories)} stories (ids in {layout.demo_mark})")
-        print_banner(services, kafka.bootstrap_servers)
+        stories = [] if args.no_demo else load_demo(layout, {s.name: s.url for s in services})
+        print_banner(services, kafka.bootstrap_servers, stories)
         if args.no_wait:
             return 0
         while all(p.poll() is None for p in procs):
@@ -242,17 +243,83 @@ def main(argv: list[str] | None = None) -> int:
             layout.platform_pid.unlink(missing_ok=True)
 
 
-def print_banner(services: list[ServiceProc], bootstrap: str) -> None:
+def load_demo(layout: Layout, urls: dict[str, str]) -> list[StoryResult]:
+    """Load the seed stories once (data persists); later runs read back what was loaded."""
+    from deploy.demo.stories import SEED_STORIES, load_all, read_loaded, write_loaded
+
+    if layout.demo_mark.exists():
+        stories = read_loaded(layout.demo_mark)
+        if not stories:
+            print("demo data was loaded by an older version; `make run FRESH=1` reloads it and lists its stories")
+        return stories
+    stories = load_all(urls)
+    write_loaded(layout.demo_mark, stories)
+    records = sum(len(s.ids) for s in stories)
+    print(
+        f"demo data loaded: {len(stories)} of the seed's {SEED_STORIES} stories, {records} records "
+        f"(ids in {layout.demo_mark})",
+        flush=True,
+    )
+    return stories
+
+
+# Every department's worker, and intake's manager, whatever the stories need.
+BASE_ROLES = (
+    *((d, "worker") for d in ("intake", "loans", "districts", "conferences", "reporting")),
+    ("intake", "manager"),
+)
+CASE_PURPOSE = "support_coordination"
+
+
+def role_credentials(roles: Iterable[tuple[str, str]]) -> list[str]:
+    """How to act as each (department, role): the one place to change when sign-in replaces the
+    development tokens (then: the demo user of each role)."""
     from deploy.demo.stories import dev_token
 
-    print("\nTsunagu つなぐ is running (Ctrl-C or `make stop` to stop)", flush=True)
-    print(f"  {'Kafka':<13}{bootstrap}")
-    for svc in services:
-        print(f"  {svc.name:<13}{svc.url}/docs")
-    print("\nDevelopment tokens (Authorization: Bearer ...):")
-    for dept in ("intake", "loans", "districts", "conferences", "reporting"):
-        print(f"  {dept:<13}worker   {dev_token(dept, 'worker')}")
-    print(f"  {'intake':<13}manager  {dev_token('intake', 'manager')}")
+    lines = ["Development tokens (Authorization: Bearer ...):"]
+    for dept, role in roles:
+        lines.append(f"  {dept:<13}{role:<9}{dev_token(dept, role)}")
+    return lines
+
+
+def format_banner(
+    services: list[ServiceProc],
+    bootstrap: str,
+    stories: Sequence[StoryResult] = (),
+    credentials: Callable[[Iterable[tuple[str, str]]], list[str]] = role_credentials,
+) -> str:
+    """The banner ``make run`` prints: URLs, each seed story with its case id and the URL of its
+    case view, and the credentials of every role the stories need."""
+    lines = ["", "Tsunagu つなぐ is running (Ctrl-C or `make stop` to stop)", f"  {'Kafka':<13}{bootstrap}"]
+    lines += [f"  {svc.name:<13}{svc.url}/docs" for svc in services]
+    reporting = next((svc.url for svc in services if svc.name == "reporting"), None)
+    if stories:
+        from deploy.demo.stories import SEED_STORIES
+
+        lines += [
+            "",
+            f"Seed stories ({len(stories)} of {SEED_STORIES}): open each case with a token of a role it names",
+        ]
+        for story in stories:
+            roles = ", ".join(f"{d}/{r}" for d, r in story.roles)
+            lines.append(f"  {story.number}. {story.title_ja}")
+            lines.append(f"     {story.title_en}")
+            where = f"  {reporting}/cases/{story.case_id}?purpose={CASE_PURPOSE}" if reporting else ""
+            lines.append(f"     case {story.case_id}{where}")
+            lines.append(f"     roles: {roles}")
+        if reporting:
+            example = stories[0]
+            lines.append(
+                f'  e.g. curl -H "Authorization: Bearer $TOKEN" '
+                f"'{reporting}/cases/{example.case_id}?purpose={CASE_PURPOSE}'"
+            )
+    needed = sorted({*BASE_ROLES, *(role for story in stories for role in story.roles)})
+    lines += ["", *credentials(needed)]
+    return "\n".join(lines)
+
+
+def print_banner(services: list[ServiceProc], bootstrap: str, stories: Sequence[StoryResult] = ()) -> None:
+    print(format_banner(services, bootstrap, stories), flush=True)
 
 
 if __name__ == "__main__":

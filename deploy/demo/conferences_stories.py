@@ -19,7 +19,7 @@ from __future__ import annotations
 from collections.abc import Mapping
 from datetime import timedelta
 
-from deploy.demo.districts_stories import Staff, Token, ago, today
+from deploy.demo.kit import Staff, Token, ago, today
 
 __all__ = ["load", "mr_t_case_meeting", "mrs_a_community_care_meeting"]
 

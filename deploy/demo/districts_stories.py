@@ -9,70 +9,32 @@
   the men's cooking class (男の料理教室), and answers the referral.
 
 These parts need ids from intake's part (``deploy/demo/intake_stories.py`` plays the whole story
-across departments); each function returns the ids it created. :class:`Staff` is the small HTTP
-client the department story scripts share.
+across departments); each function returns the ids it created. :class:`Staff`, the small HTTP
+client the department story scripts share, lives in :mod:`deploy.demo.kit`.
 """
 
 from __future__ import annotations
 
-import time
-from collections.abc import Callable, Mapping
-from datetime import UTC, date, datetime, timedelta, timezone
-from typing import Any
+from collections.abc import Mapping
+from datetime import timedelta
 
-import httpx
+from deploy.demo.kit import Staff, Token, ago, today
 
-__all__ = ["MRS_A_DISTRICT", "MR_T_DISTRICT", "Staff", "Token", "load", "mr_t_salon", "mrs_a_outreach", "mrs_a_watch"]
+__all__ = [
+    "MRS_A_DISTRICT",
+    "MR_T_DISTRICT",
+    "Staff",
+    "Token",
+    "ago",
+    "load",
+    "mr_t_salon",
+    "mrs_a_outreach",
+    "mrs_a_watch",
+    "today",
+]
 
-Token = Callable[[str, str], str]
 MRS_A_DISTRICT = "yamato-3chome"
 MR_T_DISTRICT = "hayama-isshiki"
-_JST = timezone(timedelta(hours=9))
-
-
-def today() -> date:
-    return datetime.now(UTC).astimezone(_JST).date()
-
-
-def ago(**delta: float) -> str:
-    """An ISO instant some time before now (the services refuse records of the future)."""
-    return (datetime.now(UTC) - timedelta(**delta)).isoformat()
-
-
-class Staff:
-    """A staff member of ``department`` calling ``service`` over HTTP; refusals raise with the body."""
-
-    def __init__(self, urls: Mapping[str, str], token: Token, service: str, department: str, role: str = "worker"):
-        self.http = httpx.Client(
-            base_url=urls[service], headers={"Authorization": f"Bearer {token(department, role)}"}, timeout=30
-        )
-
-    def call(self, method: str, path: str, body: Mapping[str, Any] | None = None, **params: Any) -> Any:
-        response = self.http.request(method, path, json=dict(body) if body is not None else None, params=params)
-        if response.status_code >= 400:
-            raise RuntimeError(f"{method} {path} → {response.status_code}: {response.text}")
-        return response.json()
-
-    def post(self, path: str, body: Mapping[str, Any]) -> Any:
-        return self.call("POST", path, body)
-
-    def get(self, path: str, **params: Any) -> Any:
-        return self.call("GET", path, **params)
-
-    def wait_for_referral(self, referral_id: str | None = None, *, timeout: float = 60.0, **params: Any) -> Any:
-        """The first inbox referral (by id, or under ``params``): referrals travel through Kafka."""
-        deadline = time.monotonic() + timeout
-        while True:
-            items = self.get("/referrals/inbox", **params)["items"]
-            found = [r for r in items if referral_id is None or r["referral_id"] == referral_id]
-            if found:
-                return found[0]
-            if time.monotonic() > deadline:
-                raise RuntimeError(f"no referral {referral_id or params} reached the inbox in {timeout}s")
-            time.sleep(0.1)
-
-    def close(self) -> None:
-        self.http.close()
 
 
 def mrs_a_outreach(urls: Mapping[str, str], token: Token, provisional_case_id: str) -> dict[str, str]:

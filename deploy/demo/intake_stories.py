@@ -9,28 +9,41 @@
   to the salon (and to teaching the men's cooking class); a follow-up for daily-life independence
   support (あんしんセンター).
 
-Each story takes the services' base URLs and a token function ``token(department, role)`` and
-returns the ids it created, so tests can look them up and ``deploy/demo/stories.py`` can print them.
+Each part takes the services' base URLs and a token function ``token(department, role)`` and
+returns the ids it created, so tests can look them up. :func:`story_7_isolated_mrs_a` and
+:func:`story_8_mr_t` play the whole seed stories 7 and 8 and return a
+:class:`~deploy.demo.kit.StoryResult` (number, title, the person id to open, the roles used).
 
 :func:`mrs_a_across_departments` and :func:`mr_t_across_departments` play the whole stories: intake's
 part above, then the district team's (``districts_stories``) and the conferences' (``conferences_stories``)
 — intake's automatic referral reaching districts, the meetings, the watch-over, the salon, the
-cooking class, and at last Mr. T's referral to daily-life independence support.
+cooking class, and at last Mr. T's referral to daily-life independence support, whose outcome the
+desk records: no referral is left unanswered.
 """
 
 from __future__ import annotations
 
-from collections.abc import Callable, Mapping
+from collections.abc import Mapping
 from datetime import UTC, date, datetime, timedelta, timezone
 from typing import Any
 
 import httpx
 
 from deploy.demo import conferences_stories, districts_stories
+from deploy.demo.kit import RoleRecorder, StoryResult, Token
 
-__all__ = ["Token", "load", "mr_t", "mr_t_across_departments", "mrs_a", "mrs_a_across_departments"]
+__all__ = [
+    "STORIES",
+    "Token",
+    "load",
+    "mr_t",
+    "mr_t_across_departments",
+    "mrs_a",
+    "mrs_a_across_departments",
+    "story_7_isolated_mrs_a",
+    "story_8_mr_t",
+]
 
-Token = Callable[[str, str], str]
 _JST = timezone(timedelta(hours=9))
 
 
@@ -309,6 +322,14 @@ def mr_t_across_departments(urls: Mapping[str, str], token: Token) -> dict[str, 
             f"/conferences/{meeting['conference_id']}/action-items/{meeting['daily_life_action_id']}/complete",
             {"note": "日常生活自立支援事業へ紹介"},
         )
+        # あんしんセンター answers: it starts, slowly, as his judgement allows (the desk records its outcome).
+        worker.post(
+            f"/referrals/{daily_life['referral_id']}/outcome",
+            {
+                "outcome": "support_started",
+                "note": "あんしんセンターが関わりを開始。利用は判断能力の様子を見ながら少しずつ",
+            },
+        )
     finally:
         at_conferences.close()
         desk_at_conferences.close()
@@ -321,12 +342,51 @@ def mr_t_across_departments(urls: Mapping[str, str], token: Token) -> dict[str, 
     }
 
 
-def load(urls: Mapping[str, str], token: Token) -> list[str]:
-    """Play both stories (across departments when districts and conferences run); the ids of the
-    people and consultations created (for ``make run``)."""
-    whole = {"districts", "conferences"} <= set(urls)
-    ids: list[str] = []
-    for story in (mrs_a_across_departments, mr_t_across_departments) if whole else (mrs_a, mr_t):
-        created = story(urls, token)
-        ids += [created["person_id"], created["consultation_id"]]
-    return ids
+def story_7_isolated_mrs_a(urls: Mapping[str, str], token: Token) -> StoryResult:
+    """Seed story 7 (大和), across intake, districts and conferences; opened by her person id."""
+    roles = RoleRecorder(token)
+    ids = mrs_a_across_departments(urls, roles)
+    return StoryResult(
+        number=7,
+        title_ja="大和 孤立したAさん — 地域ケア会議、本人の同意なく介入せず離れて見守る",
+        title_en="Isolated Mrs. A: a community care meeting, watch-over from a distance, no intervention",
+        case_id=ids["person_id"],
+        roles=roles.roles,
+        ids=ids,
+        scripts=(
+            "intake_stories.mrs_a",
+            "districts_stories.mrs_a_outreach",
+            "conferences_stories.mrs_a_community_care_meeting",
+            "districts_stories.mrs_a_watch",
+        ),
+    )
+
+
+def story_8_mr_t(urls: Mapping[str, str], token: Token) -> StoryResult:
+    """Seed story 8 (葉山), across intake, conferences and districts; opened by his person id."""
+    roles = RoleRecorder(token)
+    ids = mr_t_across_departments(urls, roles)
+    return StoryResult(
+        number=8,
+        title_ja="葉山 Tさん — ケース会議、サロン、男の料理教室の講師、日常生活自立支援事業へ",
+        title_en="Mr. T: a case meeting, the salon, instructor of the men's cooking class, daily-life support",
+        case_id=ids["person_id"],
+        roles=roles.roles,
+        ids=ids,
+        scripts=(
+            "intake_stories.mr_t",
+            "conferences_stories.mr_t_case_meeting",
+            "districts_stories.mr_t_salon",
+            "intake_stories.mr_t_across_departments",
+        ),
+    )
+
+
+STORIES = (story_7_isolated_mrs_a, story_8_mr_t)
+
+
+def load(urls: Mapping[str, str], token: Token) -> list[StoryResult]:
+    """Play both stories across departments (they need districts and conferences too)."""
+    if not {"intake", "districts", "conferences"} <= set(urls):
+        return []
+    return [story(urls, token) for story in STORIES]

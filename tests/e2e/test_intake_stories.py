@@ -158,3 +158,4 @@ def test_mr_t_goes_from_a_case_meeting_to_the_salon_teaches_cooking_and_is_refer
     assert salon_answer
     daily_life = intake.get(f"/referrals/{ids['daily_life_referral_id']}").json()
     assert (daily_life["target_kind"], daily_life["reason_category"]) == ("external", "daily_life_support")
+    assert (daily_life["status"], daily_life["outcome"]) == ("completed", "support_started")
