@@ -220,8 +220,10 @@ def conferences(entries: Iterable[_Entry]) -> list[ConferenceEntry]:
             )
         elif e.type == "conferences.ActionItemCompleted" and str(d.get("action_id")) in items:
             aid = str(d["action_id"])
-            items[aid] = items[aid].model_copy(
-                update={
+            # Validated (not model_copy): the event carries its time as text, the view a datetime.
+            items[aid] = ActionItem.model_validate(
+                {
+                    **items[aid].model_dump(),
                     "done": True,
                     "completed_at": d.get("completed_at"),
                     "completed_by_department": d.get("completed_by_department"),

@@ -6,7 +6,7 @@ contracts); reporting reads them only as data.
 
 from __future__ import annotations
 
-from datetime import date, timedelta
+from datetime import date, datetime, timedelta
 
 from services.conferences.domain.events import (
     ActionItemAssigned,
@@ -255,6 +255,7 @@ def test_conferences_show_participant_kinds_decisions_action_items_and_reviews()
     assert meeting.outside_participants == 2 and meeting.decisions == ["友人Eさんと同行訪問"]
     [item] = meeting.action_items
     assert (item.assignee, item.done, item.completed_by_department) == ("districts", True, "districts")
+    assert isinstance(item.completed_at, datetime), "the view carries a time, not the text of one"
     assert [r.due_on for r in meeting.reviews] == [date(2015, 9, 1)]
     assert "友人E" not in str(meeting.participant_kinds)  # kinds, never names
 
