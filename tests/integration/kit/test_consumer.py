@@ -2,16 +2,18 @@
 
 from __future__ import annotations
 
+import json
+
 import pytest
 from sqlalchemy import Column, Connection, Integer, MetaData, String, Table, select
 
 from shared.consumer import ConsumerRunner
 from shared.db import make_engine, migrate
-from shared.envelope import Envelope
+from shared.envelope import Envelope, to_kafka
 from shared.eventstore import EventStore
 from shared.kafka import make_consumer, make_producer
 from shared.relay import OutboxRelay
-from tests.support import new_event, read_topic
+from tests.support import T0, WORKER, new_event, read_topic
 
 effects_md = MetaData()
 effects = Table("effects", effects_md, Column("event_id", String(64)), Column("n", Integer))
@@ -260,3 +262,66 @@ def test_a_commit_refused_during_a_rebalance_is_no_failure_and_the_batch_stays_a
     assert again.run_until_idle() == 4
     assert effect_ids(engine) == [f"r{i}" for i in range(4)]
     again.consumer.close()
+
+
+def _poison_records() -> dict[str, tuple[list[tuple[str, bytes]], bytes | None]]:
+    """One record of each kind a broken or hostile producer can put on a topic: (headers, value)."""
+    good = Envelope(
+        id="poison-base",
+        source="intake",
+        type="test.Noted",
+        time=T0,
+        subject="s-1",
+        caseid="case-0",
+        actor=WORKER,
+        streamversion=1,
+        data={"text": "ok", "n": 0},
+    )
+    _key, headers, value = to_kafka(good)
+
+    def with_header(name: str, raw: bytes) -> list[tuple[str, bytes]]:
+        return [(n, raw if n == name else v) for n, v in headers]
+
+    def renamed(event_id: str) -> list[tuple[str, bytes]]:
+        return with_header("ce_id", event_id.encode())
+
+    return {
+        "no CloudEvents headers": ([], b'{"text": "ok"}'),
+        "a tombstone (no value)": (renamed("p-tombstone"), None),
+        "a value that is not JSON": (renamed("p-bytes"), b"\xff\xfe\x00garbage"),
+        "a JSON array": (renamed("p-array"), b"[1, 2, 3]"),
+        "a header that is not UTF-8": (with_header("ce_subject", b"\xff\xfe"), value),
+        "a naive time": (
+            [(n, b"2026-10-01T09:00:00" if n == "ce_time" else v) for n, v in renamed("p-naive")],
+            value,
+        ),
+        "a stream version that is not a number": (
+            [(n, b"two" if n == "ce_streamversion" else v) for n, v in renamed("p-version")],
+            value,
+        ),
+        "an event the handler refuses": (renamed("p-refused"), json.dumps({"text": "poison", "n": 9}).encode()),
+    }
+
+
+def test_a_poison_record_of_each_kind_is_dead_lettered_with_its_reason_and_the_good_ones_flow(engine, kafka, new_topic):
+    topic = new_topic("poison-kinds", partitions=1)
+    poison = _poison_records()
+    producer = make_producer(kafka.bootstrap_servers)
+    publish(engine, kafka.bootstrap_servers, topic, [("g0", "ok")])
+    for headers, value in poison.values():
+        producer.send(topic, key=b"case-0", value=value, headers=headers)
+    producer.flush()
+    publish(engine, kafka.bootstrap_servers, topic, [("g1", "ok"), ("g2", "ok")])
+    c = runner(engine, kafka, topic, "poison-kinds-group")
+    c.run_until_idle()
+    assert effect_ids(engine) == ["g0", "g1", "g2"]  # the good records on either side flowed
+    dead = read_topic(kafka.bootstrap_servers, topic + ".dlq", expect=len(poison))
+    reasons = [dict(r.headers)["dlq_error"].decode() for r in dead]
+    assert len(reasons) == len(poison), reasons
+    for needle in ("lacks CloudEvents headers", "must be a JSON object", "not JSON", "not UTF-8", "cannot handle"):
+        assert any(needle in r for r in reasons), (needle, reasons)
+    assert sum("invalid CloudEvents attribute" in r for r in reasons) == 2, reasons  # naive time, version
+    # Each dead letter keeps the original record's bytes for an operator to inspect.
+    assert {r.value for r in dead} >= {b"\xff\xfe\x00garbage", b"[1, 2, 3]"}
+    c.consumer.close()
+    producer.close()
