@@ -34,7 +34,7 @@ from typing import Generic, TypeVar
 
 from shared.domain import Command
 from shared.envelope import Actor
-from shared.errors import AlreadyExists, InvalidCommand, NotFound
+from shared.errors import AlreadyExists, InvalidCommand, NotFound, UnknownReference
 from shared.events import DomainEvent
 from shared.uow import Fold, UnitOfWork, UnitOfWorkFactory, check_expected_version
 
@@ -129,14 +129,14 @@ def referenced(uow: UnitOfWork, aggregate: Aggregate[S], aggregate_id: str, fiel
     """The state of a thing a command refers to, read in the command's own unit of work.
 
     A reference to nothing is the caller's mistake in the body, not a missing resource at the URL:
-    :class:`~shared.errors.InvalidCommand` (422) naming ``field`` and ``how`` to make it exist.
+    :class:`~shared.errors.UnknownReference` (422) naming ``field`` and ``how`` to make it exist.
     """
     if aggregate.load is not None:
         state, _version = aggregate.load(uow, aggregate_id)
     else:
         state, _version = uow.load(aggregate.stream(aggregate_id), aggregate.fold)
     if not aggregate.exists(state):
-        raise InvalidCommand(f"{field}: there is no {aggregate.name} {aggregate_id!r} here; {how}", field=field)
+        raise UnknownReference(f"{field}: there is no {aggregate.name} {aggregate_id!r} here; {how}", field=field)
     return state
 
 

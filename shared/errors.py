@@ -24,6 +24,7 @@ __all__ = [
     "IllegalTransition",
     "InvalidCommand",
     "NotFound",
+    "UnknownReference",
 ]
 
 
@@ -44,6 +45,13 @@ class NotFound(DomainError):
 
 class InvalidCommand(DomainError):
     code = "invalid"
+
+
+class UnknownReference(InvalidCommand):
+    """A body names a person, household or record that does not exist (422, naming the field):
+    the request is wrong, not the URL; an orphan record would reach no case."""
+
+    code = "unknown_reference"
 
 
 class IllegalTransition(DomainError):

@@ -51,7 +51,7 @@ def _change(
     kit: ServiceKit, ctx: CommandContext, person_id: str, decide: Decision[Ledger], **extra: Any
 ) -> dict[str, Any]:
     def checked(state: Ledger, uow: UnitOfWork) -> Sequence[DomainEvent]:
-        require_person(uow, person_id)
+        require_person(uow, person_id, in_path=True)
         return decide(state, uow)
 
     outcome = execute(kit.uow, ctx, CONSENTS, person_id, checked, new=None)

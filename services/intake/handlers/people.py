@@ -14,6 +14,7 @@ from typing import Any
 
 from services.intake.adapters import registry
 from shared.commands import Aggregate, CommandContext, create, execute
+from shared.errors import UnknownReference
 from shared.events import DomainEvent
 from shared.registry import model as people
 from shared.registry.commands import (
@@ -126,15 +127,24 @@ HOUSEHOLD: Aggregate[people.HouseholdState] = Aggregate(
 """世帯: a household and its members; the case of its events is the household."""
 
 
-def require_person(uow: UnitOfWork, person_id: str, field: str = "person_id") -> None:
-    """A command that names a person needs the person registered (by any desk)."""
+def require_person(uow: UnitOfWork, person_id: str, field: str = "person_id", *, in_path: bool = False) -> None:
+    """A command that names a person needs the person registered (by any desk): named in the
+    body, an unknown one is the body's mistake (422 naming ``field``); in the URL, a 404."""
     if registry.get_person(uow.conn, person_id) is None:
-        raise PersonNotFound(f"no person {person_id!r} is registered; register the person first", field=field)
+        if in_path:
+            raise PersonNotFound(f"no person {person_id!r} is registered; register the person first", field=field)
+        raise UnknownReference(
+            f"{field}: no person {person_id!r} is registered; register the person first (POST /people)", field=field
+        )
 
 
 def require_household(uow: UnitOfWork, household_id: str) -> None:
+    """A household named in a body must be registered (422 naming ``household_id`` otherwise)."""
     if registry.get_household(uow.conn, household_id) is None:
-        raise HouseholdNotFound(f"no household {household_id!r} is registered", field="household_id")
+        raise UnknownReference(
+            f"household_id: no household {household_id!r} is registered; register it first (POST /households)",
+            field="household_id",
+        )
 
 
 def _person(outcome: Any, **extra: Any) -> dict[str, Any]:

@@ -19,12 +19,11 @@ from shared.clock import FixedClock
 from shared.commands import CommandContext
 from shared.consent import Recipient
 from shared.envelope import Actor
-from shared.errors import ConcurrencyConflict, Forbidden, IllegalTransition, InvalidCommand
+from shared.errors import ConcurrencyConflict, Forbidden, IllegalTransition, InvalidCommand, UnknownReference
 from shared.eventstore import events_table
 from shared.referrals.desk import ReferralDesk
 from shared.registry import commands as registry_commands
 from shared.registry.commands import HouseholdMember
-from shared.registry.errors import PersonNotFound
 from shared.service import ServiceKit, build_kit
 
 T0 = datetime(2015, 6, 1, 1, 0, tzinfo=UTC)  # 10:00 in Japan
@@ -106,8 +105,9 @@ def test_only_intake_staff_see_a_persons_special_care_details(kit):
 
 
 def test_consultation_about_an_unregistered_person_is_refused_and_nothing_is_written(kit):
-    with pytest.raises(PersonNotFound):
+    with pytest.raises(UnknownReference) as refused:
         open_about(kit, person_id="nobody")
+    assert refused.value.field == "person_id" and "register the person first" in refused.value.message
     assert event_count(kit) == 0
 
 
@@ -223,7 +223,7 @@ def test_household_members_join_and_leave(kit, clock):
         ),
     )
     hid = household["household_id"]
-    with pytest.raises(PersonNotFound):
+    with pytest.raises(UnknownReference):
         handlers.join_household(
             kit,
             at(WORKER),

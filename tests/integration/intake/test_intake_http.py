@@ -182,3 +182,36 @@ def test_every_read_of_personal_data_leaves_an_access_event_naming_fields_and_pu
     assert by_loans["purpose"] == "loan_review" and by_intake["purpose"] == "routine_work"
     assert {"name_kanji", "phone"} <= set(by_loans["fields_redacted"]) and "name_kanji" not in by_loans["fields_shown"]
     assert "name_kanji" in by_intake["fields_shown"] and by_intake["fields_redacted"] == []
+
+
+@pytest.mark.parametrize(
+    ("path", "body", "field"),
+    [
+        (
+            "/consultations",
+            {"source": "self", "channel": "phone", "issues": ["other"], "person_id": "p-nobody"},
+            "person_id",
+        ),
+        (
+            "/consultations",
+            {"source": "self", "channel": "phone", "issues": ["other"], "household_id": "hh-none"},
+            "household_id",
+        ),
+        ("/households", {"members": [{"person_id": "p-nobody"}]}, "members[0].person_id"),
+    ],
+)
+def test_a_body_naming_a_person_or_household_that_does_not_exist_gets_422_naming_the_field(app, path, body, field):
+    before = len(stored(app, "registry.HouseholdRegistered")) + len(stored(app, "intake.ConsultationOpened"))
+    r = app.post(path, json=body, headers=auth())
+    assert r.status_code == 422, r.text
+    assert (r.json()["error"], r.json()["field"]) == ("unknown_reference", field), r.json()
+    after = len(stored(app, "registry.HouseholdRegistered")) + len(stored(app, "intake.ConsultationOpened"))
+    assert after == before
+    # A URL naming nobody is still a 404.
+    consent = {
+        "purposes": ["support_coordination"],
+        "recipients": [{"kind": "department", "id": "loans"}],
+        "valid_until": "2030-01-01",
+    }
+    missing = app.post("/people/p-nobody/consents", json=consent, headers=auth())
+    assert (missing.status_code, missing.json()["field"]) == (404, "person_id"), missing.text

@@ -480,7 +480,7 @@ def test_a_record_for_a_household_person_or_record_that_does_not_exist_is_refuse
     }[path]
     r = client.post(path, json={**valid, **body}, headers=WORKER)
     assert r.status_code == 422, r.text
-    assert r.json()["field"] == field and "first" in r.json()["message"], r.json()
+    assert (r.json()["error"], r.json()["field"]) == ("unknown_reference", field) and "first" in r.json()["message"]
     assert len(stored_events(kit)) == before
     # The same record for the registered household is taken.
     assert client.post(path, json=valid, headers=WORKER).status_code == 201
