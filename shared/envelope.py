@@ -53,6 +53,9 @@ class Actor(BaseModel):
     staff_id: str = Field(min_length=1)
     department: str = Field(min_length=1)
     role: str = Field(min_length=1)
+    name: str | None = Field(default=None, max_length=200)
+    """The staff member's display name as the identity provider gave it (e.g. 相談 太郎); the
+    subject (``staff_id``) of a provider's token is an opaque id that nobody reads."""
 
     @classmethod
     def system(cls, department: str) -> Actor:
@@ -96,6 +99,7 @@ class Envelope(BaseModel):
             actorid=self.actor.staff_id,
             actordept=self.actor.department,
             actorrole=self.actor.role,
+            actorname=self.actor.name,
             streamversion=self.streamversion,
             schemaversion=self.schemaversion,
             correlationid=self.correlationid,
@@ -117,6 +121,7 @@ def _attributes(
     actorid: str,
     actordept: str,
     actorrole: str,
+    actorname: str | None,
     streamversion: int,
     schemaversion: int,
     correlationid: str | None,
@@ -139,6 +144,8 @@ def _attributes(
         "streamversion": str(streamversion),
         "schemaversion": str(schemaversion),
     }
+    if actorname:
+        attrs["actorname"] = actorname
     if correlationid:
         attrs["correlationid"] = correlationid
     if causationid:
@@ -168,6 +175,7 @@ def kafka_record_from_store(source: str, row: Mapping[str, Any]) -> tuple[bytes,
         actorid=row["actor_id"],
         actordept=row["actor_department"],
         actorrole=row["actor_role"],
+        actorname=row.get("actor_name"),
         streamversion=row["stream_version"],
         schemaversion=row["schema_version"],
         correlationid=row["correlation_id"],
@@ -220,7 +228,12 @@ def from_kafka(key: bytes | None, headers: Sequence[tuple[str, bytes]] | None, v
             time=datetime.fromisoformat(attrs["time"]),
             subject=attrs["subject"],
             caseid=attrs["caseid"],
-            actor=Actor(staff_id=attrs["actorid"], department=attrs["actordept"], role=attrs["actorrole"]),
+            actor=Actor(
+                staff_id=attrs["actorid"],
+                department=attrs["actordept"],
+                role=attrs["actorrole"],
+                name=attrs.get("actorname"),
+            ),
             streamversion=int(attrs.get("streamversion", "0")),
             schemaversion=int(attrs.get("schemaversion", "1")),
             correlationid=attrs.get("correlationid"),

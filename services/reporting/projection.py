@@ -51,6 +51,7 @@ class Fact(NamedTuple):
     actor_department: str
     actor_role: str
     data: dict[str, Any]
+    actor_name: str | None = None
 
     @classmethod
     def of(cls, env: Envelope) -> Fact:
@@ -66,6 +67,7 @@ class Fact(NamedTuple):
             actor_department=env.actor.department,
             actor_role=env.actor.role,
             data=dict(env.data),
+            actor_name=env.actor.name,
         )
 
     @classmethod
@@ -88,6 +90,7 @@ class Fact(NamedTuple):
                 attrs["ce_actordept"],
                 attrs["ce_actorrole"],
                 data,
+                attrs.get("ce_actorname"),
             )
         except KeyError as missing:  # named as before: the attribute, without the header prefix
             raise KeyError(str(missing.args[0]).removeprefix("ce_")) from None
@@ -154,6 +157,7 @@ def _timeline(rows: Rows, f: Fact) -> None:
         actor_id=f.actor_id,
         actor_department=f.actor_department,
         actor_role=f.actor_role,
+        actor_name=f.actor_name,
         data=_canonical(f.data),
     )
 

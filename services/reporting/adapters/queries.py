@@ -83,7 +83,9 @@ def timeline(conn: Connection, gen: int, case_ids: Sequence[str]) -> list[Timeli
             type=r["type"],
             case_id=r["case_id"],
             subject=r["subject"],
-            actor=Actor(staff_id=r["actor_id"], department=r["actor_department"], role=r["actor_role"]),
+            actor=Actor(
+                staff_id=r["actor_id"], department=r["actor_department"], role=r["actor_role"], name=r["actor_name"]
+            ),
             data=json.loads(r["data"]),
         )
         for r in rows

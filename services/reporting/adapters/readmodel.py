@@ -74,6 +74,7 @@ timeline = Table(
     Column("actor_id", String(128), nullable=False),
     Column("actor_department", String(64), nullable=False),
     Column("actor_role", String(64), nullable=False),
+    Column("actor_name", String(200)),
     Column("data", Text, nullable=False),
     Index("ix_rm_timeline_case", "gen", "case_id", "at"),
 )

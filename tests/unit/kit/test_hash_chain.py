@@ -90,3 +90,28 @@ def test_the_relays_record_from_a_stored_row_equals_the_envelope_binding(tmp_pat
     assert (key, sorted(headers)) == (ekey, sorted(eheaders))
     assert _json.loads(value) == _json.loads(evalue)
     assert from_kafka(key, headers, value) == env
+
+
+def test_the_actors_display_name_travels_with_the_event_and_is_bound_by_its_hash(tmp_path):
+    from dataclasses import replace
+
+    from shared.db import make_engine, migrate
+    from shared.envelope import Actor, from_kafka, kafka_record_from_store, to_kafka
+    from shared.eventstore import EventStore, verify_envelopes
+    from tests.support import new_event
+
+    named = Actor(staff_id="8d1c-uuid", department="intake", role="worker", name="相談 太郎")
+    engine = make_engine(f"sqlite:///{tmp_path / 's.db'}")
+    migrate(engine)
+    store = EventStore("intake")
+    with engine.begin() as conn:
+        sent = store.append(conn, "s", 0, [replace(new_event("e1"), actor=named)])
+        [row] = store.read_rows(conn)
+    assert row["actor_name"] == "相談 太郎"
+    received = from_kafka(*kafka_record_from_store("intake", row))
+    assert received.actor == named and received == from_kafka(*to_kafka(sent[0]))
+    assert verify_envelopes("s", [received]).ok
+    renamed = received.model_copy(update={"actor": named.model_copy(update={"name": "別人 花子"})})
+    assert not verify_envelopes("s", [renamed]).ok  # a changed name is an altered event
+    unnamed = received.model_copy(update={"actor": named.model_copy(update={"name": None})})
+    assert not verify_envelopes("s", [unnamed]).ok
