@@ -10,8 +10,10 @@ Layout of ``data_dir`` (default ``var/identity/local``, relative to the reposito
     keycloak.json  pid, port, version and the realm file's digest, so ``stop`` and ``status`` find it
 
 Startup is kept short: Quarkus' build step runs once per distribution (its options are then recorded in
-the distribution, and later starts pass ``kc.config.built``), unused features are disabled, and the JVM
-keeps a class-data archive (CDS) per distribution and JDK under ``var/identity/cds``.
+the distribution, and later starts pass ``kc.config.built``), unused features are disabled, the JVM
+keeps a class-data archive (CDS) per distribution and JDK under ``var/identity/cds``, and the database
+as it stands right after the realm's import is kept under ``var/identity/seed`` (per realm file,
+distribution and admin), so a fresh start copies it instead of creating the schema and importing again.
 
 CLI::
 
@@ -61,6 +63,7 @@ DEFAULT_DATA_DIR = "var/identity/local"
 DEFAULT_PORT = 8180
 REALM = "tsunagu"
 CDS_DIR = REPO_ROOT / "var" / "identity" / "cds"
+SEED_DIR = REPO_ROOT / "var" / "identity" / "seed"
 # Build-time options: changing them makes Keycloak rebuild (about 15 s) before it starts.
 FEATURES_DISABLED = ("kerberos", "ciba", "device-flow", "par", "organization", "impersonation")
 BUILD_OPTIONS = {"kc.db": "dev-file", "kc.profile": "dev", "kc.features-disabled": ",".join(FEATURES_DISABLED)}
@@ -366,41 +369,87 @@ def start(
         print(f"note: {REALM_FILE.name} changed since {root} was created; `start --fresh` imports it", file=sys.stderr)
     root.mkdir(parents=True, exist_ok=True)
     home = _prepare_home(root)
-    env = settings()
+    new_data = not (home / "data" / "h2").exists()
+    seed = _seed_dir(dist)
+    seeded = new_data and _copy_seed(seed, home)
+    _write_state(
+        root,
+        {
+            "pid": None,
+            "port": port,
+            "version": keycloak_version(),
+            "java_home": str(java_home),
+            "realm_sha256": state.get("realm_sha256") or realm_digest(),
+        },
+    )
     began = time.monotonic()
     with _build_lock(dist):
-        built = is_built(dist)
-        with (root / "keycloak.log").open("ab") as out:
-            proc = subprocess.Popen(
-                _command(dist, home, port, built=built),
-                cwd=root,
-                env=_environment(java_home, dist),
-                stdin=subprocess.DEVNULL,
-                stdout=out,
-                stderr=subprocess.STDOUT,
-                start_new_session=True,
-            )
-        handle = KeycloakHandle(port, root, proc.pid, env.admin_username, env.admin_password, _proc=proc)
-        _write_state(
-            root,
-            {
-                "pid": proc.pid,
-                "port": port,
-                "version": keycloak_version(),
-                "java_home": str(java_home),
-                "realm_sha256": state.get("realm_sha256") or realm_digest(),
-            },
-        )
-        try:
-            _wait_until_answering(handle, proc, timeout)
-        except BaseException:
-            handle.stop()
-            raise
+        handle = _launch(root, home, port, dist, java_home, timeout)
+    if new_data and not seeded:
+        # Creating the schema and importing the realm is most of a first start: keep the result, so
+        # that the next fresh start (every test session) begins from it. Stopped first: H2 files are
+        # only consistent when closed.
+        handle.stop()
+        _save_seed(home, seed)
+        handle = _launch(root, home, port, dist, java_home, timeout)
     handle.started_in = time.monotonic() - began
-    log.info(
-        "Keycloak ready in %.1f s on %s (%s)", handle.started_in, handle.base_url, "built" if built else "built now"
-    )
+    log.info("Keycloak ready in %.1f s on %s (seeded: %s)", handle.started_in, handle.base_url, seeded)
     return handle
+
+
+def _launch(root: Path, home: Path, port: int, dist: Path, java_home: Path, timeout: float) -> KeycloakHandle:
+    env = settings()
+    with (root / "keycloak.log").open("ab") as out:
+        proc = subprocess.Popen(
+            _command(dist, home, port, built=is_built(dist)),
+            cwd=root,
+            env=_environment(java_home, dist),
+            stdin=subprocess.DEVNULL,
+            stdout=out,
+            stderr=subprocess.STDOUT,
+            start_new_session=True,
+        )
+    handle = KeycloakHandle(port, root, proc.pid, env.admin_username, env.admin_password, _proc=proc)
+    _write_state(root, {**_read_state(root), "pid": proc.pid})
+    try:
+        _wait_until_answering(handle, proc, timeout)
+    except BaseException:
+        handle.stop()
+        raise
+    return handle
+
+
+# --------------------------------------------------------------------------- seed: the imported realm, kept
+
+
+def _seed_dir(dist: Path) -> Path:
+    """Where the database right after the import is kept, per distribution, realm file and admin."""
+    env = settings()
+    key = hashlib.sha256(
+        b"\0".join(
+            [REALM_FILE.read_bytes(), dist.name.encode(), env.admin_username.encode(), env.admin_password.encode()]
+        )
+    ).hexdigest()[:16]
+    return SEED_DIR / key
+
+
+def _copy_seed(seed: Path, home: Path) -> bool:
+    if not (seed / "h2").is_dir():
+        return False
+    shutil.copytree(seed / "h2", home / "data" / "h2")
+    return True
+
+
+def _save_seed(home: Path, seed: Path) -> None:
+    if (seed / "h2").is_dir() or not (home / "data" / "h2").is_dir():
+        return
+    staging = seed.with_name(f"{seed.name}.{os.getpid()}.tmp")
+    shutil.rmtree(staging, ignore_errors=True)
+    shutil.copytree(home / "data" / "h2", staging / "h2")
+    try:
+        staging.rename(seed)  # atomic: a concurrent start sees the whole seed or none
+    except OSError:
+        shutil.rmtree(staging, ignore_errors=True)  # another start saved it first
 
 
 def _wait_until_answering(handle: KeycloakHandle, proc: subprocess.Popen[bytes], timeout: float) -> None:
