@@ -323,3 +323,15 @@ def test_keys_are_discovered_from_the_issuer(provider: FakeProvider) -> None:
     verifier = OidcVerifier.from_settings(settings)
     assert verifier.verify(sign(provider.keys[0], claims(provider))).actor.department == "loans"
     assert provider.jwks_requests == 1
+
+
+def test_all_names_what_the_module_offers() -> None:
+    import shared.oidc as module
+
+    public = {
+        name
+        for name, value in vars(module).items()
+        if not name.startswith("_") and getattr(value, "__module__", None) == module.__name__
+    }
+    assert set(module.__all__) >= public - {"main"}
+    assert all(hasattr(module, name) for name in module.__all__)
