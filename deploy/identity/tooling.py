@@ -109,8 +109,8 @@ def java_release(java_home: Path) -> int | None:
     return int(match.group(1)) if match and (java_home / "bin" / "java").is_file() else None
 
 
-def find_java_home(minimum: int = MIN_JAVA) -> Path:
-    """``KEYCLOAK_JAVA_HOME`` if set, else the newest JDK of at least ``minimum`` under /usr/lib/jvm."""
+def find_java_home(minimum: int = MIN_JAVA, *, jvm_root: Path = JVM_ROOT) -> Path:
+    """``KEYCLOAK_JAVA_HOME`` if set, else the newest JDK of at least ``minimum`` under ``jvm_root``."""
     configured = settings().java_home
     if configured is not None:
         release = java_release(configured)
@@ -118,11 +118,11 @@ def find_java_home(minimum: int = MIN_JAVA) -> Path:
             raise IdentityError(f"KEYCLOAK_JAVA_HOME={configured} is not a Java {minimum}+ home; {JAVA_HINT}")
         return configured
     found: dict[Path, int] = {}
-    if JVM_ROOT.is_dir():
-        for candidate in JVM_ROOT.iterdir():
+    if jvm_root.is_dir():
+        for candidate in jvm_root.iterdir():
             release = java_release(candidate.resolve())
             if release is not None and release >= minimum:
                 found[candidate.resolve()] = release
     if not found:
-        raise IdentityError(f"Keycloak needs Java {minimum}+ and none was found under {JVM_ROOT}: {JAVA_HINT}")
+        raise IdentityError(f"Keycloak needs Java {minimum}+ and none was found under {jvm_root}: {JAVA_HINT}")
     return max(found, key=lambda home: (found[home], str(home)))
