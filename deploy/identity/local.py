@@ -7,6 +7,7 @@ Layout of ``data_dir`` (default ``var/identity/local``, relative to the reposito
     home/          this instance's Keycloak home: data/ (H2 files, import/), providers/, themes/ (empty);
                    the program itself stays in the shared distribution (var/identity/dist)
     keycloak.log   the server's output
+    keycloak.pid   the pid of the running server (kc.sh, leading the process group of its JVM)
     keycloak.json  pid, port, version and the realm file's digest, so ``stop`` and ``status`` find it
 
 Startup is kept short: Quarkus' build step runs once per distribution (its options are then recorded in
@@ -64,6 +65,7 @@ DEFAULT_PORT = 8180
 REALM = "tsunagu"
 CDS_DIR = REPO_ROOT / "var" / "identity" / "cds"
 SEED_DIR = REPO_ROOT / "var" / "identity" / "seed"
+CLASS_DUMP = "classes.jsa"  # the JVM's class archive written at the first clean stop, before it is published
 # Build-time options: changing them makes Keycloak rebuild (about 15 s) before it starts.
 FEATURES_DISABLED = ("kerberos", "ciba", "device-flow", "par", "organization", "impersonation")
 BUILD_OPTIONS = {"kc.db": "dev-file", "kc.profile": "dev", "kc.features-disabled": ",".join(FEATURES_DISABLED)}
@@ -148,6 +150,7 @@ class KeycloakHandle:
 
     def stop(self, *, remove_data: bool = False, timeout: float = 20.0) -> None:
         """Stop the server (SIGTERM to its process group, SIGKILL after ``timeout``)."""
+        killed = False
         if self.pid is not None and _is_keycloak(self.pid, self.data_dir):
             _signal_group(self.pid, signal.SIGTERM)
             deadline = time.monotonic() + timeout
@@ -158,11 +161,16 @@ class KeycloakHandle:
             if _is_keycloak(self.pid, self.data_dir):
                 log.warning("Keycloak (pid %s) did not stop in %.0f s: killing it", self.pid, timeout)
                 _signal_group(self.pid, signal.SIGKILL)
+                killed = True
         if self._proc is not None:
             with contextlib.suppress(subprocess.TimeoutExpired):
                 self._proc.wait(timeout=5)
         self.pid = None
-        _write_state(self.data_dir, {**_read_state(self.data_dir), "pid": None})
+        state = _read_state(self.data_dir)
+        _write_state(self.data_dir, {**state, "pid": None})
+        (self.data_dir / "keycloak.pid").unlink(missing_ok=True)
+        if not killed:
+            _publish_class_archive(self.data_dir, state.get("class_archive"))
         if remove_data:
             shutil.rmtree(self.data_dir, ignore_errors=True)
 
@@ -280,17 +288,22 @@ def _command(dist: Path, home: Path, port: int, *, built: bool) -> list[str]:
     ]
 
 
-def _environment(java_home: Path, dist: Path) -> dict[str, str]:
+def _class_archive(java_home: Path, dist: Path) -> Path:
+    """The CDS archive for this distribution on this very JDK build (its ``release`` file's digest)."""
+    jdk = hashlib.sha256((java_home / "release").read_bytes()).hexdigest()[:8]
+    return CDS_DIR / f"{dist.name}-java{java_release(java_home)}-{jdk}.jsa"
+
+
+def _environment(java_home: Path, dist: Path, data_dir: Path) -> dict[str, str]:
     env = settings()
-    release = java_release(java_home)
-    cds = CDS_DIR / f"{dist.name}-java{release}.jsa"
-    CDS_DIR.mkdir(parents=True, exist_ok=True)
+    archive = _class_archive(java_home, dist)
     java_opts = [
         # Java 24+ refuses Quarkus' thread-local reset without it (an exception at every stop).
         "--add-opens=java.base/java.lang=ALL-UNNAMED",
-        # Class-data sharing: the archive is written at the first clean stop and maps classes after.
-        "-XX:+AutoCreateSharedArchive",
-        f"-XX:SharedArchiveFile={cds}",
+        # Class-data sharing: the first clean stop writes the archive (into the data dir; published
+        # by stop() with an atomic rename, so concurrent instances never read a half-written one);
+        # later starts map the classes from it.
+        f"-XX:SharedArchiveFile={archive}" if archive.exists() else f"-XX:ArchiveClassesAtExit={data_dir / CLASS_DUMP}",
         "-Xlog:cds=off",
         "-Xlog:cds+dynamic=off",
     ]
@@ -301,6 +314,18 @@ def _environment(java_home: Path, dist: Path) -> dict[str, str]:
         "KC_BOOTSTRAP_ADMIN_USERNAME": env.admin_username,
         "KC_BOOTSTRAP_ADMIN_PASSWORD": env.admin_password,
     }
+
+
+def _publish_class_archive(data_dir: Path, target: object) -> None:
+    dump = data_dir / CLASS_DUMP
+    if not dump.exists():
+        return
+    if isinstance(target, str) and not Path(target).exists():
+        CDS_DIR.mkdir(parents=True, exist_ok=True)
+        staging = Path(target).with_name(f".{Path(target).name}.{os.getpid()}")
+        shutil.move(dump, staging)
+        os.replace(staging, target)
+    dump.unlink(missing_ok=True)
 
 
 @contextlib.contextmanager
@@ -403,14 +428,16 @@ def _launch(root: Path, home: Path, port: int, dist: Path, java_home: Path, time
         proc = subprocess.Popen(
             _command(dist, home, port, built=is_built(dist)),
             cwd=root,
-            env=_environment(java_home, dist),
+            env=_environment(java_home, dist, root),
             stdin=subprocess.DEVNULL,
             stdout=out,
             stderr=subprocess.STDOUT,
             start_new_session=True,
         )
     handle = KeycloakHandle(port, root, proc.pid, env.admin_username, env.admin_password, _proc=proc)
-    _write_state(root, {**_read_state(root), "pid": proc.pid})
+    archive = _class_archive(java_home, dist)
+    _write_state(root, {**_read_state(root), "pid": proc.pid, "class_archive": str(archive)})
+    (root / "keycloak.pid").write_text(f"{proc.pid}\n")
     try:
         _wait_until_answering(handle, proc, timeout)
     except BaseException:
