@@ -25,6 +25,7 @@ stop:
 	@if [ -f deploy/run.py ]; then $(PY) -m deploy.run --stop || true; fi
 	$(PY) -m deploy.kafka.cluster stop
 	$(PY) -m deploy.postgres.local stop
+	$(PY) -m deploy.identity.local stop
 
 bench:
 	$(PY) -m bench

@@ -1,5 +1,5 @@
 #!/usr/bin/env bash
-# Prepare a checkout for tests and local runs: Python venv, Kafka jars, PostgreSQL binaries.
+# Prepare a checkout for tests and local runs: Python venv, Kafka jars, Keycloak, PostgreSQL binaries.
 # Idempotent and quick when everything is already in place (each step checks first),
 # so `make test` can call it every time.
 set -euo pipefail
@@ -23,6 +23,10 @@ fi
 
 # Kafka 4.x broker jars from Maven Central (needs java + mvn; errors name the apt packages).
 "$VENV/bin/python" -m deploy.kafka.cluster ensure-jars >/dev/null
+
+# Keycloak (org.keycloak:keycloak-quarkus-dist) from Maven Central into var/identity/dist, and a
+# check that a Java 21+ runtime exists to run it (the error names what to install).
+"$VENV/bin/python" -m deploy.identity.local ensure-installed >/dev/null
 
 # PostgreSQL server binaries (apt-get install postgresql on a fresh machine).
 "$VENV/bin/python" -m deploy.postgres.local ensure-installed >/dev/null

@@ -12,6 +12,7 @@ It knows nothing of any department. Modules:
 - :mod:`shared.service`     — ``build_kit``: a service's engine, store, relay and consumers
 - :mod:`shared.web`         — FastAPI app factory, error mapping, health/ready/metrics
 - :mod:`shared.auth`        — bearer JWTs, ``CurrentActor``, ``require`` (department/role)
+- :mod:`shared.oidc`        — the identity provider's RS256 access tokens verified against its JWKS
 - :mod:`shared.settings`    — ``ServiceSettings`` (the only reader of the environment)
 - :mod:`shared.reference`   — versioned code lists (fund types, issues, responses, ...)
 - :mod:`shared.referrals`   — the referral lifecycle and automatic referral rules (as data)

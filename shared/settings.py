@@ -22,7 +22,7 @@ from pydantic_settings import BaseSettings, SettingsConfigDict
 
 from shared.eventstore import DEFAULT_MAX_EVENT_BYTES
 
-__all__ = ["DEV_JWT_SECRET", "MIN_JWT_SECRET_LENGTH", "ServiceSettings", "service_config", "settings_for"]
+__all__ = ["DEV_JWT_SECRET", "MIN_JWT_SECRET_LENGTH", "OidcSettings", "ServiceSettings", "service_config", "settings_for"]
 
 # The development secret lets `make run` and the tests mint tokens with no set-up. Outside
 # development (TSUNAGU_ENVIRONMENT=production) a service refuses to start without its own
@@ -108,6 +108,29 @@ class ServiceSettings(BaseSettings):
             return self.database_url
         self.var_dir.mkdir(parents=True, exist_ok=True)
         return f"sqlite:///{(self.var_dir / f'{self.service}.db').as_posix()}"
+
+
+class OidcSettings(BaseSettings):
+    """The OpenID Connect provider whose RS256 access tokens Tsunagu trusts (``TSUNAGU_OIDC_*``).
+
+    The defaults name the local Keycloak of ``python -m deploy.identity.local start``.
+    """
+
+    model_config = service_config("TSUNAGU_OIDC_")
+
+    issuer: str = "http://127.0.0.1:8180/realms/tsunagu"
+    audience: str = "tsunagu"
+    # None: discovered from the issuer's /.well-known/openid-configuration.
+    jwks_uri: str | None = None
+    # The client scripts sign in with (password grant): `python -m shared.oidc token --user ...`.
+    client_id: str = "tsunagu-cli"
+    # Clock skew tolerated on exp, nbf and iat.
+    leeway_seconds: float = Field(default=30.0, ge=0, le=300)
+    # An unknown kid makes the verifier fetch the keys again, at most once per cooldown.
+    jwks_refetch_cooldown_seconds: float = Field(default=5.0, ge=0, le=3600)
+    # Cached keys are refreshed after this long; while the provider is away they keep being used.
+    jwks_max_age_seconds: float = Field(default=600.0, gt=0)
+    jwks_timeout_seconds: float = Field(default=3.0, gt=0, le=60)
 
 
 def settings_for(service: str) -> ServiceSettings:

@@ -2,7 +2,8 @@
 
 Nothing here skips. A test that asks for ``kafka`` gets a KRaft broker started from the
 project's own jars (or the cluster named by ``KAFKA_BOOTSTRAP_SERVERS``); a test that asks for
-``postgres`` gets a throwaway server from Debian's package (or ``DATABASE_URL``'s server).
+``postgres`` gets a throwaway server from Debian's package (or ``DATABASE_URL``'s server); a test
+that asks for ``keycloak`` gets the identity provider with the realm kept as code.
 ``db_url`` runs a test once on SQLite and once on PostgreSQL.
 """
 
@@ -39,6 +40,19 @@ def postgres() -> Iterator[Any]:
     from deploy.postgres.local import start
 
     handle = start(SESSION_VAR / "postgres")
+    try:
+        yield handle
+    finally:
+        handle.stop(remove_data=True)
+
+
+@pytest.fixture(scope="session")
+def keycloak() -> Iterator[Any]:
+    """The identity provider: Keycloak started once per session on a free port, the realm imported."""
+    from deploy.identity.local import start
+
+    handle = start(SESSION_VAR / "identity", port=None, fresh=True)
+    print(f"\nkeycloak: started in {handle.started_in:.1f} s on {handle.base_url}")
     try:
         yield handle
     finally:
