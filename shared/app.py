@@ -20,15 +20,24 @@ from pathlib import Path
 
 from fastapi import APIRouter, FastAPI
 
+from shared.auth import DevelopmentTokens, TokenVerifier
 from shared.clock import Clock
 from shared.logging import configure_logging
+from shared.oidc import OidcVerifier
 from shared.referrals.desk import ReferralDesk
 from shared.referrals.rules import RuleSet
 from shared.service import ConsumerSpec, ServiceKit, build_kit
-from shared.settings import ServiceSettings
+from shared.settings import OidcSettings, ServiceSettings
 from shared.web import create_app
 
 __all__ = ["build_service"]
+
+
+def token_verifier(settings: ServiceSettings) -> TokenVerifier:
+    """The provider's RS256 tokens (``auth=oidc``: ``make run``, production) or HS256 development tokens."""
+    if settings.auth == "oidc":
+        return OidcVerifier.from_settings(OidcSettings())
+    return DevelopmentTokens(settings.signing_secret(), timedelta(hours=settings.token_max_lifetime_hours))
 
 
 def build_service(
@@ -55,8 +64,7 @@ def build_service(
     app = create_app(
         title=title,
         description=description,
-        jwt_secret=settings.signing_secret(),
-        token_max_lifetime=timedelta(hours=settings.token_max_lifetime_hours),
+        tokens=token_verifier(settings),
         routers=[*routers, *([desk_router(referrals)] if referrals else [])],
         readiness=[kit.database_ready, kit.kafka_ready],
         lifespan=kit.lifespan,

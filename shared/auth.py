@@ -16,8 +16,9 @@ from __future__ import annotations
 
 import argparse
 from collections.abc import Callable, Iterable
+from dataclasses import dataclass
 from datetime import UTC, datetime, timedelta
-from typing import Annotated
+from typing import Annotated, Protocol
 
 import jwt
 from fastapi import Depends, Request
@@ -31,6 +32,8 @@ __all__ = [
     "ROLES",
     "AuthError",
     "CurrentActor",
+    "DevelopmentTokens",
+    "TokenVerifier",
     "actor_from_claims",
     "current_actor",
     "decode_token",
@@ -109,6 +112,27 @@ def actor_from_claims(
     return Actor(staff_id=sub, department=dept, role=role)
 
 
+class TokenVerifier(Protocol):
+    """What a service verifies bearer tokens with: :class:`DevelopmentTokens` (HS256, tests and a
+    developer's machine) or :class:`shared.oidc.OidcVerifier` (the identity provider's RS256)."""
+
+    def actor(self, token: str) -> Actor:
+        """The actor a valid token names; :class:`AuthError` (401) saying what to do otherwise."""
+        ...
+
+
+@dataclass(frozen=True)
+class DevelopmentTokens:
+    """HS256 tokens minted with a shared secret (``python -m shared.auth mint``): a test fixture
+    and a developer's shortcut. Outside development services accept only the provider's tokens."""
+
+    secret: str
+    max_lifetime: timedelta = DEFAULT_MAX_TOKEN_LIFETIME
+
+    def actor(self, token: str) -> Actor:
+        return decode_token(self.secret, token, max_lifetime=self.max_lifetime)
+
+
 _bearer = HTTPBearer(auto_error=False)
 
 
@@ -117,10 +141,11 @@ def current_actor(
 ) -> Actor:
     """FastAPI dependency: the authenticated actor, or 401 saying how to authenticate."""
     if credentials is None or credentials.scheme.lower() != "bearer":
-        raise AuthError(401, "send 'Authorization: Bearer <token>'; mint one with `python -m shared.auth mint`")
-    secret: str = request.app.state.jwt_secret
-    max_lifetime: timedelta = getattr(request.app.state, "token_max_lifetime", DEFAULT_MAX_TOKEN_LIFETIME)
-    actor = decode_token(secret, credentials.credentials, max_lifetime=max_lifetime)
+        raise AuthError(
+            401, "send 'Authorization: Bearer <access token>': sign in (python -m shared.oidc token --user NAME)"
+        )
+    tokens: TokenVerifier = request.app.state.tokens
+    actor = tokens.actor(credentials.credentials)
     request.state.actor = actor
     return actor
 

@@ -270,6 +270,10 @@ class OidcVerifier:
         claims = self._decode(token, key)
         return self._identity(claims)
 
+    def actor(self, token: str) -> Actor:
+        """:class:`shared.auth.TokenVerifier`: the event actor, with the staff member's display name."""
+        return self.verify(token).actor
+
     def _decode(self, token: str, key: jwt.PyJWK) -> dict[str, Any]:
         sign_in = f"sign in again at {self.issuer}"
         try:
@@ -302,7 +306,12 @@ class OidcVerifier:
         if isinstance(typ, str) and typ.lower() not in ACCESS_TOKEN_TYPES:
             raise AuthError(401, f"this is an {typ} token, not an access token: send the access_token")
         dept, role = claims.get("dept"), claims.get("role")
-        if dept not in self._departments or role not in self._roles:
+        if (
+            not isinstance(dept, str)
+            or dept not in self._departments
+            or not isinstance(role, str)
+            or (role not in self._roles)
+        ):
             raise AuthError(
                 401,
                 f"the bearer token names department {dept!r} and role {role!r}: a staff account needs one "
@@ -310,8 +319,11 @@ class OidcVerifier:
             )
         username = claims.get("preferred_username")
         name = claims.get("name") or username or claims["sub"]
+        sub = claims["sub"]
+        if not isinstance(sub, str) or not sub.strip():
+            raise AuthError(401, "the bearer token names no staff member (sub): sign in again")
         return StaffIdentity(
-            actor=Actor(staff_id=str(claims["sub"]), department=str(dept), role=str(role)),
+            actor=Actor(staff_id=sub, department=dept, role=role, name=str(name)[:200]),
             display_name=str(name),
             username=str(username) if username else None,
             expires_at=datetime.fromtimestamp(int(claims["exp"]), UTC),

@@ -22,13 +22,18 @@ from pydantic_settings import BaseSettings, SettingsConfigDict
 
 from shared.eventstore import DEFAULT_MAX_EVENT_BYTES
 
-__all__ = ["DEV_JWT_SECRET", "MIN_JWT_SECRET_LENGTH", "OidcSettings", "ServiceSettings", "service_config", "settings_for"]
+__all__ = [
+    "DEV_JWT_SECRET",
+    "OidcSettings",
+    "ServiceSettings",
+    "service_config",
+    "settings_for",
+]
 
-# The development secret lets `make run` and the tests mint tokens with no set-up. Outside
-# development (TSUNAGU_ENVIRONMENT=production) a service refuses to start without its own
-# TSUNAGU_JWT_SECRET, and refuses this one: it is in the source, so it forges any identity.
+# The development secret lets the tests (and a developer) mint HS256 tokens with no set-up. Outside
+# development (TSUNAGU_ENVIRONMENT=production) a service accepts only the identity provider's RS256
+# tokens (TSUNAGU_AUTH=oidc) and refuses to start otherwise: this secret is in the source.
 DEV_JWT_SECRET = "tsunagu-development-secret-not-for-production"
-MIN_JWT_SECRET_LENGTH = 32
 
 
 def service_config(prefix: str) -> SettingsConfigDict:
@@ -50,10 +55,14 @@ class ServiceSettings(BaseSettings):
     kafka_connect_timeout_seconds: float = Field(default=5.0, gt=0, le=60)
     # /ready answers 200 while a metadata fetch from the broker succeeded within this many seconds.
     kafka_ready_seconds: float = Field(default=5.0, gt=0, le=300)
-    # development: the source's secret is the default; production: the signing secret must be set.
+    # development: HS256 tokens with the source's secret are allowed; production: only the
+    # identity provider's RS256 tokens (auth=oidc), or the service refuses to start.
     environment: Literal["development", "production"] = Field(
         default="development", validation_alias="TSUNAGU_ENVIRONMENT"
     )
+    # Which tokens the service accepts: "oidc" (the provider of TSUNAGU_OIDC_*, as `make run` sets)
+    # or "hs256" (minted with TSUNAGU_JWT_SECRET: tests and a developer's shortcut).
+    auth: Literal["hs256", "oidc"] = Field(default="hs256", validation_alias="TSUNAGU_AUTH")
     jwt_secret: SecretStr | None = Field(default=None, validation_alias="TSUNAGU_JWT_SECRET")
     # A token expiring further from now than this is refused (401), whoever signed it.
     token_max_lifetime_hours: float = Field(default=24.0, gt=0, le=24 * 31, validation_alias="TSUNAGU_TOKEN_MAX_HOURS")
@@ -76,22 +85,18 @@ class ServiceSettings(BaseSettings):
             if secret is None:
                 self.jwt_secret = SecretStr(DEV_JWT_SECRET)
             return self
-        if secret is None:
+        if self.auth != "oidc":
             raise ValueError(
-                "TSUNAGU_JWT_SECRET is not set: outside development a service needs its signing configuration "
-                "(set TSUNAGU_JWT_SECRET, or TSUNAGU_ENVIRONMENT=development on a developer's machine)"
+                "outside development a service accepts only the identity provider's tokens: set TSUNAGU_AUTH=oidc "
+                "and TSUNAGU_OIDC_ISSUER (HS256 tokens signed with TSUNAGU_JWT_SECRET are for development and tests)"
             )
-        if secret == DEV_JWT_SECRET or len(secret) < MIN_JWT_SECRET_LENGTH:
-            raise ValueError(
-                f"TSUNAGU_JWT_SECRET must be a secret of your own of at least {MIN_JWT_SECRET_LENGTH} characters, "
-                "not the development secret from the source"
-            )
+        if secret == DEV_JWT_SECRET:
+            raise ValueError("TSUNAGU_JWT_SECRET is the development secret from the source: unset it")
         return self
 
     def signing_secret(self) -> str:
-        """The HS256 secret services verify tokens with (set by the validator in every environment)."""
-        assert self.jwt_secret is not None
-        return self.jwt_secret.get_secret_value()
+        """The HS256 secret of development tokens (the source's one unless TSUNAGU_JWT_SECRET is set)."""
+        return self.jwt_secret.get_secret_value() if self.jwt_secret is not None else DEV_JWT_SECRET
 
     @property
     def topic(self) -> str:

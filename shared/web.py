@@ -32,7 +32,7 @@ import uuid
 from collections.abc import Awaitable, Callable, Iterable, Sequence
 from contextlib import AbstractAsyncContextManager
 from dataclasses import dataclass
-from datetime import date, datetime, timedelta
+from datetime import date, datetime
 from importlib.resources import files
 from typing import Annotated, Any
 from urllib.parse import parse_qsl
@@ -49,7 +49,7 @@ from starlette.exceptions import HTTPException as StarletteHTTPException
 from starlette.types import ASGIApp, Message, Receive, Scope, Send
 
 from shared.access import record_reads
-from shared.auth import DEFAULT_MAX_TOKEN_LIFETIME, AuthError, current_actor, require
+from shared.auth import AuthError, TokenVerifier, current_actor, require
 from shared.commands import CommandContext
 from shared.envelope import Actor
 from shared.errors import (
@@ -364,19 +364,17 @@ def create_app(
     *,
     title: str,
     description: str,
-    jwt_secret: str,
+    tokens: TokenVerifier,
     routers: Sequence[APIRouter],
     readiness: Sequence[ReadinessCheck] = (),
     lifespan: Callable[[FastAPI], AbstractAsyncContextManager[None]] | None = None,
     version: str = "0.1.0",
     max_body_bytes: int = DEFAULT_MAX_BODY_BYTES,
-    token_max_lifetime: timedelta = DEFAULT_MAX_TOKEN_LIFETIME,
 ) -> FastAPI:
     app = FastAPI(
         title=title, description=description, version=version, lifespan=lifespan, docs_url=None, redoc_url=None
     )
-    app.state.jwt_secret = jwt_secret
-    app.state.token_max_lifetime = token_max_lifetime
+    app.state.tokens = tokens
     _offline_docs(app)
 
     @app.middleware("http")
@@ -402,8 +400,11 @@ def create_app(
         return JSONResponse(error_body(exc.code, exc.message, exc.field), status_code=_status_for(exc))
 
     @app.exception_handler(AuthError)
-    async def auth_error(_request: Request, exc: AuthError) -> JSONResponse:
-        headers = {"WWW-Authenticate": "Bearer"} if exc.status == 401 else None
+    async def auth_error(request: Request, exc: AuthError) -> JSONResponse:
+        # RFC 6750: the scheme and realm; a token that was sent and refused is an invalid_token.
+        sent = request.headers.get("authorization", "").lower().startswith("bearer ")
+        challenge = 'Bearer realm="tsunagu"' + (', error="invalid_token"' if sent else "")
+        headers = {"WWW-Authenticate": challenge} if exc.status == 401 else None
         code = "unauthorized" if exc.status == 401 else "forbidden"
         return JSONResponse(error_body(code, exc.message), status_code=exc.status, headers=headers)
 

@@ -39,6 +39,9 @@ def test_every_route_refuses_requests_without_a_valid_token(service, tmp_path):
             assert response.status_code == 401, (method, path, headers, response.text)
             body = response.json()
             assert body["error"] == "unauthorized" and body["message"], body
-            assert response.headers["WWW-Authenticate"] == "Bearer"
+            challenge = response.headers["WWW-Authenticate"]
+            assert challenge.startswith('Bearer realm="tsunagu"'), challenge  # RFC 6750
+            sent_bearer = headers.get("Authorization", "").startswith("Bearer ")
+            assert ('error="invalid_token"' in challenge) == sent_bearer, challenge
     assert client.get("/health").status_code == 200
     kit.close()

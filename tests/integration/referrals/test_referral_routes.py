@@ -11,7 +11,7 @@ from typing import Any
 import pytest
 from fastapi.testclient import TestClient
 
-from shared.auth import mint_token
+from shared.auth import DevelopmentTokens, mint_token
 from shared.clock import FixedClock
 from shared.envelope import Actor
 from shared.referrals.commands import MakeReferral
@@ -50,7 +50,9 @@ def desk(tmp_path: Path) -> Iterator[ReferralDesk]:
 
 @pytest.fixture
 def client(desk: ReferralDesk) -> TestClient:
-    app = create_app(title="desk", description="the referral desk", jwt_secret=DEV_JWT_SECRET, routers=[desk.router()])
+    app = create_app(
+        title="desk", description="the referral desk", tokens=DevelopmentTokens(DEV_JWT_SECRET), routers=[desk.router()]
+    )
     return TestClient(app)
 
 

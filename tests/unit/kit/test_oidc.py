@@ -162,7 +162,7 @@ def refused(verifier: OidcVerifier, token: str) -> str:
 def test_provider_token_becomes_the_actor_with_its_display_name(provider: FakeProvider, clock: Clock) -> None:
     staff = verifier_for(provider, clock).verify(sign(provider.keys[0], claims(provider)))
 
-    assert staff.actor == Actor(staff_id="4b1d-staff", department="loans", role="manager")
+    assert staff.actor == Actor(staff_id="4b1d-staff", department="loans", role="manager", name="貸付 花子")
     assert staff.display_name == "貸付 花子"
     assert staff.username == "loans-manager"
 
@@ -335,3 +335,13 @@ def test_all_names_what_the_module_offers() -> None:
     }
     assert set(module.__all__) >= public - {"main"}
     assert all(hasattr(module, name) for name in module.__all__)
+
+
+def test_a_list_for_a_department_or_a_blank_subject_is_refused_with_401_not_a_server_error(
+    provider: FakeProvider, clock: Clock
+) -> None:
+    verifier = verifier_for(provider, clock)
+    for overrides in ({"dept": ["loans", "intake"]}, {"role": ["manager"]}, {"sub": " "}):
+        with pytest.raises(AuthError) as refused:
+            verifier.verify(sign(provider.keys[0], claims(provider, **overrides)))
+        assert refused.value.status == 401, overrides

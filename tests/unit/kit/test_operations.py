@@ -9,6 +9,7 @@ from fastapi.testclient import TestClient
 
 from services.loans.bootstrap import build
 from services.loans.config import Settings
+from shared.auth import DevelopmentTokens
 from shared.logging import configure_logging
 
 
@@ -42,7 +43,7 @@ def test_readiness_answers_503_naming_what_is_not_ready():
     app = create_app(
         title="t",
         description="t",
-        jwt_secret="x" * 40,
+        tokens=DevelopmentTokens("x" * 40),
         routers=[],
         readiness=[lambda: None, lambda: "kafka: not connected to 127.0.0.1:9092"],
     )

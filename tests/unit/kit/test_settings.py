@@ -1,4 +1,4 @@
-"""Outside development a service refuses to start without its own signing configuration."""
+"""Outside development a service accepts only the identity provider's tokens, or does not start."""
 
 from __future__ import annotations
 
@@ -8,27 +8,35 @@ from pydantic import ValidationError
 from shared.settings import DEV_JWT_SECRET, ServiceSettings
 
 
-def test_development_takes_the_development_secret_by_default(monkeypatch):
-    monkeypatch.delenv("TSUNAGU_JWT_SECRET", raising=False)
-    monkeypatch.delenv("TSUNAGU_ENVIRONMENT", raising=False)
-    assert ServiceSettings().signing_secret() == DEV_JWT_SECRET
+@pytest.fixture(autouse=True)
+def _clean(monkeypatch):
+    for name in ("TSUNAGU_JWT_SECRET", "TSUNAGU_ENVIRONMENT", "TSUNAGU_AUTH"):
+        monkeypatch.delenv(name, raising=False)
 
 
-@pytest.mark.parametrize(
-    ("secret", "says"),
-    [(None, "TSUNAGU_JWT_SECRET is not set"), (DEV_JWT_SECRET, "not the development secret"), ("short", "at least 32")],
-)
-def test_production_refuses_a_missing_development_or_short_secret(monkeypatch, secret, says):
+def test_development_takes_hs256_development_tokens_by_default():
+    settings = ServiceSettings()
+    assert (settings.auth, settings.signing_secret()) == ("hs256", DEV_JWT_SECRET)
+
+
+@pytest.mark.parametrize("secret", [None, "a-council-secret-of-forty-characters-xx"])
+def test_production_refuses_hs256_tokens_whatever_the_secret(monkeypatch, secret):
     monkeypatch.setenv("TSUNAGU_ENVIRONMENT", "production")
-    if secret is None:
-        monkeypatch.delenv("TSUNAGU_JWT_SECRET", raising=False)
-    else:
+    if secret:
         monkeypatch.setenv("TSUNAGU_JWT_SECRET", secret)
-    with pytest.raises(ValidationError, match=says):
+    with pytest.raises(ValidationError, match="TSUNAGU_AUTH=oidc"):
         ServiceSettings()
 
 
-def test_production_takes_a_secret_of_its_own(monkeypatch):
+def test_production_refuses_the_development_secret_even_beside_the_provider(monkeypatch):
     monkeypatch.setenv("TSUNAGU_ENVIRONMENT", "production")
-    monkeypatch.setenv("TSUNAGU_JWT_SECRET", "a-council-secret-of-forty-characters-xx")
-    assert ServiceSettings().signing_secret() == "a-council-secret-of-forty-characters-xx"
+    monkeypatch.setenv("TSUNAGU_AUTH", "oidc")
+    monkeypatch.setenv("TSUNAGU_JWT_SECRET", DEV_JWT_SECRET)
+    with pytest.raises(ValidationError, match="development secret"):
+        ServiceSettings()
+
+
+def test_production_with_the_identity_provider_starts(monkeypatch):
+    monkeypatch.setenv("TSUNAGU_ENVIRONMENT", "production")
+    monkeypatch.setenv("TSUNAGU_AUTH", "oidc")
+    assert ServiceSettings().auth == "oidc"
