@@ -1,11 +1,13 @@
 """``make run``: the whole platform on one machine, with the demo stories loaded.
 
-Starts a single-node Kafka (KRaft, from the project's Maven Central jars) under ``var/kafka``,
+Starts the identity provider (Keycloak with the realm kept as code, ``var/identity``, on port
+8180), a single-node Kafka (KRaft, from the project's Maven Central jars) under ``var/kafka``,
 creates the topics, starts the five services as processes on loopback (SQLite files under
-``var/run``), loads the seed's demo stories through the services' HTTP APIs once, prints the
-URLs, each of the seed's eight stories with the case id and the case-view URL to open it, and a
-development token for every department and role the stories need (:func:`role_credentials`), and
-stays up until Ctrl-C (or ``make stop``).
+``var/run``) taking only the provider's RS256 tokens, loads the seed's demo stories through the
+services' HTTP APIs once (signed in as demo staff), prints the URLs, each of the seed's eight
+stories with the case id and the case-view URL to open it, and the demo staff member for every
+department and role the stories need (:func:`demo_staff`), and stays up until Ctrl-C (or
+``make stop``). ``--auth hs256`` runs without the provider on development tokens.
 
 Data persists between runs; ``make run FRESH=1`` (``--fresh``) starts from nothing.
 """
@@ -86,7 +88,9 @@ def available_services(port_base: int = 8101) -> list[ServiceProc]:
     return [ServiceProc(s.name, port_base + (s.port - 8101)) for s in present]
 
 
-def start_services(layout: Layout, bootstrap: str, services: list[ServiceProc]) -> list[subprocess.Popen[bytes]]:
+def start_services(
+    layout: Layout, bootstrap: str, services: list[ServiceProc], auth_env: dict[str, str] | None = None
+) -> list[subprocess.Popen[bytes]]:
     procs = []
     layout.run_dir.mkdir(parents=True, exist_ok=True)
     for svc in services:
@@ -96,6 +100,7 @@ def start_services(layout: Layout, bootstrap: str, services: list[ServiceProc]) 
             "TSUNAGU_VAR_DIR": str(layout.run_dir),
             f"{svc.name.upper()}_PORT": str(svc.port),
             "PYTHONPATH": str(REPO),
+            **(auth_env or {}),
         }
         log = (layout.run_dir / f"{svc.name}.log").open("ab")
         procs.append(
@@ -186,6 +191,11 @@ def stop_platform(layout: Layout) -> None:
     platform_kafka = attach_single(layout.var / "kafka")
     if platform_kafka is not None:
         platform_kafka.stop()
+    from deploy.identity.local import attach
+
+    identity = attach(layout.var / "identity")
+    if identity is not None and identity.is_running():
+        identity.stop()
 
 
 class _Stop(Exception):
@@ -204,6 +214,13 @@ def main(argv: list[str] | None = None) -> int:
     parser.add_argument("--no-demo", action="store_true", help="do not load the demo stories")
     parser.add_argument("--var", type=Path, default=VAR, help="where the platform keeps its files (default var/)")
     parser.add_argument("--port-base", type=int, default=8101, help="intake's port; the others follow it")
+    parser.add_argument(
+        "--auth",
+        choices=("oidc", "hs256"),
+        default="oidc",
+        help="oidc (default): staff sign in at the local Keycloak and services take only its RS256 tokens; "
+        "hs256: development tokens minted with the source's secret (no provider started)",
+    )
     args = parser.parse_args(argv)
     layout = Layout(args.var.resolve())
     if args.stop:
@@ -217,15 +234,29 @@ def main(argv: list[str] | None = None) -> int:
     kafka = start_single(kafka_dir, port=None, fresh=fresh or not (kafka_dir / "node.json").exists())
     create_topics(kafka.bootstrap_servers)
     services = available_services(args.port_base)
+    identity = None
+    auth_env = {"TSUNAGU_AUTH": "hs256"}
+    token: Callable[[str, str], str] | None = None
+    credentials: Callable[[Iterable[tuple[str, str]]], list[str]] = role_credentials
+    if args.auth == "oidc":
+        from deploy.identity.local import start as start_identity
+
+        began = time.monotonic()
+        port = IDENTITY_PORT if args.port_base == 8101 else None
+        identity = start_identity(layout.var / "identity", port=port, fresh=fresh)
+        print(f"identity provider ready in {time.monotonic() - began:.1f} s: {identity.issuer}", flush=True)
+        auth_env = {"TSUNAGU_AUTH": "oidc", "TSUNAGU_OIDC_ISSUER": identity.issuer}
+        token = ProviderTokens(identity.issuer)
+        credentials = demo_staff(identity.issuer, identity.base_url)
     if not args.no_wait:
         signal.signal(signal.SIGTERM, _on_sigterm)
         layout.run_dir.mkdir(parents=True, exist_ok=True)
         layout.platform_pid.write_text(str(os.getpid()))
-    procs = start_services(layout, kafka.bootstrap_servers, services)
+    procs = start_services(layout, kafka.bootstrap_servers, services, auth_env)
     try:
         wait_healthy(layout, services)
-        stories = [] if args.no_demo else load_demo(layout, {s.name: s.url for s in services})
-        print_banner(services, kafka.bootstrap_servers, stories)
+        stories = [] if args.no_demo else load_demo(layout, {s.name: s.url for s in services}, token)
+        print(format_banner(services, kafka.bootstrap_servers, stories, credentials), flush=True)
         if args.no_wait:
             return 0
         while all(p.poll() is None for p in procs):
@@ -240,11 +271,16 @@ def main(argv: list[str] | None = None) -> int:
             signal.signal(signal.SIGTERM, signal.SIG_IGN)  # a second `make stop` must not cut this short
             stop_services(layout)
             kafka.stop()
+            if identity is not None:
+                identity.stop()
             layout.platform_pid.unlink(missing_ok=True)
 
 
-def load_demo(layout: Layout, urls: dict[str, str]) -> list[StoryResult]:
-    """Load the seed stories once (data persists); later runs read back what was loaded."""
+def load_demo(
+    layout: Layout, urls: dict[str, str], token: Callable[[str, str], str] | None = None
+) -> list[StoryResult]:
+    """Load the seed stories once (data persists), signed in as demo staff when ``token`` is the
+    provider's; later runs read back what was loaded."""
     from deploy.demo.stories import SEED_STORIES, load_all, read_loaded, write_loaded
 
     if layout.demo_mark.exists():
@@ -252,7 +288,7 @@ def load_demo(layout: Layout, urls: dict[str, str]) -> list[StoryResult]:
         if not stories:
             print("demo data was loaded by an older version; `make run FRESH=1` reloads it and lists its stories")
         return stories
-    stories = load_all(urls)
+    stories = load_all(urls, token) if token is not None else load_all(urls)
     write_loaded(layout.demo_mark, stories)
     records = sum(len(s.ids) for s in stories)
     print(
@@ -269,6 +305,45 @@ BASE_ROLES = (
     ("intake", "manager"),
 )
 CASE_PURPOSE = "support_coordination"
+
+
+IDENTITY_PORT = 8180  # the local Keycloak of `make run` (OidcSettings' default issuer)
+
+
+class ProviderTokens:
+    """``token(department, role)`` for the demo loader: the demo staff member ``<department>-<role>``
+    signs in at the provider (password grant); a token is reused for a minute (they live minutes)."""
+
+    def __init__(self, issuer: str) -> None:
+        self.issuer = issuer
+        self._cache: dict[str, tuple[str, float]] = {}
+
+    def __call__(self, department: str, role: str = "worker") -> str:
+        from shared.oidc import DEMO_PASSWORD, password_grant
+
+        user = f"{department}-{role}"
+        cached = self._cache.get(user)
+        if cached is None or time.monotonic() - cached[1] > 60:
+            response = password_grant(self.issuer, "tsunagu-cli", user, DEMO_PASSWORD)
+            cached = (str(response["access_token"]), time.monotonic())
+            self._cache[user] = cached
+        return cached[0]
+
+
+def demo_staff(issuer: str, console: str) -> Callable[[Iterable[tuple[str, str]]], list[str]]:
+    """The banner's credentials under sign-in: the demo staff member of each role, and how to get a token."""
+    from shared.oidc import DEMO_PASSWORD
+
+    def credentials(roles: Iterable[tuple[str, str]]) -> list[str]:
+        lines = [f"Demo staff (sign in at {issuer}; password {DEMO_PASSWORD!r}, for the demo only):"]
+        lines += [f"  {dept:<13}{role:<9}{dept}-{role}" for dept, role in roles]
+        lines += [
+            "A token for scripts: python -m shared.oidc token --user intake-worker",
+            f"Users, groups and roles: {console}/admin (the realm kept as code: deploy/identity/tsunagu-realm.json)",
+        ]
+        return lines
+
+    return credentials
 
 
 def role_credentials(roles: Iterable[tuple[str, str]]) -> list[str]:

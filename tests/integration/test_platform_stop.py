@@ -12,6 +12,7 @@ import sys
 import time
 from pathlib import Path
 
+from deploy.identity.local import attach
 from deploy.kafka.cluster import attach_single, port_is_free
 
 REPO = Path(__file__).resolve().parents[2]
@@ -59,6 +60,8 @@ def test_make_stop_stops_the_platform_within_seconds_and_make_run_exits_0(tmp_pa
         services = [int(p) for p in (var / "run" / "services.pid").read_text().split()]
         assert len(services) == 5 and all(_alive(p) for p in services)
         assert attach_single(var / "kafka") is not None
+        identity = attach(var / "identity")
+        assert identity is not None and identity.is_running() and identity.answers()
 
         began = time.monotonic()
         stop = subprocess.run(
@@ -75,6 +78,7 @@ def test_make_stop_stops_the_platform_within_seconds_and_make_run_exits_0(tmp_pa
         assert took < 20, f"make stop took {took:.1f}s"
         assert not [p for p in services if _alive(p)]
         assert attach_single(var / "kafka") is None
+        assert not identity.is_running()  # the identity provider stopped with the platform
     finally:
         if run.poll() is None:
             run.kill()

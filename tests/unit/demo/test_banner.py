@@ -73,3 +73,14 @@ def test_the_role_recorder_notes_each_role_asked_for() -> None:
     recorder("intake", "worker")
     recorder("loans", "manager")
     assert recorder.roles == (("intake", "worker"), ("loans", "manager"))
+
+
+def test_under_sign_in_the_banner_names_the_demo_staff_member_of_each_role_and_no_token() -> None:
+    from deploy.run import demo_staff
+
+    issuer = "http://127.0.0.1:8180/realms/tsunagu"
+    banner = format_banner(SERVICES, "b", STORIES, credentials=demo_staff(issuer, "http://127.0.0.1:8180"))
+    lines = banner.splitlines()
+    assert any(line.startswith("Demo staff (sign in at " + issuer) for line in lines)
+    assert "  loans        manager  loans-manager" in lines and "  intake       worker   intake-worker" in lines
+    assert not any(line.count(".") == 2 and len(line) > 100 for line in lines), "no token is printed"
