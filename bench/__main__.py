@@ -1,4 +1,5 @@
-"""``python -m bench [backbone] [--events N] [--size BYTES] [--db sqlite|postgresql|both]``."""
+"""``python -m bench [backbone] [--events N] [--size BYTES] [--db sqlite|postgresql|both]``, ``python -m bench auth``,
+``python -m bench reporting``."""
 
 from __future__ import annotations
 
@@ -7,6 +8,10 @@ import sys
 from bench.backbone import main
 
 if __name__ == "__main__":
+    if sys.argv[1:2] == ["auth"]:
+        from bench.auth import main as auth_main
+
+        sys.exit(auth_main(sys.argv[2:]))
     if sys.argv[1:2] == ["reporting"]:
         from bench.reporting import main as reporting_main
 
