@@ -15,6 +15,7 @@ Mint a development token::
 from __future__ import annotations
 
 import argparse
+import sys
 from collections.abc import Callable, Iterable
 from dataclasses import dataclass
 from datetime import UTC, datetime, timedelta
@@ -175,10 +176,18 @@ def require(
     return dependency
 
 
-def main(argv: list[str] | None = None) -> None:
-    parser = argparse.ArgumentParser(prog="python -m shared.auth", description="Tsunagu development tokens")
+def main(argv: list[str] | None = None) -> int:
+    """``token --user NAME`` signs in at the identity provider (see :mod:`shared.oidc`);
+    ``mint ...`` prints an HS256 development token (tests and ``--auth hs256`` only)."""
+    argv = list(sys.argv[1:] if argv is None else argv)
+    if argv[:1] == ["token"]:
+        from shared.oidc import main as oidc_main
+
+        return oidc_main(argv)
+    parser = argparse.ArgumentParser(prog="python -m shared.auth", description="Tsunagu tokens")
     sub = parser.add_subparsers(dest="command", required=True)
-    mint = sub.add_parser("mint", help="print a bearer token")
+    sub.add_parser("token", help="sign in at the identity provider and print the access token (--user NAME)")
+    mint = sub.add_parser("mint", help="print an HS256 development token (not taken by `make run`'s services)")
     mint.add_argument("--staff-id", required=True)
     mint.add_argument("--department", required=True, choices=sorted(DEPARTMENTS))
     mint.add_argument("--role", required=True, choices=sorted(ROLES))
@@ -188,7 +197,8 @@ def main(argv: list[str] | None = None) -> None:
 
     secret = ServiceSettings().signing_secret()
     print(mint_token(secret, args.staff_id, args.department, args.role, ttl=timedelta(hours=args.hours)))
+    return 0
 
 
 if __name__ == "__main__":
-    main()
+    raise SystemExit(main())

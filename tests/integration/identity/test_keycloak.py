@@ -201,9 +201,12 @@ def test_web_client_signs_in_by_authorization_code_with_pkce(keycloak: KeycloakH
     assert (staff.actor.department, staff.actor.role, staff.display_name) == ("conferences", "manager", "会議 花子")
 
 
-def test_token_helper_prints_a_token_the_verifier_accepts(keycloak: KeycloakHandle, verifier: OidcVerifier) -> None:
+@pytest.mark.parametrize("module", ["shared.oidc", "shared.auth"])
+def test_token_helper_prints_a_token_the_verifier_accepts(
+    keycloak: KeycloakHandle, verifier: OidcVerifier, module: str
+) -> None:
     printed = subprocess.run(
-        [sys.executable, "-m", "shared.oidc", "token", "--user", "reporting-auditor", "--issuer", keycloak.issuer],
+        [sys.executable, "-m", module, "token", "--user", "reporting-auditor", "--issuer", keycloak.issuer],
         capture_output=True,
         text=True,
         check=True,
