@@ -61,7 +61,7 @@ from deploy.identity.tooling import (
     REPO_ROOT,
     IdentityError,
     ensure_dist,
-    find_java_home,
+    ensure_java,
     keycloak_version,
     settings,
 )
@@ -291,7 +291,7 @@ def start(
     if fresh:
         shutil.rmtree(root, ignore_errors=True)
     dist = ensure_dist()
-    java_home = find_java_home()
+    java_home = ensure_java()
     port = port or free_port()
     if not port_is_free(port):
         raise IdentityError(
@@ -417,7 +417,7 @@ def _cmd_status(args: argparse.Namespace) -> int:
 
 def _cmd_ensure_installed(_args: argparse.Namespace) -> None:
     dist = ensure_dist()
-    print(f"keycloak {keycloak_version()}: {dist}; java: {find_java_home()}")
+    print(f"keycloak {keycloak_version()}: {dist}; java: {ensure_java()}")
 
 
 def main(argv: Sequence[str] | None = None) -> int:
