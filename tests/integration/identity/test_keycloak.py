@@ -337,7 +337,9 @@ def test_rotated_realm_keys_old_and_new_tokens_verify_without_a_restart(keycloak
         assert verifier.verify(old_token).actor.department == "loans"
         assert {old_kid, new_kid} <= keys.kids
     finally:
-        admin.send("PUT", f"/components/{old_provider['id']}", old_provider)
+        # Keycloak merges a component's config on update: "active" must be sent back explicitly.
+        restored = {**old_provider, "config": {**old_provider["config"], "active": ["true"]}}
+        admin.send("PUT", f"/components/{old_provider['id']}", restored)
         admin.send("DELETE", f"/components/{new_provider_id}")
         # The tests after this one expect tokens signed with the realm's own key again.
         deadline = time.monotonic() + 10
