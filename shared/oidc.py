@@ -382,7 +382,7 @@ def main(argv: Sequence[str] | None = None) -> int:
             file=sys.stderr,
         )
         return 1
-    except (AuthError, ValueError) as exc:
+    except (AuthError, ValueError, KeyError) as exc:
         print(f"error: {exc}", file=sys.stderr)
         return 1
     print(json.dumps(body, indent=2) if args.json else body["access_token"])

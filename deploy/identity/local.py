@@ -10,11 +10,9 @@ Layout of ``data_dir`` (default ``var/identity/local``, relative to the reposito
     keycloak.pid   the pid of the running server (kc.sh, leading the process group of its JVM)
     keycloak.json  pid, port, version and the realm file's digest, so ``stop`` and ``status`` find it
 
-Startup is kept short: Quarkus' build step runs once per distribution (its options are then recorded in
-the distribution, and later starts pass ``kc.config.built``), unused features are disabled, the JVM
-keeps a class-data archive (CDS) per distribution and JDK under ``var/identity/cds``, and the database
-as it stands right after the realm's import is kept under ``var/identity/seed`` (per realm file,
-distribution and admin), so a fresh start copies it instead of creating the schema and importing again.
+Startup is kept short (:mod:`deploy.identity.caches`): Quarkus' build step runs once per distribution,
+unused features are disabled, the JVM maps a class-data archive, and a fresh data directory starts from
+the database as it stood right after the realm's import instead of importing again.
 
 CLI::
 
@@ -31,31 +29,39 @@ from __future__ import annotations
 
 import argparse
 import contextlib
-import fcntl
 import hashlib
 import json
 import logging
 import os
 import shutil
 import signal
-import socket
 import subprocess
 import sys
 import time
-import zipfile
-from collections.abc import Iterator, Sequence
+from collections.abc import Sequence
 from dataclasses import dataclass, field
 from pathlib import Path
 
 import httpx
 
+from deploy.identity.caches import (
+    BUILD_OPTIONS,
+    CLASS_DUMP,
+    build_lock,
+    class_archive,
+    copy_seed,
+    is_built,
+    publish_class_archive,
+    save_seed,
+    seed_dir,
+)
+from deploy.identity.processes import free_port, is_keycloak, port_is_free, signal_group
 from deploy.identity.tooling import (
     REALM_FILE,
     REPO_ROOT,
     IdentityError,
     ensure_dist,
-    find_java_home,
-    java_release,
+    ensure_java,
     keycloak_version,
     settings,
 )
@@ -63,13 +69,6 @@ from deploy.identity.tooling import (
 DEFAULT_DATA_DIR = "var/identity/local"
 DEFAULT_PORT = 8180
 REALM = "tsunagu"
-CDS_DIR = REPO_ROOT / "var" / "identity" / "cds"
-SEED_DIR = REPO_ROOT / "var" / "identity" / "seed"
-CLASS_DUMP = "classes.jsa"  # the JVM's class archive written at the first clean stop, before it is published
-# Build-time options: changing them makes Keycloak rebuild (about 15 s) before it starts.
-FEATURES_DISABLED = ("kerberos", "ciba", "device-flow", "par", "organization", "impersonation")
-BUILD_OPTIONS = {"kc.db": "dev-file", "kc.profile": "dev", "kc.features-disabled": ",".join(FEATURES_DISABLED)}
-PERSISTED_OPTIONS = "META-INF/keycloak-persisted.properties"
 
 log = logging.getLogger(__name__)
 
@@ -127,7 +126,7 @@ class KeycloakHandle:
             return False
 
     def is_running(self) -> bool:
-        return self.pid is not None and _is_keycloak(self.pid, self.data_dir)
+        return self.pid is not None and is_keycloak(self.pid, self.data_dir)
 
     def admin_token(self) -> str:
         """An access token of the master realm's bootstrap admin (for the admin REST API)."""
@@ -151,16 +150,16 @@ class KeycloakHandle:
     def stop(self, *, remove_data: bool = False, timeout: float = 20.0) -> None:
         """Stop the server (SIGTERM to its process group, SIGKILL after ``timeout``)."""
         killed = False
-        if self.pid is not None and _is_keycloak(self.pid, self.data_dir):
-            _signal_group(self.pid, signal.SIGTERM)
+        if self.pid is not None and is_keycloak(self.pid, self.data_dir):
+            signal_group(self.pid, signal.SIGTERM)
             deadline = time.monotonic() + timeout
-            while _is_keycloak(self.pid, self.data_dir) and time.monotonic() < deadline:
+            while is_keycloak(self.pid, self.data_dir) and time.monotonic() < deadline:
                 if self._proc is not None and self._proc.poll() is not None:
                     break
                 time.sleep(0.1)
-            if _is_keycloak(self.pid, self.data_dir):
+            if is_keycloak(self.pid, self.data_dir):
                 log.warning("Keycloak (pid %s) did not stop in %.0f s: killing it", self.pid, timeout)
-                _signal_group(self.pid, signal.SIGKILL)
+                signal_group(self.pid, signal.SIGKILL)
                 killed = True
         if self._proc is not None:
             with contextlib.suppress(subprocess.TimeoutExpired):
@@ -170,7 +169,7 @@ class KeycloakHandle:
         _write_state(self.data_dir, {**state, "pid": None})
         (self.data_dir / "keycloak.pid").unlink(missing_ok=True)
         if not killed:
-            _publish_class_archive(self.data_dir, state.get("class_archive"))
+            publish_class_archive(self.data_dir, state.get("class_archive"))
         if remove_data:
             shutil.rmtree(self.data_dir, ignore_errors=True)
 
@@ -179,55 +178,6 @@ class KeycloakHandle:
 
     def __exit__(self, *exc: object) -> None:
         self.stop()
-
-
-# --------------------------------------------------------------------------- processes
-
-
-def _cmdline(pid: int) -> str:
-    try:
-        return Path(f"/proc/{pid}/cmdline").read_bytes().replace(b"\0", b" ").decode(errors="replace")
-    except OSError:
-        return ""
-
-
-def _is_keycloak(pid: int, data_dir: Path) -> bool:
-    """The pid is alive and is the Keycloak of ``data_dir`` (not a reused pid, not a zombie)."""
-    with contextlib.suppress(ChildProcessError, OSError):
-        done, _ = os.waitpid(pid, os.WNOHANG)  # reap our own exited child
-        if done:
-            return False
-    try:
-        status = Path(f"/proc/{pid}/status").read_text()
-    except OSError:
-        return False
-    if "State:\tZ" in status:
-        return False
-    return f"-Dkc.home.dir={data_dir / 'home'}" in _cmdline(pid)
-
-
-def _signal_group(pid: int, sig: signal.Signals) -> None:
-    """Signal Keycloak's own process group (kc.sh and its JVM), which it leads since it was started here."""
-    with contextlib.suppress(ProcessLookupError, PermissionError):
-        if os.getpgid(pid) == pid:
-            os.killpg(pid, sig)
-        else:
-            os.kill(pid, sig)
-
-
-def _port_is_free(port: int) -> bool:
-    with socket.socket(socket.AF_INET, socket.SOCK_STREAM) as s:
-        try:
-            s.bind(("127.0.0.1", port))
-        except OSError:
-            return False
-        return True
-
-
-def _free_port() -> int:
-    with socket.socket(socket.AF_INET, socket.SOCK_STREAM) as s:
-        s.bind(("127.0.0.1", 0))
-        return int(s.getsockname()[1])
 
 
 # --------------------------------------------------------------------------- state and layout
@@ -263,17 +213,6 @@ def _prepare_home(data_dir: Path) -> Path:
     return home
 
 
-def is_built(dist: Path) -> bool:
-    """True when the distribution was already built (Quarkus augmentation) with :data:`BUILD_OPTIONS`."""
-    try:
-        with zipfile.ZipFile(dist / "lib" / "quarkus" / "generated-bytecode.jar") as jar:
-            text = jar.read(PERSISTED_OPTIONS).decode()
-    except (OSError, KeyError, zipfile.BadZipFile):
-        return False
-    recorded = dict(line.split("=", 1) for line in text.splitlines() if "=" in line and not line.startswith("#"))
-    return {k: v for k, v in recorded.items() if k.startswith("kc.")} == BUILD_OPTIONS
-
-
 def _command(dist: Path, home: Path, port: int, *, built: bool) -> list[str]:
     return [
         str(dist / "bin" / "kc.sh"),
@@ -288,15 +227,9 @@ def _command(dist: Path, home: Path, port: int, *, built: bool) -> list[str]:
     ]
 
 
-def _class_archive(java_home: Path, dist: Path) -> Path:
-    """The CDS archive for this distribution on this very JDK build (its ``release`` file's digest)."""
-    jdk = hashlib.sha256((java_home / "release").read_bytes()).hexdigest()[:8]
-    return CDS_DIR / f"{dist.name}-java{java_release(java_home)}-{jdk}.jsa"
-
-
 def _environment(java_home: Path, dist: Path, data_dir: Path) -> dict[str, str]:
     env = settings()
-    archive = _class_archive(java_home, dist)
+    archive = class_archive(java_home, dist)
     java_opts = [
         # Java 24+ refuses Quarkus' thread-local reset without it (an exception at every stop).
         "--add-opens=java.base/java.lang=ALL-UNNAMED",
@@ -314,29 +247,6 @@ def _environment(java_home: Path, dist: Path, data_dir: Path) -> dict[str, str]:
         "KC_BOOTSTRAP_ADMIN_USERNAME": env.admin_username,
         "KC_BOOTSTRAP_ADMIN_PASSWORD": env.admin_password,
     }
-
-
-def _publish_class_archive(data_dir: Path, target: object) -> None:
-    dump = data_dir / CLASS_DUMP
-    if not dump.exists():
-        return
-    if isinstance(target, str) and not Path(target).exists():
-        CDS_DIR.mkdir(parents=True, exist_ok=True)
-        staging = Path(target).with_name(f".{Path(target).name}.{os.getpid()}")
-        shutil.move(dump, staging)
-        os.replace(staging, target)
-    dump.unlink(missing_ok=True)
-
-
-@contextlib.contextmanager
-def _build_lock(dist: Path) -> Iterator[None]:
-    """Two first starts must not both rebuild the shared distribution: the second waits."""
-    with (dist.parent / f".{dist.name}.lock").open("w") as lock:
-        fcntl.flock(lock, fcntl.LOCK_EX)
-        try:
-            yield
-        finally:
-            fcntl.flock(lock, fcntl.LOCK_UN)
 
 
 # --------------------------------------------------------------------------- start
@@ -381,9 +291,9 @@ def start(
     if fresh:
         shutil.rmtree(root, ignore_errors=True)
     dist = ensure_dist()
-    java_home = find_java_home()
-    port = port or _free_port()
-    if not _port_is_free(port):
+    java_home = ensure_java()
+    port = port or free_port()
+    if not port_is_free(port):
         raise IdentityError(
             f"port {port} on 127.0.0.1 is in use (another Keycloak? `python -m deploy.identity.local status`); "
             "pass --port"
@@ -395,8 +305,8 @@ def start(
     root.mkdir(parents=True, exist_ok=True)
     home = _prepare_home(root)
     new_data = not (home / "data" / "h2").exists()
-    seed = _seed_dir(dist)
-    seeded = new_data and _copy_seed(seed, home)
+    seed = seed_dir(dist)
+    seeded = new_data and copy_seed(seed, home)
     _write_state(
         root,
         {
@@ -408,14 +318,14 @@ def start(
         },
     )
     began = time.monotonic()
-    with _build_lock(dist):
+    with build_lock(dist):
         handle = _launch(root, home, port, dist, java_home, timeout)
     if new_data and not seeded:
         # Creating the schema and importing the realm is most of a first start: keep the result, so
         # that the next fresh start (every test session) begins from it. Stopped first: H2 files are
         # only consistent when closed.
         handle.stop()
-        _save_seed(home, seed)
+        save_seed(home, seed)
         handle = _launch(root, home, port, dist, java_home, timeout)
     handle.started_in = time.monotonic() - began
     log.info("Keycloak ready in %.1f s on %s (seeded: %s)", handle.started_in, handle.base_url, seeded)
@@ -435,7 +345,7 @@ def _launch(root: Path, home: Path, port: int, dist: Path, java_home: Path, time
             start_new_session=True,
         )
     handle = KeycloakHandle(port, root, proc.pid, env.admin_username, env.admin_password, _proc=proc)
-    archive = _class_archive(java_home, dist)
+    archive = class_archive(java_home, dist)
     _write_state(root, {**_read_state(root), "pid": proc.pid, "class_archive": str(archive)})
     (root / "keycloak.pid").write_text(f"{proc.pid}\n")
     try:
@@ -444,39 +354,6 @@ def _launch(root: Path, home: Path, port: int, dist: Path, java_home: Path, time
         handle.stop()
         raise
     return handle
-
-
-# --------------------------------------------------------------------------- seed: the imported realm, kept
-
-
-def _seed_dir(dist: Path) -> Path:
-    """Where the database right after the import is kept, per distribution, realm file and admin."""
-    env = settings()
-    key = hashlib.sha256(
-        b"\0".join(
-            [REALM_FILE.read_bytes(), dist.name.encode(), env.admin_username.encode(), env.admin_password.encode()]
-        )
-    ).hexdigest()[:16]
-    return SEED_DIR / key
-
-
-def _copy_seed(seed: Path, home: Path) -> bool:
-    if not (seed / "h2").is_dir():
-        return False
-    shutil.copytree(seed / "h2", home / "data" / "h2")
-    return True
-
-
-def _save_seed(home: Path, seed: Path) -> None:
-    if (seed / "h2").is_dir() or not (home / "data" / "h2").is_dir():
-        return
-    staging = seed.with_name(f"{seed.name}.{os.getpid()}.tmp")
-    shutil.rmtree(staging, ignore_errors=True)
-    shutil.copytree(home / "data" / "h2", staging / "h2")
-    try:
-        staging.rename(seed)  # atomic: a concurrent start sees the whole seed or none
-    except OSError:
-        shutil.rmtree(staging, ignore_errors=True)  # another start saved it first
 
 
 def _wait_until_answering(handle: KeycloakHandle, proc: subprocess.Popen[bytes], timeout: float) -> None:
@@ -540,7 +417,7 @@ def _cmd_status(args: argparse.Namespace) -> int:
 
 def _cmd_ensure_installed(_args: argparse.Namespace) -> None:
     dist = ensure_dist()
-    print(f"keycloak {keycloak_version()}: {dist}; java: {find_java_home()}")
+    print(f"keycloak {keycloak_version()}: {dist}; java: {ensure_java()}")
 
 
 def main(argv: Sequence[str] | None = None) -> int:

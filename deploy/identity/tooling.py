@@ -4,7 +4,7 @@ The distribution (``org.keycloak:keycloak-quarkus-dist``, about 180 MB unpacked)
 Central by ``deploy/identity/pom.xml`` into ``var/identity/dist/keycloak-<version>``, like the Kafka jars:
 downloaded once per checkout, never committed. Keycloak 26 needs Java 21 or newer; the newest JDK under
 ``/usr/lib/jvm`` (or ``KEYCLOAK_JAVA_HOME``) is used, so a machine whose default ``java`` is 17 for Kafka
-still runs Keycloak.
+still runs Keycloak; when there is none, :func:`ensure_java` installs Debian's if apt offers it.
 """
 
 from __future__ import annotations
@@ -30,6 +30,7 @@ JAVA_HINT = (
     "elsewhere Temurin 21 or 25 from https://adoptium.net) or point KEYCLOAK_JAVA_HOME at one"
 )
 MVN_HINT = "apt-get install -y maven"
+APT_JAVA_PACKAGES = ("openjdk-25-jre-headless", "openjdk-21-jre-headless")
 
 log = logging.getLogger(__name__)
 
@@ -107,6 +108,38 @@ def java_release(java_home: Path) -> int | None:
         return None
     match = re.search(r'^JAVA_VERSION="(?:1\.)?(\d+)', text, re.MULTILINE)
     return int(match.group(1)) if match and (java_home / "bin" / "java").is_file() else None
+
+
+def ensure_java(minimum: int = MIN_JAVA) -> Path:
+    """:func:`find_java_home`, installing Debian's JDK 21+ runtime first when none is there and apt has one."""
+    try:
+        return find_java_home(minimum)
+    except IdentityError:
+        package = _apt_candidate(APT_JAVA_PACKAGES) if settings().java_home is None else None
+        if package is None:
+            raise
+    log.info("installing %s for Keycloak", package)
+    prefix = [] if os.geteuid() == 0 else ["sudo", "-n"]
+    env = {**os.environ, "DEBIAN_FRONTEND": "noninteractive"}
+    result = subprocess.run(
+        [*prefix, "apt-get", "install", "-y", "-q", package], env=env, capture_output=True, text=True, check=False
+    )
+    if result.returncode != 0:
+        tail = "\n".join((result.stdout + result.stderr).strip().splitlines()[-10:])
+        raise IdentityError(f"apt-get install {package} failed ({JAVA_HINT}):\n{tail}")
+    return find_java_home(minimum)
+
+
+def _apt_candidate(packages: tuple[str, ...]) -> str | None:
+    """The first of ``packages`` that apt can install (Debian 13 and Ubuntu 24.04 have them; Debian 12 not)."""
+    if shutil.which("apt-cache") is None:
+        return None
+    for package in packages:
+        shown = subprocess.run(["apt-cache", "policy", package], capture_output=True, text=True, check=False)
+        match = re.search(r"Candidate:\s*(\S+)", shown.stdout)
+        if match and match.group(1) != "(none)":
+            return package
+    return None
 
 
 def find_java_home(minimum: int = MIN_JAVA, *, jvm_root: Path = JVM_ROOT) -> Path:

@@ -96,7 +96,8 @@ def admin(keycloak: KeycloakHandle) -> Iterator[Admin]:
 
 @pytest.fixture(scope="module")
 def verifier(keycloak: KeycloakHandle) -> OidcVerifier:
-    return OidcVerifier(keycloak.issuer, "tsunagu")
+    """One verifier for the module, as a service keeps one (a generous timeout: the machine is busy)."""
+    return OidcVerifier(keycloak.issuer, "tsunagu", keys=JwksCache(keycloak.jwks_uri, timeout=10))
 
 
 def sign_in(kc: KeycloakHandle, user: str, password: str = DEMO_PASSWORD) -> dict[str, Any]:
@@ -339,8 +340,15 @@ def test_rotated_realm_keys_old_and_new_tokens_verify_without_a_restart(keycloak
         assert verifier.verify(old_token).actor.department == "loans"
         assert {old_kid, new_kid} <= keys.kids
     finally:
-        admin.send("PUT", f"/components/{old_provider['id']}", old_provider)
+        # Keycloak merges a component's config on update: "active" must be sent back explicitly.
+        restored = {**old_provider, "config": {**old_provider["config"], "active": ["true"]}}
+        admin.send("PUT", f"/components/{old_provider['id']}", restored)
         admin.send("DELETE", f"/components/{new_provider_id}")
+        # The tests after this one expect tokens signed with the realm's own key again.
+        deadline = time.monotonic() + 10
+        while jwt.get_unverified_header(sign_in(keycloak, "loans-manager")["access_token"])["kid"] != old_kid:
+            assert time.monotonic() < deadline, "the realm still signs with the removed key"
+            time.sleep(0.2)
 
 
 def test_staff_moved_from_loans_to_intake_gets_intake_with_the_next_token(

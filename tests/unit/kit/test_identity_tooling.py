@@ -7,7 +7,7 @@ from pathlib import Path
 
 import pytest
 
-from deploy.identity.local import BUILD_OPTIONS, PERSISTED_OPTIONS, is_built
+from deploy.identity.caches import BUILD_OPTIONS, PERSISTED_OPTIONS, is_built
 from deploy.identity.tooling import IdentityError, find_java_home, keycloak_version
 
 
