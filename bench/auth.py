@@ -56,13 +56,27 @@ def _free_port() -> int:
 @contextmanager
 def _serving(auth: str, issuer: str) -> Iterator[str]:
     """The intake service with ``TSUNAGU_AUTH=auth`` under uvicorn on a free loopback port."""
+    saved = {name: os.environ.get(name) for name in ("TSUNAGU_AUTH", "TSUNAGU_OIDC_ISSUER")}
+    os.environ["TSUNAGU_AUTH"] = auth
+    os.environ["TSUNAGU_OIDC_ISSUER"] = issuer
+    try:
+        with _served(auth) as base:
+            yield base
+    finally:  # the environment is the caller's again (a test process goes on after the benchmark)
+        for name, value in saved.items():
+            if value is None:
+                os.environ.pop(name, None)
+            else:
+                os.environ[name] = value
+
+
+@contextmanager
+def _served(auth: str) -> Iterator[str]:
     import uvicorn
 
     from services.intake.bootstrap import build
     from services.intake.config import Settings
 
-    os.environ["TSUNAGU_AUTH"] = auth
-    os.environ["TSUNAGU_OIDC_ISSUER"] = issuer
     with tempfile.TemporaryDirectory() as var:
         app, kit = build(Settings(var_dir=Path(var), log_json=True), kafka=False)  # type: ignore[call-arg]
         assert kit.settings.auth == auth

@@ -18,6 +18,10 @@ from typing import Any
 import pytest
 
 REPO = Path(__file__).resolve().parents[1]
+# The suite builds services as the tests say (HS256 development tokens unless a test asks for the
+# provider), whatever the shell running it exported for a platform of its own.
+for _name in ("TSUNAGU_AUTH", "TSUNAGU_ENVIRONMENT", "TSUNAGU_OIDC_ISSUER", "TSUNAGU_JWT_SECRET"):
+    os.environ.pop(_name, None)
 # Per test session, so that two runs on one checkout (a developer and a helper, say) never
 # stop each other's broker or database.
 SESSION_VAR = REPO / "var" / f"test-{os.getpid()}"

@@ -39,7 +39,7 @@ def test_consultation_opened_at_intake_appears_in_reportings_case_view(platform:
     view = platform.eventually(case_view, what="the consultation in reporting's case view")
     entry = next(e for e in view["timeline"] if e["type"] == "intake.ConsultationOpened")
     assert entry["department"] == "intake"
-    assert entry["actor"] == {"staff_id": "s-tracer", "department": "intake", "role": "worker"}
+    assert entry["actor"] == {"staff_id": "s-tracer", "department": "intake", "role": "worker", "name": None}
     assert entry["data"]["issues"] == ["employment", "housing"]
     assert entry["data"]["own_words"] == "仕事を失い、2週間で住まいを出なければならない"  # intake reads its own record
 

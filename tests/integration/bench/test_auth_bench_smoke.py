@@ -12,3 +12,13 @@ def test_the_auth_benchmark_measures_both_verifiers_over_real_http() -> None:
     assert all(rate > 0 for rate in [*result["verify_per_s"].values(), *result["route_per_s"].values()])
     assert result["jwks_fetches_during_verification"] == 1  # cached after the first token
     assert len(result["route_rounds_per_s"]["rs256"]) == 3
+
+
+def test_the_benchmark_leaves_the_environment_as_it_found_it(monkeypatch) -> None:
+    import os
+
+    monkeypatch.delenv("TSUNAGU_AUTH", raising=False)
+    monkeypatch.setenv("TSUNAGU_OIDC_ISSUER", "http://example.invalid/realms/x")
+    run(requests=3, verifications=3)
+    assert "TSUNAGU_AUTH" not in os.environ  # a leak made every later test's services take RS256 only
+    assert os.environ["TSUNAGU_OIDC_ISSUER"] == "http://example.invalid/realms/x"
