@@ -19,7 +19,6 @@ from __future__ import annotations
 import argparse
 import json
 import os
-import socket
 import statistics
 import sys
 import tempfile
@@ -47,12 +46,6 @@ def _rate(n: int, call: Callable[[], object]) -> float:
     return n / (time.perf_counter() - began)
 
 
-def _free_port() -> int:
-    with socket.socket() as s:
-        s.bind(("127.0.0.1", 0))
-        return int(s.getsockname()[1])
-
-
 @contextmanager
 def _serving(auth: str, issuer: str) -> Iterator[str]:
     """The intake service with ``TSUNAGU_AUTH=auth`` under uvicorn on a free loopback port."""
@@ -74,13 +67,14 @@ def _serving(auth: str, issuer: str) -> Iterator[str]:
 def _served(auth: str) -> Iterator[str]:
     import uvicorn
 
+    from deploy.kafka.tooling import free_ports
     from services.intake.bootstrap import build
     from services.intake.config import Settings
 
     with tempfile.TemporaryDirectory() as var:
         app, kit = build(Settings(var_dir=Path(var), log_json=True), kafka=False)  # type: ignore[call-arg]
         assert kit.settings.auth == auth
-        port = _free_port()
+        [port] = free_ports(1)
         server = uvicorn.Server(uvicorn.Config(app, host="127.0.0.1", port=port, log_level="warning", access_log=False))
         thread = threading.Thread(target=server.run, daemon=True)
         thread.start()

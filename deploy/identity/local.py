@@ -55,7 +55,7 @@ from deploy.identity.caches import (
     save_seed,
     seed_dir,
 )
-from deploy.identity.processes import free_port, is_keycloak, port_is_free, signal_group
+from deploy.identity.processes import is_keycloak, signal_group
 from deploy.identity.tooling import (
     REALM_FILE,
     REPO_ROOT,
@@ -65,6 +65,7 @@ from deploy.identity.tooling import (
     keycloak_version,
     settings,
 )
+from deploy.kafka.tooling import free_ports, port_is_free
 
 DEFAULT_DATA_DIR = "var/identity/local"
 DEFAULT_PORT = 8180
@@ -292,7 +293,7 @@ def start(
         shutil.rmtree(root, ignore_errors=True)
     dist = ensure_dist()
     java_home = ensure_java()
-    port = port or free_port()
+    port = port or free_ports(1)[0]
     if not port_is_free(port):
         raise IdentityError(
             f"port {port} on 127.0.0.1 is in use (another Keycloak? `python -m deploy.identity.local status`); "
