@@ -79,18 +79,15 @@ class ServiceSettings(BaseSettings):
     log_json: bool = True
 
     @model_validator(mode="after")
-    def _signing_configured(self) -> Self:
-        secret = self.jwt_secret.get_secret_value() if self.jwt_secret is not None else None
+    def _production_takes_only_provider_tokens(self) -> Self:
         if self.environment == "development":
-            if secret is None:
-                self.jwt_secret = SecretStr(DEV_JWT_SECRET)
             return self
         if self.auth != "oidc":
             raise ValueError(
                 "outside development a service accepts only the identity provider's tokens: set TSUNAGU_AUTH=oidc "
                 "and TSUNAGU_OIDC_ISSUER (HS256 tokens signed with TSUNAGU_JWT_SECRET are for development and tests)"
             )
-        if secret == DEV_JWT_SECRET:
+        if self.jwt_secret is not None and self.jwt_secret.get_secret_value() == DEV_JWT_SECRET:
             raise ValueError("TSUNAGU_JWT_SECRET is the development secret from the source: unset it")
         return self
 
