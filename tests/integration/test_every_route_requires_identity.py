@@ -22,9 +22,20 @@ def _built(name: str, tmp_path):
     return app, kit
 
 
+@pytest.fixture(params=["hs256", "oidc"])
+def auth(request: pytest.FixtureRequest, monkeypatch: pytest.MonkeyPatch) -> str:
+    """Both ways a service takes tokens: development HS256 and, as `make run` runs it, the provider's."""
+    if request.param == "oidc":
+        keycloak = request.getfixturevalue("keycloak")
+        monkeypatch.setenv("TSUNAGU_AUTH", "oidc")
+        monkeypatch.setenv("TSUNAGU_OIDC_ISSUER", keycloak.issuer)
+    return str(request.param)
+
+
 @pytest.mark.parametrize("service", SERVICES)
-def test_every_route_refuses_requests_without_a_valid_token(service, tmp_path):
+def test_every_route_refuses_requests_without_a_valid_token(service, auth, tmp_path):
     app, kit = _built(service, tmp_path)
+    assert kit.settings.auth == auth
     client = TestClient(app)
     # Every operation the service documents, read from its OpenAPI document.
     operations = [
