@@ -28,18 +28,21 @@ CLASS_DUMP = "classes.jsa"  # the JVM's class archive written at the first clean
 # Build-time options: changing them makes Keycloak rebuild (about 15 s) before it starts.
 FEATURES_DISABLED = ("kerberos", "ciba", "device-flow", "par", "organization", "impersonation")
 BUILD_OPTIONS = {"kc.db": "dev-file", "kc.profile": "dev", "kc.features-disabled": ",".join(FEATURES_DISABLED)}
+# The database kind is a build-time option: an instance on PostgreSQL runs from a distribution of its
+# own (``keycloak-<version>-postgres``), built once with these, so neither build undoes the other.
+POSTGRES_BUILD_OPTIONS = {**BUILD_OPTIONS, "kc.db": "postgres"}
 PERSISTED_OPTIONS = "META-INF/keycloak-persisted.properties"
 
 
-def is_built(dist: Path) -> bool:
-    """True when the distribution was already built (Quarkus augmentation) with :data:`BUILD_OPTIONS`."""
+def is_built(dist: Path, options: dict[str, str] = BUILD_OPTIONS) -> bool:
+    """True when the distribution was already built (Quarkus augmentation) with ``options``."""
     try:
         with zipfile.ZipFile(dist / "lib" / "quarkus" / "generated-bytecode.jar") as jar:
             text = jar.read(PERSISTED_OPTIONS).decode()
     except (OSError, KeyError, zipfile.BadZipFile):
         return False
     recorded = dict(line.split("=", 1) for line in text.splitlines() if "=" in line and not line.startswith("#"))
-    return {k: v for k, v in recorded.items() if k.startswith("kc.")} == BUILD_OPTIONS
+    return {k: v for k, v in recorded.items() if k.startswith("kc.")} == options
 
 
 def class_archive(java_home: Path, dist: Path) -> Path:

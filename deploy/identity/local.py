@@ -43,10 +43,12 @@ from dataclasses import dataclass, field
 from pathlib import Path
 
 import httpx
+from sqlalchemy import make_url
 
 from deploy.identity.caches import (
     BUILD_OPTIONS,
     CLASS_DUMP,
+    POSTGRES_BUILD_OPTIONS,
     build_lock,
     class_archive,
     copy_seed,
@@ -62,10 +64,12 @@ from deploy.identity.tooling import (
     IdentityError,
     ensure_dist,
     ensure_java,
+    ensure_postgres_dist,
     keycloak_version,
     settings,
 )
 from deploy.kafka.tooling import free_ports, port_is_free
+from deploy.postgres.local import PgHandle
 
 DEFAULT_DATA_DIR = "var/identity/local"
 DEFAULT_PORT = 8180
@@ -214,7 +218,33 @@ def _prepare_home(data_dir: Path) -> Path:
     return home
 
 
-def _command(dist: Path, home: Path, port: int, *, built: bool) -> list[str]:
+@dataclass(frozen=True)
+class Database:
+    """A PostgreSQL database for Keycloak instead of its dev-file storage (JDBC URL and credentials)."""
+
+    jdbc_url: str
+    username: str
+    password: str = "unused-on-a-trust-local-server"
+
+    @classmethod
+    def on(cls, server: PgHandle, name: str = "keycloak") -> Database:
+        """Database ``name`` on a server of ``deploy.postgres`` (created if missing)."""
+        server.create_database(name)
+        url = make_url(server.url(name))
+        return cls(f"jdbc:postgresql://{url.host}:{url.port}/{name}", url.username or "postgres", url.password or "x")
+
+    @property
+    def options(self) -> dict[str, str]:
+        return POSTGRES_BUILD_OPTIONS
+
+
+def _command(dist: Path, home: Path, port: int, *, built: bool, database: Database | None = None) -> list[str]:
+    options = database.options if database is not None else BUILD_OPTIONS
+    db_args = (
+        [f"--db-url={database.jdbc_url}", f"--db-username={database.username}", f"--db-password={database.password}"]
+        if database is not None
+        else []
+    )
     return [
         str(dist / "bin" / "kc.sh"),
         f"-Dkc.home.dir={home}",  # a later -D wins over kc.sh's own: data stays in this instance
@@ -224,7 +254,8 @@ def _command(dist: Path, home: Path, port: int, *, built: bool) -> list[str]:
         f"--http-port={port}",
         f"--hostname=http://127.0.0.1:{port}",  # one issuer, whichever address a client used
         "--import-realm",
-        *(f"--{key.removeprefix('kc.')}={value}" for key, value in BUILD_OPTIONS.items() if key != "kc.profile"),
+        *(f"--{key.removeprefix('kc.')}={value}" for key, value in options.items() if key != "kc.profile"),
+        *db_args,
     ]
 
 
@@ -277,11 +308,14 @@ def start(
     *,
     fresh: bool = False,
     timeout: float = 240.0,
+    database: Database | None = None,
 ) -> KeycloakHandle:
     """Start Keycloak and return once the ``tsunagu`` realm answers.
 
     ``port=None`` picks a free port. An instance already running in ``data_dir`` is returned as it is
     (unless ``fresh``, which stops it and wipes its data so the realm file is imported anew).
+    ``database``: keep the realm in PostgreSQL (:meth:`Database.on` a server of ``deploy.postgres``)
+    instead of the dev-file storage under ``data_dir``.
     """
     root = _resolve(data_dir)
     running = attach(root)
@@ -291,7 +325,7 @@ def start(
         running.stop()
     if fresh:
         shutil.rmtree(root, ignore_errors=True)
-    dist = ensure_dist()
+    dist = ensure_postgres_dist() if database is not None else ensure_dist()
     java_home = ensure_java()
     port = port or free_ports(1)[0]
     if not port_is_free(port):
@@ -305,7 +339,8 @@ def start(
         print(f"note: {REALM_FILE.name} changed since {root} was created; `start --fresh` imports it", file=sys.stderr)
     root.mkdir(parents=True, exist_ok=True)
     home = _prepare_home(root)
-    new_data = not (home / "data" / "h2").exists()
+    # The seed is an H2 copy: an instance on PostgreSQL imports into its database instead.
+    new_data = database is None and not (home / "data" / "h2").exists()
     seed = seed_dir(dist)
     seeded = new_data and copy_seed(seed, home)
     _write_state(
@@ -316,11 +351,12 @@ def start(
             "version": keycloak_version(),
             "java_home": str(java_home),
             "realm_sha256": state.get("realm_sha256") or realm_digest(),
+            "database": database.jdbc_url if database is not None else "dev-file",
         },
     )
     began = time.monotonic()
     with build_lock(dist):
-        handle = _launch(root, home, port, dist, java_home, timeout)
+        handle = _launch(root, home, port, dist, java_home, timeout, database)
     if new_data and not seeded:
         # Creating the schema and importing the realm is most of a first start: keep the result, so
         # that the next fresh start (every test session) begins from it. Stopped first: H2 files are
@@ -333,11 +369,14 @@ def start(
     return handle
 
 
-def _launch(root: Path, home: Path, port: int, dist: Path, java_home: Path, timeout: float) -> KeycloakHandle:
+def _launch(
+    root: Path, home: Path, port: int, dist: Path, java_home: Path, timeout: float, database: Database | None = None
+) -> KeycloakHandle:
     env = settings()
+    options = POSTGRES_BUILD_OPTIONS if database is not None else BUILD_OPTIONS
     with (root / "keycloak.log").open("ab") as out:
         proc = subprocess.Popen(
-            _command(dist, home, port, built=is_built(dist)),
+            _command(dist, home, port, built=is_built(dist, options), database=database),
             cwd=root,
             env=_environment(java_home, dist, root),
             stdin=subprocess.DEVNULL,
@@ -388,7 +427,12 @@ def discover(root: str | Path = "var") -> list[KeycloakHandle]:
 
 
 def _cmd_start(args: argparse.Namespace) -> None:
-    handle = start(args.data_dir, args.port, fresh=args.fresh)
+    database = None
+    if args.postgres:
+        from deploy.postgres.local import start as start_postgres
+
+        database = Database.on(start_postgres(REPO_ROOT / "var" / "postgres", fresh=False))
+    handle = start(args.data_dir, args.port, fresh=args.fresh, database=database)
     took = f"started in {handle.started_in:.1f} s" if handle.started_in is not None else "already running"
     print(f"keycloak {took}: {handle.base_url} (pid {handle.pid}, log {handle.log_file})")
     print(f"  issuer   {handle.issuer}")
@@ -432,6 +476,12 @@ def main(argv: Sequence[str] | None = None) -> int:
     start_p = sub.add_parser("start", help="start (or keep) the local Keycloak and wait for the realm")
     start_p.add_argument("--port", type=int, default=DEFAULT_PORT)
     start_p.add_argument("--fresh", action="store_true", help="wipe the data dir first (imports the realm anew)")
+    start_p.add_argument(
+        "--postgres",
+        action="store_true",
+        help="keep the realm in PostgreSQL (deploy.postgres' server under var/postgres, database keycloak) "
+        "instead of dev-file storage",
+    )
     start_p.set_defaults(func=_cmd_start)
     stop_p = sub.add_parser("stop", help="stop the local Keycloak")
     stop_p.add_argument("--remove-data", action="store_true")

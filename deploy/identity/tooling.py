@@ -74,6 +74,16 @@ def dist_home(version: str | None = None) -> Path:
     return DIST_ROOT / f"keycloak-{version or keycloak_version()}"
 
 
+def ensure_postgres_dist() -> Path:
+    """A copy of the distribution for instances on PostgreSQL (its build differs: see caches)."""
+    home = dist_home().with_name(dist_home().name + "-postgres")
+    if not (home / "bin" / "kc.sh").is_file():
+        staging = home.with_name(home.name + f".{os.getpid()}")
+        shutil.copytree(ensure_dist(), staging, symlinks=True)
+        os.replace(staging, home)
+    return home
+
+
 def ensure_dist() -> Path:
     """The unpacked distribution's home (holding ``bin/kc.sh``), resolving it with Maven if absent."""
     home = dist_home()
