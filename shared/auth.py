@@ -16,7 +16,7 @@ from __future__ import annotations
 
 import argparse
 import sys
-from collections.abc import Callable, Iterable
+from collections.abc import Callable, Iterable, Mapping
 from dataclasses import dataclass
 from datetime import UTC, datetime, timedelta
 from typing import Annotated, Protocol
@@ -91,18 +91,28 @@ def decode_token(
 
 
 def actor_from_claims(
-    claims: dict[str, object], *, max_lifetime: timedelta = DEFAULT_MAX_TOKEN_LIFETIME, now: datetime | None = None
+    claims: Mapping[str, object],
+    *,
+    max_lifetime: timedelta = DEFAULT_MAX_TOKEN_LIFETIME,
+    now: datetime | None = None,
+    fix: str = "sign in again",
 ) -> Actor:
-    """Check the claims of a token whose signature was verified, and name its actor.
+    """Check the claims of a token whose signature was verified, and name its actor: one rule for
+    development tokens and the identity provider's (:mod:`shared.oidc`).
 
     ``sub`` must be a non-blank staff id; ``dept`` and ``role`` single known names (a list is not a
-    department); the expiry no further away than ``max_lifetime``.
+    department); the expiry no further away than ``max_lifetime``. ``fix`` ends a refusal of the
+    department or role: what the token's holder should do about it.
     """
     sub, dept, role, exp = claims.get("sub"), claims.get("dept"), claims.get("role"), claims.get("exp")
     if not isinstance(sub, str) or not sub.strip() or len(sub) > _STAFF_ID_MAX or not sub.isprintable():
         raise AuthError(401, "the bearer token must name its staff member in sub (a non-blank staff id): sign in again")
     if not isinstance(dept, str) or dept not in DEPARTMENTS or not isinstance(role, str) or role not in ROLES:
-        raise AuthError(401, "the bearer token must name one known department (dept) and one role (role)")
+        raise AuthError(
+            401,
+            f"the bearer token names department {dept!r} and role {role!r}; it must name one known "
+            f"department (dept) and one role (role): {fix}",
+        )
     latest = (now or datetime.now(UTC)) + max_lifetime
     if not isinstance(exp, int | float) or exp > latest.timestamp():
         raise AuthError(

@@ -50,7 +50,7 @@ from typing import Any
 import httpx
 import jwt
 
-from shared.auth import DEPARTMENTS, ROLES, AuthError
+from shared.auth import ROLES, AuthError, actor_from_claims
 from shared.envelope import Actor
 from shared.settings import OidcSettings
 
@@ -68,6 +68,10 @@ ALGORITHMS = ["RS256"]
 # The demo staff's password in deploy/identity/tsunagu-realm.json (README: for the demo only).
 DEMO_PASSWORD = "tsunagu-demo"
 ACCESS_TOKEN_TYPES = frozenset({"bearer", "at+jwt"})
+_ACCOUNT_FIX = (
+    f"a staff account needs one department group and one role of {sorted(ROLES - {'admin', 'system'})} "
+    "in the identity provider"
+)
 
 log = logging.getLogger(__name__)
 
@@ -231,15 +235,11 @@ class OidcVerifier:
         keys: JwksCache | None = None,
         jwks_uri: str | None = None,
         leeway: float = 30.0,
-        departments: frozenset[str] = DEPARTMENTS,
-        roles: frozenset[str] = ROLES,
     ) -> None:
         self.issuer = issuer
         self.audience = audience
         self.keys = keys or JwksCache(jwks_uri, issuer=issuer)
         self.leeway = leeway
-        self._departments = departments
-        self._roles = roles
 
     @classmethod
     def from_settings(cls, settings: OidcSettings) -> OidcVerifier:
@@ -305,25 +305,11 @@ class OidcVerifier:
         typ = claims.get("typ")
         if isinstance(typ, str) and typ.lower() not in ACCESS_TOKEN_TYPES:
             raise AuthError(401, f"this is an {typ} token, not an access token: send the access_token")
-        dept, role = claims.get("dept"), claims.get("role")
-        if (
-            not isinstance(dept, str)
-            or dept not in self._departments
-            or not isinstance(role, str)
-            or (role not in self._roles)
-        ):
-            raise AuthError(
-                401,
-                f"the bearer token names department {dept!r} and role {role!r}: a staff account needs one "
-                f"department group and one role of {sorted(self._roles)} in the identity provider",
-            )
+        actor = actor_from_claims(claims, fix=_ACCOUNT_FIX)
         username = claims.get("preferred_username")
-        name = claims.get("name") or username or claims["sub"]
-        sub = claims["sub"]
-        if not isinstance(sub, str) or not sub.strip():
-            raise AuthError(401, "the bearer token names no staff member (sub): sign in again")
+        name = claims.get("name") or username or actor.staff_id
         return StaffIdentity(
-            actor=Actor(staff_id=sub, department=dept, role=role, name=str(name)[:200]),
+            actor=actor.model_copy(update={"name": str(name)[:200]}),
             display_name=str(name),
             username=str(username) if username else None,
             expires_at=datetime.fromtimestamp(int(claims["exp"]), UTC),
