@@ -33,6 +33,7 @@ from deploy.kafka.cluster import attach_single, create_topics, start_single
 
 if TYPE_CHECKING:
     from deploy.demo.kit import StoryResult
+    from deploy.web.local import WebFront
 
 REPO = Path(__file__).resolve().parents[1]
 VAR = REPO / "var"
@@ -76,6 +77,11 @@ class Layout:
     def platform_pid(self) -> Path:
         """The pid of the foreground ``make run``: ``make stop`` asks it to stop everything."""
         return self.run_dir / "platform.pid"
+
+    @property
+    def web_dir(self) -> Path:
+        """The staff screens' nginx (configuration, pid, logs)."""
+        return self.var / "web"
 
     @property
     def demo_mark(self) -> Path:
@@ -175,6 +181,24 @@ def stop_services(layout: Layout) -> None:
     layout.services_pid.unlink(missing_ok=True)
 
 
+WEB_PORT = 8100  # the staff screens of `make run` (one below intake's port)
+
+
+def start_web(layout: Layout, services: list[ServiceProc], issuer: str, port_base: int) -> WebFront:
+    """Build the staff screens when their sources changed and serve them, with /api/<service>/
+    routed to each service, on :data:`WEB_PORT` (a free port when the services are moved)."""
+    from deploy.kafka.tooling import free_ports
+    from deploy.web.local import build
+    from deploy.web.local import start as start_front
+
+    began = time.monotonic()
+    build()
+    port = WEB_PORT if port_base == 8101 else free_ports(1)[0]
+    front = start_front(layout.web_dir, {s.name: s.url for s in services}, issuer, port=port)
+    print(f"staff screens ready in {time.monotonic() - began:.1f} s: {front.url}/", flush=True)
+    return front
+
+
 def stop_platform(layout: Layout) -> None:
     """``make stop``: ask the foreground ``make run`` to stop (it stops services, then Kafka, and
     exits 0); then stop whatever a run that died left behind."""
@@ -186,6 +210,11 @@ def stop_platform(layout: Layout) -> None:
             if _wait_gone([pid], STOP_TIMEOUT + 20):
                 print(f"the platform (pid {pid}) did not stop; stopping its parts", file=sys.stderr)
         layout.platform_pid.unlink(missing_ok=True)
+    from deploy.web.local import attach as attach_web
+
+    front = attach_web(layout.web_dir)
+    if front is not None:
+        front.stop()
     stop_services(layout)
     # Only the platform's own broker: test and benchmark brokers under var/ belong to other runs.
     platform_kafka = attach_single(layout.var / "kafka")
@@ -253,10 +282,16 @@ def main(argv: list[str] | None = None) -> int:
         layout.run_dir.mkdir(parents=True, exist_ok=True)
         layout.platform_pid.write_text(str(os.getpid()))
     procs = start_services(layout, kafka.bootstrap_servers, services, auth_env)
+    web = None
     try:
         wait_healthy(layout, services)
+        if identity is not None:
+            web = start_web(layout, services, identity.issuer, args.port_base)
         stories = [] if args.no_demo else load_demo(layout, {s.name: s.url for s in services}, token)
-        print(format_banner(services, kafka.bootstrap_servers, stories, credentials), flush=True)
+        print(
+            format_banner(services, kafka.bootstrap_servers, stories, credentials, web_url=web.url if web else None),
+            flush=True,
+        )
         if args.no_wait:
             return 0
         while all(p.poll() is None for p in procs):
@@ -269,6 +304,8 @@ def main(argv: list[str] | None = None) -> int:
     finally:
         if not args.no_wait:
             signal.signal(signal.SIGTERM, signal.SIG_IGN)  # a second `make stop` must not cut this short
+            if web is not None:
+                web.stop()
             stop_services(layout)
             kafka.stop()
             if identity is not None:
@@ -362,10 +399,15 @@ def format_banner(
     bootstrap: str,
     stories: Sequence[StoryResult] = (),
     credentials: Callable[[Iterable[tuple[str, str]]], list[str]] = role_credentials,
+    web_url: str | None = None,
 ) -> str:
-    """The banner ``make run`` prints: URLs, each seed story with its case id and the URL of its
-    case view, and the credentials of every role the stories need."""
-    lines = ["", "Tsunagu つなぐ is running (Ctrl-C or `make stop` to stop)", f"  {'Kafka':<13}{bootstrap}"]
+    """The banner ``make run`` prints: the staff screens' URL first, the services' URLs, each seed
+    story with its case id and the URL of its case view, and the credentials of every role the
+    stories need."""
+    lines = ["", "Tsunagu つなぐ is running (Ctrl-C or `make stop` to stop)"]
+    if web_url:
+        lines += [f"  Staff screens (sign in as a demo staff member below): {web_url}/", ""]
+    lines += [f"  {'Kafka':<13}{bootstrap}"]
     lines += [f"  {svc.name:<13}{svc.url}/docs" for svc in services]
     reporting = next((svc.url for svc in services if svc.name == "reporting"), None)
     if stories:
@@ -380,6 +422,8 @@ def format_banner(
             lines.append(f"  {story.number}. {story.title_ja}")
             lines.append(f"     {story.title_en}")
             where = f"  {reporting}/cases/{story.case_id}?purpose={CASE_PURPOSE}" if reporting else ""
+            if web_url:
+                where = f"  {web_url}/cases/{story.case_id}"
             lines.append(f"     case {story.case_id}{where}")
             lines.append(f"     roles: {roles}")
         if reporting:

@@ -38,4 +38,21 @@ if ! command -v kcat >/dev/null 2>&1; then
   $SUDO apt-get install -y -q kcat >/dev/null 2>&1 || { $SUDO apt-get update -q >/dev/null && $SUDO apt-get install -y -q kcat >/dev/null; }
 fi
 
+# The staff screens: Debian's nginx serves them (make run), Debian's chromium and the Noto CJK fonts
+# run the browser tests (Playwright drives that chromium; no browser is ever downloaded).
+need=()
+command -v nginx >/dev/null 2>&1 || [[ -x /usr/sbin/nginx ]] || need+=(nginx-light)
+command -v chromium >/dev/null 2>&1 || need+=(chromium)
+fc-list 2>/dev/null | grep -q "Noto Sans CJK JP" || need+=(fonts-noto-cjk)
+if (( ${#need[@]} )); then
+  echo "bootstrap: apt-get install ${need[*]}"
+  SUDO=""; [[ $(id -u) -ne 0 ]] && SUDO="sudo -n"
+  export DEBIAN_FRONTEND=noninteractive
+  $SUDO apt-get install -y -q "${need[@]}" >/dev/null 2>&1 || { $SUDO apt-get update -q >/dev/null && $SUDO apt-get install -y -q "${need[@]}" >/dev/null; }
+fi
+
+# The web client: npm ci (when the lock file changed) and a build when a source changed; the build
+# generates the API types from frontend/openapi and type-checks against them.
+"$VENV/bin/python" -m deploy.web.local build >/dev/null
+
 echo "bootstrap: ok"

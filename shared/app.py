@@ -1,7 +1,8 @@
 """Assemble a service: logging, its kit, its referral desk, its consumers, its HTTP app.
 
 Every ``services/<name>/bootstrap.py`` is one call to :func:`build_service` plus what is its own
-(the loans desk's code lists, intake's registry index consumer)::
+(the loans desk's code lists, intake's registry index consumer). Every service gets ``GET /code-lists``
+(:mod:`shared.reference.routes`) unless it serves its own::
 
     app, kit = build_service(
         settings, [MIGRATIONS], title="Tsunagu districts (地区社協・地区担当)", description="...",
@@ -24,6 +25,7 @@ from shared.auth import DevelopmentTokens, TokenVerifier
 from shared.clock import Clock
 from shared.logging import configure_logging
 from shared.oidc import OidcVerifier
+from shared.reference.routes import code_lists_router
 from shared.referrals.desk import ReferralDesk
 from shared.referrals.rules import RuleSet
 from shared.service import ConsumerSpec, ServiceKit, build_kit
@@ -61,11 +63,13 @@ def build_service(
     if kafka:
         for spec in [*consumers, *(referrals.consumer_specs() if referrals else ())]:
             kit.add_consumer(spec)
+    own = [r for r in routers if any(getattr(route, "path", None) == "/code-lists" for route in r.routes)]
+    kit_routers = [] if own else [code_lists_router()]  # GET /code-lists, unless the service serves its own
     app = create_app(
         title=title,
         description=description,
         tokens=token_verifier(settings),
-        routers=[*routers, *([desk_router(referrals)] if referrals else [])],
+        routers=[*routers, *kit_routers, *([desk_router(referrals)] if referrals else [])],
         readiness=[kit.database_ready, kit.kafka_ready],
         lifespan=kit.lifespan,
         max_body_bytes=settings.max_request_bytes,

@@ -15,6 +15,7 @@ from fastapi import APIRouter, Depends, Query, Request
 
 from services.intake import handlers, queries
 from services.intake.domain import commands as c
+from services.intake.responses import ConsultationPage, ConsultationView, PersonPage, PersonView
 from services.intake.schemas import (
     AcknowledgeBody,
     AssessmentBody,
@@ -70,7 +71,11 @@ def register_person(body: RegisterPersonBody, kit: KitDep, at: Writer) -> dict[s
     return at.reply(handlers.register_person(kit, at.command(), cmd))
 
 
-@people.get("", summary="本人検索 / search people by name (kanji or kana), birth date, address, phone")
+@people.get(
+    "",
+    summary="本人検索 / search people by name (kanji or kana), birth date, address, phone",
+    response_model=PersonPage,
+)
 def search_people(
     kit: KitDep,
     at: Reader,
@@ -96,7 +101,11 @@ def search_people(
     )
 
 
-@people.get("/{person_id}", summary="本人情報 / one person (special-care details for intake staff only)")
+@people.get(
+    "/{person_id}",
+    summary="本人情報 / one person (special-care details for intake staff only)",
+    response_model=PersonView,
+)
 def get_person(person_id: str, kit: KitDep, at: Staff) -> dict[str, Any]:
     return at.read(kit, queries.person_view(kit, person_id, at.actor))
 
@@ -213,7 +222,9 @@ def open_consultation(body: OpenConsultationBody, kit: KitDep, at: Writer) -> di
     return at.reply(handlers.open_consultation(kit, at.command(), cmd))
 
 
-@consultations.get("", summary="相談一覧 / list, filter and page consultations (counts by status)")
+@consultations.get(
+    "", summary="相談一覧 / list, filter and page consultations (counts by status)", response_model=ConsultationPage
+)
 def list_consultations(
     kit: KitDep,
     at: Reader,
@@ -247,7 +258,11 @@ def list_consultations(
     )
 
 
-@consultations.get("/{consultation_id}", summary="相談記録 / one consultation with contacts, plan and referrals")
+@consultations.get(
+    "/{consultation_id}",
+    summary="相談記録 / one consultation with contacts, plan and referrals",
+    response_model=ConsultationView,
+)
 def get_consultation(consultation_id: str, kit: KitDep, desk: Desk, at: Reader) -> dict[str, Any]:
     return at.read(kit, queries.consultation_detail(kit, consultation_id, at.actor, desk))
 

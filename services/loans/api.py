@@ -42,6 +42,7 @@ from services.loans.schemas import (
     WithdrawRequest,
 )
 from shared.commands import Outcome
+from shared.reference.routes import code_lists_body
 from shared.referrals.desk import ReferralDesk
 from shared.registry.bodies import RegisterHouseholdBody, RegisterPersonBody
 from shared.registry.commands import RegisterHousehold, RegisterPerson
@@ -296,20 +297,4 @@ def arrears_check(body: ArrearsCheckRequest, deps: Deps, at: ArrearsRunner) -> R
 
 @router.get("/code-lists", tags=["reference コード表"], summary="コード表 / the code lists the desk validates against")
 def code_lists(deps: Deps, at: Reader) -> Row:
-    codes = deps.codes
-    names = (
-        "loan_fund_types",
-        "loan_consultation_kinds",
-        "household_issue_categories",
-        "responses",
-        "response_groups",
-        "consultation_sources",
-        "contact_channels",
-    )
-    return {
-        "version": codes.version,
-        "lists": {
-            n: [{"code": x.code, "label": x.label, "group": x.group, "flags": sorted(x.flags)} for x in codes.codes(n)]
-            for n in names
-        },
-    }
+    return code_lists_body(deps.codes)

@@ -20,7 +20,7 @@ import yaml
 
 from shared.errors import InvalidCommand
 
-__all__ = ["Code", "CodeLists", "load_code_lists"]
+__all__ = ["Code", "CodeLists", "load_code_lists", "parse_code_lists"]
 
 _HERE = Path(__file__).parent
 
@@ -79,7 +79,8 @@ class CodeLists:
             )
 
 
-def _parse(raw: dict[str, Any]) -> CodeLists:
+def parse_code_lists(raw: dict[str, Any]) -> CodeLists:
+    """Code lists from a parsed YAML file of this folder's shape (``version`` and lists of entries)."""
     lists: dict[str, tuple[Code, ...]] = {}
     for name, entries in raw.items():
         if not isinstance(entries, list):
@@ -101,4 +102,4 @@ def load_code_lists(version: str | None = None) -> CodeLists:
     if not files:
         raise LookupError(f"no code list file for version {version!r} in {_HERE}")
     with files[-1].open(encoding="utf-8") as fh:
-        return _parse(yaml.safe_load(fh))
+        return parse_code_lists(yaml.safe_load(fh))

@@ -18,9 +18,9 @@ from typing import Any
 import yaml
 
 from shared.errors import InvalidCommand
-from shared.reference import CodeLists, load_code_lists
+from shared.reference import CodeLists, load_code_lists, parse_code_lists
 
-__all__ = ["ReferralCodes", "load_referral_codes"]
+__all__ = ["ReferralCodes", "load_referral_codes", "referral_code_lists"]
 
 _FILE = Path(__file__).with_name("codes.yaml")
 
@@ -83,3 +83,10 @@ def load_referral_codes() -> ReferralCodes:
     with _FILE.open(encoding="utf-8") as fh:
         raw = yaml.safe_load(fh)
     return build_referral_codes(raw, load_code_lists())
+
+
+@cache
+def referral_code_lists() -> CodeLists:
+    """The referral lists with their labels (departments, external agencies, reasons, outcomes), for screens."""
+    with _FILE.open(encoding="utf-8") as fh:
+        return parse_code_lists(yaml.safe_load(fh))

@@ -86,10 +86,63 @@ class OutcomeBody(BaseModel):
     note: Text | None = None
 
 
+class ReferralView(BaseModel):
+    """A referral as the reading department may see it (:func:`shared.referrals.view.visible_referral`):
+    special-care free text withheld from the other side without a basis is ``null`` and named in
+    ``redacted``, so a screen says 非開示 instead of showing nothing."""
+
+    model_config = ConfigDict(extra="allow")
+
+    referral_id: str
+    case_id: str
+    person_id: str | None = None
+    household_id: str | None = None
+    source_department: str
+    target_kind: Literal["department", "external"]
+    target: str
+    reason_category: str | None = Field(description="null when it is itself special-care and withheld")
+    reason_detail: str | None = None
+    priority: Literal["normal", "urgent", "same_day"]
+    status: Literal["made", "accepted", "declined", "completed", "cancelled", "expired"]
+    deadline: datetime | None = None
+    made_at: datetime | None = None
+    made_by: str | None = None
+    basis_kind: Literal["consent", "statutory", "none"]
+    automatic: bool = False
+    rule_id: str | None = None
+    rule_version: int | None = None
+    accepted_at: datetime | None = None
+    accepted_by: str | None = None
+    accept_note: str | None = None
+    declined_at: datetime | None = None
+    declined_by: str | None = None
+    decline_reason: str | None = None
+    completed_at: datetime | None = None
+    completed_by: str | None = None
+    outcome: str | None = None
+    outcome_note: str | None = None
+    cancelled_at: datetime | None = None
+    cancel_reason: str | None = None
+    expired_at: datetime | None = None
+    escalated_to: str | None = Field(default=None, description="department:role the expiry escalated to")
+    redacted: list[str] = []
+    version: int = Field(description="the stream version: send it as If-Match with an answer")
+
+
+class ReferralPage(BaseModel):
+    """A page of an inbox, outbox or escalation list, with the counts by status for its header."""
+
+    items: list[ReferralView]
+    total: int
+    limit: int
+    offset: int
+    counts: dict[str, int] = Field(description="every status of the same side and narrowing, whatever is listed")
+
+
 def referral_router(desk: ReferralDesk) -> APIRouter:
     router = APIRouter(prefix="/referrals", tags=["referrals 紹介"])
 
-    @router.post("", status_code=201, summary="紹介する / make a referral")
+    @router.post("", status_code=201, summary="紹介する / make a referral", response_model=ReferralView)
     def make(body: ReferralRequest, at: Staff) -> dict[str, Any]:
         now = desk.kit.clock.now()
         deadline = body.deadline or now + timedelta(days=body.deadline_days or 7)
@@ -112,7 +165,7 @@ def referral_router(desk: ReferralDesk) -> APIRouter:
         )
         return at.reply(desk.make(at.command(), cmd))
 
-    @router.get("/inbox", summary="受付箱 / referrals addressed to this department")
+    @router.get("/inbox", summary="受付箱 / referrals addressed to this department", response_model=ReferralPage)
     def inbox(
         at: Staff,
         status: Annotated[str | None, Query()] = None,
@@ -124,7 +177,11 @@ def referral_router(desk: ReferralDesk) -> APIRouter:
         page = desk.inbox(at.actor, status=status, priority=priority, case_id=case_id, limit=limit, offset=offset)
         return at.read(desk.kit, page)
 
-    @router.get("/outbox", summary="紹介した案件 / referrals this department made, with their answers")
+    @router.get(
+        "/outbox",
+        summary="紹介した案件 / referrals this department made, with their answers",
+        response_model=ReferralPage,
+    )
     def outbox(
         at: Staff,
         status: Annotated[str | None, Query()] = None,
@@ -136,7 +193,11 @@ def referral_router(desk: ReferralDesk) -> APIRouter:
         page = desk.outbox(at.actor, status=status, priority=priority, case_id=case_id, limit=limit, offset=offset)
         return at.read(desk.kit, page)
 
-    @router.get("/escalations", summary="期限切れの紹介 / unanswered referrals escalated to managers")
+    @router.get(
+        "/escalations",
+        summary="期限切れの紹介 / unanswered referrals escalated to managers",
+        response_model=ReferralPage,
+    )
     def escalations(at: Manager, limit: Limit = 50) -> dict[str, Any]:
         return at.read(desk.kit, desk.escalations(at.actor, limit=limit))
 
@@ -169,31 +230,37 @@ def referral_router(desk: ReferralDesk) -> APIRouter:
             "awaiting_review": [r.id for r in desk.rules.awaiting_review()],
         }
 
-    @router.get("/{referral_id}", summary="紹介の詳細 / one referral")
+    @router.get("/{referral_id}", summary="紹介の詳細 / one referral", response_model=ReferralView)
     def get(referral_id: str, at: Staff) -> dict[str, Any]:
         return at.read(desk.kit, desk.get(referral_id, at.actor))
 
-    @router.post("/{referral_id}/accept", summary="受理 / accept")
+    @router.post("/{referral_id}/accept", summary="受理 / accept", response_model=ReferralView)
     def accept(referral_id: str, body: AcceptBody, at: Staff) -> dict[str, Any]:
         cmd = AcceptReferral(referral_id=referral_id, by=at.actor.staff_id, note=body.note)
         return at.reply(desk.accept(at.command(), cmd))
 
-    @router.post("/{referral_id}/decline", summary="受理しない / decline (reason required)")
+    @router.post(
+        "/{referral_id}/decline", summary="受理しない / decline (reason required)", response_model=ReferralView
+    )
     def decline(referral_id: str, body: ReasonBody, at: Staff) -> dict[str, Any]:
         cmd = DeclineReferral(referral_id=referral_id, by=at.actor.staff_id, reason=body.reason)
         return at.reply(desk.decline(at.command(), cmd))
 
-    @router.post("/{referral_id}/complete", summary="対応完了 / complete with an outcome")
+    @router.post("/{referral_id}/complete", summary="対応完了 / complete with an outcome", response_model=ReferralView)
     def complete(referral_id: str, body: OutcomeBody, at: Staff) -> dict[str, Any]:
         cmd = CompleteReferral(referral_id=referral_id, by=at.actor.staff_id, outcome=body.outcome, note=body.note)
         return at.reply(desk.complete(at.command(), cmd))
 
-    @router.post("/{referral_id}/cancel", summary="取り下げ / cancel (reason required)")
+    @router.post("/{referral_id}/cancel", summary="取り下げ / cancel (reason required)", response_model=ReferralView)
     def cancel(referral_id: str, body: ReasonBody, at: Staff) -> dict[str, Any]:
         cmd = CancelReferral(referral_id=referral_id, by=at.actor.staff_id, reason=body.reason)
         return at.reply(desk.cancel(at.command(), cmd))
 
-    @router.post("/{referral_id}/outcome", summary="外部機関の対応結果 / record an outside agency's outcome")
+    @router.post(
+        "/{referral_id}/outcome",
+        summary="外部機関の対応結果 / record an outside agency's outcome",
+        response_model=ReferralView,
+    )
     def outcome(referral_id: str, body: OutcomeBody, at: Staff) -> dict[str, Any]:
         cmd = RecordExternalOutcome(referral_id=referral_id, by=at.actor.staff_id, outcome=body.outcome, note=body.note)
         return at.reply(desk.record_outcome(at.command(), cmd))

@@ -1,0 +1,87 @@
+import type { ReactNode } from "react";
+import { useTranslation } from "react-i18next";
+import { useAuth } from "react-oidc-context";
+import { NavLink } from "react-router-dom";
+
+import { isManager, type Department } from "../auth/staff";
+import { useStaff } from "../auth/useStaff";
+
+type Link = { to: string; key: string; managers?: boolean };
+
+/** Each desk's screens, in the order its staff use them. */
+export const NAV: Record<Department, Link[]> = {
+  intake: [
+    { to: "/", key: "nav.workspace" },
+    { to: "/referrals", key: "nav.referrals" },
+    { to: "/intake/people", key: "nav.people" },
+    { to: "/intake/consultations", key: "nav.consultations" },
+    { to: "/intake/consultations/new", key: "nav.newConsultation" },
+    { to: "/cases", key: "nav.caseView" },
+  ],
+  loans: [
+    { to: "/", key: "nav.workspace" },
+    { to: "/referrals", key: "nav.referrals" },
+    { to: "/loans/consultations", key: "nav.loanConsultations" },
+    { to: "/loans/applications", key: "nav.applications" },
+    { to: "/cases", key: "nav.caseView" },
+  ],
+  districts: [
+    { to: "/", key: "nav.workspace" },
+    { to: "/referrals", key: "nav.referrals" },
+    { to: "/districts/cases", key: "nav.districtCases" },
+    { to: "/cases", key: "nav.caseView" },
+  ],
+  conferences: [
+    { to: "/", key: "nav.workspace" },
+    { to: "/referrals", key: "nav.referrals" },
+    { to: "/conferences", key: "nav.conferences" },
+    { to: "/cases", key: "nav.caseView" },
+  ],
+  reporting: [
+    { to: "/", key: "nav.workspace" },
+    { to: "/cases", key: "nav.caseView" },
+    { to: "/reporting/statistics", key: "nav.statistics" },
+  ],
+};
+
+export function Layout({ children }: { children: ReactNode }) {
+  const { t, i18n } = useTranslation();
+  const staff = useStaff();
+  const auth = useAuth();
+  const links = NAV[staff.department].filter((l) => !l.managers || isManager(staff));
+  const other = i18n.language.startsWith("ja") ? "en" : "ja";
+  return (
+    <>
+      <a className="skip" href="#main">
+        {t("app.skip")}
+      </a>
+      <header className="top">
+        <span className="brand">{t("app.name")}</span>
+        <span className="desk">{t(`departments.${staff.department}`)}</span>
+        <span className="who">
+          {staff.name}（{t(`roles.${staff.role}`)}）
+        </span>
+        <button type="button" className="link" lang={other} onClick={() => void i18n.changeLanguage(other)}>
+          {t("app.otherLanguage")}
+        </button>
+        <button type="button" className="link" onClick={() => void auth.signoutRedirect()}>
+          {t("auth.signOut")}
+        </button>
+      </header>
+      <nav className="side" aria-label={t("nav.label")}>
+        <ul>
+          {links.map((l) => (
+            <li key={l.to}>
+              <NavLink to={l.to} end>
+                {t(l.key)}
+              </NavLink>
+            </li>
+          ))}
+        </ul>
+      </nav>
+      <main id="main" tabIndex={-1}>
+        {children}
+      </main>
+    </>
+  );
+}

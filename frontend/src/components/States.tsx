@@ -1,0 +1,67 @@
+import type { ReactNode } from "react";
+import { useTranslation } from "react-i18next";
+
+import { ApiError } from "../api/client";
+
+/** Loading, error and empty states of a query, the same on every screen. */
+export function QueryState({
+  isLoading,
+  error,
+  isEmpty,
+  emptyText,
+  children,
+}: {
+  isLoading: boolean;
+  error: unknown;
+  isEmpty?: boolean;
+  emptyText?: string;
+  children: ReactNode;
+}) {
+  const { t } = useTranslation();
+  if (isLoading) {
+    return (
+      <p role="status" className="loading" aria-busy="true">
+        {t("state.loading")}
+      </p>
+    );
+  }
+  if (error) return <ErrorNotice error={error} />;
+  if (isEmpty) return <p className="empty">{emptyText ?? t("state.empty")}</p>;
+  return <>{children}</>;
+}
+
+/** A refusal or failure in words: the service's own message when it sent one. */
+export function ErrorNotice({ error }: { error: unknown }) {
+  const { t } = useTranslation();
+  if (!error) return null;
+  const message =
+    error instanceof ApiError
+      ? t(`errors.status.${error.status}`, { defaultValue: t("errors.generic") }) + `: ${error.message}`
+      : error instanceof Error
+        ? `${t("errors.generic")}: ${error.message}`
+        : t("errors.generic");
+  return (
+    <div className="error-notice" role="alert">
+      {message}
+    </div>
+  );
+}
+
+/** Fields a service withheld (redacted): said plainly, never shown as empty. */
+export function Redacted({ fields, reason }: { fields: readonly string[]; reason?: string }) {
+  const { t } = useTranslation();
+  if (!fields.length) return null;
+  return (
+    <p className="redacted-note">
+      <strong>{t("redaction.label")}</strong>{" "}
+      {fields.map((f) => t(`fields.${f}`, { defaultValue: f })).join("、")}
+      {" — "}
+      {reason ?? t("redaction.reason")}
+    </p>
+  );
+}
+
+export function Withheld() {
+  const { t } = useTranslation();
+  return <span className="withheld">{t("redaction.label")}</span>;
+}

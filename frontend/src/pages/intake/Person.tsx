@@ -1,0 +1,73 @@
+import { useQuery } from "@tanstack/react-query";
+import { useTranslation } from "react-i18next";
+import { Link, useParams } from "react-router-dom";
+
+import { api, ok } from "../../api/client";
+import { useCodeLists } from "../../api/codes";
+import { QueryState, Redacted } from "../../components/States";
+import { formatDate, formatDateTime } from "../../time";
+
+/** 本人情報: the person, their households, their consultations; links to open one and to the case view. */
+export function PersonPage() {
+  const { t } = useTranslation();
+  const { personId = "" } = useParams();
+  const codes = useCodeLists();
+  const person = useQuery({
+    queryKey: ["person", personId],
+    queryFn: () => ok(api.intake.GET("/people/{person_id}", { params: { path: { person_id: personId } } })),
+  });
+  const consultations = useQuery({
+    queryKey: ["consultations", "person", personId],
+    queryFn: () => ok(api.intake.GET("/consultations", { params: { query: { person_id: personId, limit: 50 } } })),
+  });
+  const p = person.data;
+  return (
+    <QueryState isLoading={person.isLoading} error={person.error}>
+      {p && (
+        <section aria-labelledby="person-title">
+          <h1 id="person-title">{p.name_kanji ?? t("people.unnamed")}</h1>
+          <Redacted fields={p.redacted} />
+          <dl className="facts">
+            <dt>{t("fields.name_kana")}</dt>
+            <dd>{p.name_kana}</dd>
+            <dt>{t("fields.birth_date")}</dt>
+            <dd>{formatDate(p.birth_date)}</dd>
+            <dt>{t("fields.address")}</dt>
+            <dd>{p.address}</dd>
+            <dt>{t("fields.phone")}</dt>
+            <dd>{p.phone}</dd>
+            {p.care_notes && (
+              <>
+                <dt>{t("fields.care_notes")}</dt>
+                <dd className="words">{p.care_notes}</dd>
+              </>
+            )}
+            <dt>{t("people.registeredAt")}</dt>
+            <dd>{formatDateTime(p.registered_at)}</dd>
+          </dl>
+          <div className="actions">
+            <Link className="button" to={`/intake/consultations/new?person_id=${encodeURIComponent(p.person_id)}`}>
+              {t("nav.newConsultation")}
+            </Link>
+            <Link className="button secondary" to={`/cases/${encodeURIComponent(p.case_id)}`}>
+              {t("consultations.openCase")}
+            </Link>
+          </div>
+          <h2>{t("consultations.title")}</h2>
+          <QueryState isLoading={consultations.isLoading} error={consultations.error} isEmpty={!consultations.data?.items.length}>
+            <ul>
+              {consultations.data?.items.map((c) => (
+                <li key={c.consultation_id}>
+                  <Link to={`/intake/consultations/${encodeURIComponent(c.consultation_id)}`}>
+                    {formatDateTime(c.opened_at)} — {c.issues.map((i) => codes.label("household_issue_categories", i)).join("、")}
+                  </Link>{" "}
+                  ({t(`consultations.${c.status}`)})
+                </li>
+              ))}
+            </ul>
+          </QueryState>
+        </section>
+      )}
+    </QueryState>
+  );
+}

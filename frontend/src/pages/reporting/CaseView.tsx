@@ -1,0 +1,260 @@
+import { useQuery } from "@tanstack/react-query";
+import { useState } from "react";
+import { useTranslation } from "react-i18next";
+import { useNavigate, useParams, useSearchParams } from "react-router-dom";
+
+import { api, DEFAULT_PURPOSE, ok } from "../../api/client";
+import type { components } from "../../api/generated/reporting";
+import { isManager } from "../../auth/staff";
+import { useStaff } from "../../auth/useStaff";
+import { SelectField, TextField } from "../../components/Field";
+import { ErrorNotice, QueryState } from "../../components/States";
+import { formatDate, formatDateTime, isoToJstInput, jstInputToIso } from "../../time";
+
+type Entry = components["schemas"]["TimelineEntry"];
+export const PURPOSES = ["support_coordination", "case_conference", "supervision", "audit"] as const;
+
+/** Opens a case by its id (a person's or household's id, as every desk shows it). */
+export function CaseOpenPage() {
+  const { t } = useTranslation();
+  const navigate = useNavigate();
+  const [caseId, setCaseId] = useState("");
+  return (
+    <section aria-labelledby="case-open-title">
+      <h1 id="case-open-title">{t("caseView.openTitle")}</h1>
+      <form
+        onSubmit={(e) => {
+          e.preventDefault();
+          if (caseId.trim()) navigate(`/cases/${encodeURIComponent(caseId.trim())}`);
+        }}
+      >
+        <TextField name="case_id" label={t("caseView.caseId")} value={caseId} onChange={setCaseId} rules={{ required: true, maxLength: 128 }} />
+        <button type="submit">{t("caseView.open")}</button>
+      </form>
+    </section>
+  );
+}
+
+/** ケースの全体像: one timeline across departments; what is withheld is named; as-of replays the past. */
+export function CaseViewPage() {
+  const { t } = useTranslation();
+  const staff = useStaff();
+  const { caseId = "" } = useParams();
+  const [params, setParams] = useSearchParams();
+  const purpose = params.get("purpose") ?? DEFAULT_PURPOSE;
+  const asOf = params.get("as_of");
+  const [asOfInput, setAsOfInput] = useState(asOf ? isoToJstInput(asOf) : "");
+  const query = useQuery({
+    queryKey: ["case", caseId, purpose, asOf],
+    queryFn: () =>
+      ok(
+        api.reporting.GET("/cases/{case_id}", {
+          params: { path: { case_id: caseId }, query: { purpose, as_of: asOf ?? undefined }, header: { "X-Purpose": purpose } },
+        }),
+      ),
+  });
+  const setParam = (key: string, value: string | null) => {
+    const next = new URLSearchParams(params);
+    if (value) next.set(key, value);
+    else next.delete(key);
+    setParams(next);
+  };
+  const view = query.data;
+  return (
+    <section aria-labelledby="case-title">
+      <h1 id="case-title">
+        {t("caseView.title")} <span className="case-id">{caseId}</span>
+      </h1>
+      <form
+        className="filters"
+        aria-label={t("caseView.controls")}
+        onSubmit={(e) => {
+          e.preventDefault();
+          setParam("as_of", asOfInput ? jstInputToIso(asOfInput) : null);
+        }}
+      >
+        <SelectField
+          name="purpose"
+          label={t("caseView.purpose")}
+          value={purpose}
+          onChange={(v) => setParam("purpose", v)}
+          options={PURPOSES.map((p) => ({ value: p, label: t(`purposes.${p}`) }))}
+        />
+        <TextField name="as_of" type="datetime-local" label={t("caseView.asOf")} hint={t("caseView.asOfHint")} value={asOfInput} onChange={setAsOfInput} />
+        <div className="actions">
+          <button type="submit">{t("caseView.replay")}</button>
+          {asOf && (
+            <button
+              type="button"
+              className="secondary"
+              onClick={() => {
+                setAsOfInput("");
+                setParam("as_of", null);
+              }}
+            >
+              {t("caseView.now")}
+            </button>
+          )}
+          <button type="button" className="secondary" onClick={() => window.print()}>
+            {t("caseView.print")}
+          </button>
+        </div>
+      </form>
+      {asOf && (
+        <p className="as-of-banner" role="status">
+          {t("caseView.asOfBanner", { time: formatDateTime(asOf) })}
+        </p>
+      )}
+      <QueryState isLoading={query.isLoading} error={query.error}>
+        {view && (
+          <>
+            <h2>{t("caseView.departments")}</h2>
+            <table className="data">
+              <caption className="visually-hidden">{t("caseView.departments")}</caption>
+              <thead>
+                <tr>
+                  <th scope="col">{t("caseView.department")}</th>
+                  <th scope="col">{t("caseView.openConsultations")}</th>
+                  <th scope="col">{t("caseView.lastEvent")}</th>
+                </tr>
+              </thead>
+              <tbody>
+                {view.statuses.map((s) => (
+                  <tr key={s.department}>
+                    <th scope="row">{t(`departments.${s.department}`)}</th>
+                    <td>{s.open_consultations}</td>
+                    <td>
+                      {t(`events.${s.last_event_type}`, { defaultValue: s.last_event_type })} {formatDateTime(s.last_event_at)}
+                    </td>
+                  </tr>
+                ))}
+              </tbody>
+            </table>
+            {view.open_referrals.length > 0 && (
+              <>
+                <h2>{t("caseView.openReferrals")}</h2>
+                <ul>
+                  {view.open_referrals.map((r) => (
+                    <li key={r.referral_id} className={r.overdue ? "overdue" : undefined}>
+                      {t(`departments.${r.source_department}`)} → {t(`departments.${r.target}`, { defaultValue: r.target })}{" "}
+                      {t(`referrals.status.${r.status}`, { defaultValue: r.status })} {t("referrals.col.deadline")} {formatDateTime(r.deadline)}
+                      {r.overdue && <strong className="flag"> {t("referrals.overdue")}</strong>}
+                    </li>
+                  ))}
+                </ul>
+              </>
+            )}
+            {view.next_follow_up && (
+              <p>
+                {t("caseView.nextFollowUp")}: {formatDate(view.next_follow_up.due_on)} {view.next_follow_up.purpose}
+              </p>
+            )}
+            <h2>{t("caseView.timeline")}</h2>
+            <ol className="timeline" aria-label={t("caseView.timeline")}>
+              {view.timeline.map((e) => (
+                <TimelineItem key={e.event_id} entry={e} />
+              ))}
+            </ol>
+            {isManager(staff) && <AuditPanel caseId={caseId} />}
+          </>
+        )}
+      </QueryState>
+    </section>
+  );
+}
+
+const HIDDEN_DATA = new Set(["case_id", "person_id", "household_id", "consultation_id", "referral_id"]);
+
+function TimelineItem({ entry }: { entry: Entry }) {
+  const { t } = useTranslation();
+  const facts = Object.entries(entry.data).filter(
+    ([k, v]) => !HIDDEN_DATA.has(k) && v !== null && v !== "" && !(Array.isArray(v) && !v.length),
+  );
+  return (
+    <li className={`entry dept-${entry.department}`} data-type={entry.type}>
+      <div className="entry-head">
+        <time dateTime={entry.time}>{formatDateTime(entry.time)}</time>
+        <span className="dept">{t(`departments.${entry.department}`)}</span>
+        <strong>{t(`events.${entry.type}`, { defaultValue: entry.type })}</strong>
+        <span className="actor">{entry.actor.name ?? entry.actor.staff_id}</span>
+      </div>
+      {facts.length > 0 && (
+        <dl className="entry-data">
+          {facts.map(([k, v]) => (
+            <div key={k}>
+              <dt>{t(`fields.${k}`, { defaultValue: k })}</dt>
+              <dd>{typeof v === "object" ? JSON.stringify(v) : String(v)}</dd>
+            </div>
+          ))}
+        </dl>
+      )}
+      {entry.redacted.length > 0 && (
+        <p className="redacted-note">
+          <strong>{t("redaction.label")}</strong>{" "}
+          {entry.redacted.map((f) => t(`fields.${f}`, { defaultValue: f })).join("、")} — {t("redaction.reason")}
+        </p>
+      )}
+    </li>
+  );
+}
+
+/** For managers and auditors: who read this case, and whether its event chains are intact. */
+function AuditPanel({ caseId }: { caseId: string }) {
+  const { t } = useTranslation();
+  const [show, setShow] = useState(false);
+  const log = useQuery({
+    queryKey: ["access-log", caseId],
+    enabled: show,
+    queryFn: () => ok(api.reporting.GET("/cases/{case_id}/access-log", { params: { path: { case_id: caseId } } })),
+  });
+  const verify = useQuery({
+    queryKey: ["verify", caseId],
+    enabled: show,
+    queryFn: () => ok(api.reporting.GET("/cases/{case_id}/verify", { params: { path: { case_id: caseId } } })),
+  });
+  if (!show) {
+    return (
+      <button type="button" onClick={() => setShow(true)}>
+        {t("caseView.audit")}
+      </button>
+    );
+  }
+  return (
+    <section aria-labelledby="audit-title" className="panel">
+      <h2 id="audit-title">{t("caseView.audit")}</h2>
+      {verify.error ? <ErrorNotice error={verify.error} /> : null}
+      {verify.data && (
+        <p role="status" className={verify.data.ok ? "ok" : "error"}>
+          {verify.data.ok
+            ? t("caseView.chainOk", { events: verify.data.events_checked, streams: verify.data.streams })
+            : t("caseView.chainBroken")}
+        </p>
+      )}
+      <QueryState isLoading={log.isLoading} error={log.error} isEmpty={!log.data?.length}>
+        <table className="data">
+          <caption>{t("caseView.accessLog")}</caption>
+          <thead>
+            <tr>
+              <th scope="col">{t("caseView.viewedAt")}</th>
+              <th scope="col">{t("caseView.viewer")}</th>
+              <th scope="col">{t("caseView.purpose")}</th>
+              <th scope="col">{t("caseView.redactedCount")}</th>
+            </tr>
+          </thead>
+          <tbody>
+            {log.data?.map((r, n) => (
+              <tr key={n}>
+                <td>{formatDateTime(r.viewed_at)}</td>
+                <td>
+                  {r.viewer_id}（{t(`departments.${r.viewer_department}`)}）
+                </td>
+                <td>{t(`purposes.${r.purpose}`, { defaultValue: r.purpose })}</td>
+                <td>{r.redacted_entries}</td>
+              </tr>
+            ))}
+          </tbody>
+        </table>
+      </QueryState>
+    </section>
+  );
+}

@@ -1,0 +1,37 @@
+/** Times are shown in Japan Standard Time whatever the browser's zone: staff read JST. */
+const ZONE = "Asia/Tokyo";
+
+const dateTime = new Intl.DateTimeFormat("ja-JP", {
+  timeZone: ZONE,
+  year: "numeric",
+  month: "2-digit",
+  day: "2-digit",
+  hour: "2-digit",
+  minute: "2-digit",
+});
+const dateOnly = new Intl.DateTimeFormat("ja-JP", { timeZone: ZONE, year: "numeric", month: "2-digit", day: "2-digit" });
+
+export function formatDateTime(iso: string | null | undefined): string {
+  return iso ? `${dateTime.format(new Date(iso))} JST` : "";
+}
+
+export function formatDate(iso: string | null | undefined): string {
+  if (!iso) return "";
+  // A bare date (YYYY-MM-DD) is a calendar day, not an instant: show it as written.
+  return /^\d{4}-\d{2}-\d{2}$/.test(iso) ? iso.replaceAll("-", "/") : dateOnly.format(new Date(iso));
+}
+
+/** A `datetime-local` input's value (read as JST) as an ISO instant with the +09:00 offset. */
+export function jstInputToIso(value: string): string {
+  return `${value.length === 16 ? `${value}:00` : value}+09:00`;
+}
+
+/** An instant as a `datetime-local` value in JST. */
+export function isoToJstInput(iso: string): string {
+  const shifted = new Date(new Date(iso).getTime() + 9 * 3600_000);
+  return shifted.toISOString().slice(0, 16);
+}
+
+export function isPast(iso: string | null | undefined, now: Date = new Date()): boolean {
+  return !!iso && new Date(iso).getTime() < now.getTime();
+}

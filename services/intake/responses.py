@@ -1,0 +1,136 @@
+"""What intake's reads answer, as documented models: the web client's types are generated from them.
+
+The views are built by :mod:`services.intake.queries`; these models only document (and check) their
+shape. Special-care details (要配慮個人情報) withheld from the reader are ``null`` and named in
+``redacted``, so a screen says 非開示 rather than showing nothing.
+"""
+
+from __future__ import annotations
+
+from typing import Any, Literal
+
+from pydantic import BaseModel, ConfigDict, Field
+
+from shared.referrals.routes import ReferralView
+
+__all__ = ["ConsultationPage", "ConsultationRow", "ConsultationView", "PersonPage", "PersonView"]
+
+
+class _View(BaseModel):
+    model_config = ConfigDict(extra="allow")
+
+
+class Membership(_View):
+    household_id: str
+    person_id: str
+    relationship: str | None = None
+    joined_on: str | None = None
+    left_on: str | None = None
+
+
+class PersonView(_View):
+    """本人: one person record (details for intake staff only), its linked records and households."""
+
+    person_id: str
+    case_id: str = Field(description="the id the case view (reporting) knows this person's case by")
+    linked_person_ids: list[str]
+    registered_by_service: str
+    registered_at: str
+    households: list[Membership]
+    name_kanji: str | None = None
+    name_kana: str | None = None
+    birth_date: str | None = None
+    address: str | None = None
+    phone: str | None = None
+    care_notes: str | None = None
+    redacted: list[str]
+    version: int
+
+
+class PersonPage(_View):
+    items: list[PersonView]
+    total: int
+    limit: int
+    offset: int
+
+
+class ConsultationRow(_View):
+    """One line of the consultation list (相談一覧)."""
+
+    consultation_id: str
+    case_id: str
+    person_id: str | None = None
+    household_id: str | None = None
+    status: Literal["open", "closed"]
+    source: str
+    channel: str
+    issues: list[str]
+    urgency: Literal["normal", "urgent", "same_day"]
+    isolated: bool
+    opened_at: str
+    opened_by: str
+    contact_count: int
+    unacknowledged_comments: int
+    outcome: str | None = None
+    closed_at: str | None = None
+    version: int
+
+
+class ConsultationPage(_View):
+    items: list[ConsultationRow]
+    total: int
+    limit: int
+    offset: int
+    counts: dict[str, int]
+
+
+class FollowUpView(_View):
+    follow_up_id: str
+    due_on: str | None = None
+    purpose: str | None = None
+    done: bool
+    done_by_contact_id: str | None = None
+
+
+class CommentView(_View):
+    comment_id: str
+    reviewer_id: str
+    comment: str
+    added_at: str | None = None
+    acknowledged_by: str | None = None
+    acknowledged_at: str | None = None
+
+
+class ConsultationView(_View):
+    """相談記録: the whole consultation, with contacts, assessment, plan, follow-ups and referrals."""
+
+    consultation_id: str
+    case_id: str
+    status: Literal["open", "closed"]
+    person_id: str | None = None
+    household_id: str | None = None
+    subject_description: str | None = None
+    source: str
+    source_detail: str | None = None
+    channel: str
+    issues: list[str]
+    own_words: str | None = None
+    wishes: str | None = None
+    urgency: Literal["normal", "urgent", "same_day"]
+    urgency_reason: str | None = None
+    isolated: bool
+    opened_at: str | None = None
+    opened_by: str
+    contact_count: int
+    contacts: list[dict[str, Any]]
+    assessment: dict[str, Any] | None = None
+    support_plan: dict[str, Any] | None = None
+    follow_ups: list[FollowUpView]
+    supervisor_comments: list[CommentView]
+    unacknowledged_comments: int
+    outcome: str | None = None
+    closed_at: str | None = None
+    destination: str | None = None
+    closing_note: str | None = None
+    referrals: list[ReferralView]
+    version: int
