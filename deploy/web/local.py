@@ -9,7 +9,7 @@ port 8100 and prints its URL first::
     python -m deploy.web.local ensure-installed  # apt-get install nginx-light when absent
 
 nginx runs in the foreground of its own process group (``daemon off``), its files under
-``<var>/web``; :func:`stop` ends it by its pid file.
+``<var>/web``; :meth:`WebFront.stop` ends it by its pid file.
 """
 
 from __future__ import annotations
@@ -134,8 +134,13 @@ def _alive(pid: int) -> bool:
         return False
 
 
-def render_config(var: Path, port: int, upstreams: Mapping[str, str], issuer: str, dist: Path = DIST) -> str:
+def render_config(
+    var: Path, port: int, upstreams: Mapping[str, str], issuer: str, client_id: str = WEB_CLIENT, dist: Path = DIST
+) -> str:
     """The nginx configuration: the client, /config.json, and one proxied location per service."""
+    config_json = json.dumps({"issuer": issuer, "clientId": client_id})
+    if "'" in config_json or "\\" in config_json:
+        raise WebError(f"the issuer {issuer!r} cannot be written into the nginx configuration")
     locations = "\n".join(
         f"    location /api/{name}/ {{\n"
         f"      proxy_pass {url.rstrip('/')}/;\n"
@@ -154,6 +159,7 @@ def render_config(var: Path, port: int, upstreams: Mapping[str, str], issuer: st
         mime_types=MIME_TYPES,
         issuer_origin=f"{parts.scheme}://{parts.netloc}",
         api_locations=locations,
+        config_json=config_json,
     )
 
 
@@ -175,9 +181,8 @@ def start(
     for sub in ("body", "proxy", "fastcgi", "uwsgi", "scgi"):
         (var / "tmp" / sub).mkdir(parents=True, exist_ok=True)
         (var / "tmp" / sub).chmod(0o1777)  # nginx's workers drop to nobody when started as root
-    (var / "config.json").write_text(json.dumps({"issuer": issuer, "clientId": client_id}))
     conf = var / "nginx.conf"
-    conf.write_text(render_config(var, port, upstreams, issuer))
+    conf.write_text(render_config(var, port, upstreams, issuer, client_id))
     check = subprocess.run([nginx, "-t", "-q", "-p", str(var), "-c", str(conf)], capture_output=True, text=True)
     if check.returncode != 0:
         raise WebError(f"nginx refused its configuration {conf}: {check.stderr.strip()}")

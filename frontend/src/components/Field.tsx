@@ -55,7 +55,7 @@ export function TextField({
     <div className={`field${error ? " invalid" : ""}`}>
       <label htmlFor={id}>
         {label}
-        {rules.required && <span className="required"> *</span>}
+        {rules.required && <span className="required" aria-hidden="true"> *</span>}
       </label>
       <input
         id={id}
@@ -89,7 +89,7 @@ export function TextArea({
     <div className={`field${error ? " invalid" : ""}`}>
       <label htmlFor={id}>
         {label}
-        {required && <span className="required"> *</span>}
+        {required && <span className="required" aria-hidden="true"> *</span>}
       </label>
       <textarea
         id={id}
@@ -133,7 +133,7 @@ export function SelectField({
     <div className={`field${error ? " invalid" : ""}`}>
       <label htmlFor={id}>
         {label}
-        {required && <span className="required"> *</span>}
+        {required && <span className="required" aria-hidden="true"> *</span>}
       </label>
       <select
         id={id}
@@ -179,7 +179,7 @@ export function CheckboxGroup({
     <fieldset className={`field checkboxes${error ? " invalid" : ""}`} aria-describedby={error ? `${id}-error` : undefined}>
       <legend>
         {legend}
-        {required && <span className="required"> *</span>}
+        {required && <span className="required" aria-hidden="true"> *</span>}
       </legend>
       {options.map((o) => (
         <label key={o.value} className="check">

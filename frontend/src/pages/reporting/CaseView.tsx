@@ -8,8 +8,10 @@ import type { components } from "../../api/generated/reporting";
 import { isManager } from "../../auth/staff";
 import { useStaff } from "../../auth/useStaff";
 import { SelectField, TextField } from "../../components/Field";
-import { ErrorNotice, QueryState } from "../../components/States";
+import { useCodeLists } from "../../api/codes";
+import { ErrorNotice, QueryState, Withheld } from "../../components/States";
 import { formatDate, formatDateTime, isoToJstInput, jstInputToIso } from "../../time";
+import { formatAmount, TIMELINE_FIELDS } from "./timeline";
 
 type Entry = components["schemas"]["TimelineEntry"];
 export const PURPOSES = ["support_coordination", "case_conference", "supervision", "audit"] as const;
@@ -163,13 +165,39 @@ export function CaseViewPage() {
   );
 }
 
-const HIDDEN_DATA = new Set(["case_id", "person_id", "household_id", "consultation_id", "referral_id"]);
-
 function TimelineItem({ entry }: { entry: Entry }) {
   const { t } = useTranslation();
-  const facts = Object.entries(entry.data).filter(
-    ([k, v]) => !HIDDEN_DATA.has(k) && v !== null && v !== "" && !(Array.isArray(v) && !v.length),
-  );
+  const codes = useCodeLists();
+  const shown = Object.entries(TIMELINE_FIELDS).filter(([k]) => present(entry.data[k]));
+  const rest = Object.entries(entry.data).filter(([k, v]) => !(k in TIMELINE_FIELDS) && present(v));
+  const render = (key: string, value: unknown): string => {
+    const field = TIMELINE_FIELDS[key];
+    switch (field?.kind) {
+      case "codes":
+        return (Array.isArray(value) ? value : [value])
+          .map((v) => {
+            const label = codes.label(field.list, String(v));
+            // An outcome outside the referral list: a contact's or a consultation's own outcome words.
+            return label !== String(v)
+              ? label
+              : t(`contactOutcome.${String(v)}`, { defaultValue: t(`closeOutcome.${String(v)}`, { defaultValue: String(v) }) });
+          })
+          .join("、");
+      case "amount":
+        return formatAmount(value);
+      case "date":
+        return typeof value === "string" && value.length > 10 ? formatDateTime(value) : formatDate(String(value));
+      case "bool":
+        return value ? t("form.yes") : t("form.no");
+      case "priority":
+        return t(`priority.${String(value)}`, { defaultValue: String(value) });
+      case "target":
+        return t(`departments.${String(value)}`, { defaultValue: codes.label("external_agencies", String(value)) });
+      default:
+        if (Array.isArray(value)) return value.map((v) => `・${typeof v === "object" ? JSON.stringify(v) : String(v)}`).join("\n");
+        return typeof value === "object" ? JSON.stringify(value) : String(value);
+    }
+  };
   return (
     <li className={`entry dept-${entry.department}`} data-type={entry.type}>
       <div className="entry-head">
@@ -178,12 +206,12 @@ function TimelineItem({ entry }: { entry: Entry }) {
         <strong>{t(`events.${entry.type}`, { defaultValue: entry.type })}</strong>
         <span className="actor">{entry.actor.name ?? entry.actor.staff_id}</span>
       </div>
-      {facts.length > 0 && (
+      {shown.length > 0 && (
         <dl className="entry-data">
-          {facts.map(([k, v]) => (
-            <div key={k}>
+          {shown.map(([k]) => (
+            <div key={k} className={TIMELINE_FIELDS[k]?.kind === "text" ? "wide" : undefined}>
               <dt>{t(`fields.${k}`, { defaultValue: k })}</dt>
-              <dd>{typeof v === "object" ? JSON.stringify(v) : String(v)}</dd>
+              <dd>{entry.redacted.includes(k) ? <Withheld /> : render(k, entry.data[k])}</dd>
             </div>
           ))}
         </dl>
@@ -194,8 +222,25 @@ function TimelineItem({ entry }: { entry: Entry }) {
           {entry.redacted.map((f) => t(`fields.${f}`, { defaultValue: f })).join("、")} — {t("redaction.reason")}
         </p>
       )}
+      {rest.length > 0 && (
+        <details className="entry-details">
+          <summary>{t("caseView.details")}</summary>
+          <dl className="entry-data">
+            {rest.map(([k, v]) => (
+              <div key={k}>
+                <dt>{k}</dt>
+                <dd>{typeof v === "object" ? JSON.stringify(v) : String(v)}</dd>
+              </div>
+            ))}
+          </dl>
+        </details>
+      )}
     </li>
   );
+}
+
+function present(value: unknown): boolean {
+  return value !== null && value !== undefined && value !== "" && !(Array.isArray(value) && !value.length);
 }
 
 /** For managers and auditors: who read this case, and whether its event chains are intact. */
