@@ -10,7 +10,14 @@ from tests.browser.harness import WebPlatform, axe_violations, describe, new_pag
 
 # The menu of each desk (components/Layout.tsx NAV) is read from the page itself, so a screen added
 # to a menu is scanned without touching this test.
-USERS = ["intake-worker", "intake-manager", "loans-worker", "districts-worker", "conferences-worker", "reporting-auditor"]
+USERS = [
+    "intake-worker",
+    "intake-manager",
+    "loans-worker",
+    "districts-worker",
+    "conferences-worker",
+    "reporting-auditor",
+]
 
 
 @pytest.mark.parametrize("user", USERS)

@@ -1,3 +1,8 @@
+import { caseworkEn } from "./desks/casework";
+import { conferencesEn } from "./desks/conferences";
+import { districtsEn } from "./desks/districts";
+import { loansEn } from "./desks/loans";
+import { statisticsEn } from "./desks/statistics";
 import type { Catalogue } from "./ja";
 
 /** English, the second language; the same keys as ja.ts (tsc checks it). */
@@ -314,4 +319,9 @@ export const en: Catalogue = {
       MemberLeftHousehold: "Left household",
     },
   },
+  casework: caseworkEn,
+  loansDesk: loansEn,
+  districtsDesk: districtsEn,
+  conferencesDesk: conferencesEn,
+  statistics: statisticsEn,
 };

@@ -1,3 +1,10 @@
+import { caseworkJa } from "./desks/casework";
+import { conferencesJa } from "./desks/conferences";
+import { districtsJa } from "./desks/districts";
+import { loansJa } from "./desks/loans";
+import { statisticsJa } from "./desks/statistics";
+import type { Shape } from "./shape";
+
 /**
  * 日本語 (the default): every label of the screens. Terms follow ../shared/domain/GLOSSARY.md.
  * en.ts must have the same keys (its type is this catalogue's shape, so tsc checks it).
@@ -329,8 +336,13 @@ export const ja = {
       MemberLeftHousehold: "世帯員の離脱",
     },
   },
+  // Each desk's own labels live in desks/<desk>.ts (one file per desk, so desks change independently).
+  casework: caseworkJa,
+  loansDesk: loansJa,
+  districtsDesk: districtsJa,
+  conferencesDesk: conferencesJa,
+  statistics: statisticsJa,
 };
 
-type Shape<T> = { [K in keyof T]: T[K] extends string ? string : Shape<T[K]> };
 /** The catalogue's shape: every language has every key. */
 export type Catalogue = Shape<typeof ja>;
