@@ -16,6 +16,13 @@ from fastapi import APIRouter, Query
 from services.conferences import handlers, queries
 from services.conferences.domain import commands as c
 from services.conferences.domain.values import ActionItemSpec
+from services.conferences.responses import (
+    ActionItemList,
+    ConferencePage,
+    ConferenceReply,
+    ConferenceView,
+    ReviewList,
+)
 from services.conferences.schemas import ActionItemBody, CompleteBody, HeldBody, ReviewBody, ScheduleBody
 from shared.web import Edge, KitDep, Limit, Offset, edge
 
@@ -30,7 +37,13 @@ meetings = APIRouter(prefix="/conferences", tags=["conferences 会議"])
 work = APIRouter(tags=["action items and reviews 役割分担・経過確認"])
 
 
-@meetings.post("", status_code=201, summary="会議の設定 / schedule a conference about a case")
+@meetings.post(
+    "",
+    status_code=201,
+    summary="会議の設定 / schedule a conference about a case",
+    response_model=ConferenceReply,
+    response_model_exclude_unset=True,
+)
 def schedule(body: ScheduleBody, kit: KitDep, at: Writer) -> dict[str, Any]:
     cmd = c.ScheduleConference(
         case_id=body.case_id or "",
@@ -43,7 +56,7 @@ def schedule(body: ScheduleBody, kit: KitDep, at: Writer) -> dict[str, Any]:
     return at.reply(handlers.schedule_conference(kit, at.command(), cmd))
 
 
-@meetings.get("", summary="会議一覧 / conferences by case, kind and status")
+@meetings.get("", summary="会議一覧 / conferences by case, kind and status", response_model=ConferencePage)
 def list_conferences(
     kit: KitDep,
     at: Reader,
@@ -58,12 +71,19 @@ def list_conferences(
     )
 
 
-@meetings.get("/{conference_id}", summary="会議記録 / one conference (details on a basis only)")
+@meetings.get(
+    "/{conference_id}", summary="会議記録 / one conference (details on a basis only)", response_model=ConferenceView
+)
 def get_conference(conference_id: str, kit: KitDep, at: Reader) -> dict[str, Any]:
     return at.read(kit, queries.conference_detail(kit, conference_id, at.actor))
 
 
-@meetings.post("/{conference_id}/held", summary="会議の記録 / record it held: participants, basis, decisions")
+@meetings.post(
+    "/{conference_id}/held",
+    summary="会議の記録 / record it held: participants, basis, decisions",
+    response_model=ConferenceReply,
+    response_model_exclude_unset=True,
+)
 def record_held(conference_id: str, body: HeldBody, kit: KitDep, at: Writer) -> dict[str, Any]:
     cmd = c.RecordConferenceHeld(
         conference_id=conference_id,
@@ -79,7 +99,13 @@ def record_held(conference_id: str, body: HeldBody, kit: KitDep, at: Writer) -> 
     return at.reply(handlers.record_held(kit, at.command(body.expected_version), cmd))
 
 
-@meetings.post("/{conference_id}/action-items", status_code=201, summary="役割の追加 / assign one more action item")
+@meetings.post(
+    "/{conference_id}/action-items",
+    status_code=201,
+    summary="役割の追加 / assign one more action item",
+    response_model=ConferenceReply,
+    response_model_exclude_unset=True,
+)
 def assign_action_item(conference_id: str, body: ActionItemBody, kit: KitDep, at: Writer) -> dict[str, Any]:
     item = ActionItemSpec(**body.model_dump(exclude={"expected_version"}))
     cmd = c.AssignActionItem(conference_id=conference_id, item=item, assigned_by=at.actor.staff_id)
@@ -89,6 +115,8 @@ def assign_action_item(conference_id: str, body: ActionItemBody, kit: KitDep, at
 @meetings.post(
     "/{conference_id}/action-items/{action_id}/complete",
     summary="役割の実施 / mark an action item done (conferences or the assigned department)",
+    response_model=ConferenceReply,
+    response_model_exclude_unset=True,
 )
 def complete_action_item(
     conference_id: str, action_id: str, body: CompleteBody, kit: KitDep, at: Staff
@@ -103,7 +131,13 @@ def complete_action_item(
     return at.reply(handlers.complete_action_item(kit, at.command(body.expected_version), cmd))
 
 
-@meetings.post("/{conference_id}/reviews", status_code=201, summary="経過確認の予定 / schedule a follow-up review")
+@meetings.post(
+    "/{conference_id}/reviews",
+    status_code=201,
+    summary="経過確認の予定 / schedule a follow-up review",
+    response_model=ConferenceReply,
+    response_model_exclude_unset=True,
+)
 def schedule_review(conference_id: str, body: ReviewBody, kit: KitDep, at: Writer) -> dict[str, Any]:
     cmd = c.ScheduleReview(
         conference_id=conference_id, due_on=body.due_on, purpose=body.purpose, scheduled_by=at.actor.staff_id
@@ -111,7 +145,11 @@ def schedule_review(conference_id: str, body: ReviewBody, kit: KitDep, at: Write
     return at.reply(handlers.schedule_review(kit, at.command(body.expected_version), cmd))
 
 
-@work.get("/action-items", summary="役割一覧 / action items by assignee (e.g. districts) and state")
+@work.get(
+    "/action-items",
+    summary="役割一覧 / action items by assignee (e.g. districts) and state",
+    response_model=ActionItemList,
+)
 def list_action_items(
     kit: KitDep,
     at: Reader,
@@ -123,7 +161,7 @@ def list_action_items(
     return at.read(kit, queries.action_items(kit, assignee=assignee, case_id=case_id, done=done, limit=limit))
 
 
-@work.get("/reviews", summary="経過確認の予定 / reviews due")
+@work.get("/reviews", summary="経過確認の予定 / reviews due", response_model=ReviewList)
 def due_reviews(
     kit: KitDep,
     at: Reader,
