@@ -326,6 +326,7 @@ function CloseForm({ consultationId, version }: { consultationId: string; versio
   const queryClient = useQueryClient();
   const [outcome, setOutcome] = useState("");
   const [note, setNote] = useState("");
+  const [destination, setDestination] = useState("");
   const mutation = useMutation({
     mutationFn: () =>
       ok(
@@ -333,6 +334,7 @@ function CloseForm({ consultationId, version }: { consultationId: string; versio
           params: { path: { consultation_id: consultationId } },
           body: {
             outcome: outcome as "solved" | "connected_to_service" | "referred_outside" | "person_declined" | "lost_contact",
+            destination: destination || null,
             note: note || null,
             expected_version: version,
           },
@@ -352,6 +354,7 @@ function CloseForm({ consultationId, version }: { consultationId: string; versio
     >
       <h2 id="close-title">{t("consultations.closeTitle")}</h2>
       <SelectField name="outcome" label={t("fields.outcome")} value={outcome} onChange={setOutcome} options={enumOf("intake", "CloseBody", "outcome").map((o) => ({ value: o, label: t(`closeOutcome.${o}`) }))} placeholder={t("form.choose")} required error={err?.fields.outcome} />
+      <TextField name="destination" label={t("fields.destination")} value={destination} onChange={setDestination} rules={rulesOf("intake", "CloseBody", "destination")} error={err?.fields.destination} />
       <TextArea name="note" label={t("fields.note")} value={note} onChange={setNote} rules={rulesOf("intake", "CloseBody", "note")} error={err?.fields.note} rows={2} />
       <Conflict error={err} onReload={() => void queryClient.invalidateQueries({ queryKey: ["consultation", consultationId] })} />
       {mutation.error && !err?.isConflict && !Object.keys(err?.fields ?? {}).length && <ErrorNotice error={mutation.error} />}
