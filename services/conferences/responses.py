@@ -7,9 +7,8 @@ these models only document (and check) their shape. Special-care details withhel
 
 from __future__ import annotations
 
-from pydantic import BaseModel, ConfigDict
-
 from services.conferences.domain.values import Participant, ShareBasis
+from shared.views import PageView, View
 
 __all__ = [
     "ActionItemList",
@@ -20,11 +19,7 @@ __all__ = [
 ]
 
 
-class _View(BaseModel):
-    model_config = ConfigDict(extra="allow")
-
-
-class ConferenceReply(_View):
+class ConferenceReply(View):
     """What a command on a conference answers: its state after it, and the ids it made (if any)."""
 
     conference_id: str
@@ -36,7 +31,7 @@ class ConferenceReply(_View):
     review_id: str | None = None
 
 
-class ActionItemView(_View):
+class ActionItemView(View):
     action_id: str
     assignee_kind: str
     assignee: str
@@ -47,13 +42,13 @@ class ActionItemView(_View):
     completed_by_department: str | None = None
 
 
-class ReviewView(_View):
+class ReviewView(View):
     review_id: str
     due_on: str
     purpose: str
 
 
-class ConferenceView(_View):
+class ConferenceView(View):
     """会議記録: the meeting, who took part on what basis, what was decided and who does what."""
 
     conference_id: str
@@ -75,7 +70,7 @@ class ConferenceView(_View):
     redacted: list[str]
 
 
-class ConferenceRow(_View):
+class ConferenceRow(View):
     """One line of the conference list (会議一覧)."""
 
     conference_id: str
@@ -93,14 +88,11 @@ class ConferenceRow(_View):
     updated_at: str
 
 
-class ConferencePage(_View):
+class ConferencePage(PageView):
     items: list[ConferenceRow]
-    total: int
-    limit: int
-    offset: int
 
 
-class ActionItemRow(_View):
+class ActionItemRow(View):
     action_id: str
     conference_id: str
     case_id: str
@@ -111,11 +103,11 @@ class ActionItemRow(_View):
     completed_at: str | None = None
 
 
-class ActionItemList(_View):
+class ActionItemList(View):
     items: list[ActionItemRow]
 
 
-class ReviewRow(_View):
+class ReviewRow(View):
     review_id: str
     conference_id: str
     case_id: str
@@ -123,5 +115,5 @@ class ReviewRow(_View):
     purpose: str
 
 
-class ReviewList(_View):
+class ReviewList(View):
     items: list[ReviewRow]

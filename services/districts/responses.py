@@ -9,7 +9,7 @@ from __future__ import annotations
 
 from typing import Literal
 
-from pydantic import BaseModel, ConfigDict
+from shared.views import PageView, View
 
 __all__ = [
     "AttendanceList",
@@ -20,11 +20,7 @@ __all__ = [
 ]
 
 
-class _View(BaseModel):
-    model_config = ConfigDict(extra="allow")
-
-
-class DistrictCaseReply(_View):
+class DistrictCaseReply(View):
     """What a command on a case answers: the case's state after it, and the id it made (if any)."""
 
     case_id: str
@@ -35,7 +31,7 @@ class DistrictCaseReply(_View):
     concern_id: str | None = None
 
 
-class DistrictCaseRow(_View):
+class DistrictCaseRow(View):
     """One line of the district's case list (個別支援一覧)."""
 
     case_id: str
@@ -55,15 +51,12 @@ class DistrictCaseRow(_View):
     updated_at: str
 
 
-class DistrictCasePage(_View):
+class DistrictCasePage(PageView):
     items: list[DistrictCaseRow]
-    total: int
-    limit: int
-    offset: int
     counts: dict[str, int]
 
 
-class ConcernView(_View):
+class ConcernView(View):
     concern_id: str
     reported_by: str
     reporter: str | None = None
@@ -72,7 +65,7 @@ class ConcernView(_View):
     raised_at: str
 
 
-class VisitView(_View):
+class VisitView(View):
     visit_id: str
     visited_at: str
     outcome: Literal["reached", "not_reached", "refused"]
@@ -80,12 +73,12 @@ class VisitView(_View):
     note: str | None = None
 
 
-class WatcherView(_View):
+class WatcherView(View):
     name: str
     role: str
 
 
-class WatchOverView(_View):
+class WatchOverView(View):
     watch_id: str
     frequency: str
     approach: str
@@ -93,19 +86,19 @@ class WatchOverView(_View):
     watchers: list[WatcherView]
 
 
-class SalonView(_View):
+class SalonView(View):
     salon_name: str
     attended_on: str
     first_visit: bool
 
 
-class RoleView(_View):
+class RoleView(View):
     role: str
     activity: str
     started_on: str
 
 
-class DistrictCaseDetail(_View):
+class DistrictCaseDetail(View):
     """個別支援記録: concerns, outreach visits, the watch-over, salon attendance, volunteer roles."""
 
     case_id: str
@@ -121,7 +114,7 @@ class DistrictCaseDetail(_View):
     redacted: list[str]
 
 
-class AttendanceRow(_View):
+class AttendanceRow(View):
     attendance_id: str
     case_id: str
     district_id: str
@@ -130,11 +123,11 @@ class AttendanceRow(_View):
     first_visit: bool
 
 
-class AttendanceList(_View):
+class AttendanceList(View):
     items: list[AttendanceRow]
 
 
-class VolunteerRow(_View):
+class VolunteerRow(View):
     role_id: str
     case_id: str
     district_id: str
@@ -143,5 +136,5 @@ class VolunteerRow(_View):
     started_on: str
 
 
-class VolunteerList(_View):
+class VolunteerList(View):
     items: list[VolunteerRow]

@@ -9,18 +9,15 @@ from __future__ import annotations
 
 from typing import Any, Literal
 
-from pydantic import BaseModel, ConfigDict, Field
+from pydantic import Field
 
 from shared.referrals.routes import ReferralView
+from shared.views import PageView, View
 
 __all__ = ["ConsultationPage", "ConsultationRow", "ConsultationView", "PersonPage", "PersonView"]
 
 
-class _View(BaseModel):
-    model_config = ConfigDict(extra="allow")
-
-
-class Membership(_View):
+class Membership(View):
     household_id: str
     person_id: str
     relationship: str | None = None
@@ -28,7 +25,7 @@ class Membership(_View):
     left_on: str | None = None
 
 
-class PersonView(_View):
+class PersonView(View):
     """本人: one person record (details for intake staff only), its linked records and households."""
 
     person_id: str
@@ -47,14 +44,11 @@ class PersonView(_View):
     version: int
 
 
-class PersonPage(_View):
+class PersonPage(PageView):
     items: list[PersonView]
-    total: int
-    limit: int
-    offset: int
 
 
-class ConsultationRow(_View):
+class ConsultationRow(View):
     """One line of the consultation list (相談一覧)."""
 
     consultation_id: str
@@ -76,15 +70,12 @@ class ConsultationRow(_View):
     version: int
 
 
-class ConsultationPage(_View):
+class ConsultationPage(PageView):
     items: list[ConsultationRow]
-    total: int
-    limit: int
-    offset: int
     counts: dict[str, int]
 
 
-class FollowUpView(_View):
+class FollowUpView(View):
     follow_up_id: str
     due_on: str | None = None
     purpose: str | None = None
@@ -92,7 +83,7 @@ class FollowUpView(_View):
     done_by_contact_id: str | None = None
 
 
-class CommentView(_View):
+class CommentView(View):
     comment_id: str
     reviewer_id: str
     comment: str
@@ -101,7 +92,7 @@ class CommentView(_View):
     acknowledged_at: str | None = None
 
 
-class ConsultationView(_View):
+class ConsultationView(View):
     """相談記録: the whole consultation, with contacts, assessment, plan, follow-ups and referrals."""
 
     consultation_id: str
