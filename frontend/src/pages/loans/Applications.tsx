@@ -11,7 +11,7 @@ import { SelectField, TextField } from "../../components/Field";
 import { Pager } from "../../components/Pager";
 import { ErrorNotice, QueryState, Redacted } from "../../components/States";
 import { formatDate, formatDateTime } from "../../time";
-import { CommandForm, fieldErrors, formatAmount, todayJst, toInt, useCommand, useLoansRights } from "./common";
+import { CommandForm, fieldErrors, formatAmount, serviceToday, toInt, useCommand, useLoansRights } from "./common";
 
 type Application = components["schemas"]["ApplicationView"];
 type Status = Application["status"];
@@ -350,6 +350,7 @@ function Schedule({ application }: { application: Application }) {
 /** 自動つなぎ: the referral the denial fired (loans' outbox, narrowed to the household, by rule). */
 function AutomaticReferral({ householdId }: { householdId: string }) {
   const { t } = useTranslation();
+  const codes = useCodeLists();
   const query = useQuery({
     queryKey: ["loan-referrals", householdId],
     queryFn: () => ok(api.loans.GET("/referrals/outbox", { params: { query: { case_id: householdId, limit: 50 } } })),
@@ -366,6 +367,7 @@ function AutomaticReferral({ householdId }: { householdId: string }) {
           <span className="detail">
             {t("loansDesk.applications.referredDetail", {
               target: t(`departments.${referral.target}`, { defaultValue: referral.target }),
+              reason: referral.reason_category ? codes.label("referral_reasons", referral.reason_category) : "",
               made: formatDateTime(referral.made_at ?? ""),
               deadline: formatDateTime(referral.deadline ?? ""),
             })}
@@ -475,7 +477,7 @@ function DenyForm({ application: a }: FormProps) {
 
 function DisburseForm({ application: a }: FormProps) {
   const { t } = useTranslation();
-  const [form, setForm] = useState({ amount: String(a.amount ?? ""), disbursed_on: todayJst() });
+  const [form, setForm] = useState({ amount: String(a.amount ?? ""), disbursed_on: serviceToday() });
   const mutation = useCommand(
     () =>
       ok(
@@ -497,7 +499,7 @@ function DisburseForm({ application: a }: FormProps) {
 
 function RepaymentForm({ application: a }: FormProps) {
   const { t } = useTranslation();
-  const [form, setForm] = useState({ amount: String(a.monthly_amount ?? ""), paid_on: todayJst() });
+  const [form, setForm] = useState({ amount: String(a.monthly_amount ?? ""), paid_on: serviceToday() });
   const mutation = useCommand(
     () =>
       ok(

@@ -90,9 +90,10 @@ export function YesNo({ value }: { value: boolean | null | undefined }) {
   return <>{value ? t("form.yes") : t("form.no")}</>;
 }
 
-/** Today's date (JST) as YYYY-MM-DD, the default of date inputs. */
-export function todayJst(): string {
-  return new Date(Date.now() + 9 * 3600_000).toISOString().slice(0, 10);
+/** Today as the services count days (UTC, YYYY-MM-DD): the default of a disbursement's or payment's
+ * date, which the desk refuses after its today. */
+export function serviceToday(): string {
+  return new Date().toISOString().slice(0, 10);
 }
 
 /** An integer from a number input, or NaN (the server then says what is wrong). */
