@@ -109,7 +109,9 @@ def test_story_1_a_loan_request_a_loan_cannot_solve_is_recorded_by_clicking_and_
     shoot(page, "loans-04-household-history")
     page.get_by_role("link", name="ケースの全体像を開く").click()
     page.wait_for_url(re.compile(rf".*/cases/{re.escape(household)}$"))
-    case_view_shows(page, "貸付相談の受付", "離職・就職・職場関係", "住居", "住宅支援給付", "貸付相談の終結")
+    case_view_shows(
+        page, "貸付相談の受付", "離職・就職・職場関係", "住居", "住宅支援給付", "貸付相談の終結", "他の方法で解決"
+    )
     shoot(page, "loans-05-case-view")
     page.context.close()
 

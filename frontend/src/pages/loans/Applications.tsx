@@ -350,7 +350,6 @@ function Schedule({ application }: { application: Application }) {
 /** 自動つなぎ: the referral the denial fired (loans' outbox, narrowed to the household, by rule). */
 function AutomaticReferral({ householdId }: { householdId: string }) {
   const { t } = useTranslation();
-  const codes = useCodeLists();
   const query = useQuery({
     queryKey: ["loan-referrals", householdId],
     queryFn: () => ok(api.loans.GET("/referrals/outbox", { params: { query: { case_id: householdId, limit: 50 } } })),
@@ -367,7 +366,6 @@ function AutomaticReferral({ householdId }: { householdId: string }) {
           <span className="detail">
             {t("loansDesk.applications.referredDetail", {
               target: t(`departments.${referral.target}`, { defaultValue: referral.target }),
-              reason: referral.reason_category ? codes.label("referral_reasons", referral.reason_category) : "",
               made: formatDateTime(referral.made_at ?? ""),
               deadline: formatDateTime(referral.deadline ?? ""),
             })}

@@ -52,7 +52,7 @@ export function HouseholdHistoryPage() {
               {" ・ "}
               <Link to={`/loans/consultations/new?household_id=${encodeURIComponent(h.household_id)}`}>{t("loansDesk.consultations.new")}</Link>
             </p>
-            <ul className="cards" aria-label={t("loansDesk.history.summary")}>
+            <ul className="cards loans-cards" aria-label={t("loansDesk.history.summary")}>
               <li className="card">
                 <span>{t("loansDesk.history.consultations")}</span>
                 <span className="card-figure">{h.summary.consultations}</span>
