@@ -3,7 +3,7 @@
 from __future__ import annotations
 
 from collections.abc import Iterator
-from datetime import UTC, date, datetime
+from datetime import UTC, date, datetime, timedelta
 from pathlib import Path
 from typing import Any
 
@@ -354,9 +354,10 @@ def test_openapi_documents_examples_and_japanese_summaries(client: TestClient) -
 
 
 def test_a_consultation_shows_its_contacts_oldest_first_and_every_read_has_a_documented_model(
-    client: TestClient,
+    client: TestClient, clock: FixedClock
 ) -> None:
     cid = open_consultation(client)["consultation_id"]
+    clock.set(T0 + timedelta(hours=1))
     r = client.post(
         f"/consultations/{cid}/contacts",
         json={"channel": "phone", "counterpart": "family", "expected_version": 1},
