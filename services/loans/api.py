@@ -25,6 +25,17 @@ from services.loans.adapters import queries
 from services.loans.adapters.queries import Search
 from services.loans.domain import commands as c
 from services.loans.handlers import LoansDeps
+from services.loans.responses import (
+    ApplicationPage,
+    ApplicationView,
+    ArrearsCheckView,
+    ConsultationPage,
+    ConsultationView,
+    FollowUpPage,
+    HouseholdHistory,
+    HouseholdView,
+    PersonRegistered,
+)
 from services.loans.schemas import (
     ApplicationRequest,
     ApproveRequest,
@@ -74,7 +85,7 @@ Desk = Annotated[ReferralDesk, Depends(_desk)]
 
 
 def _consultation(at: Edge, deps: LoansDeps, outcome: Outcome[Any]) -> Row:
-    return at.reply(views.written(deps, queries.consultation, outcome.id))
+    return at.reply(views.consultation(deps, at.actor, outcome.id))
 
 
 def _application(at: Edge, deps: LoansDeps, outcome: Outcome[Any]) -> Row:
@@ -84,14 +95,26 @@ def _application(at: Edge, deps: LoansDeps, outcome: Outcome[Any]) -> Row:
 # --- registry ----------------------------------------------------------------------------------
 
 
-@router.post("/households", status_code=201, tags=["households 世帯"], summary="世帯の登録 / register a household")
+@router.post(
+    "/households",
+    status_code=201,
+    tags=["households 世帯"],
+    summary="世帯の登録 / register a household",
+    response_model=HouseholdView,
+)
 def register_household(body: RegisterHouseholdBody, deps: Deps, at: LoansStaff) -> Row:
     cmd = RegisterHousehold(address=body.address, members=tuple(body.members), registered_by=at.actor.staff_id)
     outcome = handlers.register_household(deps, at.command(), cmd)
     return at.reply(views.written(deps, queries.household, outcome.id))
 
 
-@router.post("/people", status_code=201, tags=["households 世帯"], summary="本人の登録 / register a person")
+@router.post(
+    "/people",
+    status_code=201,
+    tags=["households 世帯"],
+    summary="本人の登録 / register a person",
+    response_model=PersonRegistered,
+)
 def register_person(body: RegisterPersonBody, deps: Deps, at: LoansStaff) -> Row:
     cmd = RegisterPerson(**body.model_dump(), registered_by=at.actor.staff_id)
     outcome = handlers.register_person(deps, at.command(), cmd)
@@ -102,6 +125,7 @@ def register_person(body: RegisterPersonBody, deps: Deps, at: LoansStaff) -> Row
     "/households/{household_id}/history",
     tags=["households 世帯"],
     summary="世帯の貸付履歴 / a household's consultations, loans (schedule, arrears) and referrals",
+    response_model=HouseholdHistory,
 )
 def household_history(household_id: str, deps: Deps, desk: Desk, at: Reader) -> Row:
     return at.read(deps.kit, views.household_history(deps, at.actor, household_id, desk))
@@ -132,6 +156,7 @@ SearchDep = Annotated[Search, Depends(_search)]
     status_code=201,
     tags=["consultations 貸付相談"],
     summary="貸付相談の受付 / open a loan consultation",
+    response_model=ConsultationView,
 )
 def open_consultation(body: OpenConsultationRequest, deps: Deps, at: LoansStaff) -> Row:
     cmd = c.OpenLoanConsultation(**{**body.model_dump(), "issues": tuple(body.issues)})
@@ -142,12 +167,18 @@ def open_consultation(body: OpenConsultationRequest, deps: Deps, at: LoansStaff)
     "/consultations",
     tags=["consultations 貸付相談"],
     summary="貸付相談の検索 / search consultations; counts: 延件数 (contacts) and 実数 (initial)",
+    response_model=ConsultationPage,
 )
 def list_consultations(deps: Deps, at: Reader, search: SearchDep) -> Row:
     return at.read(deps.kit, views.consultations(deps, at.actor, search))
 
 
-@router.get("/consultations/{consultation_id}", tags=["consultations 貸付相談"], summary="貸付相談 / one consultation")
+@router.get(
+    "/consultations/{consultation_id}",
+    tags=["consultations 貸付相談"],
+    summary="貸付相談 / one consultation",
+    response_model=ConsultationView,
+)
 def get_consultation(consultation_id: str, deps: Deps, at: Reader) -> Row:
     return at.read(deps.kit, views.consultation(deps, at.actor, consultation_id))
 
@@ -156,6 +187,7 @@ def get_consultation(consultation_id: str, deps: Deps, at: Reader) -> Row:
     "/consultations/{consultation_id}/contacts",
     tags=["consultations 貸付相談"],
     summary="相談対応の記録 / record a contact",
+    response_model=ConsultationView,
 )
 def record_contact(consultation_id: str, body: ContactRequest, deps: Deps, at: LoansStaff) -> Row:
     cmd = c.RecordLoanContact(consultation_id=consultation_id, **body.model_dump(exclude={"expected_version"}))
@@ -166,6 +198,7 @@ def record_contact(consultation_id: str, body: ContactRequest, deps: Deps, at: L
     "/consultations/{consultation_id}/issues",
     tags=["consultations 貸付相談"],
     summary="世帯の課題の記録 / record household issues",
+    response_model=ConsultationView,
 )
 def record_issues(consultation_id: str, body: IssuesRequest, deps: Deps, at: LoansStaff) -> Row:
     cmd = c.RecordHouseholdIssues(consultation_id=consultation_id, issues=tuple(body.issues))
@@ -176,6 +209,7 @@ def record_issues(consultation_id: str, body: IssuesRequest, deps: Deps, at: Loa
     "/consultations/{consultation_id}/responses",
     tags=["consultations 貸付相談"],
     summary="対応の記録 / record a response",
+    response_model=ConsultationView,
 )
 def record_response(consultation_id: str, body: ResponseRequest, deps: Deps, at: LoansStaff) -> Row:
     cmd = c.RecordResponse(consultation_id=consultation_id, response=body.response, note=body.note)
@@ -186,6 +220,7 @@ def record_response(consultation_id: str, body: ResponseRequest, deps: Deps, at:
     "/consultations/{consultation_id}/close",
     tags=["consultations 貸付相談"],
     summary="相談の終結 / close a consultation",
+    response_model=ConsultationView,
 )
 def close_consultation(consultation_id: str, body: CloseConsultationRequest, deps: Deps, at: LoansStaff) -> Row:
     cmd = c.CloseLoanConsultation(consultation_id=consultation_id, outcome=body.outcome, note=body.note)
@@ -196,6 +231,7 @@ def close_consultation(consultation_id: str, body: CloseConsultationRequest, dep
     "/follow-ups",
     tags=["consultations 貸付相談"],
     summary="要フォロー一覧 / consultations closed without reaching any service",
+    response_model=FollowUpPage,
 )
 def follow_ups(deps: Deps, at: Reader, search: SearchDep) -> Row:
     return at.read(deps.kit, views.follow_ups(deps, at.actor, search))
@@ -209,6 +245,7 @@ def follow_ups(deps: Deps, at: Reader, search: SearchDep) -> Row:
     status_code=201,
     tags=["applications 借入申請"],
     summary="借入申請の受付 / submit a loan application",
+    response_model=ApplicationView,
 )
 def submit_application(body: ApplicationRequest, deps: Deps, at: LoansStaff) -> Row:
     cmd = c.SubmitLoanApplication(**body.model_dump())
@@ -219,20 +256,27 @@ def submit_application(body: ApplicationRequest, deps: Deps, at: LoansStaff) -> 
     "/applications",
     tags=["applications 借入申請"],
     summary="借入申請・貸付の検索 / search applications and loans (with schedule and arrears)",
+    response_model=ApplicationPage,
 )
 def list_applications(deps: Deps, at: Reader, search: SearchDep) -> Row:
     return at.read(deps.kit, views.applications(deps, at.actor, search))
 
 
 @router.get(
-    "/applications/{application_id}", tags=["applications 借入申請"], summary="借入申請・貸付 / one application"
+    "/applications/{application_id}",
+    tags=["applications 借入申請"],
+    summary="借入申請・貸付 / one application",
+    response_model=ApplicationView,
 )
 def get_application(application_id: str, deps: Deps, at: Reader) -> Row:
     return at.read(deps.kit, views.application(deps, at.actor, application_id))
 
 
 @router.post(
-    "/applications/{application_id}/review", tags=["applications 借入申請"], summary="審査に回す / send for review"
+    "/applications/{application_id}/review",
+    tags=["applications 借入申請"],
+    summary="審査に回す / send for review",
+    response_model=ApplicationView,
 )
 def start_review(application_id: str, body: VersionRequest, deps: Deps, at: LoansStaff) -> Row:
     cmd = c.StartLoanReview(application_id=application_id)
@@ -240,7 +284,10 @@ def start_review(application_id: str, body: VersionRequest, deps: Deps, at: Loan
 
 
 @router.post(
-    "/applications/{application_id}/approve", tags=["applications 借入申請"], summary="貸付決定 / approve (manager)"
+    "/applications/{application_id}/approve",
+    tags=["applications 借入申請"],
+    summary="貸付決定 / approve (manager)",
+    response_model=ApplicationView,
 )
 def approve(application_id: str, body: ApproveRequest, deps: Deps, at: LoansManager) -> Row:
     cmd = c.ApproveLoan(application_id=application_id, **body.model_dump(exclude={"expected_version"}))
@@ -251,6 +298,7 @@ def approve(application_id: str, body: ApproveRequest, deps: Deps, at: LoansMana
     "/applications/{application_id}/deny",
     tags=["applications 借入申請"],
     summary="貸付不承認 / deny (manager); the household is referred to budget consultation",
+    response_model=ApplicationView,
 )
 def deny(application_id: str, body: ReasonRequest, deps: Deps, at: LoansManager) -> Row:
     cmd = c.DenyLoanApplication(application_id=application_id, reason=body.reason)
@@ -258,28 +306,44 @@ def deny(application_id: str, body: ReasonRequest, deps: Deps, at: LoansManager)
 
 
 @router.post(
-    "/applications/{application_id}/withdraw", tags=["applications 借入申請"], summary="申請の取下げ・辞退 / withdraw"
+    "/applications/{application_id}/withdraw",
+    tags=["applications 借入申請"],
+    summary="申請の取下げ・辞退 / withdraw",
+    response_model=ApplicationView,
 )
 def withdraw(application_id: str, body: WithdrawRequest, deps: Deps, at: LoansStaff) -> Row:
     cmd = c.WithdrawLoanApplication(application_id=application_id, reason=body.reason)
     return _application(at, deps, handlers.withdraw_application(deps, at.command(body.expected_version), cmd))
 
 
-@router.post("/applications/{application_id}/disbursement", tags=["loans 貸付"], summary="貸付金の交付 / disburse")
+@router.post(
+    "/applications/{application_id}/disbursement",
+    tags=["loans 貸付"],
+    summary="貸付金の交付 / disburse",
+    response_model=ApplicationView,
+)
 def disburse(application_id: str, body: DisburseRequest, deps: Deps, at: LoansStaff) -> Row:
     cmd = c.DisburseLoan(application_id=application_id, amount=body.amount, disbursed_on=body.disbursed_on)
     return _application(at, deps, handlers.disburse_loan(deps, at.command(body.expected_version), cmd))
 
 
 @router.post(
-    "/applications/{application_id}/repayments", tags=["loans 貸付"], summary="償還金の入金 / record a repayment"
+    "/applications/{application_id}/repayments",
+    tags=["loans 貸付"],
+    summary="償還金の入金 / record a repayment",
+    response_model=ApplicationView,
 )
 def repay(application_id: str, body: RepaymentRequest, deps: Deps, at: LoansStaff) -> Row:
     cmd = c.RecordRepayment(application_id=application_id, amount=body.amount, paid_on=body.paid_on)
     return _application(at, deps, handlers.record_repayment(deps, at.command(body.expected_version), cmd))
 
 
-@router.post("/applications/{application_id}/grace", tags=["loans 貸付"], summary="償還猶予 / grant grace (manager)")
+@router.post(
+    "/applications/{application_id}/grace",
+    tags=["loans 貸付"],
+    summary="償還猶予 / grant grace (manager)",
+    response_model=ApplicationView,
+)
 def grace(application_id: str, body: GraceRequest, deps: Deps, at: LoansManager) -> Row:
     cmd = c.GrantGrace(application_id=application_id, **body.model_dump(exclude={"expected_version"}))
     return _application(at, deps, handlers.grant_grace(deps, at.command(body.expected_version), cmd))
@@ -289,6 +353,7 @@ def grace(application_id: str, body: GraceRequest, deps: Deps, at: LoansManager)
     "/loans/arrears-check",
     tags=["loans 貸付"],
     summary="日次の滞納確認 / mark overdue instalments of every loan being repaid (manager or system)",
+    response_model=ArrearsCheckView,
 )
 def arrears_check(body: ArrearsCheckRequest, deps: Deps, at: ArrearsRunner) -> Row:
     as_of = body.as_of or deps.kit.clock.now().date()

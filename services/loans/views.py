@@ -79,12 +79,14 @@ def consultations(deps: LoansDeps, viewer: Actor, search: queries.Search) -> dic
 
 
 def consultation(deps: LoansDeps, viewer: Actor, consultation_id: str) -> dict[str, Any]:
+    """One consultation with its contacts (codes and times only: the notes stay in the events)."""
     with deps.kit.engine.connect() as conn:
         row = queries.consultation(conn, consultation_id)
+        contacts = queries.consultation_contacts(conn, consultation_id)
         conn.rollback()
     if row is None:
         raise NotFound(f"no loan consultation {consultation_id!r}: check the id", field="consultation_id")
-    return _redact(deps, row, viewer)
+    return {**_redact(deps, row, viewer), "contacts": contacts}
 
 
 def applications(deps: LoansDeps, viewer: Actor, search: queries.Search) -> dict[str, Any]:

@@ -148,6 +148,11 @@ export const en: Catalogue = {
     referred_outside: "Referred outside",
     person_declined: "The person declined",
     lost_contact: "Lost contact",
+    // A loan consultation's outcomes (lost_contact above), for the case view.
+    loan_applied: "Went on to a loan application",
+    solved_by_other_means: "Solved by other means",
+    declined_by_client: "Declined by the household",
+    no_fitting_service: "Nothing fitted",
   },
   purposes: {
     support_coordination: "Support coordination",

@@ -165,6 +165,11 @@ export const ja = {
     referred_outside: "他機関へつないだ",
     person_declined: "本人が支援を望まない",
     lost_contact: "連絡が取れなくなった",
+    // A loan consultation's outcomes (lost_contact above), for the case view.
+    loan_applied: "借入申請へ",
+    solved_by_other_means: "他の方法で解決",
+    declined_by_client: "本人が辞退",
+    no_fitting_service: "該当なし",
   },
   purposes: {
     support_coordination: "支援の調整",

@@ -21,6 +21,7 @@ __all__ = [
     "application",
     "applications_for_household",
     "consultation",
+    "consultation_contacts",
     "consultations_for_household",
     "follow_ups_list",
     "household",
@@ -120,6 +121,16 @@ def contact_counts(conn: Connection, search: Search) -> dict[str, Any]:
 def consultation(conn: Connection, consultation_id: str) -> dict[str, Any] | None:
     row = conn.execute(select(consultations).where(consultations.c.consultation_id == consultation_id)).first()
     return _consultation_row(row) if row is not None else None
+
+
+def consultation_contacts(conn: Connection, consultation_id: str) -> list[dict[str, Any]]:
+    """The consultation's contacts (延件数), oldest first."""
+    rows = conn.execute(
+        select(contacts)
+        .where(contacts.c.consultation_id == consultation_id)
+        .order_by(contacts.c.contacted_at, contacts.c.contact_id)
+    )
+    return [dict(r._mapping) for r in rows]
 
 
 def consultations_for_household(conn: Connection, household_id: str) -> list[dict[str, Any]]:

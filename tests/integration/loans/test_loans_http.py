@@ -3,7 +3,7 @@
 from __future__ import annotations
 
 from collections.abc import Iterator
-from datetime import UTC, date, datetime
+from datetime import UTC, date, datetime, timedelta
 from pathlib import Path
 from typing import Any
 
@@ -351,6 +351,40 @@ def test_openapi_documents_examples_and_japanese_summaries(client: TestClient) -
     schema = spec["components"]["schemas"]["OpenConsultationRequest"]
     assert schema["examples"][0]["fund_type"] == "moving_and_utilities"
     assert "/loans/arrears-check" in spec["paths"] and "/referrals/inbox" in spec["paths"]
+
+
+def test_a_consultation_shows_its_contacts_oldest_first_and_every_read_has_a_documented_model(
+    client: TestClient, clock: FixedClock
+) -> None:
+    cid = open_consultation(client)["consultation_id"]
+    clock.set(T0 + timedelta(hours=1))
+    r = client.post(
+        f"/consultations/{cid}/contacts",
+        json={"channel": "phone", "counterpart": "family", "expected_version": 1},
+        headers=WORKER,
+    )
+    assert r.status_code == 200, r.text
+    assert [(k["channel"], k["counterpart"]) for k in r.json()["contacts"]] == [
+        ("interview", "self"),
+        ("phone", "family"),
+    ]
+    seen = client.get(f"/consultations/{cid}", headers=auth("intake")).json()
+    assert len(seen["contacts"]) == 2 and seen["summary"] is None and "summary" in seen["redacted"]
+
+    spec = client.get("/openapi.json").json()
+    documented = {
+        ("get", "/consultations"): "ConsultationPage",
+        ("get", "/consultations/{consultation_id}"): "ConsultationView",
+        ("post", "/consultations/{consultation_id}/close"): "ConsultationView",
+        ("get", "/applications"): "ApplicationPage",
+        ("post", "/applications/{application_id}/deny"): "ApplicationView",
+        ("get", "/households/{household_id}/history"): "HouseholdHistory",
+        ("get", "/follow-ups"): "FollowUpPage",
+    }
+    for (method, path), model in documented.items():
+        answer = spec["paths"][path][method]["responses"]
+        ok = answer.get("200") or answer["201"]
+        assert ok["content"]["application/json"]["schema"]["$ref"].endswith(f"/{model}"), (method, path)
 
 
 def test_disburse_before_approval_is_illegal(client: TestClient) -> None:

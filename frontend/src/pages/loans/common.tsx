@@ -1,0 +1,102 @@
+import { useMutation, useQueryClient } from "@tanstack/react-query";
+import type { ReactNode } from "react";
+import { useTranslation } from "react-i18next";
+
+import { ApiError } from "../../api/client";
+import { useStaff } from "../../auth/useStaff";
+import { ErrorNotice } from "../../components/States";
+import { Conflict } from "../intake/Consultations";
+import { formatAmount } from "../reporting/timeline";
+
+export { formatAmount };
+
+/** Loans staff (worker or manager) write; managers also decide (貸付決定・不承認・償還猶予). */
+export function useLoansRights(): { write: boolean; decide: boolean } {
+  const staff = useStaff();
+  const own = staff.department === "loans";
+  return { write: own && (staff.role === "worker" || staff.role === "manager"), decide: own && staff.role === "manager" };
+}
+
+/** The server's per-field messages of a failed command (beside each field). */
+export function fieldErrors(error: unknown): Record<string, string> {
+  return error instanceof ApiError ? error.fields : {};
+}
+
+/**
+ * One command form of a record: a titled panel, its fields, the server's refusal beside the field it
+ * names (or as a notice), a 409 with a reload, and the record's queries refreshed on success.
+ */
+export function CommandForm({
+  id,
+  title,
+  submit,
+  run,
+  refresh,
+  error,
+  pending,
+  children,
+  danger,
+}: {
+  id: string;
+  title: string;
+  submit: string;
+  run: () => void;
+  refresh: readonly unknown[][];
+  error: unknown;
+  pending: boolean;
+  children: ReactNode;
+  danger?: boolean;
+}) {
+  const queryClient = useQueryClient();
+  const err = error instanceof ApiError ? error : null;
+  const reload = () => refresh.forEach((queryKey) => void queryClient.invalidateQueries({ queryKey }));
+  return (
+    <form
+      className="panel"
+      aria-labelledby={`${id}-title`}
+      onSubmit={(e) => {
+        e.preventDefault();
+        run();
+      }}
+    >
+      <h3 id={`${id}-title`}>{title}</h3>
+      {children}
+      <Conflict error={err} onReload={reload} />
+      {error != null && !err?.isConflict && !Object.keys(err?.fields ?? {}).length && <ErrorNotice error={error} />}
+      <div className="actions">
+        <button type="submit" disabled={pending} className={danger ? "danger" : undefined}>
+          {submit}
+        </button>
+      </div>
+    </form>
+  );
+}
+
+/** A mutation whose success refreshes the given queries (the record, its lists, its history). */
+export function useCommand<T>(call: () => Promise<T>, refresh: readonly unknown[][], onDone?: (data: T) => void) {
+  const queryClient = useQueryClient();
+  return useMutation({
+    mutationFn: call,
+    onSuccess: async (data) => {
+      await Promise.all(refresh.map((queryKey) => queryClient.invalidateQueries({ queryKey })));
+      onDone?.(data);
+    },
+  });
+}
+
+/** A yes/no fact. */
+export function YesNo({ value }: { value: boolean | null | undefined }) {
+  const { t } = useTranslation();
+  return <>{value ? t("form.yes") : t("form.no")}</>;
+}
+
+/** Today as the services count days (UTC, YYYY-MM-DD): the default of a disbursement's or payment's
+ * date, which the desk refuses after its today. */
+export function serviceToday(): string {
+  return new Date().toISOString().slice(0, 10);
+}
+
+/** An integer from a number input, or NaN (the server then says what is wrong). */
+export function toInt(value: string): number {
+  return value.trim() === "" ? Number.NaN : Math.trunc(Number(value));
+}
