@@ -12,9 +12,10 @@ from __future__ import annotations
 from datetime import date
 from typing import Literal
 
-from pydantic import BaseModel, ConfigDict, Field
+from pydantic import Field
 
 from shared.referrals.routes import ReferralView
+from shared.views import PageView, View
 
 __all__ = [
     "ApplicationPage",
@@ -31,11 +32,7 @@ __all__ = [
 ApplicationStatus = Literal["new", "submitted", "under_review", "approved", "denied", "withdrawn", "repaying", "repaid"]
 
 
-class _View(BaseModel):
-    model_config = ConfigDict(extra="allow")
-
-
-class HouseholdView(_View):
+class HouseholdView(View):
     """世帯: a household as the loans desk registered it."""
 
     household_id: str
@@ -44,12 +41,12 @@ class HouseholdView(_View):
     version: int
 
 
-class PersonRegistered(_View):
+class PersonRegistered(View):
     person_id: str
     version: int
 
 
-class ContactView(_View):
+class ContactView(View):
     """相談対応: one contact of a consultation (counted in 延件数)."""
 
     contact_id: str
@@ -61,7 +58,7 @@ class ContactView(_View):
     contacted_at: str
 
 
-class ConsultationRow(_View):
+class ConsultationRow(View):
     """貸付相談: one line of the consultation list."""
 
     consultation_id: str
@@ -81,21 +78,21 @@ class ConsultationRow(_View):
     opened_at: str
     closed_at: str | None = None
     version: int
-    redacted: list[str] = []
+    redacted: list[str] = Field(default=[])
 
 
 class ConsultationView(ConsultationRow):
     """貸付相談: one consultation with its contacts, oldest first."""
 
-    contacts: list[ContactView] = []
+    contacts: list[ContactView] = Field(default=[])
 
 
-class FundCounts(_View):
+class FundCounts(View):
     contacts: int
     initial: int
 
 
-class ContactCounts(_View):
+class ContactCounts(View):
     """延件数 (every contact) and 実数 (initial consultations) of the period, per fund type too."""
 
     contacts: int
@@ -103,15 +100,12 @@ class ContactCounts(_View):
     by_fund_type: dict[str, FundCounts]
 
 
-class ConsultationPage(_View):
+class ConsultationPage(PageView):
     items: list[ConsultationRow]
-    total: int
-    limit: int
-    offset: int
     counts: ContactCounts
 
 
-class InstalmentView(_View):
+class InstalmentView(View):
     """償還計画の一回分."""
 
     number: int
@@ -123,7 +117,7 @@ class InstalmentView(_View):
     missed: bool
 
 
-class ApplicationView(_View):
+class ApplicationView(View):
     """借入申請・貸付: the application and the loan it became, with its repayment schedule."""
 
     application_id: str
@@ -149,22 +143,19 @@ class ApplicationView(_View):
     updated_at: str
     schedule: list[InstalmentView]
     version: int
-    redacted: list[str] = []
+    redacted: list[str] = Field(default=[])
 
 
-class ApplicationCounts(_View):
+class ApplicationCounts(View):
     by_status: dict[str, int]
 
 
-class ApplicationPage(_View):
+class ApplicationPage(PageView):
     items: list[ApplicationView]
-    total: int
-    limit: int
-    offset: int
     counts: ApplicationCounts
 
 
-class FollowUpRow(_View):
+class FollowUpRow(View):
     """要フォロー: a consultation closed without reaching any service."""
 
     consultation_id: str
@@ -175,17 +166,14 @@ class FollowUpRow(_View):
     issues: list[str]
     outcome: str
     closed_at: str
-    redacted: list[str] = []
+    redacted: list[str] = Field(default=[])
 
 
-class FollowUpPage(_View):
+class FollowUpPage(PageView):
     items: list[FollowUpRow]
-    total: int
-    limit: int
-    offset: int
 
 
-class HistorySummary(_View):
+class HistorySummary(View):
     consultations: int
     contacts: int
     applications: int
@@ -197,7 +185,7 @@ class HistorySummary(_View):
     open_referrals: int
 
 
-class HouseholdHistory(_View):
+class HouseholdHistory(View):
     """世帯の貸付履歴: consultations, applications and loans, follow-ups and referrals."""
 
     household_id: str
@@ -209,14 +197,14 @@ class HouseholdHistory(_View):
     summary: HistorySummary
 
 
-class MissedInstalment(_View):
+class MissedInstalment(View):
     application_id: str
     household_id: str | None = None
     instalment_number: int
     missed_count: int
 
 
-class ArrearsCheckView(_View):
+class ArrearsCheckView(View):
     as_of: str
     checked: int
     missed: list[MissedInstalment]
