@@ -2,7 +2,6 @@
 
 from __future__ import annotations
 
-import json
 from typing import Annotated, Literal
 
 from fastapi import APIRouter, Query, Response
@@ -11,6 +10,7 @@ from services.reporting import handlers
 from services.reporting.adapters.queries import DistrictIssues, FlowRow, FollowUpItem
 from services.reporting.domain.case_view import CaseView
 from services.reporting.exports import to_csv, to_xlsx
+from services.reporting.responses import StatTableView
 from shared.web import Day, Edge, KitDep, Moment, edge
 
 router = APIRouter()
@@ -20,6 +20,8 @@ Staff = Annotated[Edge, edge()]
 From = Annotated[Day, Query(alias="from", description="first day of the period (JST), inclusive")]
 To = Annotated[Day, Query(alias="to", description="last day of the period (JST), inclusive")]
 XLSX = "application/vnd.openxmlformats-officedocument.spreadsheetml.sheet"
+_TEXT = {"schema": {"type": "string"}}
+_BINARY = {"schema": {"type": "string", "format": "binary"}}
 
 
 @router.get(
@@ -67,6 +69,14 @@ def verify_case(case_id: str, kit: KitDep, _at: Auditor) -> handlers.ChainCheck:
     "/statistics/{table}",
     tags=["statistics"],
     summary="統計表 (表1–表3) for a period: JSON, CSV, Excel or bar chart PNG",
+    response_class=Response,
+    responses={
+        200: {
+            "model": StatTableView,
+            "description": "the table: JSON (format=json, the default), CSV, Excel or a PNG bar chart",
+            "content": {"text/csv": _TEXT, XLSX: _BINARY, "image/png": _BINARY},
+        }
+    },
 )
 def get_table(
     table: Literal["table1", "table2", "table3"],
@@ -92,10 +102,17 @@ def get_table(
         return Response(
             to_xlsx([chosen]), media_type=XLSX, headers={"Content-Disposition": f'attachment; filename="{table}.xlsx"'}
         )
-    return Response(json.dumps(chosen.as_dict(), ensure_ascii=False), media_type="application/json")
+    body = StatTableView.model_validate(chosen.as_dict())  # the documented shape, checked
+    return Response(body.model_dump_json(), media_type="application/json")
 
 
-@router.get("/statistics.xlsx", tags=["statistics"], summary="表1–表3 in one workbook, with the 表1 bar chart")
+@router.get(
+    "/statistics.xlsx",
+    tags=["statistics"],
+    summary="表1–表3 in one workbook, with the 表1 bar chart",
+    response_class=Response,
+    responses={200: {"description": "the Excel workbook (sheets 表1, 表2, 表3)", "content": {XLSX: _BINARY}}},
+)
 def get_workbook(kit: KitDep, _at: Staff, start: From, end: To) -> Response:
     tables = handlers.statistics_tables(kit, start, end)
     return Response(

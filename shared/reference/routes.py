@@ -3,7 +3,9 @@
 Every service that does not serve its own (loans serves the version its settings name) gets this
 one from :func:`shared.app.build_service`, so a screen of any desk builds its choices from the same
 codes and labels the service checks, never from a copy in the client. The referral lists
-(departments, external agencies, ``referral_reasons``, ``referral_outcomes``) come with them.
+(departments, external agencies, ``referral_reasons``, ``referral_outcomes``) come with them;
+``referral_reasons`` lists every reason category a referral accepts, the household issue categories
+included (:func:`shared.referrals.codes.reason_codes`), so no reason is shown as a raw code.
 """
 
 from __future__ import annotations
@@ -14,7 +16,7 @@ from typing import Any
 from fastapi import APIRouter
 
 from shared.reference import CodeLists, load_code_lists
-from shared.referrals.codes import referral_code_lists
+from shared.referrals.codes import reason_codes, referral_code_lists
 from shared.web import edge
 
 __all__ = ["code_lists_body", "code_lists_router"]
@@ -27,12 +29,14 @@ def code_lists_body(codes: CodeLists, names: Iterable[str] | None = None) -> dic
     if names is None:
         referral = referral_code_lists()
         sources.append((referral, list(referral.lists)))
+    lists = {n: list(source.codes(n)) for source, list_names in sources for n in list_names}
+    if "referral_reasons" in lists:
+        lists["referral_reasons"] = list(reason_codes(codes))
     return {
         "version": codes.version,
         "lists": {
-            n: [{"code": x.code, "label": x.label, "group": x.group, "flags": sorted(x.flags)} for x in lists.codes(n)]
-            for lists, list_names in sources
-            for n in list_names
+            n: [{"code": x.code, "label": x.label, "group": x.group, "flags": sorted(x.flags)} for x in entries]
+            for n, entries in lists.items()
         },
     }
 

@@ -18,9 +18,9 @@ from typing import Any
 import yaml
 
 from shared.errors import InvalidCommand
-from shared.reference import CodeLists, load_code_lists, parse_code_lists
+from shared.reference import Code, CodeLists, load_code_lists, parse_code_lists
 
-__all__ = ["ReferralCodes", "load_referral_codes", "referral_code_lists"]
+__all__ = ["ReferralCodes", "load_referral_codes", "reason_codes", "referral_code_lists"]
 
 _FILE = Path(__file__).with_name("codes.yaml")
 
@@ -90,3 +90,12 @@ def referral_code_lists() -> CodeLists:
     """The referral lists with their labels (departments, external agencies, reasons, outcomes), for screens."""
     with _FILE.open(encoding="utf-8") as fh:
         return parse_code_lists(yaml.safe_load(fh))
+
+
+def reason_codes(reference: CodeLists) -> tuple[Code, ...]:
+    """Every reason category a referral accepts, labelled: ``codes.yaml``'s ``referral_reasons``, then
+    the household issue categories of ``reference`` that it does not name (their flags, e.g.
+    ``sensitive``, kept), so a screen labels any reason a referral can carry."""
+    own = referral_code_lists().codes("referral_reasons")
+    named = {c.code for c in own}
+    return own + tuple(c for c in reference.codes("household_issue_categories") if c.code not in named)

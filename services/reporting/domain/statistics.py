@@ -65,8 +65,18 @@ class StatTable:
         return {
             "key": self.key,
             "title": self.title,
+            "row_header": self.row_header,
             "period": [self.period[0].isoformat(), self.period[1].isoformat()],
-            "columns": [{"code": c.code, "label": c.label, "group": c.group} for c in [*lead, *self.columns]],
+            "columns": [
+                {
+                    "code": c.code,
+                    "label": c.label,
+                    "group": c.group,
+                    "group_label": c.group_label,
+                    "in_row_total": c is not self.lead,
+                }
+                for c in [*lead, *self.columns]
+            ],
             "rows": [
                 {
                     "code": code,

@@ -57,6 +57,7 @@ class Reporting:
         return int(n) + self.duplicates
 
     duplicates: int = 0
+    app: Any = None  # the service's FastAPI app, for tests that read over HTTP
 
 
 @pytest.fixture
@@ -68,7 +69,7 @@ def reporting(kafka: Any, db_url: str, new_topic: Callable[..., str]) -> Iterato
         topics=list(topics.values()),
         log_json=False,
     )
-    _app, kit = build(settings)
+    app, kit = build(settings)
     for runner in kit.consumers:  # the production group; each test gets its own
         runner.consumer.close(autocommit=False)
     kit.consumers.clear()
@@ -76,7 +77,7 @@ def reporting(kafka: Any, db_url: str, new_topic: Callable[..., str]) -> Iterato
         ConsumerSpec(f"reporting-test-{uuid.uuid4().hex[:8]}", list(topics.values()), project_event)
     )
     try:
-        yield Reporting(kit, runner, topics, kafka.bootstrap_servers)
+        yield Reporting(kit, runner, topics, kafka.bootstrap_servers, app=app)
     finally:
         runner.consumer.close(autocommit=False)
         kit.close()

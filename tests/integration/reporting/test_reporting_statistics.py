@@ -189,3 +189,62 @@ def handlers_actor():  # type: ignore[no-untyped-def]
     from shared.envelope import Actor
 
     return Actor(staff_id="w", department="loans", role="worker")
+
+
+def test_statistics_json_over_http_has_the_documented_shape_and_the_counts(reporting: Reporting) -> None:
+    from fastapi.testclient import TestClient
+
+    from shared.auth import mint_token
+    from shared.settings import DEV_JWT_SECRET
+
+    envelopes, t1, initial, t2, t3 = generated(80, seed=11)
+    reporting.publish(envelopes)
+    reporting.consume()
+    client = TestClient(reporting.app)
+    headers = {"Authorization": f"Bearer {mint_token(DEV_JWT_SECRET, 's-1', 'loans', 'manager')}"}
+    start, end = (T0 - timedelta(days=1)).date().isoformat(), (T0 + timedelta(days=30)).date().isoformat()
+    codes = load_code_lists()
+    funds = [c.code for c in codes.codes("loan_fund_types")]
+    expected = {"table1": t1, "table2": t2, "table3": t3}
+    lists = {"table1": "loan_consultation_kinds", "table2": "household_issue_categories", "table3": "responses"}
+    for key, counts in expected.items():
+        response = client.get(f"/statistics/{key}", params={"from": start, "to": end}, headers=headers)
+        assert response.status_code == 200 and response.headers["content-type"] == "application/json"
+        body = response.json()
+        assert set(body) == {"key", "title", "row_header", "period", "columns", "rows", "column_totals", "total"}
+        assert body["key"] == key and body["row_header"] == "資金種類" and body["period"] == [start, end]
+        column_codes = [c["code"] for c in body["columns"] if c["in_row_total"]]
+        assert sorted(column_codes) == sorted(codes.code_set(lists[key]))
+        for column in body["columns"]:
+            assert set(column) == {"code", "label", "group", "group_label", "in_row_total"}
+        assert [r["code"] for r in body["rows"]] == funds
+        assert [r["label"] for r in body["rows"]] == [c.label for c in codes.codes("loan_fund_types")]
+        for row in body["rows"]:
+            assert set(row) == {"code", "label", "values", "total"}
+            for column in column_codes:
+                assert row["values"][column] == counts[(row["code"], column)]
+            assert row["total"] == sum(row["values"][c] for c in column_codes)
+        assert body["total"] == sum(counts.values())
+        assert body["column_totals"] == {
+            c["code"]: sum(r["values"][c["code"]] for r in body["rows"]) for c in body["columns"]
+        }
+        if key == "table2":
+            lead = body["columns"][0]
+            assert lead == {**lead, "code": "initial_consultations", "in_row_total": False}
+            assert {r["code"]: r["values"]["initial_consultations"] for r in body["rows"]} == {
+                f: initial[f] for f in funds
+            }
+        if key == "table3":
+            groups = {c["group"]: c["group_label"] for c in body["columns"]}
+            assert groups["handled_by_council"] == "社協での対応"
+    # the other formats of the same route, and a period that ends before it starts refused with a message
+    csv_response = client.get("/statistics/table1", params={"from": start, "to": end, "format": "csv"}, headers=headers)
+    assert csv_response.headers["content-type"].startswith("text/csv")
+    assert int(list(csv.reader(io.StringIO(csv_response.content.decode("utf-8-sig"))))[-1][-1]) == sum(t1.values())
+    refused = client.get("/statistics/table1", params={"from": end, "to": start}, headers=headers)
+    assert refused.status_code == 422 and refused.json()["field"] == "to"
+    assert "before it starts" in refused.json()["message"]
+    documented = reporting.app.openapi()["paths"]["/statistics/{table}"]["get"]["responses"]["200"]["content"]
+    assert documented["application/json"]["schema"] == {"$ref": "#/components/schemas/StatTableView"}
+    xlsx = "application/vnd.openxmlformats-officedocument.spreadsheetml.sheet"
+    assert {"text/csv", "image/png", xlsx} <= set(documented)
