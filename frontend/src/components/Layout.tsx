@@ -3,10 +3,17 @@ import { useTranslation } from "react-i18next";
 import { useAuth } from "react-oidc-context";
 import { NavLink } from "react-router-dom";
 
-import { isManager, type Department } from "../auth/staff";
+import { isManager, type Department, type Staff } from "../auth/staff";
 import { useStaff } from "../auth/useStaff";
 
 type Link = { to: string; key: string; managers?: boolean };
+
+/** Reporting's figures for the managers (and auditors) of the other desks: their own work in numbers. */
+const FIGURES: Link[] = [
+  { to: "/reporting/statistics", key: "statistics.nav.tables", managers: true },
+  { to: "/reporting/referral-flow", key: "statistics.nav.flow", managers: true },
+  { to: "/reporting/follow-ups", key: "statistics.nav.followUps", managers: true },
+];
 
 /** Each desk's screens, in the order its staff use them. */
 export const NAV: Record<Department, Link[]> = {
@@ -17,6 +24,7 @@ export const NAV: Record<Department, Link[]> = {
     { to: "/intake/consultations", key: "nav.consultations" },
     { to: "/intake/consultations/new", key: "nav.newConsultation" },
     { to: "/cases", key: "nav.caseView" },
+    ...FIGURES,
   ],
   loans: [
     { to: "/", key: "nav.workspace" },
@@ -24,31 +32,43 @@ export const NAV: Record<Department, Link[]> = {
     { to: "/loans/consultations", key: "nav.loanConsultations" },
     { to: "/loans/applications", key: "nav.applications" },
     { to: "/cases", key: "nav.caseView" },
+    ...FIGURES,
   ],
   districts: [
     { to: "/", key: "nav.workspace" },
     { to: "/referrals", key: "nav.referrals" },
     { to: "/districts/cases", key: "nav.districtCases" },
     { to: "/cases", key: "nav.caseView" },
+    ...FIGURES,
+    { to: "/reporting/district-issues", key: "statistics.nav.districts", managers: true },
   ],
   conferences: [
     { to: "/", key: "nav.workspace" },
     { to: "/referrals", key: "nav.referrals" },
     { to: "/conferences", key: "nav.conferences" },
     { to: "/cases", key: "nav.caseView" },
+    ...FIGURES,
   ],
   reporting: [
     { to: "/", key: "nav.workspace" },
     { to: "/cases", key: "nav.caseView" },
-    { to: "/reporting/statistics", key: "nav.statistics" },
+    { to: "/reporting/statistics", key: "statistics.nav.tables" },
+    { to: "/reporting/referral-flow", key: "statistics.nav.flow" },
+    { to: "/reporting/district-issues", key: "statistics.nav.districts" },
+    { to: "/reporting/follow-ups", key: "statistics.nav.followUps" },
   ],
 };
+
+/** The menu of the signed-in staff member: their desk's screens, the managers' ones only for managers. */
+export function navFor(staff: Staff): Link[] {
+  return NAV[staff.department].filter((l) => !l.managers || isManager(staff));
+}
 
 export function Layout({ children }: { children: ReactNode }) {
   const { t, i18n } = useTranslation();
   const staff = useStaff();
   const auth = useAuth();
-  const links = NAV[staff.department].filter((l) => !l.managers || isManager(staff));
+  const links = navFor(staff);
   const other = i18n.language.startsWith("ja") ? "en" : "ja";
   return (
     <>

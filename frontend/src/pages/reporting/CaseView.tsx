@@ -1,7 +1,7 @@
 import { useQuery } from "@tanstack/react-query";
 import { useState } from "react";
 import { useTranslation } from "react-i18next";
-import { useNavigate, useParams, useSearchParams } from "react-router-dom";
+import { Link, useNavigate, useParams, useSearchParams } from "react-router-dom";
 
 import { api, DEFAULT_PURPOSE, ok } from "../../api/client";
 import type { components } from "../../api/generated/reporting";
@@ -9,7 +9,7 @@ import { isManager } from "../../auth/staff";
 import { useStaff } from "../../auth/useStaff";
 import { SelectField, TextField } from "../../components/Field";
 import { useCodeLists } from "../../api/codes";
-import { ErrorNotice, QueryState, Withheld } from "../../components/States";
+import { QueryState, Withheld } from "../../components/States";
 import { formatDate, formatDateTime, isoToJstInput, jstInputToIso } from "../../time";
 import { formatAmount, TIMELINE_FIELDS } from "./timeline";
 
@@ -157,7 +157,13 @@ export function CaseViewPage() {
                 <TimelineItem key={e.event_id} entry={e} />
               ))}
             </ol>
-            {isManager(staff) && <AuditPanel caseId={caseId} />}
+            {isManager(staff) && (
+              <p className="no-print">
+                <Link className="button secondary" to={`/reporting/cases/${encodeURIComponent(caseId)}/audit`}>
+                  {t("statistics.audit.link")}
+                </Link>
+              </p>
+            )}
           </>
         )}
       </QueryState>
@@ -241,65 +247,4 @@ function TimelineItem({ entry }: { entry: Entry }) {
 
 function present(value: unknown): boolean {
   return value !== null && value !== undefined && value !== "" && !(Array.isArray(value) && !value.length);
-}
-
-/** For managers and auditors: who read this case, and whether its event chains are intact. */
-function AuditPanel({ caseId }: { caseId: string }) {
-  const { t } = useTranslation();
-  const [show, setShow] = useState(false);
-  const log = useQuery({
-    queryKey: ["access-log", caseId],
-    enabled: show,
-    queryFn: () => ok(api.reporting.GET("/cases/{case_id}/access-log", { params: { path: { case_id: caseId } } })),
-  });
-  const verify = useQuery({
-    queryKey: ["verify", caseId],
-    enabled: show,
-    queryFn: () => ok(api.reporting.GET("/cases/{case_id}/verify", { params: { path: { case_id: caseId } } })),
-  });
-  if (!show) {
-    return (
-      <button type="button" onClick={() => setShow(true)}>
-        {t("caseView.audit")}
-      </button>
-    );
-  }
-  return (
-    <section aria-labelledby="audit-title" className="panel">
-      <h2 id="audit-title">{t("caseView.audit")}</h2>
-      {verify.error ? <ErrorNotice error={verify.error} /> : null}
-      {verify.data && (
-        <p role="status" className={verify.data.ok ? "ok" : "error"}>
-          {verify.data.ok
-            ? t("caseView.chainOk", { events: verify.data.events_checked, streams: verify.data.streams })
-            : t("caseView.chainBroken")}
-        </p>
-      )}
-      <QueryState isLoading={log.isLoading} error={log.error} isEmpty={!log.data?.length}>
-        <table className="data">
-          <caption>{t("caseView.accessLog")}</caption>
-          <thead>
-            <tr>
-              <th scope="col">{t("caseView.viewedAt")}</th>
-              <th scope="col">{t("caseView.viewer")}</th>
-              <th scope="col">{t("caseView.purpose")}</th>
-              <th scope="col">{t("caseView.redactedCount")}</th>
-            </tr>
-          </thead>
-          <tbody>
-            {log.data?.map((r, n) => (
-              <tr key={n}>
-                <td>{formatDateTime(r.viewed_at)}</td>
-                <td>
-                  {r.viewer_id}（{t(`departments.${r.viewer_department}`)}）
-                </td>
-                <td>{t(`purposes.${r.purpose}`, { defaultValue: r.purpose })}</td>
-                <td>{r.redacted_entries}</td>
-              </tr>
-            ))}
-          </tbody>
-        </table>
-      </QueryState>
-    </section>
-  );
 }
