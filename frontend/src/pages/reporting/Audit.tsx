@@ -111,6 +111,15 @@ function ChainResult({ check }: { check: ChainCheck }) {
   );
 }
 
+/** A field or purpose by its label: the shared catalogue first, then this desk's, else as sent. */
+function useNames() {
+  const { t } = useTranslation();
+  return {
+    field: (f: string) => t(`fields.${f}`, { defaultValue: t(`statistics.audit.fieldNames.${f}`, { defaultValue: f }) }),
+    purpose: (p: string) => t(`purposes.${p}`, { defaultValue: t(`statistics.audit.purposes.${p}`, { defaultValue: p }) }),
+  };
+}
+
 function AccessLog({
   caseId,
   log,
@@ -120,6 +129,7 @@ function AccessLog({
 }) {
   const { t } = useTranslation();
   const staff = useStaff();
+  const names = useNames();
   const rows = log.data ?? [];
   return (
     <QueryState isLoading={log.isLoading} error={log.error} isEmpty={!rows.length} emptyText={t("statistics.audit.empty")}>
@@ -149,7 +159,7 @@ function AccessLog({
                   </small>
                 </td>
                 <td>
-                  {t(`purposes.${r.purpose}`, { defaultValue: r.purpose })}
+                  {names.purpose(r.purpose)}
                   {r.as_of && (
                     <>
                       <br />
@@ -163,10 +173,10 @@ function AccessLog({
                   <code>{r.route}</code>
                 </td>
                 <td>
-                  {r.fields_shown?.map((f) => t(`fields.${f}`, { defaultValue: f })).join("、")}
+                  {r.fields_shown?.map(names.field).join("、")}
                   {(r.fields_redacted?.length ?? 0) > 0 && (
                     <div className="withheld-list">
-                      {t("statistics.audit.redacted")}: {r.fields_redacted?.map((f) => t(`fields.${f}`, { defaultValue: f })).join("、")}
+                      {t("statistics.audit.redacted")}: {r.fields_redacted?.map(names.field).join("、")}
                     </div>
                   )}
                   {(r.redacted_entries ?? 0) > 0 && (

@@ -107,6 +107,11 @@ export function CaseViewPage() {
           {t("caseView.asOfBanner", { time: formatDateTime(asOf) })}
         </p>
       )}
+      {isManager(staff) && (
+        <p className="no-print">
+          <Link to={`/reporting/cases/${encodeURIComponent(caseId)}/audit`}>{t("statistics.audit.link")}</Link>
+        </p>
+      )}
       <QueryState isLoading={query.isLoading} error={query.error}>
         {view && (
           <>
@@ -157,13 +162,6 @@ export function CaseViewPage() {
                 <TimelineItem key={e.event_id} entry={e} />
               ))}
             </ol>
-            {isManager(staff) && (
-              <p className="no-print">
-                <Link className="button secondary" to={`/reporting/cases/${encodeURIComponent(caseId)}/audit`}>
-                  {t("statistics.audit.link")}
-                </Link>
-              </p>
-            )}
           </>
         )}
       </QueryState>

@@ -55,7 +55,7 @@ export function DistrictIssuesPage() {
               {rows.map((r) => (
                 <tr key={`${r.district_id}-${r.month}`} data-district={r.district_id}>
                   <th scope="row">{r.district_id === UNASSIGNED ? t("statistics.districts.unassigned") : r.district_id}</th>
-                  <td>{month(r.month)}</td>
+                  <td className="nowrap">{month(r.month)}</td>
                   {categories.map((c) => (
                     <td key={c.value} className="num">
                       {r.counts[c.value] ?? 0}

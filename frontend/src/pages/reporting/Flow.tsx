@@ -25,6 +25,13 @@ export function ReferralFlowPage() {
     queryFn: () => ok(api.reporting.GET("/referral-flow", { params: { query: { from, to } } })),
   });
   const rows = query.data ?? [];
+  // The service answers hours (2 decimals); minutes read better for the same-day answers most get.
+  const wait = (hours: number) => {
+    if (hours * 60 < 1) return t("statistics.flow.underAMinute");
+    if (hours < 1) return t("statistics.flow.minutes", { minutes: Math.round(hours * 60) });
+    if (hours < 48) return t("statistics.flow.hours", { hours: Math.round(hours * 10) / 10 });
+    return t("statistics.flow.days", { days: Math.round((hours / 24) * 10) / 10 });
+  };
   return (
     <section aria-labelledby="flow-title">
       <h1 id="flow-title">{t("statistics.flow.title")}</h1>
@@ -60,9 +67,7 @@ export function ReferralFlowPage() {
                     </td>
                   ))}
                   <td className="num">
-                    {r.median_hours_to_accept == null
-                      ? t("statistics.flow.none")
-                      : t("statistics.flow.hours", { hours: r.median_hours_to_accept.toLocaleString("ja-JP") })}
+                    {r.median_hours_to_accept == null ? t("statistics.flow.none") : wait(r.median_hours_to_accept)}
                   </td>
                 </tr>
               ))}
