@@ -158,7 +158,7 @@ function AccessLog({
                     {t(`roles.${r.viewer_role}`, { defaultValue: r.viewer_role })}
                   </small>
                 </td>
-                <td>
+                <td className="nowrap">
                   {names.purpose(r.purpose)}
                   {r.as_of && (
                     <>

@@ -54,7 +54,7 @@ export function DistrictIssuesPage() {
             <tbody>
               {rows.map((r) => (
                 <tr key={`${r.district_id}-${r.month}`} data-district={r.district_id}>
-                  <th scope="row">{r.district_id === UNASSIGNED ? t("statistics.districts.unassigned") : r.district_id}</th>
+                  <th scope="row" className="nowrap">{r.district_id === UNASSIGNED ? t("statistics.districts.unassigned") : r.district_id}</th>
                   <td className="nowrap">{month(r.month)}</td>
                   {categories.map((c) => (
                     <td key={c.value} className="num">
