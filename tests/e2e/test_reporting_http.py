@@ -34,6 +34,8 @@ def test_case_view_access_log_and_exports_over_http(platform: Platform) -> None:
     view = worker.get("/cases/H-e2e-1", params={"purpose": "e2e"}).json()
     assert view["timeline"][0]["data"]["summary"] == "［非開示］"  # a loans note, read by intake
     assert worker.get("/cases/H-e2e-1/access-log").status_code == 403
+    refused = worker.get("/cases/H-e2e-1/verify")  # the chain check too: managers and auditors only
+    assert refused.status_code == 403 and "manager" in refused.json()["message"]
     auditor = platform.client("reporting", department="reporting", role="auditor")
     log = auditor.get("/cases/H-e2e-1/access-log").json()
     assert {r["purpose"] for r in log} == {"e2e"}
