@@ -123,6 +123,14 @@ def test_a_manager_reads_table_1_for_a_fiscal_year_downloads_it_and_follows_up_c
     page.get_by_role("combobox", name="表", exact=True).select_option(label="表3 初期相談の対応状況")
     expect(page.get_by_test_id("stat-table3").get_by_role("columnheader", name="社協での対応")).to_be_visible()
     shoot(page, "statistics-02-table3")
+    no_serious_violations(page, "表3")
+    # 表2: 初期相談件数(実数) first, outside the row's total; figures as the API counts them.
+    page.get_by_role("combobox", name="表", exact=True).select_option(label="表2 初期相談件数（実数）と世帯の課題")
+    table2 = api_json(web, "reporting-manager", "/statistics/table2", **period)
+    assert table_in_page(page, "table2") == expected_figures(table2)
+    lead = page.get_by_test_id("stat-table2").get_by_role("columnheader", name=re.compile("初期相談件数"))
+    expect(lead).to_contain_text("合計に含めない")
+    shoot(page, "statistics-02b-table2")
 
     # 紹介の流れ: one row per department pair, as the API counts them.
     menu.get_by_role("link", name="紹介の流れ").click()
