@@ -82,6 +82,7 @@ class ServiceKit:
             batch_size=self.settings.consumer_batch_size,
             validate=EventContracts.load().violation if spec.contracts else None,
             connect_timeout=self.settings.kafka_connect_timeout_seconds,
+            on_commit=self.relay.nudge if self.relay is not None else None,
         )
         self.consumers.append(runner)
         return runner
