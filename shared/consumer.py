@@ -40,7 +40,7 @@ from sqlalchemy.dialects.sqlite import insert as sqlite_insert
 
 from shared.envelope import Envelope, EnvelopeError, from_kafka
 from shared.kafka import BrokerUnavailable, LazyProducer, make_consumer, reachable
-from shared.metrics import CONSUMER_DEAD_LETTERS, CONSUMER_LAG, CONSUMER_PROCESSED
+from shared.metrics import CONSUMER_DEAD_LETTERS, CONSUMER_LAG, CONSUMER_LAST_POLL, CONSUMER_PROCESSED
 
 __all__ = ["BatchHandler", "ConsumerRunner", "Handler", "Validator", "processed_table"]
 
@@ -362,7 +362,9 @@ class ConsumerRunner:
     def run(self) -> None:
         log.info("consumer.started", consumer=self.name, topics=self.topics)
         failures = 0
+        heartbeat = CONSUMER_LAST_POLL.labels(self.name)
         while not self._stop.is_set():
+            heartbeat.set_to_current_time()
             try:
                 self.poll_once()
                 failures = 0

@@ -60,7 +60,7 @@ from sqlalchemy.types import BigInteger
 from shared.envelope import kafka_record_from_store
 from shared.eventstore import EventStore, events_table
 from shared.kafka import BrokerUnavailable, LazyProducer
-from shared.metrics import RELAY_BACKLOG, RELAY_PARKED, RELAY_PARKED_TOTAL, RELAY_PUBLISHED
+from shared.metrics import RELAY_BACKLOG, RELAY_LAST_CYCLE, RELAY_PARKED, RELAY_PARKED_TOTAL, RELAY_PUBLISHED
 
 __all__ = [
     "OutboxRelay",
@@ -321,7 +321,9 @@ class OutboxRelay:
     def run(self) -> None:
         log.info("relay.started", topic=self.topic, name=self.name)
         failures = 0
+        heartbeat = RELAY_LAST_CYCLE.labels(self.topic)
         while not self._stop.is_set():
+            heartbeat.set_to_current_time()
             sent = 0
             try:
                 sent = self.publish_once()
