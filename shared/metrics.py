@@ -12,6 +12,7 @@ __all__ = [
     "HTTP_LATENCY",
     "RELAY_BACKLOG",
     "RELAY_LAST_CYCLE",
+    "RELAY_LEADER",
     "RELAY_PARKED",
     "RELAY_PARKED_TOTAL",
     "RELAY_PUBLISHED",
@@ -28,6 +29,11 @@ RELAY_PUBLISHED = Counter("tsunagu_relay_published_total", "Events published by 
 RELAY_LAST_CYCLE = Gauge(
     "tsunagu_relay_last_cycle_timestamp_seconds",
     "When the relay's loop last went round (published, found nothing, or backed off): a stalled relay stops it",
+    ["topic"],
+)
+RELAY_LEADER = Gauge(
+    "tsunagu_relay_leader",
+    "1 while this replica's relay holds its store's lease and publishes, 0 while it stands by",
     ["topic"],
 )
 CONSUMER_LAST_POLL = Gauge(

@@ -28,6 +28,7 @@ from shared.contracts import EventContracts
 from shared.db import make_engine, migrate
 from shared.eventstore import EventStore
 from shared.kafka import BrokerProbe, LazyProducer
+from shared.lease import StoreLease
 from shared.relay import OutboxRelay
 from shared.settings import ServiceSettings
 from shared.uow import UnitOfWorkFactory
@@ -198,6 +199,7 @@ def build_kit(
             name=f"relay:{settings.service}",
             batch_size=settings.relay_batch_size,
             poll_seconds=settings.relay_poll_seconds,
+            lease=StoreLease(engine, f"relay:{settings.service}"),
         )
         kit.uow.on_commit = kit.relay.nudge
     return kit
