@@ -1,7 +1,7 @@
 import { useTranslation } from "react-i18next";
 import { Link } from "react-router-dom";
 
-import { NAV } from "../components/Layout";
+import { linksFor } from "../components/Layout";
 import { isManager } from "../auth/staff";
 import { useStaff } from "../auth/useStaff";
 import { useReferralBox } from "./Referrals";
@@ -40,7 +40,7 @@ export function WorkspacePage() {
       )}
       <h2>{t("workspace.screens")}</h2>
       <ul className="screen-links">
-        {NAV[staff.department]
+        {linksFor(staff)
           .filter((l) => l.to !== "/")
           .map((l) => (
             <li key={l.to}>
