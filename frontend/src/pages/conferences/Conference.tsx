@@ -364,7 +364,7 @@ function HeldForm({ c }: { c: View }) {
       <fieldset className="field">
         <legend>{t("conferencesDesk.fields.action_items")}</legend>
         {items.map((item, n) => (
-          <div key={n} role="group" aria-label={t("conferencesDesk.held.itemN", { n: n + 1 })} data-item={n}>
+          <div key={n} data-item={n}>
             <ItemInputs
               item={item}
               prefix={`action_items.${n}.`}

@@ -121,7 +121,7 @@ export function ScheduleConferencePage() {
     scheduled_for: isoToJstInput(new Date().toISOString()),
   });
   const accepted = useQuery({
-    queryKey: ["referrals", "conferences", "inbox", "accepted", 0],
+    queryKey: ["referrals", "conferences", "accepted-for-conferences"],
     queryFn: () => ok(api.conferences.GET("/referrals/inbox", { params: { query: { status: "accepted", limit: 100 } } })),
   });
   const mutation = useCommand(

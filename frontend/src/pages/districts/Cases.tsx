@@ -141,7 +141,7 @@ export function ConcernFormPanel({ caseId, districtId }: { caseId?: string; dist
     concern: "",
   });
   const accepted = useQuery({
-    queryKey: ["referrals", "districts", "inbox", "accepted", 0],
+    queryKey: ["referrals", "districts", "accepted-for-concerns"],
     queryFn: () => ok(api.districts.GET("/referrals/inbox", { params: { query: { status: "accepted", limit: 100 } } })),
     enabled: !caseId,
   });

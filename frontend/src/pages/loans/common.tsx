@@ -49,6 +49,8 @@ export function CommandForm({
 }) {
   const queryClient = useQueryClient();
   const err = error instanceof ApiError ? error : null;
+  // A 409 naming a field is a refusal of that field's value (shown beside it), not a stale record.
+  const stale = err?.isConflict && !err.field ? err : null;
   const reload = () => refresh.forEach((queryKey) => void queryClient.invalidateQueries({ queryKey }));
   return (
     <form
@@ -61,8 +63,8 @@ export function CommandForm({
     >
       <h3 id={`${id}-title`}>{title}</h3>
       {children}
-      <Conflict error={err} onReload={reload} />
-      {error != null && !err?.isConflict && !Object.keys(err?.fields ?? {}).length && <ErrorNotice error={error} />}
+      <Conflict error={stale} onReload={reload} />
+      {error != null && !stale && !Object.keys(err?.fields ?? {}).length && <ErrorNotice error={error} />}
       <div className="actions">
         <button type="submit" disabled={pending} className={danger ? "danger" : undefined}>
           {submit}
