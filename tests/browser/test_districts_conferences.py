@@ -115,18 +115,19 @@ def test_story_7_mrs_a_is_played_by_clicking_at_districts_and_conferences_and_re
     item = held.get_by_role("group", name="役割 1")
     item.get_by_label("役割の内容").fill("近隣住民・自治会・民生委員による見守りの調整")
     item.get_by_label("担当の区分").select_option(label="局内の部署")
-    item.get_by_label("担当", exact=True).select_option(label="地区")
+    item.get_by_role("combobox", name="担当", exact=True).select_option(label="地区")
     item.get_by_label("期限").fill((today + timedelta(days=90)).isoformat())
 
     # Outside participants without a basis: the service refuses, naming the basis; nothing is recorded.
     held.get_by_role("button", name="開催を記録する").click()
-    basis = held.locator(".field.invalid").filter(has=conferences.get_by_label("根拠", exact=True))
+    basis = held.locator(".field.invalid").filter(has=conferences.get_by_role("combobox", name="根拠", exact=True))
     expect(basis.get_by_role("alert")).to_contain_text("record the basis on which the case was shared")
-    expect(conferences.get_by_label("根拠", exact=True)).to_have_attribute("aria-invalid", "true")
+    expect(conferences.get_by_role("combobox", name="根拠", exact=True)).to_have_attribute("aria-invalid", "true")
     expect(held.get_by_label("決定事項 2")).to_have_value("近隣住民は外出や散歩の際にようすを気にかける")
     shoot(conferences, "conferences-01-refusal-beside-the-basis")
 
-    held.get_by_label("根拠", exact=True).select_option(label="法定の守秘義務（支援会議・地域ケア会議）")
+    basis_kind = held.get_by_role("combobox", name="根拠", exact=True)
+    basis_kind.select_option(label="法定の守秘義務（支援会議・地域ケア会議）")
     held.get_by_label("根拠の内容（法令・会議名、または同意ID）").fill(
         "介護保険法第115条の48（地域ケア会議・守秘義務）"
     )
@@ -261,4 +262,52 @@ def test_a_department_without_a_part_or_a_basis_sees_the_conferences_details_as_
     expect(page.locator("[data-field=decisions]")).to_have_text("非開示")
     expect(page.locator("tr[data-action]").first).to_contain_text("非開示")
     shoot(page, "conferences-06-withheld-from-loans-not-a-party")
+    page.context.close()
+
+
+def test_story_8s_district_case_takes_salon_attendance_a_volunteer_role_and_a_watch_over_by_clicking(
+    web: WebPlatform, browser: Browser
+) -> None:
+    case_id = web.story(8).ids["district_case_id"]
+    page = sign_in(new_page(browser), web, "districts-worker", "/districts/cases")
+    page.locator(f"tr[data-case='{case_id}']").get_by_role("link", name=case_id).click()
+    timeline = page.get_by_role("list", name="経過（気づき・訪問・見守り・サロン・担い手）")
+    expect(timeline.locator("[data-entry=salon]")).to_have_count(2)
+    expect(timeline.locator("[data-entry=role]")).to_contain_text("男の料理教室：講師")
+
+    salon = page.get_by_role("form", name="サロン参加を記録する")
+    expect(salon.get_by_label("サロン名")).to_have_value("一色ふれあいサロン")
+    salon.get_by_label("メモ").fill("料理教室の打合せを兼ねて参加")
+    salon.get_by_role("button", name="参加を記録する").click()
+    expect(timeline.locator("[data-entry=salon]")).to_have_count(3)
+
+    role = page.get_by_role("form", name="担い手の役割を記録する")
+    role.get_by_label("役割").fill("受付")
+    role.get_by_label("活動").fill("一色ふれあいサロン")
+    role.get_by_role("button", name="役割を記録する").click()
+    expect(timeline.locator("[data-entry=role]")).to_have_count(2)
+
+    watch = page.get_by_role("form", name="見守りを開始する")
+    group = watch.get_by_role("group", name="見守りの担い手 1")
+    group.get_by_label("名前または立場").fill("友人のEさん")
+    group.get_by_label("担い手の区分").select_option(label="ボランティア")
+    watch.get_by_label("頻度").select_option(label="週1回")
+    watch.get_by_label("関わり方").select_option(label="声かけ・訪問で見守る")
+    watch.get_by_role("button", name="見守りを開始する").click()
+    expect(page.get_by_role("heading", level=1)).to_contain_text("見守り中")
+    shoot(page, "districts-08-story-8-salon-role-watch")
+    end = page.get_by_role("form", name="見守りを終了する")
+    end.get_by_label("終了の理由").fill("サロンと料理教室で毎週会えるため")
+    end.get_by_role("button", name="見守りを終了する").click()
+    expect(page.get_by_role("heading", level=1)).to_contain_text("気づき・訪問中")
+    expect(page.get_by_role("form", name="見守りを開始する")).to_be_visible()
+
+    page.get_by_role("navigation", name="業務メニュー").get_by_role("link", name="サロン参加記録").click()
+    rows = page.locator("tr").filter(has=page.get_by_role("link", name=case_id))
+    expect(rows).to_have_count(3)
+    shoot(page, "districts-09-salon-attendance")
+    page.get_by_role("navigation", name="業務メニュー").get_by_role("link", name="担い手一覧").click()
+    expect(page.locator("tr").filter(has=page.get_by_role("link", name=case_id))).to_have_count(2)
+    expect(page.get_by_role("table")).to_contain_text("男の料理教室")
+    shoot(page, "districts-10-volunteers")
     page.context.close()

@@ -317,7 +317,7 @@ function HeldForm({ c }: { c: View }) {
       <fieldset className={`field${err.participants ? " invalid" : ""}`}>
         <legend>{t("conferencesDesk.fields.participants")}</legend>
         {participants.map((p, n) => (
-          <div key={n} className="filters" role="group" aria-label={t("conferencesDesk.held.participantN", { n: n + 1 })} data-participant={n}>
+          <div key={n} className="filters entry-row" role="group" aria-label={t("conferencesDesk.held.participantN", { n: n + 1 })} data-participant={n}>
             <TextField name={`participants.${n}.name`} label={t("conferencesDesk.fields.participant_name")} value={p.name} onChange={(name) => setParticipant(n, { name })} error={err[`participants.${n}.name`]} />
             <TextField name={`participants.${n}.organisation`} label={t("conferencesDesk.fields.organisation")} value={p.organisation} onChange={(organisation) => setParticipant(n, { organisation })} error={err[`participants.${n}.organisation`]} />
             <SelectField name={`participants.${n}.kind`} label={t("conferencesDesk.fields.participant_kind")} value={p.kind} onChange={(kind) => setParticipant(n, { kind })} options={PARTICIPANT_KINDS.map((k) => ({ value: k, label: t(`conferencesDesk.participantKind.${k}`) }))} placeholder={t("form.choose")} required error={err[`participants.${n}.kind`]} />

@@ -4,6 +4,7 @@ import { Route, Routes } from "react-router-dom";
 import { ConferencePage } from "./Conference";
 import { ConferenceListPage, ScheduleConferencePage } from "./Conferences";
 import { ActionItemsPage, ReviewsPage } from "./Work";
+import "./conferences.css";
 
 function NotFound() {
   const { t } = useTranslation();

@@ -448,7 +448,7 @@ function WatchForm({ c }: { c: Detail }) {
       <fieldset className={`field${err.watchers ? " invalid" : ""}`}>
         <legend>{t("districtsDesk.fields.watchers")}</legend>
         {watchers.map((w, n) => (
-          <div key={n} className="filters" role="group" aria-label={`${t("districtsDesk.fields.watchers")} ${n + 1}`}>
+          <div key={n} className="filters entry-row" role="group" aria-label={`${t("districtsDesk.fields.watchers")} ${n + 1}`}>
             <TextField name={`watchers.${n}.name`} label={t("districtsDesk.fields.watcher_name")} value={w.name} onChange={(name) => setWatcher(n, { name })} error={err[`watchers.${n}.name`]} />
             <SelectField name={`watchers.${n}.role`} label={t("districtsDesk.fields.watcher_role")} value={w.role} onChange={(role) => setWatcher(n, { role })} options={WATCHER_ROLES.map((r) => ({ value: r, label: t(`districtsDesk.watcherRole.${r}`) }))} placeholder={t("form.choose")} error={err[`watchers.${n}.role`]} />
             {watchers.length > 1 && (

@@ -3,6 +3,7 @@ import { Navigate, Route, Routes } from "react-router-dom";
 
 import { DistrictCaseListPage, DistrictCasePage, NewConcernPage } from "./Cases";
 import { DistrictActionItemsPage, SalonAttendancePage, VolunteersPage } from "./Lists";
+import "../conferences/conferences.css";
 
 function NotFound() {
   const { t } = useTranslation();
