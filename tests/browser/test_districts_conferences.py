@@ -84,7 +84,7 @@ def test_story_7_mrs_a_is_played_by_clicking_at_districts_and_conferences_and_re
     scheduled_for = (datetime.now(UTC) + timedelta(hours=9) - timedelta(hours=1)).strftime("%Y-%m-%dT%H:%M")
     schedule.get_by_label("予定日時（日本時間）").fill(scheduled_for)
     schedule.get_by_role("button", name="会議を設定する").click()
-    conferences.wait_for_url(re.compile(r".*/conferences/[^/]+$"))
+    conferences.wait_for_url(re.compile(r".*/conferences/(?!new$)[^/]+$"))
     conference_id = conferences.url.rsplit("/", 1)[-1]
     expect(conferences.get_by_role("heading", level=1)).to_contain_text("開催予定")
 
@@ -192,6 +192,7 @@ def test_story_7_mrs_a_is_played_by_clicking_at_districts_and_conferences_and_re
     mine = districts.locator("tr[data-action]").filter(has=districts.locator(f"a[href='/conferences/{conference_id}']"))
     expect(mine).to_have_count(1)
     expect(mine).to_contain_text("未実施")
+    expect(mine).to_contain_text("近隣住民・自治会・民生委員による見守りの調整")  # districts read their own work
     shoot(districts, "districts-05-action-items")
     mine.get_by_role("link", name="会議記録").click()
     districts.wait_for_url(re.compile(rf".*/conferences/{re.escape(conference_id)}$"))

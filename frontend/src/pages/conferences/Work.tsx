@@ -7,7 +7,7 @@ import { api, ok } from "../../api/client";
 import type { components } from "../../api/generated/conferences";
 import { useCodeLists } from "../../api/codes";
 import { SelectField, TextField } from "../../components/Field";
-import { QueryState } from "../../components/States";
+import { QueryState, Withheld } from "../../components/States";
 import { formatDate, formatDateTime } from "../../time";
 import { COUNCIL_DEPARTMENTS, useAssigneeLabel } from "./common";
 
@@ -22,6 +22,7 @@ export function ActionItemTable({ items }: { items: Row[] }) {
       <caption className="visually-hidden">{t("conferencesDesk.actionItems.title")}</caption>
       <thead>
         <tr>
+          <th scope="col">{t("conferencesDesk.fields.description")}</th>
           <th scope="col">{t("conferencesDesk.fields.due_on")}</th>
           <th scope="col">{t("conferencesDesk.fields.assignee")}</th>
           <th scope="col">{t("conferencesDesk.actionItems.state")}</th>
@@ -32,6 +33,7 @@ export function ActionItemTable({ items }: { items: Row[] }) {
       <tbody>
         {items.map((a) => (
           <tr key={a.action_id} data-action={a.action_id}>
+            <td>{a.redacted.includes("description") ? <Withheld /> : a.description}</td>
             <td>{a.due_on ? formatDate(a.due_on) : t("conferencesDesk.none")}</td>
             <td>
               {assigneeLabel(a.assignee_kind, a.assignee)}
