@@ -210,7 +210,14 @@ def test_story_7_mrs_a_is_played_by_clicking_at_districts_and_conferences_and_re
     # The case view, opened by her person id, shows every desk's entries.
     districts.goto(f"{web.url}/cases/{person}")
     case_view_shows(
-        districts, "見守りの気づき", "アウトリーチ訪問", "会議の開催", "役割の実施", "見守り開始", "経過確認の予定"
+        districts,
+        "見守りの気づき",
+        "アウトリーチ訪問",
+        "会議の開催",
+        "役割の実施",
+        "見守り開始",
+        "経過確認の予定",
+        "離れて見守る",
     )
     shoot(districts, "districts-07-case-view")
     districts.context.close()
