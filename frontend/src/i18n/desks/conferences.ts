@@ -3,6 +3,7 @@ import type { Shape } from "../shape";
 /** 会議の画面: the conferences desk's screens. Japanese first; the English below has the same keys. */
 export const conferencesJa = {
   title: "会議の画面",
+  workspace: { openItems: "未実施の役割", reviewsDue: "1週間以内の経過確認" },
   nav: { schedule: "会議を設定する", actionItems: "役割分担の一覧", reviews: "経過確認の予定" },
   all: "すべて",
   none: "なし",
@@ -103,6 +104,7 @@ export const conferencesJa = {
 
 export const conferencesEn: Shape<typeof conferencesJa> = {
   title: "The conferences desk's screens",
+  workspace: { openItems: "Open action items", reviewsDue: "Reviews due within a week" },
   nav: { schedule: "Schedule a conference", actionItems: "Action items", reviews: "Reviews due" },
   all: "All",
   none: "None",

@@ -3,6 +3,7 @@ import type { Shape } from "../shape";
 /** 地区の画面: the districts desk's screens. Japanese first; the English below has the same keys. */
 export const districtsJa = {
   title: "地区の画面",
+  workspace: { openItems: "会議で分担した未実施の役割" },
   nav: { newConcern: "見守りの気づきを記録", actionItems: "会議で分担した役割", salons: "サロン参加記録", volunteers: "担い手一覧" },
   all: "すべて",
   none: "なし",
@@ -106,6 +107,7 @@ export const districtsJa = {
 
 export const districtsEn: Shape<typeof districtsJa> = {
   title: "The districts desk's screens",
+  workspace: { openItems: "Open action items from conferences" },
   nav: { newConcern: "Record a concern", actionItems: "Action items from conferences", salons: "Salon attendance", volunteers: "Volunteers" },
   all: "All",
   none: "None",
