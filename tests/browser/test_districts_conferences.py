@@ -326,3 +326,34 @@ def test_story_8s_district_case_takes_salon_attendance_a_volunteer_role_and_a_wa
     expect(page.get_by_role("table")).to_contain_text("男の料理教室")
     shoot(page, "districts-10-volunteers")
     page.context.close()
+
+
+def test_a_visit_recorded_on_a_case_someone_else_updated_is_refused_with_a_reload_that_keeps_what_was_typed(
+    web: WebPlatform, browser: Browser
+) -> None:
+    case_id = web.story(7).ids["district_case_id"]
+    page = sign_in(new_page(browser), web, "districts-worker", f"/districts/cases/{case_id}")
+    visits = page.get_by_role("list", name="経過（気づき・訪問・見守り・サロン・担い手）").locator("[data-entry=visit]")
+    before = visits.count()
+    assert before >= 1
+    visit = page.get_by_role("form", name="アウトリーチ訪問を記録する")
+    visit.get_by_label("訪問の結果").select_option(label="会えた")
+    visit.get_by_label("メモ").fill("玄関先で短く挨拶できた")
+
+    # Meanwhile a colleague records a visit on the same case.
+    with web.api("districts", "districts-worker") as districts:
+        at = (datetime.now(UTC) - timedelta(hours=1)).isoformat()
+        made = districts.post(f"/cases/{case_id}/outreach-visits", json={"visited_at": at, "outcome": "not_reached"})
+        assert made.status_code == 201, made.text
+
+    visit.get_by_role("button", name="訪問を記録する").click()
+    expect(visit.get_by_role("alert")).to_contain_text("この記録は画面を開いた後に更新されています")
+    expect(visit.get_by_label("メモ")).to_have_value("玄関先で短く挨拶できた")
+    shoot(page, "districts-11-stale-visit-refused")
+    visit.get_by_role("button", name="最新の内容を読み込む").click()
+    expect(visits).to_have_count(before + 1)
+    expect(visit.get_by_label("メモ")).to_have_value("玄関先で短く挨拶できた")
+    visit.get_by_role("button", name="訪問を記録する").click()
+    expect(visits).to_have_count(before + 2)
+    expect(visits.filter(has_text="玄関先で短く挨拶できた")).to_have_count(1)
+    page.context.close()

@@ -49,8 +49,9 @@ export function CommandForm({
 }) {
   const queryClient = useQueryClient();
   const err = error instanceof ApiError ? error : null;
-  // A 409 naming a field is a refusal of that field's value (shown beside it), not a stale record.
-  const stale = err?.isConflict && !err.field ? err : null;
+  // A stale version (or a state that changed) offers a reload; a 409 naming another field is a
+  // refusal of that field's value (e.g. districts' approach after a refusal), shown beside it.
+  const stale = err?.isConflict && (err.code === "conflict" || !err.field) ? err : null;
   const reload = () => refresh.forEach((queryKey) => void queryClient.invalidateQueries({ queryKey }));
   return (
     <form
