@@ -334,6 +334,7 @@ def test_a_visit_recorded_on_a_case_someone_else_updated_is_refused_with_a_reloa
     case_id = web.story(7).ids["district_case_id"]
     page = sign_in(new_page(browser), web, "districts-worker", f"/districts/cases/{case_id}")
     visits = page.get_by_role("list", name="経過（気づき・訪問・見守り・サロン・担い手）").locator("[data-entry=visit]")
+    expect(visits.first).to_be_visible()
     before = visits.count()
     assert before >= 1
     visit = page.get_by_role("form", name="アウトリーチ訪問を記録する")
