@@ -11,7 +11,7 @@ from datetime import UTC, datetime, timedelta
 from playwright.sync_api import Browser, Page, expect
 
 from deploy.demo import intake_stories
-from tests.browser.harness import WebPlatform, eventually, new_page, shoot, sign_in
+from tests.browser.harness import WebPlatform, axe_violations, describe, eventually, new_page, shoot, sign_in
 from tests.browser.test_loans_desk import case_view_shows
 
 
@@ -73,6 +73,7 @@ def test_story_7_mrs_a_is_played_by_clicking_at_districts_and_conferences_and_re
     expect(timeline.locator("[data-entry=visit]")).to_contain_text("不在・会えなかった")
     expect(timeline.locator("[data-entry=visit]")).to_contain_text("地区担当CSW、包括 職員")
     shoot(districts, "districts-02-case-with-the-visit")
+    assert not (found := axe_violations(districts)), describe(found)
 
     # 会議: the desk's request for a 地域ケア会議 is accepted, scheduled from it and recorded held.
     conferences = sign_in(new_page(browser), web, "conferences-worker", "/referrals")
@@ -103,6 +104,7 @@ def test_story_7_mrs_a_is_played_by_clicking_at_districts_and_conferences_and_re
         group.get_by_label("氏名または役職").fill(name)
         group.get_by_label("所属・立場").fill(organisation)
         group.get_by_label("区分").select_option(label=kind)
+        expect(group.get_by_label("区分").locator("option")).to_have_count(7)  # every kind, and 選択してください
         if department:
             group.get_by_label("部署（社協職員のとき）").select_option(label=department)
     held.get_by_label("協議の内容").fill(
@@ -126,6 +128,7 @@ def test_story_7_mrs_a_is_played_by_clicking_at_districts_and_conferences_and_re
     expect(conferences.get_by_role("combobox", name="根拠", exact=True)).to_have_attribute("aria-invalid", "true")
     expect(held.get_by_label("決定事項 2")).to_have_value("近隣住民は外出や散歩の際にようすを気にかける")
     shoot(conferences, "conferences-01-refusal-beside-the-basis")
+    assert not (found := axe_violations(conferences)), describe(found)
 
     basis_kind = held.get_by_role("combobox", name="根拠", exact=True)
     basis_kind.select_option(label="法定の守秘義務（支援会議・地域ケア会議）")
@@ -148,6 +151,7 @@ def test_story_7_mrs_a_is_played_by_clicking_at_districts_and_conferences_and_re
     review.get_by_role("button", name="経過確認を予定する").click()
     expect(conferences.locator("[data-field=reviews]")).to_contain_text("関係者で進捗状況を確認し情報を共有する")
     shoot(conferences, "conferences-02-held-with-participants-basis-decisions")
+    assert not (found := axe_violations(conferences)), describe(found)
     menu(conferences, "業務画面")
     expect(conferences.get_by_test_id("reviews-due")).not_to_have_text("0")
     shoot(conferences, "conferences-03a-workspace")
@@ -183,6 +187,7 @@ def test_story_7_mrs_a_is_played_by_clicking_at_districts_and_conferences_and_re
     expect(approach.get_by_role("alert")).to_contain_text("no intervention without her or his consent")
     expect(watch.get_by_label("関わり方")).to_have_attribute("aria-invalid", "true")
     shoot(districts, "districts-03-refusal-beside-the-approach")
+    assert not (found := axe_violations(districts)), describe(found)
     watch.get_by_label("関わり方").select_option(label="離れて見守る（さりげない見守り）")
     watch.get_by_role("button", name="見守りを開始する").click()
     expect(districts.get_by_role("heading", level=1)).to_contain_text("見守り中")
@@ -270,6 +275,7 @@ def test_a_department_without_a_part_or_a_basis_sees_the_conferences_details_as_
     expect(page.get_by_text("本人の病歴")).to_have_count(0)
     expect(page.get_by_role("form")).to_have_count(0)  # loans staff record nothing here
     shoot(page, "conferences-05-withheld-from-loans-no-basis")
+    assert not (found := axe_violations(page)), describe(found)
 
     # Story 7's meeting was held on a statutory basis, but loans had no part in it: withheld too.
     page.goto(f"{web.url}/conferences/{web.story(7).ids['conference_id']}")
