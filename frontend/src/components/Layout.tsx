@@ -3,10 +3,16 @@ import { useTranslation } from "react-i18next";
 import { useAuth } from "react-oidc-context";
 import { NavLink } from "react-router-dom";
 
-import { isManager, type Department } from "../auth/staff";
+import { isManager, type Department, type Staff } from "../auth/staff";
 import { useStaff } from "../auth/useStaff";
 
-type Link = { to: string; key: string; managers?: boolean };
+type Link = { to: string; key: string; managers?: boolean; writers?: boolean };
+
+/** The menu entries the signed-in staff member may use (managers' screens, forms only writers submit). */
+export function linksFor(staff: Staff): Link[] {
+  const writer = staff.role === "worker" || staff.role === "manager";
+  return NAV[staff.department].filter((l) => (!l.managers || isManager(staff)) && (!l.writers || writer));
+}
 
 /** Each desk's screens, in the order its staff use them. */
 export const NAV: Record<Department, Link[]> = {
@@ -29,12 +35,19 @@ export const NAV: Record<Department, Link[]> = {
     { to: "/", key: "nav.workspace" },
     { to: "/referrals", key: "nav.referrals" },
     { to: "/districts/cases", key: "nav.districtCases" },
+    { to: "/districts/concerns/new", key: "districtsDesk.nav.newConcern", writers: true },
+    { to: "/districts/action-items", key: "districtsDesk.nav.actionItems" },
+    { to: "/districts/salons", key: "districtsDesk.nav.salons" },
+    { to: "/districts/volunteers", key: "districtsDesk.nav.volunteers" },
     { to: "/cases", key: "nav.caseView" },
   ],
   conferences: [
     { to: "/", key: "nav.workspace" },
     { to: "/referrals", key: "nav.referrals" },
     { to: "/conferences", key: "nav.conferences" },
+    { to: "/conferences/new", key: "conferencesDesk.nav.schedule", writers: true },
+    { to: "/conferences/action-items", key: "conferencesDesk.nav.actionItems" },
+    { to: "/conferences/reviews", key: "conferencesDesk.nav.reviews" },
     { to: "/cases", key: "nav.caseView" },
   ],
   reporting: [
@@ -48,7 +61,7 @@ export function Layout({ children }: { children: ReactNode }) {
   const { t, i18n } = useTranslation();
   const staff = useStaff();
   const auth = useAuth();
-  const links = NAV[staff.department].filter((l) => !l.managers || isManager(staff));
+  const links = linksFor(staff);
   const other = i18n.language.startsWith("ja") ? "en" : "ja";
   return (
     <>
