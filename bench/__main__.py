@@ -1,5 +1,5 @@
 """``python -m bench [backbone] [--events N] [--size BYTES] [--db sqlite|postgresql|both]``, ``python -m bench auth``,
-``python -m bench reporting``."""
+``python -m bench reporting``, ``python -m bench web``, ``python -m bench referral``."""
 
 from __future__ import annotations
 
@@ -16,4 +16,12 @@ if __name__ == "__main__":
         from bench.reporting import main as reporting_main
 
         sys.exit(reporting_main(sys.argv[2:]))
+    if sys.argv[1:2] == ["referral"]:
+        from bench.referral import main as referral_main
+
+        sys.exit(referral_main(sys.argv[2:]))
+    if sys.argv[1:2] == ["web"]:
+        from bench.web import main as web_main
+
+        sys.exit(web_main(sys.argv[2:]))
     sys.exit(main(sys.argv[1:]))

@@ -7,6 +7,7 @@ It knows nothing of any department. Modules:
 - :mod:`shared.eventstore`  — append-only, hash-chained, gap-free event store (SQLite / PostgreSQL)
 - :mod:`shared.uow`         — the unit of work (the one transaction owner) and ``Fold``
 - :mod:`shared.relay`       — outbox relay: store → Kafka, in order, at least once; parks what Kafka refuses
+- :mod:`shared.lease`       — one relay per store across replicas: a PostgreSQL advisory-lock lease
 - :mod:`shared.consumer`    — consumer runner: dedupe, savepoints, dead letters, offsets after commit
 - :mod:`shared.contracts`   — the published event contracts (``schemas/events``) as data, and validation
 - :mod:`shared.service`     — ``build_kit``: a service's engine, store, relay and consumers

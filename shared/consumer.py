@@ -40,7 +40,7 @@ from sqlalchemy.dialects.sqlite import insert as sqlite_insert
 
 from shared.envelope import Envelope, EnvelopeError, from_kafka
 from shared.kafka import BrokerUnavailable, LazyProducer, make_consumer, reachable
-from shared.metrics import CONSUMER_DEAD_LETTERS, CONSUMER_LAG, CONSUMER_PROCESSED
+from shared.metrics import CONSUMER_DEAD_LETTERS, CONSUMER_LAG, CONSUMER_LAST_POLL, CONSUMER_PROCESSED
 
 __all__ = ["BatchHandler", "ConsumerRunner", "Handler", "Validator", "processed_table"]
 
@@ -85,6 +85,7 @@ class ConsumerRunner:
         batch_handler: BatchHandler | None = None,
         validate: Validator | None = None,
         connect_timeout: float = 5.0,
+        on_commit: Callable[[], None] | None = None,
     ) -> None:
         if (handler is None) == (batch_handler is None):
             raise ValueError("give a consumer runner exactly one of handler and batch_handler")
@@ -100,6 +101,9 @@ class ConsumerRunner:
         self.batch_size = batch_size
         self.poll_ms = poll_ms
         self.connect_timeout = connect_timeout
+        self.on_commit = on_commit
+        """Called after each batch's transaction commits: the service's relay is woken, so events a
+        handler recorded leave now, not at the relay's next poll (an automatic referral's second hop)."""
         self._consumer: KafkaConsumer | None = consumer
         self._stop = threading.Event()
         self._last_lag_check = 0.0
@@ -202,6 +206,8 @@ class ConsumerRunner:
             if dead:
                 self._dead_letter(dead)
             conn.commit()
+        if self.on_commit is not None:
+            self.on_commit()
 
     def _refuse(self, conn: Connection, invalid: Sequence[tuple[Any, Envelope, str]]) -> list[tuple[Any, str]]:
         """Mark events that failed validation ``dead`` (once: a redelivery is a duplicate) and
@@ -356,7 +362,9 @@ class ConsumerRunner:
     def run(self) -> None:
         log.info("consumer.started", consumer=self.name, topics=self.topics)
         failures = 0
+        heartbeat = CONSUMER_LAST_POLL.labels(self.name)
         while not self._stop.is_set():
+            heartbeat.set_to_current_time()
             try:
                 self.poll_once()
                 failures = 0

@@ -60,7 +60,15 @@ from sqlalchemy.types import BigInteger
 from shared.envelope import kafka_record_from_store
 from shared.eventstore import EventStore, events_table
 from shared.kafka import BrokerUnavailable, LazyProducer
-from shared.metrics import RELAY_BACKLOG, RELAY_PARKED, RELAY_PARKED_TOTAL, RELAY_PUBLISHED
+from shared.lease import StoreLease
+from shared.metrics import (
+    RELAY_BACKLOG,
+    RELAY_LAST_CYCLE,
+    RELAY_LEADER,
+    RELAY_PARKED,
+    RELAY_PARKED_TOTAL,
+    RELAY_PUBLISHED,
+)
 
 __all__ = [
     "OutboxRelay",
@@ -157,8 +165,13 @@ class OutboxRelay:
         name: str | None = None,
         batch_size: int = 500,
         poll_seconds: float = 0.2,
+        lease: StoreLease | None = None,
+        standby_seconds: float = 1.0,
     ) -> None:
         self.engine = engine
+        self.lease = lease
+        """With replicas on one PostgreSQL store, only the lease's holder publishes (:mod:`shared.lease`)."""
+        self.standby_seconds = standby_seconds
         self.store = store
         self.producer = producer
         self.topic = topic
@@ -321,7 +334,14 @@ class OutboxRelay:
     def run(self) -> None:
         log.info("relay.started", topic=self.topic, name=self.name)
         failures = 0
+        heartbeat, leader = RELAY_LAST_CYCLE.labels(self.topic), RELAY_LEADER.labels(self.topic)
         while not self._stop.is_set():
+            heartbeat.set_to_current_time()
+            if self.lease is not None and not self.lease.held():
+                leader.set(0)  # another replica publishes; stand by and ask again
+                self._stop.wait(self.standby_seconds)
+                continue
+            leader.set(1)
             sent = 0
             try:
                 sent = self.publish_once()
@@ -340,6 +360,9 @@ class OutboxRelay:
                 continue
             self._wake.wait(self.poll_seconds)
             self._wake.clear()
+        if self.lease is not None:
+            self.lease.release()
+        leader.set(0)
         log.info("relay.stopped", topic=self.topic)
 
 

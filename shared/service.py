@@ -28,6 +28,7 @@ from shared.contracts import EventContracts
 from shared.db import make_engine, migrate
 from shared.eventstore import EventStore
 from shared.kafka import BrokerProbe, LazyProducer
+from shared.lease import StoreLease
 from shared.relay import OutboxRelay
 from shared.settings import ServiceSettings
 from shared.uow import UnitOfWorkFactory
@@ -82,6 +83,7 @@ class ServiceKit:
             batch_size=self.settings.consumer_batch_size,
             validate=EventContracts.load().violation if spec.contracts else None,
             connect_timeout=self.settings.kafka_connect_timeout_seconds,
+            on_commit=self.relay.nudge if self.relay is not None else None,
         )
         self.consumers.append(runner)
         return runner
@@ -197,6 +199,7 @@ def build_kit(
             name=f"relay:{settings.service}",
             batch_size=settings.relay_batch_size,
             poll_seconds=settings.relay_poll_seconds,
+            lease=StoreLease(engine, f"relay:{settings.service}"),
         )
         kit.uow.on_commit = kit.relay.nudge
     return kit

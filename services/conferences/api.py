@@ -147,7 +147,7 @@ def schedule_review(conference_id: str, body: ReviewBody, kit: KitDep, at: Write
 
 @work.get(
     "/action-items",
-    summary="役割一覧 / action items by assignee (e.g. districts) and state",
+    summary="役割一覧 / action items by assignee (e.g. districts) and state (what is to be done on a basis only)",
     response_model=ActionItemList,
 )
 def list_action_items(
@@ -158,7 +158,7 @@ def list_action_items(
     done: bool | None = None,
     limit: Limit = 100,
 ) -> dict[str, Any]:
-    return at.read(kit, queries.action_items(kit, assignee=assignee, case_id=case_id, done=done, limit=limit))
+    return at.read(kit, queries.action_items(kit, at.actor, assignee=assignee, case_id=case_id, done=done, limit=limit))
 
 
 @work.get("/reviews", summary="経過確認の予定 / reviews due", response_model=ReviewList)

@@ -12,6 +12,8 @@ from collections.abc import Callable
 from datetime import date
 from typing import Any, TypeVar
 
+from sqlalchemy import Connection
+
 from services.conferences.adapters import rows
 from services.conferences.domain.conference import ConferenceState
 from services.conferences.handlers import CONFERENCE, CONFERENCE_FOLD
@@ -42,15 +44,20 @@ def sees_details(state: ConferenceState, viewer: Actor, requested_by: str | None
     return reads_details(viewer) and viewer.department in state.shared_with(requested_by)
 
 
+def _requested_by(conn: Connection, state: ConferenceState) -> str | None:
+    """The department whose referral asked for the meeting (it reads the minutes on a basis)."""
+    request = referral_projection.load_state(conn, state.referral_id) if state.referral_id else None
+    return request.made.source_department if request is not None and request.made is not None else None
+
+
 def conference_detail(kit: ServiceKit, conference_id: str, viewer: Actor) -> dict[str, Any]:
     with kit.engine.connect() as conn:
         envelopes = kit.store.read_stream(conn, CONFERENCE.stream(conference_id))
         state = CONFERENCE_FOLD.run(envelopes)
-        request = referral_projection.load_state(conn, state.referral_id) if state.referral_id else None
+        requested_by = _requested_by(conn, state)
         conn.rollback()
     if not CONFERENCE.exists(state):
         raise CONFERENCE.not_found(conference_id)
-    requested_by = request.made.source_department if request is not None and request.made is not None else None
     shown = sees_details(state, viewer, requested_by)
     view: dict[str, Any] = {
         "conference_id": state.conference_id,
@@ -95,9 +102,25 @@ def list_conferences(
 
 
 def action_items(
-    kit: ServiceKit, *, assignee: str | None, case_id: str | None, done: bool | None, limit: int
+    kit: ServiceKit, viewer: Actor, *, assignee: str | None, case_id: str | None, done: bool | None, limit: int
 ) -> dict[str, Any]:
-    return {"items": _read(kit, rows.list_action_items, assignee=assignee, case_id=case_id, done=done, limit=limit)}
+    """Action items under the filter, each with what is to be done when the viewer may read its
+    conference's details (:func:`sees_details`), else ``description`` is ``None`` and named in the
+    row's ``redacted`` (so the assigned department reads its own work in the list)."""
+    with kit.engine.connect() as conn:
+        items = rows.list_action_items(conn, assignee=assignee, case_id=case_id, done=done, limit=limit)
+        states: dict[str, tuple[ConferenceState, bool]] = {}
+        for conference_id in dict.fromkeys(str(i["conference_id"]) for i in items):
+            state = CONFERENCE_FOLD.run(kit.store.read_stream(conn, CONFERENCE.stream(conference_id)))
+            states[conference_id] = (state, sees_details(state, viewer, _requested_by(conn, state)))
+        conn.rollback()
+    listed = []
+    for item in items:
+        state, shown = states[str(item["conference_id"])]
+        spec = state.action_item(str(item["action_id"]))
+        description = spec.description if spec is not None and shown else None
+        listed.append({**item, "description": description, "redacted": [] if shown else ["description"]})
+    return {"items": listed}
 
 
 def due_reviews(kit: ServiceKit, *, until: date, case_id: str | None, limit: int) -> dict[str, Any]:

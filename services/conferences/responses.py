@@ -93,6 +93,9 @@ class ConferencePage(PageView):
 
 
 class ActionItemRow(View):
+    """One action item of the list (役割一覧): what is to be done only to those who read the
+    conference's details, else ``description`` is ``null`` and named in ``redacted``."""
+
     action_id: str
     conference_id: str
     case_id: str
@@ -101,6 +104,8 @@ class ActionItemRow(View):
     due_on: str | None = None
     done: bool
     completed_at: str | None = None
+    description: str | None = None
+    redacted: list[str]
 
 
 class ActionItemList(View):

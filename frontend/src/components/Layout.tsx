@@ -6,7 +6,13 @@ import { NavLink } from "react-router-dom";
 import { isManager, type Department, type Staff } from "../auth/staff";
 import { useStaff } from "../auth/useStaff";
 
-type Link = { to: string; key: string; managers?: boolean };
+type Link = { to: string; key: string; managers?: boolean; writers?: boolean };
+
+/** The menu entries the signed-in staff member may use (managers' screens, forms only writers submit). */
+export function linksFor(staff: Staff): Link[] {
+  const writer = staff.role === "worker" || staff.role === "manager";
+  return NAV[staff.department].filter((l) => (!l.managers || isManager(staff)) && (!l.writers || writer));
+}
 
 /** Reporting's figures for the managers (and auditors) of the other desks: their own work in numbers. */
 const FIGURES: Link[] = [
@@ -38,6 +44,10 @@ export const NAV: Record<Department, Link[]> = {
     { to: "/", key: "nav.workspace" },
     { to: "/referrals", key: "nav.referrals" },
     { to: "/districts/cases", key: "nav.districtCases" },
+    { to: "/districts/concerns/new", key: "districtsDesk.nav.newConcern", writers: true },
+    { to: "/districts/action-items", key: "districtsDesk.nav.actionItems" },
+    { to: "/districts/salons", key: "districtsDesk.nav.salons" },
+    { to: "/districts/volunteers", key: "districtsDesk.nav.volunteers" },
     { to: "/cases", key: "nav.caseView" },
     ...FIGURES,
     { to: "/reporting/district-issues", key: "statistics.nav.districts", managers: true },
@@ -46,6 +56,9 @@ export const NAV: Record<Department, Link[]> = {
     { to: "/", key: "nav.workspace" },
     { to: "/referrals", key: "nav.referrals" },
     { to: "/conferences", key: "nav.conferences" },
+    { to: "/conferences/new", key: "conferencesDesk.nav.schedule", writers: true },
+    { to: "/conferences/action-items", key: "conferencesDesk.nav.actionItems" },
+    { to: "/conferences/reviews", key: "conferencesDesk.nav.reviews" },
     { to: "/cases", key: "nav.caseView" },
     ...FIGURES,
   ],
@@ -59,16 +72,11 @@ export const NAV: Record<Department, Link[]> = {
   ],
 };
 
-/** The menu of the signed-in staff member: their desk's screens, the managers' ones only for managers. */
-export function navFor(staff: Staff): Link[] {
-  return NAV[staff.department].filter((l) => !l.managers || isManager(staff));
-}
-
 export function Layout({ children }: { children: ReactNode }) {
   const { t, i18n } = useTranslation();
   const staff = useStaff();
   const auth = useAuth();
-  const links = navFor(staff);
+  const links = linksFor(staff);
   const other = i18n.language.startsWith("ja") ? "en" : "ja";
   return (
     <>

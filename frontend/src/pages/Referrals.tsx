@@ -196,14 +196,27 @@ function actionsFor(box: Box, r: Referral): Action[] {
   return r.status === "made" || r.status === "expired" ? ["cancel"] : [];
 }
 
+/** What a desk does with a referral it accepted: the screen that takes it up (its case comes from the referral). */
+const TAKE_UP: Partial<Record<string, { path: string; key: string }>> = {
+  districts: { path: "/districts/concerns/new", key: "districtsDesk.concernForm.title" },
+  conferences: { path: "/conferences/new", key: "conferencesDesk.schedule.title" },
+};
+
 function ReferralActions({ box, referral }: { box: Box; referral: Referral }) {
   const { t } = useTranslation();
+  const { department } = useDesk();
   const [open, setOpen] = useState<Action | null>(null);
   const actions = actionsFor(box, referral);
   if (!actions.length) return null;
   if (open) return <AnswerForm action={open} referral={referral} onDone={() => setOpen(null)} />;
+  const takeUp = box === "inbox" && referral.status === "accepted" ? TAKE_UP[department] : undefined;
   return (
     <div className="actions">
+      {takeUp && (
+        <Link className="button" to={`${takeUp.path}?referral_id=${encodeURIComponent(referral.referral_id)}`}>
+          {t(takeUp.key)}
+        </Link>
+      )}
       {actions.map((a) => (
         <button key={a} type="button" onClick={() => setOpen(a)}>
           {t(`referrals.action.${a}`)}

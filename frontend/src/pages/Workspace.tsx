@@ -1,7 +1,10 @@
+import { useQuery } from "@tanstack/react-query";
 import { useTranslation } from "react-i18next";
 import { Link } from "react-router-dom";
 
-import { navFor } from "../components/Layout";
+import { api, ok } from "../api/client";
+
+import { linksFor } from "../components/Layout";
 import { isManager } from "../auth/staff";
 import { useStaff } from "../auth/useStaff";
 import { useReferralBox } from "./Referrals";
@@ -38,9 +41,10 @@ export function WorkspacePage() {
           )}
         </div>
       )}
+      <DeskCards />
       <h2>{t("workspace.screens")}</h2>
       <ul className="screen-links">
-        {navFor(staff)
+        {linksFor(staff)
           .filter((l) => l.to !== "/")
           .map((l) => (
             <li key={l.to}>
@@ -49,5 +53,49 @@ export function WorkspacePage() {
           ))}
       </ul>
     </section>
+  );
+}
+
+/** A day ahead of the services' (UTC) today by ``days``, as YYYY-MM-DD. */
+function daysAhead(days: number): string {
+  return new Date(Date.now() + days * 86400_000).toISOString().slice(0, 10);
+}
+
+/** The districts and conferences desks' own figures: open action items, reviews due within a week. */
+function DeskCards() {
+  const { t } = useTranslation();
+  const staff = useStaff();
+  const districts = staff.department === "districts";
+  const conferences = staff.department === "conferences";
+  const assignee = districts ? "districts" : "";
+  const items = useQuery({
+    queryKey: ["action-items", assignee, "open"],
+    queryFn: () => ok(api.conferences.GET("/action-items", { params: { query: { assignee: assignee || undefined, done: false, limit: 200 } } })),
+    enabled: districts || conferences,
+  });
+  const until = daysAhead(7);
+  const reviews = useQuery({
+    queryKey: ["reviews", until],
+    queryFn: () => ok(api.conferences.GET("/reviews", { params: { query: { until, limit: 200 } } })),
+    enabled: conferences,
+  });
+  if (!districts && !conferences) return null;
+  return (
+    <div className="cards">
+      <Link className="card" to={districts ? "/districts/action-items" : "/conferences/action-items"}>
+        <span className="card-title">{t(districts ? "districtsDesk.workspace.openItems" : "conferencesDesk.workspace.openItems")}</span>
+        <span className="card-figure" data-testid="open-action-items">
+          {items.data?.items.length ?? 0}
+        </span>
+      </Link>
+      {conferences && (
+        <Link className="card" to="/conferences/reviews">
+          <span className="card-title">{t("conferencesDesk.workspace.reviewsDue")}</span>
+          <span className="card-figure" data-testid="reviews-due">
+            {reviews.data?.items.length ?? 0}
+          </span>
+        </Link>
+      )}
+    </div>
   );
 }

@@ -111,7 +111,7 @@ def test_holding_a_conference_writes_its_rows_and_the_assignee_sees_its_action_i
     cid = schedule(kit)["conference_id"]
     held = hold(kit, cid)
     assert held["status"] == "held" and len(held["action_ids"]) == 1
-    items = queries.action_items(kit, assignee="districts", case_id=None, done=False, limit=10)["items"]
+    items = queries.action_items(kit, DISTRICTS, assignee="districts", case_id=None, done=False, limit=10)["items"]
     assert [i["action_id"] for i in items] == held["action_ids"]
     [row] = queries.list_conferences(kit, case_id="p-t", kind=None, status="held", limit=10, offset=0)["items"]
     assert (row["participant_count"], row["outside_participants"], row["open_action_items"]) == (2, 1, 1)
@@ -124,7 +124,7 @@ def test_the_assigned_department_completes_its_item_and_the_open_list_empties(ki
         conference_id=cid, action_id=action_id, completed_by=DISTRICTS.staff_id, completed_by_department="districts"
     )
     handlers.complete_action_item(kit, CommandContext(actor=DISTRICTS), cmd)
-    assert queries.action_items(kit, assignee="districts", case_id=None, done=False, limit=10)["items"] == []
+    assert queries.action_items(kit, DISTRICTS, assignee="districts", case_id=None, done=False, limit=10)["items"] == []
 
 
 def test_a_stale_expected_version_is_a_conflict(kit):

@@ -107,3 +107,36 @@ def test_an_if_match_that_is_no_version_is_refused_with_what_to_send(service: An
     cid = scheduled(client)
     garbled = client.post(f"/conferences/{cid}/held", json=HELD, headers=auth(if_match="latest"))
     assert garbled.status_code == 422 and garbled.json()["field"] == "If-Match" and "ETag" in garbled.json()["message"]
+
+
+def test_the_action_item_list_says_what_is_to_be_done_only_to_those_who_read_the_conferences_details(
+    service: Any,
+) -> None:
+    client, _ = service
+    on_consent = scheduled(client)
+    assert client.post(f"/conferences/{on_consent}/held", json=HELD, headers=auth()).status_code == 200
+    internal = scheduled(client)
+    staff_only = {
+        "held_at": T0.isoformat(),
+        "participants": [{"name": "会議担当", "organisation": "市社協", "kind": "staff"}],
+        "action_items": [{"description": "病歴を確認する", "assignee_kind": "department", "assignee": "districts"}],
+    }
+    assert client.post(f"/conferences/{internal}/held", json=staff_only, headers=auth()).status_code == 200
+
+    def listed(department: str) -> dict[str, dict[str, Any]]:
+        answer = client.get("/action-items", params={"assignee": "districts"}, headers=auth(department))
+        assert answer.status_code == 200, answer.json()
+        return {item["conference_id"]: item for item in answer.json()["items"]}
+
+    # The assigned department reads its work where the meeting had a basis; not where it had none.
+    districts = listed("districts")
+    assert districts[on_consent]["description"] == "サロンを勧める"
+    assert districts[on_consent]["redacted"] == []
+    assert districts[internal]["description"] is None
+    assert districts[internal]["redacted"] == ["description"]
+    # A department with no part in either meeting reads neither; conferences reads both.
+    loans = listed("loans")
+    assert [loans[c]["description"] for c in (on_consent, internal)] == [None, None]
+    assert loans[on_consent]["redacted"] == ["description"]
+    conferences = listed("conferences")
+    assert [conferences[c]["description"] for c in (on_consent, internal)] == ["サロンを勧める", "病歴を確認する"]

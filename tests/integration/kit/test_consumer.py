@@ -3,13 +3,15 @@
 from __future__ import annotations
 
 import json
+import threading
+import time
 
 import pytest
 from sqlalchemy import Column, Connection, Integer, MetaData, String, Table, select
 
 from shared.consumer import ConsumerRunner
 from shared.db import make_engine, migrate
-from shared.envelope import Envelope, to_kafka
+from shared.envelope import Envelope, from_kafka, to_kafka
 from shared.eventstore import EventStore
 from shared.kafka import make_consumer, make_producer
 from shared.relay import OutboxRelay
@@ -325,3 +327,42 @@ def test_a_poison_record_of_each_kind_is_dead_lettered_with_its_reason_and_the_g
     assert {r.value for r in dead} >= {b"\xff\xfe\x00garbage", b"[1, 2, 3]"}
     c.consumer.close()
     producer.close()
+
+
+def test_events_a_handler_records_leave_when_its_batch_commits_not_at_the_relays_next_poll(engine, kafka, new_topic):
+    """An automatic referral crosses Kafka twice: the second hop starts when the consumer's batch
+    commits (the runner wakes the service's relay), not after the relay's poll interval."""
+    source, out = new_topic("nudge-in"), new_topic("nudge-out")
+    publish(engine, kafka.bootstrap_servers, source, [(f"n{i}", "ok") for i in range(3)])
+    store = EventStore("intake")
+    producer = make_producer(kafka.bootstrap_servers)
+    relay = OutboxRelay(engine, store, producer, out, name="nudged-relay", poll_seconds=120)
+    relay.drain()  # the three source events: the relay is now idle, asleep for two minutes
+
+    def reply(conn: Connection, env: Envelope) -> None:
+        store.append(conn, f"reply-{env.id}", 0, [new_event(f"reply-{env.id}")])
+
+    thread = threading.Thread(target=relay.run, daemon=True)
+    thread.start()
+    try:
+        c = ConsumerRunner(
+            name="nudge-group",
+            engine=engine,
+            handler=reply,
+            topics=[source],
+            bootstrap_servers=kafka.bootstrap_servers,
+            dead_letter_topic=source + ".dlq",
+            producer=producer,
+            on_commit=relay.nudge,
+        )
+        assert c.run_until_idle() == 3
+        began = time.monotonic()
+        records = read_topic(kafka.bootstrap_servers, out, expect=6, timeout=20)
+        ids = sorted(from_kafka(r.key, r.headers, r.value).id for r in records)
+        assert ids == ["n0", "n1", "n2", "reply-n0", "reply-n1", "reply-n2"]
+        assert time.monotonic() - began < 20  # far below the relay's 120 s poll
+        c.consumer.close()
+    finally:
+        relay.stop()
+        thread.join(timeout=10)
+        producer.close()

@@ -1,7 +1,27 @@
 import { useTranslation } from "react-i18next";
+import { Navigate, Route, Routes } from "react-router-dom";
 
-/** The districts desk's screens (routes under /districts/). */
-export default function DistrictsDesk() {
+import { DistrictCaseListPage, DistrictCasePage, NewConcernPage } from "./Cases";
+import { DistrictActionItemsPage, SalonAttendancePage, VolunteersPage } from "./Lists";
+import "../conferences/conferences.css";
+
+function NotFound() {
   const { t } = useTranslation();
-  return <h1>{t("departments.districts")}</h1>;
+  return <h1>{t("state.notFound")}</h1>;
+}
+
+/** The districts desk's screens (地区), routed under /districts/. */
+export default function DistrictsDesk() {
+  return (
+    <Routes>
+      <Route index element={<Navigate to="cases" replace />} />
+      <Route path="cases" element={<DistrictCaseListPage />} />
+      <Route path="cases/:caseId" element={<DistrictCasePage />} />
+      <Route path="concerns/new" element={<NewConcernPage />} />
+      <Route path="salons" element={<SalonAttendancePage />} />
+      <Route path="volunteers" element={<VolunteersPage />} />
+      <Route path="action-items" element={<DistrictActionItemsPage />} />
+      <Route path="*" element={<NotFound />} />
+    </Routes>
+  );
 }

@@ -49,6 +49,9 @@ export function CommandForm({
 }) {
   const queryClient = useQueryClient();
   const err = error instanceof ApiError ? error : null;
+  // A stale version (or a state that changed) offers a reload; a 409 naming another field is a
+  // refusal of that field's value (e.g. districts' approach after a refusal), shown beside it.
+  const stale = err?.isConflict && (err.code === "conflict" || !err.field) ? err : null;
   const reload = () => refresh.forEach((queryKey) => void queryClient.invalidateQueries({ queryKey }));
   return (
     <form
@@ -61,8 +64,8 @@ export function CommandForm({
     >
       <h3 id={`${id}-title`}>{title}</h3>
       {children}
-      <Conflict error={err} onReload={reload} />
-      {error != null && !err?.isConflict && !Object.keys(err?.fields ?? {}).length && <ErrorNotice error={error} />}
+      <Conflict error={stale} onReload={reload} />
+      {error != null && !stale && !Object.keys(err?.fields ?? {}).length && <ErrorNotice error={error} />}
       <div className="actions">
         <button type="submit" disabled={pending} className={danger ? "danger" : undefined}>
           {submit}

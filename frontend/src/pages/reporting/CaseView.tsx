@@ -197,6 +197,8 @@ function TimelineItem({ entry }: { entry: Entry }) {
         return t(`priority.${String(value)}`, { defaultValue: String(value) });
       case "target":
         return t(`departments.${String(value)}`, { defaultValue: codes.label("external_agencies", String(value)) });
+      case "labels":
+        return t(`${field.prefix}.${String(value)}`, { defaultValue: String(value) });
       default:
         if (Array.isArray(value)) return value.map((v) => `・${typeof v === "object" ? JSON.stringify(v) : String(v)}`).join("\n");
         return typeof value === "object" ? JSON.stringify(value) : String(value);

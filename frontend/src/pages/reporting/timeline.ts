@@ -10,10 +10,13 @@ export type FieldKind =
   | { kind: "date" }
   | { kind: "bool" }
   | { kind: "priority" }
-  | { kind: "target" };
+  | { kind: "target" }
+  | { kind: "labels"; prefix: string };
 
 const text = { kind: "text" } as const;
 const codes = (list: string): FieldKind => ({ kind: "codes", list });
+/** A value of a fixed vocabulary of a service (not a code list), labelled by the catalogue under ``prefix``. */
+const labels = (prefix: string): FieldKind => ({ kind: "labels", prefix });
 
 export const TIMELINE_FIELDS: Record<string, FieldKind> = {
   issues: codes("household_issue_categories"),
@@ -44,13 +47,13 @@ export const TIMELINE_FIELDS: Record<string, FieldKind> = {
   person_wishes: text,
   goal: text,
   activity: text,
-  approach: text,
+  approach: labels("districtsDesk.approach"),
   destination: text,
   subject_description: text,
   source_detail: text,
   urgency_reason: text,
   salon_name: text,
-  frequency: text,
+  frequency: labels("districtsDesk.frequency"),
   issues_text: text,
   person_picture: text,
   family_picture: text,
