@@ -35,9 +35,9 @@ export function FollowUpsPage() {
                     {i.case_id}
                   </Link>
                 </th>
-                <td>{t(`statistics.followUps.reasons.${i.reason}`, { defaultValue: i.reason })}</td>
-                <td>{t(`departments.${i.department}`, { defaultValue: i.department })}</td>
-                <td>{formatDateTime(i.since)}</td>
+                <td className="nowrap">{t(`statistics.followUps.reasons.${i.reason}`, { defaultValue: i.reason })}</td>
+                <td className="nowrap">{t(`departments.${i.department}`, { defaultValue: i.department })}</td>
+                <td className="nowrap">{formatDateTime(i.since)}</td>
                 <td className="id">{i.reference_id}</td>
               </tr>
             ))}
