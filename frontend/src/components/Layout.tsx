@@ -16,6 +16,9 @@ export const NAV: Record<Department, Link[]> = {
     { to: "/intake/people", key: "nav.people" },
     { to: "/intake/consultations", key: "nav.consultations" },
     { to: "/intake/consultations/new", key: "nav.newConsultation" },
+    { to: "/intake/households", key: "casework.nav.households" },
+    { to: "/intake/follow-ups", key: "casework.nav.followUps" },
+    { to: "/intake/review", key: "casework.nav.review" },
     { to: "/cases", key: "nav.caseView" },
   ],
   loans: [
