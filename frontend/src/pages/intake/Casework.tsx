@@ -44,14 +44,16 @@ export function Refusal({ error, shown, onReload }: { error: unknown; shown: rea
   if (!error) return null;
   const api = error instanceof ApiError ? error : null;
   if (api?.isConflict) return <Conflict error={api} onReload={onReload} />;
-  const beside = api ? Object.keys(api.fields).some((f) => shown.some((s) => f === s || f.startsWith(`${s}.`))) : false;
+  const beside = api ? shown.some((s) => fieldError(api, s) !== undefined) : false;
   return beside ? null : <ErrorNotice error={error} />;
 }
 
-/** The server's message for a field (or for a nested field under it, e.g. ``steps.0.action``). */
+/** The server's message for a field (or for a nested field under it, e.g. ``steps.0.action``;
+ * the domain names list items ``steps[0].action``, pydantic ``steps.0.action``: both match). */
 export function fieldError(error: unknown, field: string): string | undefined {
   if (!(error instanceof ApiError)) return undefined;
-  return error.fields[field] ?? Object.entries(error.fields).find(([f]) => f.startsWith(`${field}.`))?.[1];
+  const entries = Object.entries(error.fields).map(([f, m]) => [f.replace(/\[(\d+)\]/g, ".$1"), m] as const);
+  return entries.find(([f]) => f === field)?.[1] ?? entries.find(([f]) => f.startsWith(`${field}.`))?.[1];
 }
 
 function Panel({ id, title, children, onSubmit }: { id: string; title: string; children: ReactNode; onSubmit: () => void }) {
@@ -274,7 +276,7 @@ function SupportPlanForm({ c }: { c: Consultation }) {
           )}
         </fieldset>
       ))}
-      {fieldError(mutation.error, "steps") && !steps.some((_, n) => Object.keys((mutation.error as ApiError).fields).some((f) => f.startsWith(`steps.${n}.`))) && (
+      {fieldError(mutation.error, "steps") && !steps.some((_, n) => fieldError(mutation.error, `steps.${n}`)) && (
         <p className="field-error" role="alert">
           {fieldError(mutation.error, "steps")}
         </p>
@@ -416,7 +418,7 @@ export function ReferralsSection({ c }: { c: Consultation }) {
                 <td>{formatDateTime(r.made_at)}</td>
                 <td>{t(`departments.${r.source_department}`)}</td>
                 <td>{r.target_kind === "department" ? t(`departments.${r.target}`) : codes.label("external_agencies", r.target)}</td>
-                <td>{r.reason_category ? codes.label("referral_reasons", r.reason_category) || codes.label("household_issue_categories", r.reason_category) : ""}</td>
+                <td>{r.reason_category ? (codes.options("referral_reasons").find((o) => o.value === r.reason_category)?.label ?? codes.label("household_issue_categories", r.reason_category)) : ""}</td>
                 <td>
                   <span className={`status status-${r.status}`}>{t(`referrals.status.${r.status}`)}</span>
                   {r.outcome && <div className="detail">{codes.label("referral_outcomes", r.outcome)}</div>}
