@@ -140,12 +140,12 @@ def test_story_2_intake_accepts_the_loan_desks_referral_holds_the_budget_consult
     plan.get_by_label("目標").fill("年金の範囲で次の支給日まで暮らせる")
     first = plan.get_by_role("group", name="手立て 1", exact=True)
     first.get_by_role("combobox", name="段階").select_option(label="1. 本人（世帯）の問題解決力の向上の支援")
-    first.get_by_label("手立て", exact=True).fill("年金支給月ごとの家計表で一緒に家計を管理する")
+    first.get_by_role("textbox", name="手立て", exact=True).fill("年金支給月ごとの家計表で一緒に家計を管理する")
     first.get_by_role("combobox", name="担う人", exact=True).select_option(label="総合相談窓口")
     plan.get_by_role("button", name="手立てを加える").click()
     second = plan.get_by_role("group", name="手立て 2", exact=True)
     second.get_by_role("combobox", name="段階").select_option(label="2. 既存のしくみ（住民活動・制度）の利用")
-    second.get_by_label("手立て", exact=True).fill("判断能力の確認と見守りを包括と合同で")
+    second.get_by_role("textbox", name="手立て", exact=True).fill("判断能力の確認と見守りを包括と合同で")
     second.get_by_role("combobox", name="担う人の種類").select_option(label="外部機関")
     second.get_by_role("combobox", name="担う人", exact=True).select_option(label="地域包括支援センター")
     shoot(page, "casework-02-plan-form")
@@ -180,7 +180,7 @@ def test_story_2_intake_accepts_the_loan_desks_referral_holds_the_budget_consult
 
     row.get_by_role("link", name=hid).click()
     page.wait_for_url(re.compile(rf".*/cases/{re.escape(hid)}$"))
-    case_view_shows(page, "紹介の受理", "相談受付", "対応記録", "支援計画", "紹介の対応完了", "支援開始")
+    case_view_shows(page, "紹介の受理", "相談受付", "対応記録", "支援計画", "紹介の対応完了")
     shoot(page, "casework-05-case-view")
     page.context.close()
 

@@ -418,7 +418,7 @@ export function ReferralsSection({ c }: { c: Consultation }) {
                 <td>{formatDateTime(r.made_at)}</td>
                 <td>{t(`departments.${r.source_department}`)}</td>
                 <td>{r.target_kind === "department" ? t(`departments.${r.target}`) : codes.label("external_agencies", r.target)}</td>
-                <td>{r.reason_category ? (codes.options("referral_reasons").find((o) => o.value === r.reason_category)?.label ?? codes.label("household_issue_categories", r.reason_category)) : ""}</td>
+                <td>{codes.reason(r.reason_category)}</td>
                 <td>
                   <span className={`status status-${r.status}`}>{t(`referrals.status.${r.status}`)}</span>
                   {r.outcome && <div className="detail">{codes.label("referral_outcomes", r.outcome)}</div>}
