@@ -96,9 +96,11 @@ class FollowUpView(View):
 class CommentView(View):
     comment_id: str
     reviewer_id: str
+    reviewer_name: str | None = Field(default=None, description="the manager's name when they commented")
     comment: str
     added_at: str | None = None
     acknowledged_by: str | None = None
+    acknowledged_by_name: str | None = None
     acknowledged_at: str | None = None
 
 
@@ -122,6 +124,7 @@ class ConsultationView(View):
     isolated: bool
     opened_at: str | None = None
     opened_by: str
+    opened_by_name: str | None = Field(default=None, description="the staff member's name when they opened it")
     contact_count: int
     contacts: list[dict[str, Any]]
     assessment: dict[str, Any] | None = None

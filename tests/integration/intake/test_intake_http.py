@@ -89,6 +89,8 @@ def test_only_managers_leave_supervisor_comments_and_the_worker_sees_them(app):
     assert added.status_code == 201
     detail = app.get(f"/consultations/{cid}", headers=auth()).json()
     assert detail["supervisor_comments"][0]["comment"] == "見守り体制を確認"
+    # Development tokens carry no display name; the provider's do (the browser tests read them).
+    assert detail["supervisor_comments"][0]["reviewer_name"] is None and "opened_by_name" in detail
     listed = app.get("/consultations", params={"unacknowledged_comments": True}, headers=auth()).json()
     assert listed["total"] == 1
 
@@ -278,3 +280,23 @@ def test_households_consent_ledger_and_due_follow_ups_answer_their_documented_sh
     spec = app.get("/openapi.json").json()["paths"]
     for path in ("/households", "/households/{household_id}", "/people/{person_id}/consents", "/follow-ups"):
         assert "$ref" in spec[path]["get"]["responses"]["200"]["content"]["application/json"]["schema"], path
+
+
+def test_a_consultation_lists_its_households_referrals_with_its_own(app):
+    """家計相談: a referral made for the household (as the loan desk makes it) shows on the person's consultation."""
+    pid = app.post("/people", json={"name_kanji": "逗子 春子"}, headers=auth()).json()["person_id"]
+    hid = app.post(
+        "/households", json={"members": [{"person_id": pid, "relationship": "本人"}]}, headers=auth()
+    ).json()["household_id"]
+    cid = app.post(
+        "/consultations",
+        json={"person_id": pid, "household_id": hid, "source": "self", "channel": "phone", "issues": ["other"]},
+        headers=auth(),
+    ).json()["consultation_id"]
+    referral = {"target_kind": "department", "target": "loans", "reason_category": "household_budget"}
+    for_household = app.post("/referrals", json={**referral, "case_id": hid, "household_id": hid}, headers=auth())
+    assert for_household.status_code == 201, for_household.text
+    for_case = app.post(f"/consultations/{cid}/referrals", json=referral, headers=auth())
+    assert for_case.status_code == 201, for_case.text
+    listed = app.get(f"/consultations/{cid}", headers=auth()).json()["referrals"]
+    assert {r["referral_id"] for r in listed} == {for_household.json()["referral_id"], for_case.json()["referral_id"]}

@@ -56,19 +56,44 @@ export function fieldError(error: unknown, field: string): string | undefined {
   return entries.find(([f]) => f === field)?.[1] ?? entries.find(([f]) => f.startsWith(`${field}.`))?.[1];
 }
 
-function Panel({ id, title, children, onSubmit }: { id: string; title: string; children: ReactNode; onSubmit: () => void }) {
-  return (
+/**
+ * One command's form in a panel. With ``startOpen`` it is a disclosure (details/summary) that staff
+ * open when they need it, so a long consultation reads as its record first; without, always shown.
+ */
+function Panel({
+  id,
+  title,
+  children,
+  onSubmit,
+  startOpen,
+}: {
+  id: string;
+  title: string;
+  children: ReactNode;
+  onSubmit: () => void;
+  startOpen?: boolean;
+}) {
+  const [open, setOpen] = useState(startOpen ?? true);
+  const form = (
     <form
-      className="panel"
-      aria-labelledby={id}
+      className={startOpen === undefined ? "panel" : undefined}
+      aria-labelledby={startOpen === undefined ? id : undefined}
+      aria-label={startOpen === undefined ? undefined : title}
       onSubmit={(e) => {
         e.preventDefault();
         onSubmit();
       }}
     >
-      <h3 id={id}>{title}</h3>
+      {startOpen === undefined && <h3 id={id}>{title}</h3>}
       {children}
     </form>
+  );
+  if (startOpen === undefined) return form;
+  return (
+    <details className="panel disclosure" open={open} onToggle={(e) => setOpen(e.currentTarget.open)}>
+      <summary id={id}>{title}</summary>
+      {form}
+    </details>
   );
 }
 
@@ -137,7 +162,7 @@ function AssessmentForm({ c }: { c: Consultation }) {
   });
   const rule = (f: string) => rulesOf("intake", "AssessmentBody", f);
   return (
-    <Panel id="assessment-form-title" title={t("casework.assessment.formTitle")} onSubmit={() => mutation.mutate()}>
+    <Panel id="assessment-form-title" title={t("casework.assessment.formTitle")} onSubmit={() => mutation.mutate()} startOpen={!c.assessment}>
       {ASSESSMENT_TEXTS.map((k) => (
         <TextArea
           key={k}
@@ -255,7 +280,7 @@ function SupportPlanForm({ c }: { c: Consultation }) {
   const set = (n: number, patch: Partial<Step>) => setSteps(steps.map((s, m) => (m === n ? { ...s, ...patch } : s)));
   const err = (n: number, f: string) => fieldError(mutation.error, `steps.${n}.${f}`);
   return (
-    <Panel id="plan-form-title" title={t("casework.plan.formTitle")} onSubmit={() => mutation.mutate()}>
+    <Panel id="plan-form-title" title={t("casework.plan.formTitle")} onSubmit={() => mutation.mutate()} startOpen={!c.support_plan}>
       <TextArea name="goal" label={t("casework.plan.goal")} value={goal} onChange={setGoal} rows={2} rules={rulesOf("intake", "SupportPlanBody", "goal")} error={fieldError(mutation.error, "goal")} />
       {steps.map((s, n) => (
         <fieldset key={n} className="step">
@@ -316,7 +341,7 @@ export function FollowUpForm({ c }: { c: Consultation }) {
     },
   });
   return (
-    <Panel id="follow-up-form-title" title={t("casework.followUp.formTitle")} onSubmit={() => mutation.mutate()}>
+    <Panel id="follow-up-form-title" title={t("casework.followUp.formTitle")} onSubmit={() => mutation.mutate()} startOpen={false}>
       <TextField name="due_on" type="date" label={t("casework.followUp.dueOn")} value={dueOn} onChange={setDueOn} rules={{ required: true }} error={fieldError(mutation.error, "due_on")} />
       <TextField name="purpose" label={t("casework.followUp.purpose")} value={purpose} onChange={setPurpose} rules={rulesOf("intake", "FollowUpBody", "purpose")} error={fieldError(mutation.error, "purpose")} />
       <Refusal error={mutation.error} shown={["due_on", "purpose"]} onReload={() => void refresh()} />
@@ -371,7 +396,7 @@ export function IdentifyForm({ c }: { c: Consultation }) {
   });
   const households = (person?.households ?? []).filter((h) => !h.left_on);
   return (
-    <Panel id="identify-title" title={t("casework.identify.title")} onSubmit={() => mutation.mutate()}>
+    <Panel id="identify-title" title={t("casework.identify.title")} onSubmit={() => mutation.mutate()} startOpen={false}>
       <p className="hint">{t("casework.identify.intro")}</p>
       <PersonPicker
         chosen={person}
@@ -469,7 +494,7 @@ function ReferForm({ c }: { c: Consultation }) {
   const targets = form.target_kind === "department" ? codes.options("departments").filter((d) => d.value !== "intake") : codes.options("external_agencies");
   const shown = ["target_kind", "target", "reason_category", "reason_detail", "priority", "deadline_days", "basis_kind"];
   return (
-    <Panel id="refer-title" title={t("casework.refer.title")} onSubmit={() => mutation.mutate()}>
+    <Panel id="refer-title" title={t("casework.refer.title")} onSubmit={() => mutation.mutate()} startOpen={false}>
       <SelectField name="target_kind" label={t("casework.refer.targetKind")} value={form.target_kind} onChange={set("target_kind")} options={(["department", "external"] as const).map((k) => ({ value: k, label: t(`casework.refer.kinds.${k}`) }))} error={fieldError(mutation.error, "target_kind")} />
       <SelectField name="target" label={t("casework.refer.target")} value={form.target} onChange={set("target")} options={targets} placeholder={t("form.choose")} required error={fieldError(mutation.error, "target")} />
       <SelectField name="reason_category" label={t("casework.refer.reason")} value={form.reason_category} onChange={set("reason_category")} options={reasons} placeholder={t("form.choose")} required error={fieldError(mutation.error, "reason_category")} />
@@ -499,11 +524,11 @@ export function SupervisionSection({ c }: { c: Consultation }) {
             <li key={m.comment_id} className={m.acknowledged_at ? "comment" : "comment awaiting"} data-comment={m.comment_id}>
               <p className="words">{m.comment}</p>
               <p className="detail">
-                {t("casework.supervision.reviewer")}: {m.reviewer_id} · {formatDateTime(m.added_at)}
+                {t("casework.supervision.reviewer")}: {m.reviewer_name ?? m.reviewer_id} · {formatDateTime(m.added_at)}
               </p>
               {m.acknowledged_at ? (
                 <p className="detail" data-acknowledged>
-                  {t("casework.supervision.acknowledged", { who: m.acknowledged_by ?? "", time: formatDateTime(m.acknowledged_at) })}
+                  {t("casework.supervision.acknowledged", { who: m.acknowledged_by_name ?? m.acknowledged_by ?? "", time: formatDateTime(m.acknowledged_at) })}
                 </p>
               ) : (
                 <AcknowledgeButton c={c} commentId={m.comment_id} />

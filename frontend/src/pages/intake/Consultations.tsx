@@ -223,6 +223,12 @@ export function ConsultationPage() {
           <dl className="facts">
             <dt>{t("fields.opened_at")}</dt>
             <dd>{formatDateTime(c.opened_at)}</dd>
+            {c.opened_by_name && (
+              <>
+                <dt>{t("casework.review.openedBy")}</dt>
+                <dd>{c.opened_by_name}</dd>
+              </>
+            )}
             <dt>{t("fields.source")}</dt>
             <dd>{codes.label("consultation_sources", c.source)}</dd>
             <dt>{t("fields.channel")}</dt>
@@ -273,7 +279,7 @@ export function ConsultationPage() {
             <ol className="contacts" aria-labelledby="contacts-title">
               {c.contacts.map((k, n) => (
                 <li key={String(k.contact_id ?? n)}>
-                  {formatDateTime(String(k.contacted_at ?? ""))} {codes.label("contact_channels", String(k.channel ?? ""))}{" "}
+                  {formatDateTime(String(k.contacted_at ?? ""))} {codes.label("contact_channels", String(k.channel ?? ""))}
                   （{codes.label("consultation_sources", String(k.party ?? ""))}・{t(`contactOutcome.${String(k.outcome ?? "reached")}`)}）{" "}
                   {String(k.summary ?? "")}
                 </li>

@@ -62,7 +62,6 @@ export function ReviewQueuePage() {
                   <th scope="col">{t("fields.opened_at")}</th>
                   <th scope="col">{t("fields.urgency")}</th>
                   <th scope="col">{t("fields.issues")}</th>
-                  <th scope="col">{t("casework.review.openedBy")}</th>
                   <th scope="col">{t("consultations.contacts")}</th>
                   <th scope="col">{t("casework.review.awaiting")}</th>
                 </tr>
@@ -75,7 +74,6 @@ export function ReviewQueuePage() {
                     </td>
                     <td>{t(`priority.${c.urgency}`)}</td>
                     <td>{c.issues.map((i) => codes.label("household_issue_categories", i)).join("、")}</td>
-                    <td>{c.opened_by}</td>
                     <td>{c.contact_count}</td>
                     <td>{c.unacknowledged_comments}</td>
                   </tr>

@@ -10,7 +10,8 @@ export type FieldKind =
   | { kind: "date" }
   | { kind: "bool" }
   | { kind: "priority" }
-  | { kind: "target" };
+  | { kind: "target" }
+  | { kind: "plan" };
 
 const text = { kind: "text" } as const;
 const codes = (list: string): FieldKind => ({ kind: "codes", list });
@@ -43,6 +44,7 @@ export const TIMELINE_FIELDS: Record<string, FieldKind> = {
   decisions: text,
   person_wishes: text,
   goal: text,
+  steps: { kind: "plan" },
   activity: text,
   approach: text,
   destination: text,
