@@ -5,7 +5,9 @@ import { Route, Routes } from "react-router-dom";
 import { Layout } from "./components/Layout";
 import { ConsultationListPage, ConsultationPage, OpenConsultationPage } from "./pages/intake/Consultations";
 import { PeopleSearchPage, RegisterPersonPage } from "./pages/intake/People";
+import { HouseholdListPage, HouseholdPage, RegisterHouseholdPage } from "./pages/intake/Households";
 import { PersonPage } from "./pages/intake/Person";
+import { FollowUpsDuePage, ReviewQueuePage } from "./pages/intake/Review";
 import { ReferralsPage } from "./pages/Referrals";
 import { CaseOpenPage, CaseViewPage } from "./pages/reporting/CaseView";
 import { WorkspacePage } from "./pages/Workspace";
@@ -23,6 +25,11 @@ export function App() {
         <Route path="/intake/consultations" element={<ConsultationListPage />} />
         <Route path="/intake/consultations/new" element={<OpenConsultationPage />} />
         <Route path="/intake/consultations/:consultationId" element={<ConsultationPage />} />
+        <Route path="/intake/households" element={<HouseholdListPage />} />
+        <Route path="/intake/households/new" element={<RegisterHouseholdPage />} />
+        <Route path="/intake/households/:householdId" element={<HouseholdPage />} />
+        <Route path="/intake/follow-ups" element={<FollowUpsDuePage />} />
+        <Route path="/intake/review" element={<ReviewQueuePage />} />
         <Route path="/cases" element={<CaseOpenPage />} />
         <Route path="/cases/:caseId" element={<CaseViewPage />} />
         {DESK_ROUTES.map(({ path, page: Page }) => (

@@ -15,7 +15,16 @@ from fastapi import APIRouter, Depends, Query, Request
 
 from services.intake import handlers, queries
 from services.intake.domain import commands as c
-from services.intake.responses import ConsultationPage, ConsultationView, PersonPage, PersonView
+from services.intake.responses import (
+    ConsentLedger,
+    ConsultationPage,
+    ConsultationView,
+    FollowUpsDue,
+    HouseholdPage,
+    HouseholdView,
+    PersonPage,
+    PersonView,
+)
 from services.intake.schemas import (
     AcknowledgeBody,
     AssessmentBody,
@@ -129,7 +138,11 @@ def link_records(person_id: str, body: LinkBody, kit: KitDep, at: Writer) -> dic
     return at.reply(handlers.link_person_records(kit, at.command(body.expected_version), cmd))
 
 
-@people.get("/{person_id}/consents", summary="同意台帳 / the person's consents and statutory sharing")
+@people.get(
+    "/{person_id}/consents",
+    summary="同意台帳 / the person's consents and statutory sharing",
+    response_model=ConsentLedger,
+)
 def get_consents(person_id: str, kit: KitDep, at: Reader) -> dict[str, Any]:
     return at.read(kit, queries.consent_ledger(kit, person_id))
 
@@ -172,7 +185,7 @@ def register_household(body: RegisterHouseholdBody, kit: KitDep, at: Writer) -> 
     return at.reply(handlers.register_household(kit, at.command(), cmd))
 
 
-@households.get("", summary="世帯一覧 / list households by address or member")
+@households.get("", summary="世帯一覧 / list households by address or member", response_model=HouseholdPage)
 def list_households(
     kit: KitDep,
     at: Reader,
@@ -186,7 +199,7 @@ def list_households(
     )
 
 
-@households.get("/{household_id}", summary="世帯情報 / one household and its members")
+@households.get("/{household_id}", summary="世帯情報 / one household and its members", response_model=HouseholdView)
 def get_household(household_id: str, kit: KitDep, at: Staff) -> dict[str, Any]:
     return at.read(kit, queries.household_view(kit, household_id, at.actor))
 
@@ -361,7 +374,9 @@ def refer_consultation(consultation_id: str, body: ReferralBody, kit: KitDep, de
 work = APIRouter(tags=["follow-ups フォローアップ"])
 
 
-@work.get("/follow-ups", summary="フォローアップ予定 / follow-ups due (open consultations)")
+@work.get(
+    "/follow-ups", summary="フォローアップ予定 / follow-ups due (open consultations)", response_model=FollowUpsDue
+)
 def due_follow_ups(
     kit: KitDep,
     at: Reader,

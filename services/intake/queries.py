@@ -14,7 +14,14 @@ from sqlalchemy import Connection
 from services.intake.adapters import consents as consent_rows
 from services.intake.adapters import consultations as consultation_rows
 from services.intake.adapters import registry
-from services.intake.domain.events import INTAKE_EVENTS, ConsultationClosed, ConsultationOpened, ContactRecorded
+from services.intake.domain.events import (
+    INTAKE_EVENTS,
+    ConsultationClosed,
+    ConsultationOpened,
+    ContactRecorded,
+    SupervisorCommentAcknowledged,
+    SupervisorCommentAdded,
+)
 from services.intake.handlers import CONSENTS, CONSULTATION, CONSULTATION_FOLD, HOUSEHOLD, PERSON
 from shared.access import reads_own_records
 from shared.consent import Consent, consent_in_force
@@ -185,6 +192,12 @@ def consultation_detail(
     opened = next(e for e in events if isinstance(e, ConsultationOpened))
     closed = next((e for e in reversed(events) if isinstance(e, ConsultationClosed)), None)
     assert state.case_id is not None
+    # Staff are named as the identity provider named them when they acted (ids are opaque).
+    names = [e.actor.name for e in envelopes]
+    commented = {e.comment_id: n for e, n in zip(events, names, strict=True) if isinstance(e, SupervisorCommentAdded)}
+    acknowledged = {
+        e.comment_id: n for e, n in zip(events, names, strict=True) if isinstance(e, SupervisorCommentAcknowledged)
+    }
     return {
         "consultation_id": consultation_id,
         "case_id": state.case_id,
@@ -203,6 +216,7 @@ def consultation_detail(
         "isolated": state.isolated,
         "opened_at": _iso(opened.opened_at),
         "opened_by": opened.opened_by,
+        "opened_by_name": names[0],
         "contact_count": state.contact_count,
         "contacts": [e.payload() for e in events if isinstance(e, ContactRecorded)],
         "assessment": state.assessment.payload() if state.assessment else None,
@@ -221,9 +235,11 @@ def consultation_detail(
             {
                 "comment_id": c.comment_id,
                 "reviewer_id": c.reviewer_id,
+                "reviewer_name": commented.get(c.comment_id),
                 "comment": c.comment,
                 "added_at": _iso(c.added_at),
                 "acknowledged_by": c.acknowledged_by,
+                "acknowledged_by_name": acknowledged.get(c.comment_id) if c.acknowledged_by else None,
                 "acknowledged_at": _iso(c.acknowledged_at),
             }
             for c in state.comments
@@ -233,9 +249,20 @@ def consultation_detail(
         "closed_at": _iso(state.closed_at),
         "destination": closed.destination if closed and state.status == "closed" else None,
         "closing_note": closed.note if closed and state.status == "closed" else None,
-        "referrals": desk.for_case(state.case_id, viewer) if desk is not None else [],
+        "referrals": _referrals(desk, viewer, state.case_id, state.household_id),
         "version": envelopes[-1].streamversion,
     }
+
+
+def _referrals(desk: ReferralDesk | None, viewer: Actor, case_id: str, household_id: str | None) -> list[Any]:
+    """The case's referrals, and its household's (a desk refers a household: 家計相談 from loans)."""
+    if desk is None:
+        return []
+    found = list(desk.for_case(case_id, viewer))
+    if household_id and household_id != case_id:
+        seen = {r["referral_id"] for r in found}
+        found += [r for r in desk.for_case(household_id, viewer) if r["referral_id"] not in seen]
+    return sorted(found, key=lambda r: str(r.get("made_at") or ""))
 
 
 def consent_ledger(kit: ServiceKit, person_id: str) -> dict[str, Any]:

@@ -14,7 +14,17 @@ from pydantic import Field
 from shared.referrals.routes import ReferralView
 from shared.views import PageView, View
 
-__all__ = ["ConsultationPage", "ConsultationRow", "ConsultationView", "PersonPage", "PersonView"]
+__all__ = [
+    "ConsentLedger",
+    "ConsultationPage",
+    "ConsultationRow",
+    "ConsultationView",
+    "FollowUpsDue",
+    "HouseholdPage",
+    "HouseholdView",
+    "PersonPage",
+    "PersonView",
+]
 
 
 class Membership(View):
@@ -86,9 +96,11 @@ class FollowUpView(View):
 class CommentView(View):
     comment_id: str
     reviewer_id: str
+    reviewer_name: str | None = Field(default=None, description="the manager's name when they commented")
     comment: str
     added_at: str | None = None
     acknowledged_by: str | None = None
+    acknowledged_by_name: str | None = None
     acknowledged_at: str | None = None
 
 
@@ -112,6 +124,7 @@ class ConsultationView(View):
     isolated: bool
     opened_at: str | None = None
     opened_by: str
+    opened_by_name: str | None = Field(default=None, description="the staff member's name when they opened it")
     contact_count: int
     contacts: list[dict[str, Any]]
     assessment: dict[str, Any] | None = None
@@ -125,3 +138,72 @@ class ConsultationView(View):
     closing_note: str | None = None
     referrals: list[ReferralView]
     version: int
+
+
+class HouseholdMemberView(View):
+    person_id: str
+    relationship: str | None = None
+    joined_on: str | None = None
+    left_on: str | None = None
+
+
+class HouseholdView(View):
+    """世帯: the household, its current members and those who left (address for intake staff only)."""
+
+    household_id: str
+    address: str | None = None
+    redacted: list[str]
+    registered_by_service: str
+    registered_at: str
+    members: list[HouseholdMemberView]
+    former_members: list[HouseholdMemberView]
+    version: int
+
+
+class HouseholdPage(PageView):
+    items: list[HouseholdView]
+
+
+class RecipientView(View):
+    kind: Literal["department", "agency"]
+    id: str
+
+
+class ConsentRecord(View):
+    """One line of the 同意台帳: a consent (kind ``consent``) or a statutory sharing record (``statutory``)."""
+
+    record_id: str
+    person_id: str
+    kind: Literal["consent", "statutory"]
+    basis: str
+    recipients: list[RecipientView]
+    purposes: list[str]
+    meeting_id: str | None = None
+    given_at: str
+    valid_until: str | None = None
+    withdrawn_at: str | None = None
+    in_force: bool
+
+
+class ConsentLedger(View):
+    """同意台帳: the person's consents (in force now or not) and statutory sharing records."""
+
+    person_id: str
+    records: list[ConsentRecord]
+    version: int
+
+
+class DueFollowUp(View):
+    follow_up_id: str
+    consultation_id: str
+    case_id: str
+    due_on: str
+    purpose: str
+    status: Literal["open", "closed"]
+
+
+class FollowUpsDue(View):
+    """フォローアップ予定: open consultations' follow-ups not yet done, due by ``until``, soonest first."""
+
+    items: list[DueFollowUp]
+    until: str

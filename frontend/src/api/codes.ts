@@ -19,6 +19,12 @@ export function useCodeLists() {
     options(list: string): Option[] {
       return (lists[list] ?? []).map((c) => ({ value: c.code, label: c.label }));
     },
+    /** A referral's reason: a referral_reasons code or a household issue category (both are accepted). */
+    reason(code: string | null | undefined): string {
+      if (!code) return "";
+      const found = [...(lists.referral_reasons ?? []), ...(lists.household_issue_categories ?? [])].find((c) => c.code === code);
+      return found?.label ?? code;
+    },
     label(list: string, code: string | null | undefined): string {
       if (!code) return "";
       return lists[list]?.find((c) => c.code === code)?.label ?? code;

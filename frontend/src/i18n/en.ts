@@ -230,6 +230,7 @@ export const en: Catalogue = {
     description: "Description",
     reason: "Reason",
     comment: "Comment",
+    steps: "Steps (rung, carried by)",
     goal: "Goal",
     activity: "Activity",
     approach: "Approach",

@@ -247,6 +247,7 @@ export const ja = {
     description: "内容",
     reason: "理由",
     comment: "コメント",
+    steps: "支援の手立て（段階・担う人）",
     goal: "目標",
     activity: "活動",
     approach: "関わり方",

@@ -151,7 +151,7 @@ function ReferralTable({ box, items }: { box: Box; items: Referral[] }) {
               <td>{t(`priority.${r.priority}`)}</td>
               <td>{party}</td>
               <td>
-                {r.reason_category ? codes.label("referral_reasons", r.reason_category) : <Withheld />}
+                {r.reason_category ? codes.reason(r.reason_category) : <Withheld />}
                 {r.reason_detail && <div className="detail">{r.reason_detail}</div>}
                 {r.redacted.includes("reason_detail") && (
                   <div className="detail">

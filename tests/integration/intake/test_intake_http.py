@@ -2,8 +2,10 @@
 
 from __future__ import annotations
 
+from datetime import date, timedelta
 from pathlib import Path
 from typing import Any
+from unittest.mock import ANY
 
 import pytest
 from fastapi.testclient import TestClient
@@ -87,6 +89,8 @@ def test_only_managers_leave_supervisor_comments_and_the_worker_sees_them(app):
     assert added.status_code == 201
     detail = app.get(f"/consultations/{cid}", headers=auth()).json()
     assert detail["supervisor_comments"][0]["comment"] == "見守り体制を確認"
+    # Development tokens carry no display name; the provider's do (the browser tests read them).
+    assert detail["supervisor_comments"][0]["reviewer_name"] is None and "opened_by_name" in detail
     listed = app.get("/consultations", params={"unacknowledged_comments": True}, headers=auth()).json()
     assert listed["total"] == 1
 
@@ -215,3 +219,84 @@ def test_a_body_naming_a_person_or_household_that_does_not_exist_gets_422_naming
     }
     missing = app.post("/people/p-nobody/consents", json=consent, headers=auth())
     assert (missing.status_code, missing.json()["field"]) == (404, "person_id"), missing.text
+
+
+def test_households_consent_ledger_and_due_follow_ups_answer_their_documented_shapes(app):
+    """世帯, 同意台帳 and フォローアップ予定 are documented reads: the client's types come from them."""
+    pid = app.post("/people", json={"name_kanji": "葉山 花子"}, headers=auth()).json()["person_id"]
+    hid = app.post(
+        "/households",
+        json={"address": "葉山町", "members": [{"person_id": pid, "relationship": "本人"}]},
+        headers=auth(),
+    ).json()["household_id"]
+    page = app.get("/households", params={"person_id": pid}, headers=auth()).json()
+    assert page["total"] == 1 and page["items"][0]["household_id"] == hid
+    assert page["items"][0]["members"] == [
+        {"person_id": pid, "relationship": "本人", "joined_on": ANY, "left_on": None}
+    ]
+    left = app.post(f"/households/{hid}/members/{pid}/leave", json={"reason": "転居"}, headers=auth())
+    assert left.status_code == 200, left.text
+    one = app.get(f"/households/{hid}", headers=auth()).json()
+    assert one["members"] == [] and one["former_members"][0]["person_id"] == pid and one["version"] == 3
+
+    consent = {"recipients": [{"kind": "department", "id": "loans"}], "purposes": ["support_coordination"]}
+    given = app.post(f"/people/{pid}/consents", json={**consent, "valid_until": "2099-03-31"}, headers=auth())
+    withdrawn = app.post(
+        f"/people/{pid}/consents/{given.json()['consent_id']}/withdraw", json={"reason": "本人の申し出"}, headers=auth()
+    )
+    assert withdrawn.status_code == 200, withdrawn.text
+    shared = app.post(
+        f"/people/{pid}/statutory-sharing",
+        json={
+            "meeting_id": "mtg-1",
+            "recipients": [{"kind": "agency", "id": "community_support_centre"}],
+            "secrecy_duty_acknowledged": True,
+        },
+        headers=auth(),
+    )
+    assert shared.status_code == 201, shared.text
+    ledger = app.get(f"/people/{pid}/consents", headers=auth()).json()
+    assert ledger["version"] == 3
+    kinds = [(r["kind"], r["in_force"], r["withdrawn_at"] is not None) for r in ledger["records"]]
+    assert kinds == [("consent", False, True), ("statutory", True, False)]
+    assert ledger["records"][1]["recipients"] == [{"kind": "agency", "id": "community_support_centre"}]
+
+    cid = app.post(
+        "/consultations",
+        json={"person_id": pid, "source": "self", "channel": "phone", "issues": ["other"]},
+        headers=auth(),
+    ).json()["consultation_id"]
+    due = (date.today() + timedelta(days=2)).isoformat()
+    assert (
+        app.post(
+            f"/consultations/{cid}/follow-ups", json={"due_on": due, "purpose": "様子を確認"}, headers=auth()
+        ).status_code
+        == 201
+    )
+    items = app.get("/follow-ups", headers=auth()).json()["items"]
+    assert [(i["consultation_id"], i["due_on"], i["purpose"], i["status"]) for i in items] == [
+        (cid, due, "様子を確認", "open")
+    ]
+    spec = app.get("/openapi.json").json()["paths"]
+    for path in ("/households", "/households/{household_id}", "/people/{person_id}/consents", "/follow-ups"):
+        assert "$ref" in spec[path]["get"]["responses"]["200"]["content"]["application/json"]["schema"], path
+
+
+def test_a_consultation_lists_its_households_referrals_with_its_own(app):
+    """家計相談: a referral made for the household (as the loan desk makes it) shows on the person's consultation."""
+    pid = app.post("/people", json={"name_kanji": "逗子 春子"}, headers=auth()).json()["person_id"]
+    hid = app.post(
+        "/households", json={"members": [{"person_id": pid, "relationship": "本人"}]}, headers=auth()
+    ).json()["household_id"]
+    cid = app.post(
+        "/consultations",
+        json={"person_id": pid, "household_id": hid, "source": "self", "channel": "phone", "issues": ["other"]},
+        headers=auth(),
+    ).json()["consultation_id"]
+    referral = {"target_kind": "department", "target": "loans", "reason_category": "household_budget"}
+    for_household = app.post("/referrals", json={**referral, "case_id": hid, "household_id": hid}, headers=auth())
+    assert for_household.status_code == 201, for_household.text
+    for_case = app.post(f"/consultations/{cid}/referrals", json=referral, headers=auth())
+    assert for_case.status_code == 201, for_case.text
+    listed = app.get(f"/consultations/{cid}", headers=auth()).json()["referrals"]
+    assert {r["referral_id"] for r in listed} == {for_household.json()["referral_id"], for_case.json()["referral_id"]}

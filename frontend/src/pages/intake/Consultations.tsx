@@ -10,6 +10,7 @@ import { Checkbox, CheckboxGroup, SelectField, TextArea, TextField } from "../..
 import { Pager } from "../../components/Pager";
 import { ErrorNotice, QueryState } from "../../components/States";
 import { formatDate, formatDateTime } from "../../time";
+import { AssessmentSection, FollowUpForm, IdentifyForm, ReferralsSection, ReopenForm, SupervisionSection, SupportPlanSection } from "./Casework";
 
 /** 相談一覧: filtered and paged by the service, with counts by status. */
 export function ConsultationListPage() {
@@ -124,6 +125,7 @@ export function OpenConsultationPage() {
   const navigate = useNavigate();
   const [params] = useSearchParams();
   const personId = params.get("person_id");
+  const householdId = params.get("household_id");
   const [form, setForm] = useState<OpenForm>({
     source: "",
     source_detail: "",
@@ -151,6 +153,7 @@ export function OpenConsultationPage() {
             subject_description: form.subject_description || null,
             isolated: form.isolated,
             person_id: personId,
+            household_id: householdId,
           },
         }),
       ),
@@ -164,6 +167,7 @@ export function OpenConsultationPage() {
     <section aria-labelledby="open-title">
       <h1 id="open-title">{t("consultations.openTitle")}</h1>
       {personId && <p>{t("consultations.forPerson", { id: personId })}</p>}
+      {householdId && <p>{t("casework.households.forHousehold", { id: householdId })}</p>}
       <form
         noValidate={false}
         onSubmit={(e) => {
@@ -184,7 +188,7 @@ export function OpenConsultationPage() {
         <TextArea name="own_words" label={t("fields.own_words")} value={form.own_words} onChange={set("own_words")} rules={rule("own_words")} error={err.own_words} />
         <TextArea name="wishes" label={t("fields.wishes")} value={form.wishes} onChange={set("wishes")} rules={rule("wishes")} error={err.wishes} rows={2} />
         <SelectField name="urgency" label={t("fields.urgency")} value={form.urgency} onChange={set("urgency")} options={enumOf("intake", "OpenConsultationBody", "urgency").map((u) => ({ value: u, label: t(`priority.${u}`) }))} error={err.urgency} />
-        {!personId && (
+        {!personId && !householdId && (
           <TextField name="subject_description" label={t("fields.subject_description")} hint={t("consultations.subjectHint")} value={form.subject_description} onChange={set("subject_description")} rules={rule("subject_description")} error={err.subject_description} />
         )}
         <Checkbox name="isolated" label={t("fields.isolated")} checked={form.isolated} onChange={(isolated) => setForm({ ...form, isolated })} />
@@ -219,6 +223,12 @@ export function ConsultationPage() {
           <dl className="facts">
             <dt>{t("fields.opened_at")}</dt>
             <dd>{formatDateTime(c.opened_at)}</dd>
+            {c.opened_by_name && (
+              <>
+                <dt>{t("casework.review.openedBy")}</dt>
+                <dd>{c.opened_by_name}</dd>
+              </>
+            )}
             <dt>{t("fields.source")}</dt>
             <dd>{codes.label("consultation_sources", c.source)}</dd>
             <dt>{t("fields.channel")}</dt>
@@ -235,17 +245,42 @@ export function ConsultationPage() {
                 <dd>{c.subject_description}</dd>
               </>
             )}
+            {c.person_id && (
+              <>
+                <dt>{t("casework.identify.subject")}</dt>
+                <dd data-field="person_id">
+                  <Link to={`/intake/people/${encodeURIComponent(c.person_id)}`}>{c.person_id}</Link>
+                </dd>
+              </>
+            )}
+            {c.household_id && (
+              <>
+                <dt>{t("casework.identify.household")}</dt>
+                <dd data-field="household_id">
+                  <Link to={`/intake/households/${encodeURIComponent(c.household_id)}`}>{c.household_id}</Link>
+                </dd>
+              </>
+            )}
+            {c.outcome && (
+              <>
+                <dt>{t("fields.outcome")}</dt>
+                <dd data-field="outcome">
+                  {t(`closeOutcome.${c.outcome}`)} {c.closing_note ? `— ${c.closing_note}` : ""}
+                </dd>
+              </>
+            )}
             <dt>{t("consultations.case")}</dt>
             <dd>
               <Link to={`/cases/${encodeURIComponent(c.case_id)}`}>{t("consultations.openCase")}</Link>
             </dd>
           </dl>
-          <h2>{t("consultations.contactsTitle")}</h2>
+          <h2 id="contacts-title">{t("consultations.contactsTitle")}</h2>
           {c.contacts.length ? (
-            <ol className="contacts">
+            <ol className="contacts" aria-labelledby="contacts-title">
               {c.contacts.map((k, n) => (
                 <li key={String(k.contact_id ?? n)}>
-                  {formatDateTime(String(k.contacted_at ?? ""))} {codes.label("contact_channels", String(k.channel ?? ""))}{" "}
+                  {formatDateTime(String(k.contacted_at ?? ""))} {codes.label("contact_channels", String(k.channel ?? ""))}
+                  （{codes.label("consultation_sources", String(k.party ?? ""))}・{t(`contactOutcome.${String(k.outcome ?? "reached")}`)}）{" "}
                   {String(k.summary ?? "")}
                 </li>
               ))}
@@ -253,19 +288,28 @@ export function ConsultationPage() {
           ) : (
             <p className="empty">{t("state.empty")}</p>
           )}
-          {c.follow_ups.length > 0 && (
-            <>
-              <h2>{t("consultations.followUps")}</h2>
-              <ul>
+          {c.status === "open" && <ContactForm consultationId={c.consultation_id} version={c.version} />}
+          <AssessmentSection c={c} />
+          <SupportPlanSection c={c} />
+          <section aria-labelledby="follow-ups-title">
+            <h2 id="follow-ups-title">{t("consultations.followUps")}</h2>
+            {c.follow_ups.length > 0 ? (
+              <ul aria-labelledby="follow-ups-title">
                 {c.follow_ups.map((f) => (
                   <li key={f.follow_up_id}>
                     {formatDate(f.due_on)} {f.purpose} {f.done ? `（${t("consultations.done")}）` : ""}
                   </li>
                 ))}
               </ul>
-            </>
-          )}
-          {c.status === "open" && <ContactForm consultationId={c.consultation_id} version={c.version} />}
+            ) : (
+              <p className="empty">{t("state.empty")}</p>
+            )}
+            {c.status === "open" && <FollowUpForm c={c} />}
+          </section>
+          <SupervisionSection c={c} />
+          <ReferralsSection c={c} />
+          {!c.person_id && c.status === "open" && <IdentifyForm c={c} />}
+          {c.status === "closed" && <ReopenForm c={c} />}
           {c.status === "open" && <CloseForm consultationId={c.consultation_id} version={c.version} />}
         </section>
       )}

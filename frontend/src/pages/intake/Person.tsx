@@ -6,6 +6,7 @@ import { api, ok } from "../../api/client";
 import { useCodeLists } from "../../api/codes";
 import { QueryState, Redacted } from "../../components/States";
 import { formatDate, formatDateTime } from "../../time";
+import { ConsentLedgerSection, LinkSection } from "./Consents";
 
 /** 本人情報: the person, their households, their consultations; links to open one and to the case view. */
 export function PersonPage() {
@@ -21,6 +22,11 @@ export function PersonPage() {
     queryFn: () => ok(api.intake.GET("/consultations", { params: { query: { person_id: personId, limit: 50 } } })),
   });
   const p = person.data;
+  const households = p?.households.filter((h) => !h.left_on) ?? [];
+  const newConsultation = p
+    ? `/intake/consultations/new?person_id=${encodeURIComponent(p.person_id)}` +
+      (households.length === 1 ? `&household_id=${encodeURIComponent(households[0]!.household_id)}` : "")
+    : "";
   return (
     <QueryState isLoading={person.isLoading} error={person.error}>
       {p && (
@@ -42,11 +48,23 @@ export function PersonPage() {
                 <dd className="words">{p.care_notes}</dd>
               </>
             )}
+            <dt>{t("casework.households.title")}</dt>
+            <dd>
+              {households.length
+                ? households.map((h, n) => (
+                    <span key={h.household_id}>
+                      {n > 0 && "、"}
+                      <Link to={`/intake/households/${encodeURIComponent(h.household_id)}`}>{h.household_id}</Link>
+                      {h.relationship ? `（${h.relationship}）` : ""}
+                    </span>
+                  ))
+                : "—"}
+            </dd>
             <dt>{t("people.registeredAt")}</dt>
             <dd>{formatDateTime(p.registered_at)}</dd>
           </dl>
           <div className="actions">
-            <Link className="button" to={`/intake/consultations/new?person_id=${encodeURIComponent(p.person_id)}`}>
+            <Link className="button" to={newConsultation}>
               {t("nav.newConsultation")}
             </Link>
             <Link className="button secondary" to={`/cases/${encodeURIComponent(p.case_id)}`}>
@@ -66,6 +84,8 @@ export function PersonPage() {
               ))}
             </ul>
           </QueryState>
+          <ConsentLedgerSection personId={p.person_id} />
+          <LinkSection person={p} />
         </section>
       )}
     </QueryState>

@@ -180,7 +180,7 @@ function TimelineItem({ entry }: { entry: Entry }) {
       case "codes":
         return (Array.isArray(value) ? value : [value])
           .map((v) => {
-            const label = codes.label(field.list, String(v));
+            const label = field.list === "referral_reasons" ? codes.reason(String(v)) : codes.label(field.list, String(v));
             // An outcome outside the referral list: a contact's or a consultation's own outcome words.
             return label !== String(v)
               ? label
@@ -199,6 +199,16 @@ function TimelineItem({ entry }: { entry: Entry }) {
         return t(`departments.${String(value)}`, { defaultValue: codes.label("external_agencies", String(value)) });
       case "labels":
         return t(`${field.prefix}.${String(value)}`, { defaultValue: String(value) });
+      case "plan":
+        // A support plan's steps, each on its rung of the ladder, with who carries it.
+        return (Array.isArray(value) ? (value as { rung?: string; action?: string; responsible?: { kind?: string; name?: string } }[]) : [])
+          .map((s) => {
+            const who = s.responsible?.kind === "department" ? t(`departments.${s.responsible.name ?? ""}`, { defaultValue: s.responsible.name ?? "" })
+              : s.responsible?.kind === "agency" ? codes.label("external_agencies", s.responsible.name)
+              : (s.responsible?.name ?? "");
+            return `・${codes.label("support_ladder", s.rung)}：${s.action ?? ""}（${who}）`;
+          })
+          .join("\n");
       default:
         if (Array.isArray(value)) return value.map((v) => `・${typeof v === "object" ? JSON.stringify(v) : String(v)}`).join("\n");
         return typeof value === "object" ? JSON.stringify(value) : String(value);
@@ -215,7 +225,7 @@ function TimelineItem({ entry }: { entry: Entry }) {
       {shown.length > 0 && (
         <dl className="entry-data">
           {shown.map(([k]) => (
-            <div key={k} className={TIMELINE_FIELDS[k]?.kind === "text" ? "wide" : undefined}>
+            <div key={k} className={TIMELINE_FIELDS[k]?.kind === "text" || TIMELINE_FIELDS[k]?.kind === "plan" ? "wide" : undefined}>
               <dt>{t(`fields.${k}`, { defaultValue: k })}</dt>
               <dd>{entry.redacted.includes(k) ? <Withheld /> : render(k, entry.data[k])}</dd>
             </div>

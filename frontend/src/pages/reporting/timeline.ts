@@ -11,7 +11,8 @@ export type FieldKind =
   | { kind: "bool" }
   | { kind: "priority" }
   | { kind: "target" }
-  | { kind: "labels"; prefix: string };
+  | { kind: "labels"; prefix: string }
+  | { kind: "plan" };
 
 const text = { kind: "text" } as const;
 const codes = (list: string): FieldKind => ({ kind: "codes", list });
@@ -46,6 +47,7 @@ export const TIMELINE_FIELDS: Record<string, FieldKind> = {
   decisions: text,
   person_wishes: text,
   goal: text,
+  steps: { kind: "plan" },
   activity: text,
   approach: labels("districtsDesk.approach"),
   destination: text,

@@ -1,0 +1,325 @@
+"""総合相談窓口's casework in the browser, by clicking: story 2's part at intake (the loan desk's
+referral accepted in the inbox, the 家計相談 consultation with contacts and a support plan on the
+ladder, the referral answered) ending on the case view; supervision (a manager comments, the worker
+acknowledges, the review queue empties); the consent ledger (granted, then withdrawn, seen from the
+department that loses it); and the service's refusals shown beside their fields, with a 409."""
+
+from __future__ import annotations
+
+import re
+from datetime import UTC, datetime, timedelta
+
+from playwright.sync_api import Browser, Page, expect
+
+from tests.browser.harness import WebPlatform, axe_violations, describe, eventually, new_page, shoot, sign_in
+
+LADDER = ["personal_capacity", "existing_mechanisms", "community_capacity", "new_programme"]
+
+
+def case_view_shows(page: Page, *texts: str, attempts: int = 30) -> None:
+    """The case view shows ``texts`` once reporting has read the events from Kafka (reloading until then)."""
+    for _ in range(attempts):
+        expect(page.get_by_role("heading", level=1)).to_be_visible()
+        page.wait_for_load_state("networkidle")
+        if all(page.get_by_text(t, exact=False).count() for t in texts):
+            return
+        page.wait_for_timeout(1000)
+        page.reload()
+    for t in texts:
+        expect(page.get_by_text(t, exact=False).first).to_be_visible()
+
+
+def intake_person_with_consultation(web: WebPlatform, name: str, own_words: str) -> tuple[str, str]:
+    """A person registered at intake and a consultation opened for them, through intake's API."""
+    with web.api("intake", "intake-worker") as intake:
+        person = intake.post("/people", json={"name_kanji": name})
+        assert person.status_code == 201, person.text
+        pid = str(person.json()["person_id"])
+        opened = intake.post(
+            "/consultations",
+            json={
+                "person_id": pid,
+                "source": "self",
+                "channel": "phone",
+                "issues": ["household_budget"],
+                "own_words": own_words,
+            },
+        )
+        assert opened.status_code == 201, opened.text
+        return pid, str(opened.json()["consultation_id"])
+
+
+def no_serious_violations(page: Page) -> None:
+    found = axe_violations(page)
+    assert not found, describe(found)
+
+
+def test_story_2_intake_accepts_the_loan_desks_referral_holds_the_budget_consultation_and_answers_it(
+    web: WebPlatform, browser: Browser
+) -> None:
+    # The loan desk's part, through its API as deploy/demo/loans_stories.py plays it.
+    with web.api("loans", "loans-worker") as loans:
+        person = loans.post("/people", json={"name_kanji": "逗子 春子"})
+        assert person.status_code == 201, person.text
+        pid = str(person.json()["person_id"])
+        household = loans.post("/households", json={"members": [{"person_id": pid, "relationship": "本人"}]})
+        assert household.status_code == 201, household.text
+        hid = str(household.json()["household_id"])
+        referral = loans.post(
+            "/referrals",
+            json={
+                "case_id": hid,
+                "household_id": hid,
+                "person_id": pid,
+                "target_kind": "department",
+                "target": "intake",
+                "reason_category": "household_budget",
+                "reason_detail": "年金支給月ごとの家計管理の支援をお願いしたい",
+                "deadline_days": 7,
+            },
+        )
+        assert referral.status_code == 201, referral.text
+        rid = str(referral.json()["referral_id"])
+
+    # Intake accepts it in the inbox.
+    page = sign_in(new_page(browser), web, "intake-worker", "/referrals")
+    row = page.locator(f"tr[data-referral='{rid}']")
+    expect(row).to_have_count(1, timeout=30_000)
+    expect(row).to_contain_text("生活福祉資金")
+    expect(row).to_contain_text("家計管理")
+    row.get_by_role("button", name="受理する").click()
+    accept = row.get_by_role("form", name="受理する")
+    accept.get_by_label("メモ").fill("家計相談として受理")
+    accept.get_by_role("button", name="受理する").click()
+    expect(row).to_contain_text("受理")
+    expect(row.get_by_role("button", name="対応完了")).to_be_visible()
+    shoot(page, "casework-01-referral-accepted")
+
+    # The person the loan desk registered reaches intake through Kafka; staff find them by name.
+    with web.api("intake", "intake-worker") as intake:
+        eventually(lambda: intake.get(f"/households/{hid}").status_code == 200, what="the household at intake")
+    page.get_by_role("navigation", name="業務メニュー").get_by_role("link", name="本人検索").click()
+    page.get_by_label("氏名", exact=True).fill("逗子春子")
+    page.get_by_role("button", name="検索").click()
+    page.get_by_role("link", name="逗子 春子").click()
+    expect(page.get_by_role("heading", name="逗子 春子")).to_be_visible()
+    expect(page.get_by_role("link", name=hid)).to_be_visible()
+    page.get_by_role("main").get_by_role("link", name="相談受付").click()
+
+    # The 家計相談 consultation, for the person and their household.
+    expect(page.get_by_role("heading", name="相談受付")).to_be_visible()
+    expect(page.get_by_text(f"世帯（{hid}）の相談として受け付けます。")).to_be_visible()
+    page.get_by_role("combobox", name="相談経路", exact=True).select_option(label="局内他部署")
+    page.get_by_label("相談経路の詳細").fill("生活福祉資金の貸付相談から（家計相談）")
+    page.get_by_role("combobox", name="相談方法").select_option(label="面談")
+    issues = page.get_by_role("group", name="相談内容（世帯の課題）")
+    issues.get_by_label("家計管理").check()
+    issues.get_by_label("介護").check()
+    page.get_by_label("本人の言葉").fill("年金が入るとすぐになくなってしまう")
+    page.get_by_role("button", name="受け付ける").click()
+    expect(page.get_by_role("heading", name=re.compile("相談記録"))).to_be_visible()
+    expect(page.locator("[data-field=household_id]")).to_have_text(hid)
+
+    contacts = page.get_by_role("list", name="対応記録")
+    for n, (channel, party, summary) in enumerate(
+        [
+            ("訪問", "地域包括支援センター", "包括と合同訪問。判断能力の有無を確認"),
+            ("面談", "本人", "年金支給月ごとの家計表を一緒に作成"),
+        ]
+    ):
+        contact = page.get_by_role("form", name="対応を記録する")
+        contact.get_by_role("combobox", name="相談方法").select_option(label=channel)
+        contact.get_by_role("combobox", name="相手").select_option(label=party)
+        contact.get_by_label("内容").fill(summary)
+        contact.get_by_role("button", name="記録する").click()
+        expect(contacts.get_by_role("listitem")).to_have_count(n + 1)
+        expect(contacts.get_by_role("listitem").nth(n)).to_contain_text(summary)
+
+    # The support plan on the ladder: two steps on the first two rungs.
+    plan = page.get_by_role("form", name="支援計画を設定する")
+    plan.get_by_label("目標").fill("年金の範囲で次の支給日まで暮らせる")
+    first = plan.get_by_role("group", name="手立て 1", exact=True)
+    first.get_by_role("combobox", name="段階").select_option(label="1. 本人（世帯）の問題解決力の向上の支援")
+    first.get_by_role("textbox", name="手立て", exact=True).fill("年金支給月ごとの家計表で一緒に家計を管理する")
+    first.get_by_role("combobox", name="担う人", exact=True).select_option(label="総合相談窓口")
+    plan.get_by_role("button", name="手立てを加える").click()
+    second = plan.get_by_role("group", name="手立て 2", exact=True)
+    second.get_by_role("combobox", name="段階").select_option(label="2. 既存のしくみ（住民活動・制度）の利用")
+    second.get_by_role("textbox", name="手立て", exact=True).fill("判断能力の確認と見守りを包括と合同で")
+    second.get_by_role("combobox", name="担う人の種類").select_option(label="外部機関")
+    second.get_by_role("combobox", name="担う人", exact=True).select_option(label="地域包括支援センター")
+    shoot(page, "casework-02-plan-form")
+    plan.get_by_role("button", name="支援計画を設定する").click()
+
+    ladder = page.get_by_role("list", name="支援の4つの段階")
+    expect(ladder.locator("li[data-rung=personal_capacity]")).to_contain_text(
+        "年金支給月ごとの家計表で一緒に家計を管理する"
+    )
+    expect(ladder.locator("li[data-rung=existing_mechanisms]")).to_contain_text("地域包括支援センター")
+    expect(ladder.locator("li[data-rung=community_capacity]")).to_contain_text("この段階の手立てはありません。")
+    rungs = ladder.locator(":scope > li")
+    expect(rungs).to_have_count(4)
+    assert [rungs.nth(n).get_attribute("data-rung") for n in range(4)] == LADDER
+    expect(rungs.nth(0)).to_contain_text("第1段階 本人（世帯）の問題解決力の向上の支援")
+    expect(rungs.nth(3)).to_contain_text("新たな在宅サービス等制度の創造又は改善")
+    expect(page.locator("[data-field=goal]")).to_have_text("年金の範囲で次の支給日まで暮らせる")
+    shoot(page, "casework-03-consultation-with-plan")
+    no_serious_violations(page)
+
+    # The referral is answered in the inbox with an outcome.
+    page.get_by_role("navigation", name="業務メニュー").get_by_role("link", name="紹介（受付箱）").click()
+    row = page.locator(f"tr[data-referral='{rid}']")
+    row.get_by_role("button", name="対応完了").click()
+    complete = row.get_by_role("form", name="対応完了")
+    complete.get_by_role("combobox", name="対応結果").select_option(label="支援開始")
+    complete.get_by_label("メモ").fill("包括と合同で判断能力を確認し、家計支援を開始")
+    complete.get_by_role("button", name="対応完了").click()
+    expect(row).to_contain_text("対応完了")
+    expect(row).to_contain_text("支援開始")
+    shoot(page, "casework-04-referral-completed")
+
+    row.get_by_role("link", name=hid).click()
+    page.wait_for_url(re.compile(rf".*/cases/{re.escape(hid)}$"))
+    case_view_shows(page, "紹介の受理", "相談受付", "対応記録", "支援計画", "紹介の対応完了")
+    shoot(page, "casework-05-case-view")
+    page.context.close()
+
+
+def test_a_manager_comments_the_worker_acknowledges_and_the_review_queue_empties(
+    web: WebPlatform, browser: Browser
+) -> None:
+    _, cid = intake_person_with_consultation(web, "大船 次郎", "仕事が見つからず家賃が払えない")
+    manager = sign_in(new_page(browser), web, "intake-manager", f"/intake/consultations/{cid}")
+    form = manager.get_by_role("form", name="コメントする（管理職）")
+    form.get_by_label("コメント").fill("家計表を作る前に収入の見込みを本人と確認すること")
+    form.get_by_role("button", name="コメントを送る").click()
+    comments = manager.get_by_role("list", name="スーパーバイズ")
+    expect(comments).to_contain_text("家計表を作る前に収入の見込みを本人と確認すること")
+    expect(comments).to_contain_text("担当者の確認待ち")
+    expect(comments).to_contain_text("コメントした管理職: 相談 花子")
+    manager.get_by_role("navigation", name="業務メニュー").get_by_role("link", name="スーパーバイズ").click()
+    expect(manager.get_by_role("heading", name="スーパーバイズ（点検）")).to_be_visible()
+    queued = manager.locator(f"tr[data-consultation='{cid}']")
+    expect(queued).to_have_count(1)
+    expect(queued.locator("td").last).to_have_text("1")
+    shoot(manager, "casework-06-review-queue")
+
+    worker = sign_in(new_page(browser), web, "intake-worker", "/intake/review")
+    row = worker.locator(f"tr[data-consultation='{cid}']")
+    row.get_by_role("link").click()
+    expect(worker.get_by_role("form", name="コメントする（管理職）")).to_have_count(0)
+    comment = worker.get_by_role("list", name="スーパーバイズ").get_by_role("listitem")
+    expect(comment).to_contain_text("家計表を作る前に収入の見込みを本人と確認すること")
+    comment.get_by_role("button", name="確認しました").click()
+    expect(comment).to_contain_text("確認済み（相談 太郎")
+    expect(comment.get_by_role("button", name="確認しました")).to_have_count(0)
+    shoot(worker, "casework-07-comment-acknowledged")
+    worker.get_by_role("navigation", name="業務メニュー").get_by_role("link", name="スーパーバイズ").click()
+    expect(worker.get_by_text("この一覧に該当する相談はありません。")).to_be_visible()
+    expect(worker.locator(f"tr[data-consultation='{cid}']")).to_have_count(0)
+
+    manager.reload()
+    expect(manager.get_by_text("この一覧に該当する相談はありません。")).to_be_visible()
+    manager.get_by_role("button", name="確認待ちのコメントがない対応中の相談").click()
+    expect(manager.locator(f"tr[data-consultation='{cid}']")).to_have_count(1)
+    shoot(manager, "casework-08-review-queue-empty")
+    manager.context.close()
+    worker.context.close()
+
+
+def test_a_withdrawn_consent_hides_the_special_care_record_from_the_department_that_lost_it(
+    web: WebPlatform, browser: Browser
+) -> None:
+    words = "夜になると不安で眠れない"
+    pid, _ = intake_person_with_consultation(web, "鎌倉 花子", words)
+    intake = sign_in(new_page(browser), web, "intake-worker", f"/intake/people/{pid}")
+    expect(intake.get_by_role("heading", name="同意台帳")).to_be_visible()
+    expect(intake.get_by_text("同意・法定の共有の記録はありません。")).to_be_visible()
+    grant = intake.get_by_role("form", name="同意を記録する")
+    recipient = grant.get_by_role("group", name="共有先 1")
+    recipient.get_by_role("combobox", name="共有先", exact=True).select_option(label="生活福祉資金貸付")
+    grant.get_by_role("combobox", name="目的").select_option(label="支援の調整")
+    until = (datetime.now(UTC).date() + timedelta(days=180)).isoformat()
+    grant.get_by_label("有効期限").fill(until)
+    grant.get_by_role("button", name="同意を記録する").click()
+    ledger = intake.get_by_role("table", name="同意台帳")
+    expect(ledger.locator("tbody tr")).to_have_count(1)
+    expect(ledger.locator("tbody tr")).to_contain_text("生活福祉資金")
+    expect(ledger.locator("tbody tr")).to_contain_text("有効")
+    shoot(intake, "casework-09-consent-granted")
+    no_serious_violations(intake)
+
+    # The loan desk, holding the consent, reads the person's words in the case view.
+    loans = sign_in(new_page(browser), web, "loans-worker", f"/cases/{pid}")
+    case_view_shows(loans, words)
+
+    ledger.get_by_role("button", name="撤回する").click()
+    withdraw = ledger.get_by_role("form", name="同意を撤回する")
+    withdraw.get_by_label("撤回の理由").fill("本人の申し出")
+    withdraw.get_by_role("button", name="撤回を記録する").click()
+    expect(ledger.locator("tbody tr")).to_contain_text("撤回")
+    expect(ledger.get_by_role("button", name="撤回する")).to_have_count(0)
+    shoot(intake, "casework-10-consent-withdrawn")
+
+    # Once reporting has the withdrawal, the loan desk sees 非開示 where the words were.
+    def hidden() -> bool:
+        loans.reload()
+        expect(loans.get_by_role("heading", level=1)).to_be_visible()
+        loans.wait_for_load_state("networkidle")
+        return loans.get_by_text(words).count() == 0 and loans.get_by_text("非開示").count() > 0
+
+    eventually(hidden, timeout=40, what="the case view to withhold the words")
+    expect(loans.locator(".redacted-note").filter(has_text="本人の言葉").first).to_be_visible()
+    shoot(loans, "casework-11-case-view-after-withdrawal")
+    intake.context.close()
+    loans.context.close()
+
+
+def test_refusals_show_beside_their_fields_and_a_stale_assessment_keeps_what_was_typed(
+    web: WebPlatform, browser: Browser
+) -> None:
+    pid, cid = intake_person_with_consultation(web, "藤沢 三郎", "借金の返済が重なっている")
+    page = sign_in(new_page(browser), web, "intake-worker", f"/intake/consultations/{cid}")
+    page.locator("summary", has_text="フォローアップ予定を入れる").click()
+    follow_up = page.get_by_role("form", name="フォローアップ予定を入れる")
+    yesterday = (datetime.now(UTC).date() - timedelta(days=2)).isoformat()
+    follow_up.get_by_label("予定日").fill(yesterday)
+    follow_up.get_by_label("目的").fill("返済計画の確認")
+    follow_up.get_by_role("button", name="予定を入れる").click()
+    field = follow_up.locator(".field.invalid").filter(has=page.get_by_label("予定日"))
+    expect(field.get_by_role("alert")).to_contain_text("is in the past")
+    expect(follow_up.get_by_label("予定日")).to_have_attribute("aria-invalid", "true")
+    expect(follow_up.get_by_label("目的")).to_have_value("返済計画の確認")
+    shoot(page, "casework-12-refusal-beside-the-field")
+
+    # A colleague records a contact meanwhile: the assessment is refused as stale, the text stays.
+    with web.api("intake", "intake-worker") as api:
+        made = api.post(
+            f"/consultations/{cid}/contacts",
+            json={"channel": "phone", "party": "self", "outcome": "reached", "summary": "返済額を確認"},
+        )
+        assert made.status_code == 201, made.text
+    assessment = page.get_by_role("form", name="アセスメントを記録する")
+    assessment.get_by_label("本人の状況").fill("52歳男性。消費者金融3社から借入")
+    assessment.get_by_role("button", name="アセスメントを記録する").click()
+    expect(assessment.get_by_role("alert")).to_contain_text("画面を開いた後に更新されています")
+    shoot(page, "casework-13-stale-assessment")
+    assessment.get_by_role("button", name="最新の内容を読み込む").click()
+    expect(page.get_by_role("list", name="対応記録").get_by_role("listitem")).to_have_count(1)
+    expect(assessment.get_by_label("本人の状況")).to_have_value("52歳男性。消費者金融3社から借入")
+    assessment.get_by_role("button", name="アセスメントを記録する").click()
+    expect(page.locator("[data-field=person_picture]")).to_have_text("52歳男性。消費者金融3社から借入")
+
+    # On the person page: statutory sharing without the secrecy duty is refused beside the checkbox.
+    page.goto(f"{web.url}/intake/people/{pid}")
+    sharing = page.get_by_role("form", name="支援会議での情報共有を記録する")
+    sharing.get_by_label("支援会議の識別（例：mtg-2015-06）").fill("mtg-test-1")
+    sharing.get_by_role("combobox", name="共有先", exact=True).select_option(label="生活福祉資金貸付")
+    sharing.get_by_role("button", name="情報共有を記録する").click()
+    expect(sharing.locator(".field.invalid").get_by_role("alert")).to_contain_text("守秘義務")
+    expect(sharing.get_by_label("支援会議の識別（例：mtg-2015-06）")).to_have_value("mtg-test-1")
+    sharing.get_by_label("出席者が守秘義務を負うことを確認した（法定の支援会議）").check()
+    sharing.get_by_role("button", name="情報共有を記録する").click()
+    expect(page.get_by_role("table", name="同意台帳")).to_contain_text("法定の情報共有（支援会議）")
+    shoot(page, "casework-14-person-ledger-and-link")
+    page.context.close()
