@@ -101,6 +101,8 @@ export const loansJa = {
     hint: "初めての世帯は、本人と世帯をここで登録してから相談を受け付けます。",
     name: "本人の氏名",
     address: "住所",
+    memberName: "同居の世帯員の氏名（任意）",
+    memberRelationship: "本人との続柄",
     submit: "世帯を登録する",
   },
   applications: {
@@ -268,6 +270,8 @@ export const loansEn: Shape<typeof loansJa> = {
     hint: "For a household new to the desk, register the person and household here first.",
     name: "Name",
     address: "Address",
+    memberName: "Another member of the household (optional)",
+    memberRelationship: "Relationship to the person",
     submit: "Register the household",
   },
   applications: {

@@ -137,14 +137,18 @@ function RegisterHousehold({ onRegistered }: { onRegistered: (householdId: strin
   const { t } = useTranslation();
   const [name, setName] = useState("");
   const [address, setAddress] = useState("");
+  const [memberName, setMemberName] = useState("");
+  const [relationship, setRelationship] = useState("");
   const mutation = useCommand(
     async () => {
       const person = await ok(api.loans.POST("/people", { body: { name_kanji: name || null } }));
-      const household = await ok(
-        api.loans.POST("/households", {
-          body: { address: address || null, members: [{ person_id: person.person_id, relationship: "本人" }] },
-        }),
-      );
+      const members = [{ person_id: person.person_id, relationship: "本人" }];
+      if (memberName.trim()) {
+        // 世帯員: a mother's child, a borrower's son — registered with the household in one step.
+        const member = await ok(api.loans.POST("/people", { body: { name_kanji: memberName.trim() } }));
+        members.push({ person_id: member.person_id, relationship: relationship.trim() || "世帯員" });
+      }
+      const household = await ok(api.loans.POST("/households", { body: { address: address || null, members } }));
       return { household: household.household_id, person: person.person_id };
     },
     [],
@@ -156,6 +160,8 @@ function RegisterHousehold({ onRegistered }: { onRegistered: (householdId: strin
       <p className="hint">{t("loansDesk.register.hint")}</p>
       <TextField name="name_kanji" label={t("loansDesk.register.name")} value={name} onChange={setName} rules={{ ...rulesOf("loans", "RegisterPersonBody", "name_kanji"), required: true }} error={err.name_kanji} />
       <TextField name="address" label={t("loansDesk.register.address")} value={address} onChange={setAddress} rules={rulesOf("loans", "RegisterHouseholdBody", "address")} error={err.address} />
+      <TextField name="member_name" label={t("loansDesk.register.memberName")} value={memberName} onChange={setMemberName} rules={rulesOf("loans", "RegisterPersonBody", "name_kanji")} />
+      <TextField name="member_relationship" label={t("loansDesk.register.memberRelationship")} value={relationship} onChange={setRelationship} rules={rulesOf("loans", "HouseholdMember", "relationship")} />
     </CommandForm>
   );
 }
