@@ -4,8 +4,9 @@ denial's automatic referral are in test_loans_desk.py), each ending on the house
 from __future__ import annotations
 
 import re
+from datetime import UTC, date, datetime
 
-from playwright.sync_api import Browser, expect
+from playwright.sync_api import Browser, Page, expect
 
 from tests.browser.harness import WebPlatform, new_page, shoot, sign_in
 from tests.browser.test_loans_desk import case_view_shows
@@ -70,4 +71,172 @@ def test_story_3_a_single_mother_household_gets_continuing_budget_support_by_cli
     )
     expect(page.get_by_text("世帯員の加入")).to_have_count(2)  # mother and son
     shoot(page, "loans-story3-case-view")
+    page.context.close()
+
+
+def borrowing_household(
+    web: WebPlatform, *people: tuple[str, str], fund_type: str, amount: int
+) -> tuple[str, list[str], str]:
+    """A household that already borrows (registered, its loan approved and disbursed through the loans API,
+    as test_loans_desk.py plays by clicking): the story starts when it comes back to the desk."""
+    today = datetime.now(UTC).date()
+    first_due = date(today.year + (today.month // 12), today.month % 12 + 1, 28)
+    with web.api("loans", "loans-manager") as loans:
+        ids = []
+        for name, _ in people:
+            person = loans.post("/people", json={"name_kanji": name})
+            assert person.status_code == 201, person.text
+            ids.append(str(person.json()["person_id"]))
+        members = [{"person_id": pid, "relationship": rel} for pid, (_, rel) in zip(ids, people, strict=True)]
+        household = loans.post("/households", json={"members": members})
+        assert household.status_code == 201, household.text
+        hid = str(household.json()["household_id"])
+        body = {"household_id": hid, "person_id": ids[0], "fund_type": fund_type, "requested_amount": amount}
+        application = loans.post("/applications", json=body)
+        assert application.status_code == 201, application.text
+        aid = str(application.json()["application_id"])
+        for step, payload in (
+            ("review", {}),
+            ("approve", {"amount": amount, "instalment_count": 20, "first_due_date": first_due.isoformat()}),
+            ("disbursement", {"amount": amount, "disbursed_on": today.isoformat()}),
+        ):
+            answer = loans.post(f"/applications/{aid}/{step}", json=payload)
+            assert answer.status_code < 300, answer.text
+        return hid, ids, aid
+
+
+def open_consultation_about_the_loan(page: Page, person: str, fund_type: str, channel: str, counterpart: str) -> str:
+    """From the loan's screen, a consultation about it (借受世帯からの相談, not an initial one)."""
+    page.get_by_role("link", name="この貸付について相談を受け付ける").click()
+    expect(page.get_by_role("heading", name="貸付相談の受付")).to_be_visible()
+    expect(page.get_by_role("form", name="世帯を登録する")).to_have_count(0)  # the household is known
+    page.get_by_label("本人ID").fill(person)
+    page.get_by_role("combobox", name="資金種類").select_option(value=fund_type)
+    page.get_by_role("combobox", name="相談の種類").select_option(label="借受世帯からの相談")
+    page.get_by_role("combobox", name="相談方法").select_option(value=channel)
+    page.get_by_role("combobox", name="相談者").select_option(value=counterpart)
+    page.get_by_label("初期相談（実数に数える）").uncheck()
+    return page.url
+
+
+def test_story_6_a_borrowers_unemployed_son_is_referred_to_the_employment_office_by_clicking(
+    web: WebPlatform, browser: Browser
+) -> None:
+    """事例6・7: in a borrowing household the adult son has no work; a response (職業訓練), a referral of
+    the son to ハローワーク whose outcome the desk records, and the consultation closes."""
+    household, (borrower, son), application = borrowing_household(
+        web, ("藤沢 和子", "本人"), ("藤沢 大輔", "長男"), fund_type="comprehensive_support", amount=200_000
+    )
+    page = sign_in(new_page(browser), web, "loans-worker", f"/loans/applications/{application}")
+    open_consultation_about_the_loan(page, son, "comprehensive_support", "interview", "family")
+    expect(page.get_by_label("この貸付について")).to_have_value(application)
+    page.get_by_role("group", name="世帯の課題と思われる内容").get_by_label("離職・就職・職場関係").check()
+    page.get_by_label("相談内容", exact=True).fill("長男が離職後、求職活動をしていない。")
+    page.get_by_role("button", name="受け付ける").click()
+    expect(page.get_by_role("heading", name=re.compile("貸付相談の記録"))).to_be_visible()
+    expect(page.get_by_role("link", name=application)).to_be_visible()
+
+    response = page.get_by_role("form", name="対応を記録する（つなぎ先・制度）")
+    response.get_by_role("combobox", name="対応").select_option(value="unemployment_training")
+    response.get_by_label("メモ").fill("職業訓練の案内")
+    response.get_by_role("button", name="対応を記録する").click()
+    expect(page.locator("[data-field=responses]")).to_have_text("失業給付・職業訓練")
+
+    refer = page.get_by_role("form", name="他機関・他部署へつなぐ（紹介）")
+    expect(refer.get_by_label("対象の世帯員（本人ID）")).to_have_value(son)
+    refer.get_by_role("combobox", name="つなぎ先", exact=True).select_option(label="ハローワーク")
+    refer.get_by_role("combobox", name="紹介理由").select_option(value="employment")
+    refer.get_by_label("紹介の内容").fill("長男の求職支援")
+    refer.get_by_role("button", name="紹介する").click()
+    referrals = page.get_by_role("list", name="この世帯の紹介")
+    expect(referrals.get_by_role("listitem")).to_have_count(1)
+    expect(referrals).to_contain_text("ハローワーク")
+    expect(referrals).to_contain_text("離職・就職・職場関係")
+    expect(referrals).to_contain_text("未回答")
+    referral = referrals.get_by_role("listitem").first.get_attribute("data-referral")
+    assert referral
+
+    close = page.get_by_role("form", name="相談を終結する")
+    close.get_by_role("combobox", name="相談の結果").select_option(label="他の方法で解決")
+    close.get_by_role("button", name="終結する").click()
+    expect(page.get_by_role("heading", level=1)).to_contain_text("終結")
+    shoot(page, "loans-story6-consultation")
+
+    # The employment office's answer, recorded from the referrals the desk made.
+    page.get_by_role("link", name="紹介した案件を開く（対応結果の記録）").click()
+    page.get_by_role("button", name="紹介した案件").click()
+    row = page.locator(f"tr[data-referral='{referral}']")
+    row.get_by_role("button", name="外部機関の対応結果").click()
+    answer = row.get_by_role("form", name="外部機関の対応結果")
+    answer.get_by_role("combobox", name="対応結果").select_option(label="支援開始")
+    answer.get_by_role("button", name="外部機関の対応結果").click()
+    expect(row).to_contain_text("支援開始")
+    shoot(page, "loans-story6-referral-outcome")
+
+    page.goto(f"{web.url}/loans/households/{household}")
+    expect(page.get_by_role("heading", name=re.compile("世帯の貸付履歴"))).to_be_visible()
+    page.get_by_role("link", name="ケースの全体像を開く").click()
+    page.wait_for_url(re.compile(rf".*/cases/{re.escape(household)}$"))
+    case_view_shows(
+        page, "貸付相談の受付", "総合支援資金", "失業給付・職業訓練", "ハローワーク", "支援開始", "他の方法で解決"
+    )
+    assert borrower != son
+    shoot(page, "loans-story6-case-view")
+    page.context.close()
+
+
+def test_story_5_a_borrowers_tuition_arrears_end_in_a_grace_on_the_loan_by_clicking(
+    web: WebPlatform, browser: Browser
+) -> None:
+    """事例5: a borrowing household cannot pay the university fees; staff go to the university with a
+    repayment plan (分納), and the manager postpones the loan's repayment (償還猶予) for the consultation."""
+    household, (parent, _student), application = borrowing_household(
+        web, ("鎌倉 誠", "本人"), ("鎌倉 遥", "長女"), fund_type="education_support", amount=300_000
+    )
+    page = sign_in(new_page(browser), web, "loans-worker", f"/loans/applications/{application}")
+    open_consultation_about_the_loan(page, parent, "education_support", "phone", "self")
+    issues = page.get_by_role("group", name="世帯の課題と思われる内容")
+    issues.get_by_label("子育て・進学・学費").check()
+    issues.get_by_label("負債・ローン・滞納").check()
+    page.get_by_label("相談内容", exact=True).fill("大学の学費が払えず、除籍の恐れ。")
+    page.get_by_role("button", name="受け付ける").click()
+    expect(page.get_by_role("heading", name=re.compile("貸付相談の記録"))).to_be_visible()
+    consultation = page.url.rsplit("/", 1)[-1]
+
+    contact = page.get_by_role("form", name="相談対応を記録する", exact=True)
+    contact.get_by_role("combobox", name="相談方法").select_option(value="home_visit")
+    contact.get_by_role("combobox", name="相談者").select_option(value="agency")
+    contact.get_by_label("メモ").fill("返済計画を持って大学へ同行")
+    contact.get_by_role("button", name="対応を記録する").click()
+    expect(page.locator("[data-field=contact_count]")).to_have_text("2")
+    response = page.get_by_role("form", name="対応を記録する（つなぎ先・制度）")
+    response.get_by_role("combobox", name="対応").select_option(value="installment_negotiation")
+    response.get_by_label("メモ").fill("学費の分納を合意")
+    response.get_by_role("button", name="対応を記録する").click()
+    expect(page.locator("[data-field=responses]")).to_have_text("家賃・公共料金等の分納交渉")
+    shoot(page, "loans-story5-consultation")
+    page.context.close()
+
+    # The manager decides the grace (償還猶予) on the loan, for this consultation.
+    page = sign_in(new_page(browser), web, "loans-manager", f"/loans/consultations/{consultation}")
+    page.get_by_role("link", name=application).click()
+    expect(page.get_by_role("heading", level=1).locator("[data-status]")).to_have_text("償還中")
+    first = page.get_by_role("table", name="償還計画").locator("tbody tr").first
+    expect(first).to_be_visible()
+    before = first.inner_text()
+    grace = page.get_by_role("form", name="償還猶予")
+    grace.get_by_label("猶予する月数").fill("6")
+    grace.get_by_label("猶予の理由").fill("学費の分納期間中")
+    grace.get_by_label("貸付相談", exact=True).fill(consultation)
+    grace.get_by_role("button", name="猶予する").click()
+    expect(first).not_to_have_text(before)  # the instalments move six months on
+    shoot(page, "loans-story5-grace")
+
+    page.goto(f"{web.url}/loans/households/{household}")
+    page.get_by_role("link", name="ケースの全体像を開く").click()
+    page.wait_for_url(re.compile(rf".*/cases/{re.escape(household)}$"))
+    case_view_shows(
+        page, "貸付相談の受付", "教育支援資金", "負債・ローン・滞納", "家賃・公共料金等の分納交渉", "償還猶予"
+    )
+    shoot(page, "loans-story5-case-view")
     page.context.close()

@@ -303,6 +303,16 @@ export function ApplicationPage() {
           </dl>
           {a.schedule.length > 0 && <Schedule application={a} />}
           {rights.write && <Actions application={a} decide={rights.decide} />}
+          {rights.write && (
+            <p>
+              <Link
+                className="button"
+                to={`/loans/consultations/new?${new URLSearchParams({ household_id: a.household_id, person_id: a.person_id ?? "", loan_application_id: a.application_id }).toString()}`}
+              >
+                {t("loansDesk.applications.consultAbout")}
+              </Link>
+            </p>
+          )}
         </section>
       )}
     </QueryState>
@@ -519,7 +529,7 @@ function RepaymentForm({ application: a }: FormProps) {
 
 function GraceForm({ application: a }: FormProps) {
   const { t } = useTranslation();
-  const [form, setForm] = useState({ months: "", reason: "", from_instalment: "" });
+  const [form, setForm] = useState({ months: "", reason: "", from_instalment: "", consultation_id: "" });
   const mutation = useCommand(
     () =>
       ok(
@@ -529,6 +539,7 @@ function GraceForm({ application: a }: FormProps) {
             months: toInt(form.months),
             reason: form.reason,
             from_instalment: form.from_instalment.trim() ? toInt(form.from_instalment) : null,
+            consultation_id: form.consultation_id.trim() || null,
             expected_version: a.version,
           },
         }),
@@ -543,6 +554,7 @@ function GraceForm({ application: a }: FormProps) {
       <TextField name="months" type="number" label={t("loansDesk.fields.grace_months_postpone")} value={form.months} onChange={set("months")} rules={rule("months")} error={err.months} />
       <TextField name="grace_reason" label={t("loansDesk.fields.grace_reason")} value={form.reason} onChange={set("reason")} rules={rule("reason")} error={err.reason} />
       <TextField name="from_instalment" type="number" label={t("loansDesk.fields.from_instalment")} hint={t("loansDesk.applications.fromHint")} value={form.from_instalment} onChange={set("from_instalment")} rules={rule("from_instalment")} error={err.from_instalment} />
+      <TextField name="grace_consultation_id" label={t("loansDesk.fields.consultation_id")} value={form.consultation_id} onChange={set("consultation_id")} rules={rule("consultation_id")} error={err.consultation_id} />
     </CommandForm>
   );
 }

@@ -176,6 +176,7 @@ type OpenForm = {
   initial: boolean;
   issues: string[];
   summary: string;
+  loan_application_id: string;
 };
 
 /** 貸付相談の受付: the household, the fund asked about, how and with whom, the household's issues. */
@@ -194,6 +195,7 @@ export function OpenLoanConsultationPage() {
     initial: true,
     issues: [],
     summary: "",
+    loan_application_id: params.get("loan_application_id") ?? "",
   });
   const mutation = useCommand(
     () =>
@@ -209,6 +211,7 @@ export function OpenLoanConsultationPage() {
             initial: form.initial,
             issues: form.issues,
             summary: form.summary,
+            loan_application_id: form.loan_application_id.trim() || null,
           },
         }),
       ),
@@ -238,6 +241,7 @@ export function OpenLoanConsultationPage() {
         <Checkbox name="initial" label={t("loansDesk.fields.initialLong")} checked={form.initial} onChange={(initial) => setForm({ ...form, initial })} />
         <CheckboxGroup name="issues" legend={t("loansDesk.fields.issues")} options={codes.options("household_issue_categories")} values={form.issues} onChange={(issues) => setForm({ ...form, issues })} error={err.issues} />
         <TextArea name="summary" label={t("loansDesk.fields.summary")} hint={t("loansDesk.sensitiveHint")} value={form.summary} onChange={set("summary")} rules={rule("summary")} error={err.summary} />
+        <TextField name="loan_application_id" label={t("loansDesk.consultations.onLoan")} value={form.loan_application_id} onChange={set("loan_application_id")} rules={rule("loan_application_id")} error={err.loan_application_id} />
         {mutation.error != null && !Object.keys(err).length && <ErrorNotice error={mutation.error} />}
         <div className="actions">
           <button type="submit" disabled={mutation.isPending}>
@@ -335,6 +339,7 @@ export function LoanConsultationPage() {
           ) : (
             <p className="empty">{t("state.empty")}</p>
           )}
+          <HouseholdReferrals householdId={c.household_id} />
           {rights.write && c.status === "open" && (
             <>
               <h2>{t("loansDesk.consultations.nextTitle")}</h2>
@@ -342,6 +347,7 @@ export function LoanConsultationPage() {
               <IssuesForm consultationId={c.consultation_id} version={c.version} recorded={c.issues} />
               <ResponseForm consultationId={c.consultation_id} version={c.version} />
               <CloseForm consultationId={c.consultation_id} version={c.version} />
+              <ReferForm householdId={c.household_id} personId={c.person_id ?? ""} />
               <p>
                 <Link
                   className="button"
@@ -463,6 +469,110 @@ function CloseForm({ consultationId, version }: Props) {
     <CommandForm id="loan-close" title={t("loansDesk.consultations.closeTitle")} submit={t("loansDesk.consultations.close")} run={() => mutation.mutate()} refresh={refreshOf(consultationId)} error={mutation.error} pending={mutation.isPending}>
       <SelectField name="outcome" label={t("loansDesk.fields.outcome")} value={outcome} onChange={setOutcome} options={enumOf("loans", "CloseConsultationRequest", "outcome").map((o) => ({ value: o, label: t(`loansDesk.outcome.${o}`) }))} placeholder={t("form.choose")} required error={err.outcome} />
       <TextArea name="close_note" label={t("loansDesk.fields.note")} value={note} onChange={setNote} rules={rulesOf("loans", "CloseConsultationRequest", "note")} error={err.note} rows={2} />
+    </CommandForm>
+  );
+}
+
+/** この世帯の紹介: the referrals the loans desk made for the household, with their answers or outcomes. */
+function HouseholdReferrals({ householdId }: { householdId: string }) {
+  const { t } = useTranslation();
+  const codes = useCodeLists();
+  const query = useQuery({
+    queryKey: ["loan-referrals", householdId],
+    queryFn: () => ok(api.loans.GET("/referrals/outbox", { params: { query: { case_id: householdId, limit: 50 } } })),
+  });
+  const items = query.data?.items ?? [];
+  const target = (kind: string, code: string) => (kind === "external" ? codes.label("external_agencies", code) : t(`departments.${code}`, { defaultValue: code }));
+  return (
+    <>
+      <h2>{t("loansDesk.consultations.referralsTitle")}</h2>
+      <QueryState isLoading={query.isLoading} error={query.error}>
+        {items.length ? (
+          <ul className="timeline" aria-label={t("loansDesk.consultations.referralsTitle")}>
+            {items.map((r) => (
+              <li key={r.referral_id} data-referral={r.referral_id}>
+                <div className="entry-head">
+                  <strong>{target(r.target_kind, r.target)}</strong>
+                  <span>{codes.reason(r.reason_category)}</span>
+                  <span className={`status status-${r.status}`}>{t(`referrals.status.${r.status}`)}</span>
+                  {r.outcome && (
+                    <span data-field="referral_outcome">
+                      {t("referrals.outcome")}: {codes.label("referral_outcomes", r.outcome)}
+                    </span>
+                  )}
+                  <span>{formatDateTime(r.made_at ?? "")}</span>
+                </div>
+              </li>
+            ))}
+          </ul>
+        ) : (
+          <p className="empty">{t("state.empty")}</p>
+        )}
+        {items.length > 0 && (
+          <p>
+            <Link to="/referrals">{t("loansDesk.consultations.toOutbox")}</Link>
+          </p>
+        )}
+      </QueryState>
+    </>
+  );
+}
+
+/** 紹介: refer the household (or one of its members) to an outside agency or another department. */
+function ReferForm({ householdId, personId }: { householdId: string; personId: string }) {
+  const { t } = useTranslation();
+  const codes = useCodeLists();
+  const empty = { target_kind: "external", target: "", person_id: personId, reason_category: "", reason_detail: "", deadline_days: "7" };
+  const [form, setForm] = useState(empty);
+  const refresh = [["loan-referrals", householdId], ["loan-history", householdId], ["referrals"]];
+  const mutation = useCommand(
+    () =>
+      ok(
+        api.loans.POST("/referrals", {
+          body: {
+            case_id: householdId,
+            household_id: householdId,
+            person_id: form.person_id.trim() || null,
+            target_kind: form.target_kind as "external" | "department",
+            target: form.target,
+            reason_category: form.reason_category,
+            reason_detail: form.reason_detail || null,
+            deadline_days: form.deadline_days.trim() ? Number(form.deadline_days) : null,
+            priority: "normal",
+            basis_kind: "none",
+          },
+        }),
+      ),
+    refresh,
+    () => setForm(empty),
+  );
+  const err = fieldErrors(mutation.error);
+  const set = (k: keyof typeof form) => (v: string) => setForm({ ...form, [k]: v });
+  const rule = (f: string) => rulesOf("loans", "ReferralRequest", f);
+  const targets =
+    form.target_kind === "external"
+      ? codes.options("external_agencies")
+      : ["intake", "districts", "conferences"].map((d) => ({ value: d, label: t(`departments.${d}`) }));
+  const reasons = [...codes.options("household_issue_categories"), ...codes.options("referral_reasons")];
+  return (
+    <CommandForm id="loan-refer" title={t("loansDesk.consultations.referTitle")} submit={t("loansDesk.consultations.refer")} run={() => mutation.mutate()} refresh={refresh} error={mutation.error} pending={mutation.isPending}>
+      <SelectField
+        name="target_kind"
+        label={t("loansDesk.consultations.referTargetKind")}
+        value={form.target_kind}
+        onChange={(target_kind) => setForm({ ...form, target_kind, target: "" })}
+        options={[
+          { value: "external", label: t("loansDesk.consultations.referExternal") },
+          { value: "department", label: t("loansDesk.consultations.referDepartment") },
+        ]}
+        required
+        error={err.target_kind}
+      />
+      <SelectField name="target" label={t("loansDesk.consultations.referTarget")} value={form.target} onChange={set("target")} options={targets} placeholder={t("form.choose")} required error={err.target} />
+      <TextField name="refer_person_id" label={t("loansDesk.consultations.referPerson")} value={form.person_id} onChange={set("person_id")} rules={rule("person_id")} error={err.person_id} />
+      <SelectField name="reason_category" label={t("loansDesk.consultations.referReason")} value={form.reason_category} onChange={set("reason_category")} options={reasons} placeholder={t("form.choose")} required error={err.reason_category} />
+      <TextArea name="reason_detail" label={t("loansDesk.consultations.referDetail")} hint={t("loansDesk.sensitiveHint")} value={form.reason_detail} onChange={set("reason_detail")} rules={rule("reason_detail")} error={err.reason_detail} rows={2} />
+      <TextField name="deadline_days" type="number" label={t("loansDesk.consultations.referDeadline")} value={form.deadline_days} onChange={set("deadline_days")} rules={rule("deadline_days")} error={err.deadline_days} />
     </CommandForm>
   );
 }
