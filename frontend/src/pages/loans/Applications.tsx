@@ -545,6 +545,7 @@ function GraceForm({ application: a }: FormProps) {
         }),
       ),
     refreshOf(a),
+    () => setForm({ months: "", reason: "", from_instalment: "", consultation_id: "" }),
   );
   const err = fieldErrors(mutation.error);
   const set = (k: keyof typeof form) => (v: string) => setForm({ ...form, [k]: v });
