@@ -571,7 +571,7 @@ function ReferForm({ householdId, personId }: { householdId: string; personId: s
       <SelectField name="target" label={t("loansDesk.consultations.referTarget")} value={form.target} onChange={set("target")} options={targets} placeholder={t("form.choose")} required error={err.target} />
       <TextField name="refer_person_id" label={t("loansDesk.consultations.referPerson")} value={form.person_id} onChange={set("person_id")} rules={rule("person_id")} error={err.person_id} />
       <SelectField name="reason_category" label={t("loansDesk.consultations.referReason")} value={form.reason_category} onChange={set("reason_category")} options={reasons} placeholder={t("form.choose")} required error={err.reason_category} />
-      <TextArea name="reason_detail" label={t("loansDesk.consultations.referDetail")} hint={t("loansDesk.sensitiveHint")} value={form.reason_detail} onChange={set("reason_detail")} rules={rule("reason_detail")} error={err.reason_detail} rows={2} />
+      <TextArea name="reason_detail" label={t("loansDesk.consultations.referDetail")} hint={t("loansDesk.consultations.referDetailHint")} value={form.reason_detail} onChange={set("reason_detail")} rules={rule("reason_detail")} error={err.reason_detail} rows={2} />
       <TextField name="deadline_days" type="number" label={t("loansDesk.consultations.referDeadline")} value={form.deadline_days} onChange={set("deadline_days")} rules={rule("deadline_days")} error={err.deadline_days} />
     </CommandForm>
   );
