@@ -129,7 +129,7 @@ def test_story_6_a_borrowers_unemployed_son_is_referred_to_the_employment_office
     )
     page = sign_in(new_page(browser), web, "loans-worker", f"/loans/applications/{application}")
     open_consultation_about_the_loan(page, son, "comprehensive_support", "interview", "family")
-    expect(page.get_by_label("この貸付について")).to_have_value(application)
+    expect(page.get_by_label("借受中の貸付（借入申請ID・任意）")).to_have_value(application)
     page.get_by_role("group", name="世帯の課題と思われる内容").get_by_label("離職・就職・職場関係").check()
     page.get_by_label("相談内容", exact=True).fill("長男が離職後、求職活動をしていない。")
     page.get_by_role("button", name="受け付ける").click()

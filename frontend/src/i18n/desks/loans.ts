@@ -108,7 +108,8 @@ export const loansJa = {
     refer: "紹介する",
     referralsTitle: "この世帯の紹介",
     toOutbox: "紹介した案件を開く（対応結果の記録）",
-    onLoan: "この貸付について",
+    onLoan: "借受中の貸付（借入申請ID・任意）",
+    onLoanHint: "借受世帯からの相談なら、相談の対象の貸付。貸付の画面から受け付けると入ります。",
   },
   register: {
     title: "世帯を登録する",
@@ -292,7 +293,8 @@ export const loansEn: Shape<typeof loansJa> = {
     refer: "Refer",
     referralsTitle: "This household's referrals",
     toOutbox: "Open the referrals made (record the outcome)",
-    onLoan: "About this loan",
+    onLoan: "The loan the household has (application ID, optional)",
+    onLoanHint: "For a borrowing household, the loan the consultation is about. Filled in when opened from the loan's screen.",
   },
   register: {
     title: "Register a household",

@@ -241,7 +241,7 @@ export function OpenLoanConsultationPage() {
         <Checkbox name="initial" label={t("loansDesk.fields.initialLong")} checked={form.initial} onChange={(initial) => setForm({ ...form, initial })} />
         <CheckboxGroup name="issues" legend={t("loansDesk.fields.issues")} options={codes.options("household_issue_categories")} values={form.issues} onChange={(issues) => setForm({ ...form, issues })} error={err.issues} />
         <TextArea name="summary" label={t("loansDesk.fields.summary")} hint={t("loansDesk.sensitiveHint")} value={form.summary} onChange={set("summary")} rules={rule("summary")} error={err.summary} />
-        <TextField name="loan_application_id" label={t("loansDesk.consultations.onLoan")} value={form.loan_application_id} onChange={set("loan_application_id")} rules={rule("loan_application_id")} error={err.loan_application_id} />
+        <TextField name="loan_application_id" label={t("loansDesk.consultations.onLoan")} hint={t("loansDesk.consultations.onLoanHint")} value={form.loan_application_id} onChange={set("loan_application_id")} rules={rule("loan_application_id")} error={err.loan_application_id} />
         {mutation.error != null && !Object.keys(err).length && <ErrorNotice error={mutation.error} />}
         <div className="actions">
           <button type="submit" disabled={mutation.isPending}>
