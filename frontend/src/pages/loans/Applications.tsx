@@ -14,6 +14,7 @@ import { formatDate, formatDateTime } from "../../time";
 import { CommandForm, fieldErrors, formatAmount, serviceToday, toInt, useCommand, useLoansRights } from "./common";
 
 type Application = components["schemas"]["ApplicationView"];
+type ConsultationRow = components["schemas"]["ConsultationRow"];
 type Status = Application["status"];
 export const APPLICATION_STATUSES: Status[] = ["submitted", "under_review", "approved", "denied", "withdrawn", "repaying", "repaid"];
 const PAGE = 20;
@@ -223,6 +224,12 @@ export function ApplicationPage() {
     queryFn: () => ok(api.loans.GET("/applications/{application_id}", { params: { path: { application_id: applicationId } } })),
   });
   const a = query.data;
+  const consultations = useQuery({
+    queryKey: ["loan-consultations", "household", a?.household_id],
+    queryFn: () => ok(api.loans.GET("/consultations", { params: { query: { household_id: a?.household_id ?? "", limit: 50 } } })),
+    enabled: Boolean(a?.household_id),
+  });
+  const aboutThisLoan = (consultations.data?.items ?? []).filter((c) => c.loan_application_id === applicationId);
   return (
     <QueryState isLoading={query.isLoading} error={query.error}>
       {a && (
@@ -302,7 +309,8 @@ export function ApplicationPage() {
             </dd>
           </dl>
           {a.schedule.length > 0 && <Schedule application={a} />}
-          {rights.write && <Actions application={a} decide={rights.decide} />}
+          {a.disbursed_on && <LoanConsultations items={aboutThisLoan} loading={consultations.isLoading} error={consultations.error} />}
+          {rights.write && <Actions application={a} decide={rights.decide} consultations={aboutThisLoan} />}
           {rights.write && (
             <p>
               <Link
@@ -391,7 +399,37 @@ function AutomaticReferral({ householdId }: { householdId: string }) {
   );
 }
 
-function Actions({ application: a, decide }: { application: Application; decide: boolean }) {
+/** この貸付についての相談: the consultations opened about this loan (借受世帯からの相談), newest first. */
+function LoanConsultations({ items, loading, error }: { items: ConsultationRow[]; loading: boolean; error: unknown }) {
+  const { t } = useTranslation();
+  const codes = useCodeLists();
+  return (
+    <>
+      <h2 id="loan-consultations-title">{t("loansDesk.applications.consultationsTitle")}</h2>
+      <QueryState isLoading={loading} error={error}>
+        {items.length ? (
+          <ul className="timeline" aria-labelledby="loan-consultations-title">
+            {items.map((c) => (
+              <li key={c.consultation_id} data-consultation={c.consultation_id}>
+                <div className="entry-head">
+                  <Link to={`/loans/consultations/${encodeURIComponent(c.consultation_id)}`}>{formatDateTime(c.opened_at)}</Link>
+                  <span>{codes.label("loan_consultation_kinds", c.kind)}</span>
+                  <span className={`status status-${c.status}`}>{t(`loansDesk.consultationStatus.${c.status}`)}</span>
+                  <span>{c.issues.map((i) => codes.label("household_issue_categories", i)).join("、")}</span>
+                  {c.responses.length > 0 && <span data-field="responses">{c.responses.map((r) => codes.label("responses", r)).join("、")}</span>}
+                </div>
+              </li>
+            ))}
+          </ul>
+        ) : (
+          <p className="empty">{t("state.empty")}</p>
+        )}
+      </QueryState>
+    </>
+  );
+}
+
+function Actions({ application: a, decide, consultations }: { application: Application; decide: boolean; consultations: ConsultationRow[] }) {
   const { t } = useTranslation();
   const s = a.status;
   const show = {
@@ -413,7 +451,7 @@ function Actions({ application: a, decide }: { application: Application; decide:
       {show.deny && <DenyForm application={a} />}
       {show.disburse && <DisburseForm application={a} />}
       {show.repay && <RepaymentForm application={a} />}
-      {show.grace && <GraceForm application={a} />}
+      {show.grace && <GraceForm application={a} consultations={consultations} />}
       {show.withdraw && <WithdrawForm application={a} />}
     </>
   );
@@ -527,8 +565,9 @@ function RepaymentForm({ application: a }: FormProps) {
   );
 }
 
-function GraceForm({ application: a }: FormProps) {
+function GraceForm({ application: a, consultations }: FormProps & { consultations: ConsultationRow[] }) {
   const { t } = useTranslation();
+  const codes = useCodeLists();
   const [form, setForm] = useState({ months: "", reason: "", from_instalment: "", consultation_id: "" });
   const mutation = useCommand(
     () =>
@@ -555,7 +594,19 @@ function GraceForm({ application: a }: FormProps) {
       <TextField name="months" type="number" label={t("loansDesk.fields.grace_months_postpone")} value={form.months} onChange={set("months")} rules={rule("months")} error={err.months} />
       <TextField name="grace_reason" label={t("loansDesk.fields.grace_reason")} value={form.reason} onChange={set("reason")} rules={rule("reason")} error={err.reason} />
       <TextField name="from_instalment" type="number" label={t("loansDesk.fields.from_instalment")} hint={t("loansDesk.applications.fromHint")} value={form.from_instalment} onChange={set("from_instalment")} rules={rule("from_instalment")} error={err.from_instalment} />
-      <TextField name="grace_consultation_id" label={t("loansDesk.fields.consultation_id")} value={form.consultation_id} onChange={set("consultation_id")} rules={rule("consultation_id")} error={err.consultation_id} />
+      <SelectField
+        name="grace_consultation_id"
+        label={t("loansDesk.applications.graceConsultation")}
+        hint={t("loansDesk.applications.graceConsultationHint")}
+        value={form.consultation_id}
+        onChange={set("consultation_id")}
+        options={consultations.map((c) => ({
+          value: c.consultation_id,
+          label: `${formatDateTime(c.opened_at)} ${codes.label("loan_consultation_kinds", c.kind)}（${t(`loansDesk.consultationStatus.${c.status}`)}）`,
+        }))}
+        placeholder={t("loansDesk.none")}
+        error={err.consultation_id}
+      />
     </CommandForm>
   );
 }
