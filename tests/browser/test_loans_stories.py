@@ -17,7 +17,9 @@ def test_story_3_a_single_mother_household_gets_continuing_budget_support_by_cli
 ) -> None:
     """事例3: a single mother, her son in a special-needs class; listening, a budget around the
     allowances paid every four months, coordination with the city; the consultation stays open."""
-    page = sign_in(new_page(browser), web, "loans-worker", "/loans/consultations/new")
+    page = sign_in(new_page(browser), web, "loans-worker", "/loans/consultations")
+    contacts, initial = desk_counts(page)
+    page.get_by_role("link", name="貸付相談を受け付ける").click()
     expect(page.get_by_role("heading", name="貸付相談の受付")).to_be_visible()
 
     # Mother and son, registered together as one household (世帯).
@@ -60,6 +62,9 @@ def test_story_3_a_single_mother_household_gets_continuing_budget_support_by_cli
     # Support continues: the consultation stays open.
     expect(page.get_by_role("form", name="相談を終結する")).to_be_visible()
     shoot(page, "loans-story3-consultation")
+    # 延件数 counts the three interviews, 実数 the one initial consultation.
+    page.get_by_role("navigation", name="業務メニュー").get_by_role("link", name="貸付相談").click()
+    expect_counts(page, contacts + 3, initial + 1)
 
     page.goto(f"{web.url}/loans/households/{household}")
     expect(page.get_by_role("heading", name=re.compile("世帯の貸付履歴"))).to_be_visible()
@@ -72,6 +77,21 @@ def test_story_3_a_single_mother_household_gets_continuing_budget_support_by_cli
     expect(page.get_by_text("世帯員の加入")).to_have_count(2)  # mother and son
     shoot(page, "loans-story3-case-view")
     page.context.close()
+
+
+def desk_counts(page: Page) -> tuple[int, int]:
+    """延件数 and 実数 as the consultation list shows them (all consultations of the desk)."""
+    expect(page.get_by_role("heading", name="貸付相談", exact=True)).to_be_visible()
+    counts = page.get_by_role("list", name="期間の件数")
+    expect(counts).to_be_visible()
+    figures = [counts.locator(f"[data-count={k}]").inner_text() for k in ("contacts", "initial")]
+    return int(figures[0]), int(figures[1])
+
+
+def expect_counts(page: Page, contacts: int, initial: int) -> None:
+    counts = page.get_by_role("list", name="期間の件数")
+    expect(counts.locator("[data-count=contacts]")).to_have_text(str(contacts))
+    expect(counts.locator("[data-count=initial]")).to_have_text(str(initial))
 
 
 def borrowing_household(
@@ -127,7 +147,9 @@ def test_story_6_a_borrowers_unemployed_son_is_referred_to_the_employment_office
     household, (borrower, son), application = borrowing_household(
         web, ("藤沢 和子", "本人"), ("藤沢 大輔", "長男"), fund_type="comprehensive_support", amount=200_000
     )
-    page = sign_in(new_page(browser), web, "loans-worker", f"/loans/applications/{application}")
+    page = sign_in(new_page(browser), web, "loans-worker", "/loans/consultations")
+    contacts, initial = desk_counts(page)
+    page.goto(f"{web.url}/loans/applications/{application}")
     open_consultation_about_the_loan(page, son, "comprehensive_support", "interview", "family")
     expect(page.get_by_label("借受中の貸付（借入申請ID・任意）")).to_have_value(application)
     page.get_by_role("group", name="世帯の課題と思われる内容").get_by_label("離職・就職・職場関係").check()
@@ -161,6 +183,10 @@ def test_story_6_a_borrowers_unemployed_son_is_referred_to_the_employment_office
     close.get_by_role("button", name="終結する").click()
     expect(page.get_by_role("heading", level=1)).to_contain_text("終結")
     shoot(page, "loans-story6-consultation")
+    # One more contact (延件数); not an initial consultation, so 実数 stays.
+    page.get_by_role("navigation", name="業務メニュー").get_by_role("link", name="貸付相談").click()
+    expect_counts(page, contacts + 1, initial)
+    page.go_back()
 
     # The employment office's answer, recorded from the referrals the desk made.
     page.get_by_role("link", name="紹介した案件を開く（対応結果の記録）").click()
