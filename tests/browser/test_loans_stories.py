@@ -245,7 +245,12 @@ def test_story_5_a_borrowers_tuition_arrears_end_in_a_grace_on_the_loan_by_click
     page.context.close()
 
     # The manager decides the grace (償還猶予) on the loan, for this consultation.
-    page = sign_in(new_page(browser), web, "loans-manager", f"/loans/consultations/{consultation}")
+    # The daily arrears check (run by hand here): the loan's first instalment is not due yet.
+    page = sign_in(new_page(browser), web, "loans-manager", "/loans/applications")
+    page.get_by_role("button", name="滞納を確認する（日次処理）").click()
+    expect(page.get_by_role("status").filter(has_text="件の貸付を確認し")).to_contain_text("0件の滞納を記録しました")
+    expect(page.locator(f"tr[data-application='{application}']")).not_to_have_class("urgent")
+    page.goto(f"{web.url}/loans/consultations/{consultation}")
     page.get_by_role("link", name=application).click()
     expect(page.get_by_role("heading", level=1).locator("[data-status]")).to_have_text("償還中")
     first_due = page.get_by_role("table", name="償還計画").locator("tbody tr").first.locator("td").nth(1)
