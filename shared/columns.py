@@ -38,6 +38,7 @@ width is a new word), or old revisions would create a different schema.
 from __future__ import annotations
 
 from collections.abc import Callable
+from datetime import date
 from typing import Any
 
 from alembic import op
@@ -45,7 +46,7 @@ from sqlalchemy import BigInteger, Boolean, Column, Date, Integer, MetaData, Str
 from sqlalchemy.schema import SchemaItem
 from sqlalchemy.types import TypeEngine
 
-__all__ = ["FLAGS", "TYPES", "columns", "table", "table_revision", "tables"]
+__all__ = ["FLAGS", "TYPES", "columns", "row_of", "table", "table_revision", "tables"]
 
 TYPES: dict[str, Callable[[], TypeEngine[Any]]] = {
     "id": lambda: String(128),  # ids of streams, people, households, cases, records
@@ -122,3 +123,18 @@ def table_revision(spec: str) -> tuple[Callable[[], None], Callable[[], None]]:
             op.drop_table(name)
 
     return upgrade, downgrade
+
+
+def row_of(source: object, table: Table, **values: Any) -> dict[str, Any]:
+    """A row of ``table`` taken from ``source``'s attributes of the same names (an event's fields, a
+    state's), dates and times as ISO text in text columns, as the tables keep them; ``values``
+    add or override columns (ids from elsewhere, JSON, counts)."""
+    row: dict[str, Any] = {}
+    for column in table.columns:
+        if column.name in values or not hasattr(source, column.name):
+            continue
+        value = getattr(source, column.name)
+        if isinstance(value, date) and isinstance(column.type, String):
+            value = value.isoformat()
+        row[column.name] = value
+    return {**row, **values}

@@ -5,7 +5,7 @@ from __future__ import annotations
 import pytest
 from sqlalchemy import BigInteger, Date, Integer, MetaData, String, Text
 
-from shared.columns import columns, table, tables
+from shared.columns import columns, row_of, table, tables
 
 
 def test_a_spec_line_is_name_type_and_flags_in_order() -> None:
@@ -61,3 +61,32 @@ def test_several_tables_are_named_by_their_header_lines_in_order() -> None:
     assert [c.name for c in found["members"]] == ["household_id", "person_id"]
     with pytest.raises(ValueError, match="before the first"):
         tables("person_id id key\npeople:")
+
+
+def test_a_row_takes_the_fields_of_the_same_names_with_dates_as_iso_text() -> None:
+    from dataclasses import dataclass
+    from datetime import UTC, date, datetime
+
+    @dataclass
+    class Attended:
+        attendance_id: str
+        attended_on: date
+        at: datetime
+        due: date
+        note: str  # no such column: left out
+
+    t = table("t", MetaData(), "attendance_id id key\nattended_on date\nat time\ndue day\nfirst_visit bool required")
+    attended = Attended("a1", date(2015, 4, 1), datetime(2015, 4, 1, 9, tzinfo=UTC), date(2015, 5, 1), "x")
+    assert row_of(attended, t) == {
+        "attendance_id": "a1",
+        "attended_on": "2015-04-01",
+        "at": "2015-04-01T09:00:00+00:00",
+        "due": date(2015, 5, 1),  # a real DATE column keeps the date
+    }
+    assert row_of(attended, t, first_visit=True, attendance_id="a2") == {
+        "attendance_id": "a2",
+        "attended_on": "2015-04-01",
+        "at": "2015-04-01T09:00:00+00:00",
+        "due": date(2015, 5, 1),
+        "first_visit": True,
+    }
