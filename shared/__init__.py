@@ -10,6 +10,10 @@ It knows nothing of any department. Modules:
 - :mod:`shared.lease`       — one relay per store across replicas: a PostgreSQL advisory-lock lease
 - :mod:`shared.consumer`    — consumer runner: dedupe, savepoints, dead letters, offsets after commit
 - :mod:`shared.contracts`   — the published event contracts (``schemas/events``) as data, and validation
+- :mod:`shared.columns`     — column specs, one line a column, for read tables and their Alembic revisions;
+                              ``row_of`` (a read row from an event's or a state's fields)
+- :mod:`shared.commands`    — ``Aggregate``, ``execute``: the one command pipeline; ``Outcome.reply``
+- :mod:`shared.app`         — ``build_service`` / ``service_builder``: a service's app and kit assembled
 - :mod:`shared.service`     — ``build_kit``: a service's engine, store, relay and consumers
 - :mod:`shared.web`         — FastAPI app factory, error mapping, health/ready/metrics
 - :mod:`shared.auth`        — bearer JWTs, ``CurrentActor``, ``require`` (department/role)

@@ -11,6 +11,12 @@ Every ``services/<name>/bootstrap.py`` is one call to :func:`build_service` plus
 
 The referral desk, when the service has one (``desk=True``), is at ``app.state.desk``; the kit is
 at ``app.state.kit``.
+
+A service with nothing of its own to wire but its settings, migrations, routes and consumers
+declares its ``build`` with :func:`service_builder` (``bootstrap.py`` of districts, conferences,
+reporting)::
+
+    build = service_builder(Settings, [MIGRATIONS], title="...", description="...", routers=[api.router])
 """
 
 from __future__ import annotations
@@ -18,6 +24,7 @@ from __future__ import annotations
 from collections.abc import Callable, Sequence
 from datetime import timedelta
 from pathlib import Path
+from typing import Protocol, TypeVar
 
 from fastapi import APIRouter, FastAPI
 
@@ -32,7 +39,10 @@ from shared.service import ConsumerSpec, ServiceKit, build_kit
 from shared.settings import OidcSettings, ServiceSettings
 from shared.web import create_app
 
-__all__ = ["build_service"]
+__all__ = ["ServiceBuilder", "build_service", "service_builder"]
+
+S = TypeVar("S", bound=ServiceSettings)
+S_in = TypeVar("S_in", bound=ServiceSettings, contravariant=True)
 
 
 def token_verifier(settings: ServiceSettings) -> TokenVerifier:
@@ -77,3 +87,43 @@ def build_service(
     app.state.kit = kit
     app.state.desk = referrals
     return app, kit
+
+
+class ServiceBuilder(Protocol[S_in]):
+    """A service's ``bootstrap.build``: its app and kit from its settings (read from the environment
+    when not given); ``kafka=False`` for tests without a broker, ``clock`` to move time in tests."""
+
+    def __call__(
+        self, settings: S_in | None = None, *, kafka: bool = True, clock: Clock | None = None
+    ) -> tuple[FastAPI, ServiceKit]: ...
+
+
+def service_builder(
+    settings_type: Callable[[], S],
+    migrations: Sequence[Path],
+    *,
+    title: str,
+    description: str,
+    routers: Sequence[APIRouter],
+    desk: bool = True,
+    consumers: Callable[[S], Sequence[ConsumerSpec]] = lambda _settings: (),
+) -> ServiceBuilder[S]:
+    """The ``build`` of a service made of its own parts only: :func:`build_service` with them."""
+
+    def build(
+        settings: S | None = None, *, kafka: bool = True, clock: Clock | None = None
+    ) -> tuple[FastAPI, ServiceKit]:
+        settings = settings or settings_type()
+        return build_service(
+            settings,
+            migrations,
+            title=title,
+            description=description,
+            routers=routers,
+            kafka=kafka,
+            clock=clock,
+            desk=desk,
+            consumers=consumers(settings),
+        )
+
+    return build

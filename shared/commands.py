@@ -30,7 +30,7 @@ from __future__ import annotations
 from collections.abc import Callable, Sequence
 from dataclasses import dataclass, replace
 from itertools import groupby
-from typing import Generic, TypeVar
+from typing import Any, Generic, TypeVar
 
 from shared.domain import Command
 from shared.envelope import Actor
@@ -123,6 +123,11 @@ class Outcome(Generic[S]):
     state: S
     version: int
     events: tuple[DomainEvent, ...]
+
+    def reply(self, *fields: str, **extra: Any) -> dict[str, Any]:
+        """A handler's answer: the named fields (or properties) of the new state, the new version
+        (the route's ``ETag``), then ``extra`` (ids the command made)."""
+        return {**{name: getattr(self.state, name) for name in fields}, "version": self.version, **extra}
 
 
 def referenced(uow: UnitOfWork, aggregate: Aggregate[S], aggregate_id: str, field: str, how: str) -> S:

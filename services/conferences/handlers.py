@@ -62,14 +62,7 @@ CONFERENCE: Aggregate[conference.ConferenceState] = Aggregate(
 
 
 def _reply(outcome: Outcome[conference.ConferenceState], **extra: Any) -> dict[str, Any]:
-    state = outcome.state
-    return {
-        "conference_id": state.conference_id,
-        "case_id": state.case_id,
-        "status": state.status,
-        "version": outcome.version,
-        **extra,
-    }
+    return outcome.reply("conference_id", "case_id", "status", **extra)
 
 
 def schedule_conference(kit: ServiceKit, ctx: CommandContext, cmd: ScheduleConference) -> dict[str, Any]:

@@ -4,30 +4,20 @@ from __future__ import annotations
 
 from pathlib import Path
 
-from fastapi import FastAPI
-
 from services.districts import api
 from services.districts.config import Settings
-from shared.app import build_service
-from shared.clock import Clock
-from shared.service import ServiceKit
+from shared.app import service_builder
 
 MIGRATIONS = Path(__file__).parent / "migrations"
 
-
-def build(
-    settings: Settings | None = None, *, kafka: bool = True, clock: Clock | None = None
-) -> tuple[FastAPI, ServiceKit]:
-    return build_service(
-        settings or Settings(),
-        [MIGRATIONS],
-        title="Tsunagu districts (地区社協・地区担当)",
-        description=(
-            "District work: watch-over concerns from residents and 民生委員, outreach visits, residents' "
-            "watch-over, salon participation and volunteer roles; the department's referral desk "
-            "(紹介の受付・回答), where intake's isolation outreach referrals arrive."
-        ),
-        routers=[api.router],
-        kafka=kafka,
-        clock=clock,
-    )
+build = service_builder(
+    Settings,
+    [MIGRATIONS],
+    title="Tsunagu districts (地区社協・地区担当)",
+    description=(
+        "District work: watch-over concerns from residents and 民生委員, outreach visits, residents' "
+        "watch-over, salon participation and volunteer roles; the department's referral desk "
+        "(紹介の受付・回答), where intake's isolation outreach referrals arrive."
+    ),
+    routers=[api.router],
+)

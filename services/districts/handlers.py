@@ -68,15 +68,7 @@ CASE: Aggregate[district_case.DistrictCaseState] = Aggregate(
 
 
 def _reply(outcome: Outcome[district_case.DistrictCaseState], **extra: Any) -> dict[str, Any]:
-    state = outcome.state
-    return {
-        "case_id": state.case_id,
-        "district_id": state.district_id,
-        "status": state.status,
-        "refused": state.refused,
-        "version": outcome.version,
-        **extra,
-    }
+    return outcome.reply("case_id", "district_id", "status", "refused", **extra)
 
 
 def raise_concern(kit: ServiceKit, ctx: CommandContext, cmd: RaiseWatchConcern) -> dict[str, Any]:

@@ -5,47 +5,55 @@ Dates and times are ISO text, so SQLite and PostgreSQL compare them alike.
 
 from __future__ import annotations
 
-from sqlalchemy import Boolean, Column, Integer, MetaData, String, Table, Text
+from sqlalchemy import MetaData
+
+from shared.columns import table
 
 metadata = MetaData()
 
-conferences = Table(
+conferences = table(
     "conferences",
     metadata,
-    Column("conference_id", String(128), primary_key=True),
-    Column("case_id", String(128), nullable=False),
-    Column("kind", String(64), nullable=False),
-    Column("status", String(16), nullable=False),
-    Column("scheduled_for", String(40), nullable=False),
-    Column("referral_id", String(128)),
-    Column("held_at", String(40)),
-    Column("basis_kind", String(16), nullable=False),
-    Column("participant_count", Integer, nullable=False),
-    Column("outside_participants", Integer, nullable=False),
-    Column("open_action_items", Integer, nullable=False),
-    Column("version", Integer, nullable=False),
-    Column("updated_at", String(40), nullable=False),
+    """
+    conference_id         id     key
+    case_id               id     required
+    kind                  code   required
+    status                state  required
+    scheduled_for         time   required
+    referral_id           id
+    held_at               time
+    basis_kind            state  required
+    participant_count     int    required
+    outside_participants  int    required
+    open_action_items     int    required
+    version               int    required
+    updated_at            time   required
+    """,
 )
 
-action_items = Table(
+action_items = table(
     "action_items",
     metadata,
-    Column("action_id", String(128), primary_key=True),
-    Column("conference_id", String(128), nullable=False),
-    Column("case_id", String(128), nullable=False),
-    Column("assignee_kind", String(16), nullable=False),
-    Column("assignee", String(200), nullable=False),
-    Column("due_on", String(10)),
-    Column("done", Boolean, nullable=False),
-    Column("completed_at", String(40)),
+    """
+    action_id      id     key
+    conference_id  id     required
+    case_id        id     required
+    assignee_kind  state  required
+    assignee       label  required
+    due_on         date
+    done           bool   required
+    completed_at   time
+    """,
 )
 
-reviews = Table(
+reviews = table(
     "reviews",
     metadata,
-    Column("review_id", String(128), primary_key=True),
-    Column("conference_id", String(128), nullable=False),
-    Column("case_id", String(128), nullable=False),
-    Column("due_on", String(10), nullable=False),
-    Column("purpose", Text, nullable=False),
+    """
+    review_id      id    key
+    conference_id  id    required
+    case_id        id    required
+    due_on         date  required
+    purpose        text  required
+    """,
 )

@@ -3,53 +3,41 @@
 Revision ID: conferences_0001
 """
 
-import sqlalchemy as sa
-from alembic import op
+from shared.columns import table_revision
 
 revision = "conferences_0001"
 down_revision = None
-branch_labels = None
-depends_on = None
 
-
-def upgrade() -> None:
-    op.create_table(
-        "conferences",
-        sa.Column("conference_id", sa.String(128), primary_key=True),
-        sa.Column("case_id", sa.String(128), nullable=False, index=True),
-        sa.Column("kind", sa.String(64), nullable=False, index=True),
-        sa.Column("status", sa.String(16), nullable=False, index=True),
-        sa.Column("scheduled_for", sa.String(40), nullable=False, index=True),
-        sa.Column("referral_id", sa.String(128)),
-        sa.Column("held_at", sa.String(40)),
-        sa.Column("basis_kind", sa.String(16), nullable=False),
-        sa.Column("participant_count", sa.Integer(), nullable=False),
-        sa.Column("outside_participants", sa.Integer(), nullable=False),
-        sa.Column("open_action_items", sa.Integer(), nullable=False),
-        sa.Column("version", sa.Integer(), nullable=False),
-        sa.Column("updated_at", sa.String(40), nullable=False),
-    )
-    op.create_table(
-        "action_items",
-        sa.Column("action_id", sa.String(128), primary_key=True),
-        sa.Column("conference_id", sa.String(128), nullable=False, index=True),
-        sa.Column("case_id", sa.String(128), nullable=False, index=True),
-        sa.Column("assignee_kind", sa.String(16), nullable=False),
-        sa.Column("assignee", sa.String(200), nullable=False, index=True),
-        sa.Column("due_on", sa.String(10)),
-        sa.Column("done", sa.Boolean(), nullable=False, index=True),
-        sa.Column("completed_at", sa.String(40)),
-    )
-    op.create_table(
-        "reviews",
-        sa.Column("review_id", sa.String(128), primary_key=True),
-        sa.Column("conference_id", sa.String(128), nullable=False, index=True),
-        sa.Column("case_id", sa.String(128), nullable=False, index=True),
-        sa.Column("due_on", sa.String(10), nullable=False, index=True),
-        sa.Column("purpose", sa.Text(), nullable=False),
-    )
-
-
-def downgrade() -> None:
-    for table in ("reviews", "action_items", "conferences"):
-        op.drop_table(table)
+upgrade, downgrade = table_revision(
+    """
+    conferences:
+        conference_id         id     key
+        case_id               id     required index
+        kind                  code   required index
+        status                state  required index
+        scheduled_for         time   required index
+        referral_id           id
+        held_at               time
+        basis_kind            state  required
+        participant_count     int    required
+        outside_participants  int    required
+        open_action_items     int    required
+        version               int    required
+        updated_at            time   required
+    action_items:
+        action_id      id     key
+        conference_id  id     required index
+        case_id        id     required index
+        assignee_kind  state  required
+        assignee       label  required index
+        due_on         date
+        done           bool   required index
+        completed_at   time
+    reviews:
+        review_id      id    key
+        conference_id  id    required index
+        case_id        id    required index
+        due_on         date  required index
+        purpose        text  required
+    """
+)

@@ -11,6 +11,7 @@ from sqlalchemy import Connection, and_, func, select, true
 from services.districts.adapters.tables import district_cases, salon_attendance, volunteer_roles
 from services.districts.domain.district_case import DistrictCaseState
 from services.districts.domain.events import SalonAttended, VolunteerRoleTaken
+from shared.columns import row_of
 from shared.events import DomainEvent
 
 __all__ = ["list_attendance", "list_cases", "list_volunteers", "save"]
@@ -42,27 +43,9 @@ def save(conn: Connection, state: DistrictCaseState, events: Sequence[DomainEven
         conn.execute(district_cases.insert().values(case_id=state.case_id, **values))
     for event in events:
         if isinstance(event, SalonAttended):
-            conn.execute(
-                salon_attendance.insert().values(
-                    attendance_id=event.attendance_id,
-                    case_id=event.case_id,
-                    district_id=event.district_id,
-                    salon_name=event.salon_name,
-                    attended_on=event.attended_on.isoformat(),
-                    first_visit=event.first_visit,
-                )
-            )
+            conn.execute(salon_attendance.insert().values(**row_of(event, salon_attendance)))
         elif isinstance(event, VolunteerRoleTaken):
-            conn.execute(
-                volunteer_roles.insert().values(
-                    role_id=event.role_id,
-                    case_id=event.case_id,
-                    district_id=event.district_id,
-                    role=event.role,
-                    activity=event.activity,
-                    started_on=event.started_on.isoformat(),
-                )
-            )
+            conn.execute(volunteer_roles.insert().values(**row_of(event, volunteer_roles)))
 
 
 def _case_row(row: Any) -> dict[str, Any]:

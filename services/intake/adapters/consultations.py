@@ -10,6 +10,7 @@ from sqlalchemy import Connection, and_, func, select, true
 
 from services.intake.adapters.tables import consultations, follow_ups
 from services.intake.domain.consultation import ConsultationState
+from shared.columns import row_of
 
 __all__ = ["ConsultationFilter", "due_follow_ups", "get_row", "list_consultations", "save"]
 
@@ -56,12 +57,7 @@ def save(
     for f in state.follow_ups:
         conn.execute(
             follow_ups.insert().values(
-                follow_up_id=f.follow_up_id,
-                consultation_id=state.consultation_id,
-                case_id=state.case_id,
-                due_on=f.due_on.isoformat(),
-                purpose=f.purpose,
-                done_by_contact_id=f.done_by_contact_id,
+                **row_of(f, follow_ups, consultation_id=state.consultation_id, case_id=state.case_id)
             )
         )
 

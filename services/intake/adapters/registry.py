@@ -15,6 +15,7 @@ from typing import Any
 from sqlalchemy import Connection, and_, func, or_, select, true
 
 from services.intake.adapters.tables import household_members, households, people
+from shared.columns import row_of
 from shared.events import DomainEvent
 from shared.registry.events import (
     PERSON_DETAIL_FIELDS,
@@ -104,14 +105,7 @@ def project(conn: Connection, event: DomainEvent, *, service: str, at: datetime)
             )
         )
     elif isinstance(event, MemberJoinedHousehold):
-        conn.execute(
-            household_members.insert().values(
-                household_id=event.household_id,
-                person_id=event.person_id,
-                relationship=event.relationship,
-                joined_on=event.joined_on.isoformat(),
-            )
-        )
+        conn.execute(household_members.insert().values(**row_of(event, household_members)))
     elif isinstance(event, MemberLeftHousehold):
         m = household_members.c
         conn.execute(

@@ -6,96 +6,110 @@ compare them alike. The ``*_key`` columns hold search keys from :mod:`shared.reg
 
 from __future__ import annotations
 
-from sqlalchemy import Boolean, Column, Integer, MetaData, String, Table, Text
+from sqlalchemy import MetaData
+
+from shared.columns import table
 
 metadata = MetaData()
 
-people = Table(
+people = table(
     "people",
     metadata,
-    Column("person_id", String(128), primary_key=True),
-    Column("canonical_id", String(128), nullable=False),
-    Column("name_kanji", Text),
-    Column("name_kana", Text),
-    Column("birth_date", String(10)),
-    Column("address", Text),
-    Column("phone", String(64)),
-    Column("care_notes", Text),
-    Column("name_kanji_key", Text),
-    Column("name_kana_key", Text),
-    Column("address_key", Text),
-    Column("phone_key", String(64)),
-    Column("registered_by_service", String(64), nullable=False),
-    Column("registered_at", String(40), nullable=False),
-    Column("updated_at", String(40), nullable=False),
+    """
+    person_id              id    key
+    canonical_id           id    required
+    name_kanji             text
+    name_kana              text
+    birth_date             date
+    address                text
+    phone                  code
+    care_notes             text
+    name_kanji_key         text
+    name_kana_key          text
+    address_key            text
+    phone_key              code
+    registered_by_service  code  required
+    registered_at          time  required
+    updated_at             time  required
+    """,
 )
 
-households = Table(
+households = table(
     "households",
     metadata,
-    Column("household_id", String(128), primary_key=True),
-    Column("address", Text),
-    Column("address_key", Text),
-    Column("registered_by_service", String(64), nullable=False),
-    Column("registered_at", String(40), nullable=False),
-    Column("updated_at", String(40), nullable=False),
+    """
+    household_id           id    key
+    address                text
+    address_key            text
+    registered_by_service  code  required
+    registered_at          time  required
+    updated_at             time  required
+    """,
 )
 
-household_members = Table(
+household_members = table(
     "household_members",
     metadata,
-    Column("household_id", String(128), nullable=False),
-    Column("person_id", String(128), nullable=False),
-    Column("relationship", String(64)),
-    Column("joined_on", String(10), nullable=False),
-    Column("left_on", String(10)),
+    """
+    household_id  id    required
+    person_id     id    required
+    relationship  code
+    joined_on     date  required
+    left_on       date
+    """,
 )
 
-consultations = Table(
+consultations = table(
     "consultations",
     metadata,
-    Column("consultation_id", String(128), primary_key=True),
-    Column("case_id", String(128), nullable=False),
-    Column("person_id", String(128)),
-    Column("household_id", String(128)),
-    Column("status", String(16), nullable=False),
-    Column("source", String(64), nullable=False),
-    Column("channel", String(64), nullable=False),
-    Column("issues", Text, nullable=False),
-    Column("urgency", String(16), nullable=False),
-    Column("isolated", Boolean, nullable=False),
-    Column("opened_at", String(40), nullable=False),
-    Column("opened_by", String(128), nullable=False),
-    Column("contact_count", Integer, nullable=False),
-    Column("unacknowledged_comments", Integer, nullable=False),
-    Column("outcome", String(32)),
-    Column("closed_at", String(40)),
-    Column("version", Integer, nullable=False),
-    Column("updated_at", String(40), nullable=False),
+    """
+    consultation_id          id     key
+    case_id                  id     required
+    person_id                id
+    household_id             id
+    status                   state  required
+    source                   code   required
+    channel                  code   required
+    issues                   text   required
+    urgency                  state  required
+    isolated                 bool   required
+    opened_at                time   required
+    opened_by                id     required
+    contact_count            int    required
+    unacknowledged_comments  int    required
+    outcome                  str32
+    closed_at                time
+    version                  int    required
+    updated_at               time   required
+    """,
 )
 
-follow_ups = Table(
+follow_ups = table(
     "follow_ups",
     metadata,
-    Column("follow_up_id", String(128), primary_key=True),
-    Column("consultation_id", String(128), nullable=False),
-    Column("case_id", String(128), nullable=False),
-    Column("due_on", String(10), nullable=False),
-    Column("purpose", Text, nullable=False),
-    Column("done_by_contact_id", String(128)),
+    """
+    follow_up_id        id    key
+    consultation_id     id    required
+    case_id             id    required
+    due_on              date  required
+    purpose             text  required
+    done_by_contact_id  id
+    """,
 )
 
-consents = Table(
+consents = table(
     "consents",
     metadata,
-    Column("record_id", String(128), primary_key=True),
-    Column("person_id", String(128), nullable=False),
-    Column("kind", String(16), nullable=False),
-    Column("basis", String(64), nullable=False),
-    Column("recipients", Text, nullable=False),
-    Column("purposes", Text, nullable=False),
-    Column("meeting_id", String(128)),
-    Column("given_at", String(40), nullable=False),
-    Column("valid_until", String(10)),
-    Column("withdrawn_at", String(40)),
+    """
+    record_id     id     key
+    person_id     id     required
+    kind          state  required
+    basis         code   required
+    recipients    text   required
+    purposes      text   required
+    meeting_id    id
+    given_at      time   required
+    valid_until   date
+    withdrawn_at  time
+    """,
 )

@@ -73,15 +73,7 @@ CONSULTATION: Aggregate[State] = Aggregate(
 
 
 def _reply(outcome: Outcome[State], **extra: Any) -> dict[str, Any]:
-    state = outcome.state
-    return {
-        "consultation_id": state.consultation_id,
-        "case_id": state.case_id,
-        "status": state.status,
-        "urgency": state.urgency,
-        "version": outcome.version,
-        **extra,
-    }
+    return outcome.reply("consultation_id", "case_id", "status", "urgency", **extra)
 
 
 def _change(

@@ -4,96 +4,78 @@ the consent ledger projection.
 Revision ID: intake_0001
 """
 
-import sqlalchemy as sa
-from alembic import op
+from shared.columns import table_revision
 
 revision = "intake_0001"
 down_revision = None
-branch_labels = None
-depends_on = None
 
-
-def upgrade() -> None:
-    op.create_table(
-        "people",
-        sa.Column("person_id", sa.String(128), primary_key=True),
-        sa.Column("canonical_id", sa.String(128), nullable=False, index=True),
-        sa.Column("name_kanji", sa.Text()),
-        sa.Column("name_kana", sa.Text()),
-        sa.Column("birth_date", sa.String(10), index=True),
-        sa.Column("address", sa.Text()),
-        sa.Column("phone", sa.String(64)),
-        sa.Column("care_notes", sa.Text()),
-        sa.Column("name_kanji_key", sa.Text(), index=True),
-        sa.Column("name_kana_key", sa.Text(), index=True),
-        sa.Column("address_key", sa.Text()),
-        sa.Column("phone_key", sa.String(64), index=True),
-        sa.Column("registered_by_service", sa.String(64), nullable=False),
-        sa.Column("registered_at", sa.String(40), nullable=False),
-        sa.Column("updated_at", sa.String(40), nullable=False),
-    )
-    op.create_table(
-        "households",
-        sa.Column("household_id", sa.String(128), primary_key=True),
-        sa.Column("address", sa.Text()),
-        sa.Column("address_key", sa.Text()),
-        sa.Column("registered_by_service", sa.String(64), nullable=False),
-        sa.Column("registered_at", sa.String(40), nullable=False),
-        sa.Column("updated_at", sa.String(40), nullable=False),
-    )
-    op.create_table(
-        "household_members",
-        sa.Column("household_id", sa.String(128), nullable=False, index=True),
-        sa.Column("person_id", sa.String(128), nullable=False, index=True),
-        sa.Column("relationship", sa.String(64)),
-        sa.Column("joined_on", sa.String(10), nullable=False),
-        sa.Column("left_on", sa.String(10)),
-    )
-    op.create_table(
-        "consultations",
-        sa.Column("consultation_id", sa.String(128), primary_key=True),
-        sa.Column("case_id", sa.String(128), nullable=False, index=True),
-        sa.Column("person_id", sa.String(128), index=True),
-        sa.Column("household_id", sa.String(128), index=True),
-        sa.Column("status", sa.String(16), nullable=False, index=True),
-        sa.Column("source", sa.String(64), nullable=False),
-        sa.Column("channel", sa.String(64), nullable=False),
-        sa.Column("issues", sa.Text(), nullable=False),
-        sa.Column("urgency", sa.String(16), nullable=False),
-        sa.Column("isolated", sa.Boolean(), nullable=False),
-        sa.Column("opened_at", sa.String(40), nullable=False, index=True),
-        sa.Column("opened_by", sa.String(128), nullable=False),
-        sa.Column("contact_count", sa.Integer(), nullable=False),
-        sa.Column("unacknowledged_comments", sa.Integer(), nullable=False),
-        sa.Column("outcome", sa.String(32)),
-        sa.Column("closed_at", sa.String(40)),
-        sa.Column("version", sa.Integer(), nullable=False),
-        sa.Column("updated_at", sa.String(40), nullable=False),
-    )
-    op.create_table(
-        "follow_ups",
-        sa.Column("follow_up_id", sa.String(128), primary_key=True),
-        sa.Column("consultation_id", sa.String(128), nullable=False, index=True),
-        sa.Column("case_id", sa.String(128), nullable=False),
-        sa.Column("due_on", sa.String(10), nullable=False, index=True),
-        sa.Column("purpose", sa.Text(), nullable=False),
-        sa.Column("done_by_contact_id", sa.String(128)),
-    )
-    op.create_table(
-        "consents",
-        sa.Column("record_id", sa.String(128), primary_key=True),
-        sa.Column("person_id", sa.String(128), nullable=False, index=True),
-        sa.Column("kind", sa.String(16), nullable=False),
-        sa.Column("basis", sa.String(64), nullable=False),
-        sa.Column("recipients", sa.Text(), nullable=False),
-        sa.Column("purposes", sa.Text(), nullable=False),
-        sa.Column("meeting_id", sa.String(128)),
-        sa.Column("given_at", sa.String(40), nullable=False),
-        sa.Column("valid_until", sa.String(10)),
-        sa.Column("withdrawn_at", sa.String(40)),
-    )
-
-
-def downgrade() -> None:
-    for table in ("consents", "follow_ups", "consultations", "household_members", "households", "people"):
-        op.drop_table(table)
+upgrade, downgrade = table_revision(
+    """
+    people:
+        person_id              id    key
+        canonical_id           id    required index
+        name_kanji             text
+        name_kana              text
+        birth_date             date  index
+        address                text
+        phone                  code
+        care_notes             text
+        name_kanji_key         text  index
+        name_kana_key          text  index
+        address_key            text
+        phone_key              code  index
+        registered_by_service  code  required
+        registered_at          time  required
+        updated_at             time  required
+    households:
+        household_id           id    key
+        address                text
+        address_key            text
+        registered_by_service  code  required
+        registered_at          time  required
+        updated_at             time  required
+    household_members:
+        household_id  id    required index
+        person_id     id    required index
+        relationship  code
+        joined_on     date  required
+        left_on       date
+    consultations:
+        consultation_id          id     key
+        case_id                  id     required index
+        person_id                id     index
+        household_id             id     index
+        status                   state  required index
+        source                   code   required
+        channel                  code   required
+        issues                   text   required
+        urgency                  state  required
+        isolated                 bool   required
+        opened_at                time   required index
+        opened_by                id     required
+        contact_count            int    required
+        unacknowledged_comments  int    required
+        outcome                  str32
+        closed_at                time
+        version                  int    required
+        updated_at               time   required
+    follow_ups:
+        follow_up_id        id    key
+        consultation_id     id    required index
+        case_id             id    required
+        due_on              date  required index
+        purpose             text  required
+        done_by_contact_id  id
+    consents:
+        record_id     id     key
+        person_id     id     required index
+        kind          state  required
+        basis         code   required
+        recipients    text   required
+        purposes      text   required
+        meeting_id    id
+        given_at      time   required
+        valid_until   date
+        withdrawn_at  time
+    """
+)

@@ -27,6 +27,7 @@ from services.loans.domain.events import (
     LoanContactRecorded,
 )
 from services.loans.domain.loan import LoanState
+from shared.columns import row_of
 from shared.events import DomainEvent
 
 __all__ = ["save_application", "save_consultation", "save_household"]
@@ -62,20 +63,7 @@ def save_consultation(conn: Connection, state: ConsultationState, events: Sequen
     for event in events:
         match event:
             case LoanConsultationOpened():
-                conn.execute(
-                    consultations.insert().values(
-                        consultation_id=event.consultation_id,
-                        household_id=event.household_id,
-                        person_id=event.person_id,
-                        fund_type=event.fund_type,
-                        kind=event.kind,
-                        initial=event.initial,
-                        summary=event.summary,
-                        loan_application_id=event.loan_application_id,
-                        opened_at=_iso(event.opened_at),
-                        **row,
-                    )
-                )
+                conn.execute(consultations.insert().values(**row_of(event, consultations, **row)))
                 _contact(
                     conn,
                     event.consultation_id,
@@ -160,19 +148,7 @@ def save_application(
     for event in events:
         match event:
             case LoanApplicationSubmitted():
-                conn.execute(
-                    applications.insert().values(
-                        application_id=event.application_id,
-                        household_id=event.household_id,
-                        person_id=event.person_id,
-                        consultation_id=event.consultation_id,
-                        fund_type=event.fund_type,
-                        requested_amount=event.requested_amount,
-                        purpose=event.purpose,
-                        submitted_at=_iso(event.submitted_at),
-                        **row,
-                    )
-                )
+                conn.execute(applications.insert().values(**row_of(event, applications, **row)))
             case LoanApplicationApproved():
                 row.update(
                     amount=event.amount,

@@ -7,7 +7,9 @@ loans desk's own screens; :mod:`services.loans.views` withholds it from other de
 
 from __future__ import annotations
 
-from sqlalchemy import BigInteger, Boolean, Column, Date, Integer, MetaData, String, Table, Text
+from sqlalchemy import MetaData
+
+from shared.columns import table
 
 __all__ = [
     "applications",
@@ -21,99 +23,111 @@ __all__ = [
 
 metadata = MetaData()
 
-households = Table(
+households = table(
     "loan_households",
     metadata,
-    Column("household_id", String(128), primary_key=True),
-    Column("member_ids", Text, nullable=False),
-    Column("registered_at", String(40), nullable=False),
-    Column("version", Integer, nullable=False),
+    """
+    household_id   id    key
+    member_ids     text  required
+    registered_at  time  required
+    version        int   required
+    """,
 )
 
-consultations = Table(
+consultations = table(
     "loan_consultations",
     metadata,
-    Column("consultation_id", String(128), primary_key=True),
-    Column("household_id", String(128), nullable=False),
-    Column("person_id", String(128)),
-    Column("fund_type", String(64), nullable=False),
-    Column("kind", String(64), nullable=False),
-    Column("initial", Boolean, nullable=False),
-    Column("status", String(16), nullable=False),
-    Column("outcome", String(64)),
-    Column("reached_service", Boolean),
-    Column("issues", Text, nullable=False),
-    Column("responses", Text, nullable=False),
-    Column("contact_count", Integer, nullable=False),
-    Column("summary", Text, nullable=False),
-    Column("loan_application_id", String(128)),
-    Column("opened_at", String(40), nullable=False),
-    Column("closed_at", String(40)),
-    Column("version", Integer, nullable=False),
+    """
+    consultation_id      id     key
+    household_id         id     required
+    person_id            id
+    fund_type            code   required
+    kind                 code   required
+    initial              bool   required
+    status               state  required
+    outcome              code
+    reached_service      bool
+    issues               text   required
+    responses            text   required
+    contact_count        int    required
+    summary              text   required
+    loan_application_id  id
+    opened_at            time   required
+    closed_at            time
+    version              int    required
+    """,
 )
 
-contacts = Table(
+contacts = table(
     "loan_contacts",
     metadata,
-    Column("contact_id", String(128), primary_key=True),
-    Column("consultation_id", String(128), nullable=False),
-    Column("household_id", String(128), nullable=False),
-    Column("fund_type", String(64), nullable=False),
-    Column("kind", String(64), nullable=False),
-    Column("channel", String(64), nullable=False),
-    Column("counterpart", String(64), nullable=False),
-    Column("initial", Boolean, nullable=False),
-    Column("contacted_at", String(40), nullable=False),
+    """
+    contact_id       id    key
+    consultation_id  id    required
+    household_id     id    required
+    fund_type        code  required
+    kind             code  required
+    channel          code  required
+    counterpart      code  required
+    initial          bool  required
+    contacted_at     time  required
+    """,
 )
 
-applications = Table(
+applications = table(
     "loan_applications",
     metadata,
-    Column("application_id", String(128), primary_key=True),
-    Column("household_id", String(128), nullable=False),
-    Column("person_id", String(128), nullable=False),
-    Column("consultation_id", String(128)),
-    Column("fund_type", String(64), nullable=False),
-    Column("status", String(16), nullable=False),
-    Column("requested_amount", BigInteger, nullable=False),
-    Column("purpose", Text, nullable=False),
-    Column("amount", BigInteger),
-    Column("instalment_count", Integer),
-    Column("monthly_amount", BigInteger),
-    Column("first_due_date", Date),
-    Column("grace_months", Integer),
-    Column("disbursed_on", Date),
-    Column("outstanding", BigInteger, nullable=False),
-    Column("missed_count", Integer, nullable=False),
-    Column("arrears_count", Integer, nullable=False),
-    Column("arrears_amount", BigInteger, nullable=False),
-    Column("decision_reason", Text),
-    Column("submitted_at", String(40), nullable=False),
-    Column("updated_at", String(40), nullable=False),
-    Column("version", Integer, nullable=False),
+    """
+    application_id    id      key
+    household_id      id      required
+    person_id         id      required
+    consultation_id   id
+    fund_type         code    required
+    status            state   required
+    requested_amount  bigint  required
+    purpose           text    required
+    amount            bigint
+    instalment_count  int
+    monthly_amount    bigint
+    first_due_date    day
+    grace_months      int
+    disbursed_on      day
+    outstanding       bigint  required
+    missed_count      int     required
+    arrears_count     int     required
+    arrears_amount    bigint  required
+    decision_reason   text
+    submitted_at      time    required
+    updated_at        time    required
+    version           int     required
+    """,
 )
 
-instalments = Table(
+instalments = table(
     "loan_instalments",
     metadata,
-    Column("application_id", String(128), primary_key=True),
-    Column("number", Integer, primary_key=True),
-    Column("due_date", Date, nullable=False),
-    Column("amount", BigInteger, nullable=False),
-    Column("paid", BigInteger, nullable=False),
-    Column("postponed_months", Integer, nullable=False),
-    Column("missed", Boolean, nullable=False),
+    """
+    application_id    id      key
+    number            int     key
+    due_date          day     required
+    amount            bigint  required
+    paid              bigint  required
+    postponed_months  int     required
+    missed            bool    required
+    """,
 )
 
-follow_ups = Table(
+follow_ups = table(
     "loan_follow_ups",
     metadata,
-    Column("consultation_id", String(128), primary_key=True),
-    Column("household_id", String(128), nullable=False),
-    Column("person_id", String(128)),
-    Column("fund_type", String(64), nullable=False),
-    Column("kind", String(64), nullable=False),
-    Column("issues", Text, nullable=False),
-    Column("outcome", String(64), nullable=False),
-    Column("closed_at", String(40), nullable=False),
+    """
+    consultation_id  id    key
+    household_id     id    required
+    person_id        id
+    fund_type        code  required
+    kind             code  required
+    issues           text  required
+    outcome          code  required
+    closed_at        time  required
+    """,
 )

@@ -34,6 +34,7 @@ __all__ = [
     "InstalmentMissed",
     "LoanApplicationApproved",
     "LoanApplicationDenied",
+    "LoanApplicationEvent",
     "LoanApplicationReviewStarted",
     "LoanApplicationSubmitted",
     "LoanApplicationWithdrawn",
@@ -154,15 +155,22 @@ class InstalmentAllocation(BaseModel):
     amount: int
 
 
-class LoanApplicationSubmitted(DomainEvent):
+class LoanApplicationEvent(DomainEvent):
+    """借入申請: base of the events of one application stream; each names the application, its
+    household (the case key) and the applicant first. (``RepaymentReceived`` names its payment
+    second, so it keeps its own fields in that order.)"""
+
+    application_id: str
+    household_id: str
+    person_id: str
+
+
+class LoanApplicationSubmitted(LoanApplicationEvent):
     """借入申請: a household applied for a Livelihood Welfare Fund loan."""
 
     event_type: ClassVar[str] = "loans.LoanApplicationSubmitted"
     personal_fields: ClassVar[frozenset[str]] = frozenset({"purpose"})
 
-    application_id: str
-    household_id: str
-    person_id: str
     consultation_id: str | None
     fund_type: str
     requested_amount: int
@@ -171,18 +179,15 @@ class LoanApplicationSubmitted(DomainEvent):
     code_list_version: str
 
 
-class LoanApplicationReviewStarted(DomainEvent):
+class LoanApplicationReviewStarted(LoanApplicationEvent):
     """審査中: the application was sent for review (to the prefecture council)."""
 
     event_type: ClassVar[str] = "loans.LoanApplicationReviewStarted"
 
-    application_id: str
-    household_id: str
-    person_id: str
     review_started_at: datetime
 
 
-class LoanApplicationApproved(DomainEvent):
+class LoanApplicationApproved(LoanApplicationEvent):
     """貸付決定: the loan was approved with its amount and repayment terms.
 
     ``grace_months`` is the deferment period (据置期間) of the decision; ``first_due_date`` is the
@@ -191,9 +196,6 @@ class LoanApplicationApproved(DomainEvent):
 
     event_type: ClassVar[str] = "loans.LoanApplicationApproved"
 
-    application_id: str
-    household_id: str
-    person_id: str
     amount: int
     instalment_count: int
     monthly_amount: int
@@ -203,41 +205,32 @@ class LoanApplicationApproved(DomainEvent):
     approved_at: datetime
 
 
-class LoanApplicationDenied(DomainEvent):
+class LoanApplicationDenied(LoanApplicationEvent):
     """貸付不承認: the application was denied."""
 
     event_type: ClassVar[str] = "loans.LoanApplicationDenied"
     personal_fields: ClassVar[frozenset[str]] = frozenset({"reason"})
 
-    application_id: str
-    household_id: str
-    person_id: str
     reason: str
     denied_at: datetime
 
 
-class LoanApplicationWithdrawn(DomainEvent):
+class LoanApplicationWithdrawn(LoanApplicationEvent):
     """申請取下げ・辞退: the household withdrew the application (or declined the approved loan)."""
 
     event_type: ClassVar[str] = "loans.LoanApplicationWithdrawn"
     personal_fields: ClassVar[frozenset[str]] = frozenset({"reason"})
 
-    application_id: str
-    household_id: str
-    person_id: str
     reason: str
     withdrawn_at: datetime
 
 
-class LoanDisbursed(DomainEvent):
+class LoanDisbursed(LoanApplicationEvent):
     """貸付金交付: the approved amount was paid out to the borrower."""
 
     event_type: ClassVar[str] = "loans.LoanDisbursed"
     occurred_field: ClassVar[str | None] = "disbursed_on"
 
-    application_id: str
-    household_id: str
-    person_id: str
     amount: int
     disbursed_on: date
     recorded_at: datetime
@@ -260,19 +253,16 @@ class RepaymentReceived(DomainEvent):
     recorded_at: datetime
 
 
-class LoanFullyRepaid(DomainEvent):
+class LoanFullyRepaid(LoanApplicationEvent):
     """償還完了: the loan has been repaid in full."""
 
     event_type: ClassVar[str] = "loans.LoanFullyRepaid"
     occurred_field: ClassVar[str | None] = "repaid_on"
 
-    application_id: str
-    household_id: str
-    person_id: str
     repaid_on: date
 
 
-class InstalmentMissed(DomainEvent):
+class InstalmentMissed(LoanApplicationEvent):
     """滞納: an instalment passed its due date unpaid.
 
     ``missed_count`` counts the instalments missed on this loan so far, this one included (a rule may
@@ -281,9 +271,6 @@ class InstalmentMissed(DomainEvent):
 
     event_type: ClassVar[str] = "loans.InstalmentMissed"
 
-    application_id: str
-    household_id: str
-    person_id: str
     instalment_number: int
     due_date: date
     amount_unpaid: int
@@ -292,15 +279,12 @@ class InstalmentMissed(DomainEvent):
     as_of: date
 
 
-class GraceGranted(DomainEvent):
+class GraceGranted(LoanApplicationEvent):
     """償還猶予: instalments from ``from_instalment`` on are postponed by ``months`` months."""
 
     event_type: ClassVar[str] = "loans.GraceGranted"
     personal_fields: ClassVar[frozenset[str]] = frozenset({"reason"})
 
-    application_id: str
-    household_id: str
-    person_id: str
     from_instalment: int
     months: int
     reason: str

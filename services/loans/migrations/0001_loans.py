@@ -4,110 +4,85 @@ households registered here, and the follow-up list (要フォロー).
 Revision ID: loans_0001
 """
 
-import sqlalchemy as sa
-from alembic import op
+from shared.columns import table_revision
 
 revision = "loans_0001"
 down_revision = None
-branch_labels = None
-depends_on = None
 
-
-def upgrade() -> None:
-    op.create_table(
-        "loan_households",
-        sa.Column("household_id", sa.String(128), primary_key=True),
-        sa.Column("member_ids", sa.Text(), nullable=False),
-        sa.Column("registered_at", sa.String(40), nullable=False),
-        sa.Column("version", sa.Integer(), nullable=False),
-    )
-    op.create_table(
-        "loan_consultations",
-        sa.Column("consultation_id", sa.String(128), primary_key=True),
-        sa.Column("household_id", sa.String(128), nullable=False, index=True),
-        sa.Column("person_id", sa.String(128)),
-        sa.Column("fund_type", sa.String(64), nullable=False),
-        sa.Column("kind", sa.String(64), nullable=False),
-        sa.Column("initial", sa.Boolean(), nullable=False),
-        sa.Column("status", sa.String(16), nullable=False),
-        sa.Column("outcome", sa.String(64)),
-        sa.Column("reached_service", sa.Boolean()),
-        sa.Column("issues", sa.Text(), nullable=False),
-        sa.Column("responses", sa.Text(), nullable=False),
-        sa.Column("contact_count", sa.Integer(), nullable=False),
-        sa.Column("summary", sa.Text(), nullable=False),
-        sa.Column("loan_application_id", sa.String(128)),
-        sa.Column("opened_at", sa.String(40), nullable=False, index=True),
-        sa.Column("closed_at", sa.String(40)),
-        sa.Column("version", sa.Integer(), nullable=False),
-    )
-    op.create_table(
-        "loan_contacts",
-        sa.Column("contact_id", sa.String(128), primary_key=True),
-        sa.Column("consultation_id", sa.String(128), nullable=False, index=True),
-        sa.Column("household_id", sa.String(128), nullable=False),
-        sa.Column("fund_type", sa.String(64), nullable=False),
-        sa.Column("kind", sa.String(64), nullable=False),
-        sa.Column("channel", sa.String(64), nullable=False),
-        sa.Column("counterpart", sa.String(64), nullable=False),
-        sa.Column("initial", sa.Boolean(), nullable=False),
-        sa.Column("contacted_at", sa.String(40), nullable=False, index=True),
-    )
-    op.create_table(
-        "loan_applications",
-        sa.Column("application_id", sa.String(128), primary_key=True),
-        sa.Column("household_id", sa.String(128), nullable=False, index=True),
-        sa.Column("person_id", sa.String(128), nullable=False),
-        sa.Column("consultation_id", sa.String(128)),
-        sa.Column("fund_type", sa.String(64), nullable=False),
-        sa.Column("status", sa.String(16), nullable=False, index=True),
-        sa.Column("requested_amount", sa.BigInteger(), nullable=False),
-        sa.Column("purpose", sa.Text(), nullable=False),
-        sa.Column("amount", sa.BigInteger()),
-        sa.Column("instalment_count", sa.Integer()),
-        sa.Column("monthly_amount", sa.BigInteger()),
-        sa.Column("first_due_date", sa.Date()),
-        sa.Column("grace_months", sa.Integer()),
-        sa.Column("disbursed_on", sa.Date()),
-        sa.Column("outstanding", sa.BigInteger(), nullable=False),
-        sa.Column("missed_count", sa.Integer(), nullable=False),
-        sa.Column("arrears_count", sa.Integer(), nullable=False),
-        sa.Column("arrears_amount", sa.BigInteger(), nullable=False),
-        sa.Column("decision_reason", sa.Text()),
-        sa.Column("submitted_at", sa.String(40), nullable=False, index=True),
-        sa.Column("updated_at", sa.String(40), nullable=False),
-        sa.Column("version", sa.Integer(), nullable=False),
-    )
-    op.create_table(
-        "loan_instalments",
-        sa.Column("application_id", sa.String(128), primary_key=True),
-        sa.Column("number", sa.Integer(), primary_key=True),
-        sa.Column("due_date", sa.Date(), nullable=False),
-        sa.Column("amount", sa.BigInteger(), nullable=False),
-        sa.Column("paid", sa.BigInteger(), nullable=False),
-        sa.Column("postponed_months", sa.Integer(), nullable=False),
-        sa.Column("missed", sa.Boolean(), nullable=False),
-    )
-    op.create_table(
-        "loan_follow_ups",
-        sa.Column("consultation_id", sa.String(128), primary_key=True),
-        sa.Column("household_id", sa.String(128), nullable=False, index=True),
-        sa.Column("person_id", sa.String(128)),
-        sa.Column("fund_type", sa.String(64), nullable=False),
-        sa.Column("kind", sa.String(64), nullable=False),
-        sa.Column("issues", sa.Text(), nullable=False),
-        sa.Column("outcome", sa.String(64), nullable=False),
-        sa.Column("closed_at", sa.String(40), nullable=False, index=True),
-    )
-
-
-def downgrade() -> None:
-    for table in (
-        "loan_follow_ups",
-        "loan_instalments",
-        "loan_applications",
-        "loan_contacts",
-        "loan_consultations",
-        "loan_households",
-    ):
-        op.drop_table(table)
+upgrade, downgrade = table_revision(
+    """
+    loan_households:
+        household_id   id    key
+        member_ids     text  required
+        registered_at  time  required
+        version        int   required
+    loan_consultations:
+        consultation_id      id     key
+        household_id         id     required index
+        person_id            id
+        fund_type            code   required
+        kind                 code   required
+        initial              bool   required
+        status               state  required
+        outcome              code
+        reached_service      bool
+        issues               text   required
+        responses            text   required
+        contact_count        int    required
+        summary              text   required
+        loan_application_id  id
+        opened_at            time   required index
+        closed_at            time
+        version              int    required
+    loan_contacts:
+        contact_id       id    key
+        consultation_id  id    required index
+        household_id     id    required
+        fund_type        code  required
+        kind             code  required
+        channel          code  required
+        counterpart      code  required
+        initial          bool  required
+        contacted_at     time  required index
+    loan_applications:
+        application_id    id      key
+        household_id      id      required index
+        person_id         id      required
+        consultation_id   id
+        fund_type         code    required
+        status            state   required index
+        requested_amount  bigint  required
+        purpose           text    required
+        amount            bigint
+        instalment_count  int
+        monthly_amount    bigint
+        first_due_date    day
+        grace_months      int
+        disbursed_on      day
+        outstanding       bigint  required
+        missed_count      int     required
+        arrears_count     int     required
+        arrears_amount    bigint  required
+        decision_reason   text
+        submitted_at      time    required index
+        updated_at        time    required
+        version           int     required
+    loan_instalments:
+        application_id    id      key
+        number            int     key
+        due_date          day     required
+        amount            bigint  required
+        paid              bigint  required
+        postponed_months  int     required
+        missed            bool    required
+    loan_follow_ups:
+        consultation_id  id    key
+        household_id     id    required index
+        person_id        id
+        fund_type        code  required
+        kind             code  required
+        issues           text  required
+        outcome          code  required
+        closed_at        time  required index
+    """
+)

@@ -9,9 +9,10 @@ from __future__ import annotations
 from collections.abc import Iterable, Sequence
 from datetime import datetime
 
-from sqlalchemy import BigInteger, Column, Connection, Integer, MetaData, String, Table, Text, func, or_, select
+from sqlalchemy import BigInteger, Column, Connection, Integer, MetaData, Table, func, or_, select
 from sqlalchemy.exc import IntegrityError
 
+from shared.columns import columns, table
 from shared.envelope import Envelope
 
 metadata = MetaData()
@@ -19,23 +20,29 @@ archive = Table(
     "archive",
     metadata,
     Column("seq", BigInteger().with_variant(Integer(), "sqlite"), primary_key=True, autoincrement=True),
-    Column("event_id", String(64), nullable=False, unique=True),
-    Column("source", String(64), nullable=False),
-    Column("event_type", String(200), nullable=False),
-    Column("case_id", String(128), nullable=False),
-    Column("subject", String(128), nullable=False),
-    Column("stream_version", Integer, nullable=False),
-    Column("occurred_at", String(40), nullable=False),
-    Column("envelope", Text, nullable=False),
+    *columns(
+        """
+        event_id        code   required unique
+        source          code   required
+        event_type      label  required
+        case_id         id     required
+        subject         id     required
+        stream_version  int    required
+        occurred_at     time   required
+        envelope        text   required
+        """
+    ),
 )
-archive_links = Table(
+archive_links = table(
     "archive_links",
     metadata,
-    Column("event_id", String(64), primary_key=True),
-    Column("a", String(128), nullable=False, index=True),
-    Column("b", String(128), nullable=False, index=True),
-    Column("kind", String(16), nullable=False),
-    Column("occurred_at", String(40), nullable=False),
+    """
+    event_id     code   key
+    a            id     required index
+    b            id     required index
+    kind         state  required
+    occurred_at  time   required
+    """,
 )
 
 

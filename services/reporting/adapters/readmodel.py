@@ -24,160 +24,179 @@ from typing import Any
 
 from sqlalchemy import (
     Boolean,
-    Column,
     Connection,
     Index,
     Integer,
     MetaData,
-    String,
     Table,
-    Text,
     func,
     select,
 )
 from sqlalchemy.dialects.postgresql import insert as pg_insert
 from sqlalchemy.dialects.sqlite import insert as sqlite_insert
 
+from shared import columns as spec
+
 metadata = MetaData()
 
 
-def _gen() -> Column[int]:
-    return Column("gen", Integer, primary_key=True)
-
-
-generations = Table(
+generations = spec.table(
     "rm_generations",
     metadata,
-    Column("gen", Integer, primary_key=True),
-    Column("state", String(16), nullable=False),  # building | active | retired
-    Column("created_at", String(40), nullable=False),
-    Column("switched_at", String(40)),
+    """
+    gen          int    key
+    state        state  required          # building | active | retired
+    created_at   time   required
+    switched_at  time
+    """,
 )
-active = Table(
+active = spec.table(
     "rm_active",
     metadata,
-    Column("id", Integer, primary_key=True),
-    Column("gen", Integer, nullable=False),
+    """
+    id   int  key
+    gen  int  required
+    """,
 )
 
-timeline = Table(
+timeline = spec.table(
     "rm_timeline",
     metadata,
-    _gen(),
-    Column("event_id", String(64), primary_key=True),
-    Column("case_id", String(128), nullable=False),
-    Column("at", String(40), nullable=False),
-    Column("source", String(64), nullable=False),
-    Column("type", String(200), nullable=False),
-    Column("subject", String(128), nullable=False),
-    Column("stream_version", Integer, nullable=False),
-    Column("actor_id", String(128), nullable=False),
-    Column("actor_department", String(64), nullable=False),
-    Column("actor_role", String(64), nullable=False),
-    Column("actor_name", String(200)),
-    Column("data", Text, nullable=False),
+    """
+    gen               int    key
+    event_id          code   key
+    case_id           id     required
+    at                time   required
+    source            code   required
+    type              label  required
+    subject           id     required
+    stream_version    int    required
+    actor_id          id     required
+    actor_department  code   required
+    actor_role        code   required
+    actor_name        label
+    data              text   required
+    """,
     Index("ix_rm_timeline_case", "gen", "case_id", "at"),
 )
-links = Table(
+links = spec.table(
     "rm_links",
     metadata,
-    _gen(),
-    Column("event_id", String(64), primary_key=True),
-    Column("a", String(128), nullable=False),
-    Column("b", String(128), nullable=False),
-    Column("kind", String(16), nullable=False),  # same | member
-    Column("at", String(40), nullable=False),
+    """
+    gen       int    key
+    event_id  code   key
+    a         id     required
+    b         id     required
+    kind      state  required          # same | member
+    at        time   required
+    """,
     Index("ix_rm_links_a", "gen", "a"),
     Index("ix_rm_links_b", "gen", "b"),
 )
-loan_consultations = Table(
+loan_consultations = spec.table(
     "rm_loan_consultations",
     metadata,
-    _gen(),
-    Column("consultation_id", String(64), primary_key=True),
-    Column("household_id", String(128), nullable=False),
-    Column("opened_at", String(40), nullable=False),
-    Column("fund_type", String(64), nullable=False),
-    Column("kind", String(64), nullable=False),
-    Column("initial", Boolean, nullable=False),
+    """
+    gen              int   key
+    consultation_id  code  key
+    household_id     id    required
+    opened_at        time  required
+    fund_type        code  required
+    kind             code  required
+    initial          bool  required
+    """,
 )
-loan_contacts = Table(
+loan_contacts = spec.table(
     "rm_loan_contacts",
     metadata,
-    _gen(),
-    Column("event_id", String(64), primary_key=True),
-    Column("consultation_id", String(64), nullable=False),
-    Column("at", String(40), nullable=False),
-    Column("fund_type", String(64), nullable=False),
-    Column("kind", String(64), nullable=False),
+    """
+    gen              int   key
+    event_id         code  key
+    consultation_id  code  required
+    at               time  required
+    fund_type        code  required
+    kind             code  required
+    """,
     Index("ix_rm_loan_contacts_at", "gen", "at"),
 )
-issues = Table(
+issues = spec.table(
     "rm_issues",
     metadata,
-    _gen(),
-    Column("event_id", String(64), primary_key=True),
-    Column("category", String(64), primary_key=True),
-    Column("department", String(64), nullable=False),
-    Column("consultation_id", String(64), nullable=False),
-    Column("case_id", String(128), nullable=False),
-    Column("at", String(40), nullable=False),
+    """
+    gen              int   key
+    event_id         code  key
+    category         code  key
+    department       code  required
+    consultation_id  code  required
+    case_id          id    required
+    at               time  required
+    """,
     Index("ix_rm_issues_consultation", "gen", "consultation_id"),
 )
-loan_responses = Table(
+loan_responses = spec.table(
     "rm_loan_responses",
     metadata,
-    _gen(),
-    Column("event_id", String(64), primary_key=True),
-    Column("consultation_id", String(64), nullable=False),
-    Column("response", String(64), nullable=False),
-    Column("at", String(40), nullable=False),
+    """
+    gen              int   key
+    event_id         code  key
+    consultation_id  code  required
+    response         code  required
+    at               time  required
+    """,
     Index("ix_rm_loan_responses_consultation", "gen", "consultation_id"),
 )
-closures = Table(
+closures = spec.table(
     "rm_closures",
     metadata,
-    _gen(),
-    Column("event_id", String(64), primary_key=True),
-    Column("department", String(64), nullable=False),
-    Column("consultation_id", String(64), nullable=False),
-    Column("case_id", String(128), nullable=False),
-    Column("at", String(40), nullable=False),
-    Column("outcome", String(64), nullable=False),
-    Column("reached_service", Boolean, nullable=False),
+    """
+    gen              int   key
+    event_id         code  key
+    department       code  required
+    consultation_id  code  required
+    case_id          id    required
+    at               time  required
+    outcome          code  required
+    reached_service  bool  required
+    """,
 )
-denials = Table(
+denials = spec.table(
     "rm_denials",
     metadata,
-    _gen(),
-    Column("event_id", String(64), primary_key=True),
-    Column("application_id", String(64), nullable=False),
-    Column("case_id", String(128), nullable=False),
-    Column("at", String(40), nullable=False),
+    """
+    gen             int   key
+    event_id        code  key
+    application_id  code  required
+    case_id         id    required
+    at              time  required
+    """,
 )
-referral_steps = Table(
+referral_steps = spec.table(
     "rm_referral_steps",
     metadata,
-    _gen(),
-    Column("event_id", String(64), primary_key=True),
-    Column("referral_id", String(64), nullable=False),
-    Column("step", String(16), nullable=False),  # made | accepted | declined | completed | cancelled | expired
-    Column("at", String(40), nullable=False),
-    Column("case_id", String(128)),
-    Column("source_department", String(64)),
-    Column("target", String(128)),
-    Column("deadline", String(40)),
-    Column("cause_event_id", String(64)),
+    """
+    gen                int    key
+    event_id           code   key
+    referral_id        code   required
+    step               state  required          # made | accepted | declined | completed | cancelled | expired
+    at                 time   required
+    case_id            id
+    source_department  code
+    target             id
+    deadline           time
+    cause_event_id     code
+    """,
     Index("ix_rm_referral_steps_referral", "gen", "referral_id"),
 )
-case_districts = Table(
+case_districts = spec.table(
     "rm_case_districts",
     metadata,
-    _gen(),
-    Column("event_id", String(64), primary_key=True),
-    Column("case_id", String(128), nullable=False),
-    Column("district_id", String(64), nullable=False),
-    Column("at", String(40), nullable=False),
+    """
+    gen          int   key
+    event_id     code  key
+    case_id      id    required
+    district_id  code  required
+    at           time  required
+    """,
 )
 
 READ_MODELS: tuple[Table, ...] = (

@@ -9,10 +9,10 @@ Revision ID: reporting_0002
 import sqlalchemy as sa
 from alembic import op
 
+from shared.columns import columns
+
 revision = "reporting_0002"
 down_revision = "reporting_0001"
-branch_labels = None
-depends_on = None
 
 
 def upgrade() -> None:
@@ -29,11 +29,15 @@ def upgrade() -> None:
     op.drop_table("case_links")
     op.create_table(
         "archive_links",
-        sa.Column("event_id", sa.String(64), primary_key=True),
-        sa.Column("a", sa.String(128), nullable=False, index=True),
-        sa.Column("b", sa.String(128), nullable=False, index=True),
-        sa.Column("kind", sa.String(16), nullable=False),
-        sa.Column("occurred_at", sa.String(40), nullable=False),
+        *columns(
+            """
+            event_id     code   key
+            a            id     required index
+            b            id     required index
+            kind         state  required
+            occurred_at  time   required
+            """
+        ),
     )
 
 
@@ -43,7 +47,11 @@ def downgrade() -> None:
     op.drop_table("archive_links")
     op.create_table(
         "case_links",
-        sa.Column("case_id", sa.String(128), primary_key=True),
-        sa.Column("canonical_id", sa.String(128), nullable=False, index=True),
+        *columns(
+            """
+            case_id       id  key
+            canonical_id  id  required index
+            """
+        ),
     )
     readmodel.metadata.drop_all(op.get_bind())

@@ -11,8 +11,6 @@ from alembic import op
 
 revision = "reporting_0003"
 down_revision = "reporting_0002"
-branch_labels = None
-depends_on = None
 
 
 def upgrade() -> None:

@@ -8,8 +8,6 @@ from alembic import op
 
 revision = "kit_0001"
 down_revision = None
-branch_labels = None
-depends_on = None
 
 
 def upgrade() -> None:

@@ -8,8 +8,6 @@ from alembic import op
 
 revision = "kit_0002"
 down_revision = "kit_0001"
-branch_labels = None
-depends_on = None
 
 
 def upgrade() -> None:

@@ -22,8 +22,8 @@ from services.loans.domain.events import (
 from shared.events import DomainEvent
 
 JAPANESE = re.compile(r"[\u3040-\u30ff\u4e00-\u9fff]")
-EVENT_CLASSES = [
-    c for c in vars(events).values() if inspect.isclass(c) and issubclass(c, DomainEvent) and c is not DomainEvent
+EVENT_CLASSES = [  # the events themselves, not their base classes (no event_type of their own)
+    c for c in vars(events).values() if inspect.isclass(c) and issubclass(c, DomainEvent) and c.event_type
 ]
 COMMAND_CLASSES = [
     c
