@@ -313,11 +313,11 @@ def measure_raw_consumer(bootstrap: str, topic: str, n: int, timeout: float) -> 
 
 
 def _insert_effect(conn: Connection, env: Envelope) -> None:
-    conn.execute(effects_table.insert().values(event_id=env.id, n=env.streamversion))
+    conn.execute(effects_table.insert(), {"event_id": env.id, "n": env.streamversion})
 
 
 def _insert_effects(conn: Connection, envs: Sequence[Envelope]) -> None:
-    conn.execute(effects_table.insert().values([{"event_id": e.id, "n": e.streamversion} for e in envs]))
+    conn.execute(effects_table.insert(), [{"event_id": e.id, "n": e.streamversion} for e in envs])
 
 
 def measure_runner(
