@@ -220,37 +220,28 @@ def from_kafka(key: bytes | None, headers: Sequence[tuple[str, bytes]] | None, v
         raise EnvelopeError(f"record value is not JSON: {exc}") from exc
     if not isinstance(data, Mapping):
         raise EnvelopeError("record value must be a JSON object")
-    # Every attribute is checked here, so the models are built without a second validation pass
-    # (``model_construct``): decoding is a consumer's per-record cost, paid on every redelivery too.
-    name = attrs.get("actorname")
-    if name is not None and len(name) > 200:
-        raise EnvelopeError("invalid CloudEvents attribute: ce_actorname is longer than 200 characters")
     try:
-        time = datetime.fromisoformat(attrs["time"])
-        streamversion = int(attrs.get("streamversion", "0"))
-        schemaversion = int(attrs.get("schemaversion", "1"))
-        position = int(attrs["position"]) if "position" in attrs else None
+        return Envelope(
+            id=attrs["id"],
+            source=attrs["source"],
+            type=attrs["type"],
+            time=datetime.fromisoformat(attrs["time"]),
+            subject=attrs["subject"],
+            caseid=attrs["caseid"],
+            actor=Actor(
+                staff_id=attrs["actorid"],
+                department=attrs["actordept"],
+                role=attrs["actorrole"],
+                name=attrs.get("actorname"),
+            ),
+            streamversion=int(attrs.get("streamversion", "0")),
+            schemaversion=int(attrs.get("schemaversion", "1")),
+            correlationid=attrs.get("correlationid"),
+            causationid=attrs.get("causationid"),
+            position=int(attrs["position"]) if "position" in attrs else None,
+            eventhash=attrs.get("eventhash"),
+            prevhash=attrs.get("prevhash"),
+            data=dict(data),
+        )
     except ValueError as exc:
         raise EnvelopeError(f"invalid CloudEvents attribute: {exc}") from exc
-    if time.tzinfo is None or time.utcoffset() is None:
-        raise EnvelopeError(f"invalid CloudEvents attribute: ce_time {attrs['time']!r} has no timezone (UTC offset)")
-    actor = Actor.model_construct(
-        staff_id=attrs["actorid"], department=attrs["actordept"], role=attrs["actorrole"], name=name
-    )
-    return Envelope.model_construct(
-        id=attrs["id"],
-        source=attrs["source"],
-        type=attrs["type"],
-        time=time,
-        subject=attrs["subject"],
-        caseid=attrs["caseid"],
-        actor=actor,
-        streamversion=streamversion,
-        schemaversion=schemaversion,
-        correlationid=attrs.get("correlationid"),
-        causationid=attrs.get("causationid"),
-        position=position,
-        eventhash=attrs.get("eventhash"),
-        prevhash=attrs.get("prevhash"),
-        data=dict(data),
-    )

@@ -68,7 +68,7 @@ def test_bad_numbers_and_an_over_long_actor_name_in_a_record_are_refused_with_th
     with pytest.raises(EnvelopeError, match="invalid CloudEvents attribute"):
         from_kafka(key, bad_version, value)
     long_name = [*headers, ("ce_actorname", ("名" * 201).encode())]
-    with pytest.raises(EnvelopeError, match="ce_actorname"):
+    with pytest.raises(EnvelopeError, match="invalid CloudEvents attribute"):
         from_kafka(key, long_name, value)
 
 
