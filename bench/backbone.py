@@ -91,7 +91,7 @@ class Figure:
     """One measured figure: ``events`` in ``seconds``, optionally against a baseline."""
 
     name: str
-    kind: str  # raw-producer | relay | raw-consumer | runner
+    kind: str  # java-producer | raw-producer | relay | java-consumer | raw-consumer | runner[-batch|-projection]
     db: str | None
     events: int
     seconds: float
@@ -99,6 +99,9 @@ class Figure:
     ratio: float | None = None
     goal: float | None = None
     extra: dict[str, Any] = field(default_factory=dict)
+    ceiling: str | None = None
+    """The broker's own ceiling for this direction (Kafka's Java perf tool, same broker and size)."""
+    ceiling_ratio: float | None = None
 
     @property
     def events_per_s(self) -> float:
@@ -377,6 +380,81 @@ def measure_runner(
         engine.dispose()
 
 
+def _java(tool: str, *args: str, timeout: float) -> str:
+    """Run one of Kafka's own tools from the project's jars (``deploy/kafka/lib``); its stdout."""
+    import shutil
+    import subprocess
+
+    from deploy.kafka.tooling import LIB_DIR
+
+    java = shutil.which("java")
+    if java is None:
+        raise RuntimeError("java is not on PATH: the broker's ceiling needs Kafka's Java tools")
+    cmd = [java, "-Xmx512m", f"-Dlog4j2.configurationFile={REPO / 'deploy' / 'kafka' / 'log4j2.properties'}"]
+    done = subprocess.run(
+        [*cmd, "-cp", f"{LIB_DIR}/*", tool, *args], capture_output=True, text=True, timeout=timeout, check=False
+    )
+    if done.returncode != 0:
+        raise RuntimeError(f"{tool} failed ({done.returncode}):\n{done.stdout[-2000:]}\n{done.stderr[-2000:]}")
+    return done.stdout
+
+
+def measure_java_producer(bootstrap: str, topic: str, n: int, size: int, timeout: float) -> Figure:
+    """Kafka's ``ProducerPerformance`` with the producer settings of :func:`shared.kafka.make_producer`
+    (acks=all, idempotent): what this broker takes from the fastest client there is."""
+    out = _java(
+        "org.apache.kafka.tools.ProducerPerformance",
+        "--topic",
+        topic,
+        "--num-records",
+        str(n),
+        "--record-size",
+        str(size),
+        "--throughput",
+        "-1",
+        "--producer-props",
+        f"bootstrap.servers={bootstrap}",
+        "acks=all",
+        "enable.idempotence=true",
+        timeout=timeout,
+    )
+    # last line: "50000 records sent, 106157.1 records/sec (51.84 MB/sec), 120.3 ms avg latency, ..."
+    final = [line for line in out.splitlines() if "records sent" in line][-1]
+    rate = float(final.split("records sent,")[1].split("records/sec")[0].strip())
+    return Figure("Kafka's Java ProducerPerformance", "java-producer", None, n, n / rate, extra={"line": final})
+
+
+def measure_java_consumer(bootstrap: str, topic: str, n: int, timeout: float) -> Figure:
+    """Kafka's ``ConsumerPerformance`` reading ``n`` records of ``topic`` from the beginning."""
+    out = _java(
+        "org.apache.kafka.tools.ConsumerPerformance",
+        "--bootstrap-server",
+        bootstrap,
+        "--topic",
+        topic,
+        "--messages",
+        str(n),
+        "--group",
+        f"bench-java-{uuid.uuid4().hex[:6]}",
+        "--timeout",
+        str(int(timeout * 1000)),
+        timeout=timeout + 60,
+    )
+    # "start.time, end.time, data.consumed.in.MB, MB.sec, data.consumed.in.nMsg, nMsg.sec,
+    #  rebalance.time.ms, fetch.time.ms, fetch.MB.sec, fetch.nMsg.sec": the fetch time leaves out
+    # the group join, as our consumers are assigned their partitions.
+    lines = [line for line in out.splitlines() if line.strip()]  # the client's log lines come first
+    header = next(line for line in lines if "data.consumed.in.nMsg" in line)
+    head = [h.strip() for h in header.split(",")]
+    row = [line for line in lines if line.count(",") == header.count(",") and line is not header][-1]
+    values = dict(zip(head, (v.strip() for v in row.split(",")), strict=True))
+    count = int(float(values["data.consumed.in.nMsg"]))
+    fetch_ms = float(values["fetch.time.ms"])
+    return Figure(
+        "Kafka's Java ConsumerPerformance", "java-consumer", None, count, fetch_ms / 1000, extra={"values": values}
+    )
+
+
 def _fill_with_service_events(bootstrap: str, topic: str, n: int) -> int:
     """``n`` events of the departments' real types (loan consultations, intake consultations,
     referrals: :func:`bench.reporting.history`) on one topic; returns how many were sent."""
@@ -476,6 +554,10 @@ def run_backbone(
     records = make_records(n, size)
     figures: list[Figure] = []
 
+    say(f"Kafka's Java ProducerPerformance: {n} records of {size} bytes (the broker's ceiling)")
+    java_producer = measure_java_producer(bootstrap, _new_topic(bootstrap, "javaprod", partitions), n, size, timeout)
+    figures.append(java_producer)
+
     say(f"raw producer: {n} records of {size} bytes")
     raw_producer = measure_raw_producer(bootstrap, _new_topic(bootstrap, "rawprod", partitions), records)
     figures.append(raw_producer)
@@ -492,7 +574,9 @@ def run_backbone(
     topic = _new_topic(bootstrap, "rawcons", partitions)
     _fill_topic(bootstrap, topic, records)
     raw_consumer = measure_raw_consumer(bootstrap, topic, n, timeout)
-    figures.append(raw_consumer)
+    say("Kafka's Java ConsumerPerformance on the same records (the broker's ceiling)")
+    java_consumer = measure_java_consumer(bootstrap, topic, n, timeout)
+    figures.extend([java_consumer, raw_consumer])
 
     for db in dbs:
         for batched in (False, True):
@@ -524,6 +608,12 @@ def run_backbone(
         fig.ratio = fig.events_per_s / raw_service.events_per_s
         figures.append(fig)
 
+    for fig in figures:
+        ceiling = java_producer if fig.kind in ("raw-producer", "relay") else java_consumer
+        if fig.kind not in ("java-producer", "java-consumer") and ceiling.events_per_s > 0:
+            fig.ceiling = ceiling.name
+            fig.ceiling_ratio = fig.events_per_s / ceiling.events_per_s
+
     env = {
         "python": platform.python_version(),
         "platform": platform.platform(),
@@ -546,8 +636,14 @@ def _version(dist: str) -> str | None:
 # --------------------------------------------------------------------------- output
 
 
+def _ceiling_cell(f: Figure) -> str:
+    if f.kind.startswith("java-"):
+        return "ceiling"
+    return "" if f.ceiling_ratio is None else f"{f.ceiling_ratio:.1%}"
+
+
 def format_table(result: BackboneResult) -> str:
-    head = ("figure", "events/s", "seconds", "ratio to baseline", "goal", "met")
+    head = ("figure", "events/s", "seconds", "ratio to baseline", "goal", "met", "of the broker's ceiling (Java)")
     rows = []
     for f in result.figures:
         rows.append(
@@ -558,10 +654,11 @@ def format_table(result: BackboneResult) -> str:
                 "baseline" if f.ratio is None else f"{f.ratio:.1%}",
                 "" if f.goal is None else f"≥ {f.goal:.0%} of {f.baseline}",
                 {None: "", True: "yes", False: "NO"}[f.met],
+                _ceiling_cell(f),
             )
         )
     widths = [max(len(str(r[i])) for r in [head, *rows]) for i in range(len(head))]
-    aligns = ["<", ">", ">", ">", "<", "<"]
+    aligns = ["<", ">", ">", ">", "<", "<", ">"]
 
     def line(cells: Sequence[str]) -> str:
         return " | ".join(f"{c:{a}{w}}" for c, a, w in zip(cells, aligns, widths, strict=True)).rstrip()
