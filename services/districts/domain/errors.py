@@ -4,7 +4,10 @@
 
     shared.errors.DomainError
     ├── NotFound
-    │   └── DistrictCaseNotFound     the district team has no record of the case: raise a concern first
+    │   ├── DistrictCaseNotFound     the district team has no record of the case: raise a concern first
+    │   ├── AreaNotFound             no such area (圏域)
+    │   ├── DistrictFileNotFound     the district has no file for that fiscal year: open it first
+    │   └── ResourceNotFound         no such registered resource or helper
     ├── InvalidCommand               bad values (code-list misses raise it via CodeLists.require)
     └── IllegalTransition
         ├── WatchOverState           a watch-over is already running / none is running
@@ -15,7 +18,14 @@ from __future__ import annotations
 
 from shared.errors import IllegalTransition, NotFound
 
-__all__ = ["DistrictCaseNotFound", "PersonRefusedContact", "WatchOverState"]
+__all__ = [
+    "AreaNotFound",
+    "DistrictCaseNotFound",
+    "DistrictFileNotFound",
+    "PersonRefusedContact",
+    "ResourceNotFound",
+    "WatchOverState",
+]
 
 
 class DistrictCaseNotFound(NotFound):
@@ -28,3 +38,15 @@ class WatchOverState(IllegalTransition):
 
 class PersonRefusedContact(IllegalTransition):
     """本人が拒否: no intervention without the person's consent; watch from a distance only."""
+
+
+class DistrictFileNotFound(NotFound):
+    """地区ファイルなし: the district has no file for that fiscal year: open it first."""
+
+
+class AreaNotFound(NotFound):
+    """圏域なし: no area was defined with that id."""
+
+
+class ResourceNotFound(NotFound):
+    """登録なし: no local resource or helper was registered with that id."""
