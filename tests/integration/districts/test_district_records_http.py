@@ -292,3 +292,36 @@ def test_mr_t_attends_a_registered_salon_and_teaches_the_registered_mens_cooking
     served = client.get(f"/resources/{salon}", headers=WORKER).json()
     assert (served["attendances"], served["participants"]) == (2, 1)
     assert client.get(f"/resources/{cooking}", headers=WORKER).json()["volunteer_roles"] == 1
+
+
+def test_the_demo_fills_areas_district_files_and_the_registry_once(app, monkeypatch):
+    """``make run``'s district records (deploy/demo/districts_stories.py), played twice on the app."""
+    from types import SimpleNamespace
+
+    from deploy.demo import districts_stories
+    from deploy.demo import kit as demo_kit
+
+    client, _kit = app
+    monkeypatch.setattr(
+        demo_kit,
+        "httpx",
+        SimpleNamespace(
+            Client=lambda base_url, headers, timeout: TestClient(client.app, base_url=base_url, headers=headers)
+        ),
+    )
+    urls = {"districts": "http://districts"}
+
+    def token(department: str, role: str) -> str:
+        return mint_token(DEV_JWT_SECRET, f"{department}-staff", department, role)
+
+    first = districts_stories.district_records(urls, token)
+    assert districts_stories.district_records(urls, token) == first
+    assert set(first) == {"一色ふれあいサロン", "男の料理教室", "大和商店"}
+    year = districts_stories.fiscal_year()
+    karte = client.get(f"/district-files/hayama-isshiki/{year}", headers=WORKER).json()
+    assert karte["area_path"] == ["demo-city", "south", "hayama-isshiki"]
+    assert karte["population"]["elderly"] == 1875
+    assert sorted(r["name"] for r in karte["resources"]) == ["一色ふれあいサロン", "男の料理教室"]
+    assert sorted(h["name"] for h in karte["helpers"]) == ["友人のEさん", "担当民生委員"]
+    found = client.get("/address-areas", params={"address": "大和三丁目1-2"}, headers=WORKER).json()
+    assert found["district_id"] == "yamato-3chome" and found["areas"]["community_care"] == "hokatsu-north"
