@@ -9,8 +9,9 @@
   the men's cooking class (男の料理教室), and answers the referral.
 
 Both districts are areas of the demo city (圏域: 市 → 日常生活圏域 → 地区社協 / 包括の圏域), each with
-this fiscal year's district file (地区ファイル: CSW, goal, population) and its registered resources and
-helpers (:func:`district_records`); Mr. T's salon and cooking class are registered resources.
+this fiscal year's district file (地区ファイル: CSW, goal, population), its registered resources and
+helpers and this month's schedule (地域事業月間スケジュール, one event nobody takes yet), made by
+:func:`district_records`; Mr. T's salon and cooking class are registered resources.
 
 These parts need ids from intake's part (``deploy/demo/intake_stories.py`` plays the whole story
 across departments); each function returns the ids it created. :class:`Staff`, the small HTTP
@@ -144,6 +145,25 @@ def district_records(urls: Mapping[str, str], token: Token) -> dict[str, str]:
                     "contact": "046-000-0000",
                 },
             )
+        month = today().replace(day=1)
+        if not staff.get("/schedule", month=month.strftime("%Y-%m"), area_id="demo-city")["items"]:
+            for district_id, title, kind, day, handles in (
+                (MRS_A_DISTRICT, "地区社協定例会", "council_meeting", 10, True),
+                (MRS_A_DISTRICT, "民生委員児童委員協議会 定例会", "welfare_commissioners_meeting", 15, True),
+                (MR_T_DISTRICT, "一色ふれあいサロン", "salon", 18, True),
+                (MR_T_DISTRICT, "一色地区夏祭り", "festival", 25, False),
+            ):
+                scheduled = staff.post(
+                    "/schedule",
+                    {
+                        "district_id": district_id,
+                        "title": title,
+                        "kind": kind,
+                        "held_on": month.replace(day=day).isoformat(),
+                    },
+                )
+                # The festival: districts cannot go, so it waits on the managers' list (他課と調整).
+                staff.post(f"/schedule/{scheduled['event_id']}/coverage", {"handles": handles})
         if MR_T_DISTRICT not in files:
             staff.post(
                 "/helpers",

@@ -33,11 +33,14 @@ from services.districts.responses import (
     ResourceDetail,
     ResourceList,
     ResourceReply,
+    ScheduleList,
+    ScheduleReply,
     VolunteerList,
 )
 from services.districts.schemas import (
     AreaBody,
     ConcernBody,
+    CoverageBody,
     CswBody,
     DistrictFileBody,
     EndWatchBody,
@@ -47,6 +50,7 @@ from services.districts.schemas import (
     ResourceBody,
     RoleBody,
     SalonBody,
+    ScheduleBody,
     VisitBody,
     WatchBody,
 )
@@ -57,6 +61,9 @@ __all__ = ["router"]
 Writer = Annotated[Edge, edge(departments={"districts"}, roles={"worker", "manager"})]
 Manager = Annotated[Edge, edge(departments={"districts"}, roles={"manager"})]
 Reader = Annotated[Edge, edge()]
+AnyDepartmentStaff = Annotated[Edge, edge(roles={"worker", "manager"})]
+AnyManager = Annotated[Edge, edge(roles={"manager"})]
+Month = Annotated[str | None, Query(pattern=r"^\d{4}-(0[1-9]|1[0-2])$", description="YYYY-MM, e.g. 2014-06")]
 FiscalYear = Annotated[int, Path(ge=1990, le=2100, description="年度: 2014 for April 2014 – March 2015")]
 
 router = APIRouter()
@@ -439,8 +446,78 @@ def list_helpers(
     )
 
 
+# --- the monthly district schedule (地域事業月間スケジュール) ---------------------------------------
+
+plan = APIRouter(prefix="/schedule", tags=["schedule 地域事業月間スケジュール"])
+
+
+@plan.post(
+    "",
+    status_code=201,
+    summary="地域事業の登録 / enter a district meeting or event in the monthly schedule",
+    response_model=ScheduleReply,
+)
+def schedule_event(body: ScheduleBody, kit: KitDep, at: Writer) -> dict[str, Any]:
+    cmd = c.ScheduleDistrictEvent(
+        district_id=body.district_id,
+        title=body.title,
+        kind=body.kind,
+        held_on=body.held_on,
+        place=body.place,
+        scheduled_by=at.actor.staff_id,
+    )
+    return at.reply(handlers.schedule_event(kit, at.command(), cmd))
+
+
+@plan.get(
+    "",
+    summary="月間スケジュール / the month's district events, which departments handle them",
+    response_model=ScheduleList,
+)
+def list_schedule(
+    kit: KitDep,
+    at: Reader,
+    month: Month = None,
+    district_id: str | None = None,
+    area_id: Annotated[str | None, Query(description="every district under this area")] = None,
+    status: Annotated[str | None, Query(pattern="^(open|handled|escalated)$")] = None,
+    limit: Limit = 200,
+) -> dict[str, Any]:
+    return at.reply(
+        queries.list_schedule(kit, month=month, district_id=district_id, area_id=area_id, status=status, limit=limit)
+    )
+
+
+@plan.get(
+    "/escalations",
+    summary="他課との調整 / events no department takes, for managers to coordinate",
+    response_model=ScheduleList,
+)
+def escalations(kit: KitDep, at: AnyManager, month: Month = None, limit: Limit = 200) -> dict[str, Any]:
+    return at.reply(
+        queries.list_schedule(kit, month=month, district_id=None, area_id=None, status="escalated", limit=limit)
+    )
+
+
+@plan.post(
+    "/{event_id}/coverage",
+    summary="対応の有無 / your department handles the event, or not (nobody taking it escalates it)",
+    response_model=ScheduleReply,
+)
+def mark_coverage(event_id: str, body: CoverageBody, kit: KitDep, at: AnyDepartmentStaff) -> dict[str, Any]:
+    cmd = c.MarkEventCoverage(
+        event_id=event_id,
+        department=at.actor.department,
+        handles=body.handles,
+        note=body.note,
+        marked_by=at.actor.staff_id,
+    )
+    return at.reply(handlers.mark_coverage(kit, at.command(body.expected_version), cmd))
+
+
 router.include_router(district)
 router.include_router(cases)
+router.include_router(plan)
 router.include_router(areas)
 router.include_router(files)
 router.include_router(registry)

@@ -14,12 +14,13 @@ from __future__ import annotations
 from typing import Any
 
 from services.districts.adapters import rows
-from services.districts.domain import area, district_case, district_file, registry
+from services.districts.domain import area, district_case, district_file, registry, schedule
 from services.districts.domain.commands import (
     AssignDistrictCsw,
     DefineArea,
     EndWatchOver,
     EvaluateDistrictGoal,
+    MarkEventCoverage,
     OpenDistrictFile,
     RaiseWatchConcern,
     RecordDistrictPopulation,
@@ -27,10 +28,17 @@ from services.districts.domain.commands import (
     RecordSalonAttendance,
     RegisterHelper,
     RegisterLocalResource,
+    ScheduleDistrictEvent,
     StartWatchOver,
     TakeVolunteerRole,
 )
-from services.districts.domain.errors import AreaNotFound, DistrictCaseNotFound, DistrictFileNotFound, ResourceNotFound
+from services.districts.domain.errors import (
+    AreaNotFound,
+    DistrictCaseNotFound,
+    DistrictFileNotFound,
+    ResourceNotFound,
+    ScheduledEventNotFound,
+)
 from services.districts.domain.events import DISTRICT_EVENTS
 from shared.commands import Aggregate, CommandContext, Outcome, execute, execute_in, referenced
 from shared.errors import InvalidCommand
@@ -47,10 +55,12 @@ __all__ = [
     "FILE",
     "HELPER",
     "RESOURCE",
+    "SCHEDULE",
     "assign_csw",
     "define_area",
     "end_watch_over",
     "evaluate_goal",
+    "mark_coverage",
     "open_file",
     "raise_concern",
     "record_population",
@@ -58,6 +68,7 @@ __all__ = [
     "record_visit",
     "register_helper",
     "register_resource",
+    "schedule_event",
     "start_watch_over",
     "take_volunteer_role",
 ]
@@ -383,3 +394,52 @@ def register_helper(kit: ServiceKit, ctx: CommandContext, cmd: RegisterHelper) -
         )
         uow.commit()
     return outcome.reply("helper_id", "district_id", "kind", "name", "resource_id")
+
+
+# --- the monthly district schedule (地域事業月間スケジュール) ---------------------------------------
+
+
+def _project_schedule(uow: UnitOfWork, state: schedule.ScheduleState, events: Any, version: int) -> None:
+    rows.save_schedule(uow.conn, state, events, version, uow.now())
+
+
+SCHEDULE: Aggregate[schedule.ScheduleState] = Aggregate(
+    name="scheduled district event",
+    prefix="district-schedule",
+    fold=Fold(schedule.ScheduleState, schedule.apply, DISTRICT_EVENTS),
+    exists=lambda s: s.event_id is not None,
+    not_found=lambda eid: ScheduledEventNotFound(
+        f"no scheduled district event {eid!r}: enter it in the schedule first", field="event_id"
+    ),
+    case_of=lambda s, _event: s.event_id,
+    project=_project_schedule,
+    id_field="event_id",
+)
+
+
+def _schedule_reply(outcome: Outcome[schedule.ScheduleState]) -> dict[str, Any]:
+    return outcome.reply("event_id", "district_id", "status", "handled_by", "declined_by")
+
+
+def schedule_event(kit: ServiceKit, ctx: CommandContext, cmd: ScheduleDistrictEvent) -> dict[str, Any]:
+    """地域事業の登録, in a defined district."""
+    event_id = kit.uow.ids()
+    with kit.uow(ctx.actor, correlation_id=ctx.correlation_id, causation_id=ctx.causation_id) as uow:
+        _district(uow, cmd.district_id)
+        outcome = execute_in(
+            uow,
+            ctx,
+            SCHEDULE,
+            event_id,
+            lambda s, u: schedule.decide_schedule(s, cmd, now=u.now(), event_id=event_id, codes=load_code_lists()),
+            new=True,
+        )
+        uow.commit()
+    return _schedule_reply(outcome)
+
+
+def mark_coverage(kit: ServiceKit, ctx: CommandContext, cmd: MarkEventCoverage) -> dict[str, Any]:
+    """対応の有無: the acting department's answer; nobody taking it escalates it to the managers."""
+    return _schedule_reply(
+        execute(kit.uow, ctx, SCHEDULE, cmd.event_id, lambda s, u: schedule.decide_mark_coverage(s, cmd, now=u.now()))
+    )

@@ -40,6 +40,7 @@ __all__ = [
     "list_district_files",
     "list_helpers",
     "list_resources",
+    "list_schedule",
     "list_volunteers",
     "resource_detail",
 ]
@@ -340,3 +341,27 @@ def list_helpers(
         )
         conn.rollback()
     return {"items": [_helper_view(h, viewer) for h in items]}
+
+
+# --- the monthly district schedule ----------------------------------------------------------------
+
+
+def list_schedule(
+    kit: ServiceKit,
+    *,
+    month: str | None,
+    district_id: str | None,
+    area_id: str | None,
+    status: str | None,
+    limit: int,
+) -> dict[str, Any]:
+    """The month's district meetings and events with each department's answer, and counts by status."""
+    with kit.engine.connect() as conn:
+        items = rows.list_schedule(
+            conn, month=month, district_ids=_within(conn, area_id, district_id), status=status, limit=limit
+        )
+        conn.rollback()
+    counts: dict[str, int] = {}
+    for item in items:
+        counts[item["status"]] = counts.get(item["status"], 0) + 1
+    return {"items": items, "counts": counts}

@@ -30,6 +30,8 @@ __all__ = [
     "ResourceDetail",
     "ResourceList",
     "ResourceReply",
+    "ScheduleList",
+    "ScheduleReply",
     "VolunteerList",
 ]
 
@@ -305,3 +307,39 @@ class HelperReply(View):
 
 class HelperList(View):
     items: list[HelperRow]
+
+
+# --- the monthly district schedule ----------------------------------------------------------------
+
+
+class ScheduleReply(View):
+    """What scheduling or marking an event answers: who handles it, who declined, its status."""
+
+    event_id: str
+    district_id: str
+    status: Literal["open", "handled", "escalated"]
+    handled_by: list[str]
+    declined_by: list[str]
+    version: int
+
+
+class ScheduleRow(View):
+    """One line of the monthly schedule; ``escalated``: every department that answered declined."""
+
+    event_id: str
+    district_id: str
+    title: str
+    kind: str
+    held_on: str
+    month: str
+    place: str | None = None
+    handled_by: list[str]
+    declined_by: list[str]
+    status: Literal["open", "handled", "escalated"]
+    version: int
+    updated_at: str
+
+
+class ScheduleList(View):
+    items: list[ScheduleRow]
+    counts: dict[str, int]

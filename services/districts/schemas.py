@@ -14,6 +14,7 @@ from shared.text import Code, Line, Ref
 __all__ = [
     "AreaBody",
     "ConcernBody",
+    "CoverageBody",
     "CswBody",
     "DistrictFileBody",
     "EndWatchBody",
@@ -23,6 +24,7 @@ __all__ = [
     "ResourceBody",
     "RoleBody",
     "SalonBody",
+    "ScheduleBody",
     "VisitBody",
     "WatchBody",
 ]
@@ -223,3 +225,30 @@ class HelperBody(Body):
     name: str = Field(min_length=1, max_length=200)
     contact: Line | None = None
     resource_id: Ref | None = Field(default=None, description="the registered resource they run or help in")
+
+
+class ScheduleBody(Body):
+    """地域事業: a district meeting or event in the monthly schedule."""
+
+    model_config = examples(
+        {
+            "district_id": "yamato-3chome",
+            "title": "地区社協定例会",
+            "kind": "council_meeting",
+            "held_on": "2014-06-12",
+            "place": "大和コミュニティセンター",
+        }
+    )
+    district_id: Code
+    title: str = Field(min_length=1, max_length=200)
+    kind: Code = Field(description="district_event_kinds code: council_meeting, salon, festival...")
+    held_on: date
+    place: str | None = Field(default=None, max_length=200)
+
+
+class CoverageBody(VersionedBody):
+    """対応の有無: whether your department handles the event (the department comes from your token)."""
+
+    model_config = examples({"handles": True, "note": "地区担当CSWが出席"}, {"handles": False, "note": "同日に別行事"})
+    handles: bool
+    note: Line | None = None

@@ -14,6 +14,7 @@ from services.districts.adapters.tables import (
     district_cases,
     district_files,
     district_helpers,
+    district_schedule,
     local_resources,
     salon_attendance,
     volunteer_roles,
@@ -22,11 +23,13 @@ from services.districts.domain.area import AreaState
 from services.districts.domain.district_case import DistrictCaseState
 from services.districts.domain.district_file import DistrictFileState
 from services.districts.domain.events import (
+    DistrictEventScheduled,
     HelperRegistered,
     LocalResourceRegistered,
     SalonAttended,
     VolunteerRoleTaken,
 )
+from services.districts.domain.schedule import ScheduleState
 from shared.columns import row_of
 from shared.events import DomainEvent
 
@@ -37,12 +40,14 @@ __all__ = [
     "list_files",
     "list_helpers",
     "list_resources",
+    "list_schedule",
     "list_volunteers",
     "resources_by_id",
     "save",
     "save_area",
     "save_file",
     "save_registry",
+    "save_schedule",
 ]
 
 
@@ -265,3 +270,57 @@ def list_helpers(
         select(district_helpers).where(and_(true(), *clauses)).order_by(h.district_id, h.kind, h.name).limit(limit)
     ).mappings()
     return [dict(x) for x in rows]
+
+
+# --- the monthly district schedule ----------------------------------------------------------------
+
+
+def save_schedule(
+    conn: Connection, state: ScheduleState, events: Sequence[DomainEvent], version: int, at: datetime
+) -> None:
+    """Insert the scheduled event's row, then keep its coverage and status up to date."""
+    if state.event_id is None:
+        raise ValueError("only a scheduled event has a row")
+    values = {
+        "handled_by": ",".join(state.handled_by),
+        "declined_by": ",".join(state.declined_by),
+        "status": state.status,
+        "version": version,
+        "updated_at": at.isoformat(),
+    }
+    for event in events:
+        if isinstance(event, DistrictEventScheduled):
+            conn.execute(
+                district_schedule.insert().values(
+                    **row_of(event, district_schedule, month=event.held_on.isoformat()[:7], **values)
+                )
+            )
+            return
+    conn.execute(district_schedule.update().where(district_schedule.c.event_id == state.event_id).values(**values))
+
+
+def _schedule_row(row: Any) -> dict[str, Any]:
+    out = dict(row)
+    for name in ("handled_by", "declined_by"):
+        out[name] = [d for d in str(out[name]).split(",") if d]
+    return out
+
+
+def list_schedule(
+    conn: Connection, *, month: str | None, district_ids: list[str] | None, status: str | None, limit: int
+) -> list[dict[str, Any]]:
+    s = district_schedule.c
+    clauses: list[Any] = []
+    if month is not None:
+        clauses.append(s.month == month)
+    if district_ids is not None:
+        clauses.append(s.district_id.in_(district_ids))
+    if status is not None:
+        clauses.append(s.status == status)
+    rows = conn.execute(
+        select(district_schedule)
+        .where(and_(true(), *clauses))
+        .order_by(s.held_on, s.district_id, s.event_id)
+        .limit(limit)
+    ).mappings()
+    return [_schedule_row(r) for r in rows]

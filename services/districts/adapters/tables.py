@@ -1,6 +1,6 @@
 """SQLAlchemy Core tables of districts' read models.
 
-Created by ``migrations/0001_districts.py`` and ``migrations/0002_district_records.py``.
+Created by ``migrations/0001_districts.py``, ``0002_district_records.py`` and ``0003_district_schedule.py``.
 """
 
 from __future__ import annotations
@@ -119,5 +119,24 @@ district_helpers = table(
     contact        text
     resource_id    id
     registered_at  time   required
+    """,
+)
+
+district_schedule = table(
+    "district_schedule",
+    metadata,
+    """
+    event_id      id     key
+    district_id   code   required
+    title         label  required
+    kind          code   required
+    held_on       date   required
+    month         str32  required   # YYYY-MM of held_on
+    place         label
+    handled_by    text   required   # departments, comma-separated
+    declined_by   text   required
+    status        state  required   # open, handled, escalated
+    version       int    required
+    updated_at    time   required
     """,
 )

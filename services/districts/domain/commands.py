@@ -12,6 +12,7 @@ __all__ = [
     "DefineArea",
     "EndWatchOver",
     "EvaluateDistrictGoal",
+    "MarkEventCoverage",
     "OpenDistrictFile",
     "RaiseWatchConcern",
     "RecordDistrictPopulation",
@@ -19,6 +20,7 @@ __all__ = [
     "RecordSalonAttendance",
     "RegisterHelper",
     "RegisterLocalResource",
+    "ScheduleDistrictEvent",
     "StartWatchOver",
     "TakeVolunteerRole",
 ]
@@ -158,3 +160,24 @@ class RegisterHelper(Command):
     contact: str | None = None
     resource_id: str | None = None
     registered_by: str
+
+
+class ScheduleDistrictEvent(Command):
+    """地域事業を月間スケジュールに入れる."""
+
+    district_id: str
+    title: str
+    kind: str
+    held_on: date
+    place: str | None = None
+    scheduled_by: str
+
+
+class MarkEventCoverage(Command):
+    """対応の有無を付ける: the acting department handles the event, or not."""
+
+    event_id: str
+    department: str
+    handles: bool
+    note: str | None = None
+    marked_by: str

@@ -7,7 +7,8 @@
     │   ├── DistrictCaseNotFound     the district team has no record of the case: raise a concern first
     │   ├── AreaNotFound             no such area (圏域)
     │   ├── DistrictFileNotFound     the district has no file for that fiscal year: open it first
-    │   └── ResourceNotFound         no such registered resource or helper
+    │   ├── ResourceNotFound         no such registered resource or helper
+    │   └── ScheduledEventNotFound   no such event in the monthly district schedule
     ├── InvalidCommand               bad values (code-list misses raise it via CodeLists.require)
     └── IllegalTransition
         ├── WatchOverState           a watch-over is already running / none is running
@@ -24,6 +25,7 @@ __all__ = [
     "DistrictFileNotFound",
     "PersonRefusedContact",
     "ResourceNotFound",
+    "ScheduledEventNotFound",
     "WatchOverState",
 ]
 
@@ -50,3 +52,7 @@ class AreaNotFound(NotFound):
 
 class ResourceNotFound(NotFound):
     """登録なし: no local resource or helper was registered with that id."""
+
+
+class ScheduledEventNotFound(NotFound):
+    """予定なし: no district meeting or event was scheduled with that id."""

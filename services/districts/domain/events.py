@@ -26,6 +26,9 @@ __all__ = [
     "AreaDefined",
     "DistrictCaseEvent",
     "DistrictCswAssigned",
+    "DistrictEventCoverageMarked",
+    "DistrictEventEscalated",
+    "DistrictEventScheduled",
     "DistrictFileOpened",
     "DistrictGoalEvaluated",
     "DistrictPopulationRecorded",
@@ -246,6 +249,49 @@ class HelperRegistered(DomainEvent):
     code_list_version: str
 
 
+class DistrictEventEvent(DomainEvent):
+    """Base of the events of one entry of the monthly district schedule (地域事業月間スケジュール)."""
+
+    event_id: str
+    district_id: str
+
+
+class DistrictEventScheduled(DistrictEventEvent):
+    """地域事業の登録: a district meeting or event on a day, entered in the monthly schedule."""
+
+    event_type: ClassVar[str] = "districts.DistrictEventScheduled"
+    occurred_field: ClassVar[str | None] = "held_on"
+
+    title: str
+    kind: str
+    held_on: date
+    place: str | None
+    scheduled_at: datetime
+    scheduled_by: str
+
+
+class DistrictEventCoverageMarked(DistrictEventEvent):
+    """対応の有無: a department marks whether it handles the event (対応する・しない)."""
+
+    event_type: ClassVar[str] = "districts.DistrictEventCoverageMarked"
+
+    department: str
+    handles: bool
+    note: str | None
+    marked_at: datetime
+    marked_by: str
+
+
+class DistrictEventEscalated(DistrictEventEvent):
+    """他課との調整へ: every department that answered declined and none handles the event, so it goes to
+    the managers for coordination between departments."""
+
+    event_type: ClassVar[str] = "districts.DistrictEventEscalated"
+
+    declined_by: tuple[str, ...]
+    escalated_at: datetime
+
+
 DISTRICT_EVENTS = EventRegistry(
     [
         WatchConcernRaised,
@@ -261,6 +307,9 @@ DISTRICT_EVENTS = EventRegistry(
         DistrictPopulationRecorded,
         LocalResourceRegistered,
         HelperRegistered,
+        DistrictEventScheduled,
+        DistrictEventCoverageMarked,
+        DistrictEventEscalated,
     ]
 )
 # v2 added the registered resource (optional); a v1 attendance or role named none.

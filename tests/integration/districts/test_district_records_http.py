@@ -323,5 +323,60 @@ def test_the_demo_fills_areas_district_files_and_the_registry_once(app, monkeypa
     assert karte["population"]["elderly"] == 1875
     assert sorted(r["name"] for r in karte["resources"]) == ["一色ふれあいサロン", "男の料理教室"]
     assert sorted(h["name"] for h in karte["helpers"]) == ["友人のEさん", "担当民生委員"]
+    month = districts_stories.today().strftime("%Y-%m")
+    schedule = client.get("/schedule", params={"month": month}, headers=WORKER).json()
+    assert schedule["counts"] == {"handled": 3, "escalated": 1}
     found = client.get("/address-areas", params={"address": "大和三丁目1-2"}, headers=WORKER).json()
     assert found["district_id"] == "yamato-3chome" and found["areas"]["community_care"] == "hokatsu-north"
+
+
+def test_the_monthly_schedule_marks_who_handles_each_event_and_lists_the_unhandled_for_managers(app):
+    client, kit = app
+    hierarchy(client)
+    meeting = {
+        "district_id": "yamato-3chome",
+        "title": "地区社協定例会",
+        "kind": "council_meeting",
+        "held_on": "2014-06-12",
+        "place": "大和コミュニティセンター",
+    }
+    assert client.post("/schedule", json=meeting, headers=INTAKE).status_code == 403
+    first = client.post("/schedule", json=meeting, headers=WORKER)
+    assert first.status_code == 201 and first.json()["status"] == "open"
+    festival = client.post(
+        "/schedule", json={**meeting, "title": "夏祭り", "kind": "festival", "held_on": "2014-06-28"}, headers=WORKER
+    ).json()
+    client.post("/schedule", json={**meeting, "held_on": "2014-07-10"}, headers=WORKER)
+    bad = client.post("/schedule", json={**meeting, "kind": "party"}, headers=WORKER)
+    assert bad.status_code == 422 and bad.json()["field"] == "kind"
+
+    url = f"/schedule/{first.json()['event_id']}/coverage"
+    assert client.post(url, json={"handles": True}, headers=auth("districts", "auditor")).status_code == 403
+    taken = client.post(url, json={"handles": True, "note": "地区担当CSWが出席"}, headers={**WORKER, "If-Match": '"1"'})
+    assert taken.status_code == 200 and taken.json()["handled_by"] == ["districts"] and taken.headers["ETag"] == '"2"'
+    stale = client.post(url, json={"handles": False}, headers={**auth("loans"), "If-Match": '"1"'})
+    assert stale.status_code == 409
+    before = events(kit)
+    nobody = f"/schedule/{festival['event_id']}/coverage"
+    assert client.post(nobody, json={"handles": False}, headers=WORKER).json()["status"] == "escalated"
+    assert client.post(nobody, json={"handles": False}, headers=auth("intake")).json()["declined_by"] == [
+        "districts",
+        "intake",
+    ]
+    assert events(kit) == before + 3  # two answers and one escalation
+    assert client.post("/schedule/nope/coverage", json={"handles": True}, headers=WORKER).status_code == 404
+
+    june = client.get("/schedule", params={"month": "2014-06"}, headers=INTAKE).json()
+    assert [(e["title"], e["status"]) for e in june["items"]] == [
+        ("地区社協定例会", "handled"),
+        ("夏祭り", "escalated"),
+    ]
+    assert june["counts"] == {"handled": 1, "escalated": 1}
+    assert client.get("/schedule", params={"month": "2014-13"}, headers=INTAKE).status_code == 422
+    assert client.get("/schedule", params={"area_id": "south"}, headers=INTAKE).json()["items"] == []
+
+    assert client.get("/schedule/escalations", headers=WORKER).status_code == 403
+    [escalated] = client.get("/schedule/escalations", headers=auth("intake", "manager")).json()["items"]
+    assert escalated["title"] == "夏祭り"
+    client.post(nobody, json={"handles": True}, headers=auth("conferences"))
+    assert client.get("/schedule/escalations", headers=MANAGER).json()["items"] == []

@@ -270,3 +270,80 @@ def test_a_helper_of_another_districts_resource_or_an_unknown_kind_is_refused(ki
     assert kind.value.field == "kind"
     reply = handlers.register_helper(kit, AS_WORKER, helper.model_copy(update={"district_id": "hayama-isshiki"}))
     assert reply["resource_id"] == salon["resource_id"] and reply["version"] == 1
+
+
+# --- the monthly district schedule ----------------------------------------------------------------
+
+
+def test_an_event_every_answering_department_declines_is_escalated_once_and_leaves_when_taken(kit: Any) -> None:
+    from services.districts.domain.events import DistrictEventCoverageMarked, DistrictEventEscalated
+
+    hierarchy(kit)
+    scheduled = handlers.schedule_event(
+        kit,
+        AS_WORKER,
+        c.ScheduleDistrictEvent(
+            district_id="hayama-isshiki",
+            title="地区社協定例会",
+            kind="council_meeting",
+            held_on=date(2014, 6, 12),
+            scheduled_by="w",
+        ),
+    )
+    assert (scheduled["status"], scheduled["handled_by"]) == ("open", ())
+    event_id = scheduled["event_id"]
+    stream = f"district-schedule-{event_id}"
+
+    def mark(department: str, handles: bool) -> dict[str, Any]:
+        cmd = c.MarkEventCoverage(event_id=event_id, department=department, handles=handles, marked_by="s")
+        return handlers.mark_coverage(kit, AS_WORKER, cmd)
+
+    declined = mark("districts", False)
+    assert declined["status"] == "escalated" and declined["declined_by"] == ("districts",)
+    assert [type(e) for e in kit.uow.events(stream)[-2:]] == [DistrictEventCoverageMarked, DistrictEventEscalated]
+    assert mark("intake", False)["status"] == "escalated"
+    assert sum(isinstance(e, DistrictEventEscalated) for e in kit.uow.events(stream)) == 1
+    with pytest.raises(InvalidCommand) as again:
+        mark("intake", False)
+    assert again.value.field == "handles"
+    taken = mark("intake", True)
+    assert (taken["status"], taken["handled_by"], taken["declined_by"]) == ("handled", ("intake",), ("districts",))
+    with pytest.raises(InvalidCommand) as kind:
+        handlers.schedule_event(
+            kit,
+            AS_WORKER,
+            c.ScheduleDistrictEvent(
+                district_id="hayama-isshiki", title="x", kind="party", held_on=date(2014, 6, 1), scheduled_by="w"
+            ),
+        )
+    assert kind.value.field == "kind"
+
+
+def test_a_department_that_takes_the_event_first_means_no_escalation() -> None:
+    from services.districts.domain import schedule
+    from services.districts.domain.events import DistrictEventScheduled
+
+    state = schedule.replay_state(
+        [
+            DistrictEventScheduled(
+                event_id="e",
+                district_id="d",
+                title="t",
+                kind="salon",
+                held_on=date(2014, 6, 1),
+                place=None,
+                scheduled_at=T0,
+                scheduled_by="w",
+            )
+        ]
+    )
+    taken = schedule.replay_state(
+        schedule.decide_mark_coverage(
+            state, c.MarkEventCoverage(event_id="e", department="districts", handles=True, marked_by="s"), now=T0
+        ),
+        state,
+    )
+    events = schedule.decide_mark_coverage(
+        taken, c.MarkEventCoverage(event_id="e", department="loans", handles=False, marked_by="s"), now=T0
+    )
+    assert len(events) == 1 and schedule.replay_state(events, taken).status == "handled"
