@@ -380,3 +380,22 @@ def test_the_monthly_schedule_marks_who_handles_each_event_and_lists_the_unhandl
     assert escalated["title"] == "夏祭り"
     client.post(nobody, json={"handles": True}, headers=auth("conferences"))
     assert client.get("/schedule/escalations", headers=MANAGER).json()["items"] == []
+
+
+@pytest.mark.postgres
+@pytest.mark.parametrize(
+    "scenario",
+    [
+        test_a_district_file_is_opened_evaluated_and_given_its_population_with_if_match,
+        test_resources_and_helpers_are_searched_by_kind_and_area_and_shown_in_the_district_file,
+        test_mr_t_attends_a_registered_salon_and_teaches_the_registered_mens_cooking_class,
+        test_the_monthly_schedule_marks_who_handles_each_event_and_lists_the_unhandled_for_managers,
+    ],
+    ids=["district-file", "registry", "mr-t", "schedule"],
+)
+def test_the_same_on_postgresql(scenario: Any, pg_url: str, tmp_path: Path) -> None:
+    built, kit = build(Settings(var_dir=tmp_path, database_url=pg_url), kafka=False, clock=FixedClock(T0))
+    try:
+        scenario((TestClient(built), kit))
+    finally:
+        kit.close()
