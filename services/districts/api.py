@@ -98,11 +98,15 @@ def list_cases(
     kit: KitDep,
     at: Reader,
     district_id: str | None = None,
+    area_id: Annotated[str | None, Query(description="cases of every district under this area (圏域)")] = None,
     status: Annotated[str | None, Query(description="concern or watched")] = None,
     limit: Limit = 50,
     offset: Offset = 0,
 ) -> dict[str, Any]:
-    return at.read(kit, queries.list_cases(kit, district_id=district_id, status=status, limit=limit, offset=offset))
+    return at.read(
+        kit,
+        queries.list_cases(kit, district_id=district_id, status=status, limit=limit, offset=offset, area_id=area_id),
+    )
 
 
 @cases.get(

@@ -137,10 +137,19 @@ def case_detail(kit: ServiceKit, case_id: str, viewer: Actor) -> dict[str, Any]:
 
 
 def list_cases(
-    kit: ServiceKit, *, district_id: str | None, status: str | None, limit: int, offset: int
+    kit: ServiceKit,
+    *,
+    district_id: str | None,
+    status: str | None,
+    limit: int,
+    offset: int,
+    area_id: str | None = None,
 ) -> dict[str, Any]:
     with kit.engine.connect() as conn:
-        items, total, counts = rows.list_cases(conn, district_id=district_id, status=status, limit=limit, offset=offset)
+        within = _within(conn, area_id, None)
+        items, total, counts = rows.list_cases(
+            conn, district_id=district_id, status=status, limit=limit, offset=offset, district_ids=within
+        )
         areas = _areas(conn)
         conn.rollback()
     for item in items:

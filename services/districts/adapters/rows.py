@@ -89,13 +89,22 @@ def _case_row(row: Any) -> dict[str, Any]:
 
 
 def list_cases(
-    conn: Connection, *, district_id: str | None, status: str | None, limit: int, offset: int
+    conn: Connection,
+    *,
+    district_id: str | None,
+    status: str | None,
+    limit: int,
+    offset: int,
+    district_ids: list[str] | None = None,
 ) -> tuple[list[dict[str, Any]], int, dict[str, int]]:
-    """A page of cases (most recently changed first), the total and counts by status under the filter."""
+    """A page of cases (most recently changed first), the total and counts by status under the filter
+    (``district_ids``: the districts of an area)."""
     c = district_cases.c
     clauses: list[Any] = []
     if district_id is not None:
         clauses.append(c.district_id == district_id)
+    if district_ids is not None:
+        clauses.append(c.district_id.in_(district_ids))
     if status is not None:
         clauses.append(c.status == status)
     where = and_(true(), *clauses)

@@ -134,6 +134,10 @@ def test_a_case_in_a_defined_district_shows_its_area_path(app):
     rows = {r["case_id"]: r["area_path"] for r in client.get("/cases", headers=WORKER).json()["items"]}
     assert rows == {"c-a": ["ebina", "north", "yamato-3chome"], "c-b": []}
     assert client.get("/cases/c-a", headers=WORKER).json()["area_path"] == ["ebina", "north", "yamato-3chome"]
+    north = client.get("/cases", params={"area_id": "north"}, headers=WORKER).json()
+    assert [r["case_id"] for r in north["items"]] == ["c-a"] and north["total"] == 1
+    assert client.get("/cases", params={"area_id": "south"}, headers=WORKER).json()["items"] == []
+    assert client.get("/cases", params={"area_id": "nowhere"}, headers=WORKER).json()["field"] == "area_id"
 
 
 def test_a_district_file_is_opened_evaluated_and_given_its_population_with_if_match(app):
