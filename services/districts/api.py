@@ -38,6 +38,7 @@ from services.districts.responses import (
     VolunteerList,
 )
 from services.districts.schemas import (
+    AddressesBody,
     AreaBody,
     ConcernBody,
     CoverageBody,
@@ -257,6 +258,18 @@ def define_area(body: AreaBody, kit: KitDep, at: Manager) -> dict[str, Any]:
         defined_by=at.actor.staff_id,
     )
     return at.reply(handlers.define_area(kit, at.command(), cmd))
+
+
+@areas.put(
+    "/{area_id}/address-prefixes",
+    summary="住所範囲の変更 / replace the address prefixes (町名・丁目) of an area",
+    response_model=AreaReply,
+)
+def change_addresses(area_id: str, body: AddressesBody, kit: KitDep, at: Manager) -> dict[str, Any]:
+    cmd = c.ChangeAreaAddresses(
+        area_id=area_id, address_prefixes=tuple(body.address_prefixes), changed_by=at.actor.staff_id
+    )
+    return at.reply(handlers.change_area_addresses(kit, at.command(body.expected_version), cmd))
 
 
 @areas.get("", summary="圏域一覧 / areas, with their path from the city", response_model=AreaList)

@@ -17,6 +17,7 @@ from services.districts.adapters import rows
 from services.districts.domain import area, district_case, district_file, registry, schedule
 from services.districts.domain.commands import (
     AssignDistrictCsw,
+    ChangeAreaAddresses,
     DefineArea,
     EndWatchOver,
     EvaluateDistrictGoal,
@@ -57,6 +58,7 @@ __all__ = [
     "RESOURCE",
     "SCHEDULE",
     "assign_csw",
+    "change_area_addresses",
     "define_area",
     "end_watch_over",
     "evaluate_goal",
@@ -237,6 +239,13 @@ def define_area(kit: ServiceKit, ctx: CommandContext, cmd: DefineArea) -> dict[s
         )
         uow.commit()
     return outcome.reply("area_id", "kind", "name", "parent_id")
+
+
+def change_area_addresses(kit: ServiceKit, ctx: CommandContext, cmd: ChangeAreaAddresses) -> dict[str, Any]:
+    """住所範囲の変更."""
+    return execute(
+        kit.uow, ctx, AREA, cmd.area_id, lambda s, u: area.decide_change_addresses(s, cmd, now=u.now())
+    ).reply("area_id", "kind", "name", "parent_id")
 
 
 def _district(uow: UnitOfWork, district_id: str) -> area.AreaState:

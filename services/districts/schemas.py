@@ -12,6 +12,7 @@ from shared.bodies import Body, VersionedBody, examples
 from shared.text import Code, Line, Ref
 
 __all__ = [
+    "AddressesBody",
     "AreaBody",
     "ConcernBody",
     "CoverageBody",
@@ -150,6 +151,13 @@ class AreaBody(Body):
     address_prefixes: list[Annotated[str, StringConstraints(min_length=1, max_length=200)]] = Field(
         default_factory=list, max_length=200, description="町名・丁目 that fall in the area, e.g. 大和三丁目"
     )
+
+
+class AddressesBody(VersionedBody):
+    """住所範囲の変更: the area's address prefixes, as a whole (an empty list maps no address to it)."""
+
+    model_config = examples({"address_prefixes": ["大和三丁目", "大和四丁目", "大和五丁目"]})
+    address_prefixes: list[Annotated[str, StringConstraints(min_length=1, max_length=200)]] = Field(max_length=200)
 
 
 class DistrictFileBody(Body):

@@ -162,7 +162,7 @@ def list_volunteers(
 
 
 def save_area(conn: Connection, state: AreaState, events: Sequence[DomainEvent], version: int, at: datetime) -> None:
-    """Write the area's row from its state (areas are defined once)."""
+    """Write the area's row from its state (defined once; its address prefixes may change)."""
     if state.area_id is None:
         raise ValueError("only a defined area has a row")
     values = {
@@ -171,11 +171,10 @@ def save_area(conn: Connection, state: AreaState, events: Sequence[DomainEvent],
         "parent_id": state.parent_id,
         "address_prefixes": "\n".join(state.address_prefixes),
         "version": version,
-        "defined_at": at.isoformat(),
     }
     updated = conn.execute(district_areas.update().where(district_areas.c.area_id == state.area_id).values(**values))
     if updated.rowcount == 0:
-        conn.execute(district_areas.insert().values(area_id=state.area_id, **values))
+        conn.execute(district_areas.insert().values(area_id=state.area_id, defined_at=at.isoformat(), **values))
 
 
 def all_areas(conn: Connection) -> list[dict[str, Any]]:

@@ -18,8 +18,8 @@ from collections.abc import Iterable, Mapping
 from dataclasses import dataclass, replace
 from datetime import datetime
 
-from services.districts.domain.commands import DefineArea
-from services.districts.domain.events import AreaDefined
+from services.districts.domain.commands import ChangeAreaAddresses, DefineArea
+from services.districts.domain.events import AreaAddressesChanged, AreaDefined
 from services.districts.domain.values import AREA_PARENT
 from shared.checks import required_text
 from shared.errors import InvalidCommand
@@ -29,6 +29,7 @@ __all__ = [
     "AREA_ID",
     "AreaState",
     "apply",
+    "decide_change_addresses",
     "decide_define_area",
     "match_address",
     "normalise_address",
@@ -62,6 +63,8 @@ def apply(state: AreaState, event: DomainEvent) -> AreaState:
             parent_id=event.parent_id,
             address_prefixes=event.address_prefixes,
         )
+    if isinstance(event, AreaAddressesChanged):
+        return replace(state, address_prefixes=event.address_prefixes)
     return state
 
 
@@ -92,7 +95,7 @@ def decide_define_area(
                 f"a {cmd.kind} area lies in a {wanted} area",
                 field="parent_id",
             )
-    prefixes = tuple(dict.fromkeys(normalise_address(p) for p in cmd.address_prefixes if p.strip()))
+    prefixes = _prefixes(cmd.address_prefixes)
     return [
         AreaDefined(
             area_id=cmd.area_id,
@@ -103,6 +106,22 @@ def decide_define_area(
             defined_at=now,
             defined_by=cmd.defined_by,
         )
+    ]
+
+
+def _prefixes(given: Iterable[str]) -> tuple[str, ...]:
+    return tuple(dict.fromkeys(normalise_address(p) for p in given if p.strip()))
+
+
+def decide_change_addresses(state: AreaState, cmd: ChangeAreaAddresses, *, now: datetime) -> list[DomainEvent]:
+    """住所範囲の変更: a different list of prefixes (an unchanged one records nothing new: refused)."""
+    prefixes = _prefixes(cmd.address_prefixes)
+    if prefixes == state.address_prefixes:
+        raise InvalidCommand(
+            "address_prefixes are the area's prefixes already: send the new list", field="address_prefixes"
+        )
+    return [
+        AreaAddressesChanged(area_id=cmd.area_id, address_prefixes=prefixes, changed_at=now, changed_by=cmd.changed_by)
     ]
 
 

@@ -9,6 +9,7 @@ from shared.domain import Command
 
 __all__ = [
     "AssignDistrictCsw",
+    "ChangeAreaAddresses",
     "DefineArea",
     "EndWatchOver",
     "EvaluateDistrictGoal",
@@ -181,3 +182,11 @@ class MarkEventCoverage(Command):
     handles: bool
     note: str | None = None
     marked_by: str
+
+
+class ChangeAreaAddresses(Command):
+    """圏域の住所範囲を改める: the area's address prefixes, as a whole."""
+
+    area_id: str
+    address_prefixes: tuple[str, ...]
+    changed_by: str

@@ -23,6 +23,7 @@ from shared.events import DomainEvent, EventRegistry
 
 __all__ = [
     "DISTRICT_EVENTS",
+    "AreaAddressesChanged",
     "AreaDefined",
     "DistrictCaseEvent",
     "DistrictCswAssigned",
@@ -163,6 +164,17 @@ class AreaDefined(DomainEvent):
     defined_by: str
 
 
+class AreaAddressesChanged(DomainEvent):
+    """住所範囲の変更: the address prefixes (町名・丁目) of an area, replaced as a whole."""
+
+    event_type: ClassVar[str] = "districts.AreaAddressesChanged"
+
+    area_id: str
+    address_prefixes: tuple[str, ...]
+    changed_at: datetime
+    changed_by: str
+
+
 class DistrictFileEvent(DomainEvent):
     """Base of the events of one district file (地区ファイル): a district and a fiscal year (年度)."""
 
@@ -301,6 +313,7 @@ DISTRICT_EVENTS = EventRegistry(
         SalonAttended,
         VolunteerRoleTaken,
         AreaDefined,
+        AreaAddressesChanged,
         DistrictFileOpened,
         DistrictCswAssigned,
         DistrictGoalEvaluated,

@@ -122,6 +122,17 @@ def test_areas_list_with_their_path_and_an_address_maps_to_its_areas(app):
     assert found["path"] == ["ebina", "north", "yamato-3chome"]
     outside = client.get("/address-areas", params={"address": "上郷1-1"}, headers=INTAKE).json()
     assert outside["district_id"] is None and outside["areas"] == {}
+    prefixes = {"address_prefixes": ["上郷"]}
+    assert client.put("/areas/kamigo/address-prefixes", json=prefixes, headers=WORKER).status_code == 403
+    stale = client.put("/areas/kamigo/address-prefixes", json=prefixes, headers={**MANAGER, "If-Match": '"2"'})
+    assert stale.status_code == 409
+    changed = client.put("/areas/kamigo/address-prefixes", json=prefixes, headers={**MANAGER, "If-Match": '"1"'})
+    assert changed.status_code == 200 and changed.headers["ETag"] == '"2"'
+    same = client.put("/areas/kamigo/address-prefixes", json=prefixes, headers=MANAGER)
+    assert same.status_code == 422 and same.json()["field"] == "address_prefixes"
+    assert client.put("/areas/nowhere/address-prefixes", json=prefixes, headers=MANAGER).status_code == 404
+    moved = client.get("/address-areas", params={"address": "上郷1-1"}, headers=INTAKE).json()
+    assert moved["district_id"] == "kamigo" and moved["path"] == ["ebina", "south", "kamigo"]
     assert client.get("/address-areas", params={"address": " "}, headers=INTAKE).json()["field"] == "address"
 
 
