@@ -57,29 +57,37 @@ def no_serious_violations(page: Page) -> None:
 def test_story_2_intake_accepts_the_loan_desks_referral_holds_the_budget_consultation_and_answers_it(
     web: WebPlatform, browser: Browser
 ) -> None:
-    # The loan desk's part, through its API as deploy/demo/loans_stories.py plays it.
-    with web.api("loans", "loans-worker") as loans:
-        person = loans.post("/people", json={"name_kanji": "逗子 春子"})
-        assert person.status_code == 201, person.text
-        pid = str(person.json()["person_id"])
-        household = loans.post("/households", json={"members": [{"person_id": pid, "relationship": "本人"}]})
-        assert household.status_code == 201, household.text
-        hid = str(household.json()["household_id"])
-        referral = loans.post(
-            "/referrals",
-            json={
-                "case_id": hid,
-                "household_id": hid,
-                "person_id": pid,
-                "target_kind": "department",
-                "target": "intake",
-                "reason_category": "household_budget",
-                "reason_detail": "年金支給月ごとの家計管理の支援をお願いしたい",
-                "deadline_days": 7,
-            },
-        )
-        assert referral.status_code == 201, referral.text
-        rid = str(referral.json()["referral_id"])
+    # The loan desk's part, by clicking: 事例2, a pensioner who runs out of money between pension
+    # months asks for a loan; the desk records 家計管理 and refers her to intake's budget consultation.
+    page = sign_in(new_page(browser), web, "loans-worker", "/loans/consultations")
+    page.get_by_role("link", name="貸付相談を受け付ける").click()
+    register = page.get_by_role("form", name="世帯を登録する")
+    register.get_by_label("本人の氏名").fill("逗子 春子")
+    register.get_by_role("button", name="世帯を登録する").click()
+    expect(register).to_have_count(0)
+    hid = page.locator("input[name=household_id]").input_value()
+    assert hid
+    page.get_by_role("combobox", name="資金種類").select_option(value="emergency_small")
+    page.get_by_role("combobox", name="相談の種類").select_option(label="新規～貸付決定前までの相談")
+    page.get_by_role("combobox", name="相談方法").select_option(label="電話")
+    page.get_by_role("combobox", name="相談者").select_option(label="本人")
+    page.get_by_role("group", name="世帯の課題と思われる内容").get_by_label("家計管理").check()
+    page.get_by_label("相談内容", exact=True).fill("年金支給日の前に生活費が尽きる。貸付の相談。")
+    page.get_by_role("button", name="受け付ける").click()
+    expect(page.get_by_role("heading", name=re.compile("貸付相談の記録"))).to_be_visible()
+    refer = page.get_by_role("form", name="他機関・他部署へつなぐ（紹介）")
+    refer.get_by_role("combobox", name="つなぎ先の種類").select_option(label="社協の他部署")
+    refer.get_by_role("combobox", name="つなぎ先", exact=True).select_option(label="総合相談窓口")
+    refer.get_by_role("combobox", name="紹介理由").select_option(value="household_budget")
+    refer.get_by_label("紹介の内容").fill("年金支給月ごとの家計管理の支援をお願いしたい")
+    refer.get_by_role("button", name="紹介する").click()
+    referrals = page.get_by_role("list", name="この世帯の紹介")
+    expect(referrals.get_by_role("listitem")).to_have_count(1)
+    expect(referrals).to_contain_text("総合相談窓口")
+    rid = referrals.get_by_role("listitem").first.get_attribute("data-referral")
+    assert rid
+    shoot(page, "casework-00-loan-desk-refers")
+    page.context.close()
 
     # Intake accepts it in the inbox.
     page = sign_in(new_page(browser), web, "intake-worker", "/referrals")
