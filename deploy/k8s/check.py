@@ -35,6 +35,7 @@ from collections.abc import Iterable, Iterator, Mapping, Sequence
 from functools import cache
 from pathlib import Path
 from typing import Any
+from urllib.parse import urlsplit
 
 import jsonschema
 import yaml
@@ -295,6 +296,19 @@ def _wiring(by_kind: Mapping[str, list[Mapping[str, Any]]], deployments: Mapping
         servers = config.get("data", {}).get("KAFKA_BOOTSTRAP_SERVERS")
         if servers is not None and servers not in bootstraps:
             errors.append(f"{name_of(config)}: KAFKA_BOOTSTRAP_SERVERS={servers}; Kafka serves {sorted(bootstraps)}")
+        # One address for the council: the Ingress's host, Keycloak's hostname, the tokens' issuer.
+        public = config.get("data", {}).get("TSUNAGU_PUBLIC_URL")
+        if public is None:
+            continue
+        issuer = config["data"].get("TSUNAGU_OIDC_ISSUER")
+        if issuer != f"{public}/realms/tsunagu":
+            errors.append(f"{name_of(config)}: TSUNAGU_OIDC_ISSUER={issuer}, not {public}/realms/tsunagu")
+        host = urlsplit(public).hostname
+        for ingress in by_kind.get("Ingress", []):
+            hosts = {r.get("host") for r in ingress["spec"].get("rules", [])}
+            hosts |= {h for t in ingress["spec"].get("tls", []) for h in t.get("hosts", [])}
+            if hosts != {host}:
+                errors.append(f"{name_of(ingress)}: serves {sorted(map(str, hosts))}, the platform's address is {host}")
     return errors
 
 

@@ -168,6 +168,11 @@ resources:
   - {base}
   - secret.yaml
   - relay.yaml
+configMapGenerator:
+  - name: tsunagu-platform
+    behavior: merge
+    literals:
+      - TSUNAGU_OIDC_ISSUER=https://elsewhere.example.org/realms/tsunagu
 patches:
   - target: {{kind: Deployment, name: loans}}
     patch: |-
@@ -251,9 +256,12 @@ def test_a_broken_overlay_is_caught_fault_by_fault(tmp_path: Path) -> None:
     assert "KafkaTopic loans.events.dlq: min.insync.replicas 1, not 2" in policy_errors
     assert "Secret/keycloak-admin: a Secret with committed values" in policy_errors
     assert "Deployment/relay: a relay runs as a singleton (replicas 1, strategy Recreate)" in policy_errors
+    assert "TSUNAGU_OIDC_ISSUER=https://elsewhere.example.org/realms/tsunagu, not https://tsunagu.example.org" in (
+        policy_errors
+    )
     # The production overlay passes the same checks (test_the_production_overlay_*): each fault is
     # what made these fail.
-    assert len(policy_errors.splitlines()) == 7, policy_errors
+    assert len(policy_errors.splitlines()) == 8, policy_errors
 
 
 def test_a_service_on_its_own_sqlite_file_breaks_the_one_relay_per_store_rule(objects: list[dict[str, Any]]) -> None:
