@@ -10,6 +10,7 @@ from __future__ import annotations
 
 import json
 import re
+import subprocess
 import textwrap
 from pathlib import Path
 from typing import Any
@@ -276,3 +277,22 @@ def test_a_service_on_its_own_sqlite_file_breaks_the_one_relay_per_store_rule(ob
 def test_the_schemas_are_vendored_with_their_provenance() -> None:
     readme = textwrap.dedent((REPO / "deploy/k8s/schemas/README.md").read_text())
     assert "kubernetes-validate 1.37.0" in readme and "strimzi" in readme.lower() and "cloudnative-pg" in readme
+
+
+def test_the_fronts_configuration_is_one_nginx_accepts(tmp_path: Path) -> None:
+    """``nginx -t`` on the cluster's configuration, the Services' names pointed at loopback (they
+    resolve only inside the cluster) and its runtime folder moved under tmp_path."""
+    from deploy.web.local import ensure_installed
+
+    nginx = ensure_installed()
+    conf = re.sub(r"http://[a-z]+:(\d+)/", r"http://127.0.0.1:\1/", WEB_CONF.read_text())
+    conf = conf.replace("/tmp/web", str(tmp_path))
+    (tmp_path / "tmp").mkdir()
+    (tmp_path / "nginx.conf").write_text(conf)
+    result = subprocess.run(
+        [nginx, "-t", "-q", "-p", str(tmp_path), "-c", str(tmp_path / "nginx.conf")],
+        capture_output=True,
+        text=True,
+        check=False,
+    )
+    assert result.returncode == 0, result.stderr
