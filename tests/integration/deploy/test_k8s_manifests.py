@@ -135,6 +135,7 @@ def test_the_derived_realm_and_front_configuration_are_current_and_hold_no_demo_
     realm = json.loads(REALM_FILE.read_text())
     assert realm == production_realm()
     assert "users" not in realm and "credentials" not in REALM_FILE.read_text()
+    assert "tsunagu-cli" not in REALM_FILE.read_text()  # nothing refers to the client left out
     (web,) = realm["clients"]
     assert web["clientId"] == "tsunagu-web" and web["redirectUris"] == ["${TSUNAGU_PUBLIC_URL}/*"]
     conf = WEB_CONF.read_text()
