@@ -297,3 +297,31 @@ def test_the_fronts_configuration_is_one_nginx_accepts(tmp_path: Path) -> None:
         check=False,
     )
     assert result.returncode == 0, result.stderr
+
+
+def test_the_monitoring_component_scrapes_the_services_and_loads_the_alert_rules(tmp_path: Path) -> None:
+    """components/monitoring (for a cluster with the Prometheus operator) on the production overlay:
+    valid against the operator's CRDs, job "tsunagu" as the rules expect, the rules of alerts.yml."""
+    import yaml
+
+    from deploy.k8s.check import ALERTS_SOURCE, MONITORING
+
+    overlay = tmp_path / "monitored"
+    overlay.mkdir()
+    up = Path(*[".."] * len(overlay.resolve().parts[1:]))
+    (overlay / "kustomization.yaml").write_text(
+        "apiVersion: kustomize.config.k8s.io/v1beta1\nkind: Kustomization\nnamespace: tsunagu\n"
+        f"resources:\n  - {up / PRODUCTION.resolve().relative_to('/')}\n"
+        f"components:\n  - {up / MONITORING.resolve().relative_to('/')}\n"
+    )
+    objects = render(overlay)
+    assert validate(objects) == [] and policy(objects) == []
+    (monitor,) = of_kind(objects, "PodMonitor").values()
+    (rule,) = of_kind(objects, "PrometheusRule").values()
+    assert monitor["metadata"]["namespace"] == rule["metadata"]["namespace"] == "tsunagu"
+    assert monitor["spec"]["jobLabel"] == "app.kubernetes.io/part-of"
+    assert monitor["spec"]["selector"]["matchLabels"] == {"app.kubernetes.io/component": "service"}
+    services = [d for d in of_kind(objects, "Deployment").values() if d["metadata"]["name"] in SERVICE_PORTS]
+    assert all(d["spec"]["template"]["metadata"]["labels"]["app.kubernetes.io/part-of"] == "tsunagu" for d in services)
+    assert rule["spec"] == yaml.safe_load(ALERTS_SOURCE.read_text())
+    assert 'up{job="tsunagu"} == 0' in {r["expr"] for g in rule["spec"]["groups"] for r in g["rules"]}
