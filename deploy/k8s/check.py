@@ -66,6 +66,7 @@ WEB_CONF = BASE / "web" / "nginx.conf"
 WEB_CLIENT = "tsunagu-web"
 PUBLIC_URL = "${TSUNAGU_PUBLIC_URL}"  # filled in by Keycloak from its environment when it imports the realm
 
+THIRD_PARTY = {"keycloak"}  # Deployments of images Tsunagu does not build (probed on their own paths)
 SERVICE_PORTS = {"intake": 8101, "loans": 8102, "districts": 8103, "conferences": 8104, "reporting": 8105}
 # Kinds the manifests use; `vendor` copies their schemas (and the Secret's, for the policy's own test).
 CORE_KINDS = (
@@ -209,10 +210,13 @@ def policy(objects: Sequence[Mapping[str, Any]]) -> list[str]:
                 name = entry["name"]
                 if re.search(r"PASSWORD|SECRET|TOKEN", name) and "valueFrom" not in entry:
                     errors.append(f"{name_of(deployment)}: {name} has a literal value; reference a Secret")
-            # Every container is probed: the cluster routes only to a ready one and restarts a dead one.
-            for probe in ("readinessProbe", "livenessProbe"):
+            # Every container is probed: the cluster routes only to a ready one and restarts a dead one;
+            # Tsunagu's own (the services, the front) on /ready and /health, Keycloak on its own paths.
+            for probe, path in (("readinessProbe", "/ready"), ("livenessProbe", "/health")):
                 if not container.get(probe):
                     errors.append(f"{name_of(deployment)}: container {container['name']} has no {probe}")
+                elif deployment["metadata"]["name"] not in THIRD_PARTY and _probe_path(container, probe) != path:
+                    errors.append(f"{name_of(deployment)}: {probe} is not GET {path}")
 
     for service, port in SERVICE_PORTS.items():
         if service not in deployments:
@@ -229,11 +233,6 @@ def policy(objects: Sequence[Mapping[str, Any]]) -> list[str]:
         container = found[0]
         if container.get("command") != ["python", "-m", f"services.{service}"]:
             errors.append(f"{name_of(deployment)}: runs {container.get('command')}, not python -m services.{service}")
-        # /ready: the database answers and Kafka did a moment ago; /health: the process is up.
-        if _probe_path(container, "readinessProbe") != "/ready":
-            errors.append(f"{name_of(deployment)}: readiness probe is not GET /ready")
-        if _probe_path(container, "livenessProbe") != "/health":
-            errors.append(f"{name_of(deployment)}: liveness probe is not GET /health")
         env = _env(container)
         if env.get(f"{service.upper()}_HOST", {}).get("value") != "0.0.0.0":
             errors.append(f"{name_of(deployment)}: {service.upper()}_HOST must be 0.0.0.0 (the default is loopback)")
