@@ -5,7 +5,8 @@ Nothing here talks to a cluster. :func:`render` runs the pinned kustomize (v5.5.
 and :func:`validate` checks every rendered object against the JSON Schemas vendored under
 ``deploy/k8s/schemas``: the Kubernetes 1.33 schemas (strict: an unknown field is an error, as the
 API server's strict field validation makes it) and the CRDs of the operators the platform relies
-on (Strimzi 1.2 for Kafka, CloudNativePG 1.30 for PostgreSQL), converted from their
+on (Strimzi 1.2 for Kafka, CloudNativePG 1.30 for PostgreSQL, and the Prometheus operator's for the
+optional ``components/monitoring``), converted from their
 ``openAPIV3Schema`` and made strict the same way. :func:`policy` checks what a schema cannot: the
 probes, that no secret value is committed, the topics' durability, one relay per store::
 
@@ -17,7 +18,8 @@ probes, that no secret value is committed, the topics' durability, one relay per
 Derived files (``write``): the front's nginx configuration is ``deploy/web/nginx.conf.template``
 rendered for the cluster, and the realm is ``deploy/identity/tsunagu-realm.json`` without the demo
 staff and the password-grant client, its redirects on the council's address (``TSUNAGU_PUBLIC_URL``,
-a placeholder Keycloak fills in from its environment on import).
+a placeholder Keycloak fills in from its environment on import), and the PrometheusRule of
+``components/monitoring`` is ``deploy/monitoring/alerts.yml``.
 """
 
 from __future__ import annotations
@@ -161,7 +163,7 @@ def validate(objects: Iterable[Mapping[str, Any]]) -> list[str]:
         if validator is None:
             errors.append(f"{name_of(obj)}: no schema vendored for {obj.get('apiVersion')} {obj.get('kind')}")
             continue
-        for error in sorted(validator.iter_errors(obj), key=lambda e: list(e.absolute_path)):
+        for error in sorted(validator.iter_errors(obj), key=lambda e: [str(p) for p in e.absolute_path]):
             where = ".".join(str(p) for p in error.absolute_path) or "(object)"
             errors.append(f"{name_of(obj)}: {where}: {error.message}")
     return errors
