@@ -123,6 +123,9 @@ def test_each_service_reads_the_settings_its_deployment_gives(
     assert settings.database_url == (
         f"postgresql+psycopg://{service}-db-app-username:{service}-db-app-password@{service}-db-rw:5432/{service}"
     )
+    topics = {t["spec"]["topicName"] for t in of_kind(objects, "KafkaTopic").values()}
+    assert {settings.topic, settings.dead_letter_topic} <= topics  # what its relay and consumers write
+    assert set(getattr(settings, "source_topics", [])) <= topics  # what reporting folds
     lease = StoreLease(create_engine(settings.database_url), f"relay:{service}")
     assert lease.shared  # every replica runs a relay; only the lease's holder publishes
     oidc = OidcSettings()
