@@ -9,8 +9,11 @@ scaled out) is rendered through the same pipeline and each fault is caught.
 from __future__ import annotations
 
 import json
+import os
 import re
+import shutil
 import subprocess
+import sys
 import textwrap
 from pathlib import Path
 from typing import Any
@@ -327,3 +330,51 @@ def test_the_monitoring_component_scrapes_the_services_and_loads_the_alert_rules
     assert all(d["spec"]["template"]["metadata"]["labels"]["app.kubernetes.io/part-of"] == "tsunagu" for d in services)
     assert rule["spec"] == yaml.safe_load(ALERTS_SOURCE.read_text())
     assert 'up{job="tsunagu"} == 0' in {r["expr"] for g in rule["spec"]["groups"] for r in g["rules"]}
+
+
+def test_what_the_services_image_copies_is_enough_to_build_every_service(tmp_path: Path) -> None:
+    """The folders the Containerfile COPYs, alone in a folder, build each service's app (migrated
+    store, contracts, code lists, rules) and answer /health and /ready's database part: nothing the
+    services need lives elsewhere in the repository."""
+    copies = re.findall(r"^COPY (\S+) \./\S*$", (REPO / "deploy/k8s/Containerfile").read_text(), re.MULTILINE)
+    assert {"shared", "services", "schemas"} <= set(copies)
+    app_dir = tmp_path / "app"
+    app_dir.mkdir()
+    for name in copies:
+        source = REPO / name
+        if source.is_dir():
+            shutil.copytree(source, app_dir / name, ignore=shutil.ignore_patterns("__pycache__"))
+        else:
+            shutil.copy(source, app_dir / name)
+    probe = textwrap.dedent(
+        """
+        import importlib, os, sys
+        from fastapi.testclient import TestClient
+        from shared.contracts import EventContracts
+        assert EventContracts.load().schemas, "no event contracts"  # reporting validates with them
+        for service in sys.argv[1:]:
+            module = importlib.import_module(f"services.{service}.bootstrap")
+            assert module.__file__.startswith(os.getcwd() + "/services/"), module.__file__
+            app, kit = module.build(kafka=False)
+            with TestClient(app) as client:
+                assert client.get("/health").status_code == 200, service
+            print(service, "ok")
+        """
+    )
+    env = {
+        "PATH": os.environ.get("PATH", ""),
+        "PYTHONPATH": str(app_dir),
+        "TSUNAGU_VAR_DIR": str(tmp_path / "var"),
+        "MPLCONFIGDIR": str(tmp_path / "mpl"),
+    }
+    result = subprocess.run(
+        [sys.executable, "-c", probe, *SERVICE_PORTS],
+        cwd=app_dir,
+        env=env,
+        capture_output=True,
+        text=True,
+        timeout=300,
+        check=False,
+    )
+    assert result.returncode == 0, result.stderr[-3000:]
+    assert result.stdout.split() == [w for s in SERVICE_PORTS for w in (s, "ok")]
