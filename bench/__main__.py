@@ -1,5 +1,6 @@
 """``python -m bench [backbone] [--events N] [--size BYTES] [--db sqlite|postgresql|both]``, ``python -m bench auth``,
-``python -m bench reporting``, ``python -m bench web``, ``python -m bench referral``."""
+``python -m bench reporting``, ``python -m bench web``, ``python -m bench referral``,
+``python -m bench commands``."""
 
 from __future__ import annotations
 
@@ -20,6 +21,10 @@ if __name__ == "__main__":
         from bench.referral import main as referral_main
 
         sys.exit(referral_main(sys.argv[2:]))
+    if sys.argv[1:2] == ["commands"]:
+        from bench.commands import main as commands_main
+
+        sys.exit(commands_main(sys.argv[2:]))
     if sys.argv[1:2] == ["web"]:
         from bench.web import main as web_main
 

@@ -211,9 +211,21 @@ def history(start: int, n: int, cases: int, seed: int = 1) -> Any:
                 {
                     "consultation_id": ic,
                     "case_id": hh,
+                    "person_id": None,
+                    "household_id": hh,
+                    "subject_description": None,
+                    "source": "self",
+                    "source_detail": None,
+                    "channel": "phone",
                     "issues": rnd.sample(ISSUES, 1),
-                    "opened_at": at.isoformat(),
                     "own_words": "困っている",
+                    "wishes": None,
+                    "urgency": "normal",
+                    "urgency_reason": None,
+                    "isolated": False,
+                    "opened_at": at.isoformat(),
+                    "opened_by": "intake-staff",
+                    "code_list_version": "2014.1",
                 },
             )
         )

@@ -14,7 +14,9 @@ their dedupe marks (``processed_events``: consumer name + event id), so:
   :meth:`shared.contracts.EventContracts.violation`): the handler never sees it.
 
 Order of durability: dead letters are flushed to Kafka, then the transaction commits, then the
-offsets are committed. A crash at any point re-delivers, never loses. A batch that fails as a
+offsets are committed (at once when the runner has caught up, at most once a ``commit_interval``
+while it works through a backlog: the dedupe marks make the few redelivered batches harmless).
+A crash at any point re-delivers, never loses. A batch that fails as a
 whole (the dead-letter topic cannot be written, the database is away) is rolled back and the
 consumer seeks back to its first records, so the next commit can never move past an event that
 was neither applied nor dead-lettered; :meth:`ConsumerRunner.run` retries it with a growing pause.
@@ -81,6 +83,7 @@ class ConsumerRunner:
         producer: KafkaProducer | LazyProducer,
         batch_size: int = 500,
         poll_ms: int = 200,
+        commit_interval: float = 1.0,
         consumer: KafkaConsumer | None = None,
         batch_handler: BatchHandler | None = None,
         validate: Validator | None = None,
@@ -100,6 +103,10 @@ class ConsumerRunner:
         self.producer = producer
         self.batch_size = batch_size
         self.poll_ms = poll_ms
+        self.commit_interval = commit_interval
+        """While full batches keep coming (a backlog), offsets are committed at most this often, in
+        seconds; the batch that catches up (fewer records than ``batch_size``) commits at once. A
+        crash redelivers at most this much, which the dedupe marks skip."""
         self.connect_timeout = connect_timeout
         self.on_commit = on_commit
         """Called after each batch's transaction commits: the service's relay is woken, so events a
@@ -107,6 +114,8 @@ class ConsumerRunner:
         self._consumer: KafkaConsumer | None = consumer
         self._stop = threading.Event()
         self._last_lag_check = 0.0
+        self._uncommitted = False
+        self._last_commit = time.monotonic()
 
     @property
     def consumer(self) -> KafkaConsumer:
@@ -125,6 +134,8 @@ class ConsumerRunner:
 
     def close(self) -> None:
         """Leave the group (offsets were committed after each batch), if a member was ever made."""
+        if self._consumer is not None and self._uncommitted:
+            self._commit()
         consumer, self._consumer = self._consumer, None
         if consumer is not None:
             consumer.close(autocommit=False)
@@ -143,16 +154,34 @@ class ConsumerRunner:
                 # group's offsets past events that were neither applied nor dead-lettered.
                 self._rewind(polled)
                 raise
-            if commit_offsets:
-                self._commit()
+            self._uncommitted = True
+        due = time.monotonic() - self._last_commit >= self.commit_interval
+        if commit_offsets and self._uncommitted and (due or self._caught_up(records)):
+            self._commit()
         self._report_lag()
         return len(records)
+
+    def _caught_up(self, records: Sequence[Any]) -> bool:
+        """Whether this poll left nothing behind: no records, or every assigned partition's position
+        at its high watermark as the last fetch reported it (unknown counts as behind)."""
+        if not records:
+            return True
+        try:
+            for tp in self.consumer.assignment():
+                highwater = self.consumer.highwater(tp)
+                if highwater is None or self.consumer.position(tp) < highwater:
+                    return False
+        except Exception:  # a partition revoked meanwhile: the interval decides
+            return False
+        return True
 
     def _commit(self) -> None:
         """Commit the group's offsets after a handled batch. A group rebalancing refuses the commit;
         that loses nothing: the batch's effects and dedupe marks are committed, so whoever gets the
         partitions next receives the records again and skips them. So it is no failure to back
         off from, only a note."""
+        self._uncommitted = False
+        self._last_commit = time.monotonic()
         try:
             self.consumer.commit()
         except (CommitFailedError, RebalanceInProgressError) as exc:
@@ -274,11 +303,13 @@ class ConsumerRunner:
         return {r["event_id"] for r in new_rows}
 
     def _claim_chunk(self, conn: Connection, rows: list[dict[str, str]]) -> set[str]:
+        # One cached statement run with the rows as parameters: SQLAlchemy's "insertmanyvalues"
+        # batches them into multi-row INSERTs itself, without compiling a new statement per batch.
         if conn.dialect.name == "postgresql":
-            claim = pg_insert(processed_table).values(rows).on_conflict_do_nothing()
-            return {r[0] for r in conn.execute(claim.returning(processed_table.c.event_id))}
-        claim_lite = sqlite_insert(processed_table).values(rows).on_conflict_do_nothing()
-        return {r[0] for r in conn.execute(claim_lite.returning(processed_table.c.event_id))}
+            claim = pg_insert(processed_table).on_conflict_do_nothing().returning(processed_table.c.event_id)
+        else:
+            claim = sqlite_insert(processed_table).on_conflict_do_nothing().returning(processed_table.c.event_id)
+        return {r[0] for r in conn.execute(claim, rows)}
 
     def _run_handler(self, conn: Connection, env: Envelope) -> None:
         structlog.contextvars.bind_contextvars(correlation_id=env.correlationid, event_id=env.id)

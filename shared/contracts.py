@@ -28,6 +28,7 @@ from functools import cache
 from pathlib import Path
 from typing import Any
 
+import jsonschema_rs
 from jsonschema import Draft202012Validator, FormatChecker
 from jsonschema.exceptions import best_match
 
@@ -47,7 +48,7 @@ class EventContracts:
     """Every published event type's schemas, by type and version."""
 
     schemas: dict[str, dict[int, dict[str, Any]]]
-    _validators: dict[tuple[str, int], Draft202012Validator] = field(default_factory=dict, compare=False, repr=False)
+    _validators: dict[tuple[str, int], _Checker] = field(default_factory=dict, compare=False, repr=False)
 
     @classmethod
     def load(cls, folder: Path = SCHEMAS_DIR) -> EventContracts:
@@ -92,18 +93,53 @@ class EventContracts:
         if versions is None:
             return None
         key = (envelope.type, envelope.schemaversion)
-        validator = self._validators.get(key)
-        if validator is None:
+        checker = self._validators.get(key)
+        if checker is None:
             schema = versions.get(envelope.schemaversion)
             if schema is None:
                 published = ", ".join(f"v{v}" for v in sorted(versions))
                 return f"{envelope.type} v{envelope.schemaversion} has no published contract (published: {published})"
-            validator = self._validators[key] = Draft202012Validator(schema, format_checker=_FORMATS)
-        error = best_match(validator.iter_errors(envelope.data))
-        if error is None:
+            checker = self._validators[key] = _Checker.of(schema)
+        if checker.fast.is_valid(envelope.data):
+            return None
+        error = best_match(checker.explain.iter_errors(envelope.data))
+        if error is None:  # the two validators disagree: trust the one that says what is wrong
             return None
         where = ".".join(str(p) for p in error.absolute_path)
         return f"{envelope.type} v{envelope.schemaversion}: {where + ': ' if where else ''}{error.message}"
+
+
+@dataclass(frozen=True)
+class _Checker:
+    """One contract compiled twice: ``jsonschema-rs`` answers "valid?" for every event consumed
+    (compiled Rust, some 50 times faster), and ``jsonschema`` says what is wrong with one that is not
+    (its messages are the ones dead letters carry). Both check the same formats the same way."""
+
+    fast: Any
+    explain: Draft202012Validator
+
+    @classmethod
+    def of(cls, schema: dict[str, Any]) -> _Checker:
+        fast = jsonschema_rs.validator_for(
+            schema,
+            formats={"date-time": _is_aware_time, "date": _is_calendar_day},
+            validate_formats=True,
+        )
+        return cls(fast, Draft202012Validator(schema, format_checker=_FORMATS))
+
+
+def _is_aware_time(value: str) -> bool:
+    try:
+        return _aware_time(value)
+    except ValueError:
+        return False
+
+
+def _is_calendar_day(value: str) -> bool:
+    try:
+        return _calendar_day(value)
+    except ValueError:
+        return False
 
 
 _FORMATS = FormatChecker(formats=())

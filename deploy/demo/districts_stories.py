@@ -8,6 +8,11 @@
   by his friend E, visits with E, records his salon attendance and his new role as instructor of
   the men's cooking class (男の料理教室), and answers the referral.
 
+Both districts are areas of the demo city (圏域: 市 → 日常生活圏域 → 地区社協 / 包括の圏域), each with
+this fiscal year's district file (地区ファイル: CSW, goal, population), its registered resources and
+helpers and this month's schedule (地域事業月間スケジュール, one event nobody takes yet), made by
+:func:`district_records`; Mr. T's salon and cooking class are registered resources.
+
 These parts need ids from intake's part (``deploy/demo/intake_stories.py`` plays the whole story
 across departments); each function returns the ids it created. :class:`Staff`, the small HTTP
 client the department story scripts share, lives in :mod:`deploy.demo.kit`.
@@ -16,7 +21,7 @@ client the department story scripts share, lives in :mod:`deploy.demo.kit`.
 from __future__ import annotations
 
 from collections.abc import Mapping
-from datetime import timedelta
+from datetime import date, timedelta
 
 from deploy.demo.kit import Staff, Token, ago, today
 
@@ -26,6 +31,8 @@ __all__ = [
     "Staff",
     "Token",
     "ago",
+    "district_records",
+    "fiscal_year",
     "load",
     "mr_t_salon",
     "mrs_a_outreach",
@@ -35,6 +42,142 @@ __all__ = [
 
 MRS_A_DISTRICT = "yamato-3chome"
 MR_T_DISTRICT = "hayama-isshiki"
+SALON = "一色ふれあいサロン"
+COOKING_CLASS = "男の料理教室"
+
+AREAS: tuple[dict[str, object], ...] = (
+    {"area_id": "demo-city", "kind": "city", "name": "つなぐ市"},
+    {"area_id": "north", "kind": "daily_life", "name": "北部圏域", "parent_id": "demo-city"},
+    {"area_id": "south", "kind": "daily_life", "name": "南部圏域", "parent_id": "demo-city"},
+    {
+        "area_id": MRS_A_DISTRICT,
+        "kind": "district_council",
+        "name": "大和三丁目地区社協",
+        "parent_id": "north",
+        "address_prefixes": ["大和三丁目", "大和3丁目"],
+    },
+    {
+        "area_id": "hokatsu-north",
+        "kind": "community_care",
+        "name": "北部地域包括支援センター圏域",
+        "parent_id": "north",
+        "address_prefixes": ["大和"],
+    },
+    {
+        "area_id": MR_T_DISTRICT,
+        "kind": "district_council",
+        "name": "一色地区社協",
+        "parent_id": "south",
+        "address_prefixes": ["一色"],
+    },
+)
+
+RESOURCES: tuple[dict[str, str], ...] = (
+    {"district_id": MR_T_DISTRICT, "kind": "salon", "name": SALON, "address": "一色会館", "serves": "地域の高齢者"},
+    {
+        "district_id": MR_T_DISTRICT,
+        "kind": "class",
+        "name": COOKING_CLASS,
+        "address": "一色会館 調理室",
+        "serves": "地域の男性高齢者",
+    },
+    {
+        "district_id": MRS_A_DISTRICT,
+        "kind": "watching_shop",
+        "name": "大和商店",
+        "contact": "店主",
+        "serves": "一人暮らし高齢者の見守り",
+    },
+)
+
+
+def fiscal_year() -> int:
+    """This fiscal year (年度: April to March) in Japan."""
+    day = today()
+    return day.year if day.month >= 4 else day.year - 1
+
+
+def district_records(urls: Mapping[str, str], token: Token) -> dict[str, str]:
+    """The areas, this year's district files, resources and helpers of both districts (once:
+    what exists already is reused). Returns the registered resources' ids by name."""
+    manager = Staff(urls, token, "districts", "districts", role="manager")
+    staff = Staff(urls, token, "districts", "districts")
+    try:
+        known = {a["area_id"] for a in manager.get("/areas")["items"]}
+        for area in AREAS:
+            if area["area_id"] not in known:
+                manager.post("/areas", area)
+        ids: dict[str, str] = {}
+        for body in RESOURCES:
+            found = staff.get("/resources", district_id=body["district_id"], name=body["name"])["items"]
+            ids[body["name"]] = found[0]["resource_id"] if found else staff.post("/resources", body)["resource_id"]
+        year = fiscal_year()
+        files = {f["district_id"] for f in staff.get("/district-files", fiscal_year=year)["items"]}
+        plans = (
+            (
+                MRS_A_DISTRICT,
+                "近隣住民・民生委員・自治会による見守りの輪を広げる",
+                {"total": 8123, "elderly": 2012, "single_elderly_households": 388, "children": 1210},
+            ),
+            (
+                MR_T_DISTRICT,
+                "サロンや教室を担い手づくりの場にする",
+                {"total": 5410, "elderly": 1875, "single_elderly_households": 301, "children": 702},
+            ),
+        )
+        for district_id, goal, population in plans:
+            if district_id in files:
+                continue
+            staff.post(
+                "/district-files",
+                {"district_id": district_id, "fiscal_year": year, "csw_id": "districts-staff", "goal": goal},
+            )
+            staff.post(
+                f"/district-files/{district_id}/{year}/population",
+                {"as_of": date(year, 4, 1).isoformat(), "counts": population},
+            )
+            staff.post(
+                "/helpers",
+                {
+                    "district_id": district_id,
+                    "kind": "welfare_commissioner",
+                    "name": "担当民生委員",
+                    "contact": "046-000-0000",
+                },
+            )
+        month = today().replace(day=1)
+        if not staff.get("/schedule", month=month.strftime("%Y-%m"), area_id="demo-city")["items"]:
+            for district_id, title, kind, day, handles in (
+                (MRS_A_DISTRICT, "地区社協定例会", "council_meeting", 10, True),
+                (MRS_A_DISTRICT, "民生委員児童委員協議会 定例会", "welfare_commissioners_meeting", 15, True),
+                (MR_T_DISTRICT, "一色ふれあいサロン", "salon", 18, True),
+                (MR_T_DISTRICT, "一色地区夏祭り", "festival", 25, False),
+            ):
+                scheduled = staff.post(
+                    "/schedule",
+                    {
+                        "district_id": district_id,
+                        "title": title,
+                        "kind": kind,
+                        "held_on": month.replace(day=day).isoformat(),
+                    },
+                )
+                # The festival: districts cannot go, so it waits on the managers' list (他課と調整).
+                staff.post(f"/schedule/{scheduled['event_id']}/coverage", {"handles": handles})
+        if MR_T_DISTRICT not in files:
+            staff.post(
+                "/helpers",
+                {
+                    "district_id": MR_T_DISTRICT,
+                    "kind": "district_volunteer",
+                    "name": "友人のEさん",
+                    "resource_id": ids[SALON],
+                },
+            )
+        return ids
+    finally:
+        manager.close()
+        staff.close()
 
 
 def mrs_a_outreach(urls: Mapping[str, str], token: Token, provisional_case_id: str) -> dict[str, str]:
@@ -123,6 +266,7 @@ def mrs_a_watch(
 
 def mr_t_salon(urls: Mapping[str, str], token: Token, salon_referral_id: str) -> dict[str, str]:
     """葉山: visits with friend E, the salon, then the men's cooking class instructor."""
+    resources = district_records(urls, token)
     staff = Staff(urls, token, "districts", "districts")
     try:
         staff.wait_for_referral(salon_referral_id)
@@ -151,24 +295,33 @@ def mr_t_salon(urls: Mapping[str, str], token: Token, salon_referral_id: str) ->
             staff.post(
                 f"{path}/salon-attendance",
                 {
-                    "salon_name": "一色ふれあいサロン",
+                    "resource_id": resources[SALON],
                     "attended_on": (today() - timedelta(days=days_ago)).isoformat(),
                     "note": note,
                 },
             )
         role = staff.post(
-            f"{path}/volunteer-roles", {"role": "講師", "activity": "男の料理教室", "started_on": today().isoformat()}
+            f"{path}/volunteer-roles",
+            {"role": "講師", "resource_id": resources[COOKING_CLASS], "started_on": today().isoformat()},
         )
         staff.post(
             f"/referrals/{salon_referral_id}/complete",
             {"outcome": "support_started", "note": "サロンに定期参加。男の料理教室の講師を快諾"},
         )
-        return {"district_case_id": case["case_id"], "role_id": role["role_id"]}
+        return {
+            "district_case_id": case["case_id"],
+            "role_id": role["role_id"],
+            "salon_resource_id": resources[SALON],
+            "cooking_class_resource_id": resources[COOKING_CLASS],
+        }
     finally:
         staff.close()
 
 
 def load(urls: Mapping[str, str], token: Token) -> list[str]:
-    """Nothing of its own: the district parts are played within the whole stories that
+    """The district records (areas, district files, the registry) if the stories did not make them;
+    the district parts of the stories are played within the whole stories that
     ``deploy/demo/intake_stories.py`` loads (they need intake's ids)."""
+    if "districts" in urls:
+        district_records(urls, token)
     return []

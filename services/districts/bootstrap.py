@@ -16,7 +16,10 @@ build = service_builder(
     title="Tsunagu districts (地区社協・地区担当)",
     description=(
         "District work: watch-over concerns from residents and 民生委員, outreach visits, residents' "
-        "watch-over, salon participation and volunteer roles; the department's referral desk "
+        "watch-over, salon participation and volunteer roles; areas (圏域: city, daily-life, district "
+        "council and community-care areas) and the address lookup; district files (地区ファイル) per "
+        "fiscal year; the registry of local resources and helpers; the monthly district schedule "
+        "(地域事業月間スケジュール) with each department's answer; the department's referral desk "
         "(紹介の受付・回答), where intake's isolation outreach referrals arrive."
     ),
     routers=[api.router],

@@ -9,13 +9,29 @@ from __future__ import annotations
 
 from typing import Literal
 
+from pydantic import Field
+
 from shared.views import PageView, View
 
 __all__ = [
+    "AddressAreas",
+    "AreaDetail",
+    "AreaList",
+    "AreaReply",
     "AttendanceList",
     "DistrictCaseDetail",
     "DistrictCasePage",
     "DistrictCaseReply",
+    "DistrictFileDetail",
+    "DistrictFileList",
+    "DistrictFileReply",
+    "HelperList",
+    "HelperReply",
+    "ResourceDetail",
+    "ResourceList",
+    "ResourceReply",
+    "ScheduleList",
+    "ScheduleReply",
     "VolunteerList",
 ]
 
@@ -44,6 +60,7 @@ class DistrictCaseRow(View):
     last_visit_outcome: str | None = None
     last_visited_at: str | None = None
     refused: bool
+    area_path: list[str] = Field(default_factory=list)
     watch_frequency: str | None = None
     watch_approach: str | None = None
     watch_started_on: str | None = None
@@ -90,12 +107,14 @@ class SalonView(View):
     salon_name: str
     attended_on: str
     first_visit: bool
+    resource_id: str | None = None
 
 
 class RoleView(View):
     role: str
     activity: str
     started_on: str
+    resource_id: str | None = None
 
 
 class DistrictCaseDetail(View):
@@ -103,6 +122,7 @@ class DistrictCaseDetail(View):
 
     case_id: str
     district_id: str | None = None
+    area_path: list[str] = Field(default_factory=list)
     status: str | None = None
     refused: bool
     concerns: list[ConcernView]
@@ -121,6 +141,7 @@ class AttendanceRow(View):
     salon_name: str
     attended_on: str
     first_visit: bool
+    resource_id: str | None = None
 
 
 class AttendanceList(View):
@@ -134,7 +155,191 @@ class VolunteerRow(View):
     role: str
     activity: str
     started_on: str
+    resource_id: str | None = None
 
 
 class VolunteerList(View):
     items: list[VolunteerRow]
+
+
+# --- areas (圏域) ----------------------------------------------------------------------------------
+
+
+class AreaReply(View):
+    """What defining an area answers."""
+
+    area_id: str
+    kind: str
+    name: str
+    parent_id: str | None = None
+    version: int
+
+
+class AreaView(View):
+    """An area; ``path`` is the ids from the city down to this area."""
+
+    area_id: str
+    kind: Literal["city", "daily_life", "district_council", "community_care"]
+    name: str
+    parent_id: str | None = None
+    address_prefixes: list[str]
+    path: list[str]
+    version: int
+
+
+class AreaList(View):
+    items: list[AreaView]
+
+
+class AreaDetail(AreaView):
+    """An area with the areas it contains directly."""
+
+    children: list[AreaView]
+
+
+class AddressAreas(View):
+    """The areas an address falls in: per kind, the area whose address prefix is the longest that
+    begins it; ``district_id`` is the district council area's (the district code of cases)."""
+
+    address: str
+    normalised: str
+    areas: dict[str, str]
+    district_id: str | None = None
+    path: list[str]
+
+
+# --- district files (地区ファイル) ----------------------------------------------------------------
+
+
+class DistrictFileReply(View):
+    file_id: str
+    district_id: str
+    fiscal_year: int
+    csw_id: str
+    version: int
+
+
+class DistrictFileRow(View):
+    file_id: str
+    district_id: str
+    fiscal_year: int
+    csw_id: str
+    goal: str
+    evaluation: str | None = None
+    evaluated_at: str | None = None
+    population_as_of: str | None = None
+    population: dict[str, int]
+    version: int
+    updated_at: str
+
+
+class DistrictFileList(View):
+    items: list[DistrictFileRow]
+
+
+class ResourceRow(View):
+    resource_id: str
+    district_id: str
+    kind: str
+    name: str
+    address: str | None = None
+    contact: str | None = None
+    serves: str | None = None
+    registered_at: str
+
+
+class HelperRow(View):
+    """A registered helper; ``contact`` is withheld (``null``, named in ``redacted``) from other departments."""
+
+    helper_id: str
+    district_id: str
+    kind: str
+    name: str
+    contact: str | None = None
+    resource_id: str | None = None
+    registered_at: str
+    redacted: list[str] = Field(default_factory=list)
+
+
+class DistrictFileDetail(DistrictFileRow):
+    """地区カルテ: the year's file, the district's area path, its human and local resources."""
+
+    district_name: str
+    area_path: list[str]
+    helpers: list[HelperRow]
+    resources: list[ResourceRow]
+
+
+# --- the registry (element ⑤) ---------------------------------------------------------------------
+
+
+class ResourceReply(View):
+    resource_id: str
+    district_id: str
+    kind: str
+    name: str
+    version: int
+
+
+class ResourceList(View):
+    items: list[ResourceRow]
+
+
+class ResourceDetail(ResourceRow):
+    """A resource with whom it serves: attendance and distinct participants recorded on cases,
+    volunteer roles in it, and the registered helpers who run it."""
+
+    attendances: int
+    participants: int
+    volunteer_roles: int
+    helpers: list[HelperRow]
+    version: int
+
+
+class HelperReply(View):
+    helper_id: str
+    district_id: str
+    kind: str
+    name: str
+    resource_id: str | None = None
+    version: int
+
+
+class HelperList(View):
+    items: list[HelperRow]
+
+
+# --- the monthly district schedule ----------------------------------------------------------------
+
+
+class ScheduleReply(View):
+    """What scheduling or marking an event answers: who handles it, who declined, its status."""
+
+    event_id: str
+    district_id: str
+    status: Literal["open", "handled", "escalated"]
+    handled_by: list[str]
+    declined_by: list[str]
+    version: int
+
+
+class ScheduleRow(View):
+    """One line of the monthly schedule; ``escalated``: every department that answered declined."""
+
+    event_id: str
+    district_id: str
+    title: str
+    kind: str
+    held_on: str
+    month: str
+    place: str | None = None
+    handled_by: list[str]
+    declined_by: list[str]
+    status: Literal["open", "handled", "escalated"]
+    version: int
+    updated_at: str
+
+
+class ScheduleList(View):
+    items: list[ScheduleRow]
+    counts: dict[str, int]

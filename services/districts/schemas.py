@@ -3,14 +3,32 @@
 from __future__ import annotations
 
 from datetime import date, datetime
+from typing import Annotated
 
-from pydantic import Field
+from pydantic import Field, StringConstraints
 
-from services.districts.domain.values import Approach, Frequency, VisitOutcome, Watcher
-from shared.bodies import VersionedBody, examples
+from services.districts.domain.values import Approach, AreaKind, Frequency, VisitOutcome, Watcher
+from shared.bodies import Body, VersionedBody, examples
 from shared.text import Code, Line, Ref
 
-__all__ = ["ConcernBody", "EndWatchBody", "RoleBody", "SalonBody", "VisitBody", "WatchBody"]
+__all__ = [
+    "AddressesBody",
+    "AreaBody",
+    "ConcernBody",
+    "CoverageBody",
+    "CswBody",
+    "DistrictFileBody",
+    "EndWatchBody",
+    "EvaluationBody",
+    "HelperBody",
+    "PopulationBody",
+    "ResourceBody",
+    "RoleBody",
+    "SalonBody",
+    "ScheduleBody",
+    "VisitBody",
+    "WatchBody",
+]
 
 
 class ConcernBody(VersionedBody):
@@ -87,9 +105,13 @@ class SalonBody(VersionedBody):
     """サロン参加."""
 
     model_config = examples(
-        {"salon_name": "一色ふれあいサロン", "attended_on": "2015-07-01", "note": "昔の常連客と再会"}
+        {"salon_name": "一色ふれあいサロン", "attended_on": "2015-07-01", "note": "昔の常連客と再会"},
+        {"resource_id": "9b1f0c3a-0000-4000-8000-000000000009", "attended_on": "2015-07-15"},
     )
-    salon_name: str = Field(min_length=1, max_length=200)
+    salon_name: str | None = Field(
+        default=None, min_length=1, max_length=200, description="the salon's name; leave out when naming resource_id"
+    )
+    resource_id: Ref | None = Field(default=None, description="a registered salon or meeting place (GET /resources)")
     attended_on: date
     note: str | None = Field(default=None, max_length=4000)
 
@@ -97,7 +119,144 @@ class SalonBody(VersionedBody):
 class RoleBody(VersionedBody):
     """担い手の役割."""
 
-    model_config = examples({"role": "講師", "activity": "男の料理教室", "started_on": "2015-09-01"})
+    model_config = examples(
+        {"role": "講師", "activity": "男の料理教室", "started_on": "2015-09-01"},
+        {"role": "講師", "resource_id": "9b1f0c3a-0000-4000-8000-000000000010", "started_on": "2015-09-01"},
+    )
     role: str = Field(min_length=1, max_length=200)
-    activity: str = Field(min_length=1, max_length=200)
+    activity: str | None = Field(
+        default=None, min_length=1, max_length=200, description="the activity; leave out when naming resource_id"
+    )
+    resource_id: Ref | None = Field(default=None, description="the registered resource the role is in")
     started_on: date
+
+
+class AreaBody(Body):
+    """圏域の設定: a city, daily-life area, district council area or community-care area."""
+
+    model_config = examples(
+        {"area_id": "ebina", "kind": "city", "name": "海老名市"},
+        {
+            "area_id": "yamato-3chome",
+            "kind": "district_council",
+            "name": "大和三丁目地区社協",
+            "parent_id": "yamato-north",
+            "address_prefixes": ["大和三丁目", "大和四丁目"],
+        },
+    )
+    area_id: Code = Field(description="area code; a district council area's is its district code, e.g. yamato-3chome")
+    kind: AreaKind
+    name: str = Field(min_length=1, max_length=200)
+    parent_id: Code | None = Field(default=None, description="the area it lies in (none for the city)")
+    address_prefixes: list[Annotated[str, StringConstraints(min_length=1, max_length=200)]] = Field(
+        default_factory=list, max_length=200, description="町名・丁目 that fall in the area, e.g. 大和三丁目"
+    )
+
+
+class AddressesBody(VersionedBody):
+    """住所範囲の変更: the area's address prefixes, as a whole (an empty list maps no address to it)."""
+
+    model_config = examples({"address_prefixes": ["大和三丁目", "大和四丁目", "大和五丁目"]})
+    address_prefixes: list[Annotated[str, StringConstraints(min_length=1, max_length=200)]] = Field(max_length=200)
+
+
+class DistrictFileBody(Body):
+    """地区ファイル: a district's file for a fiscal year."""
+
+    model_config = examples(
+        {
+            "district_id": "yamato-3chome",
+            "fiscal_year": 2014,
+            "csw_id": "d-w1",
+            "goal": "地区ボランティアと民生委員の連携による見守り体制づくり",
+        }
+    )
+    district_id: Code = Field(description="a district council area (GET /areas?kind=district_council)")
+    fiscal_year: int = Field(ge=1990, le=2100, description="年度: 2014 for April 2014 – March 2015")
+    csw_id: Ref = Field(description="the staff id of the district's CSW (地区担当)")
+    goal: str = Field(min_length=1, max_length=4000, description="年度目標")
+
+
+class CswBody(VersionedBody):
+    """地区担当の変更."""
+
+    model_config = examples({"csw_id": "d-w2"})
+    csw_id: Ref
+
+
+class EvaluationBody(VersionedBody):
+    """年度評価."""
+
+    model_config = examples({"evaluation": "見守り協力店が3店舗増え、民生委員との定例会が定着した"})
+    evaluation: str = Field(min_length=1, max_length=4000)
+
+
+class PopulationBody(VersionedBody):
+    """区分別人口 as of a day (population_categories codes)."""
+
+    model_config = examples(
+        {"as_of": "2014-04-01", "counts": {"total": 8123, "elderly": 2012, "single_elderly_households": 388}}
+    )
+    as_of: date
+    counts: dict[Code, Annotated[int, Field(ge=0, le=10_000_000)]] = Field(min_length=1, max_length=50)
+
+
+class ResourceBody(Body):
+    """地域資源: a salon, meeting place, shop that watches, club or class of a district."""
+
+    model_config = examples(
+        {
+            "district_id": "hayama-isshiki",
+            "kind": "class",
+            "name": "男の料理教室",
+            "address": "一色会館",
+            "contact": "地区社協事務局 046-000-0000",
+            "serves": "地域の男性高齢者",
+        }
+    )
+    district_id: Code
+    kind: Code = Field(description="local_resource_kinds code: salon, meeting_place, watching_shop, club, class...")
+    name: str = Field(min_length=1, max_length=200)
+    address: Line | None = None
+    contact: Line | None = None
+    serves: Line | None = Field(default=None, description="who the resource serves, e.g. 一人暮らし高齢者")
+
+
+class HelperBody(Body):
+    """担い手: a 民生委員, district volunteer, coordinator... of a district."""
+
+    model_config = examples(
+        {"district_id": "yamato-3chome", "kind": "welfare_commissioner", "name": "大和 花子", "contact": "046-000-0001"}
+    )
+    district_id: Code
+    kind: Code = Field(description="helper_kinds code: welfare_commissioner, district_volunteer, coordinator...")
+    name: str = Field(min_length=1, max_length=200)
+    contact: Line | None = None
+    resource_id: Ref | None = Field(default=None, description="the registered resource they run or help in")
+
+
+class ScheduleBody(Body):
+    """地域事業: a district meeting or event in the monthly schedule."""
+
+    model_config = examples(
+        {
+            "district_id": "yamato-3chome",
+            "title": "地区社協定例会",
+            "kind": "council_meeting",
+            "held_on": "2014-06-12",
+            "place": "大和コミュニティセンター",
+        }
+    )
+    district_id: Code
+    title: str = Field(min_length=1, max_length=200)
+    kind: Code = Field(description="district_event_kinds code: council_meeting, salon, festival...")
+    held_on: date
+    place: str | None = Field(default=None, max_length=200)
+
+
+class CoverageBody(VersionedBody):
+    """対応の有無: whether your department handles the event (the department comes from your token)."""
+
+    model_config = examples({"handles": True, "note": "地区担当CSWが出席"}, {"handles": False, "note": "同日に別行事"})
+    handles: bool
+    note: Line | None = None

@@ -6,7 +6,7 @@ from pathlib import Path
 
 from services.reporting import api
 from services.reporting.config import Settings
-from services.reporting.consumers import project_event
+from services.reporting.consumers import project_events
 from shared.app import service_builder
 from shared.service import ConsumerSpec
 
@@ -21,6 +21,8 @@ build = service_builder(
     routers=[api.router],
     desk=False,
     consumers=lambda settings: [
-        ConsumerSpec(name="reporting.projection", topics=settings.source_topics, handler=project_event, contracts=True)
+        ConsumerSpec(
+            name="reporting.projection", topics=settings.source_topics, batch_handler=project_events, contracts=True
+        )
     ],
 )

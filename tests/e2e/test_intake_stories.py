@@ -143,8 +143,17 @@ def test_mr_t_goes_from_a_case_meeting_to_the_salon_teaches_cooking_and_is_refer
     assert case["case_id"] == ids["person_id"] and case["district_id"] == MR_T_DISTRICT
     assert [s["first_visit"] for s in case["salon_attendance"]] == [True, False]
     assert case["volunteer_roles"] == [
-        {"role": "講師", "activity": "男の料理教室", "started_on": case["volunteer_roles"][0]["started_on"]}
+        {
+            "role": "講師",
+            "activity": "男の料理教室",
+            "started_on": case["volunteer_roles"][0]["started_on"],
+            "resource_id": ids["cooking_class_resource_id"],
+        }
     ]
+    # His salon and his class are registered resources of the district (element ⑤).
+    assert {s["resource_id"] for s in case["salon_attendance"]} == {ids["salon_resource_id"]}
+    salon = districts.get(f"/resources/{ids['salon_resource_id']}").json()
+    assert salon["name"] == "一色ふれあいサロン" and salon["participants"] >= 1
     helpers = districts.get("/volunteers", params={"district_id": MR_T_DISTRICT}).json()["items"]
     assert ids["role_id"] in [v["role_id"] for v in helpers]
     # Other departments see that he is watched over, not what his friend told the team.

@@ -2,19 +2,53 @@
 
 from __future__ import annotations
 
+import json
 from collections.abc import Sequence
 from datetime import datetime
 from typing import Any
 
 from sqlalchemy import Connection, and_, func, select, true
 
-from services.districts.adapters.tables import district_cases, salon_attendance, volunteer_roles
+from services.districts.adapters.tables import (
+    district_areas,
+    district_cases,
+    district_files,
+    district_helpers,
+    district_schedule,
+    local_resources,
+    salon_attendance,
+    volunteer_roles,
+)
+from services.districts.domain.area import AreaState
 from services.districts.domain.district_case import DistrictCaseState
-from services.districts.domain.events import SalonAttended, VolunteerRoleTaken
+from services.districts.domain.district_file import DistrictFileState
+from services.districts.domain.events import (
+    DistrictEventScheduled,
+    HelperRegistered,
+    LocalResourceRegistered,
+    SalonAttended,
+    VolunteerRoleTaken,
+)
+from services.districts.domain.schedule import ScheduleState
 from shared.columns import row_of
 from shared.events import DomainEvent
 
-__all__ = ["list_attendance", "list_cases", "list_volunteers", "save"]
+__all__ = [
+    "all_areas",
+    "list_attendance",
+    "list_cases",
+    "list_files",
+    "list_helpers",
+    "list_resources",
+    "list_schedule",
+    "list_volunteers",
+    "resources_by_id",
+    "save",
+    "save_area",
+    "save_file",
+    "save_registry",
+    "save_schedule",
+]
 
 
 def save(conn: Connection, state: DistrictCaseState, events: Sequence[DomainEvent], version: int, at: datetime) -> None:
@@ -55,13 +89,22 @@ def _case_row(row: Any) -> dict[str, Any]:
 
 
 def list_cases(
-    conn: Connection, *, district_id: str | None, status: str | None, limit: int, offset: int
+    conn: Connection,
+    *,
+    district_id: str | None,
+    status: str | None,
+    limit: int,
+    offset: int,
+    district_ids: list[str] | None = None,
 ) -> tuple[list[dict[str, Any]], int, dict[str, int]]:
-    """A page of cases (most recently changed first), the total and counts by status under the filter."""
+    """A page of cases (most recently changed first), the total and counts by status under the filter
+    (``district_ids``: the districts of an area)."""
     c = district_cases.c
     clauses: list[Any] = []
     if district_id is not None:
         clauses.append(c.district_id == district_id)
+    if district_ids is not None:
+        clauses.append(c.district_id.in_(district_ids))
     if status is not None:
         clauses.append(c.status == status)
     where = and_(true(), *clauses)
@@ -74,10 +117,18 @@ def list_cases(
 
 
 def list_attendance(
-    conn: Connection, *, district_id: str | None, salon_name: str | None, case_id: str | None, limit: int
+    conn: Connection,
+    *,
+    district_id: str | None,
+    salon_name: str | None,
+    case_id: str | None,
+    limit: int,
+    resource_id: str | None = None,
 ) -> list[dict[str, Any]]:
     s = salon_attendance.c
     clauses: list[Any] = []
+    if resource_id is not None:
+        clauses.append(s.resource_id == resource_id)
     if district_id is not None:
         clauses.append(s.district_id == district_id)
     if salon_name is not None:
@@ -93,8 +144,191 @@ def list_attendance(
     return [dict(r) for r in rows]
 
 
-def list_volunteers(conn: Connection, *, district_id: str | None, limit: int) -> list[dict[str, Any]]:
+def list_volunteers(
+    conn: Connection, *, district_id: str | None, resource_id: str | None = None, limit: int
+) -> list[dict[str, Any]]:
     v = volunteer_roles.c
-    where = and_(true(), v.district_id == district_id) if district_id is not None else true()
+    clauses: list[Any] = []
+    if district_id is not None:
+        clauses.append(v.district_id == district_id)
+    if resource_id is not None:
+        clauses.append(v.resource_id == resource_id)
+    where = and_(true(), *clauses)
     rows = conn.execute(select(volunteer_roles).where(where).order_by(v.started_on, v.role_id).limit(limit)).mappings()
     return [dict(r) for r in rows]
+
+
+# --- areas, district files, the registry ---------------------------------------------------------
+
+
+def save_area(conn: Connection, state: AreaState, events: Sequence[DomainEvent], version: int, at: datetime) -> None:
+    """Write the area's row from its state (defined once; its address prefixes may change)."""
+    if state.area_id is None:
+        raise ValueError("only a defined area has a row")
+    values = {
+        "kind": state.kind,
+        "name": state.name,
+        "parent_id": state.parent_id,
+        "address_prefixes": "\n".join(state.address_prefixes),
+        "version": version,
+    }
+    updated = conn.execute(district_areas.update().where(district_areas.c.area_id == state.area_id).values(**values))
+    if updated.rowcount == 0:
+        conn.execute(district_areas.insert().values(area_id=state.area_id, defined_at=at.isoformat(), **values))
+
+
+def all_areas(conn: Connection) -> list[dict[str, Any]]:
+    """Every area, prefixes as a list, in id order (a council has dozens, not thousands)."""
+    rows = conn.execute(select(district_areas).order_by(district_areas.c.area_id)).mappings()
+    out = []
+    for row in rows:
+        area = dict(row)
+        area["address_prefixes"] = [p for p in str(area["address_prefixes"]).split("\n") if p]
+        out.append(area)
+    return out
+
+
+def save_file(
+    conn: Connection, state: DistrictFileState, events: Sequence[DomainEvent], version: int, at: datetime
+) -> None:
+    """Write the district file's row from its state."""
+    if state.file_id is None:
+        raise ValueError("only an opened district file has a row")
+    values = {
+        "district_id": state.district_id,
+        "fiscal_year": state.fiscal_year,
+        "csw_id": state.csw_id,
+        "goal": state.goal,
+        "evaluation": state.evaluation,
+        "evaluated_at": state.evaluated_at.isoformat() if state.evaluated_at else None,
+        "population_as_of": state.population_as_of.isoformat() if state.population_as_of else None,
+        "population": json.dumps(dict(state.population), ensure_ascii=False, sort_keys=True),
+        "version": version,
+        "updated_at": at.isoformat(),
+    }
+    updated = conn.execute(district_files.update().where(district_files.c.file_id == state.file_id).values(**values))
+    if updated.rowcount == 0:
+        conn.execute(district_files.insert().values(file_id=state.file_id, **values))
+
+
+def _file_row(row: Any) -> dict[str, Any]:
+    out = dict(row)
+    out["population"] = json.loads(out["population"] or "{}")
+    return out
+
+
+def list_files(conn: Connection, *, district_ids: list[str] | None, fiscal_year: int | None) -> list[dict[str, Any]]:
+    f = district_files.c
+    clauses: list[Any] = []
+    if district_ids is not None:
+        clauses.append(f.district_id.in_(district_ids))
+    if fiscal_year is not None:
+        clauses.append(f.fiscal_year == fiscal_year)
+    rows = conn.execute(
+        select(district_files).where(and_(true(), *clauses)).order_by(f.fiscal_year.desc(), f.district_id)
+    ).mappings()
+    return [_file_row(r) for r in rows]
+
+
+def save_registry(conn: Connection, state: Any, events: Sequence[DomainEvent], version: int, at: datetime) -> None:
+    """Insert the row a registration adds (resources and helpers are registered once)."""
+    for event in events:
+        if isinstance(event, LocalResourceRegistered):
+            conn.execute(local_resources.insert().values(**row_of(event, local_resources)))
+        elif isinstance(event, HelperRegistered):
+            conn.execute(district_helpers.insert().values(**row_of(event, district_helpers)))
+
+
+def list_resources(
+    conn: Connection, *, district_ids: list[str] | None, kind: str | None, name: str | None, limit: int
+) -> list[dict[str, Any]]:
+    r = local_resources.c
+    clauses: list[Any] = []
+    if district_ids is not None:
+        clauses.append(r.district_id.in_(district_ids))
+    if kind is not None:
+        clauses.append(r.kind == kind)
+    if name:
+        clauses.append(r.name.contains(name, autoescape=True))
+    rows = conn.execute(
+        select(local_resources).where(and_(true(), *clauses)).order_by(r.district_id, r.kind, r.name).limit(limit)
+    ).mappings()
+    return [dict(x) for x in rows]
+
+
+def resources_by_id(conn: Connection, resource_ids: list[str]) -> dict[str, dict[str, Any]]:
+    if not resource_ids:
+        return {}
+    rows = conn.execute(select(local_resources).where(local_resources.c.resource_id.in_(resource_ids))).mappings()
+    return {str(x["resource_id"]): dict(x) for x in rows}
+
+
+def list_helpers(
+    conn: Connection, *, district_ids: list[str] | None, kind: str | None, resource_id: str | None, limit: int
+) -> list[dict[str, Any]]:
+    h = district_helpers.c
+    clauses: list[Any] = []
+    if district_ids is not None:
+        clauses.append(h.district_id.in_(district_ids))
+    if kind is not None:
+        clauses.append(h.kind == kind)
+    if resource_id is not None:
+        clauses.append(h.resource_id == resource_id)
+    rows = conn.execute(
+        select(district_helpers).where(and_(true(), *clauses)).order_by(h.district_id, h.kind, h.name).limit(limit)
+    ).mappings()
+    return [dict(x) for x in rows]
+
+
+# --- the monthly district schedule ----------------------------------------------------------------
+
+
+def save_schedule(
+    conn: Connection, state: ScheduleState, events: Sequence[DomainEvent], version: int, at: datetime
+) -> None:
+    """Insert the scheduled event's row, then keep its coverage and status up to date."""
+    if state.event_id is None:
+        raise ValueError("only a scheduled event has a row")
+    values = {
+        "handled_by": ",".join(state.handled_by),
+        "declined_by": ",".join(state.declined_by),
+        "status": state.status,
+        "version": version,
+        "updated_at": at.isoformat(),
+    }
+    for event in events:
+        if isinstance(event, DistrictEventScheduled):
+            conn.execute(
+                district_schedule.insert().values(
+                    **row_of(event, district_schedule, month=event.held_on.isoformat()[:7], **values)
+                )
+            )
+            return
+    conn.execute(district_schedule.update().where(district_schedule.c.event_id == state.event_id).values(**values))
+
+
+def _schedule_row(row: Any) -> dict[str, Any]:
+    out = dict(row)
+    for name in ("handled_by", "declined_by"):
+        out[name] = [d for d in str(out[name]).split(",") if d]
+    return out
+
+
+def list_schedule(
+    conn: Connection, *, month: str | None, district_ids: list[str] | None, status: str | None, limit: int
+) -> list[dict[str, Any]]:
+    s = district_schedule.c
+    clauses: list[Any] = []
+    if month is not None:
+        clauses.append(s.month == month)
+    if district_ids is not None:
+        clauses.append(s.district_id.in_(district_ids))
+    if status is not None:
+        clauses.append(s.status == status)
+    rows = conn.execute(
+        select(district_schedule)
+        .where(and_(true(), *clauses))
+        .order_by(s.held_on, s.district_id, s.event_id)
+        .limit(limit)
+    ).mappings()
+    return [_schedule_row(r) for r in rows]

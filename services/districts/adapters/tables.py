@@ -1,4 +1,7 @@
-"""SQLAlchemy Core tables of districts' read models (created by ``migrations/0001_districts.py``)."""
+"""SQLAlchemy Core tables of districts' read models.
+
+Created by ``migrations/0001_districts.py``, ``0002_district_records.py`` and ``0003_district_schedule.py``.
+"""
 
 from __future__ import annotations
 
@@ -40,6 +43,7 @@ salon_attendance = table(
     salon_name     label  required
     attended_on    date   required
     first_visit    bool   required
+    resource_id    id     # districts_0002
     """,
 )
 
@@ -53,5 +57,86 @@ volunteer_roles = table(
     role         label  required
     activity     label  required
     started_on   date   required
+    resource_id  id     # districts_0002
+    """,
+)
+
+district_areas = table(
+    "district_areas",
+    metadata,
+    """
+    area_id           code   key
+    kind              state  required
+    name              label  required
+    parent_id         code
+    address_prefixes  text   required   # one prefix a line
+    version           int    required
+    defined_at        time   required
+    """,
+)
+
+district_files = table(
+    "district_files",
+    metadata,
+    """
+    file_id           id     key
+    district_id       code   required
+    fiscal_year       int    required
+    csw_id            id     required
+    goal              text   required
+    evaluation        text
+    evaluated_at      time
+    population_as_of  date
+    population        text   # JSON {category: count}
+    version           int    required
+    updated_at        time   required
+    """,
+)
+
+local_resources = table(
+    "local_resources",
+    metadata,
+    """
+    resource_id    id     key
+    district_id    code   required
+    kind           code   required
+    name           label  required
+    address        text
+    contact        text
+    serves         text
+    registered_at  time   required
+    """,
+)
+
+district_helpers = table(
+    "district_helpers",
+    metadata,
+    """
+    helper_id      id     key
+    district_id    code   required
+    kind           code   required
+    name           label  required
+    contact        text
+    resource_id    id
+    registered_at  time   required
+    """,
+)
+
+district_schedule = table(
+    "district_schedule",
+    metadata,
+    """
+    event_id      id     key
+    district_id   code   required
+    title         label  required
+    kind          code   required
+    held_on       date   required
+    month         str32  required   # YYYY-MM of held_on
+    place         label
+    handled_by    text   required   # departments, comma-separated
+    declined_by   text   required
+    status        state  required   # open, handled, escalated
+    version       int    required
+    updated_at    time   required
     """,
 )

@@ -4,14 +4,24 @@ from __future__ import annotations
 
 from datetime import date, datetime
 
-from services.districts.domain.values import Approach, Frequency, VisitOutcome, Watcher
+from services.districts.domain.values import Approach, AreaKind, Frequency, VisitOutcome, Watcher
 from shared.domain import Command
 
 __all__ = [
+    "AssignDistrictCsw",
+    "ChangeAreaAddresses",
+    "DefineArea",
     "EndWatchOver",
+    "EvaluateDistrictGoal",
+    "MarkEventCoverage",
+    "OpenDistrictFile",
     "RaiseWatchConcern",
+    "RecordDistrictPopulation",
     "RecordOutreachVisit",
     "RecordSalonAttendance",
+    "RegisterHelper",
+    "RegisterLocalResource",
+    "ScheduleDistrictEvent",
     "StartWatchOver",
     "TakeVolunteerRole",
 ]
@@ -63,7 +73,8 @@ class RecordSalonAttendance(Command):
     """サロン参加を記録する."""
 
     case_id: str
-    salon_name: str
+    salon_name: str | None = None
+    resource_id: str | None = None
     attended_on: date
     note: str | None = None
     recorded_by: str
@@ -74,6 +85,108 @@ class TakeVolunteerRole(Command):
 
     case_id: str
     role: str
-    activity: str
+    activity: str | None = None
+    resource_id: str | None = None
     started_on: date
     recorded_by: str
+
+
+class DefineArea(Command):
+    """圏域を設定する: an area under its parent, with the address prefixes that fall in it."""
+
+    area_id: str
+    kind: AreaKind
+    name: str
+    parent_id: str | None = None
+    address_prefixes: tuple[str, ...] = ()
+    defined_by: str
+
+
+class OpenDistrictFile(Command):
+    """地区ファイルを作る: a district's file for a fiscal year (年度), its CSW and yearly goal."""
+
+    district_id: str
+    fiscal_year: int
+    csw_id: str
+    goal: str
+    opened_by: str
+
+
+class AssignDistrictCsw(Command):
+    """地区担当を替える."""
+
+    district_id: str
+    fiscal_year: int
+    csw_id: str
+    assigned_by: str
+
+
+class EvaluateDistrictGoal(Command):
+    """年度目標を評価する."""
+
+    district_id: str
+    fiscal_year: int
+    evaluation: str
+    evaluated_by: str
+
+
+class RecordDistrictPopulation(Command):
+    """区分別人口を入力する."""
+
+    district_id: str
+    fiscal_year: int
+    as_of: date
+    counts: dict[str, int]
+    recorded_by: str
+
+
+class RegisterLocalResource(Command):
+    """地域資源を登録する."""
+
+    district_id: str
+    kind: str
+    name: str
+    address: str | None = None
+    contact: str | None = None
+    serves: str | None = None
+    registered_by: str
+
+
+class RegisterHelper(Command):
+    """担い手を登録する."""
+
+    district_id: str
+    kind: str
+    name: str
+    contact: str | None = None
+    resource_id: str | None = None
+    registered_by: str
+
+
+class ScheduleDistrictEvent(Command):
+    """地域事業を月間スケジュールに入れる."""
+
+    district_id: str
+    title: str
+    kind: str
+    held_on: date
+    place: str | None = None
+    scheduled_by: str
+
+
+class MarkEventCoverage(Command):
+    """対応の有無を付ける: the acting department handles the event, or not."""
+
+    event_id: str
+    department: str
+    handles: bool
+    note: str | None = None
+    marked_by: str
+
+
+class ChangeAreaAddresses(Command):
+    """圏域の住所範囲を改める: the area's address prefixes, as a whole."""
+
+    area_id: str
+    address_prefixes: tuple[str, ...]
+    changed_by: str

@@ -37,6 +37,7 @@ from services.districts.domain.events import (
     WatchOverEnded,
     WatchOverStarted,
 )
+from services.districts.domain.registry import ResourceState
 from services.districts.domain.values import Approach, Frequency, VisitOutcome
 from shared.checks import required_text
 from shared.errors import InvalidCommand
@@ -275,12 +276,39 @@ def decide_end_watch_over(state: DistrictCaseState, cmd: EndWatchOver, *, now: d
     ]
 
 
+SALON_KINDS = frozenset({"salon", "meeting_place"})
+"""Registered resources a salon attendance may name (サロン, 居場所)."""
+
+
+def _named(given: str | None, resource: ResourceState | None, field_name: str, what: str) -> str:
+    """The name a resource gives (a different ``given`` name is refused), or the ``given`` one."""
+    if resource is None or resource.name is None:
+        return required_text(given, field_name, what)
+    if given and given.strip() and given.strip() != resource.name:
+        raise InvalidCommand(
+            f"{field_name} {given!r} is not the registered resource's name {resource.name!r}: "
+            f"leave {field_name} out when naming resource_id",
+            field=field_name,
+        )
+    return resource.name
+
+
 def decide_record_salon_attendance(
-    state: DistrictCaseState, cmd: RecordSalonAttendance, *, now: datetime, attendance_id: str
+    state: DistrictCaseState,
+    cmd: RecordSalonAttendance,
+    *,
+    now: datetime,
+    attendance_id: str,
+    resource: ResourceState | None = None,
 ) -> list[DomainEvent]:
-    """サロン参加: once per salon and day, not in the future."""
+    """サロン参加: once per salon and day, not in the future; the salon may be a registered resource."""
     case_id, district_id = _known(state, cmd.case_id)
-    salon = required_text(cmd.salon_name, "salon_name", "the salon's name")
+    if resource is not None and resource.kind not in SALON_KINDS:
+        raise InvalidCommand(
+            f"resource_id {resource.resource_id!r} is a {resource.kind}, not a salon or meeting place",
+            field="resource_id",
+        )
+    salon = _named(cmd.salon_name, resource, "salon_name", "the salon's name, or a registered salon's resource_id")
     _not_future(cmd.attended_on, now, "attended_on")
     if (salon, cmd.attended_on) in state.salons:
         raise InvalidCommand(f"attendance at {salon} on {cmd.attended_on.isoformat()} is already recorded")
@@ -295,17 +323,23 @@ def decide_record_salon_attendance(
             note=cmd.note or None,
             recorded_at=now,
             recorded_by=cmd.recorded_by,
+            resource_id=resource.resource_id if resource else None,
         )
     ]
 
 
 def decide_take_volunteer_role(
-    state: DistrictCaseState, cmd: TakeVolunteerRole, *, now: datetime, role_id: str
+    state: DistrictCaseState,
+    cmd: TakeVolunteerRole,
+    *,
+    now: datetime,
+    role_id: str,
+    resource: ResourceState | None = None,
 ) -> list[DomainEvent]:
-    """担い手の役割: a role in an activity, once."""
+    """担い手の役割: a role in an activity (a registered resource, or named), once."""
     case_id, district_id = _known(state, cmd.case_id)
     role = required_text(cmd.role, "role", "the role, e.g. 講師")
-    activity = required_text(cmd.activity, "activity", "the activity, e.g. 男の料理教室")
+    activity = _named(cmd.activity, resource, "activity", "the activity, e.g. 男の料理教室, or its resource_id")
     if (role, activity) in state.roles:
         raise InvalidCommand(f"the role {role} in {activity} is already recorded", field="role")
     return [
@@ -318,5 +352,6 @@ def decide_take_volunteer_role(
             started_on=cmd.started_on,
             recorded_at=now,
             recorded_by=cmd.recorded_by,
+            resource_id=resource.resource_id if resource else None,
         )
     ]

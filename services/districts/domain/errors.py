@@ -4,7 +4,11 @@
 
     shared.errors.DomainError
     ├── NotFound
-    │   └── DistrictCaseNotFound     the district team has no record of the case: raise a concern first
+    │   ├── DistrictCaseNotFound     the district team has no record of the case: raise a concern first
+    │   ├── AreaNotFound             no such area (圏域)
+    │   ├── DistrictFileNotFound     the district has no file for that fiscal year: open it first
+    │   ├── ResourceNotFound         no such registered resource or helper
+    │   └── ScheduledEventNotFound   no such event in the monthly district schedule
     ├── InvalidCommand               bad values (code-list misses raise it via CodeLists.require)
     └── IllegalTransition
         ├── WatchOverState           a watch-over is already running / none is running
@@ -15,7 +19,15 @@ from __future__ import annotations
 
 from shared.errors import IllegalTransition, NotFound
 
-__all__ = ["DistrictCaseNotFound", "PersonRefusedContact", "WatchOverState"]
+__all__ = [
+    "AreaNotFound",
+    "DistrictCaseNotFound",
+    "DistrictFileNotFound",
+    "PersonRefusedContact",
+    "ResourceNotFound",
+    "ScheduledEventNotFound",
+    "WatchOverState",
+]
 
 
 class DistrictCaseNotFound(NotFound):
@@ -28,3 +40,19 @@ class WatchOverState(IllegalTransition):
 
 class PersonRefusedContact(IllegalTransition):
     """本人が拒否: no intervention without the person's consent; watch from a distance only."""
+
+
+class DistrictFileNotFound(NotFound):
+    """地区ファイルなし: the district has no file for that fiscal year: open it first."""
+
+
+class AreaNotFound(NotFound):
+    """圏域なし: no area was defined with that id."""
+
+
+class ResourceNotFound(NotFound):
+    """登録なし: no local resource or helper was registered with that id."""
+
+
+class ScheduledEventNotFound(NotFound):
+    """予定なし: no district meeting or event was scheduled with that id."""

@@ -6,6 +6,11 @@ residents started (and ended); salon participation; volunteer roles the person t
 carries ``case_id`` (person, household or provisional case id; the Kafka key) and ``district_id``
 (which places the case in its district in the council's reports). Free text about the person is
 special-care data (``personal_fields``).
+
+The district's own records have streams of their own: areas (``district-area-{area_id}``, the 圏域
+hierarchy), district files (``district-file-{district_id}-{fiscal_year}``, 地区カルテ), and the
+registry of local resources (``district-resource-{resource_id}``) and helpers
+(``district-helper-{helper_id}``), element ⑤ of a comprehensive consultation system.
 """
 
 from __future__ import annotations
@@ -13,12 +18,23 @@ from __future__ import annotations
 from datetime import date, datetime
 from typing import ClassVar
 
-from services.districts.domain.values import Approach, Frequency, VisitOutcome, Watcher
+from services.districts.domain.values import Approach, AreaKind, Frequency, VisitOutcome, Watcher
 from shared.events import DomainEvent, EventRegistry
 
 __all__ = [
     "DISTRICT_EVENTS",
+    "AreaAddressesChanged",
+    "AreaDefined",
     "DistrictCaseEvent",
+    "DistrictCswAssigned",
+    "DistrictEventCoverageMarked",
+    "DistrictEventEscalated",
+    "DistrictEventScheduled",
+    "DistrictFileOpened",
+    "DistrictGoalEvaluated",
+    "DistrictPopulationRecorded",
+    "HelperRegistered",
+    "LocalResourceRegistered",
     "OutreachVisitRecorded",
     "SalonAttended",
     "VolunteerRoleTaken",
@@ -103,6 +119,8 @@ class SalonAttended(DistrictCaseEvent):
     occurred_field: ClassVar[str | None] = "attended_on"
     personal_fields: ClassVar[frozenset[str]] = frozenset({"note"})
 
+    schema_version: ClassVar[int] = 2
+
     attendance_id: str
     salon_name: str
     attended_on: date
@@ -110,6 +128,8 @@ class SalonAttended(DistrictCaseEvent):
     note: str | None
     recorded_at: datetime
     recorded_by: str
+    resource_id: str | None = None
+    """v2: the registered local resource (サロン) attended, when the salon is in the registry."""
 
 
 class VolunteerRoleTaken(DistrictCaseEvent):
@@ -117,14 +137,194 @@ class VolunteerRoleTaken(DistrictCaseEvent):
 
     event_type: ClassVar[str] = "districts.VolunteerRoleTaken"
 
+    schema_version: ClassVar[int] = 2
+
     role_id: str
     role: str
     activity: str
     started_on: date
     recorded_at: datetime
     recorded_by: str
+    resource_id: str | None = None
+    """v2: the registered local resource the role is in (e.g. the 男の料理教室 entry of the registry)."""
+
+
+class AreaDefined(DomainEvent):
+    """圏域の設定: an area of the hierarchy (city → 日常生活圏域 → 地区社協 / 包括の圏域), with the
+    address prefixes (町名・丁目) that place an address in it."""
+
+    event_type: ClassVar[str] = "districts.AreaDefined"
+
+    area_id: str
+    kind: AreaKind
+    name: str
+    parent_id: str | None
+    address_prefixes: tuple[str, ...]
+    defined_at: datetime
+    defined_by: str
+
+
+class AreaAddressesChanged(DomainEvent):
+    """住所範囲の変更: the address prefixes (町名・丁目) of an area, replaced as a whole."""
+
+    event_type: ClassVar[str] = "districts.AreaAddressesChanged"
+
+    area_id: str
+    address_prefixes: tuple[str, ...]
+    changed_at: datetime
+    changed_by: str
+
+
+class DistrictFileEvent(DomainEvent):
+    """Base of the events of one district file (地区ファイル): a district and a fiscal year (年度)."""
+
+    district_id: str
+    fiscal_year: int
+
+
+class DistrictFileOpened(DistrictFileEvent):
+    """地区ファイル作成: the year's file of a district, its assigned CSW (地区担当) and yearly goal (年度目標)."""
+
+    event_type: ClassVar[str] = "districts.DistrictFileOpened"
+
+    csw_id: str
+    goal: str
+    opened_at: datetime
+    opened_by: str
+
+
+class DistrictCswAssigned(DistrictFileEvent):
+    """地区担当の変更: another CSW takes the district for the rest of the year."""
+
+    event_type: ClassVar[str] = "districts.DistrictCswAssigned"
+
+    csw_id: str
+    assigned_at: datetime
+    assigned_by: str
+
+
+class DistrictGoalEvaluated(DistrictFileEvent):
+    """年度評価: the evaluation of the year's goal (a later evaluation replaces an earlier one)."""
+
+    event_type: ClassVar[str] = "districts.DistrictGoalEvaluated"
+
+    evaluation: str
+    evaluated_at: datetime
+    evaluated_by: str
+
+
+class DistrictPopulationRecorded(DistrictFileEvent):
+    """区分別人口: the district's population by category (``population_categories`` codes) as of a day."""
+
+    event_type: ClassVar[str] = "districts.DistrictPopulationRecorded"
+
+    as_of: date
+    counts: dict[str, int]
+    recorded_at: datetime
+    recorded_by: str
+    code_list_version: str
+
+
+class LocalResourceRegistered(DomainEvent):
+    """地域資源の登録: a salon, meeting place, shop that watches, club or class of a district, with
+    its contact details and the people it serves."""
+
+    event_type: ClassVar[str] = "districts.LocalResourceRegistered"
+
+    resource_id: str
+    district_id: str
+    kind: str
+    name: str
+    address: str | None
+    contact: str | None
+    serves: str | None
+    registered_at: datetime
+    registered_by: str
+    code_list_version: str
+
+
+class HelperRegistered(DomainEvent):
+    """担い手の登録: a 民生委員, district volunteer, coordinator... of a district, and the registered
+    resource they run or help in (if any)."""
+
+    event_type: ClassVar[str] = "districts.HelperRegistered"
+    personal_fields: ClassVar[frozenset[str]] = frozenset({"contact"})
+
+    helper_id: str
+    district_id: str
+    kind: str
+    name: str
+    contact: str | None
+    resource_id: str | None
+    registered_at: datetime
+    registered_by: str
+    code_list_version: str
+
+
+class DistrictEventEvent(DomainEvent):
+    """Base of the events of one entry of the monthly district schedule (地域事業月間スケジュール)."""
+
+    event_id: str
+    district_id: str
+
+
+class DistrictEventScheduled(DistrictEventEvent):
+    """地域事業の登録: a district meeting or event on a day, entered in the monthly schedule."""
+
+    event_type: ClassVar[str] = "districts.DistrictEventScheduled"
+    occurred_field: ClassVar[str | None] = "held_on"
+
+    title: str
+    kind: str
+    held_on: date
+    place: str | None
+    scheduled_at: datetime
+    scheduled_by: str
+
+
+class DistrictEventCoverageMarked(DistrictEventEvent):
+    """対応の有無: a department marks whether it handles the event (対応する・しない)."""
+
+    event_type: ClassVar[str] = "districts.DistrictEventCoverageMarked"
+
+    department: str
+    handles: bool
+    note: str | None
+    marked_at: datetime
+    marked_by: str
+
+
+class DistrictEventEscalated(DistrictEventEvent):
+    """他課との調整へ: every department that answered declined and none handles the event, so it goes to
+    the managers for coordination between departments."""
+
+    event_type: ClassVar[str] = "districts.DistrictEventEscalated"
+
+    declined_by: tuple[str, ...]
+    escalated_at: datetime
 
 
 DISTRICT_EVENTS = EventRegistry(
-    [WatchConcernRaised, OutreachVisitRecorded, WatchOverStarted, WatchOverEnded, SalonAttended, VolunteerRoleTaken]
+    [
+        WatchConcernRaised,
+        OutreachVisitRecorded,
+        WatchOverStarted,
+        WatchOverEnded,
+        SalonAttended,
+        VolunteerRoleTaken,
+        AreaDefined,
+        AreaAddressesChanged,
+        DistrictFileOpened,
+        DistrictCswAssigned,
+        DistrictGoalEvaluated,
+        DistrictPopulationRecorded,
+        LocalResourceRegistered,
+        HelperRegistered,
+        DistrictEventScheduled,
+        DistrictEventCoverageMarked,
+        DistrictEventEscalated,
+    ]
 )
+# v2 added the registered resource (optional); a v1 attendance or role named none.
+DISTRICT_EVENTS.add_upcaster(SalonAttended.event_type, 1, lambda data: dict(data))
+DISTRICT_EVENTS.add_upcaster(VolunteerRoleTaken.event_type, 1, lambda data: dict(data))

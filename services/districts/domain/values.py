@@ -6,7 +6,7 @@ from typing import Literal
 
 from pydantic import BaseModel, ConfigDict, Field
 
-__all__ = ["Approach", "Frequency", "VisitOutcome", "Watcher", "WatcherRole"]
+__all__ = ["AREA_PARENT", "Approach", "AreaKind", "Frequency", "VisitOutcome", "Watcher", "WatcherRole"]
 
 VisitOutcome = Literal["reached", "not_reached", "refused"]
 """訪問の結果: met the person (会えた), nobody answered (不在), the person refused (拒否)."""
@@ -29,3 +29,17 @@ class Watcher(BaseModel):
 
     name: str = Field(min_length=1, max_length=200)
     role: WatcherRole
+
+
+AreaKind = Literal["city", "daily_life", "district_council", "community_care"]
+"""圏域の種類: the city (市町村), a daily-life area (日常生活圏域), a district council area (地区社協,
+about a junior-high-school zone; its id is the district code cases already carry) and a
+community-care area (地域包括支援センターの担当圏域)."""
+
+AREA_PARENT: dict[str, str | None] = {
+    "city": None,
+    "daily_life": "city",
+    "district_council": "daily_life",
+    "community_care": "daily_life",
+}
+"""The hierarchy, kept as data: the kind of area each kind sits in (the city sits in none)."""

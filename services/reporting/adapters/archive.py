@@ -10,6 +10,8 @@ from collections.abc import Iterable, Sequence
 from datetime import datetime
 
 from sqlalchemy import BigInteger, Column, Connection, Integer, MetaData, Table, func, or_, select
+from sqlalchemy.dialects.postgresql import insert as pg_insert
+from sqlalchemy.dialects.sqlite import insert as sqlite_insert
 from sqlalchemy.exc import IntegrityError
 
 from shared.columns import columns, table
@@ -65,6 +67,41 @@ def store(conn: Connection, env: Envelope) -> bool:
     except IntegrityError:
         return False
     return True
+
+
+def store_many(conn: Connection, envs: Sequence[Envelope]) -> set[str]:
+    """Archive a batch of events in one statement; returns the ids that were new (the others were
+    archived before: a redelivery)."""
+    if not envs:
+        return set()
+    maker = pg_insert if conn.dialect.name == "postgresql" else sqlite_insert
+    claim = maker(archive).on_conflict_do_nothing(index_elements=["event_id"]).returning(archive.c.event_id)
+    rows = [
+        {
+            "event_id": env.id,
+            "source": env.source,
+            "event_type": env.type,
+            "case_id": env.caseid,
+            "subject": env.subject,
+            "stream_version": env.streamversion,
+            "occurred_at": env.time.isoformat(),
+            "envelope": env.model_dump_json(),
+        }
+        for env in envs
+    ]
+    return {r[0] for r in conn.execute(claim, rows)}
+
+
+def link_many(conn: Connection, links: Sequence[tuple[Envelope, tuple[str, str, str]]]) -> None:
+    """Keep the case-identity edges of a batch (see :func:`link`), in one statement."""
+    if links:
+        conn.execute(
+            archive_links.insert(),
+            [
+                {"event_id": env.id, "a": a, "b": b, "kind": kind, "occurred_at": env.time.isoformat()}
+                for env, (a, b, kind) in links
+            ],
+        )
 
 
 def link(conn: Connection, env: Envelope, edge: tuple[str, str, str]) -> None:

@@ -84,6 +84,39 @@ def test_consumer_killed_after_its_effect_and_before_its_offset_commit_does_not_
     third.consumer.close()
 
 
+def test_a_backlog_commits_offsets_once_per_interval_and_the_catching_up_batch_at_once(engine, kafka, new_topic):
+    """Offsets of full batches wait for the commit interval; a crash then redelivers those batches,
+    whose dedupe marks keep one effect per event; the batch that catches up commits at once."""
+    topic = new_topic("interval")
+    publish(engine, kafka.bootstrap_servers, topic, [(f"i{i}", "ok") for i in range(9)])
+    first = runner(engine, kafka, topic, "interval-group")
+    first.batch_size, first.commit_interval = 2, 3600.0
+    commits = {"n": 0}
+    real_commit = first.consumer.commit
+
+    def counted() -> None:
+        commits["n"] += 1
+        real_commit()
+
+    first.consumer.commit = counted  # type: ignore[method-assign]
+    # Batches of up to two, stopping short of the end: none of them commits its offsets.
+    seen = 0
+    while seen < 7:
+        seen += first.poll_once()
+    assert commits["n"] == 0 and first._uncommitted
+    first.consumer.close(autocommit=False)  # the process dies before any commit
+    assert effect_ids(engine) == sorted(f"i{i}" for i in range(seen))
+    # The restarted member is handed everything again; each event still has one effect, and the
+    # poll that brings fewer records than a batch (the catch-up) commits at once.
+    again = runner(engine, kafka, topic, "interval-group")
+    assert again.run_until_idle() == 9
+    assert effect_ids(engine) == sorted(f"i{i}" for i in range(9))
+    again.consumer.close()
+    third = runner(engine, kafka, topic, "interval-group")
+    assert third.run_until_idle(idle_polls=2) == 0
+    third.consumer.close()
+
+
 def test_a_redelivered_event_within_one_consumer_has_one_effect(engine, kafka, new_topic):
     topic = new_topic("redeliver")
     publish(engine, kafka.bootstrap_servers, topic, [("e1", "ok"), ("e2", "ok")])

@@ -12,7 +12,7 @@ from sqlalchemy import func, select
 
 from services.reporting.bootstrap import build
 from services.reporting.config import Settings
-from services.reporting.consumers import project_event
+from services.reporting.consumers import project_events
 from shared.consumer import ConsumerRunner, processed_table
 from shared.envelope import Envelope
 from shared.kafka import send_envelope
@@ -74,7 +74,8 @@ def reporting(kafka: Any, db_url: str, new_topic: Callable[..., str]) -> Iterato
         runner.consumer.close(autocommit=False)
     kit.consumers.clear()
     runner = kit.add_consumer(
-        ConsumerSpec(f"reporting-test-{uuid.uuid4().hex[:8]}", list(topics.values()), project_event)
+        # The production handler: a whole polled batch at once (one event at a time on a failure).
+        ConsumerSpec(f"reporting-test-{uuid.uuid4().hex[:8]}", list(topics.values()), batch_handler=project_events)
     )
     try:
         yield Reporting(kit, runner, topics, kafka.bootstrap_servers, app=app)

@@ -42,8 +42,9 @@ def test_events_breaking_their_contract_are_dead_lettered_and_the_projection_nev
     _app, kit = build(settings)
     [runner] = kit.consumers
     seen: list[str] = []
-    handler = runner.handler
-    runner.handler = lambda conn, env: (seen.append(env.id), handler(conn, env))[-1]
+    batch = runner.batch_handler  # reporting projects a whole batch at once
+    assert batch is not None
+    runner.batch_handler = lambda conn, envs: (seen.extend(e.id for e in envs), batch(conn, envs))[-1]
 
     history = History()
     good = history.add("intake", "consultation-c1", "person-1", intake_opened("c1", "person-1", T0), T0)

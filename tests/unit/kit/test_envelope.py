@@ -60,3 +60,20 @@ def test_a_time_without_its_offset_never_makes_an_envelope_nor_parses_from_a_rec
     naive = [(k, b"2026-10-01T09:30:00" if k == "ce_time" else v) for k, v in headers]
     with pytest.raises(EnvelopeError, match="timezone"):
         from_kafka(key, naive, value)
+
+
+def test_bad_numbers_and_an_over_long_actor_name_in_a_record_are_refused_with_the_attribute():
+    key, headers, value = to_kafka(ENV)
+    bad_version = [(k, b"two" if k == "ce_streamversion" else v) for k, v in headers]
+    with pytest.raises(EnvelopeError, match="invalid CloudEvents attribute"):
+        from_kafka(key, bad_version, value)
+    long_name = [*headers, ("ce_actorname", ("名" * 201).encode())]
+    with pytest.raises(EnvelopeError, match="invalid CloudEvents attribute"):
+        from_kafka(key, long_name, value)
+
+
+def test_a_decoded_record_is_a_full_envelope_that_round_trips():
+    decoded = from_kafka(*to_kafka(ENV))
+    assert decoded.model_dump() == ENV.model_dump()
+    assert Envelope.model_validate(decoded.model_dump()) == decoded
+    assert to_kafka(decoded) == to_kafka(ENV)

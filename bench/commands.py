@@ -1,0 +1,192 @@
+"""Command latency at a fixed rate: one service over HTTP, SQLite and PostgreSQL.
+
+``python -m bench commands [--rates 25,50,100,150,200] [--seconds 10] [--db sqlite|postgresql|both]``
+
+Starts its own Kafka broker and the loans service (development tokens; SQLite under
+``var/bench-commands``, or a database on a PostgreSQL server that it starts in
+``var/bench-commands/postgres``). At each rate an open-loop driver schedules one command every
+``1/rate`` seconds — a loan consultation opened (受付) for one of 50 registered households — and
+hands it to a pool of 64 client threads; each latency runs from the command's *scheduled* time to
+its answer, so a server that falls behind shows the queue it builds (no coordinated omission).
+
+Prints p50 / p95 / max per rate and database, the rate actually reached, errors, and the highest
+rate whose p95 stays under 100 ms. Baseline in the same run: ``GET /health`` at the same rates (the
+HTTP stack without a command). Aim (issue 14): p95 ≤ 30 ms at 100 commands/s. Writes
+``var/bench/commands.json``.
+"""
+
+from __future__ import annotations
+
+import argparse
+import json
+import shutil
+import sys
+import threading
+import time
+from collections.abc import Callable, Sequence
+from concurrent.futures import ThreadPoolExecutor
+from pathlib import Path
+from typing import Any
+
+from bench.referral import Desk, summary
+
+REPO = Path(__file__).resolve().parents[1]
+HOUSEHOLDS = 50
+
+
+def say(msg: str) -> None:
+    print(f"[bench commands] {msg}", file=sys.stderr, flush=True)
+
+
+def open_loop(rate: float, seconds: float, call: Callable[[int], None], threads: int = 64) -> dict[str, Any]:
+    """Run ``call(i)`` at ``rate`` per second for ``seconds``; latencies from each scheduled time."""
+    latencies: list[float] = []
+    errors: list[str] = []
+    lock = threading.Lock()
+    total = max(1, int(rate * seconds))
+
+    def one(i: int, scheduled: float) -> None:
+        try:
+            call(i)
+        except Exception as exc:  # counted, and the first few kept for the report
+            with lock:
+                errors.append(str(exc)[:200])
+            return
+        took = (time.perf_counter() - scheduled) * 1000
+        with lock:
+            latencies.append(took)
+
+    began = time.perf_counter()
+    with ThreadPoolExecutor(max_workers=threads) as pool:
+        for i in range(total):
+            scheduled = began + i / rate
+            pause = scheduled - time.perf_counter()
+            if pause > 0:
+                time.sleep(pause)
+            pool.submit(one, i, scheduled)
+    elapsed = time.perf_counter() - began
+    return {
+        "asked_per_s": rate,
+        "reached_per_s": round(len(latencies) / elapsed, 1),
+        **summary(latencies),
+        "errors": len(errors),
+        "first_errors": errors[:3],
+    }
+
+
+def measure(url: str, rates: Sequence[float], seconds: float) -> dict[str, Any]:
+    desk = Desk(url, "loans")
+    households = []
+    for i in range(HOUSEHOLDS):
+        person = desk.post("/people", {"name_kanji": f"速度 {i}"})["person_id"]
+        hh = desk.post("/households", {"members": [{"person_id": person, "relationship": "本人"}]})
+        households.append((person, hh["household_id"]))
+    local = threading.local()
+
+    def client() -> Desk:
+        if not hasattr(local, "desk"):
+            local.desk = Desk(url, "loans")
+        return local.desk
+
+    def open_consultation(i: int) -> None:
+        person, hh = households[i % HOUSEHOLDS]
+        client().post(
+            "/consultations",
+            {
+                "household_id": hh,
+                "person_id": person,
+                "channel": "phone",
+                "counterpart": "self",
+                "initial": i % 3 == 0,
+                "fund_type": "other",
+                "kind": "contact_coordination",
+                "issues": ["housing"],
+                "summary": "速度の測定",
+            },
+        )
+
+    def health(_i: int) -> None:
+        r = client().http.get("/health")
+        if r.status_code != 200:
+            raise RuntimeError(f"GET /health: {r.status_code}")
+
+    open_loop(20, 2, open_consultation)  # warm up: connections, caches, the first writes
+    out: dict[str, Any] = {"commands": [], "health": []}
+    for rate in rates:
+        say(f"{rate}/s: GET /health, then open consultation, {seconds:.0f} s each")
+        out["health"].append(open_loop(rate, seconds, health))
+        out["commands"].append(open_loop(rate, seconds, open_consultation))
+        say(f"  {out['commands'][-1]}")
+    under = [r["asked_per_s"] for r in out["commands"] if r["p95_ms"] < 100 and r["errors"] == 0]
+    out["highest_rate_p95_under_100ms"] = max(under) if under else None
+    at_100 = [r for r in out["commands"] if r["asked_per_s"] == 100]
+    out["aim_p95_le_30ms_at_100_per_s"] = bool(at_100) and at_100[0]["p95_ms"] <= 30
+    return out
+
+
+def main(argv: Sequence[str] | None = None) -> int:
+    parser = argparse.ArgumentParser(prog="python -m bench commands", description=__doc__.splitlines()[0])
+    parser.add_argument("--rates", default="25,50,100,150,200", help="commands per second, comma-separated")
+    parser.add_argument("--seconds", type=float, default=10.0)
+    parser.add_argument("--db", choices=("sqlite", "postgresql", "both"), default="both")
+    parser.add_argument("--out", type=Path, default=REPO / "var" / "bench" / "commands.json")
+    args = parser.parse_args(argv)
+    rates = [float(r) for r in args.rates.split(",") if r.strip()]
+    dbs = ("sqlite", "postgresql") if args.db == "both" else (args.db,)
+
+    from deploy.kafka.cluster import create_topics, start_single
+    from deploy.run import Layout, available_services, start_services, stop_services, wait_healthy
+
+    var = REPO / "var" / "bench-commands"
+    say("starting Kafka")
+    kafka = start_single(var / "kafka", port=None, fresh=True)
+    pg = None
+    result: dict[str, Any] = {"rates": rates, "seconds": args.seconds}
+    try:
+        create_topics(kafka.bootstrap_servers)
+        [loans] = [s for s in available_services(port_base=8501) if s.name == "loans"]
+        for db in dbs:
+            env = {"TSUNAGU_AUTH": "hs256"}
+            if db == "postgresql":
+                from deploy.postgres.local import start as start_postgres
+
+                say("starting PostgreSQL")
+                pg = start_postgres(var / "postgres")
+                pg.create_database("bench_commands")
+                env["LOANS_DATABASE_URL"] = str(pg.url("bench_commands"))
+            layout = Layout(var / db)
+            shutil.rmtree(layout.run_dir, ignore_errors=True)
+            say(f"starting loans on {db}")
+            start_services(layout, kafka.bootstrap_servers, [loans], env)
+            try:
+                wait_healthy(layout, [loans], timeout=120)
+                result[db] = measure(loans.url, rates, args.seconds)
+            finally:
+                stop_services(layout)
+    finally:
+        if pg is not None:
+            pg.stop(remove_data=True)
+        kafka.stop(remove_data=True)
+    args.out.parent.mkdir(parents=True, exist_ok=True)
+    args.out.write_text(json.dumps(result, indent=2) + "\n")
+    print(format_table(result))
+    print(f"\nwritten: {args.out}")
+    return 0
+
+
+def format_table(result: dict[str, Any]) -> str:
+    lines = ["db | asked/s | reached/s | p50 ms | p95 ms | max ms | errors | /health p95 ms"]
+    for db in ("sqlite", "postgresql"):
+        if db not in result:
+            continue
+        for cmd, health in zip(result[db]["commands"], result[db]["health"], strict=True):
+            lines.append(
+                f"{db} | {cmd['asked_per_s']:.0f} | {cmd['reached_per_s']} | {cmd['p50_ms']} | {cmd['p95_ms']} | "
+                f"{cmd['max_ms']} | {cmd['errors']} | {health['p95_ms']}"
+            )
+        lines.append(f"{db}: highest rate with p95 < 100 ms: {result[db]['highest_rate_p95_under_100ms']}/s")
+    return "\n".join(lines)
+
+
+if __name__ == "__main__":
+    sys.exit(main())
