@@ -2,8 +2,10 @@
 offline against the vendored Kubernetes 1.33 and Strimzi/CloudNativePG CRD schemas, the platform's
 policy checked, and the settings they give read by the services' own settings classes.
 
-A broken overlay (a probe removed, a typo, a topic on one replica, a committed Secret, a relay
-scaled out) is rendered through the same pipeline and each fault is caught.
+A broken overlay (a probe removed or moved, a typo, a wrong type, a topic on one replica, a committed
+Secret, a relay scaled out, the issuer on another address) is rendered through the same pipeline and
+each fault is caught. Also: nginx accepts the front's configuration, the optional monitoring
+component validates, and the folders the services' image copies build every service.
 """
 
 from __future__ import annotations
