@@ -4,7 +4,7 @@
 VENV := .venv
 PY := $(VENV)/bin/python
 
-.PHONY: bootstrap test lint run stop bench
+.PHONY: bootstrap test lint run stop bench k8s
 
 bootstrap:
 	./scripts/bootstrap.sh
@@ -29,3 +29,8 @@ stop:
 
 bench:
 	$(PY) -m bench
+
+# The cluster manifests (deploy/k8s): render the production overlay, validate it offline against the
+# vendored schemas, check the policy (also part of `make test`: tests/integration/deploy).
+k8s: bootstrap
+	$(PY) -m deploy.k8s.check

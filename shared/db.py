@@ -13,11 +13,15 @@ from typing import Any
 
 from alembic import command
 from alembic.config import Config
-from sqlalchemy import Engine, create_engine, event
+from sqlalchemy import Engine, create_engine, event, text
+
+from shared.lease import lock_key
 
 __all__ = ["KIT_MIGRATIONS", "is_postgres", "make_engine", "migrate"]
 
 KIT_MIGRATIONS = Path(__file__).parent / "migrations"
+# Replicas started together (a cluster's Deployment) migrate one database in turn, not at once.
+MIGRATE_LOCK_KEY = lock_key("migrate")
 
 
 def is_postgres(engine: Engine) -> bool:
@@ -53,7 +57,9 @@ def migrate(engine: Engine, *service_migrations: Path) -> None:
 
     A service keeps only its revision files (``services/<name>/migrations/*.py``); the
     environment and template are the kit's (``shared/migrations``), so five services do not
-    carry five copies of Alembic plumbing.
+    carry five copies of Alembic plumbing. On PostgreSQL each line runs under a transaction-scoped
+    advisory lock, so replicas that start together on an empty database migrate it one after the
+    other: the later ones wait and then find the revisions applied.
     """
     for versions in (KIT_MIGRATIONS / "versions", *service_migrations):
         cfg = Config()
@@ -63,5 +69,7 @@ def migrate(engine: Engine, *service_migrations: Path) -> None:
         owner = "kit" if versions == KIT_MIGRATIONS / "versions" else versions.parent.name
         cfg.attributes["version_table"] = f"alembic_version_{owner}"
         with engine.begin() as conn:
+            if is_postgres(engine):
+                conn.execute(text("SELECT pg_advisory_xact_lock(:k)"), {"k": MIGRATE_LOCK_KEY})
             cfg.attributes["connection"] = conn
             command.upgrade(cfg, "heads")

@@ -135,9 +135,22 @@ def _alive(pid: int) -> bool:
 
 
 def render_config(
-    var: Path, port: int, upstreams: Mapping[str, str], issuer: str, client_id: str = WEB_CLIENT, dist: Path = DIST
+    var: Path,
+    port: int,
+    upstreams: Mapping[str, str],
+    issuer: str,
+    client_id: str = WEB_CLIENT,
+    dist: Path = DIST,
+    *,
+    listen: str | None = None,
+    mime_types: Path = MIME_TYPES,
+    error_log: str | None = None,
+    access_log: str | None = None,
 ) -> str:
-    """The nginx configuration: the client, /config.json, and one proxied location per service."""
+    """The nginx configuration: the client, /config.json, and one proxied location per service.
+
+    By default nginx listens on loopback and logs under ``var``; the cluster's front
+    (``deploy/k8s``) listens on every address and logs to the container's standard streams."""
     config_json = json.dumps({"issuer": issuer, "clientId": client_id})
     if "'" in config_json or "\\" in config_json:
         raise WebError(f"the issuer {issuer!r} cannot be written into the nginx configuration")
@@ -154,9 +167,11 @@ def render_config(
     parts = urlsplit(issuer)
     return TEMPLATE.read_text().format(
         var=var,
-        port=port,
+        listen=listen or f"127.0.0.1:{port}",
+        error_log=error_log or f"{var}/error.log",
+        access_log=access_log or f"{var}/access.log",
         dist=dist,
-        mime_types=MIME_TYPES,
+        mime_types=mime_types,
         issuer_origin=f"{parts.scheme}://{parts.netloc}",
         api_locations=locations,
         config_json=config_json,

@@ -1,0 +1,382 @@
+"""The cluster manifests (deploy/k8s): rendered by the pinned kustomize, every object validated
+offline against the vendored Kubernetes 1.33 and Strimzi/CloudNativePG CRD schemas, the platform's
+policy checked, and the settings they give read by the services' own settings classes.
+
+A broken overlay (a probe removed or moved, a typo, a wrong type, a topic on one replica, a committed
+Secret, a relay scaled out, the issuer on another address) is rendered through the same pipeline and
+each fault is caught. Also: nginx accepts the front's configuration, the optional monitoring
+component validates, and the folders the services' image copies build every service.
+"""
+
+from __future__ import annotations
+
+import json
+import os
+import re
+import shutil
+import subprocess
+import sys
+import textwrap
+from pathlib import Path
+from typing import Any
+
+import pytest
+from sqlalchemy import create_engine
+
+from deploy.k8s.check import (
+    BASE,
+    PRODUCTION,
+    REALM_FILE,
+    SERVICE_PORTS,
+    WEB_CONF,
+    expected_topics,
+    kustomize_binary,
+    policy,
+    production_realm,
+    render,
+    stale_derived,
+    validate,
+)
+from shared.lease import StoreLease
+from shared.settings import OidcSettings
+
+HERE = Path(__file__).resolve()
+REPO = HERE.parents[3]
+
+
+@pytest.fixture(scope="module")
+def objects() -> list[dict[str, Any]]:
+    kustomize_binary()  # says how to install it when absent (scripts/bootstrap.sh does)
+    return render(PRODUCTION)
+
+
+def of_kind(objects: list[dict[str, Any]], kind: str) -> dict[str, dict[str, Any]]:
+    return {o["metadata"]["name"]: o for o in objects if o["kind"] == kind}
+
+
+def test_the_production_overlay_renders_and_every_object_matches_its_schema(objects: list[dict[str, Any]]) -> None:
+    kinds = {o["kind"] for o in objects}
+    assert {"Deployment", "Service", "ConfigMap", "Ingress", "Kafka", "KafkaNodePool", "KafkaTopic", "Cluster"} <= kinds
+    assert validate(objects) == []
+    assert {o["metadata"].get("namespace") for o in objects if o["kind"] != "Namespace"} == {"tsunagu"}
+    assert all(o["metadata"]["labels"]["app.kubernetes.io/part-of"] == "tsunagu" for o in objects)
+
+
+def test_the_production_overlay_meets_the_platform_policy(objects: list[dict[str, Any]]) -> None:
+    assert policy(objects) == []
+    deployments = of_kind(objects, "Deployment")
+    for service in [*SERVICE_PORTS, "web"]:
+        container = deployments[service]["spec"]["template"]["spec"]["containers"][0]
+        assert container["readinessProbe"]["httpGet"]["path"] == "/ready"
+        assert container["livenessProbe"]["httpGet"]["path"] == "/health"
+        assert deployments[service]["spec"]["replicas"] == 2
+    assert not [o for o in objects if o["kind"] == "Secret"]
+    topics = of_kind(objects, "KafkaTopic")
+    assert sorted(t["spec"]["topicName"] for t in topics.values()) == sorted(expected_topics())
+    assert {(t["spec"]["replicas"], t["spec"]["config"]["min.insync.replicas"]) for t in topics.values()} == {(3, 2)}
+    (pool,) = of_kind(objects, "KafkaNodePool").values()
+    assert pool["spec"]["replicas"] == 3 and "broker" in pool["spec"]["roles"]
+
+
+def test_every_secret_value_comes_from_a_secret_on_the_cluster(objects: list[dict[str, Any]]) -> None:
+    referenced = {
+        e["valueFrom"]["secretKeyRef"]["name"]
+        for d in of_kind(objects, "Deployment").values()
+        for c in d["spec"]["template"]["spec"]["containers"]
+        for e in c.get("env", [])
+        if "secretKeyRef" in e.get("valueFrom", {})
+    }
+    # CloudNativePG makes <cluster>-app; the council makes keycloak-admin (README, "On a cluster").
+    assert referenced == {f"{s}-db-app" for s in SERVICE_PORTS} | {"keycloak-db-app", "keycloak-admin"}
+    rendered = json.dumps(objects)
+    assert "tsunagu-demo" not in rendered and "tsunagu-development-secret" not in rendered
+
+
+def container_env(objects: list[dict[str, Any]], deployment: str) -> dict[str, str]:
+    """The environment Kubernetes would give the container: its ConfigMaps, then its env with
+    secretKeyRef values as stand-ins and $(VAR) references expanded, as the kubelet does."""
+    configs = of_kind(objects, "ConfigMap")
+    (container,) = of_kind(objects, "Deployment")[deployment]["spec"]["template"]["spec"]["containers"]
+    env: dict[str, str] = {}
+    for source in container.get("envFrom", []):
+        env.update(configs[source["configMapRef"]["name"]]["data"])
+    for entry in container.get("env", []):
+        if "value" in entry:
+            env[entry["name"]] = re.sub(r"\$\(([A-Za-z0-9_]+)\)", lambda m: env[m.group(1)], entry["value"])
+        else:
+            ref = entry["valueFrom"].get("secretKeyRef") or entry["valueFrom"]["configMapKeyRef"]
+            env[entry["name"]] = f"{ref['name']}-{ref['key']}"
+    return env
+
+
+@pytest.mark.parametrize("service", list(SERVICE_PORTS))
+def test_each_service_reads_the_settings_its_deployment_gives(
+    objects: list[dict[str, Any]], service: str, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    """The env names are the ones the service's config.py reads: its Settings class, fed the
+    rendered environment, listens on every address on its port, uses its own PostgreSQL (so the
+    relay's lease is shared: one relay per store), the Strimzi bootstrap and only OIDC tokens."""
+    import importlib
+
+    env = container_env(objects, service)
+    for name, value in env.items():
+        monkeypatch.setenv(name, value)
+    settings = importlib.import_module(f"services.{service}.config").Settings()
+    assert (settings.host, settings.port) == ("0.0.0.0", SERVICE_PORTS[service])
+    assert settings.environment == "production" and settings.auth == "oidc" and settings.jwt_secret is None
+    assert settings.kafka_bootstrap_servers == "tsunagu-kafka-bootstrap:9092"
+    assert settings.database_url == (
+        f"postgresql+psycopg://{service}-db-app-username:{service}-db-app-password@{service}-db-rw:5432/{service}"
+    )
+    topics = {t["spec"]["topicName"] for t in of_kind(objects, "KafkaTopic").values()}
+    assert {settings.topic, settings.dead_letter_topic} <= topics  # what its relay and consumers write
+    assert set(getattr(settings, "source_topics", [])) <= topics  # what reporting folds
+    lease = StoreLease(create_engine(settings.database_url), f"relay:{service}")
+    assert lease.shared  # every replica runs a relay; only the lease's holder publishes
+    oidc = OidcSettings()
+    assert oidc.issuer == "https://tsunagu.example.org/realms/tsunagu"
+    assert oidc.jwks_uri == "http://keycloak:8080/realms/tsunagu/protocol/openid-connect/certs"
+
+
+def test_the_derived_realm_and_front_configuration_are_current_and_hold_no_demo_staff() -> None:
+    assert stale_derived() == []
+    realm = json.loads(REALM_FILE.read_text())
+    assert realm == production_realm()
+    assert "users" not in realm and "credentials" not in REALM_FILE.read_text()
+    assert "tsunagu-cli" not in REALM_FILE.read_text()  # nothing refers to the client left out
+    (web,) = realm["clients"]
+    assert web["clientId"] == "tsunagu-web" and web["redirectUris"] == ["${TSUNAGU_PUBLIC_URL}/*"]
+    conf = WEB_CONF.read_text()
+    for service, port in SERVICE_PORTS.items():
+        assert f"location /api/{service}/ {{\n      proxy_pass http://{service}:{port}/;" in conf
+    assert "listen 8080;" in conf and "root /usr/share/nginx/html;" in conf
+
+
+def test_the_ingress_routes_the_screens_the_api_and_sign_in(objects: list[dict[str, Any]]) -> None:
+    (ingress,) = of_kind(objects, "Ingress").values()
+    (rule,) = ingress["spec"]["rules"]
+    routes = {p["path"]: p["backend"]["service"]["name"] for p in rule["http"]["paths"]}
+    assert routes == {"/": "web", "/api/": "web", "/realms/": "keycloak", "/resources/": "keycloak"}
+
+
+def test_the_images_run_as_the_users_the_pods_declare(objects: list[dict[str, Any]]) -> None:
+    services_image = (REPO / "deploy/k8s/Containerfile").read_text()
+    assert services_image.startswith("#") and "\nFROM python:3.11-slim\n" in services_image
+    assert "\nUSER 10001:10001\n" in services_image
+    deployments = of_kind(objects, "Deployment")
+    for service in SERVICE_PORTS:
+        assert deployments[service]["spec"]["template"]["spec"]["securityContext"]["runAsUser"] == 10001
+        assert (REPO / "services" / service / "__main__.py").exists()
+    assert "\nUSER 101\n" in (REPO / "deploy/k8s/Containerfile.web").read_text()
+    assert deployments["web"]["spec"]["template"]["spec"]["securityContext"]["runAsUser"] == 101
+
+
+BROKEN_OVERLAY = """\
+apiVersion: kustomize.config.k8s.io/v1beta1
+kind: Kustomization
+resources:
+  - {base}
+  - secret.yaml
+  - relay.yaml
+configMapGenerator:
+  - name: tsunagu-platform
+    behavior: merge
+    literals:
+      - TSUNAGU_OIDC_ISSUER=https://elsewhere.example.org/realms/tsunagu
+patches:
+  - target: {{kind: Deployment, name: loans}}
+    patch: |-
+      - op: remove
+        path: /spec/template/spec/containers/0/readinessProbe
+  - target: {{kind: Deployment, name: districts}}
+    patch: |-
+      - op: add
+        path: /spec/template/spec/containers/0/livenessProbe/httpGet/path
+        value: /ready
+  - target: {{kind: Deployment, name: reporting}}
+    patch: |-
+      - op: add
+        path: /spec/template/spec/containers/0/imagePullPolicyy
+        value: Always
+  - target: {{kind: KafkaTopic, name: intake-events}}
+    patch: |-
+      - op: replace
+        path: /spec/replicas
+        value: 1
+  - target: {{kind: KafkaTopic, name: loans-events-dlq}}
+    patch: |-
+      - op: replace
+        path: /spec/config/min.insync.replicas
+        value: 1
+  - target: {{kind: Cluster, name: conferences-db}}
+    patch: |-
+      - op: replace
+        path: /spec/instances
+        value: two
+"""
+
+COMMITTED_SECRET = """\
+apiVersion: v1
+kind: Secret
+metadata:
+  name: keycloak-admin
+stringData:
+  username: admin
+  password: changeme
+"""
+
+RELAY = """\
+apiVersion: apps/v1
+kind: Deployment
+metadata:
+  name: relay
+  labels: {app.kubernetes.io/component: relay}
+spec:
+  replicas: 2
+  selector: {matchLabels: {app: relay}}
+  template:
+    metadata: {labels: {app: relay}}
+    spec:
+      containers:
+        - name: relay
+          image: tsunagu-services
+          readinessProbe: {httpGet: {path: /ready, port: 8101}}
+          livenessProbe: {httpGet: {path: /health, port: 8101}}
+"""
+
+
+def test_a_broken_overlay_is_caught_fault_by_fault(tmp_path: Path) -> None:
+    overlay = tmp_path / "broken"
+    overlay.mkdir()
+    # kustomize takes the base by a path relative to the overlay (the way a council's overlay does).
+    relative = Path(*[".."] * len(overlay.resolve().parts[1:])) / BASE.resolve().relative_to("/")
+    (overlay / "kustomization.yaml").write_text(BROKEN_OVERLAY.format(base=relative))
+    (overlay / "secret.yaml").write_text(COMMITTED_SECRET)
+    (overlay / "relay.yaml").write_text(RELAY)
+    objects = render(overlay)
+    schema_errors = "\n".join(validate(objects))
+    policy_errors = "\n".join(policy(objects))
+    assert "Deployment/reporting: spec.template.spec.containers.0: Additional properties" in schema_errors
+    assert "'imagePullPolicyy' was unexpected" in schema_errors
+    assert "Cluster/conferences-db: spec.instances: 'two' is not of type 'integer'" in schema_errors
+    assert "Deployment/loans: container loans has no readinessProbe" in policy_errors
+    assert "Deployment/districts: livenessProbe is not GET /health" in policy_errors
+    assert "KafkaTopic intake.events: replicas 1, not 3" in policy_errors
+    assert "KafkaTopic loans.events.dlq: min.insync.replicas 1, not 2" in policy_errors
+    assert "Secret/keycloak-admin: a Secret with committed values" in policy_errors
+    assert "Deployment/relay: a relay runs as a singleton (replicas 1, strategy Recreate)" in policy_errors
+    assert "TSUNAGU_OIDC_ISSUER=https://elsewhere.example.org/realms/tsunagu, not https://tsunagu.example.org" in (
+        policy_errors
+    )
+    # The production overlay passes the same checks (test_the_production_overlay_*): each fault is
+    # what made these fail.
+    assert len(policy_errors.splitlines()) == 7, policy_errors
+
+
+def test_a_service_on_its_own_sqlite_file_breaks_the_one_relay_per_store_rule(objects: list[dict[str, Any]]) -> None:
+    broken = json.loads(json.dumps(objects))
+    (deployment,) = [o for o in broken if o["kind"] == "Deployment" and o["metadata"]["name"] == "intake"]
+    env = deployment["spec"]["template"]["spec"]["containers"][0]["env"]
+    env[:] = [e for e in env if e["name"] != "INTAKE_DATABASE_URL"]
+    (error,) = policy(broken)
+    assert error.startswith("Deployment/intake: INTAKE_DATABASE_URL must name the service's PostgreSQL")
+
+
+def test_the_schemas_are_vendored_with_their_provenance() -> None:
+    readme = textwrap.dedent((REPO / "deploy/k8s/schemas/README.md").read_text())
+    assert "kubernetes-validate 1.37.0" in readme and "strimzi" in readme.lower() and "cloudnative-pg" in readme
+
+
+def test_the_fronts_configuration_is_one_nginx_accepts(tmp_path: Path) -> None:
+    """``nginx -t`` on the cluster's configuration, the Services' names pointed at loopback (they
+    resolve only inside the cluster) and its runtime folder moved under tmp_path."""
+    from deploy.web.local import ensure_installed
+
+    nginx = ensure_installed()
+    conf = re.sub(r"http://[a-z]+:(\d+)/", r"http://127.0.0.1:\1/", WEB_CONF.read_text())
+    conf = conf.replace("/tmp/web", str(tmp_path))
+    (tmp_path / "tmp").mkdir()
+    (tmp_path / "nginx.conf").write_text(conf)
+    result = subprocess.run(
+        [nginx, "-t", "-q", "-p", str(tmp_path), "-c", str(tmp_path / "nginx.conf")],
+        capture_output=True,
+        text=True,
+        check=False,
+    )
+    assert result.returncode == 0, result.stderr
+
+
+def test_the_monitoring_component_scrapes_the_services_and_loads_the_alert_rules(tmp_path: Path) -> None:
+    """components/monitoring (for a cluster with the Prometheus operator) on the production overlay:
+    valid against the operator's CRDs, job "tsunagu" as the rules expect, the rules of alerts.yml."""
+    import yaml
+
+    from deploy.k8s.check import ALERTS_SOURCE, MONITORING
+
+    overlay = tmp_path / "monitored"
+    overlay.mkdir()
+    up = Path(*[".."] * len(overlay.resolve().parts[1:]))
+    (overlay / "kustomization.yaml").write_text(
+        "apiVersion: kustomize.config.k8s.io/v1beta1\nkind: Kustomization\nnamespace: tsunagu\n"
+        f"resources:\n  - {up / PRODUCTION.resolve().relative_to('/')}\n"
+        f"components:\n  - {up / MONITORING.resolve().relative_to('/')}\n"
+    )
+    objects = render(overlay)
+    assert validate(objects) == [] and policy(objects) == []
+    (monitor,) = of_kind(objects, "PodMonitor").values()
+    (rule,) = of_kind(objects, "PrometheusRule").values()
+    assert monitor["metadata"]["namespace"] == rule["metadata"]["namespace"] == "tsunagu"
+    assert monitor["spec"]["jobLabel"] == "app.kubernetes.io/part-of"
+    assert monitor["spec"]["selector"]["matchLabels"] == {"app.kubernetes.io/component": "service"}
+    services = [d for d in of_kind(objects, "Deployment").values() if d["metadata"]["name"] in SERVICE_PORTS]
+    assert all(d["spec"]["template"]["metadata"]["labels"]["app.kubernetes.io/part-of"] == "tsunagu" for d in services)
+    assert rule["spec"] == yaml.safe_load(ALERTS_SOURCE.read_text())
+    assert 'up{job="tsunagu"} == 0' in {r["expr"] for g in rule["spec"]["groups"] for r in g["rules"]}
+
+
+def test_what_the_services_image_copies_is_enough_to_build_every_service(tmp_path: Path) -> None:
+    """The folders the Containerfile COPYs, alone in a folder, build each service's app (migrated
+    store, contracts, code lists, rules) and answer /health and /ready's database part: nothing the
+    services need lives elsewhere in the repository."""
+    copies = re.findall(r"^COPY (\S+) \./\S*$", (REPO / "deploy/k8s/Containerfile").read_text(), re.MULTILINE)
+    assert {"shared", "services", "schemas"} <= set(copies)
+    app_dir = tmp_path / "app"
+    app_dir.mkdir()
+    for name in copies:
+        source = REPO / name
+        if source.is_dir():
+            shutil.copytree(source, app_dir / name, ignore=shutil.ignore_patterns("__pycache__"))
+        else:
+            shutil.copy(source, app_dir / name)
+    probe = textwrap.dedent(
+        """
+        import importlib, os, sys
+        from fastapi.testclient import TestClient
+        from shared.contracts import EventContracts
+        assert EventContracts.load().schemas, "no event contracts"  # reporting validates with them
+        for service in sys.argv[1:]:
+            module = importlib.import_module(f"services.{service}.bootstrap")
+            assert module.__file__.startswith(os.getcwd() + "/services/"), module.__file__
+            app, kit = module.build(kafka=False)
+            with TestClient(app) as client:
+                assert client.get("/health").status_code == 200, service
+            print(service, "ok")
+        """
+    )
+    env = {
+        "PATH": os.environ.get("PATH", ""),
+        "PYTHONPATH": str(app_dir),
+        "TSUNAGU_VAR_DIR": str(tmp_path / "var"),
+        "MPLCONFIGDIR": str(tmp_path / "mpl"),
+    }
+    result = subprocess.run(
+        [sys.executable, "-c", probe, *SERVICE_PORTS],
+        cwd=app_dir,
+        env=env,
+        capture_output=True,
+        text=True,
+        timeout=300,
+        check=False,
+    )
+    assert result.returncode == 0, result.stderr[-3000:]
+    assert result.stdout.split() == [w for s in SERVICE_PORTS for w in (s, "ok")]
