@@ -5,6 +5,24 @@
 set -euo pipefail
 cd "$(dirname "${BASH_SOURCE[0]}")/.."
 
+KUSTOMIZE_PID=""
+# kustomize renders the cluster manifests (deploy/k8s) for their offline check (a test does):
+# pinned to v5.5.0, the kustomize that kubectl 1.32 embeds for `kubectl apply -k`, built with the
+# machine's Go from the Go module proxy into $(go env GOPATH)/bin. (Debian's kubernetes-client is
+# kubectl 1.20, whose kustomize v2 is too old for these manifests.)
+KUSTOMIZE_MODULE="sigs.k8s.io/kustomize/kustomize/v5"
+KUSTOMIZE_VERSION="v5.5.0"
+GO="$(command -v go || echo /usr/local/go/bin/go)"
+[[ -x "$GO" ]] || { echo "bootstrap: go not found; the Go toolchain (1.22 or later) builds kustomize" >&2; exit 1; }
+kustomize_bin="$("$GO" env GOPATH)/bin/kustomize"
+if ! "$GO" version -m "$kustomize_bin" 2>/dev/null | grep -qP "^\tmod\t${KUSTOMIZE_MODULE}\t${KUSTOMIZE_VERSION}\t"; then
+  # Built in the background while the other steps download (it is the one step that computes).
+  echo "bootstrap: go install ${KUSTOMIZE_MODULE}@${KUSTOMIZE_VERSION} (in the background)"
+  KUSTOMIZE_LOG="$(mktemp)"
+  "$GO" install "${KUSTOMIZE_MODULE}@${KUSTOMIZE_VERSION}" >"$KUSTOMIZE_LOG" 2>&1 &
+  KUSTOMIZE_PID=$!
+fi
+
 PYTHON="${PYTHON:-python3}"
 VENV=.venv
 STAMP="$VENV/.bootstrap-installed"
@@ -38,20 +56,6 @@ if ! command -v kcat >/dev/null 2>&1; then
   $SUDO apt-get install -y -q kcat >/dev/null 2>&1 || { $SUDO apt-get update -q >/dev/null && $SUDO apt-get install -y -q kcat >/dev/null; }
 fi
 
-# kustomize renders the cluster manifests (deploy/k8s) for their offline check (a test does):
-# pinned to v5.5.0, the kustomize that kubectl 1.32 embeds for `kubectl apply -k`, built with the
-# machine's Go from the Go module proxy into $(go env GOPATH)/bin. (Debian's kubernetes-client is
-# kubectl 1.20, whose kustomize v2 is too old for these manifests.)
-KUSTOMIZE_MODULE="sigs.k8s.io/kustomize/kustomize/v5"
-KUSTOMIZE_VERSION="v5.5.0"
-GO="$(command -v go || echo /usr/local/go/bin/go)"
-[[ -x "$GO" ]] || { echo "bootstrap: go not found; the Go toolchain (1.22 or later) builds kustomize" >&2; exit 1; }
-kustomize_bin="$("$GO" env GOPATH)/bin/kustomize"
-if ! "$GO" version -m "$kustomize_bin" 2>/dev/null | grep -qP "^\tmod\t${KUSTOMIZE_MODULE}\t${KUSTOMIZE_VERSION}\t"; then
-  echo "bootstrap: go install ${KUSTOMIZE_MODULE}@${KUSTOMIZE_VERSION}"
-  "$GO" install "${KUSTOMIZE_MODULE}@${KUSTOMIZE_VERSION}"
-fi
-
 # The staff screens: Debian's nginx serves them (make run), Debian's chromium and the Noto CJK fonts
 # run the browser tests (Playwright drives that chromium; no browser is ever downloaded).
 need=()
@@ -68,5 +72,9 @@ fi
 # The web client: npm ci (when the lock file changed) and a build when a source changed; the build
 # generates the API types from frontend/openapi and type-checks against them.
 "$VENV/bin/python" -m deploy.web.local build >/dev/null
+
+if [[ -n "$KUSTOMIZE_PID" ]]; then
+  wait "$KUSTOMIZE_PID" || { echo "bootstrap: building kustomize failed:" >&2; cat "$KUSTOMIZE_LOG" >&2; exit 1; }
+fi
 
 echo "bootstrap: ok"
