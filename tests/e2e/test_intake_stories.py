@@ -148,6 +148,18 @@ def test_mr_t_goes_from_a_case_meeting_to_the_salon_teaches_cooking_and_is_refer
         "referred_onward",
     )
 
+    def item_done_in_the_case_view() -> bool:
+        view = reporting_view.get(f"/cases/{ids['person_id']}", params={"purpose": "support_coordination"}).json()
+        items = {i["action_id"]: i for c in view["conferences"] for i in c["action_items"]}
+        item = items.get(ids["daily_life_action_id"])
+        still_open = {o["action_id"] for o in view["open_action_items"]}
+        return bool(item and item["done"] and item["completed_by_department"] == "intake") and (
+            ids["daily_life_action_id"] not in still_open
+        )
+
+    reporting_view = platform.client("reporting", "intake")
+    platform.eventually(item_done_in_the_case_view, what="the item the desk's answer completed, in the case view")
+
     districts = platform.client("districts", "districts")
     case = districts.get(f"/cases/{ids['district_case_id']}").json()
     assert case["case_id"] == ids["person_id"] and case["district_id"] == MR_T_DISTRICT
