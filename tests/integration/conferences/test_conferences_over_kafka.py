@@ -5,12 +5,13 @@ the referral completed. Another department's token cannot answer the referral, a
 department's inbox never lists it.
 
 Both services run as their ``bootstrap.build`` makes them (consumers included, workers driven by
-hand) on the session's shared topics; consumer groups carry a per-test prefix, and assertions look
-only at this test's referrals.
+hand) on the session's shared topics, conferences on SQLite and on PostgreSQL; consumer groups carry
+a per-test prefix, and assertions look only at this test's own cases.
 """
 
 from __future__ import annotations
 
+import uuid
 from collections.abc import Iterator
 from dataclasses import dataclass
 from datetime import UTC, datetime
@@ -69,10 +70,11 @@ def _settings(tmp_path: Path, kafka: Any) -> dict[str, Any]:
 
 
 @pytest.fixture
-def platform(tmp_path: Path, kafka: Any) -> Iterator[Platform]:
+def platform(tmp_path: Path, kafka: Any, db_url: str) -> Iterator[Platform]:
+    """Conferences on SQLite and on PostgreSQL (its consumer and read rows on both stores)."""
     clock = FixedClock(T0)
     conferences_app, conferences = build_conferences(
-        ConferencesSettings(**_settings(tmp_path / "conferences", kafka)), clock=clock
+        ConferencesSettings(**_settings(tmp_path / "conferences", kafka), database_url=db_url), clock=clock
     )
     districts_app, districts = build_districts(
         DistrictsSettings(**_settings(tmp_path / "districts", kafka)), clock=clock
@@ -116,15 +118,12 @@ def held_with_an_item_for_districts(p: Platform, case_id: str) -> tuple[str, str
 
 def test_an_action_item_arrives_in_the_departments_inbox_and_completing_the_referral_completes_it(platform):
     p = platform
-    cid, action_id = held_with_an_item_for_districts(p, f"p-{T0.timestamp():.0f}-done")
+    case_id = f"p-{uuid.uuid4().hex[:12]}"  # the topics are shared: this test's own case
+    cid, action_id = held_with_an_item_for_districts(p, case_id)
     referral_id = action_item_referral_id(action_id)
     p.drain()
 
-    inbox = ok(
-        p.districts.get(
-            "/referrals/inbox", params={"case_id": f"p-{T0.timestamp():.0f}-done"}, headers=auth("districts")
-        )
-    )
+    inbox = ok(p.districts.get("/referrals/inbox", params={"case_id": case_id}, headers=auth("districts")))
     [arrived] = [r for r in inbox["items"] if r["referral_id"] == referral_id]
     assert (arrived["source_department"], arrived["reason_category"], arrived["status"]) == (
         "conferences",
@@ -171,7 +170,7 @@ def test_an_action_item_arrives_in_the_departments_inbox_and_completing_the_refe
 
 def test_an_item_done_at_the_conferences_desk_withdraws_the_referral_from_the_inbox(platform):
     p = platform
-    case_id = f"p-{T0.timestamp():.0f}-withdrawn"
+    case_id = f"p-{uuid.uuid4().hex[:12]}"
     cid, action_id = held_with_an_item_for_districts(p, case_id)
     referral_id = action_item_referral_id(action_id)
     p.drain()
