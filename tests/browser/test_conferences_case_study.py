@@ -76,7 +76,7 @@ def test_a_case_study_takes_cases_from_any_department_and_advice_only_from_an_ad
     advice = conferences.locator("[data-study-case]").get_by_role("form", name="助言を記録する")
     advice.get_by_label("助言者").select_option(label=f"{GUARDIAN[0]}（{GUARDIAN[1]}）")
     advice.get_by_label("分野").select_option(label="後見")
-    advice.get_by_label("助言", exact=True).fill("判断能力の低下があれば法人後見も視野に")
+    advice.locator("textarea").fill("判断能力の低下があれば法人後見も視野に")
     advice.get_by_role("button", name="助言を記録する").click()
     expect(advice.locator(".field.invalid").get_by_role("alert")).to_contain_text("守秘義務")
     expect(conferences.locator("[data-field=advice]")).to_have_count(0)
@@ -84,7 +84,7 @@ def test_a_case_study_takes_cases_from_any_department_and_advice_only_from_an_ad
 
     advice.get_by_label("助言者").select_option(label=f"{LAWYER[0]}（{LAWYER[1]}）")
     advice.get_by_label("分野").select_option(label="法律")
-    advice.get_by_label("助言", exact=True).fill("転居費用は住居確保給付金など他制度の案内も検討する")
+    advice.locator("textarea").fill("転居費用は住居確保給付金など他制度の案内も検討する")
     advice.get_by_role("button", name="助言を記録する").click()
     expect(conferences.locator("[data-field=advice]")).to_contain_text("住居確保給付金")
     shoot(conferences, "conferences-case-study-03-advice-recorded")
