@@ -13,7 +13,7 @@ The referral desk, when the service has one (``desk=True``), is at ``app.state.d
 at ``app.state.kit``.
 
 A service with nothing of its own to wire but its settings, migrations, routes and consumers
-declares its ``build`` with :func:`service_builder` (``bootstrap.py`` of districts, conferences,
+declares its ``build`` with :func:`service_builder` (``bootstrap.py`` of districts,
 reporting)::
 
     build = service_builder(Settings, [MIGRATIONS], title="...", description="...", routers=[api.router])

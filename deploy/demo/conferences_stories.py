@@ -8,7 +8,8 @@
   periodically; a review is scheduled.
 * **Mr. T (葉山)**: the case meeting with あんしんセンター, the 包括 and his friend E, on his consent:
   E is the key person for visits, the district team invites him to the salon, the desk approaches
-  daily-life independence support later.
+  daily-life independence support later: that item is a referral in intake's inbox, and the desk's
+  answer to it completes the item.
 
 Each function takes the ids from intake's part and returns the ids it created;
 ``deploy/demo/intake_stories.py`` plays the whole stories across departments.
@@ -167,6 +168,9 @@ def mr_t_case_meeting(
             },
         )
         visit_with_e, _, daily_life = held["action_ids"]
+        # The item for the desk is also a referral in intake's inbox (役割分担 → 紹介).
+        record = staff.get(f"/conferences/{cid}")
+        [daily_life_referral] = [a["referral_id"] for a in record["action_items"] if a["action_id"] == daily_life]
         review = staff.post(
             f"/conferences/{cid}/reviews",
             {"due_on": (today() + timedelta(days=60)).isoformat(), "purpose": "サロン参加後のようすと判断能力の確認"},
@@ -176,6 +180,7 @@ def mr_t_case_meeting(
             "conference_id": cid,
             "visit_action_id": visit_with_e,
             "daily_life_action_id": daily_life,
+            "daily_life_item_referral_id": daily_life_referral,
             "review_id": review["review_id"],
         }
     finally:

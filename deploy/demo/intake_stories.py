@@ -23,6 +23,7 @@ desk records: no referral is left unanswered.
 
 from __future__ import annotations
 
+import time
 from collections.abc import Mapping
 from datetime import UTC, date, datetime, timedelta, timezone
 from typing import Any
@@ -294,6 +295,18 @@ def mrs_a_across_departments(urls: Mapping[str, str], token: Token) -> dict[str,
     return {**ids, **outreach, **meeting, **watch}
 
 
+def _wait_until_done(staff: districts_stories.Staff, conference_id: str, action_id: str, timeout: float = 60.0) -> None:
+    """The answer to an item's referral reaches conferences through Kafka: wait until it completed the item."""
+    deadline = time.monotonic() + timeout
+    while True:
+        items = staff.get(f"/conferences/{conference_id}")["action_items"]
+        if any(a["action_id"] == action_id and a["done"] for a in items):
+            return
+        if time.monotonic() > deadline:
+            raise RuntimeError(f"action item {action_id} was not completed by its referral's answer in {timeout:.0f} s")
+        time.sleep(0.5)
+
+
 def mr_t_across_departments(urls: Mapping[str, str], token: Token) -> dict[str, str]:
     """葉山, whole: desk → case meeting → visits and the salon → cooking class instructor → あんしんセンター."""
     ids = mr_t(urls, token)
@@ -301,6 +314,7 @@ def mr_t_across_departments(urls: Mapping[str, str], token: Token) -> dict[str, 
     salon = districts_stories.mr_t_salon(urls, token, ids["salon_referral_id"])
     at_conferences = districts_stories.Staff(urls, token, "conferences", "districts")
     desk_at_conferences = districts_stories.Staff(urls, token, "conferences", "intake")
+    desk_inbox = districts_stories.Staff(urls, token, "intake", "intake")
     worker = _Desk(urls["intake"], token)
     try:
         at_conferences.post(
@@ -318,10 +332,14 @@ def mr_t_across_departments(urls: Mapping[str, str], token: Token) -> dict[str, 
                 "basis_kind": "auto",
             },
         )
-        desk_at_conferences.post(
-            f"/conferences/{meeting['conference_id']}/action-items/{meeting['daily_life_action_id']}/complete",
-            {"note": "日常生活自立支援事業へ紹介"},
+        # The conference's item for the desk arrived in its referral inbox: answering it completes the item.
+        item_referral = meeting["daily_life_item_referral_id"]
+        desk_inbox.wait_for_referral(item_referral, case_id=ids["person_id"])
+        desk_inbox.post(f"/referrals/{item_referral}/accept", {"note": "あんしんセンターにつなぐ"})
+        desk_inbox.post(
+            f"/referrals/{item_referral}/complete", {"outcome": "referred_onward", "note": "日常生活自立支援事業へ紹介"}
         )
+        _wait_until_done(desk_at_conferences, meeting["conference_id"], meeting["daily_life_action_id"])
         # あんしんセンター answers: it starts, slowly, as his judgement allows (the desk records its outcome).
         worker.post(
             f"/referrals/{daily_life['referral_id']}/outcome",
@@ -333,6 +351,7 @@ def mr_t_across_departments(urls: Mapping[str, str], token: Token) -> dict[str, 
     finally:
         at_conferences.close()
         desk_at_conferences.close()
+        desk_inbox.close()
         worker.close()
     return {
         **ids,

@@ -1,9 +1,13 @@
 """Conferences' HTTP routes (ケース会議・地域ケア会議): parse → authorise → call a handler.
 
-Conferences staff (workers, managers) schedule and record conferences, assign action items and
-schedule reviews. An action item is marked done by conferences staff or by staff of the department
-it was assigned to (the domain checks which). Any department reads; special-care details are
-redacted for departments other than conferences unless the conference recorded a basis.
+Conferences staff (workers, managers) schedule and record conferences, record the outside
+participants' secrecy undertakings (守秘義務), assign action items, record advice at case-study
+meetings and schedule reviews. Staff of any department present cases at a case-study meeting
+(事例検討会, open to all staff). An action item is marked done by conferences staff or by staff of
+the department it was assigned to (the domain checks which); one assigned to another department is
+also a referral in that department's inbox, whose completion completes the item. Any department
+reads; special-care details are redacted for departments other than conferences unless the
+conference recorded a basis.
 """
 
 from __future__ import annotations
@@ -21,9 +25,19 @@ from services.conferences.responses import (
     ConferencePage,
     ConferenceReply,
     ConferenceView,
+    MinutesView,
     ReviewList,
 )
-from services.conferences.schemas import ActionItemBody, CompleteBody, HeldBody, ReviewBody, ScheduleBody
+from services.conferences.schemas import (
+    ActionItemBody,
+    AdviceBody,
+    CompleteBody,
+    HeldBody,
+    ReviewBody,
+    ScheduleBody,
+    StudyCaseBody,
+    UndertakingBody,
+)
 from shared.web import Edge, KitDep, Limit, Offset, edge
 
 __all__ = ["router"]
@@ -143,6 +157,79 @@ def schedule_review(conference_id: str, body: ReviewBody, kit: KitDep, at: Write
         conference_id=conference_id, due_on=body.due_on, purpose=body.purpose, scheduled_by=at.actor.staff_id
     )
     return at.reply(handlers.schedule_review(kit, at.command(body.expected_version), cmd))
+
+
+@meetings.post(
+    "/{conference_id}/undertakings",
+    status_code=201,
+    summary="守秘義務の誓約 / record an outside participant's secrecy undertaking",
+    response_model=ConferenceReply,
+    response_model_exclude_unset=True,
+)
+def record_undertaking(conference_id: str, body: UndertakingBody, kit: KitDep, at: Writer) -> dict[str, Any]:
+    cmd = c.RecordSecrecyUndertaking(
+        conference_id=conference_id,
+        participant_name=body.participant_name,
+        organisation=body.organisation,
+        participant_kind=body.participant_kind,
+        undertaken_on=body.undertaken_on,
+        reference=body.reference,
+        recorded_by=at.actor.staff_id,
+    )
+    return at.reply(handlers.record_undertaking(kit, at.command(body.expected_version), cmd))
+
+
+@meetings.get(
+    "/{conference_id}/minutes",
+    summary="議事録 (送付用) / what the minutes may show one participant (basis and undertaking decide)",
+    response_model=MinutesView,
+)
+def minutes(
+    conference_id: str,
+    kit: KitDep,
+    at: Writer,
+    participant_name: Annotated[str, Query(min_length=1, max_length=200, description="as in the minutes")],
+    organisation: Annotated[str, Query(min_length=1, max_length=200, description="as in the minutes")],
+) -> dict[str, Any]:
+    return at.read(kit, queries.minutes_for(kit, conference_id, participant_name, organisation))
+
+
+@meetings.post(
+    "/{conference_id}/study-cases",
+    status_code=201,
+    summary="事例の提出 / present a case at a case-study meeting (staff of any department)",
+    response_model=ConferenceReply,
+    response_model_exclude_unset=True,
+)
+def present_study_case(conference_id: str, body: StudyCaseBody, kit: KitDep, at: Staff) -> dict[str, Any]:
+    cmd = c.PresentStudyCase(
+        conference_id=conference_id,
+        discussed_case_id=body.discussed_case_id,
+        summary=body.summary,
+        reached_service=body.reached_service,
+        presented_by=at.actor.staff_id,
+        presented_by_department=at.actor.department,
+    )
+    return at.reply(handlers.present_study_case(kit, at.command(body.expected_version), cmd))
+
+
+@meetings.post(
+    "/{conference_id}/study-cases/{study_case_id}/advice",
+    status_code=201,
+    summary="助言の記録 / record an adviser's advice on one presented case",
+    response_model=ConferenceReply,
+    response_model_exclude_unset=True,
+)
+def record_advice(conference_id: str, study_case_id: str, body: AdviceBody, kit: KitDep, at: Writer) -> dict[str, Any]:
+    cmd = c.RecordAdvice(
+        conference_id=conference_id,
+        study_case_id=study_case_id,
+        adviser_name=body.adviser_name,
+        expertise=body.expertise,
+        advice=body.advice,
+        recorded_by=at.actor.staff_id,
+    )
+    return at.reply(handlers.record_advice(kit, at.command(body.expected_version), cmd))
 
 
 @work.get(

@@ -4,6 +4,16 @@ Special-care details (purpose, summary, decisions, the person's wishes, action i
 are shown to conferences staff; other departments see them only when the conference
 recorded a basis for sharing (statutory or consent), else the fields are ``None`` and named in
 ``redacted`` so a screen can say 非開示.
+
+A case-study meeting (事例検討会) is open to all staff: its presented cases (written without
+identifying details) and the advice on them are shown to every staff member who reads details; the
+known case a presented case links to only to those who see the meeting's details and to the
+department that presented it.
+
+The minutes for one participant (:func:`minutes_for`) show a participant from outside the council
+the details only on a statutory or consent basis and once their secrecy undertaking is recorded
+(:func:`services.conferences.domain.conference.participant_sees_details`); otherwise the details are
+withheld and the reason says what is missing.
 """
 
 from __future__ import annotations
@@ -15,14 +25,16 @@ from typing import Any, TypeVar
 from sqlalchemy import Connection
 
 from services.conferences.adapters import rows
-from services.conferences.domain.conference import ConferenceState
+from services.conferences.domain.conference import ConferenceState, StudyCase, participant_sees_details
+from services.conferences.domain.values import OUTSIDE_KINDS
 from services.conferences.handlers import CONFERENCE, CONFERENCE_FOLD
 from shared.access import reads_details
 from shared.envelope import Actor
+from shared.errors import InvalidCommand
 from shared.referrals import projection as referral_projection
 from shared.service import ServiceKit
 
-__all__ = ["action_items", "conference_detail", "due_reviews", "list_conferences", "sees_details"]
+__all__ = ["action_items", "conference_detail", "due_reviews", "list_conferences", "minutes_for", "sees_details"]
 
 _PERSONAL = ("purpose", "summary", "decisions", "person_wishes")
 T = TypeVar("T")
@@ -50,11 +62,66 @@ def _requested_by(conn: Connection, state: ConferenceState) -> str | None:
     return request.made.source_department if request is not None and request.made is not None else None
 
 
+def _referral_statuses(conn: Connection, state: ConferenceState) -> dict[str, tuple[str, str]]:
+    """action id → (referral id, status) of the items that became referrals to other departments."""
+    found: dict[str, tuple[str, str]] = {}
+    for item in state.action_items:
+        referral_id = rows.referral_of(item)
+        if referral_id is None:
+            continue
+        referral = referral_projection.load_state(conn, referral_id)
+        if referral is not None and referral.made is not None:
+            found[item.action_id] = (referral_id, referral.status.value)
+    return found
+
+
+def _study_case(case: StudyCase, viewer: Actor, shown: bool) -> dict[str, Any]:
+    """A presented case as ``viewer`` may see it: every staff member who reads details reads the
+    (anonymised) summary and advice; the linked case id only the meeting's readers and its presenters."""
+    reads = reads_details(viewer)
+    links = shown or (reads and viewer.department == case.presented_by_department)
+    return {
+        "study_case_id": case.study_case_id,
+        "discussed_case_id": case.discussed_case_id if links else None,
+        "summary": case.summary if reads else None,
+        "reached_service": case.reached_service,
+        "presented_by": case.presented_by,
+        "presented_by_department": case.presented_by_department,
+        "advice": [
+            {
+                "adviser_name": a.adviser_name,
+                "adviser_organisation": a.adviser_organisation,
+                "expertise": a.expertise,
+                "advice": a.advice if reads else None,
+                "recorded_at": a.recorded_at.isoformat(),
+                "recorded_by": a.recorded_by,
+            }
+            for a in case.advice
+        ],
+    }
+
+
+def _undertakings(state: ConferenceState) -> list[dict[str, Any]]:
+    return [
+        {
+            "participant_name": u.participant_name,
+            "organisation": u.organisation,
+            "participant_kind": u.participant_kind,
+            "undertaken_on": u.undertaken_on.isoformat(),
+            "reference": u.reference,
+            "recorded_at": u.recorded_at.isoformat(),
+            "recorded_by": u.recorded_by,
+        }
+        for u in state.undertakings
+    ]
+
+
 def conference_detail(kit: ServiceKit, conference_id: str, viewer: Actor) -> dict[str, Any]:
     with kit.engine.connect() as conn:
         envelopes = kit.store.read_stream(conn, CONFERENCE.stream(conference_id))
         state = CONFERENCE_FOLD.run(envelopes)
         requested_by = _requested_by(conn, state)
+        referrals = _referral_statuses(conn, state)
         conn.rollback()
     if not CONFERENCE.exists(state):
         raise CONFERENCE.not_found(conference_id)
@@ -78,10 +145,14 @@ def conference_detail(kit: ServiceKit, conference_id: str, viewer: Actor) -> dic
                 **rows.action_item_fields(a),
                 "description": a.description if shown else None,
                 "completed_by_department": a.completed_by_department,
+                "referral_id": referrals.get(a.action_id, (None, None))[0],
+                "referral_status": referrals.get(a.action_id, (None, None))[1],
             }
             for a in state.action_items
         ],
         "reviews": [rows.review_fields(r) for r in state.reviews],
+        "undertakings": _undertakings(state),
+        "study_cases": [_study_case(c, viewer, shown) for c in state.study_cases],
         "version": envelopes[-1].streamversion,
         "redacted": [],
     }
@@ -89,6 +160,77 @@ def conference_detail(kit: ServiceKit, conference_id: str, viewer: Actor) -> dic
         for name in _PERSONAL:
             view[name] = [] if name == "decisions" else None
         view["redacted"] = [*_PERSONAL, "action_items.description"]
+    return view
+
+
+def minutes_for(kit: ServiceKit, conference_id: str, participant_name: str, organisation: str) -> dict[str, Any]:
+    """議事録 (送付用): what the minutes may show one participant, decided by the meeting's basis and
+    the participant's secrecy undertaking; withheld details are ``None`` (decisions: empty) and named
+    in ``redacted``, ``withheld_because`` says why."""
+    with kit.engine.connect() as conn:
+        envelopes = kit.store.read_stream(conn, CONFERENCE.stream(conference_id))
+        conn.rollback()
+    state = CONFERENCE_FOLD.run(envelopes)
+    if not CONFERENCE.exists(state):
+        raise CONFERENCE.not_found(conference_id)
+    participant = next(
+        (p for p in state.participants if p.name == participant_name and p.organisation == organisation), None
+    )
+    if participant is None:
+        raise InvalidCommand(
+            f"{participant_name} ({organisation}) is not a participant of conference {conference_id}: name one "
+            "as recorded in the minutes",
+            field="participant_name",
+        )
+    shown = participant_sees_details(state, participant)
+    undertaking = state.undertaking_of(participant.name, participant.organisation)
+    reason = None
+    if not shown:
+        reason = (
+            "no secrecy undertaking (守秘義務) recorded for this participant"
+            if undertaking is None
+            else "the meeting was held on no basis for sharing the case (支援会議 or the person's consent)"
+        )
+    outside = participant.kind in OUTSIDE_KINDS
+    view: dict[str, Any] = {
+        "conference_id": state.conference_id,
+        "kind": state.kind,
+        "status": state.status,
+        "held_at": state.held_at.isoformat() if state.held_at else None,
+        "participant": participant.model_dump(),
+        "undertaking_recorded": undertaking is not None,
+        "basis": state.basis.model_dump(),
+        "details_shown": shown,
+        "withheld_because": reason,
+        "case_id": state.case_id if shown and not outside else None,
+        "purpose": state.purpose if shown else None,
+        "summary": state.summary if shown else None,
+        "decisions": list(state.decisions) if shown else [],
+        "person_wishes": state.person_wishes if shown else None,
+        "action_items": [
+            {
+                "assignee_kind": a.assignee_kind,
+                "assignee": a.assignee,
+                "due_on": a.due_on.isoformat() if a.due_on else None,
+                "description": a.description if shown else None,
+            }
+            for a in state.action_items
+        ],
+        "study_cases": [
+            {
+                "summary": c.summary if shown else None,
+                "reached_service": c.reached_service,
+                "advice": [
+                    {"adviser_name": a.adviser_name, "expertise": a.expertise, "advice": a.advice if shown else None}
+                    for a in c.advice
+                ],
+            }
+            for c in state.study_cases
+        ],
+        "redacted": []
+        if shown
+        else [*_PERSONAL, "action_items.description", "study_cases.summary", "study_cases.advice"],
+    }
     return view
 
 

@@ -15,6 +15,7 @@ __all__ = [
     "ConferencePage",
     "ConferenceReply",
     "ConferenceView",
+    "MinutesView",
     "ReviewList",
 ]
 
@@ -29,6 +30,7 @@ class ConferenceReply(View):
     action_ids: list[str] | None = None
     action_id: str | None = None
     review_id: str | None = None
+    study_case_id: str | None = None
 
 
 class ActionItemView(View):
@@ -40,6 +42,43 @@ class ActionItemView(View):
     completed_at: str | None = None
     description: str | None = None
     completed_by_department: str | None = None
+    referral_id: str | None = None
+    """The referral (紹介) the item became, when assigned to another department."""
+    referral_status: str | None = None
+    """made, accepted, declined, completed, cancelled, expired: the department's answer so far."""
+
+
+class UndertakingView(View):
+    """守秘義務の誓約: who undertook secrecy, on which day, recorded by whom."""
+
+    participant_name: str
+    organisation: str
+    participant_kind: str
+    undertaken_on: str
+    reference: str | None = None
+    recorded_at: str
+    recorded_by: str
+
+
+class AdviceView(View):
+    adviser_name: str
+    adviser_organisation: str
+    expertise: str
+    advice: str | None = None
+    recorded_at: str
+    recorded_by: str
+
+
+class StudyCaseView(View):
+    """事例検討の事例: the anonymised summary and the advice on it; the linked case only to its readers."""
+
+    study_case_id: str
+    discussed_case_id: str | None = None
+    summary: str | None = None
+    reached_service: bool
+    presented_by: str
+    presented_by_department: str
+    advice: list[AdviceView]
 
 
 class ReviewView(View):
@@ -66,7 +105,52 @@ class ConferenceView(View):
     person_wishes: str | None = None
     action_items: list[ActionItemView]
     reviews: list[ReviewView]
+    undertakings: list[UndertakingView]
+    study_cases: list[StudyCaseView]
     version: int
+    redacted: list[str]
+
+
+class MinutesActionItem(View):
+    assignee_kind: str
+    assignee: str
+    due_on: str | None = None
+    description: str | None = None
+
+
+class MinutesAdvice(View):
+    adviser_name: str
+    expertise: str
+    advice: str | None = None
+
+
+class MinutesStudyCase(View):
+    summary: str | None = None
+    reached_service: bool
+    advice: list[MinutesAdvice]
+
+
+class MinutesView(View):
+    """議事録 (送付用): what the minutes may show one participant. Details are withheld from a
+    participant from outside the council without a recorded secrecy undertaking, or when the
+    meeting had no basis for sharing; ``withheld_because`` says which."""
+
+    conference_id: str
+    kind: str
+    status: str
+    held_at: str | None = None
+    participant: Participant
+    undertaking_recorded: bool
+    basis: ShareBasis
+    details_shown: bool
+    withheld_because: str | None = None
+    case_id: str | None = None
+    purpose: str | None = None
+    summary: str | None = None
+    decisions: list[str]
+    person_wishes: str | None = None
+    action_items: list[MinutesActionItem]
+    study_cases: list[MinutesStudyCase]
     redacted: list[str]
 
 

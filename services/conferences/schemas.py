@@ -6,11 +6,27 @@ from datetime import date, datetime
 
 from pydantic import Field
 
-from services.conferences.domain.values import ActionItemSpec, AssigneeKind, Participant, ShareBasis
+from services.conferences.domain.values import (
+    ActionItemSpec,
+    AssigneeKind,
+    Expertise,
+    Participant,
+    ParticipantKind,
+    ShareBasis,
+)
 from shared.bodies import Body, VersionedBody, examples
 from shared.text import Code, Line, Ref
 
-__all__ = ["ActionItemBody", "CompleteBody", "HeldBody", "ReviewBody", "ScheduleBody"]
+__all__ = [
+    "ActionItemBody",
+    "AdviceBody",
+    "CompleteBody",
+    "HeldBody",
+    "ReviewBody",
+    "ScheduleBody",
+    "StudyCaseBody",
+    "UndertakingBody",
+]
 
 
 class ShareBasisBody(ShareBasis):
@@ -37,7 +53,10 @@ class ScheduleBody(Body):
         },
     )
     kind: Code = Field(min_length=1, description="conference_kinds code (ケース会議, 地域ケア会議, 事例検討会...)")
-    case_id: Ref | None = Field(default=None, description="the person, household or provisional case id")
+    case_id: Ref | None = Field(
+        default=None,
+        description="the person, household or provisional case id (optional for a case_study meeting, 事例検討会)",
+    )
     referral_id: Ref | None = None
     purpose: str = Field(min_length=1, max_length=4000, description="要配慮個人情報 may appear here")
     scheduled_for: datetime
@@ -101,3 +120,47 @@ class ReviewBody(VersionedBody):
     model_config = examples({"due_on": "2014-08-20", "purpose": "関係者で進捗状況を共有する"})
     due_on: date
     purpose: str = Field(min_length=1, max_length=2000)
+
+
+class UndertakingBody(VersionedBody):
+    """守秘義務の誓約: a participant from outside the council (agency, resident, family, expert)."""
+
+    model_config = examples(
+        {
+            "participant_name": "弁護士 A",
+            "organisation": "アドバイザリースタッフ（法律）",
+            "participant_kind": "expert",
+            "undertaken_on": "2015-06-01",
+            "reference": "誓約書 2015-07",
+        }
+    )
+    participant_name: str = Field(min_length=1, max_length=200)
+    organisation: str = Field(min_length=1, max_length=200)
+    participant_kind: ParticipantKind
+    undertaken_on: date
+    reference: Line | None = Field(default=None, description="the signed form or contract (誓約書・契約)")
+
+
+class StudyCaseBody(VersionedBody):
+    """事例検討会に出す事例: no names or identifying details in the summary; a case id only if one exists."""
+
+    model_config = examples(
+        {
+            "summary": "貸付相談。貸せる・貸せないの判断以外の内容を聞き取らなくてよかったか（制度利用に至らず）",
+            "reached_service": False,
+        }
+    )
+    discussed_case_id: Ref | None = Field(default=None, description="a known case, if any (shown to its staff only)")
+    summary: str = Field(min_length=1, max_length=4000)
+    reached_service: bool = False
+
+
+class AdviceBody(VersionedBody):
+    """助言: in the name of a participant of the held meeting (an outside one needs an undertaking)."""
+
+    model_config = examples(
+        {"adviser_name": "弁護士 A", "expertise": "law", "advice": "債務整理は法テラスの利用を検討する"}
+    )
+    adviser_name: str = Field(min_length=1, max_length=200)
+    expertise: Expertise
+    advice: str = Field(min_length=1, max_length=4000)

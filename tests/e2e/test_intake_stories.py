@@ -137,6 +137,28 @@ def test_mr_t_goes_from_a_case_meeting_to_the_salon_teaches_cooking_and_is_refer
     }
     done = {a["action_id"]: a["completed_by_department"] for a in meeting_record["action_items"] if a["done"]}
     assert done == {ids["visit_action_id"]: "districts", ids["daily_life_action_id"]: "intake"}
+    # Both items for departments were referrals: the desk answered its own in its inbox (that completed
+    # the item); districts recorded its item done at conferences, which withdrew the referral.
+    statuses = {a["action_id"]: a["referral_status"] for a in meeting_record["action_items"] if a["referral_id"]}
+    assert statuses == {ids["visit_action_id"]: "cancelled", ids["daily_life_action_id"]: "completed"}
+    answered = platform.client("intake", "intake").get(f"/referrals/{ids['daily_life_item_referral_id']}").json()
+    assert (answered["source_department"], answered["status"], answered["outcome"]) == (
+        "conferences",
+        "completed",
+        "referred_onward",
+    )
+
+    def item_done_in_the_case_view() -> bool:
+        view = reporting_view.get(f"/cases/{ids['person_id']}", params={"purpose": "support_coordination"}).json()
+        items = {i["action_id"]: i for c in view["conferences"] for i in c["action_items"]}
+        item = items.get(ids["daily_life_action_id"])
+        still_open = {o["action_id"] for o in view["open_action_items"]}
+        return bool(item and item["done"] and item["completed_by_department"] == "intake") and (
+            ids["daily_life_action_id"] not in still_open
+        )
+
+    reporting_view = platform.client("reporting", "intake")
+    platform.eventually(item_done_in_the_case_view, what="the item the desk's answer completed, in the case view")
 
     districts = platform.client("districts", "districts")
     case = districts.get(f"/cases/{ids['district_case_id']}").json()

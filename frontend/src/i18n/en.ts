@@ -305,6 +305,9 @@ export const en: Catalogue = {
       ActionItemAssigned: "Action item",
       ActionItemCompleted: "Action item done",
       ConferenceReviewScheduled: "Review scheduled",
+      SecrecyUndertakingRecorded: "Secrecy undertaking",
+      CaseStudyCasePresented: "Case presented for study",
+      CaseStudyAdviceRecorded: "Advice on a case",
     },
     referral: {
       ReferralMade: "Referral",

@@ -322,6 +322,9 @@ export const ja = {
       ActionItemAssigned: "役割の分担",
       ActionItemCompleted: "役割の実施",
       ConferenceReviewScheduled: "経過確認の予定",
+      SecrecyUndertakingRecorded: "守秘義務の誓約",
+      CaseStudyCasePresented: "事例検討会への事例提出",
+      CaseStudyAdviceRecorded: "事例への助言",
     },
     referral: {
       ReferralMade: "紹介",

@@ -7,11 +7,26 @@ from typing import Any
 
 from sqlalchemy import Connection, Table, func, select
 
-from services.conferences.adapters.tables import action_items, conferences, reviews
-from services.conferences.domain.conference import ActionItem, ConferenceState, Review
+from services.conferences.adapters.tables import action_item_referrals, action_items, conferences, reviews
+from services.conferences.domain.conference import (
+    CONFERENCE_DEPARTMENT,
+    ActionItem,
+    ConferenceState,
+    Review,
+    action_item_referral_id,
+)
 from services.conferences.domain.values import OUTSIDE_KINDS
 
-__all__ = ["action_item_fields", "due_reviews", "list_action_items", "list_conferences", "review_fields", "save"]
+__all__ = [
+    "action_item_fields",
+    "due_reviews",
+    "item_of_referral",
+    "list_action_items",
+    "list_conferences",
+    "referral_of",
+    "review_fields",
+    "save",
+]
 
 
 def save(conn: Connection, state: ConferenceState, version: int, at: datetime) -> None:
@@ -39,6 +54,26 @@ def save(conn: Connection, state: ConferenceState, version: int, at: datetime) -
     owned = {"conference_id": cid, "case_id": state.case_id}
     _replace(conn, action_items, cid, [{**owned, **action_item_fields(a)} for a in state.action_items])
     _replace(conn, reviews, cid, [{**owned, **review_fields(r)} for r in state.reviews])
+    referred = [
+        {"referral_id": referral, "action_id": a.action_id, "conference_id": cid, "assignee": a.assignee}
+        for a in state.action_items
+        if (referral := referral_of(a)) is not None
+    ]
+    _replace(conn, action_item_referrals, cid, referred)
+
+
+def referral_of(item: ActionItem) -> str | None:
+    """The referral an action item became: one assigned to another council department."""
+    if item.assignee_kind != "department" or item.assignee == CONFERENCE_DEPARTMENT:
+        return None
+    return action_item_referral_id(item.action_id)
+
+
+def item_of_referral(conn: Connection, referral_id: str) -> dict[str, Any] | None:
+    """The conference and action item a referral was made for, if it was made for one."""
+    row = conn.execute(select(action_item_referrals).where(action_item_referrals.c.referral_id == referral_id))
+    found = row.mappings().first()
+    return dict(found) if found is not None else None
 
 
 def action_item_fields(item: ActionItem) -> dict[str, Any]:

@@ -57,3 +57,14 @@ reviews = table(
     purpose        text  required
     """,
 )
+
+action_item_referrals = table(
+    "action_item_referrals",
+    metadata,
+    """
+    referral_id    id  key
+    action_id      id  required
+    conference_id  id  required
+    assignee       code  required
+    """,
+)

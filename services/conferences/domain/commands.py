@@ -4,13 +4,16 @@ from __future__ import annotations
 
 from datetime import date, datetime
 
-from services.conferences.domain.values import ActionItemSpec, Participant, ShareBasis
+from services.conferences.domain.values import ActionItemSpec, Expertise, Participant, ParticipantKind, ShareBasis
 from shared.domain import Command
 
 __all__ = [
     "AssignActionItem",
     "CompleteActionItem",
+    "PresentStudyCase",
+    "RecordAdvice",
     "RecordConferenceHeld",
+    "RecordSecrecyUndertaking",
     "ScheduleConference",
     "ScheduleReview",
 ]
@@ -66,3 +69,37 @@ class ScheduleReview(Command):
     due_on: date
     purpose: str
     scheduled_by: str
+
+
+class RecordSecrecyUndertaking(Command):
+    """守秘義務の誓約を記録する: an outside participant undertook secrecy (on a day, by a signed form)."""
+
+    conference_id: str
+    participant_name: str
+    organisation: str
+    participant_kind: ParticipantKind
+    undertaken_on: date
+    reference: str | None = None
+    recorded_by: str
+
+
+class PresentStudyCase(Command):
+    """事例を出す: a case for a case-study meeting, by staff of any department; no identifying details."""
+
+    conference_id: str
+    discussed_case_id: str | None = None
+    summary: str
+    reached_service: bool = False
+    presented_by: str
+    presented_by_department: str
+
+
+class RecordAdvice(Command):
+    """助言を記録する: an adviser who took part advises on one presented case."""
+
+    conference_id: str
+    study_case_id: str
+    adviser_name: str
+    expertise: Expertise
+    advice: str
+    recorded_by: str

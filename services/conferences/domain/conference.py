@@ -5,12 +5,30 @@ reviews scheduled. Case details reach participants from outside the council only
 basis: a held conference with agencies, residents, family or experts present needs a statutory
 basis (支援会議, 地域ケア会議) or the person's consent, else it is refused (:class:`NoSharingBasis`).
 
+Confidentiality (守秘義務): each outside participant's secrecy undertaking is recorded
+(:class:`SecrecyUndertakingRecorded`: who, on which day, recorded by whom). The minutes show an
+outside participant the case's details only on a statutory or consent basis *and* once their
+undertaking is recorded (:func:`participant_sees_details`; otherwise they are withheld), and a
+record that names an outside participant — advice in their name — is refused without it
+(:class:`NoSecrecyUndertaking`).
+
+Case-study meetings (事例検討会, kind ``case_study``) are open to all staff with contracted advisory
+experts (law, disability and advocacy, guardianship). They need no case of their own (the stream's
+case is then ``study-<conference id>``) and may be held on no basis, since the cases are discussed
+without identifying details; any department presents cases (also ones that reached no service),
+and advice is recorded per case.
+
+An action item assigned to another council department becomes a referral (紹介) from conferences to
+that department, ``action_item_referral_id(action_id)``: the handlers make it in the same unit of
+work; completing the referral completes the item.
+
 Fold: :func:`apply`. Decisions: ``decide_*(state, command, *, now, <new ids>) -> events``; they
 raise a :class:`shared.errors.DomainError` and emit nothing when refused.
 """
 
 from __future__ import annotations
 
+import uuid
 from collections.abc import Iterable, Sequence
 from dataclasses import dataclass, field, replace
 from datetime import date, datetime
@@ -19,7 +37,10 @@ from typing import Literal
 from services.conferences.domain.commands import (
     AssignActionItem,
     CompleteActionItem,
+    PresentStudyCase,
+    RecordAdvice,
     RecordConferenceHeld,
+    RecordSecrecyUndertaking,
     ScheduleConference,
     ScheduleReview,
 )
@@ -27,18 +48,29 @@ from services.conferences.domain.errors import (
     ActionItemNotFound,
     AlreadyExists,
     ConferenceNotFound,
+    NoSecrecyUndertaking,
     NoSharingBasis,
     NotTheAssignee,
+    StudyCaseNotFound,
     WrongConferenceState,
 )
 from services.conferences.domain.events import (
     ActionItemAssigned,
     ActionItemCompleted,
+    CaseStudyAdviceRecorded,
+    CaseStudyCasePresented,
     ConferenceHeld,
     ConferenceReviewScheduled,
     ConferenceScheduled,
+    SecrecyUndertakingRecorded,
 )
-from services.conferences.domain.values import OUTSIDE_KINDS, ActionItemSpec, Participant, ShareBasis
+from services.conferences.domain.values import (
+    OUTSIDE_KINDS,
+    ActionItemSpec,
+    Expertise,
+    Participant,
+    ShareBasis,
+)
 from shared.checks import required_text
 from shared.dates import local_date, require_aware
 from shared.errors import InvalidCommand
@@ -46,22 +78,40 @@ from shared.events import DomainEvent
 from shared.reference import CodeLists
 
 __all__ = [
+    "CASE_STUDY",
     "CONFERENCE_DEPARTMENT",
     "KINDS",
     "ActionItem",
+    "Advice",
     "ConferenceState",
     "Review",
+    "StudyCase",
+    "Undertaking",
+    "action_item_referral_id",
     "apply",
     "decide_assign_action_item",
     "decide_complete_action_item",
+    "decide_present_study_case",
+    "decide_record_advice",
     "decide_record_held",
+    "decide_record_undertaking",
     "decide_schedule",
     "decide_schedule_review",
+    "participant_sees_details",
     "replay",
 ]
 
 KINDS = "conference_kinds"
 CONFERENCE_DEPARTMENT = "conferences"
+CASE_STUDY = "case_study"
+"""事例検討会: open to all staff, with advisory experts; no case of its own needed."""
+
+_ACTION_ITEM_REFERRALS = uuid.UUID("5c0f1d7e-3b2a-4e61-9d8c-7a4b2e1f0c93")
+
+
+def action_item_referral_id(action_id: str) -> str:
+    """The id of the referral (紹介) an action item assigned to another department becomes."""
+    return str(uuid.uuid5(_ACTION_ITEM_REFERRALS, f"conferences.action_item:{action_id}"))
 
 
 @dataclass(frozen=True)
@@ -87,6 +137,42 @@ class Review:
 
 
 @dataclass(frozen=True)
+class Undertaking:
+    """守秘義務の誓約 of one outside participant."""
+
+    participant_name: str
+    organisation: str
+    participant_kind: str
+    undertaken_on: date
+    reference: str | None
+    recorded_at: datetime
+    recorded_by: str
+
+
+@dataclass(frozen=True)
+class Advice:
+    adviser_name: str
+    adviser_organisation: str
+    expertise: Expertise
+    advice: str
+    recorded_at: datetime
+    recorded_by: str
+
+
+@dataclass(frozen=True)
+class StudyCase:
+    """One case discussed at a case-study meeting, with the advice given on it."""
+
+    study_case_id: str
+    discussed_case_id: str | None
+    summary: str
+    reached_service: bool
+    presented_by: str
+    presented_by_department: str
+    advice: tuple[Advice, ...] = ()
+
+
+@dataclass(frozen=True)
 class ConferenceState:
     """A conference; ``ConferenceState()`` is a stream with no events yet."""
 
@@ -105,6 +191,21 @@ class ConferenceState:
     person_wishes: str | None = None
     action_items: tuple[ActionItem, ...] = ()
     reviews: tuple[Review, ...] = ()
+    undertakings: tuple[Undertaking, ...] = ()
+    study_cases: tuple[StudyCase, ...] = ()
+
+    @property
+    def case_study(self) -> bool:
+        return self.kind == CASE_STUDY
+
+    def undertaking_of(self, name: str, organisation: str) -> Undertaking | None:
+        """The recorded undertaking of the participant of that name and organisation, if any."""
+        return next(
+            (u for u in self.undertakings if u.participant_name == name and u.organisation == organisation), None
+        )
+
+    def study_case(self, study_case_id: str) -> StudyCase | None:
+        return next((c for c in self.study_cases if c.study_case_id == study_case_id), None)
 
     @property
     def open_action_items(self) -> tuple[ActionItem, ...]:
@@ -163,6 +264,41 @@ def apply(state: ConferenceState, event: DomainEvent) -> ConferenceState:
         return replace(state, action_items=items)
     if isinstance(event, ConferenceReviewScheduled):
         return replace(state, reviews=(*state.reviews, Review(event.review_id, event.due_on, event.purpose)))
+    if isinstance(event, SecrecyUndertakingRecorded):
+        pledge = Undertaking(
+            event.participant_name,
+            event.organisation,
+            event.participant_kind,
+            event.undertaken_on,
+            event.reference,
+            event.recorded_at,
+            event.recorded_by,
+        )
+        return replace(state, undertakings=(*state.undertakings, pledge))
+    if isinstance(event, CaseStudyCasePresented):
+        case = StudyCase(
+            event.study_case_id,
+            event.discussed_case_id,
+            event.summary,
+            event.reached_service,
+            event.presented_by,
+            event.presented_by_department,
+        )
+        return replace(state, study_cases=(*state.study_cases, case))
+    if isinstance(event, CaseStudyAdviceRecorded):
+        advice = Advice(
+            event.adviser_name,
+            event.adviser_organisation,
+            event.expertise,
+            event.advice,
+            event.recorded_at,
+            event.recorded_by,
+        )
+        cases = tuple(
+            replace(c, advice=(*c.advice, advice)) if c.study_case_id == event.study_case_id else c
+            for c in state.study_cases
+        )
+        return replace(state, study_cases=cases)
     return state
 
 
@@ -171,6 +307,21 @@ def replay(events: Iterable[DomainEvent], state: ConferenceState | None = None) 
     for event in events:
         current = apply(current, event)
     return current
+
+
+def participant_sees_details(state: ConferenceState, participant: Participant) -> bool:
+    """Whether the minutes may show ``participant`` the case's details (守秘義務・共有の根拠).
+
+    Council staff and the person always; a participant from outside the council only when the
+    meeting was held on a statutory (支援会議) or consent basis and their secrecy undertaking is
+    recorded. A case-study meeting's anonymised cases and advice are shown to a participant from
+    outside once their undertaking is recorded, whatever the basis.
+    """
+    if participant.kind not in OUTSIDE_KINDS:
+        return True
+    if state.undertaking_of(participant.name, participant.organisation) is None:
+        return False
+    return state.case_study or state.basis.kind in ("statutory", "consent")
 
 
 # --- checks ---------------------------------------------------------------------------------------
@@ -198,10 +349,22 @@ def _check_due(due_on: date | None, not_before: date, field_name: str) -> None:
 
 
 def _assigned(
-    state: ConferenceState, item: ActionItemSpec, action_id: str, *, now: datetime, by: str, field_name: str
+    state: ConferenceState,
+    item: ActionItemSpec,
+    action_id: str,
+    *,
+    now: datetime,
+    by: str,
+    field_name: str,
+    departments: frozenset[str] | None = None,
 ) -> ActionItemAssigned:
     assert state.conference_id is not None and state.case_id is not None and state.held_at is not None
     _check_due(item.due_on, local_date(state.held_at), f"{field_name}.due_on")
+    if item.assignee_kind == "department" and departments is not None and item.assignee not in departments:
+        raise InvalidCommand(
+            f"{field_name}.assignee {item.assignee!r} is not a council department: use one of {sorted(departments)}",
+            field=f"{field_name}.assignee",
+        )
     return ActionItemAssigned(
         conference_id=state.conference_id,
         case_id=state.case_id,
@@ -226,10 +389,14 @@ def decide_schedule(
         raise AlreadyExists(f"conference {conference_id} already exists")
     codes.require(KINDS, cmd.kind, field_name="kind")
     require_aware(cmd.scheduled_for, "scheduled_for")
+    if cmd.kind == CASE_STUDY and not cmd.case_id.strip():
+        case_id = f"study-{conference_id}"  # a case-study meeting discusses several cases, or none known
+    else:
+        case_id = required_text(cmd.case_id, "case_id", "the person, household or provisional case id")
     return [
         ConferenceScheduled(
             conference_id=conference_id,
-            case_id=required_text(cmd.case_id, "case_id", "the person, household or provisional case id"),
+            case_id=case_id,
             kind=cmd.kind,
             purpose=required_text(cmd.purpose, "purpose", "what the meeting is to decide"),
             scheduled_for=cmd.scheduled_for,
@@ -242,9 +409,15 @@ def decide_schedule(
 
 
 def decide_record_held(
-    state: ConferenceState, cmd: RecordConferenceHeld, *, now: datetime, action_ids: Sequence[str]
+    state: ConferenceState,
+    cmd: RecordConferenceHeld,
+    *,
+    now: datetime,
+    action_ids: Sequence[str],
+    departments: frozenset[str] | None = None,
 ) -> list[DomainEvent]:
-    """会議の記録: once; outside participants need a statutory or consent basis with its reference."""
+    """会議の記録: once; outside participants need a statutory or consent basis with its reference
+    (a case-study meeting excepted: its cases are discussed without identifying details)."""
     _require_known(state, cmd.conference_id)
     if state.status == "held":
         raise WrongConferenceState(
@@ -259,7 +432,7 @@ def decide_record_held(
     if not cmd.participants:
         raise InvalidCommand("participants is required: name at least one participant", field="participants")
     outside = sum(1 for p in cmd.participants if p.kind in OUTSIDE_KINDS)
-    if outside and cmd.basis.kind == "none":
+    if outside and cmd.basis.kind == "none" and not state.case_study:
         raise NoSharingBasis(
             f"{outside} participant(s) from outside the council took part: record the basis on which the case "
             "was shared (statutory: 支援会議・地域ケア会議, with the law or meeting; consent: the consent id)",
@@ -290,18 +463,33 @@ def decide_record_held(
     )
     held_state = apply(state, held)
     items = [
-        _assigned(held_state, item, aid, now=now, by=cmd.recorded_by, field_name=f"action_items[{i}]")
+        _assigned(
+            held_state,
+            item,
+            aid,
+            now=now,
+            by=cmd.recorded_by,
+            field_name=f"action_items[{i}]",
+            departments=departments,
+        )
         for i, (item, aid) in enumerate(zip(cmd.action_items, action_ids, strict=True))
     ]
     return [held, *items]
 
 
 def decide_assign_action_item(
-    state: ConferenceState, cmd: AssignActionItem, *, now: datetime, action_id: str
+    state: ConferenceState,
+    cmd: AssignActionItem,
+    *,
+    now: datetime,
+    action_id: str,
+    departments: frozenset[str] | None = None,
 ) -> list[DomainEvent]:
     """役割を追加する: only on a held conference."""
     _require_held(state, cmd.conference_id, "assigning action items")
-    return [_assigned(state, cmd.item, action_id, now=now, by=cmd.assigned_by, field_name="item")]
+    return [
+        _assigned(state, cmd.item, action_id, now=now, by=cmd.assigned_by, field_name="item", departments=departments)
+    ]
 
 
 def decide_complete_action_item(state: ConferenceState, cmd: CompleteActionItem, *, now: datetime) -> list[DomainEvent]:
@@ -356,5 +544,113 @@ def decide_schedule_review(
             purpose=required_text(cmd.purpose, "purpose", "what the review is to look at"),
             scheduled_at=now,
             scheduled_by=cmd.scheduled_by,
+        )
+    ]
+
+
+def decide_record_undertaking(
+    state: ConferenceState, cmd: RecordSecrecyUndertaking, *, now: datetime
+) -> list[DomainEvent]:
+    """守秘義務の誓約を記録する: of a participant from outside the council, once, on a day not in the
+    future; before the meeting (expected participants) or after it (one who took part)."""
+    _require_known(state, cmd.conference_id)
+    if cmd.participant_kind not in OUTSIDE_KINDS:
+        raise InvalidCommand(
+            f"participant_kind {cmd.participant_kind!r} is council staff or the person: only participants from "
+            f"outside the council ({sorted(OUTSIDE_KINDS)}) give a secrecy undertaking",
+            field="participant_kind",
+        )
+    name = required_text(cmd.participant_name, "participant_name", "the participant's name or role")
+    organisation = required_text(cmd.organisation, "organisation", "the participant's organisation or role")
+    if cmd.undertaken_on > local_date(now):
+        raise InvalidCommand(
+            f"undertaken_on {cmd.undertaken_on.isoformat()} is in the future: record the undertaking once given",
+            field="undertaken_on",
+        )
+    if state.status == "held" and not any(
+        p.name == name and p.organisation == organisation for p in state.participants
+    ):
+        raise InvalidCommand(
+            f"{name} ({organisation}) did not take part in conference {cmd.conference_id}: name a participant "
+            "as recorded in the minutes",
+            field="participant_name",
+        )
+    if state.undertaking_of(name, organisation) is not None:
+        raise WrongConferenceState(f"the secrecy undertaking of {name} ({organisation}) is already recorded")
+    assert state.conference_id is not None and state.case_id is not None
+    return [
+        SecrecyUndertakingRecorded(
+            conference_id=state.conference_id,
+            case_id=state.case_id,
+            participant_name=name,
+            organisation=organisation,
+            participant_kind=cmd.participant_kind,
+            undertaken_on=cmd.undertaken_on,
+            reference=(cmd.reference or "").strip() or None,
+            recorded_at=now,
+            recorded_by=cmd.recorded_by,
+        )
+    ]
+
+
+def decide_present_study_case(
+    state: ConferenceState, cmd: PresentStudyCase, *, now: datetime, study_case_id: str
+) -> list[DomainEvent]:
+    """事例を出す: only at a case-study meeting; a summary without identifying details, a case id optional."""
+    _require_known(state, cmd.conference_id)
+    if not state.case_study:
+        raise WrongConferenceState(
+            f"conference {cmd.conference_id} is a {state.kind}, not a case-study meeting (事例検討会): "
+            "present cases at a meeting of kind case_study"
+        )
+    assert state.conference_id is not None and state.case_id is not None
+    return [
+        CaseStudyCasePresented(
+            conference_id=state.conference_id,
+            case_id=state.case_id,
+            study_case_id=study_case_id,
+            discussed_case_id=(cmd.discussed_case_id or "").strip() or None,
+            summary=required_text(cmd.summary, "summary", "the case in a few lines, without names"),
+            reached_service=cmd.reached_service,
+            presented_at=now,
+            presented_by=cmd.presented_by,
+            presented_by_department=cmd.presented_by_department,
+        )
+    ]
+
+
+def decide_record_advice(state: ConferenceState, cmd: RecordAdvice, *, now: datetime) -> list[DomainEvent]:
+    """助言を記録する: on a presented case of a held case-study meeting, in the name of a participant;
+    one from outside the council only once their secrecy undertaking is recorded."""
+    _require_held(state, cmd.conference_id, "recording advice")
+    case = state.study_case(cmd.study_case_id)
+    if case is None:
+        raise StudyCaseNotFound(
+            f"conference {cmd.conference_id} has no presented case {cmd.study_case_id!r}", field="study_case_id"
+        )
+    adviser = next((p for p in state.participants if p.name == cmd.adviser_name), None)
+    if adviser is None:
+        raise InvalidCommand(
+            f"adviser_name {cmd.adviser_name!r} did not take part: name a participant as recorded in the minutes",
+            field="adviser_name",
+        )
+    if adviser.kind in OUTSIDE_KINDS and state.undertaking_of(adviser.name, adviser.organisation) is None:
+        raise NoSecrecyUndertaking(
+            f"{adviser.name} ({adviser.organisation}) has no secrecy undertaking (守秘義務) recorded: record it "
+            "before recording advice in their name",
+            field="adviser_name",
+        )
+    assert state.conference_id is not None and state.case_id is not None
+    return [
+        CaseStudyAdviceRecorded(
+            conference_id=state.conference_id,
+            case_id=state.case_id,
+            study_case_id=case.study_case_id,
+            adviser_name=adviser.name,
+            adviser_organisation=adviser.organisation,
+            expertise=cmd.expertise,
+            advice=required_text(cmd.advice, "advice", "what the adviser advised"),
+            recorded_at=now,
+            recorded_by=cmd.recorded_by,
         )
     ]

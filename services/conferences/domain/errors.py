@@ -5,9 +5,11 @@
     shared.errors.DomainError
     ├── NotFound
     │   ├── ConferenceNotFound      no conference with that id was scheduled
-    │   └── ActionItemNotFound      the conference has no action item with that id
+    │   ├── ActionItemNotFound      the conference has no action item with that id
+    │   └── StudyCaseNotFound       the case-study meeting has no presented case with that id
     ├── InvalidCommand
-    │   └── NoSharingBasis          outside participants, but no statutory or consent basis
+    │   ├── NoSharingBasis          outside participants, but no statutory or consent basis
+    │   └── NoSecrecyUndertaking    details named an outside participant who has not undertaken secrecy
     ├── IllegalTransition
     │   ├── AlreadyExists           the conference id is taken
     │   └── WrongConferenceState    e.g. recording a held conference twice, action items before it was held
@@ -23,8 +25,10 @@ __all__ = [
     "ActionItemNotFound",
     "AlreadyExists",
     "ConferenceNotFound",
+    "NoSecrecyUndertaking",
     "NoSharingBasis",
     "NotTheAssignee",
+    "StudyCaseNotFound",
     "WrongConferenceState",
 ]
 
@@ -35,6 +39,15 @@ class ConferenceNotFound(NotFound):
 
 class ActionItemNotFound(NotFound):
     """役割なし: the conference has no action item with that id."""
+
+
+class StudyCaseNotFound(NotFound):
+    """事例なし: the case-study meeting has no presented case with that id."""
+
+
+class NoSecrecyUndertaking(InvalidCommand):
+    """守秘義務の誓約なし: a record names a participant from outside the council whose secrecy
+    undertaking was not recorded: record it first (``POST /conferences/{id}/undertakings``)."""
 
 
 class NoSharingBasis(InvalidCommand):

@@ -11,17 +11,20 @@ from __future__ import annotations
 from datetime import date, datetime
 from typing import ClassVar
 
-from services.conferences.domain.values import AssigneeKind, Participant, ShareBasis
+from services.conferences.domain.values import AssigneeKind, Expertise, Participant, ParticipantKind, ShareBasis
 from shared.events import DomainEvent, EventRegistry
 
 __all__ = [
     "CONFERENCE_EVENTS",
     "ActionItemAssigned",
     "ActionItemCompleted",
+    "CaseStudyAdviceRecorded",
+    "CaseStudyCasePresented",
     "ConferenceEvent",
     "ConferenceHeld",
     "ConferenceReviewScheduled",
     "ConferenceScheduled",
+    "SecrecyUndertakingRecorded",
 ]
 
 
@@ -114,8 +117,72 @@ class ConferenceReviewScheduled(ConferenceEvent):
     scheduled_by: str
 
 
+class SecrecyUndertakingRecorded(ConferenceEvent):
+    """守秘義務の誓約: a participant from outside the council undertook to keep the case secret.
+
+    Who (``participant_name``, ``organisation``, ``participant_kind``), on which day
+    (``undertaken_on``), the signed form or contract (``reference``), and who recorded it. Until it
+    is recorded the minutes withhold the case's details from that participant, and no advice is
+    recorded in their name.
+    """
+
+    event_type: ClassVar[str] = "conferences.SecrecyUndertakingRecorded"
+
+    participant_name: str
+    organisation: str
+    participant_kind: ParticipantKind
+    undertaken_on: date
+    reference: str | None
+    recorded_at: datetime
+    recorded_by: str
+
+
+class CaseStudyCasePresented(ConferenceEvent):
+    """事例検討の事例: a case brought to a case-study meeting (事例検討会), by any department.
+
+    ``discussed_case_id`` links a known case when there is one; a case that reached no service
+    (``reached_service`` false, e.g. a loan consultation judged only 貸せる・貸せない) may have none.
+    ``summary`` is written without names or other identifying details: every staff member reads it.
+    """
+
+    event_type: ClassVar[str] = "conferences.CaseStudyCasePresented"
+    personal_fields: ClassVar[frozenset[str]] = frozenset({"summary"})
+
+    study_case_id: str
+    discussed_case_id: str | None
+    summary: str
+    reached_service: bool
+    presented_at: datetime
+    presented_by: str
+    presented_by_department: str
+
+
+class CaseStudyAdviceRecorded(ConferenceEvent):
+    """助言: an advisory expert's (or staff member's) advice on one case of a case-study meeting."""
+
+    event_type: ClassVar[str] = "conferences.CaseStudyAdviceRecorded"
+    personal_fields: ClassVar[frozenset[str]] = frozenset({"advice"})
+
+    study_case_id: str
+    adviser_name: str
+    adviser_organisation: str
+    expertise: Expertise
+    advice: str
+    recorded_at: datetime
+    recorded_by: str
+
+
 CONFERENCE_EVENTS = EventRegistry(
-    [ConferenceScheduled, ConferenceHeld, ActionItemAssigned, ActionItemCompleted, ConferenceReviewScheduled]
+    [
+        ConferenceScheduled,
+        ConferenceHeld,
+        ActionItemAssigned,
+        ActionItemCompleted,
+        ConferenceReviewScheduled,
+        SecrecyUndertakingRecorded,
+        CaseStudyCasePresented,
+        CaseStudyAdviceRecorded,
+    ]
 )
 # v2 added each participant's (optional) department; a v1 meeting recorded none.
 CONFERENCE_EVENTS.add_upcaster(ConferenceHeld.event_type, 1, lambda data: dict(data))

@@ -12,6 +12,7 @@ __all__ = [
     "ActionItemSpec",
     "AssigneeKind",
     "BasisKind",
+    "Expertise",
     "Participant",
     "ParticipantKind",
     "ShareBasis",
@@ -27,6 +28,10 @@ OUTSIDE_KINDS: frozenset[str] = frozenset({"agency", "resident", "family", "expe
 BasisKind = Literal["statutory", "consent", "none"]
 """共有の根拠: a statutory meeting whose members carry a secrecy duty (支援会議, 地域ケア会議), the
 person's consent (本人同意), or none (the case is discussed without identifying details)."""
+
+Expertise = Literal["law", "disability_advocacy", "guardianship", "other"]
+"""助言の分野 of an advisory expert (アドバイザリースタッフ): law (法律), disability and advocacy
+(障害・権利擁護), guardianship (後見), or another field."""
 
 AssigneeKind = Literal["department", "agency", "community", "person"]
 """担当: a council department, an outside agency, the community (住民・民生委員) or the person."""

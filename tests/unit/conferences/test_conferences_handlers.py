@@ -31,7 +31,7 @@ from services.conferences.domain.values import ActionItemSpec, Participant, Shar
 from shared.clock import FixedClock
 from shared.commands import CommandContext
 from shared.envelope import Actor
-from shared.errors import ConcurrencyConflict
+from shared.errors import ConcurrencyConflict, InvalidCommand
 from shared.testing import FakeUnitOfWorkFactory, iter_ids
 
 T0 = datetime(2015, 6, 1, 1, 0, tzinfo=UTC)
@@ -151,3 +151,100 @@ def test_assigning_an_item_and_scheduling_a_review_reply_with_the_ids_they_drew(
     assert (assigned["action_id"], assigned["version"]) == ("id-1", 3)
     assert (reviewed["review_id"], reviewed["version"]) == ("id-2", 4)
     assert [type(e) for e in kit.uow.events(STREAM)][-2:] == [ActionItemAssigned, ConferenceReviewScheduled]
+
+
+# --- action items become referrals; undertakings; case studies ---------------------------------------
+
+
+def test_an_action_item_for_another_department_becomes_a_referral_to_it_in_the_same_commit(kit: Any) -> None:
+    from services.conferences.domain.conference import action_item_referral_id
+    from shared.referrals import ReferralMade
+
+    schedule(kit)
+    commits = kit.uow.commits
+    reply = hold(kit, action_items=(TO_DISTRICTS.model_copy(update={"due_on": date(2015, 6, 30)}),))
+
+    [action_id] = reply["action_ids"]
+    [made] = kit.uow.events(f"referral-{action_item_referral_id(action_id)}")
+    assert isinstance(made, ReferralMade) and kit.uow.commits == commits + 1
+    assert (made.source_department, made.target_kind, made.target) == ("conferences", "department", "districts")
+    assert (made.reason_category, made.reason_detail, made.made_by) == (
+        "conference_action_item",
+        "サロンを勧める",
+        "c-w1",
+    )
+    assert (made.basis.kind, made.basis.reference, made.case_id) == ("consent", "consent-1", "p-t")
+    assert made.deadline == datetime(2015, 6, 30, 15, 0, tzinfo=UTC)  # the end of the due day in Japan
+    [stored] = [r for r in kit.uow.stored if r.stream_id.startswith("referral-")]
+    assert stored.actor == STAFF
+
+
+def test_items_for_agencies_or_conferences_itself_make_no_referral(kit: Any) -> None:
+    schedule(kit)
+    own = ActionItemSpec(description="記録をまとめる", assignee_kind="department", assignee="conferences")
+    agency = ActionItemSpec(description="経過を共有", assignee_kind="agency", assignee="community_support_centre")
+    hold(kit, action_items=(own, agency))
+
+    assert not [r for r in kit.uow.stored if r.stream_id.startswith("referral-")]
+
+
+def test_an_item_for_an_unknown_department_is_refused_and_nothing_is_written(kit: Any) -> None:
+    schedule(kit)
+    stored = len(kit.uow.stored)
+    wrong = ActionItemSpec(description="x", assignee_kind="department", assignee="accounting")
+    with pytest.raises(InvalidCommand) as refused:
+        hold(kit, action_items=(wrong,))
+    assert refused.value.field == "action_items[0].assignee" and len(kit.uow.stored) == stored
+
+
+def test_an_item_marked_done_at_the_conferences_desk_withdraws_its_open_referral(kit: Any) -> None:
+    from services.conferences.domain.conference import action_item_referral_id
+    from shared.referrals import ReferralCancelled
+
+    schedule(kit)
+    [action_id] = hold(kit)["action_ids"]
+    cmd = c.CompleteActionItem(
+        conference_id="conf-1", action_id=action_id, completed_by="c-w1", completed_by_department="conferences"
+    )
+    handlers.complete_action_item(kit, AT, cmd)
+
+    _made, cancelled = kit.uow.events(f"referral-{action_item_referral_id(action_id)}")
+    assert isinstance(cancelled, ReferralCancelled) and cancelled.by == "c-w1"
+
+
+def test_an_undertaking_and_a_case_study_with_advice_are_recorded_on_the_conference_stream(kit: Any) -> None:
+    study = c.ScheduleConference(case_id="", kind="case_study", purpose="事例検討", scheduled_for=T0, scheduled_by="c")
+    assert handlers.schedule_conference(kit, AT, study)["case_id"] == "study-conf-1"
+    expert = Participant(name="弁護士 A", organisation="アドバイザリースタッフ", kind="expert")
+    pledge = c.RecordSecrecyUndertaking(
+        conference_id="conf-1",
+        participant_name=expert.name,
+        organisation=expert.organisation,
+        participant_kind="expert",
+        undertaken_on=date(2015, 5, 1),
+        recorded_by="c-w1",
+    )
+    assert handlers.record_undertaking(kit, AT, pledge)["version"] == 2
+    loans = CommandContext(actor=Actor(staff_id="l-w1", department="loans", role="worker"))
+    case = c.PresentStudyCase(
+        conference_id="conf-1", summary="貸付相談", presented_by="l-w1", presented_by_department="loans"
+    )
+    study_case_id = handlers.present_study_case(kit, loans, case)["study_case_id"]
+    handlers.record_held(
+        kit,
+        AT,
+        c.RecordConferenceHeld(conference_id="conf-1", held_at=T0, participants=(expert,), recorded_by="c-w1"),
+    )
+    advice = c.RecordAdvice(
+        conference_id="conf-1",
+        study_case_id=study_case_id,
+        adviser_name=expert.name,
+        expertise="law",
+        advice="法テラスを案内する",
+        recorded_by="c-w1",
+    )
+    reply = handlers.record_advice(kit, AT, advice)
+
+    assert reply["version"] == 5 and reply["study_case_id"] == study_case_id
+    types = [type(e).__name__ for e in kit.uow.events(STREAM)]
+    assert types[-1] == "CaseStudyAdviceRecorded" and "SecrecyUndertakingRecorded" in types

@@ -11,6 +11,7 @@ import { SelectField, TextArea, TextField } from "../../components/Field";
 import { QueryState, Withheld } from "../../components/States";
 import { formatDate, formatDateTime, isoToJstInput, jstInputToIso } from "../../time";
 import { CommandForm, fieldErrors, useCommand } from "../loans/common";
+import { StudyCases, Undertakings } from "./CaseStudy";
 import { ASSIGNEE_KINDS, BASIS_KINDS, COUNCIL_DEPARTMENTS, PARTICIPANT_KINDS, useAssigneeLabel, useConferencesRights } from "./common";
 
 type View = components["schemas"]["ConferenceView"];
@@ -137,6 +138,8 @@ export function ConferencePage() {
               )}
             </>
           )}
+          {c.kind === "case_study" && <StudyCases c={c} />}
+          <Undertakings c={c} />
           {rights.write && c.status !== "held" && <HeldForm c={c} />}
           {rights.write && c.status === "held" && (
             <>
@@ -175,6 +178,11 @@ function ItemTable({ c }: { c: View }) {
               <td>
                 {assigneeLabel(a.assignee_kind, a.assignee)}
                 <div className="detail">{t(`conferencesDesk.assigneeKind.${a.assignee_kind}`, { defaultValue: a.assignee_kind })}</div>
+                {a.referral_status && (
+                  <div className="detail" data-referral-status={a.referral_status}>
+                    {t("conferencesDesk.detail.referral")}: {t(`referrals.status.${a.referral_status}`, { defaultValue: a.referral_status })}
+                  </div>
+                )}
               </td>
               <td>{a.due_on ? formatDate(a.due_on) : t("conferencesDesk.none")}</td>
               <td>

@@ -16,6 +16,10 @@ export function useConferencesRights(): { write: boolean; completes: (assigneeKi
 }
 
 export const PARTICIPANT_KINDS = ["staff", "agency", "resident", "person", "family", "expert"] as const;
+/** Participants from outside the council: each gives a secrecy undertaking (守秘義務) before the details reach them. */
+export const OUTSIDE_KINDS: readonly string[] = ["agency", "resident", "family", "expert"];
+/** 助言の分野 of an advisory expert at a case-study meeting (事例検討会). */
+export const EXPERTISE = ["law", "disability_advocacy", "guardianship", "other"] as const;
 export const BASIS_KINDS = ["statutory", "consent", "none"] as const;
 export const ASSIGNEE_KINDS = ["department", "agency", "community", "person"] as const;
 export const COUNCIL_DEPARTMENTS = DEPARTMENTS.filter((d) => d !== "reporting");
