@@ -105,7 +105,7 @@ def test_a_backlog_commits_offsets_once_per_interval_and_the_catching_up_batch_a
         seen += first.poll_once()
     assert commits["n"] == 0 and first._uncommitted
     first.consumer.close(autocommit=False)  # the process dies before any commit
-    assert effect_ids(engine) == sorted(f"i{i}" for i in range(seen))
+    assert len(effect_ids(engine)) == seen  # from three partitions: which ones is up to the broker
     # The restarted member is handed everything again; each event still has one effect, and the
     # poll that brings fewer records than a batch (the catch-up) commits at once.
     again = runner(engine, kafka, topic, "interval-group")
