@@ -96,6 +96,34 @@ def get_district_resources(
 
 
 @router.get(
+    "/statistics/district-evaluation.xlsx",
+    tags=["statistics"],
+    summary="地区の年度評価: a district file's year (CSW, goal, evaluation), its resources and schedule coverage",
+    response_class=Response,
+    responses={
+        200: {"description": "the Excel workbook (sheets 地区ファイル, 地域資源, 地域事業)", "content": {XLSX: _BINARY}}
+    },
+)
+def get_district_evaluation(
+    kit: KitDep,
+    at: Reader,
+    district_id: Annotated[str, Query(description="the district")],
+    fiscal_year: Annotated[int, Query(description="the fiscal year (年度, April to March), e.g. 2026")],
+) -> Response:
+    from services.reporting.exports import evaluation_xlsx
+    from shared.reference import load_code_lists
+
+    evaluation = handlers.district_evaluation(kit, at.actor, district_id, fiscal_year)
+    safe = "".join(ch if ch.isascii() and (ch.isalnum() or ch in "-_") else "_" for ch in evaluation.file.district_id)
+    name = f"district-evaluation-{safe}-{fiscal_year}.xlsx"
+    return Response(
+        evaluation_xlsx(evaluation, load_code_lists()),
+        media_type=XLSX,
+        headers={"Content-Disposition": f'attachment; filename="{name}"'},
+    )
+
+
+@router.get(
     "/statistics/{table}",
     tags=["statistics"],
     summary="統計表 (表1–表3) for a period: JSON, CSV, Excel or bar chart PNG",

@@ -386,3 +386,31 @@ def district_resources(kit: ServiceKit, viewer: Actor, district_id: str) -> Dist
         resource_total=sum(resources.values()),
         helper_total=sum(helpers.values()),
     )
+
+
+class DistrictEvaluation(BaseModel):
+    """年度評価: a district's file of one fiscal year (April–March), its resources and the coverage of
+    its schedule month by month — what the yearly district evaluation workbook shows."""
+
+    file: queries.DistrictFileRow
+    resources: DistrictResourcesView
+    months: list[DistrictScheduleView]
+
+
+def district_evaluation(kit: ServiceKit, viewer: Actor, district_id: str, fiscal_year: int) -> DistrictEvaluation:
+    _check_reader(viewer)
+    district = _check_district(district_id, required=True)
+    assert district is not None
+    if not 2000 <= fiscal_year <= 2100:
+        raise InvalidCommand(f"fiscal_year must be a year such as 2026, got {fiscal_year}", field="fiscal_year")
+    with kit.engine.connect() as conn:
+        file = queries.district_file(conn, rm.active_generation(conn), district, fiscal_year)
+        conn.rollback()
+    if file is None:
+        raise NotFound(f"no district file of {district} for fiscal year {fiscal_year}", field="district_id")
+    months = [f"{fiscal_year + (m < 4)}-{m:02d}" for m in (*range(4, 13), *range(1, 4))]
+    return DistrictEvaluation(
+        file=file,
+        resources=district_resources(kit, viewer, district),
+        months=[district_schedule(kit, viewer, month, district) for month in months],
+    )

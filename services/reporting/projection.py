@@ -384,6 +384,24 @@ def _district_registered(category: str, id_field: str) -> Handler:
     return handler
 
 
+def _district_file(step: str, csw: str | None, text: str | None, when: str) -> Handler:
+    def handler(rows: Rows, f: Fact) -> None:
+        d = f.data
+        rows.add(
+            rm.district_files,
+            event_id=f.id,
+            district_id=d["district_id"],
+            fiscal_year=int(d["fiscal_year"]),
+            step=step,
+            csw_id=d[csw] if csw else None,
+            text=d[text] if text else None,
+            at=f.when(when),
+        )
+
+    handler.__name__ = f"_district_file_{step}"
+    return handler
+
+
 ALWAYS: tuple[Handler, ...] = (_timeline, _district)
 
 HANDLERS: dict[str, Handler] = {
@@ -411,6 +429,9 @@ HANDLERS: dict[str, Handler] = {
     "districts.DistrictEventEscalated": _district_event_escalated,
     "districts.LocalResourceRegistered": _district_registered("resource", "resource_id"),
     "districts.HelperRegistered": _district_registered("helper", "helper_id"),
+    "districts.DistrictFileOpened": _district_file("opened", "csw_id", "goal", "opened_at"),
+    "districts.DistrictCswAssigned": _district_file("csw", "csw_id", None, "assigned_at"),
+    "districts.DistrictGoalEvaluated": _district_file("evaluated", None, "evaluation", "evaluated_at"),
 }
 
 

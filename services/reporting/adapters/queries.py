@@ -409,3 +409,33 @@ def district_resources(conn: Connection, gen: int, district_id: str) -> dict[str
     for (category, _), kind in kinds.items():
         out.setdefault(category, Counter())[kind] += 1
     return out
+
+
+class DistrictFileRow(BaseModel):
+    """地区ファイル of one year: its CSW (地区担当, the latest assignment), goal and latest evaluation."""
+
+    district_id: str
+    fiscal_year: int
+    csw_id: str | None = None
+    goal: str | None = None
+    evaluation: str | None = None
+    opened_at: datetime | None = None
+
+
+def district_file(conn: Connection, gen: int, district_id: str, fiscal_year: int) -> DistrictFileRow | None:
+    f = rm.district_files.c
+    found: DistrictFileRow | None = None
+    for step, csw_id, text, at in conn.execute(
+        select(f.step, f.csw_id, f.text, f.at)
+        .where(f.gen == gen, f.district_id == district_id, f.fiscal_year == fiscal_year)
+        .order_by(f.at, f.event_id)
+    ):
+        found = found or DistrictFileRow(district_id=district_id, fiscal_year=fiscal_year)
+        if step == "opened":
+            found.goal, found.opened_at = text, datetime.fromisoformat(at)
+            found.csw_id = found.csw_id or csw_id
+        elif step == "csw":
+            found.csw_id = csw_id
+        elif step == "evaluated":
+            found.evaluation = text
+    return found

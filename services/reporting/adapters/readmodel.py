@@ -240,6 +240,21 @@ district_resources = spec.table(
     """,
     Index("ix_rm_district_resources_district", "gen", "district_id"),
 )
+district_files = spec.table(
+    "rm_district_files",
+    metadata,
+    """
+    gen          int    key
+    event_id     code   key
+    district_id  code   required
+    fiscal_year  int    required
+    step         state  required          # opened | csw | evaluated
+    csw_id       code                     # opened | csw: the district's CSW (地区担当)
+    text         text                     # opened: the yearly goal (年度目標); evaluated: the evaluation
+    at           time   required
+    """,
+    Index("ix_rm_district_files_district", "gen", "district_id", "fiscal_year"),
+)
 
 READ_MODELS: tuple[Table, ...] = (
     timeline,
@@ -255,6 +270,7 @@ READ_MODELS: tuple[Table, ...] = (
     district_events,
     district_event_steps,
     district_resources,
+    district_files,
 )
 TABLES: dict[str, Table] = {t.name: t for t in READ_MODELS}
 

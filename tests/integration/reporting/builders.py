@@ -7,9 +7,12 @@ from datetime import UTC, date, datetime, timedelta
 from typing import Any
 
 from services.districts.domain.events import (
+    DistrictCswAssigned,
     DistrictEventCoverageMarked,
     DistrictEventEscalated,
     DistrictEventScheduled,
+    DistrictFileOpened,
+    DistrictGoalEvaluated,
     HelperRegistered,
     LocalResourceRegistered,
 )
@@ -392,4 +395,25 @@ def district_history(h: History | None = None) -> History:
     add("resource-r4", "D2", resource("r4", "D2", "salon", t), 18)
     add("helper-h1", "D1", helper("h1", "D1", "welfare_commissioner", t), 19)
     add("helper-h2", "D1", helper("h2", "D1", "district_volunteer", t, "r1"), 20)
+    for event, minutes in (
+        (
+            DistrictFileOpened(
+                district_id="D1",
+                fiscal_year=2026,
+                csw_id="csw-1",
+                goal="見守りの輪を広げる",
+                opened_at=t,
+                opened_by="m",
+            ),
+            21,
+        ),
+        (DistrictCswAssigned(district_id="D1", fiscal_year=2026, csw_id="csw-2", assigned_at=t, assigned_by="m"), 22),
+        (
+            DistrictGoalEvaluated(
+                district_id="D1", fiscal_year=2026, evaluation="サロンが2か所に", evaluated_at=t, evaluated_by="m"
+            ),
+            23,
+        ),
+    ):
+        add("district-file-D1-2026", "D1", event, minutes)
     return h

@@ -105,6 +105,7 @@ def test_a_rebuild_equals_the_live_district_models(districts: Reporting) -> None
         assert rm.count_rows(conn, rm.district_events, gen) == 5
         assert rm.count_rows(conn, rm.district_event_steps, gen) == 8
         assert rm.count_rows(conn, rm.district_resources, gen) == 7
+        assert rm.count_rows(conn, rm.district_files, gen) == 3
     report = rebuild(
         districts.kit.engine,
         districts.bootstrap_servers,
@@ -117,3 +118,37 @@ def test_a_rebuild_equals_the_live_district_models(districts: Reporting) -> None
     with districts.kit.engine.connect() as conn:
         assert rm.checksums(conn, report.generation) == live
     assert handlers.district_schedule(districts.kit, WORKER, "2026-10", None).escalated == 1
+
+
+def test_the_yearly_evaluation_workbook(districts: Reporting) -> None:
+    from openpyxl import load_workbook
+
+    client = TestClient(districts.app)
+    auth = {"Authorization": f"Bearer {mint_token(DEV_JWT_SECRET, 's-1', 'districts', 'manager')}"}
+    got = client.get(
+        "/statistics/district-evaluation.xlsx", params={"district_id": "D1", "fiscal_year": 2026}, headers=auth
+    )
+    assert got.status_code == 200, got.text
+    assert "district-evaluation-D1-2026.xlsx" in got.headers["content-disposition"]
+    wb = load_workbook(io.BytesIO(got.content))
+    assert wb.sheetnames == ["地区ファイル", "地域資源", "地域事業"]
+    file = {r[0]: r[1] for r in wb["地区ファイル"].iter_rows(min_row=2, values_only=True)}
+    assert (file["地区担当"], file["年度目標"], file["評価"]) == ("csw-2", "見守りの輪を広げる", "サロンが2か所に")
+    resources = [tuple(r) for r in wb["地域資源"].iter_rows(min_row=2, values_only=True)]
+    assert ("地域資源", "サロン", 2) in resources and ("地域資源", "合計", 3) in resources
+    assert ("担い手", "合計", 2) in resources
+    schedule = list(wb["地域事業"].iter_rows(values_only=True))
+    assert schedule[0][:5] == ("月", "事業数", "対応あり", "対応なし", "他課調整")
+    assert [r[0] for r in schedule[1:13]] == [f"2026-{m:02d}" for m in range(4, 13)] + ["2027-01", "2027-02", "2027-03"]
+    by_month = {r[0]: r[1:5] for r in schedule[1:]}
+    assert (
+        by_month["2026-10"] == (3, 1, 2, 1) and by_month["2026-11"] == (1, 1, 0, 0) and by_month["合計"] == (4, 2, 2, 1)
+    )
+    none = client.get(
+        "/statistics/district-evaluation.xlsx", params={"district_id": "D2", "fiscal_year": 2026}, headers=auth
+    )
+    assert none.status_code == 404 and "district_id" in none.text
+    bad = client.get(
+        "/statistics/district-evaluation.xlsx", params={"district_id": "D1", "fiscal_year": 26}, headers=auth
+    )
+    assert 400 <= bad.status_code < 500 and "fiscal_year" in bad.text

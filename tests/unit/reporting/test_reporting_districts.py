@@ -71,6 +71,22 @@ def test_resources_and_helpers_are_rows_by_category_and_kind() -> None:
     ]
 
 
+def test_a_district_files_year_its_csw_and_evaluation_are_rows() -> None:
+    from services.districts.domain.events import DistrictCswAssigned, DistrictFileOpened, DistrictGoalEvaluated
+
+    events = (
+        DistrictFileOpened(district_id="D1", fiscal_year=2026, csw_id="c1", goal="目標", opened_at=T0, opened_by="m"),
+        DistrictCswAssigned(district_id="D1", fiscal_year=2026, csw_id="c2", assigned_at=T0, assigned_by="m"),
+        DistrictGoalEvaluated(district_id="D1", fiscal_year=2026, evaluation="評価", evaluated_at=T0, evaluated_by="m"),
+    )
+    got = [_rows("district-file-D1-2026", e).by_table["rm_district_files"][0] for e in events]
+    assert [(r["step"], r["fiscal_year"], r["csw_id"], r["text"]) for r in got] == [
+        ("opened", 2026, "c1", "目標"),
+        ("csw", 2026, "c2", None),
+        ("evaluated", 2026, None, "評価"),
+    ]
+
+
 def test_a_malformed_schedule_event_adds_nothing() -> None:
     env = History().add(
         "districts", "district-event-e9", "district-D1", scheduled("e9", "D1", date(2026, 10, 5), T0), T0

@@ -82,10 +82,10 @@ def test_tables_follow_the_code_lists_and_group_responses_like_the_seed() -> Non
 
 
 def test_the_districts_own_records_reach_the_timeline_without_a_handler_and_a_helpers_contact_is_personal() -> None:
-    """Issue 13's area and district file events have no reporting handler yet: they are archived on
-    the timeline and place their stream in its district; a helper's registration (projected into the
-    district's resources, see test_reporting_districts) keeps its contact personal by contract."""
-    from services.districts.domain.events import AreaDefined, DistrictFileOpened
+    """Issue 13's area events have no reporting handler yet: they are archived on the timeline and
+    place their stream in its district; a helper's registration (projected into the district's
+    resources, see test_reporting_districts) keeps its contact personal by contract."""
+    from services.districts.domain.events import AreaDefined
 
     h = History()
     area = AreaDefined(
@@ -97,10 +97,7 @@ def test_the_districts_own_records_reach_the_timeline_without_a_handler_and_a_he
         defined_at=T0,
         defined_by="d",
     )
-    opened = DistrictFileOpened(
-        district_id="yamato-3chome", fiscal_year=2014, csw_id="d-w1", goal="g", opened_at=T0, opened_by="d"
-    )
-    for subject, event in (("district-area-north", area), ("district-file-yamato-3chome-2014", opened)):
+    for subject, event in (("district-area-north", area),):
         rows = Rows()
         project(rows, Fact.of(h.add("districts", subject, subject, event, T0)))
         assert event.event_type not in HANDLERS
