@@ -10,13 +10,14 @@ from services.reporting import handlers
 from services.reporting.adapters.queries import DistrictIssues, FlowRow, FollowUpItem
 from services.reporting.domain.case_view import CaseView
 from services.reporting.exports import to_csv, to_xlsx
-from services.reporting.responses import StatTableView
+from services.reporting.responses import DistrictResourcesView, DistrictScheduleView, StatTableView
 from shared.web import Day, Edge, KitDep, Moment, edge
 
 router = APIRouter()
 
 Auditor = Annotated[Edge, edge(roles=handlers.AUDIT_ROLES)]
 Staff = Annotated[Edge, edge()]
+Reader = Annotated[Edge, edge(roles=handlers.READER_ROLES)]
 From = Annotated[Day, Query(alias="from", description="first day of the period (JST), inclusive")]
 To = Annotated[Day, Query(alias="to", description="last day of the period (JST), inclusive")]
 XLSX = "application/vnd.openxmlformats-officedocument.spreadsheetml.sheet"
@@ -63,6 +64,63 @@ def get_access_log(
 )
 def verify_case(case_id: str, kit: KitDep, _at: Auditor) -> handlers.ChainCheck:
     return handlers.verify_case(kit, case_id)
+
+
+@router.get(
+    "/statistics/district-schedule",
+    response_model=DistrictScheduleView,
+    tags=["statistics"],
+    summary="地域事業の対応状況: a month's district events, handled / declined per department, escalated",
+)
+def get_district_schedule(
+    kit: KitDep,
+    at: Reader,
+    month: Annotated[str, Query(description="the month (YYYY-MM) the events are held in")],
+    district_id: Annotated[str | None, Query(description="only this district")] = None,
+) -> DistrictScheduleView:
+    return handlers.district_schedule(kit, at.actor, month, district_id)
+
+
+@router.get(
+    "/statistics/district-resources",
+    response_model=DistrictResourcesView,
+    tags=["statistics"],
+    summary="地域資源・担い手: a district's registered resources and helpers, counted by kind",
+)
+def get_district_resources(
+    kit: KitDep,
+    at: Reader,
+    district_id: Annotated[str, Query(description="the district")],
+) -> DistrictResourcesView:
+    return handlers.district_resources(kit, at.actor, district_id)
+
+
+@router.get(
+    "/statistics/district-evaluation.xlsx",
+    tags=["statistics"],
+    summary="地区の年度評価: a district file's year (CSW, goal, evaluation), its resources and schedule coverage",
+    response_class=Response,
+    responses={
+        200: {"description": "the Excel workbook (sheets 地区ファイル, 地域資源, 地域事業)", "content": {XLSX: _BINARY}}
+    },
+)
+def get_district_evaluation(
+    kit: KitDep,
+    at: Reader,
+    district_id: Annotated[str, Query(description="the district")],
+    fiscal_year: Annotated[int, Query(description="the fiscal year (年度, April to March), e.g. 2026")],
+) -> Response:
+    from services.reporting.exports import evaluation_xlsx
+    from shared.reference import load_code_lists
+
+    evaluation = handlers.district_evaluation(kit, at.actor, district_id, fiscal_year)
+    safe = "".join(ch if ch.isascii() and (ch.isalnum() or ch in "-_") else "_" for ch in evaluation.file.district_id)
+    name = f"district-evaluation-{safe}-{fiscal_year}.xlsx"
+    return Response(
+        evaluation_xlsx(evaluation, load_code_lists()),
+        media_type=XLSX,
+        headers={"Content-Disposition": f'attachment; filename="{name}"'},
+    )
 
 
 @router.get(

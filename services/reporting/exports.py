@@ -10,6 +10,7 @@ from __future__ import annotations
 import csv
 import io
 from collections.abc import Sequence
+from typing import Any
 
 from openpyxl import Workbook  # type: ignore[import-untyped]
 from openpyxl.chart import BarChart, Reference  # type: ignore[import-untyped]
@@ -17,8 +18,9 @@ from openpyxl.styles import Alignment, Font  # type: ignore[import-untyped]
 from openpyxl.utils import get_column_letter  # type: ignore[import-untyped]
 
 from services.reporting.domain.statistics import StatTable
+from shared.reference import CodeLists
 
-__all__ = ["to_csv", "to_xlsx"]
+__all__ = ["evaluation_xlsx", "to_csv", "to_xlsx"]
 
 TOTAL = "合計"
 
@@ -108,6 +110,90 @@ def to_xlsx(tables: Sequence[StatTable]) -> bytes:
         wb.remove(default)
     for table in tables:
         _sheet(wb, table, "表" + table.key.removeprefix("table"))
+    buf = io.BytesIO()
+    wb.save(buf)
+    return buf.getvalue()
+
+
+# -- the yearly district evaluation (地区の年度評価) ------------------------------------------------
+
+
+def _label(codes: CodeLists, code_list: str, code: str) -> str:
+    for c in codes.codes(code_list):
+        if c.code == code:
+            return str(c.label)
+    return code
+
+
+def evaluation_xlsx(evaluation: Any, codes: CodeLists) -> bytes:
+    """Three sheets: 地区ファイル (CSW, goal, evaluation), 地域資源 (counts by kind) and 地域事業
+    (per month: events held, handled, uncovered, escalated, then handled / declined per department)."""
+    file, resources, months = evaluation.file, evaluation.resources, evaluation.months
+    wb = Workbook()
+    ws = wb.active
+    ws.title = "地区ファイル"
+    ws.append([f"地区の年度評価 {file.district_id} {file.fiscal_year}年度"])
+    ws["A1"].font = Font(bold=True, size=12)
+    for label, value in (
+        ("地区", file.district_id),
+        ("年度", file.fiscal_year),
+        ("地区担当", file.csw_id or ""),
+        ("年度目標", file.goal or ""),
+        ("評価", file.evaluation or ""),
+    ):
+        ws.append([label, value])
+        ws.cell(row=ws.max_row, column=1).font = Font(bold=True)
+        ws.cell(row=ws.max_row, column=2).alignment = Alignment(wrap_text=True, vertical="top")
+    ws.column_dimensions["A"].width = 14
+    ws.column_dimensions["B"].width = 80
+
+    rs = wb.create_sheet("地域資源")
+    rs.append(["区分", "種類", "件数"])
+    for cell in rs[1]:
+        cell.font = Font(bold=True)
+    for title, code_list, counts, total in (
+        ("地域資源", "local_resource_kinds", resources.resources, resources.resource_total),
+        ("担い手", "helper_kinds", resources.helpers, resources.helper_total),
+    ):
+        for code, n in counts.items():
+            rs.append([title, _label(codes, code_list, code), n])
+        rs.append([title, TOTAL, total])
+        rs.cell(row=rs.max_row, column=2).font = Font(bold=True)
+    rs.column_dimensions["A"].width, rs.column_dimensions["B"].width = 12, 28
+
+    ss = wb.create_sheet("地域事業")
+    departments = sorted({d.department for m in months for row in m.districts for d in row.departments})
+    ss.append(
+        [
+            "月",
+            "事業数",
+            "対応あり",
+            "対応なし",
+            "他課調整",
+            *[f"{d} 対応する" for d in departments],
+            *[f"{d} 対応しない" for d in departments],
+        ]
+    )
+    for cell in ss[1]:
+        cell.font = Font(bold=True)
+        cell.alignment = Alignment(wrap_text=True, vertical="center")
+    sums = [0] * (4 + 2 * len(departments))
+    for m in months:
+        by_dept = {d.department: d for row in m.districts for d in row.departments}
+        values = [
+            m.scheduled,
+            m.handled,
+            m.uncovered,
+            m.escalated,
+            *[by_dept[d].handled if d in by_dept else 0 for d in departments],
+            *[by_dept[d].declined if d in by_dept else 0 for d in departments],
+        ]
+        sums = [a + b for a, b in zip(sums, values, strict=True)]
+        ss.append([m.month, *values])
+    ss.append([TOTAL, *sums])
+    ss.cell(row=ss.max_row, column=1).font = Font(bold=True)
+    ss.column_dimensions["A"].width = 10
+    ss.freeze_panes = "B2"
     buf = io.BytesIO()
     wb.save(buf)
     return buf.getvalue()

@@ -8,6 +8,7 @@ publishes it on ``reporting.events``).
 
 from __future__ import annotations
 
+import re
 from datetime import date, datetime
 
 from pydantic import BaseModel
@@ -20,6 +21,12 @@ from services.reporting.domain.case_view import CaseView, TimelineEntry, build_c
 from services.reporting.domain.events import REPORTING_EVENTS, CaseViewed
 from services.reporting.domain.statistics import StatTable, table1, table2, table3
 from services.reporting.projection import ACCESS_PREFIX
+from services.reporting.responses import (
+    DepartmentCoverageView,
+    DistrictCoverageView,
+    DistrictResourcesView,
+    DistrictScheduleView,
+)
 from shared.access import PersonalDataRead, record_reads
 from shared.commands import Aggregate, CommandContext, execute
 from shared.envelope import Actor, Envelope
@@ -304,3 +311,106 @@ def follow_up_list(kit: ServiceKit) -> list[queries.FollowUpItem]:
         rows = queries.follow_up_list(conn, rm.active_generation(conn), kit.clock.now())
         conn.rollback()
     return rows
+
+
+# -- districts -------------------------------------------------------------------------------
+
+_MONTH = re.compile(r"\d{4}-(0[1-9]|1[0-2])")
+
+
+def _check_reader(viewer: Actor) -> None:
+    if viewer.role not in READER_ROLES:
+        raise Forbidden(f"role {viewer.role!r} may not read district statistics; allowed: {sorted(READER_ROLES)}")
+
+
+def _check_district(district_id: str | None, *, required: bool) -> str | None:
+    if district_id is None and not required:
+        return None
+    value = (district_id or "").strip()
+    if not value:
+        raise InvalidCommand("name the district: pass district_id=<district id>", field="district_id")
+    if len(value) > 64:
+        raise InvalidCommand("district_id is too long (at most 64 characters)", field="district_id")
+    return value
+
+
+def district_schedule(kit: ServiceKit, viewer: Actor, month: str, district_id: str | None) -> DistrictScheduleView:
+    """地域事業の対応状況 of ``month`` (YYYY-MM): per district, events scheduled, handled or declined
+    per department, uncovered and escalated."""
+    _check_reader(viewer)
+    month = month.strip()
+    if not _MONTH.fullmatch(month):
+        raise InvalidCommand(f"month must be YYYY-MM (e.g. 2026-10), got {month!r}", field="month")
+    district = _check_district(district_id, required=False)
+    with kit.engine.connect() as conn:
+        rows = queries.district_schedule(conn, rm.active_generation(conn), month, district)
+        conn.rollback()
+    districts = [
+        DistrictCoverageView(
+            district_id=r.district_id,
+            scheduled=r.scheduled,
+            handled=r.handled,
+            uncovered=r.uncovered,
+            escalated=r.escalated,
+            departments=[
+                DepartmentCoverageView(department=dept, handled=h, declined=d)
+                for dept, (h, d) in sorted(r.by_department.items())
+            ],
+        )
+        for r in rows
+    ]
+    return DistrictScheduleView(
+        month=month,
+        district_id=district,
+        districts=districts,
+        scheduled=sum(d.scheduled for d in districts),
+        handled=sum(d.handled for d in districts),
+        uncovered=sum(d.uncovered for d in districts),
+        escalated=sum(d.escalated for d in districts),
+    )
+
+
+def district_resources(kit: ServiceKit, viewer: Actor, district_id: str) -> DistrictResourcesView:
+    """地域資源・担い手 of a district: how many are registered, per kind."""
+    _check_reader(viewer)
+    district = _check_district(district_id, required=True)
+    assert district is not None
+    with kit.engine.connect() as conn:
+        counts = queries.district_resources(conn, rm.active_generation(conn), district)
+        conn.rollback()
+    resources, helpers = counts["resource"], counts["helper"]
+    return DistrictResourcesView(
+        district_id=district,
+        resources=dict(sorted(resources.items())),
+        helpers=dict(sorted(helpers.items())),
+        resource_total=sum(resources.values()),
+        helper_total=sum(helpers.values()),
+    )
+
+
+class DistrictEvaluation(BaseModel):
+    """年度評価: a district's file of one fiscal year (April–March), its resources and the coverage of
+    its schedule month by month — what the yearly district evaluation workbook shows."""
+
+    file: queries.DistrictFileRow
+    resources: DistrictResourcesView
+    months: list[DistrictScheduleView]
+
+
+def district_evaluation(kit: ServiceKit, viewer: Actor, district_id: str, fiscal_year: int) -> DistrictEvaluation:
+    _check_reader(viewer)
+    district = _check_district(district_id, required=True)
+    assert district is not None
+    if not 2000 <= fiscal_year <= 2100:
+        raise InvalidCommand(f"fiscal_year must be a year such as 2026, got {fiscal_year}", field="fiscal_year")
+    with kit.engine.connect() as conn:
+        file = queries.district_file(conn, rm.active_generation(conn), district, fiscal_year)
+        conn.rollback()
+    if file is None:
+        raise NotFound(f"no district file of {district} for fiscal year {fiscal_year}", field="district_id")
+    months = [f"{fiscal_year + (m < 4)}-{m:02d}" for m in (*range(4, 13), *range(1, 4))]
+    return DistrictEvaluation(
+        file=file,
+        resources=district_resources(kit, viewer, district),
+        months=[district_schedule(kit, viewer, month, district) for month in months],
+    )

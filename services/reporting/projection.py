@@ -325,6 +325,83 @@ def _referral_step(step: str) -> Handler:
     return handler
 
 
+# -- districts: the monthly schedule (地域事業) and the resources of a district ---------------------
+
+
+def _district_event_scheduled(rows: Rows, f: Fact) -> None:
+    d = f.data
+    rows.add(
+        rm.district_events,
+        event_id=f.id,
+        schedule_id=d["event_id"],
+        district_id=d["district_id"],
+        held_on=str(d["held_on"])[:10],
+        kind=d["kind"],
+        at=f.when("scheduled_at"),
+    )
+
+
+def _district_event_marked(rows: Rows, f: Fact) -> None:
+    d = f.data
+    rows.add(
+        rm.district_event_steps,
+        event_id=f.id,
+        schedule_id=d["event_id"],
+        district_id=d["district_id"],
+        step="handles" if d["handles"] is True else "declines",
+        department=d["department"],
+        at=f.when("marked_at"),
+    )
+
+
+def _district_event_escalated(rows: Rows, f: Fact) -> None:
+    d = f.data
+    rows.add(
+        rm.district_event_steps,
+        event_id=f.id,
+        schedule_id=d["event_id"],
+        district_id=d["district_id"],
+        step="escalated",
+        department=None,
+        at=f.when("escalated_at"),
+    )
+
+
+def _district_registered(category: str, id_field: str) -> Handler:
+    def handler(rows: Rows, f: Fact) -> None:
+        d = f.data
+        rows.add(
+            rm.district_resources,
+            event_id=f.id,
+            district_id=d["district_id"],
+            category=category,
+            item_id=d[id_field],
+            kind=d["kind"],
+            at=f.when("registered_at"),
+        )
+
+    handler.__name__ = f"_district_{category}_registered"
+    return handler
+
+
+def _district_file(step: str, csw: str | None, text: str | None, when: str) -> Handler:
+    def handler(rows: Rows, f: Fact) -> None:
+        d = f.data
+        rows.add(
+            rm.district_files,
+            event_id=f.id,
+            district_id=d["district_id"],
+            fiscal_year=int(d["fiscal_year"]),
+            step=step,
+            csw_id=d[csw] if csw else None,
+            text=d[text] if text else None,
+            at=f.when(when),
+        )
+
+    handler.__name__ = f"_district_file_{step}"
+    return handler
+
+
 ALWAYS: tuple[Handler, ...] = (_timeline, _district)
 
 HANDLERS: dict[str, Handler] = {
@@ -347,6 +424,14 @@ HANDLERS: dict[str, Handler] = {
     "referral.ReferralOutcomeRecorded": _referral_step("completed"),
     "referral.ReferralCancelled": _referral_step("cancelled"),
     "referral.ReferralExpired": _referral_step("expired"),
+    "districts.DistrictEventScheduled": _district_event_scheduled,
+    "districts.DistrictEventCoverageMarked": _district_event_marked,
+    "districts.DistrictEventEscalated": _district_event_escalated,
+    "districts.LocalResourceRegistered": _district_registered("resource", "resource_id"),
+    "districts.HelperRegistered": _district_registered("helper", "helper_id"),
+    "districts.DistrictFileOpened": _district_file("opened", "csw_id", "goal", "opened_at"),
+    "districts.DistrictCswAssigned": _district_file("csw", "csw_id", None, "assigned_at"),
+    "districts.DistrictGoalEvaluated": _district_file("evaluated", None, "evaluation", "evaluated_at"),
 }
 
 

@@ -13,7 +13,15 @@ from pydantic import Field
 
 from shared.views import View
 
-__all__ = ["StatColumnView", "StatRowView", "StatTableView"]
+__all__ = [
+    "DepartmentCoverageView",
+    "DistrictCoverageView",
+    "DistrictResourcesView",
+    "DistrictScheduleView",
+    "StatColumnView",
+    "StatRowView",
+    "StatTableView",
+]
 
 
 class StatColumnView(View):
@@ -48,3 +56,44 @@ class StatTableView(View):
     rows: list[StatRowView]
     column_totals: dict[str, int]
     total: int
+
+
+class DepartmentCoverageView(View):
+    """One department's answers to a month's district events (its latest mark of each)."""
+
+    department: str
+    handled: int = Field(description="events it handles (対応する)")
+    declined: int = Field(description="events it does not handle (対応しない)")
+
+
+class DistrictCoverageView(View):
+    """One district's month of the schedule (地域事業): the events held and their coverage."""
+
+    district_id: str
+    scheduled: int = Field(description="events held in the month")
+    handled: int = Field(description="events at least one department handles")
+    uncovered: int = Field(description="events no department handles (yet)")
+    escalated: int = Field(description="events sent to the managers for coordination (他課との調整)")
+    departments: list[DepartmentCoverageView]
+
+
+class DistrictScheduleView(View):
+    """地域事業の対応状況: per district, the month's events and what each department answered."""
+
+    month: str = Field(description="YYYY-MM, by the day each event is held")
+    district_id: str | None = Field(default=None, description="the district asked for, if any")
+    districts: list[DistrictCoverageView]
+    scheduled: int
+    handled: int
+    uncovered: int
+    escalated: int
+
+
+class DistrictResourcesView(View):
+    """地域資源・担い手: how many resources and helpers a district has registered, by kind."""
+
+    district_id: str
+    resources: dict[str, int] = Field(description="registered local resources (地域資源) per kind code")
+    helpers: dict[str, int] = Field(description="registered helpers (担い手) per kind code")
+    resource_total: int
+    helper_total: int

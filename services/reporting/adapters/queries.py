@@ -329,3 +329,113 @@ def district_issues(conn: Connection, gen: int, lo: str, hi: str) -> list[Distri
     return [
         DistrictIssues(district_id=d, month=m, counts=dict(sorted(c.items()))) for (d, m), c in sorted(counts.items())
     ]
+
+
+# -- districts: schedule coverage and resources ------------------------------------------------
+
+
+class CoverageCounts(BaseModel):
+    """One district's month of the schedule (地域事業): events and what the departments answered."""
+
+    district_id: str
+    scheduled: int
+    handled: int  # events at least one department handles (対応する)
+    uncovered: int  # events no department handles (yet)
+    escalated: int  # events sent to the managers (他課との調整)
+    by_department: dict[str, tuple[int, int]]  # department -> (handles, declines): each one's latest answer
+
+
+def district_schedule(conn: Connection, gen: int, month: str, district_id: str | None) -> list[CoverageCounts]:
+    """地域事業の対応状況: per district, the events held in ``month`` (YYYY-MM) and their coverage.
+
+    A department's answer to an event is its latest mark (by time, then event id); an event counts
+    once however often it was escalated."""
+    e, s = rm.district_events.c, rm.district_event_steps.c
+    where = [e.gen == gen, e.held_on >= f"{month}-01", e.held_on <= f"{month}-31"]
+    if district_id is not None:
+        where.append(e.district_id == district_id)
+    events: dict[str, str] = {}  # schedule id -> district (the first scheduling wins; ids are unique)
+    for schedule_id, district in conn.execute(
+        select(e.schedule_id, e.district_id).where(*where).order_by(e.at, e.event_id)
+    ):
+        events.setdefault(schedule_id, district)
+    latest: dict[tuple[str, str], tuple[str, str, str]] = {}  # (schedule, department) -> (at, event id, step)
+    escalated: set[str] = set()
+    ids = sorted(events)
+    for chunk in (ids[i : i + 500] for i in range(0, len(ids), 500)):
+        for schedule_id, step, department, at, event_id in conn.execute(
+            select(s.schedule_id, s.step, s.department, s.at, s.event_id).where(s.gen == gen, s.schedule_id.in_(chunk))
+        ):
+            if step == "escalated":
+                escalated.add(schedule_id)
+            elif department is not None:
+                key = (schedule_id, department)
+                if key not in latest or (at, event_id) > latest[key][:2]:
+                    latest[key] = (at, event_id, step)
+    answers_of: dict[str, dict[str, str]] = defaultdict(dict)
+    for (schedule_id, dept), (_, _, step) in latest.items():
+        answers_of[schedule_id][dept] = step
+    out: dict[str, CoverageCounts] = {}
+    for schedule_id, district in sorted(events.items()):
+        row = out.setdefault(
+            district,
+            CoverageCounts(district_id=district, scheduled=0, handled=0, uncovered=0, escalated=0, by_department={}),
+        )
+        row.scheduled += 1
+        answers = answers_of.get(schedule_id, {})
+        if "handles" in answers.values():
+            row.handled += 1
+        else:
+            row.uncovered += 1
+        if schedule_id in escalated:
+            row.escalated += 1
+        for dept, step in answers.items():
+            handles, declines = row.by_department.get(dept, (0, 0))
+            row.by_department[dept] = (handles + (step == "handles"), declines + (step == "declines"))
+    return [out[d] for d in sorted(out)]
+
+
+def district_resources(conn: Connection, gen: int, district_id: str) -> dict[str, Counter[str]]:
+    """地域資源・担い手: per category (resource | helper), how many are registered of each kind."""
+    r = rm.district_resources.c
+    kinds: dict[tuple[str, str], str] = {}  # (category, item id) -> kind at its first registration
+    for category, item_id, kind in conn.execute(
+        select(r.category, r.item_id, r.kind)
+        .where(r.gen == gen, r.district_id == district_id)
+        .order_by(r.at, r.event_id)
+    ):
+        kinds.setdefault((category, item_id), kind)
+    out: dict[str, Counter[str]] = {"resource": Counter(), "helper": Counter()}
+    for (category, _), kind in kinds.items():
+        out.setdefault(category, Counter())[kind] += 1
+    return out
+
+
+class DistrictFileRow(BaseModel):
+    """地区ファイル of one year: its CSW (地区担当, the latest assignment), goal and latest evaluation."""
+
+    district_id: str
+    fiscal_year: int
+    csw_id: str | None = None
+    goal: str | None = None
+    evaluation: str | None = None
+    opened_at: datetime | None = None
+
+
+def district_file(conn: Connection, gen: int, district_id: str, fiscal_year: int) -> DistrictFileRow | None:
+    f = rm.district_files.c
+    found: DistrictFileRow | None = None
+    for step, csw_id, text, at in conn.execute(
+        select(f.step, f.csw_id, f.text, f.at)
+        .where(f.gen == gen, f.district_id == district_id, f.fiscal_year == fiscal_year)
+        .order_by(f.at, f.event_id)
+    ):
+        found = found or DistrictFileRow(district_id=district_id, fiscal_year=fiscal_year)
+        if step == "opened":
+            found.goal, found.opened_at = text, datetime.fromisoformat(at)
+            found.csw_id = found.csw_id or csw_id
+        elif step == "csw":
+            found.csw_id = csw_id
+        elif step == "evaluated":
+            found.evaluation = text
+    return found

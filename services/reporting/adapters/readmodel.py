@@ -198,6 +198,63 @@ case_districts = spec.table(
     at           time  required
     """,
 )
+district_events = spec.table(
+    "rm_district_events",
+    metadata,
+    """
+    gen          int    key
+    event_id     code   key
+    schedule_id  code   required          # the district event's own id (地域事業)
+    district_id  code   required
+    held_on      date   required
+    kind         code   required
+    at           time   required
+    """,
+    Index("ix_rm_district_events_held", "gen", "held_on"),
+)
+district_event_steps = spec.table(
+    "rm_district_event_steps",
+    metadata,
+    """
+    gen          int    key
+    event_id     code   key
+    schedule_id  code   required
+    district_id  code   required
+    step         state  required          # handles | declines | escalated
+    department   code                     # the marking department (handles | declines)
+    at           time   required
+    """,
+    Index("ix_rm_district_event_steps_schedule", "gen", "schedule_id"),
+)
+district_resources = spec.table(
+    "rm_district_resources",
+    metadata,
+    """
+    gen          int    key
+    event_id     code   key
+    district_id  code   required
+    category     state  required          # resource (地域資源) | helper (担い手)
+    item_id      code   required
+    kind         code   required
+    at           time   required
+    """,
+    Index("ix_rm_district_resources_district", "gen", "district_id"),
+)
+district_files = spec.table(
+    "rm_district_files",
+    metadata,
+    """
+    gen          int    key
+    event_id     code   key
+    district_id  code   required
+    fiscal_year  int    required
+    step         state  required          # opened | csw | evaluated
+    csw_id       code                     # opened | csw: the district's CSW (地区担当)
+    text         text                     # opened: the yearly goal (年度目標); evaluated: the evaluation
+    at           time   required
+    """,
+    Index("ix_rm_district_files_district", "gen", "district_id", "fiscal_year"),
+)
 
 READ_MODELS: tuple[Table, ...] = (
     timeline,
@@ -210,6 +267,10 @@ READ_MODELS: tuple[Table, ...] = (
     denials,
     referral_steps,
     case_districts,
+    district_events,
+    district_event_steps,
+    district_resources,
+    district_files,
 )
 TABLES: dict[str, Table] = {t.name: t for t in READ_MODELS}
 

@@ -6,6 +6,16 @@ import json
 from datetime import UTC, date, datetime, timedelta
 from typing import Any
 
+from services.districts.domain.events import (
+    DistrictCswAssigned,
+    DistrictEventCoverageMarked,
+    DistrictEventEscalated,
+    DistrictEventScheduled,
+    DistrictFileOpened,
+    DistrictGoalEvaluated,
+    HelperRegistered,
+    LocalResourceRegistered,
+)
 from services.intake.domain.events import (
     ConsentGiven,
     ConsultationClosed,
@@ -294,3 +304,116 @@ def member(hh: str, pid: str, at: datetime) -> MemberJoinedHousehold:
 
 def linked(pid: str, dup: str, at: datetime) -> PersonRecordsLinked:
     return PersonRecordsLinked(person_id=pid, duplicate_person_id=dup, reason="同一人物", linked_at=at, linked_by="s")
+
+
+def scheduled(eid: str, district: str, held_on: date, at: datetime, kind: str = "salon") -> DistrictEventScheduled:
+    return DistrictEventScheduled(
+        event_id=eid,
+        district_id=district,
+        title="ふれあいサロン",
+        kind=kind,
+        held_on=held_on,
+        place="集会所",
+        scheduled_at=at,
+        scheduled_by="districts-staff",
+    )
+
+
+def marked(eid: str, district: str, department: str, handles: bool, at: datetime) -> DistrictEventCoverageMarked:
+    return DistrictEventCoverageMarked(
+        event_id=eid,
+        district_id=district,
+        department=department,
+        handles=handles,
+        note=None,
+        marked_at=at,
+        marked_by=f"{department}-staff",
+    )
+
+
+def escalated(eid: str, district: str, declined_by: tuple[str, ...], at: datetime) -> DistrictEventEscalated:
+    return DistrictEventEscalated(event_id=eid, district_id=district, declined_by=declined_by, escalated_at=at)
+
+
+def resource(rid: str, district: str, kind: str, at: datetime) -> LocalResourceRegistered:
+    return LocalResourceRegistered(
+        resource_id=rid,
+        district_id=district,
+        kind=kind,
+        name="ひだまりサロン",
+        address="横須賀市本町1-1",
+        contact=None,
+        serves="高齢者",
+        registered_at=at,
+        registered_by="districts-staff",
+        code_list_version="2014.1",
+    )
+
+
+def helper(hid: str, district: str, kind: str, at: datetime, resource_id: str | None = None) -> HelperRegistered:
+    return HelperRegistered(
+        helper_id=hid,
+        district_id=district,
+        kind=kind,
+        name="田中 一郎",
+        contact="046-000-0000",
+        resource_id=resource_id,
+        registered_at=at,
+        registered_by="districts-staff",
+        code_list_version="2014.1",
+    )
+
+
+def district_history(h: History | None = None) -> History:
+    """District D1: three events in October 2026 (one handled by intake, one declined by all and
+    escalated, one unanswered), one in November; D2: one October event loans handles. Resources:
+    D1 two salons (one registered twice), a meeting place, two helpers."""
+    h = h or History()
+    t = T0
+
+    def add(subject: str, district: str, event: DomainEvent, minutes: int) -> None:
+        moment = t + timedelta(minutes=minutes)
+        h.add("districts", subject, f"district-{district}", event, moment)
+
+    add("district-event-e1", "D1", scheduled("e1", "D1", date(2026, 10, 5), t), 1)
+    add("district-event-e1", "D1", marked("e1", "D1", "intake", False, t + timedelta(minutes=2)), 2)
+    add("district-event-e1", "D1", marked("e1", "D1", "intake", True, t + timedelta(minutes=3)), 3)  # changed mind
+    add("district-event-e1", "D1", marked("e1", "D1", "loans", False, t + timedelta(minutes=4)), 4)
+    add("district-event-e2", "D1", scheduled("e2", "D1", date(2026, 10, 31), t), 5)
+    add("district-event-e2", "D1", marked("e2", "D1", "intake", False, t + timedelta(minutes=6)), 6)
+    add("district-event-e2", "D1", marked("e2", "D1", "loans", False, t + timedelta(minutes=7)), 7)
+    add("district-event-e2", "D1", escalated("e2", "D1", ("intake", "loans"), t + timedelta(minutes=8)), 8)
+    add("district-event-e3", "D1", scheduled("e3", "D1", date(2026, 10, 1), t), 9)
+    add("district-event-e4", "D1", scheduled("e4", "D1", date(2026, 11, 1), t), 10)
+    add("district-event-e4", "D1", marked("e4", "D1", "intake", True, t + timedelta(minutes=11)), 11)
+    add("district-event-e5", "D2", scheduled("e5", "D2", date(2026, 10, 20), t), 12)
+    add("district-event-e5", "D2", marked("e5", "D2", "loans", True, t + timedelta(minutes=13)), 13)
+    add("resource-r1", "D1", resource("r1", "D1", "salon", t), 14)
+    add("resource-r1", "D1", resource("r1", "D1", "salon", t), 15)  # the same resource again
+    add("resource-r2", "D1", resource("r2", "D1", "salon", t), 16)
+    add("resource-r3", "D1", resource("r3", "D1", "meeting_place", t), 17)
+    add("resource-r4", "D2", resource("r4", "D2", "salon", t), 18)
+    add("helper-h1", "D1", helper("h1", "D1", "welfare_commissioner", t), 19)
+    add("helper-h2", "D1", helper("h2", "D1", "district_volunteer", t, "r1"), 20)
+    for event, minutes in (
+        (
+            DistrictFileOpened(
+                district_id="D1",
+                fiscal_year=2026,
+                csw_id="csw-1",
+                goal="見守りの輪を広げる",
+                opened_at=t,
+                opened_by="m",
+            ),
+            21,
+        ),
+        (DistrictCswAssigned(district_id="D1", fiscal_year=2026, csw_id="csw-2", assigned_at=t, assigned_by="m"), 22),
+        (
+            DistrictGoalEvaluated(
+                district_id="D1", fiscal_year=2026, evaluation="サロンが2か所に", evaluated_at=t, evaluated_by="m"
+            ),
+            23,
+        ),
+    ):
+        add("district-file-D1-2026", "D1", event, minutes)
+    return h

@@ -62,7 +62,7 @@ class Reporting:
 
 @pytest.fixture
 def reporting(kafka: Any, db_url: str, new_topic: Callable[..., str]) -> Iterator[Reporting]:
-    topics = {dept: new_topic(dept) for dept in ("intake", "loans")}
+    topics = {dept: new_topic(dept) for dept in ("intake", "loans", "districts")}
     settings = Settings(
         database_url=db_url,
         kafka_bootstrap_servers=kafka.bootstrap_servers,

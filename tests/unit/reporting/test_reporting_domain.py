@@ -82,10 +82,10 @@ def test_tables_follow_the_code_lists_and_group_responses_like_the_seed() -> Non
 
 
 def test_the_districts_own_records_reach_the_timeline_without_a_handler_and_a_helpers_contact_is_personal() -> None:
-    """Issue 13's new district events (areas, district files, the registry) have no reporting handler
-    yet: they are archived on the timeline, place their stream in its district, and their published
-    contracts say which fields are personal (a helper's contact)."""
-    from services.districts.domain.events import AreaDefined, DistrictFileOpened, HelperRegistered
+    """Issue 13's area events have no reporting handler yet: they are archived on the timeline and
+    place their stream in its district; a helper's registration (projected into the district's
+    resources, see test_reporting_districts) keeps its contact personal by contract."""
+    from services.districts.domain.events import AreaDefined
 
     h = History()
     area = AreaDefined(
@@ -97,21 +97,7 @@ def test_the_districts_own_records_reach_the_timeline_without_a_handler_and_a_he
         defined_at=T0,
         defined_by="d",
     )
-    opened = DistrictFileOpened(
-        district_id="yamato-3chome", fiscal_year=2014, csw_id="d-w1", goal="g", opened_at=T0, opened_by="d"
-    )
-    helper = HelperRegistered(
-        helper_id="h-1",
-        district_id="yamato-3chome",
-        kind="welfare_commissioner",
-        name="大和 花子",
-        contact="046",
-        resource_id=None,
-        registered_at=T0,
-        registered_by="d",
-        code_list_version="2014.1",
-    )
-    for subject, event in (("district-area-north", area), ("district-file-yamato-3chome-2014", opened), ("h", helper)):
+    for subject, event in (("district-area-north", area),):
         rows = Rows()
         project(rows, Fact.of(h.add("districts", subject, subject, event, T0)))
         assert event.event_type not in HANDLERS
