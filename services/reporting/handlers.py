@@ -181,6 +181,8 @@ class AccessRecord(BaseModel):
     route: str = "/cases/{case_id}"
     fields_shown: list[str] = []
     fields_redacted: list[str] = []
+    viewer_name: str | None = None
+    """The reader's display name as their sign-in gave it (e.g. 相談 太郎), when it did."""
 
 
 def access_log(
@@ -194,11 +196,13 @@ def access_log(
         gen = rm.active_generation(conn)
         ids = queries.case_group(case_id, queries.live_edges(conn, gen))
         rows = conn.execute(
-            select(events_table.c.data)
+            select(events_table.c.data, events_table.c.actor_name)
             .where(events_table.c.event_type == CaseViewed.event_type, events_table.c.case_id.in_(ids))
             .order_by(events_table.c.position)
-        ).scalars()
-        records = [AccessRecord.model_validate_json(r) for r in rows]
+        )
+        records = [
+            AccessRecord.model_validate_json(data).model_copy(update={"viewer_name": name}) for data, name in rows
+        ]
         elsewhere = [e for e in archive.events_for_cases(conn, ids) if e.type == PersonalDataRead.event_type]
         conn.rollback()
     records += [
@@ -213,6 +217,7 @@ def access_log(
             route=e.data["route"],
             fields_shown=list(e.data["fields_shown"]),
             fields_redacted=list(e.data["fields_redacted"]),
+            viewer_name=e.actor.name,
         )
         for e in elsewhere
     ]

@@ -178,10 +178,12 @@ def test_as_of_views_at_several_moments(loaded: Reporting) -> None:
 
 
 def test_every_read_is_an_access_event_viewable_by_auditors(loaded: Reporting) -> None:
-    handlers.case_view(loaded.kit, "P1", LOANS, PURPOSE)
+    handlers.case_view(loaded.kit, "P1", LOANS.model_copy(update={"name": "貸付 花子"}), PURPOSE)
     handlers.case_view(loaded.kit, "P1b", DISTRICTS, "watch_over")
     log = handlers.access_log(loaded.kit, "P1", AUDITOR)
     assert [(r.viewer_id, r.purpose) for r in log] == [("l-1", PURPOSE), ("d-1", "watch_over")]
+    # The auditor reads who it was by name where the sign-in gave one, by id where it did not.
+    assert [r.viewer_name for r in log] == ["貸付 花子", None]
     assert log[1].redacted_entries > 0
     assert handlers.access_log(loaded.kit, "P1", AUDITOR, as_of=T0) == []
     with pytest.raises(Forbidden):

@@ -150,7 +150,7 @@ function AccessLog({
               <tr key={n} className={r.viewer_id === staff.id ? "mine" : undefined} data-viewer={r.viewer_id}>
                 <td>{formatDateTime(r.viewed_at)}</td>
                 <td>
-                  {r.viewer_id === staff.id ? staff.name : r.viewer_id}
+                  {r.viewer_id === staff.id ? staff.name : (r.viewer_name ?? r.viewer_id)}
                   {r.viewer_id === staff.id && <strong> {t("statistics.audit.you")}</strong>}
                   <br />
                   <small>
