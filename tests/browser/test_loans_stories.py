@@ -6,7 +6,7 @@ denial's automatic referral are in test_loans_desk.py), each ending on the house
 from __future__ import annotations
 
 import re
-from datetime import UTC, date, datetime
+from datetime import UTC, date, datetime, timedelta
 
 from playwright.sync_api import Browser, Page, expect
 
@@ -490,6 +490,18 @@ def test_story_4_multiple_debts_are_settled_with_a_scrivener_and_budget_support_
         "他の方法で解決",
     )
     shoot(page, "loans-story4-case-view")
+    # The as-of control takes a typed JST time (not the browser locale's mm/dd/yyyy) and says so.
+    controls = page.get_by_role("form", name="表示の条件")
+    as_of = controls.get_by_label("この時点の記録を見る（日本時間）")
+    expect(as_of).to_have_attribute("placeholder", "例: 2026-04-01 09:30")
+    as_of.fill("2026/13/01 09:30")
+    controls.get_by_role("button", name="表示する").click()
+    expect(controls.get_by_role("alert")).to_contain_text("2026-04-01 09:30 の形で")
+    moment = datetime.now(UTC) + timedelta(hours=9) - timedelta(days=1)
+    as_of.fill(moment.strftime("%Y/%m/%d %H:%M"))
+    controls.get_by_role("button", name="表示する").click()
+    expect(page.get_by_text("時点の記録を表示しています")).to_contain_text(moment.strftime("%Y/%m/%d %H:%M"))
+    assert "as_of=" in page.url
     page.context.close()
 
     # 総合相談窓口 reads the same case: its budget support, the tax payment accompanied.
