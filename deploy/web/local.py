@@ -70,22 +70,35 @@ def _newest(paths: Sequence[Path]) -> float:
     return max(stamps, default=0.0)
 
 
-def build(force: bool = False) -> Path:
-    """``npm ci`` when the lock file is newer than node_modules, ``npm run build`` when a source is
-    newer than the last build (the build regenerates the API types and type-checks first)."""
+def needs_install(frontend: Path = FRONTEND, force: bool = False) -> bool:
+    """Whether ``npm ci`` should run: node_modules absent, or older than the lock file (or forced).
+
+    Never when ``node_modules`` is a symbolic link: a git worktree shares the main checkout's
+    tree that way, and ``npm ci`` would first empty that shared tree for every checkout using it.
+    """
+    modules = frontend / "node_modules"
+    if modules.is_symlink():
+        return False
+    lock = frontend / "package-lock.json"
+    return force or not modules.exists() or lock.stat().st_mtime > modules.stat().st_mtime
+
+
+def build(force: bool = False, frontend: Path = FRONTEND) -> Path:
+    """``npm ci`` when the lock file is newer than node_modules (never through a symlinked
+    node_modules, see :func:`needs_install`), ``npm run build`` when a source is newer than the
+    last build (the build regenerates the API types and type-checks first)."""
     npm = shutil.which("npm")
     if npm is None:
         raise WebError("npm not found: install Node.js 20+ (apt-get install -y nodejs npm)")
-    modules = FRONTEND / "node_modules"
-    lock = FRONTEND / "package-lock.json"
-    if force or not modules.exists() or lock.stat().st_mtime > modules.stat().st_mtime:
-        subprocess.run([npm, "ci", "--no-audit", "--no-fund"], cwd=FRONTEND, check=True)
-        modules.touch()
-    sources = [FRONTEND / n for n in ("src", "openapi", "scripts", "index.html", "package.json", "vite.config.ts")]
-    built = DIST / "index.html"
+    if needs_install(frontend, force):
+        subprocess.run([npm, "ci", "--no-audit", "--no-fund"], cwd=frontend, check=True)
+        (frontend / "node_modules").touch()
+    sources = [frontend / n for n in ("src", "openapi", "scripts", "index.html", "package.json", "vite.config.ts")]
+    dist = frontend / "dist"
+    built = dist / "index.html"
     if force or not built.exists() or _newest(sources) > built.stat().st_mtime:
-        subprocess.run([npm, "run", "build"], cwd=FRONTEND, check=True)
-    return DIST
+        subprocess.run([npm, "run", "build"], cwd=frontend, check=True)
+    return dist
 
 
 @dataclass

@@ -35,3 +35,20 @@ export function isoToJstInput(iso: string): string {
 export function isPast(iso: string | null | undefined, now: Date = new Date()): boolean {
   return !!iso && new Date(iso).getTime() < now.getTime();
 }
+
+/** A typed JST date and time (`2026-04-01 09:30`, `2026/4/1 9:30`, `2026-04-01T09:30`; a bare date
+ * is its midnight) as an ISO instant with the +09:00 offset, or null when it is not one. Unlike a
+ * `datetime-local` input, whose placeholder follows the browser's locale (mm/dd/yyyy), the text reads
+ * the same for every member of staff. */
+export function jstTextToIso(value: string): string | null {
+  const m = /^\s*(\d{4})[-/](\d{1,2})[-/](\d{1,2})(?:[ T](\d{1,2}):(\d{2})(?::(\d{2}))?)?\s*$/.exec(value);
+  if (!m) return null;
+  const two = (n: string | undefined) => (n ?? "0").padStart(2, "0");
+  const iso = `${m[1]}-${two(m[2])}-${two(m[3])}T${two(m[4])}:${two(m[5])}:${two(m[6])}+09:00`;
+  return Number.isNaN(new Date(iso).getTime()) ? null : iso;
+}
+
+/** An instant as JST text for {@link jstTextToIso} (`2026-04-01 09:30`). */
+export function isoToJstText(iso: string): string {
+  return isoToJstInput(iso).replace("T", " ");
+}

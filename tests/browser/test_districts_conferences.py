@@ -1,5 +1,6 @@
 """The districts (地区) and conferences (会議) desks in the browser, by clicking: seed story 7 (大和,
-Mrs. A) from the automatic outreach referral to watch-over from a distance, the services' refusals
+Mrs. A) from the automatic outreach referral to watch-over from a distance, seed story 8 (葉山,
+Mr. T: his case meeting and its follow-up, his salon, role and watch-over), the services' refusals
 shown beside the fields they name, and a conference's details withheld (非開示) from a department
 without a part in it or without a recorded basis."""
 
@@ -364,3 +365,133 @@ def test_a_visit_recorded_on_a_case_someone_else_updated_is_refused_with_a_reloa
     expect(visits).to_have_count(before + 2)
     expect(visits.filter(has_text="玄関先で短く挨拶できた")).to_have_count(1)
     page.context.close()
+
+
+def test_story_8s_case_meeting_is_scheduled_held_and_followed_up_by_clicking_and_reaches_his_case_view(
+    web: WebPlatform, browser: Browser
+) -> None:
+    """事例8 (葉山, Mr. T, 68): the desk's request for a case meeting with あんしんセンター, 包括 and his
+    friend E, held on his consent; the decisions (E as key person, 包括's rounds, the salon), the
+    action items with owners and a due date, a review; districts record their part done."""
+    # Intake's part (his consultation, his consent, the request for a meeting) through its API.
+    ids = intake_stories.mr_t(web.services, lambda department, role: web.token(f"{department}-{role}"))
+    person, referral, consent = ids["person_id"], ids["conference_referral_id"], ids["consent_id"]
+    today = datetime.now(UTC).date()
+
+    conferences = sign_in(new_page(browser), web, "conferences-worker", "/referrals")
+    accept_referral(conferences, referral)
+    menu(conferences, "会議を設定する")
+    schedule = conferences.get_by_role("form", name="会議を設定する")
+    schedule.get_by_label("受理した紹介から").select_option(value=referral)
+    schedule.get_by_label("会議の種類").select_option(label="ケース会議")
+    schedule.get_by_label("目的・議題").fill("判断能力の低下と孤立。訪問の方法と地域での見守り")
+    scheduled_for = (datetime.now(UTC) + timedelta(hours=9) - timedelta(hours=2)).strftime("%Y-%m-%dT%H:%M")
+    schedule.get_by_label("予定日時（日本時間）").fill(scheduled_for)
+    schedule.get_by_role("button", name="会議を設定する").click()
+    conferences.wait_for_url(re.compile(r".*/conferences/(?!new$)[^/]+$"))
+    conference_id = conferences.url.rsplit("/", 1)[-1]
+    expect(conferences.get_by_role("heading", level=1)).to_contain_text("開催予定")
+    expect(conferences.get_by_role("heading", level=1)).to_contain_text("ケース会議")
+
+    held = conferences.get_by_role("form", name="開催を記録する（出席者・根拠・決定事項・役割分担）")
+    participants = [
+        ("住民福祉センター職員", "町社協 地域福祉総合相談（調整役）", "社協職員", "総合相談窓口"),
+        ("あんしんセンター職員", "町社協 あんしんセンター", "社協職員", None),
+        ("包括 職員", "地域包括支援センター", "関係機関", None),
+        ("Eさん", "友人（キーパーソン）", "住民・民生委員・自治会", None),
+    ]
+    for n, (name, organisation, kind, department) in enumerate(participants):
+        if n:
+            held.get_by_role("button", name="出席者を追加").click()
+        group = held.get_by_role("group", name=f"出席者 {n + 1}")
+        group.get_by_label("氏名または役職").fill(name)
+        group.get_by_label("所属・立場").fill(organisation)
+        group.get_by_label("区分").select_option(label=kind)
+        if department:
+            group.get_by_label("部署（社協職員のとき）").select_option(label=department)
+    held.get_by_role("combobox", name="根拠", exact=True).select_option(label="本人の同意")
+    held.get_by_label("根拠の内容（法令・会議名、または同意ID）").fill(consent)
+    held.get_by_label("協議の内容").fill("物忘れとお金の管理の不安。料理が得意で、友人のEさんとは行き来がある")
+    decisions = (
+        "友人のEさんをキーパーソンとして同行訪問する",
+        "包括が「高齢者宅の巡回」として訪問し信頼関係をつくる",
+        "地域での見守りとサロン参加を検討する",
+    )
+    for n, decision in enumerate(decisions, start=1):
+        if n > 1:
+            held.get_by_role("button", name="決定事項を追加").click()
+        held.get_by_label(f"決定事項 {n}").fill(decision)
+    held.get_by_label("本人の希望").fill("この家で暮らしたい")
+    items = [
+        ("Eさんと同行訪問し、サロン参加を勧める", "局内の部署", "地区", None),
+        ("高齢者宅の巡回として定期訪問", "関係機関", "地域包括支援センター", None),
+        (
+            "判断能力の様子を見ながら、あんしんセンターの利用に少しずつアプローチ",
+            "局内の部署",
+            "総合相談窓口",
+            (today + timedelta(days=60)).isoformat(),
+        ),
+    ]
+    for n, (description, assignee_kind, assignee, due_on) in enumerate(items, start=1):
+        held.get_by_role("button", name="役割を追加").click()
+        item = held.get_by_role("group", name=f"役割 {n}")
+        item.get_by_label("役割の内容").fill(description)
+        item.get_by_label("担当の区分").select_option(label=assignee_kind)
+        item.get_by_role("combobox", name="担当", exact=True).select_option(label=assignee)
+        if due_on:
+            item.get_by_label("期限").fill(due_on)
+    shoot(conferences, "conferences-07-story-8-held-form")
+    held.get_by_role("button", name="開催を記録する").click()
+    expect(conferences.get_by_role("heading", level=1)).to_contain_text("開催済み")
+    expect(conferences.locator("[data-field=basis]")).to_contain_text("本人の同意")
+    expect(conferences.get_by_role("table", name="出席者").locator("tbody tr")).to_have_count(4)
+    expect(conferences.get_by_role("table", name="出席者")).to_contain_text("友人（キーパーソン）")
+    expect(conferences.locator("[data-field=decisions] li")).to_have_count(3)
+    actions = conferences.locator("tr[data-action]")
+    expect(actions).to_have_count(3)
+    expect(actions.filter(has_text="高齢者宅の巡回として定期訪問")).to_contain_text("地域包括支援センター")
+    expect(actions.filter(has_text="あんしんセンターの利用")).to_contain_text(
+        (today + timedelta(days=60)).strftime("%Y/%m/%d")
+    )
+    review = conferences.get_by_role("form", name="経過確認を予定する")
+    review.get_by_label("経過確認の日").fill((today + timedelta(days=60)).isoformat())
+    review.get_by_label("確認すること").fill("サロン参加後のようすと判断能力の確認")
+    review.get_by_role("button", name="経過確認を予定する").click()
+    expect(conferences.locator("[data-field=reviews]")).to_contain_text("サロン参加後のようすと判断能力の確認")
+    shoot(conferences, "conferences-08-story-8-case-meeting-held")
+    assert not (found := axe_violations(conferences)), describe(found)
+
+    # The desk's request is answered from the inbox.
+    menu(conferences, "紹介（受付箱）")
+    row = conferences.locator(f"tr[data-referral='{referral}']")
+    row.get_by_role("button", name="対応完了").click()
+    complete = row.get_by_role("form", name="対応完了")
+    complete.get_by_role("combobox", name="対応結果").select_option(label="支援開始")
+    complete.get_by_role("button", name="対応完了").click()
+    expect(row).to_contain_text("支援開始")
+    conferences.context.close()
+
+    # 地区: the visit with E done, as the meeting assigned it.
+    districts = sign_in(new_page(browser), web, "districts-worker", f"/conferences/{conference_id}")
+    mine = districts.locator("tr[data-action]").filter(has_text="Eさんと同行訪問し、サロン参加を勧める")
+    mine.get_by_role("button", name="実施を記録する").click()
+    done = districts.get_by_role("form", name="役割の実施を記録する")
+    done.get_by_label("メモ").fill("Eさんと同行訪問。サロンに定期参加し、男の料理教室の講師に")
+    done.get_by_role("button", name="実施を記録する").click()
+    expect(mine).to_contain_text("実施済み")
+    shoot(districts, "conferences-09-story-8-action-done-by-districts")
+    districts.context.close()
+
+    # The desk that coordinates reads his case: the meeting, its decisions, the work shared out.
+    intake = sign_in(new_page(browser), web, "intake-worker", f"/cases/{person}")
+    case_view_shows(
+        intake,
+        "会議の開催",
+        "友人のEさんをキーパーソンとして同行訪問する",
+        "高齢者宅の巡回として定期訪問",
+        "経過確認の予定",
+        "役割の実施",
+        "男の料理教室の講師に",
+    )
+    shoot(intake, "conferences-10-story-8-case-view")
+    intake.context.close()

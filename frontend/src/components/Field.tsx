@@ -42,6 +42,7 @@ export function TextField({
   type = "text",
   name,
   autoComplete,
+  placeholder,
 }: Common & {
   value: string;
   onChange: (value: string) => void;
@@ -49,6 +50,8 @@ export function TextField({
   type?: "text" | "date" | "datetime-local" | "number" | "tel" | "search" | "month";
   name: string;
   autoComplete?: string;
+  /** An example of the expected form (never a substitute for the label). */
+  placeholder?: string;
 }) {
   const id = useId();
   return (
@@ -66,6 +69,7 @@ export function TextField({
         aria-invalid={error ? true : undefined}
         aria-describedby={describedBy(id, hint, error)}
         autoComplete={autoComplete ?? "off"}
+        placeholder={placeholder}
         {...rules}
       />
       <Described id={id} hint={hint} error={error} />

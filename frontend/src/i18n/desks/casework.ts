@@ -158,6 +158,7 @@ export const caseworkJa = {
     statutorySubmit: "情報共有を記録する",
   },
   link: {
+    sectionTitle: "同一人物の記録",
     title: "同一人物の記録を統合する",
     intro: "他の窓口で登録された同じ方の記録を、この方の記録に結びつけます。",
     reason: "同一人物と判断した理由",
@@ -350,6 +351,7 @@ export const caseworkEn: Shape<typeof caseworkJa> = {
     statutorySubmit: "Record the sharing",
   },
   link: {
+    sectionTitle: "Duplicate records",
     title: "Link a duplicate record",
     intro: "Link another desk's record of the same person to this one.",
     reason: "Why both records are this person",

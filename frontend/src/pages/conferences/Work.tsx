@@ -46,7 +46,7 @@ export function ActionItemTable({ items }: { items: Row[] }) {
               {a.completed_at && <div className="detail">{formatDateTime(a.completed_at)}</div>}
             </td>
             <td>
-              <Link to={`/conferences/${encodeURIComponent(a.conference_id)}`}>{t("conferencesDesk.detail.title")}</Link>
+              <Link className="nowrap" to={`/conferences/${encodeURIComponent(a.conference_id)}`}>{t("conferencesDesk.detail.title")}</Link>
             </td>
             <td>
               <Link to={`/cases/${encodeURIComponent(a.case_id)}`}>{a.case_id}</Link>
@@ -137,7 +137,7 @@ export function ReviewsPage() {
                 <td>{formatDate(r.due_on)}</td>
                 <td>{r.purpose}</td>
                 <td>
-                  <Link to={`/conferences/${encodeURIComponent(r.conference_id)}`}>{t("conferencesDesk.detail.title")}</Link>
+                  <Link className="nowrap" to={`/conferences/${encodeURIComponent(r.conference_id)}`}>{t("conferencesDesk.detail.title")}</Link>
                 </td>
                 <td>
                   <Link to={`/cases/${encodeURIComponent(r.case_id)}`}>{r.case_id}</Link>

@@ -81,9 +81,9 @@ function LedgerTable({ ledger }: { ledger: Ledger }) {
               )}
             </td>
             <td>{r.recipients.map(recipient).join("、")}</td>
-            <td>{r.purposes.map((p) => t(`purposes.${p}`, { defaultValue: p })).join("、")}</td>
+            <td>{r.purposes.map((p) => t(`purposes.${p}`, { defaultValue: p })).join("、") || "—"}</td>
             <td>{formatDateTime(r.given_at)}</td>
-            <td>{formatDate(r.valid_until)}</td>
+            <td>{formatDate(r.valid_until) || "—"}</td>
             <td>
               <State record={r} />
               {r.kind === "consent" && r.in_force && !r.withdrawn_at && (
@@ -312,7 +312,7 @@ export function LinkSection({ person }: { person: PersonRow }) {
   });
   return (
     <section aria-labelledby="link-title">
-      <h2 id="link-title">{t("casework.link.title")}</h2>
+      <h2 id="link-title">{t("casework.link.sectionTitle")}</h2>
       {person.linked_person_ids.length > 0 && (
         <p>
           {t("casework.link.linked")}:{" "}

@@ -249,7 +249,7 @@ export function ConsultationPage() {
               <>
                 <dt>{t("casework.identify.subject")}</dt>
                 <dd data-field="person_id">
-                  <Link to={`/intake/people/${encodeURIComponent(c.person_id)}`}>{c.person_id}</Link>
+                  <PersonLink personId={c.person_id} />
                 </dd>
               </>
             )}
@@ -422,5 +422,19 @@ export function Conflict({ error, onReload }: { error: ApiError | null; onReload
         {t("conflict.reload")}
       </button>
     </div>
+  );
+}
+
+/** The subject's name (their ID until it has loaded, or when it cannot be read), linking to them. */
+function PersonLink({ personId }: { personId: string }) {
+  const person = useQuery({
+    queryKey: ["person", personId],
+    queryFn: () => ok(api.intake.GET("/people/{person_id}", { params: { path: { person_id: personId } } })),
+  });
+  return (
+    <>
+      <Link to={`/intake/people/${encodeURIComponent(personId)}`}>{person.data?.name_kanji ?? personId}</Link>
+      {person.data?.name_kanji && <span className="detail"> {personId}</span>}
+    </>
   );
 }

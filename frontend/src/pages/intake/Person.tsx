@@ -4,7 +4,7 @@ import { Link, useParams } from "react-router-dom";
 
 import { api, ok } from "../../api/client";
 import { useCodeLists } from "../../api/codes";
-import { QueryState, Redacted } from "../../components/States";
+import { QueryState, Redacted, Withheld } from "../../components/States";
 import { formatDate, formatDateTime } from "../../time";
 import { ConsentLedgerSection, LinkSection } from "./Consents";
 
@@ -27,6 +27,8 @@ export function PersonPage() {
     ? `/intake/consultations/new?person_id=${encodeURIComponent(p.person_id)}` +
       (households.length === 1 ? `&household_id=${encodeURIComponent(households[0]!.household_id)}` : "")
     : "";
+  const shown = (field: string, value: string | null | undefined) =>
+    p?.redacted.includes(field) ? <Withheld /> : value || "—";
   return (
     <QueryState isLoading={person.isLoading} error={person.error}>
       {p && (
@@ -34,14 +36,15 @@ export function PersonPage() {
           <h1 id="person-title">{p.name_kanji ?? t("people.unnamed")}</h1>
           <Redacted fields={p.redacted} />
           <dl className="facts">
+            {/* A withheld field says so; an empty one shows a dash. */}
             <dt>{t("fields.name_kana")}</dt>
-            <dd>{p.name_kana}</dd>
+            <dd>{shown("name_kana", p.name_kana)}</dd>
             <dt>{t("fields.birth_date")}</dt>
-            <dd>{formatDate(p.birth_date)}</dd>
+            <dd>{shown("birth_date", formatDate(p.birth_date))}</dd>
             <dt>{t("fields.address")}</dt>
-            <dd>{p.address}</dd>
+            <dd>{shown("address", p.address)}</dd>
             <dt>{t("fields.phone")}</dt>
-            <dd>{p.phone}</dd>
+            <dd>{shown("phone", p.phone)}</dd>
             {p.care_notes && (
               <>
                 <dt>{t("fields.care_notes")}</dt>

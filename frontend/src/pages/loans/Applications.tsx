@@ -388,7 +388,7 @@ function AutomaticReferral({ householdId }: { householdId: string }) {
               deadline: formatDateTime(referral.deadline ?? ""),
             })}
           </span>{" "}
-          <Link to="/referrals">{t("loansDesk.applications.toOutbox")}</Link>
+          <Link className="nowrap" to="/referrals">{t("loansDesk.applications.toOutbox")}</Link>
         </p>
       ) : query.error ? (
         <ErrorNotice error={query.error} />

@@ -166,7 +166,7 @@ export function HouseholdHistoryPage() {
                 {h.referrals.map((r) => (
                   <li key={r.referral_id} data-referral={r.referral_id}>
                     {formatDateTime(r.made_at ?? "")} {t(`departments.${r.source_department}`)} → {t(`departments.${r.target}`, { defaultValue: codes.label("external_agencies", r.target) })}{" "}
-                    {r.reason_category ? codes.label("referral_reasons", r.reason_category) : ""}{" "}
+                    {r.reason_category ? codes.reason(r.reason_category) : ""}{" "}
                     <span className={`status status-${r.status}`}>{t(`referrals.status.${r.status}`)}</span>
                     {r.automatic && <span className="tag">{t("referrals.automatic")}</span>}
                   </li>

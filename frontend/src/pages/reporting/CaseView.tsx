@@ -10,7 +10,7 @@ import { useStaff } from "../../auth/useStaff";
 import { SelectField, TextField } from "../../components/Field";
 import { useCodeLists } from "../../api/codes";
 import { QueryState, Withheld } from "../../components/States";
-import { formatDate, formatDateTime, isoToJstInput, jstInputToIso } from "../../time";
+import { formatDate, formatDateTime, isoToJstText, jstTextToIso } from "../../time";
 import { formatAmount, TIMELINE_FIELDS } from "./timeline";
 
 type Entry = components["schemas"]["TimelineEntry"];
@@ -45,7 +45,8 @@ export function CaseViewPage() {
   const [params, setParams] = useSearchParams();
   const purpose = params.get("purpose") ?? DEFAULT_PURPOSE;
   const asOf = params.get("as_of");
-  const [asOfInput, setAsOfInput] = useState(asOf ? isoToJstInput(asOf) : "");
+  const [asOfInput, setAsOfInput] = useState(asOf ? isoToJstText(asOf) : "");
+  const [asOfError, setAsOfError] = useState<string | undefined>();
   const query = useQuery({
     queryKey: ["case", caseId, purpose, asOf],
     queryFn: () =>
@@ -72,7 +73,13 @@ export function CaseViewPage() {
         aria-label={t("caseView.controls")}
         onSubmit={(e) => {
           e.preventDefault();
-          setParam("as_of", asOfInput ? jstInputToIso(asOfInput) : null);
+          const iso = asOfInput.trim() ? jstTextToIso(asOfInput) : null;
+          if (asOfInput.trim() && !iso) {
+            setAsOfError(t("caseView.asOfInvalid"));
+            return;
+          }
+          setAsOfError(undefined);
+          setParam("as_of", iso);
         }}
       >
         <SelectField
@@ -82,7 +89,15 @@ export function CaseViewPage() {
           onChange={(v) => setParam("purpose", v)}
           options={PURPOSES.map((p) => ({ value: p, label: t(`purposes.${p}`) }))}
         />
-        <TextField name="as_of" type="datetime-local" label={t("caseView.asOf")} hint={t("caseView.asOfHint")} value={asOfInput} onChange={setAsOfInput} />
+        <TextField
+          name="as_of"
+          label={t("caseView.asOf")}
+          hint={t("caseView.asOfHint")}
+          placeholder={t("caseView.asOfExample")}
+          value={asOfInput}
+          onChange={setAsOfInput}
+          error={asOfError}
+        />
         <div className="actions">
           <button type="submit">{t("caseView.replay")}</button>
           {asOf && (
@@ -91,6 +106,7 @@ export function CaseViewPage() {
               className="secondary"
               onClick={() => {
                 setAsOfInput("");
+                setAsOfError(undefined);
                 setParam("as_of", null);
               }}
             >
