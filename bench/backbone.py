@@ -327,6 +327,35 @@ def _insert_effects(conn: Connection, envs: Sequence[Envelope]) -> None:
     conn.execute(effects_table.insert(), [{"event_id": e.id, "n": e.streamversion} for e in envs])
 
 
+def _drive_runner(
+    bootstrap: str, topic: str, name: str, engine: Engine, n: int, timeout: float, **handlers: Any
+) -> tuple[int, float, int]:
+    """A :class:`ConsumerRunner` with ``handlers`` over ``topic`` from offset 0 until ``n`` records:
+    (records seen, seconds, its batch size)."""
+    producer = make_producer(bootstrap, client_id=f"{name}-dlq")
+    consumer = _assigned_consumer(bootstrap, topic, group=name)
+    runner = ConsumerRunner(
+        name=name,
+        engine=engine,
+        topics=[topic],
+        bootstrap_servers=bootstrap,
+        dead_letter_topic=topic + ".dlq",
+        producer=producer,
+        consumer=consumer,
+        **handlers,
+    )
+    try:
+        seen = 0
+        deadline = time.monotonic() + timeout
+        t0 = time.perf_counter()
+        while seen < n and time.monotonic() < deadline:
+            seen += runner.poll_once()
+        return seen, time.perf_counter() - t0, runner.batch_size
+    finally:
+        consumer.close(autocommit=False)
+        producer.close()
+
+
 def measure_runner(
     bootstrap: str, topic: str, db: str, url: str, n: int, timeout: float, *, batched: bool = False
 ) -> Figure:
@@ -336,29 +365,16 @@ def measure_runner(
         migrate(engine)
         effects_md.drop_all(engine)  # each runner figure starts from an empty effects table
         effects_md.create_all(engine)
-        producer = make_producer(bootstrap, client_id="bench-runner-dlq")
-        consumer = _assigned_consumer(bootstrap, topic, group=name)
-        runner = ConsumerRunner(
-            name=name,
-            engine=engine,
+        seen, seconds, batch_size = _drive_runner(
+            bootstrap,
+            topic,
+            name,
+            engine,
+            n,
+            timeout,
             handler=None if batched else _insert_effect,
             batch_handler=_insert_effects if batched else None,
-            topics=[topic],
-            bootstrap_servers=bootstrap,
-            dead_letter_topic=topic + ".dlq",
-            producer=producer,
-            consumer=consumer,
         )
-        try:
-            seen = 0
-            deadline = time.monotonic() + timeout
-            t0 = time.perf_counter()
-            while seen < n and time.monotonic() < deadline:
-                seen += runner.poll_once()
-            seconds = time.perf_counter() - t0
-        finally:
-            consumer.close(autocommit=False)
-            producer.close()
         with engine.connect() as conn:
             rows = int(conn.execute(select(func.count()).select_from(effects_table)).scalar_one())
             marks = int(
@@ -374,7 +390,7 @@ def measure_runner(
             db,
             seen,
             seconds,
-            extra={"batch_size": runner.batch_size, "rows": rows, "dedupe_marks": marks},
+            extra={"batch_size": batch_size, "rows": rows, "dedupe_marks": marks},
         )
     finally:
         engine.dispose()
@@ -488,29 +504,16 @@ def measure_projection_runner(bootstrap: str, topic: str, db: str, url: str, n: 
     name = f"bench-projection-{uuid.uuid4().hex[:6]}"
     try:
         migrate(engine, MIGRATIONS)
-        producer = make_producer(bootstrap, client_id="bench-projection-dlq")
-        consumer = _assigned_consumer(bootstrap, topic, group=name)
-        runner = ConsumerRunner(
-            name=name,
-            engine=engine,
+        seen, seconds, batch_size = _drive_runner(
+            bootstrap,
+            topic,
+            name,
+            engine,
+            n,
+            timeout,
             batch_handler=project_events,
             validate=EventContracts.load().violation,
-            topics=[topic],
-            bootstrap_servers=bootstrap,
-            dead_letter_topic=topic + ".dlq",
-            producer=producer,
-            consumer=consumer,
         )
-        try:
-            seen = 0
-            deadline = time.monotonic() + timeout
-            t0 = time.perf_counter()
-            while seen < n and time.monotonic() < deadline:
-                seen += runner.poll_once()
-            seconds = time.perf_counter() - t0
-        finally:
-            consumer.close(autocommit=False)
-            producer.close()
         with engine.connect() as conn:
             statuses = dict(
                 conn.execute(
@@ -527,7 +530,11 @@ def measure_projection_runner(bootstrap: str, topic: str, db: str, url: str, n: 
             db,
             seen,
             seconds,
-            extra={"handled": statuses.get("done", 0), "dead_lettered": statuses.get("dead", 0)},
+            extra={
+                "handled": statuses.get("done", 0),
+                "dead_lettered": statuses.get("dead", 0),
+                "batch_size": batch_size,
+            },
         )
     finally:
         engine.dispose()

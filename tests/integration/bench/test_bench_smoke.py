@@ -37,7 +37,7 @@ def test_backbone_benchmark_measures_every_figure_and_the_runner_handles_each_ev
     # Reporting's real projection handled every one of the departments' events; none broke its contract.
     projection = result.figure("runner-projection", "sqlite")
     assert projection.events == result.figures[7].events >= N
-    assert projection.extra == {"handled": projection.events, "dead_lettered": 0}
+    assert projection.extra == {"handled": projection.events, "dead_lettered": 0, "batch_size": 500}
     for kind in ("runner", "runner-batch"):
         runner = result.figure(kind, "sqlite")
         assert runner.extra["rows"] == N and runner.extra["dedupe_marks"] == N
