@@ -126,6 +126,11 @@ export function DistrictFilePage() {
   });
   const f = query.data;
   const categories = codes.options("population_categories");
+  // Population in the code list's order (総人口, 世帯数, 高齢者...), unknown codes last.
+  const order = (code: string) => {
+    const i = categories.findIndex((c) => c.value === code);
+    return i < 0 ? categories.length : i;
+  };
   return (
     <QueryState isLoading={query.isLoading} error={query.error}>
       {f && (
@@ -163,7 +168,9 @@ export function DistrictFilePage() {
                 </tr>
               </thead>
               <tbody>
-                {Object.entries(f.population).map(([code, n]) => (
+                {Object.entries(f.population)
+                  .sort(([a], [b]) => order(a) - order(b))
+                  .map(([code, n]) => (
                   <tr key={code} data-category={code}>
                     <th scope="row">{codes.label("population_categories", code)}</th>
                     <td className="number">{n.toLocaleString("ja-JP")}</td>
@@ -174,7 +181,7 @@ export function DistrictFilePage() {
           )}
 
           <h2 id="file-helpers-title">{t("districtsDesk.files.helpers")}</h2>
-          <HelperTable items={f.helpers} labelledBy="file-helpers-title" />
+          <HelperTable items={f.helpers} labelledBy="file-helpers-title" resources={f.resources} />
           {rights.write && (
             <p>
               <Link to={`/districts/helpers?district_id=${encodeURIComponent(f.district_id)}`}>{t("districtsDesk.files.registerHelper")}</Link>
@@ -296,10 +303,17 @@ type Helper = components["schemas"]["HelperRow"];
 type Resource = components["schemas"]["ResourceRow"];
 
 /** The helpers (担い手) of a district or a search. */
-export function HelperTable({ items, labelledBy }: { items: Helper[]; labelledBy: string }) {
+export function HelperTable({ items, labelledBy, resources }: { items: Helper[]; labelledBy: string; resources?: Resource[] }) {
   const { t } = useTranslation();
   const codes = useCodeLists();
   const names = useAreaNames();
+  // The resource a helper runs or helps in, by name: the district file's own, else the registry's.
+  const registry = useQuery({
+    queryKey: ["district-resources", "all"],
+    queryFn: () => ok(api.districts.GET("/resources", { params: { query: { limit: 200 } } })),
+    enabled: !resources && items.some((h) => h.resource_id),
+  });
+  const resourceName = new Map((resources ?? registry.data?.items ?? []).map((r) => [r.resource_id, r.name]));
   if (!items.length) return <p className="empty">{t("state.empty")}</p>;
   return (
     <table className="data" aria-labelledby={labelledBy}>
@@ -320,7 +334,7 @@ export function HelperTable({ items, labelledBy }: { items: Helper[]; labelledBy
             <td>{codes.label("helper_kinds", h.kind)}</td>
             <td>{names(h.district_id)}</td>
             <td>{h.contact ?? (h.redacted?.includes("contact") ? <Withheld /> : "")}</td>
-            <td>{h.resource_id ?? ""}</td>
+            <td>{h.resource_id ? (resourceName.get(h.resource_id) ?? h.resource_id) : ""}</td>
             <td>{formatDateTime(h.registered_at)}</td>
           </tr>
         ))}
