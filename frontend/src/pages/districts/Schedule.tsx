@@ -101,7 +101,7 @@ function ScheduleTable({ items, caption }: { items: Row[]; caption: string }) {
   const answers = (COVERING_DEPARTMENTS as readonly string[]).includes(staff.department) && (staff.role === "worker" || staff.role === "manager");
   const departments = (list: string[]) => list.map((d) => t(`departments.${d}`, { defaultValue: d })).join("、");
   return (
-    <table className="data">
+    <table className="data schedule">
       <caption className="visually-hidden">{caption}</caption>
       <thead>
         <tr>
@@ -152,11 +152,11 @@ function CoverageButtons({ event, department }: { event: Row; department: string
     onSuccess: () => queryClient.invalidateQueries({ queryKey: ["district-schedule"] }),
   });
   return (
-    <div className="actions" role="group" aria-label={`${event.title} ${t("districtsDesk.schedule.yourAnswer", { department: t(`departments.${department}`) })}`}>
-      <button type="button" aria-pressed={current === true} disabled={mutation.isPending || current === true} onClick={() => mutation.mutate(true)}>
+    <div className="actions coverage" role="group" aria-label={`${event.title} ${t("districtsDesk.schedule.yourAnswer", { department: t(`departments.${department}`) })}`}>
+      <button type="button" aria-pressed={current === true} disabled={mutation.isPending} onClick={() => current !== true && mutation.mutate(true)}>
         {t("districtsDesk.schedule.handles")}
       </button>
-      <button type="button" aria-pressed={current === false} disabled={mutation.isPending || current === false} onClick={() => mutation.mutate(false)}>
+      <button type="button" aria-pressed={current === false} disabled={mutation.isPending} onClick={() => current !== false && mutation.mutate(false)}>
         {t("districtsDesk.schedule.declines")}
       </button>
       {mutation.error != null && <ErrorNotice error={mutation.error} />}

@@ -8,6 +8,7 @@ import { DistrictActionItemsPage, SalonAttendancePage, VolunteersPage } from "./
 import { HelpersPage, ResourcesPage } from "./Registry";
 import { EscalationsPage, SchedulePage } from "./Schedule";
 import "../conferences/conferences.css";
+import "./districts.css";
 
 function NotFound() {
   const { t } = useTranslation();
