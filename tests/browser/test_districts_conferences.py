@@ -376,6 +376,14 @@ def test_a_district_file_a_registered_resource_and_a_schedule_event_no_departmen
     fiscal_year = year.year if year.month >= 4 else year.year - 1
     stamp = datetime.now(UTC).strftime("%H%M%S")
     page = sign_in(new_page(browser), web, "districts-worker", "/")
+    # 圏域: Mr. T's address falls in his district, whose file is one click away.
+    menu(page, "圏域")
+    expect(page.locator("tr[data-area='hayama-isshiki']")).to_contain_text("地区社協の圏域")
+    lookup = page.get_by_role("form", name="住所から圏域を調べる")
+    lookup.get_by_label("住所").fill("一色1-2-3")
+    lookup.get_by_role("button", name="調べる").click()
+    expect(page.locator("dd[data-kind=district_council]")).to_have_text("一色地区社協")
+    shoot(page, "districts-12a-areas-address-lookup")
     menu(page, "地区ファイル")
     page.locator("tr[data-district='hayama-isshiki']").get_by_role("link", name="一色地区社協").click()
     page.wait_for_url(re.compile(rf".*/districts/files/hayama-isshiki/{fiscal_year}$"))

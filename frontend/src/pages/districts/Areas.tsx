@@ -84,25 +84,25 @@ function AddressLookup() {
   const found = lookup.data;
   return (
     <form
-      className="panel search"
+      className="panel"
       aria-labelledby="address-lookup-title"
       onSubmit={(e) => {
         e.preventDefault();
         lookup.mutate(address.trim());
       }}
     >
-      <h2 id="address-lookup-title" className="visually-hidden">
-        {t("districtsDesk.areas.lookupTitle")}
-      </h2>
-      <TextField name="address" type="search" label={t("districtsDesk.areas.lookupTitle")} value={address} onChange={setAddress} error={err.address} />
-      <div className="actions">
-        <button type="submit" disabled={lookup.isPending}>
-          {t("districtsDesk.areas.lookup")}
-        </button>
+      <h2 id="address-lookup-title">{t("districtsDesk.areas.lookupTitle")}</h2>
+      <div className="filters">
+        <TextField name="address" type="search" label={t("districtsDesk.areas.address")} value={address} onChange={setAddress} error={err.address} />
+        <div className="actions">
+          <button type="submit" disabled={lookup.isPending}>
+            {t("districtsDesk.areas.lookup")}
+          </button>
+        </div>
       </div>
       {lookup.error != null && !err.address && <ErrorNotice error={lookup.error} />}
       {found && (
-        <div role="status" className="lookup-result" style={{ flexBasis: "100%" }}>
+        <div role="status" className="lookup-result">
           {Object.keys(found.areas).length === 0 ? (
             <p className="empty">{t("districtsDesk.areas.noArea")}</p>
           ) : (
