@@ -160,7 +160,7 @@ export function DistrictFilePage() {
           {Object.keys(f.population).length === 0 ? (
             <p className="empty">{t("districtsDesk.files.noPopulation")}</p>
           ) : (
-            <table className="data" aria-labelledby="population-title">
+            <table className="data population" aria-labelledby="population-title">
               <thead>
                 <tr>
                   <th scope="col">{t("districtsDesk.files.category")}</th>
