@@ -84,7 +84,7 @@ function AddressLookup() {
   const found = lookup.data;
   return (
     <form
-      className="panel"
+      className="panel address-lookup"
       aria-labelledby="address-lookup-title"
       onSubmit={(e) => {
         e.preventDefault();
