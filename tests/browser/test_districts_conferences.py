@@ -7,13 +7,15 @@ without a part in it or without a recorded basis."""
 from __future__ import annotations
 
 import re
-from datetime import UTC, datetime, timedelta
+from datetime import UTC, datetime, timedelta, timezone
 
 from playwright.sync_api import Browser, Page, expect
 
 from deploy.demo import intake_stories
 from tests.browser.harness import WebPlatform, axe_violations, describe, eventually, new_page, shoot, sign_in
 from tests.browser.test_loans_desk import case_view_shows
+
+JST = timezone(timedelta(hours=9))
 
 
 def menu(page: Page, name: str) -> None:
@@ -495,3 +497,93 @@ def test_story_8s_case_meeting_is_scheduled_held_and_followed_up_by_clicking_and
     )
     shoot(intake, "conferences-10-story-8-case-view")
     intake.context.close()
+
+
+def test_a_district_file_a_registered_resource_and_a_schedule_event_no_department_takes_reach_a_manager_of_another_desk(
+    web: WebPlatform, browser: Browser
+) -> None:
+    # 地区ファイル: this year's file of Mr. T's district, as the demo data made it.
+    year = datetime.now(UTC).astimezone(JST).date()
+    fiscal_year = year.year if year.month >= 4 else year.year - 1
+    stamp = datetime.now(UTC).strftime("%H%M%S")
+    page = sign_in(new_page(browser), web, "districts-worker", "/")
+    # 圏域: Mr. T's address falls in his district, whose file is one click away.
+    menu(page, "圏域")
+    expect(page.locator("tr[data-area='hayama-isshiki']")).to_contain_text("地区社協の圏域")
+    lookup = page.get_by_role("form", name="住所から圏域を調べる")
+    lookup.get_by_label("住所").fill("一色1-2-3")
+    lookup.get_by_role("button", name="調べる").click()
+    expect(page.locator("dd[data-kind=district_council]")).to_have_text("一色地区社協")
+    shoot(page, "districts-12a-areas-address-lookup")
+    menu(page, "地区ファイル")
+    page.locator("tr[data-district='hayama-isshiki']").get_by_role("link", name="一色地区社協").click()
+    page.wait_for_url(re.compile(rf".*/districts/files/hayama-isshiki/{fiscal_year}$"))
+    heading = page.get_by_role("heading", level=1)
+    expect(heading).to_contain_text("一色地区社協")
+    expect(heading).to_contain_text(f"{fiscal_year}年度")
+    expect(page.locator("[data-field=goal]")).to_contain_text("サロンや教室を担い手づくりの場にする")
+    expect(page.locator("tr[data-category=elderly]")).to_contain_text("高齢者（65歳以上）")
+    expect(page.locator("tr[data-category=elderly]")).to_contain_text("1,875")
+    resources = page.get_by_role("table", name="地域資源")
+    expect(resources).to_contain_text("一色ふれあいサロン")
+    expect(page.get_by_role("table", name="人的資源（担い手）")).to_contain_text("友人のEさん")
+    shoot(page, "districts-12-district-file")
+    assert not (found := axe_violations(page)), describe(found)
+
+    # 地域資源: registered from the file's link (its district chosen), then listed in the file.
+    name = f"一色のおしゃべり広場 {stamp}"
+    page.get_by_role("link", name="この地区の地域資源を登録する").click()
+    form = page.get_by_role("form", name="地域資源を登録する")
+    expect(form.get_by_label("地区")).to_have_value("hayama-isshiki")
+    form.get_by_label("種類").select_option(label="居場所・集いの場")
+    form.get_by_label("名称").fill(name)
+    form.get_by_label("場所・住所").fill("一色会館 和室")
+    form.get_by_label("対象（誰のための資源か）").fill("一人暮らし高齢者")
+    form.get_by_role("button", name="登録する").click()
+    row = page.get_by_role("table", name="地域資源").locator("tr", has_text=name)
+    expect(row).to_contain_text("居場所・集いの場")
+    expect(row).to_contain_text("一色地区社協")
+    shoot(page, "districts-13-resource-registered")
+    assert not (found := axe_violations(page)), describe(found)
+    page.go_back()
+    expect(page.get_by_role("table", name="地域資源").locator("tr", has_text=name)).to_have_count(1)
+
+    # 地域事業月間スケジュール: an event entered, districts cannot go, so nobody takes it (他課と調整).
+    title = f"一色地区 防災訓練 {stamp}"
+    menu(page, "地域事業月間スケジュール")
+    expect(page.get_by_role("table", name="地域事業月間スケジュール")).to_contain_text("一色地区夏祭り")
+    entry = page.get_by_role("form", name="地域事業を登録する")
+    entry.get_by_label("地区").select_option(value="hayama-isshiki")
+    entry.get_by_label("会議・行事名").fill(title)
+    entry.get_by_label("種類").select_option(label="地域行事・お祭り")
+    entry.get_by_label("場所").fill("一色小学校")
+    entry.get_by_role("button", name="登録する").click()
+    event = page.locator("tr", has_text=title)
+    expect(event).to_contain_text("未回答")
+    event.get_by_role("button", name="対応しない", exact=True).click()
+    expect(event).to_have_attribute("data-status", "escalated")
+    expect(event).to_contain_text("他課と調整")
+    expect(event.locator("[data-field=declined_by]")).to_have_text("地区")
+    expect(event.get_by_role("button", name="対応しない", exact=True)).to_have_attribute("aria-pressed", "true")
+    shoot(page, "districts-14-schedule-event-declined")
+    assert not (found := axe_violations(page)), describe(found)
+    page.context.close()
+
+    # 他課との調整: a manager of another desk sees it with the demo's festival, and takes it for the desk.
+    manager = sign_in(new_page(browser), web, "intake-manager", "/")
+    menu(manager, "他課との調整")
+    escalated = manager.get_by_role("table", name="他課との調整（どの部署も対応しない行事）")
+    expect(escalated).to_contain_text("一色地区夏祭り")
+    event = escalated.locator("tr", has_text=title)
+    expect(event).to_contain_text("一色地区社協")
+    expect(event.locator("[data-field=declined_by]")).to_have_text("地区")
+    shoot(manager, "districts-15-escalations-at-intake")
+    assert not (found := axe_violations(manager)), describe(found)
+    event.get_by_role("button", name="対応する", exact=True).click()
+    expect(event).to_have_count(0)
+    menu(manager, "地域事業月間スケジュール")
+    handled = manager.locator("tr", has_text=title)
+    expect(handled).to_have_attribute("data-status", "handled")
+    expect(handled.locator("[data-field=handled_by]")).to_have_text("総合相談窓口")
+    shoot(manager, "districts-16-schedule-handled-by-intake")
+    manager.context.close()

@@ -6,12 +6,14 @@ import { NavLink } from "react-router-dom";
 import { isManager, type Department, type Staff } from "../auth/staff";
 import { useStaff } from "../auth/useStaff";
 
-type Link = { to: string; key: string; managers?: boolean; writers?: boolean };
+type Link = { to: string; key: string; managers?: boolean; writers?: boolean; notAuditors?: boolean };
 
 /** The menu entries the signed-in staff member may use (managers' screens, forms only writers submit). */
 export function linksFor(staff: Staff): Link[] {
   const writer = staff.role === "worker" || staff.role === "manager";
-  return NAV[staff.department].filter((l) => (!l.managers || isManager(staff)) && (!l.writers || writer));
+  return NAV[staff.department].filter(
+    (l) => (!l.managers || isManager(staff)) && (!l.writers || writer) && (!l.notAuditors || staff.role !== "auditor"),
+  );
 }
 
 /** Reporting's figures for the managers (and auditors) of the other desks: their own work in numbers. */
@@ -19,6 +21,13 @@ const FIGURES: Link[] = [
   { to: "/reporting/statistics", key: "statistics.nav.tables", managers: true },
   { to: "/reporting/referral-flow", key: "statistics.nav.flow", managers: true },
   { to: "/reporting/follow-ups", key: "statistics.nav.followUps", managers: true },
+];
+
+/** The monthly district schedule, where every desk answers for its own department (対応する・対応しない),
+ * and the events no department takes, for the managers (他課との調整). */
+const SCHEDULE: Link[] = [
+  { to: "/districts/schedule", key: "districtsDesk.nav.schedule" },
+  { to: "/districts/schedule/escalations", key: "districtsDesk.nav.escalations", managers: true, notAuditors: true },
 ];
 
 /** Each desk's screens, in the order its staff use them. */
@@ -33,6 +42,7 @@ export const NAV: Record<Department, Link[]> = {
     { to: "/intake/follow-ups", key: "casework.nav.followUps" },
     { to: "/intake/review", key: "casework.nav.review" },
     { to: "/cases", key: "nav.caseView" },
+    ...SCHEDULE,
     ...FIGURES,
   ],
   loans: [
@@ -41,6 +51,7 @@ export const NAV: Record<Department, Link[]> = {
     { to: "/loans/consultations", key: "nav.loanConsultations" },
     { to: "/loans/applications", key: "nav.applications" },
     { to: "/cases", key: "nav.caseView" },
+    ...SCHEDULE,
     ...FIGURES,
   ],
   districts: [
@@ -51,6 +62,11 @@ export const NAV: Record<Department, Link[]> = {
     { to: "/districts/action-items", key: "districtsDesk.nav.actionItems" },
     { to: "/districts/salons", key: "districtsDesk.nav.salons" },
     { to: "/districts/volunteers", key: "districtsDesk.nav.volunteers" },
+    { to: "/districts/files", key: "districtsDesk.nav.files" },
+    { to: "/districts/areas", key: "districtsDesk.nav.areas" },
+    { to: "/districts/resources", key: "districtsDesk.nav.resources" },
+    { to: "/districts/helpers", key: "districtsDesk.nav.helpers" },
+    ...SCHEDULE,
     { to: "/cases", key: "nav.caseView" },
     ...FIGURES,
     { to: "/reporting/district-issues", key: "statistics.nav.districts", managers: true },
@@ -63,6 +79,7 @@ export const NAV: Record<Department, Link[]> = {
     { to: "/conferences/action-items", key: "conferencesDesk.nav.actionItems" },
     { to: "/conferences/reviews", key: "conferencesDesk.nav.reviews" },
     { to: "/cases", key: "nav.caseView" },
+    ...SCHEDULE,
     ...FIGURES,
   ],
   reporting: [

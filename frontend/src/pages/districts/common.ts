@@ -18,3 +18,23 @@ export function lines(text: string): string[] {
     .map((l) => l.trim())
     .filter(Boolean);
 }
+
+export const AREA_KINDS = ["city", "daily_life", "district_council", "community_care"] as const;
+/** The departments that answer for a district event (対応する・対応しない). */
+export const COVERING_DEPARTMENTS = ["intake", "loans", "districts", "conferences"] as const;
+
+/** Today in Japan, YYYY-MM-DD. */
+export function jstToday(): string {
+  return new Date(Date.now() + 9 * 3600_000).toISOString().slice(0, 10);
+}
+
+/** This month in Japan, YYYY-MM. */
+export function thisMonth(): string {
+  return jstToday().slice(0, 7);
+}
+
+/** This fiscal year (年度: April to March) in Japan. */
+export function thisFiscalYear(): number {
+  const [year, month] = jstToday().split("-").map(Number) as [number, number];
+  return month >= 4 ? year : year - 1;
+}

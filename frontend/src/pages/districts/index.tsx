@@ -2,8 +2,13 @@ import { useTranslation } from "react-i18next";
 import { Navigate, Route, Routes } from "react-router-dom";
 
 import { DistrictCaseListPage, DistrictCasePage, NewConcernPage } from "./Cases";
+import { AreasPage } from "./Areas";
+import { DistrictFilePage, DistrictFilesPage } from "./Files";
 import { DistrictActionItemsPage, SalonAttendancePage, VolunteersPage } from "./Lists";
+import { HelpersPage, ResourcesPage } from "./Registry";
+import { EscalationsPage, SchedulePage } from "./Schedule";
 import "../conferences/conferences.css";
+import "./districts.css";
 
 function NotFound() {
   const { t } = useTranslation();
@@ -21,6 +26,13 @@ export default function DistrictsDesk() {
       <Route path="salons" element={<SalonAttendancePage />} />
       <Route path="volunteers" element={<VolunteersPage />} />
       <Route path="action-items" element={<DistrictActionItemsPage />} />
+      <Route path="areas" element={<AreasPage />} />
+      <Route path="files" element={<DistrictFilesPage />} />
+      <Route path="files/:districtId/:year" element={<DistrictFilePage />} />
+      <Route path="resources" element={<ResourcesPage />} />
+      <Route path="helpers" element={<HelpersPage />} />
+      <Route path="schedule" element={<SchedulePage />} />
+      <Route path="schedule/escalations" element={<EscalationsPage />} />
       <Route path="*" element={<NotFound />} />
     </Routes>
   );
