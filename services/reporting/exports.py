@@ -19,6 +19,7 @@ from openpyxl.utils import get_column_letter  # type: ignore[import-untyped]
 
 from services.reporting.domain.statistics import StatTable
 from shared.reference import CodeLists
+from shared.referrals.codes import referral_code_lists
 
 __all__ = ["evaluation_xlsx", "to_csv", "to_xlsx"]
 
@@ -170,8 +171,8 @@ def evaluation_xlsx(evaluation: Any, codes: CodeLists) -> bytes:
             "対応あり",
             "対応なし",
             "他課調整",
-            *[f"{d} 対応する" for d in departments],
-            *[f"{d} 対応しない" for d in departments],
+            *[f"{_label(referral_code_lists(), 'departments', d)} 対応する" for d in departments],
+            *[f"{_label(referral_code_lists(), 'departments', d)} 対応しない" for d in departments],
         ]
     )
     for cell in ss[1]:

@@ -139,6 +139,9 @@ def test_the_yearly_evaluation_workbook(districts: Reporting) -> None:
     assert ("担い手", "合計", 2) in resources
     schedule = list(wb["地域事業"].iter_rows(values_only=True))
     assert schedule[0][:5] == ("月", "事業数", "対応あり", "対応なし", "他課調整")
+    # Departments by their names from the referral code lists, not by their codes.
+    assert "総合相談窓口 対応する" in schedule[0] and "生活福祉資金貸付 対応しない" in schedule[0]
+    assert not any(str(h).startswith(("intake ", "loans ")) for h in schedule[0])
     assert [r[0] for r in schedule[1:13]] == [f"2026-{m:02d}" for m in range(4, 13)] + ["2027-01", "2027-02", "2027-03"]
     by_month = {r[0]: r[1:5] for r in schedule[1:]}
     assert (
