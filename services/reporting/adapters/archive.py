@@ -12,7 +12,6 @@ from datetime import datetime
 from sqlalchemy import BigInteger, Column, Connection, Integer, MetaData, Table, func, or_, select
 from sqlalchemy.dialects.postgresql import insert as pg_insert
 from sqlalchemy.dialects.sqlite import insert as sqlite_insert
-from sqlalchemy.exc import IntegrityError
 
 from shared.columns import columns, table
 from shared.envelope import Envelope
@@ -48,27 +47,6 @@ archive_links = table(
 )
 
 
-def store(conn: Connection, env: Envelope) -> bool:
-    """Archive one event; False when it was archived before (redelivery)."""
-    try:
-        with conn.begin_nested():
-            conn.execute(
-                archive.insert().values(
-                    event_id=env.id,
-                    source=env.source,
-                    event_type=env.type,
-                    case_id=env.caseid,
-                    subject=env.subject,
-                    stream_version=env.streamversion,
-                    occurred_at=env.time.isoformat(),
-                    envelope=env.model_dump_json(),
-                )
-            )
-    except IntegrityError:
-        return False
-    return True
-
-
 def store_many(conn: Connection, envs: Sequence[Envelope]) -> set[str]:
     """Archive a batch of events in one statement; returns the ids that were new (the others were
     archived before: a redelivery)."""
@@ -93,7 +71,8 @@ def store_many(conn: Connection, envs: Sequence[Envelope]) -> set[str]:
 
 
 def link_many(conn: Connection, links: Sequence[tuple[Envelope, tuple[str, str, str]]]) -> None:
-    """Keep the case-identity edges of a batch (see :func:`link`), in one statement."""
+    """Keep the case-identity edges of a batch with their times, so that "as of" views fold only the
+    links known then; in one statement."""
     if links:
         conn.execute(
             archive_links.insert(),
@@ -102,15 +81,6 @@ def link_many(conn: Connection, links: Sequence[tuple[Envelope, tuple[str, str, 
                 for env, (a, b, kind) in links
             ],
         )
-
-
-def link(conn: Connection, env: Envelope, edge: tuple[str, str, str]) -> None:
-    """Keep a case-identity edge with its time, so that "as of" views fold only the links known then."""
-    conn.execute(
-        archive_links.insert().values(
-            event_id=env.id, a=edge[0], b=edge[1], kind=edge[2], occurred_at=env.time.isoformat()
-        )
-    )
 
 
 def edges_as_of(conn: Connection, ids: Sequence[str], as_of: datetime | None) -> list[tuple[str, str, str, datetime]]:
