@@ -341,30 +341,24 @@ def _district_event_scheduled(rows: Rows, f: Fact) -> None:
     )
 
 
-def _district_event_marked(rows: Rows, f: Fact) -> None:
-    d = f.data
-    rows.add(
-        rm.district_event_steps,
-        event_id=f.id,
-        schedule_id=d["event_id"],
-        district_id=d["district_id"],
-        step="handles" if d["handles"] is True else "declines",
-        department=d["department"],
-        at=f.when("marked_at"),
-    )
+def _district_event_step(when: str) -> Handler:
+    """A department marking whether it handles a scheduled event, or its escalation (no department)."""
 
+    def handler(rows: Rows, f: Fact) -> None:
+        d = f.data
+        marked = "handles" in d
+        rows.add(
+            rm.district_event_steps,
+            event_id=f.id,
+            schedule_id=d["event_id"],
+            district_id=d["district_id"],
+            step=("handles" if d["handles"] is True else "declines") if marked else "escalated",
+            department=d["department"] if marked else None,
+            at=f.when(when),
+        )
 
-def _district_event_escalated(rows: Rows, f: Fact) -> None:
-    d = f.data
-    rows.add(
-        rm.district_event_steps,
-        event_id=f.id,
-        schedule_id=d["event_id"],
-        district_id=d["district_id"],
-        step="escalated",
-        department=None,
-        at=f.when("escalated_at"),
-    )
+    handler.__name__ = f"_district_event_{'marked' if when == 'marked_at' else 'escalated'}"
+    return handler
 
 
 def _district_registered(category: str, id_field: str) -> Handler:
@@ -425,8 +419,8 @@ HANDLERS: dict[str, Handler] = {
     "referral.ReferralCancelled": _referral_step("cancelled"),
     "referral.ReferralExpired": _referral_step("expired"),
     "districts.DistrictEventScheduled": _district_event_scheduled,
-    "districts.DistrictEventCoverageMarked": _district_event_marked,
-    "districts.DistrictEventEscalated": _district_event_escalated,
+    "districts.DistrictEventCoverageMarked": _district_event_step("marked_at"),
+    "districts.DistrictEventEscalated": _district_event_step("escalated_at"),
     "districts.LocalResourceRegistered": _district_registered("resource", "resource_id"),
     "districts.HelperRegistered": _district_registered("helper", "helper_id"),
     "districts.DistrictFileOpened": _district_file("opened", "csw_id", "goal", "opened_at"),
