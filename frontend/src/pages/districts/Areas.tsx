@@ -5,24 +5,32 @@ import { Link } from "react-router-dom";
 
 import { api, ok } from "../../api/client";
 import { SelectField, TextField } from "../../components/Field";
+import { Pager } from "../../components/Pager";
 import { ErrorNotice, QueryState } from "../../components/States";
 import { fieldErrors } from "../loans/common";
 import { AREA_KINDS, thisFiscalYear } from "./common";
 import { useAreaNames } from "./hooks";
+
+const PAGE = 50;
 
 /** 圏域: the areas as a hierarchy (city → daily-life areas → district councils / community-care areas),
  * and which areas an address falls in. */
 export function AreasPage() {
   const { t } = useTranslation();
   const [kind, setKind] = useState("");
+  const [offset, setOffset] = useState(0);
   const query = useQuery({
-    queryKey: ["district-areas", kind],
+    queryKey: ["district-areas", kind, "page", offset],
     queryFn: () =>
-      ok(api.districts.GET("/areas", { params: { query: kind ? { kind: kind as (typeof AREA_KINDS)[number] } : {} } })),
+      ok(
+        api.districts.GET("/areas", {
+          params: { query: { kind: kind ? (kind as (typeof AREA_KINDS)[number]) : undefined, limit: PAGE, offset } },
+        }),
+      ),
   });
   const names = useAreaNames();
-  // The service gives each area its path from the city (its own id last): sorting by it shows the tree.
-  const items = [...(query.data?.items ?? [])].sort((a, b) => a.path.join("/").localeCompare(b.path.join("/")));
+  // The service lists the areas in tree order (by each area's path from the city, its own id last).
+  const items = query.data?.items ?? [];
   return (
     <section aria-labelledby="areas-title">
       <h1 id="areas-title">{t("districtsDesk.areas.title")}</h1>
@@ -33,7 +41,10 @@ export function AreasPage() {
           name="kind"
           label={t("districtsDesk.areas.kind")}
           value={kind}
-          onChange={setKind}
+          onChange={(v) => {
+            setKind(v);
+            setOffset(0);
+          }}
           placeholder={t("districtsDesk.all")}
           options={AREA_KINDS.map((k) => ({ value: k, label: t(`districtsDesk.areaKind.${k}`) }))}
         />
@@ -67,6 +78,7 @@ export function AreasPage() {
             ))}
           </tbody>
         </table>
+        {query.data && <Pager total={query.data.total} limit={query.data.limit} offset={query.data.offset} onOffset={setOffset} />}
       </QueryState>
     </section>
   );
