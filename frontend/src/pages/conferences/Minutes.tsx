@@ -7,7 +7,7 @@ import { useCodeLists } from "../../api/codes";
 import { SelectField } from "../../components/Field";
 import { QueryState, Withheld } from "../../components/States";
 import { formatDate, formatDateTime } from "../../time";
-import { useAssigneeLabel } from "./common";
+import { OUTSIDE_KINDS, useAssigneeLabel } from "./common";
 
 /** 議事録（送付用）: what the minutes may show one participant (GET /conferences/{id}/minutes), printable.
  * Details a participant may not read (no basis for sharing, or no secrecy undertaking recorded) are
@@ -78,7 +78,13 @@ export function MinutesPage() {
                       {m.basis.reference && <div className="detail">{m.basis.reference}</div>}
                     </dd>
                     <dt>{t("conferencesDesk.minutes.undertaking")}</dt>
-                    <dd data-field="undertaking">{m.undertaking_recorded ? t("conferencesDesk.minutes.undertakingYes") : t("conferencesDesk.minutes.undertakingNo")}</dd>
+                    <dd data-field="undertaking">
+                      {m.undertaking_recorded
+                        ? t("conferencesDesk.minutes.undertakingYes")
+                        : OUTSIDE_KINDS.includes(m.participant.kind)
+                          ? t("conferencesDesk.minutes.undertakingNo")
+                          : t("conferencesDesk.minutes.undertakingNotNeeded")}
+                    </dd>
                     {m.case_id && (
                       <>
                         <dt>{t("conferencesDesk.fields.case_id")}</dt>
