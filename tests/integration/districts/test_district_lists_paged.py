@@ -3,11 +3,24 @@ its escalations answer ``limit``/``offset`` with the ``total`` the filter admits
 
 from __future__ import annotations
 
+from pathlib import Path
 from typing import Any
 
+import pytest
 from fastapi.testclient import TestClient
 
-from tests.integration.districts.test_district_records_http import INTAKE, MANAGER, WORKER, app, auth, hierarchy
+from services.districts.bootstrap import build
+from services.districts.config import Settings
+from shared.clock import FixedClock
+from tests.integration.districts.test_district_records_http import (
+    INTAKE,
+    MANAGER,
+    T0,
+    WORKER,
+    app,
+    auth,
+    hierarchy,
+)
 
 __all__ = ["app"]
 
@@ -64,3 +77,12 @@ def test_every_district_list_pages_with_a_total(app: tuple[TestClient, Any]) -> 
         assert client.get(url, params={"limit": 0}, headers=INTAKE).status_code == 422
         assert client.get(url, params={"offset": -1}, headers=INTAKE).status_code == 422
     assert client.get("/areas", headers=MANAGER).status_code == 200
+
+
+@pytest.mark.postgres
+def test_the_same_on_postgresql(pg_url: str, tmp_path: Path) -> None:
+    built, kit = build(Settings(var_dir=tmp_path, database_url=pg_url), kafka=False, clock=FixedClock(T0))
+    try:
+        test_every_district_list_pages_with_a_total((TestClient(built), kit))
+    finally:
+        kit.close()

@@ -3,8 +3,14 @@ supervisor ever commented on, even once a comment was acknowledged (it stays com
 
 from __future__ import annotations
 
+from pathlib import Path
 from typing import Any
 
+import pytest
+from fastapi.testclient import TestClient
+
+from services.intake.bootstrap import build
+from services.intake.config import Settings
 from tests.integration.intake.test_intake_http import app, auth
 
 __all__ = ["app"]
@@ -33,3 +39,13 @@ def test_never_commented_consultations_are_filtered_on_the_server(app: Any) -> N
     assert listed(commented=True, unacknowledged_comments=False) == (1, {ids[1]})  # reviewed, read
     assert listed(commented=False, limit=1, offset=1) == (1, set())
     assert app.get("/consultations", params={"commented": "perhaps"}, headers=manager).status_code == 422
+
+
+@pytest.mark.postgres
+def test_the_same_on_postgresql(pg_url: str, tmp_path: Path) -> None:
+    built, kit = build(Settings(var_dir=tmp_path, log_json=False, database_url=pg_url), kafka=False)
+    try:
+        with TestClient(built) as client:
+            test_never_commented_consultations_are_filtered_on_the_server(client)
+    finally:
+        kit.close()
