@@ -62,6 +62,8 @@ need=()
 command -v nginx >/dev/null 2>&1 || [[ -x /usr/sbin/nginx ]] || need+=(nginx-light)
 command -v chromium >/dev/null 2>&1 || need+=(chromium)
 fc-list 2>/dev/null | grep -q "Noto Sans CJK JP" || need+=(fonts-noto-cjk)
+# Chromium's Japanese locale (date inputs as yyyy/mm/dd in the browser tests' screenshots).
+[[ -e /usr/lib/chromium/locales/ja.pak ]] || need+=(chromium-l10n)
 if (( ${#need[@]} )); then
   echo "bootstrap: apt-get install ${need[*]}"
   SUDO=""; [[ $(id -u) -ne 0 ]] && SUDO="sudo -n"

@@ -29,7 +29,7 @@ from services.conferences.domain.conference import ConferenceState, StudyCase, p
 from services.conferences.domain.values import OUTSIDE_KINDS
 from services.conferences.handlers import CONFERENCE, CONFERENCE_FOLD
 from shared.access import reads_details
-from shared.envelope import Actor
+from shared.envelope import Actor, Envelope
 from shared.errors import InvalidCommand
 from shared.referrals import projection as referral_projection
 from shared.service import ServiceKit
@@ -58,8 +58,20 @@ def sees_details(state: ConferenceState, viewer: Actor, requested_by: str | None
 
 def _requested_by(conn: Connection, state: ConferenceState) -> str | None:
     """The department whose referral asked for the meeting (it reads the minutes on a basis)."""
+    return _request(conn, state)[0]
+
+
+def _request(conn: Connection, state: ConferenceState) -> tuple[str | None, str | None]:
+    """(source department, status) of the referral that asked for the meeting, if one did."""
     request = referral_projection.load_state(conn, state.referral_id) if state.referral_id else None
-    return request.made.source_department if request is not None and request.made is not None else None
+    if request is None or request.made is None:
+        return None, None
+    return request.made.source_department, request.status.value
+
+
+def _staff_names(envelopes: list[Envelope]) -> dict[str, str]:
+    """staff id → display name, as the sign-in of each who recorded something on the stream gave it."""
+    return {e.actor.staff_id: e.actor.name for e in envelopes if e.actor.name}
 
 
 def _referral_statuses(conn: Connection, state: ConferenceState) -> dict[str, tuple[str, str]]:
@@ -101,7 +113,7 @@ def _study_case(case: StudyCase, viewer: Actor, shown: bool) -> dict[str, Any]:
     }
 
 
-def _undertakings(state: ConferenceState) -> list[dict[str, Any]]:
+def _undertakings(state: ConferenceState, names: dict[str, str]) -> list[dict[str, Any]]:
     return [
         {
             "participant_name": u.participant_name,
@@ -111,6 +123,7 @@ def _undertakings(state: ConferenceState) -> list[dict[str, Any]]:
             "reference": u.reference,
             "recorded_at": u.recorded_at.isoformat(),
             "recorded_by": u.recorded_by,
+            "recorded_by_name": names.get(u.recorded_by),
         }
         for u in state.undertakings
     ]
@@ -120,7 +133,7 @@ def conference_detail(kit: ServiceKit, conference_id: str, viewer: Actor) -> dic
     with kit.engine.connect() as conn:
         envelopes = kit.store.read_stream(conn, CONFERENCE.stream(conference_id))
         state = CONFERENCE_FOLD.run(envelopes)
-        requested_by = _requested_by(conn, state)
+        requested_by, request_status = _request(conn, state)
         referrals = _referral_statuses(conn, state)
         conn.rollback()
     if not CONFERENCE.exists(state):
@@ -134,6 +147,8 @@ def conference_detail(kit: ServiceKit, conference_id: str, viewer: Actor) -> dic
         "purpose": state.purpose,
         "scheduled_for": state.scheduled_for.isoformat() if state.scheduled_for else None,
         "referral_id": state.referral_id,
+        "referral_status": request_status,
+        "referral_from": requested_by,
         "held_at": state.held_at.isoformat() if state.held_at else None,
         "participants": [p.model_dump() for p in state.participants],
         "basis": state.basis.model_dump(),
@@ -144,6 +159,7 @@ def conference_detail(kit: ServiceKit, conference_id: str, viewer: Actor) -> dic
             {
                 **rows.action_item_fields(a),
                 "description": a.description if shown else None,
+                "note": a.note if shown else None,
                 "completed_by_department": a.completed_by_department,
                 "referral_id": referrals.get(a.action_id, (None, None))[0],
                 "referral_status": referrals.get(a.action_id, (None, None))[1],
@@ -151,7 +167,7 @@ def conference_detail(kit: ServiceKit, conference_id: str, viewer: Actor) -> dic
             for a in state.action_items
         ],
         "reviews": [rows.review_fields(r) for r in state.reviews],
-        "undertakings": _undertakings(state),
+        "undertakings": _undertakings(state, _staff_names(envelopes)),
         "study_cases": [_study_case(c, viewer, shown) for c in state.study_cases],
         "version": envelopes[-1].streamversion,
         "redacted": [],
@@ -159,7 +175,7 @@ def conference_detail(kit: ServiceKit, conference_id: str, viewer: Actor) -> dic
     if not shown:
         for name in _PERSONAL:
             view[name] = [] if name == "decisions" else None
-        view["redacted"] = [*_PERSONAL, "action_items.description"]
+        view["redacted"] = [*_PERSONAL, "action_items.description", "action_items.note"]
     return view
 
 
@@ -252,16 +268,27 @@ def action_items(
     with kit.engine.connect() as conn:
         items = rows.list_action_items(conn, assignee=assignee, case_id=case_id, done=done, limit=limit)
         states: dict[str, tuple[ConferenceState, bool]] = {}
+        referrals: dict[str, tuple[str, str]] = {}
         for conference_id in dict.fromkeys(str(i["conference_id"]) for i in items):
             state = CONFERENCE_FOLD.run(kit.store.read_stream(conn, CONFERENCE.stream(conference_id)))
             states[conference_id] = (state, sees_details(state, viewer, _requested_by(conn, state)))
+            referrals.update(_referral_statuses(conn, state))
         conn.rollback()
     listed = []
     for item in items:
         state, shown = states[str(item["conference_id"])]
         spec = state.action_item(str(item["action_id"]))
-        description = spec.description if spec is not None and shown else None
-        listed.append({**item, "description": description, "redacted": [] if shown else ["description"]})
+        referral_id, referral_status = referrals.get(str(item["action_id"]), (None, None))
+        listed.append(
+            {
+                **item,
+                "description": spec.description if spec is not None and shown else None,
+                "note": spec.note if spec is not None and shown else None,
+                "referral_id": referral_id,
+                "referral_status": referral_status,
+                "redacted": [] if shown else ["description", "note"],
+            }
+        )
     return {"items": listed}
 
 

@@ -46,6 +46,9 @@ class ActionItemView(View):
     """The referral (紹介) the item became, when assigned to another department."""
     referral_status: str | None = None
     """made, accepted, declined, completed, cancelled, expired: the department's answer so far."""
+    note: str | None = None
+    """What was written when the item was recorded done (``null`` and named in ``redacted`` as
+    ``action_items.note`` for a reader who does not see the conference's details)."""
 
 
 class UndertakingView(View):
@@ -58,6 +61,8 @@ class UndertakingView(View):
     reference: str | None = None
     recorded_at: str
     recorded_by: str
+    recorded_by_name: str | None = None
+    """The recorder's display name as their sign-in gave it (e.g. 会議 花子), when it did."""
 
 
 class AdviceView(View):
@@ -97,6 +102,10 @@ class ConferenceView(View):
     purpose: str | None = None
     scheduled_for: str | None = None
     referral_id: str | None = None
+    referral_status: str | None = None
+    """The status of the referral (紹介) that asked for the meeting: made, accepted, completed..."""
+    referral_from: str | None = None
+    """The department that made that referral."""
     held_at: str | None = None
     participants: list[Participant]
     basis: ShareBasis
@@ -189,6 +198,12 @@ class ActionItemRow(View):
     done: bool
     completed_at: str | None = None
     description: str | None = None
+    note: str | None = None
+    """What was written when it was recorded done (withheld like ``description``)."""
+    referral_id: str | None = None
+    """The referral (紹介) the item became, when assigned to another department."""
+    referral_status: str | None = None
+    """made, accepted, declined, completed, cancelled, expired: the department's answer so far."""
     redacted: list[str]
 
 

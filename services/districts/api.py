@@ -273,8 +273,15 @@ def change_addresses(area_id: str, body: AddressesBody, kit: KitDep, at: Manager
 
 
 @areas.get("", summary="圏域一覧 / areas, with their path from the city", response_model=AreaList)
-def list_areas(kit: KitDep, at: Reader, kind: AreaKind | None = None, parent_id: str | None = None) -> dict[str, Any]:
-    return at.reply(queries.list_areas(kit, kind=kind, parent_id=parent_id))
+def list_areas(
+    kit: KitDep,
+    at: Reader,
+    kind: AreaKind | None = None,
+    parent_id: str | None = None,
+    limit: Limit = 500,
+    offset: Offset = 0,
+) -> dict[str, Any]:
+    return at.reply(queries.list_areas(kit, kind=kind, parent_id=parent_id, limit=limit, offset=offset))
 
 
 @areas.get("/{area_id}", summary="圏域 / one area, its path and the areas it contains", response_model=AreaDetail)
@@ -322,8 +329,14 @@ def list_files(
     district_id: str | None = None,
     area_id: Annotated[str | None, Query(description="every district under this area")] = None,
     fiscal_year: Annotated[int | None, Query(ge=1990, le=2100)] = None,
+    limit: Limit = 50,
+    offset: Offset = 0,
 ) -> dict[str, Any]:
-    return at.reply(queries.list_district_files(kit, district_id=district_id, area_id=area_id, fiscal_year=fiscal_year))
+    return at.reply(
+        queries.list_district_files(
+            kit, district_id=district_id, area_id=area_id, fiscal_year=fiscal_year, limit=limit, offset=offset
+        )
+    )
 
 
 @files.get(
@@ -411,9 +424,12 @@ def list_resources(
     area_id: Annotated[str | None, Query(description="every district under this area")] = None,
     name: Annotated[str | None, Query(max_length=200, description="part of the name")] = None,
     limit: Limit = 200,
+    offset: Offset = 0,
 ) -> dict[str, Any]:
     return at.reply(
-        queries.list_resources(kit, district_id=district_id, area_id=area_id, kind=kind, name=name, limit=limit)
+        queries.list_resources(
+            kit, district_id=district_id, area_id=area_id, kind=kind, name=name, limit=limit, offset=offset
+        )
     )
 
 
@@ -448,6 +464,7 @@ def list_helpers(
     area_id: Annotated[str | None, Query(description="every district under this area")] = None,
     resource_id: str | None = None,
     limit: Limit = 200,
+    offset: Offset = 0,
 ) -> dict[str, Any]:
     return at.read(
         kit,
@@ -459,6 +476,7 @@ def list_helpers(
             resource_id=resource_id,
             limit=limit,
             viewer=at.actor,
+            offset=offset,
         ),
     )
 
@@ -499,9 +517,12 @@ def list_schedule(
     area_id: Annotated[str | None, Query(description="every district under this area")] = None,
     status: Annotated[str | None, Query(pattern="^(open|handled|escalated)$")] = None,
     limit: Limit = 200,
+    offset: Offset = 0,
 ) -> dict[str, Any]:
     return at.reply(
-        queries.list_schedule(kit, month=month, district_id=district_id, area_id=area_id, status=status, limit=limit)
+        queries.list_schedule(
+            kit, month=month, district_id=district_id, area_id=area_id, status=status, limit=limit, offset=offset
+        )
     )
 
 
@@ -510,9 +531,13 @@ def list_schedule(
     summary="他課との調整 / events no department takes, for managers to coordinate",
     response_model=ScheduleList,
 )
-def escalations(kit: KitDep, at: AnyManager, month: Month = None, limit: Limit = 200) -> dict[str, Any]:
+def escalations(
+    kit: KitDep, at: AnyManager, month: Month = None, limit: Limit = 200, offset: Offset = 0
+) -> dict[str, Any]:
     return at.reply(
-        queries.list_schedule(kit, month=month, district_id=None, area_id=None, status="escalated", limit=limit)
+        queries.list_schedule(
+            kit, month=month, district_id=None, area_id=None, status="escalated", limit=limit, offset=offset
+        )
     )
 
 

@@ -215,7 +215,10 @@ def _within(conn: Connection, area_id: str | None, district_id: str | None) -> l
     return [d for d in inside if d == district_id] if district_id is not None else inside
 
 
-def list_areas(kit: ServiceKit, *, kind: str | None, parent_id: str | None) -> dict[str, Any]:
+def list_areas(
+    kit: ServiceKit, *, kind: str | None, parent_id: str | None, limit: int = 500, offset: int = 0
+) -> dict[str, Any]:
+    """A page of the areas in tree order (each area after its parent: by the path from the city)."""
     with kit.engine.connect() as conn:
         areas = _areas(conn)
         conn.rollback()
@@ -224,7 +227,8 @@ def list_areas(kit: ServiceKit, *, kind: str | None, parent_id: str | None) -> d
         for a in areas.values()
         if (kind is None or a["kind"] == kind) and (parent_id is None or a["parent_id"] == parent_id)
     ]
-    return {"items": sorted(items, key=lambda a: (len(a["path"]), a["area_id"]))}
+    items.sort(key=lambda a: a["path"])
+    return {"items": items[offset : offset + limit], "total": len(items), "limit": limit, "offset": offset}
 
 
 def area_detail(kit: ServiceKit, area_id: str) -> dict[str, Any]:
@@ -267,12 +271,20 @@ def _helper_view(row: dict[str, Any], viewer: Actor) -> dict[str, Any]:
 
 
 def list_district_files(
-    kit: ServiceKit, *, district_id: str | None, area_id: str | None, fiscal_year: int | None
+    kit: ServiceKit,
+    *,
+    district_id: str | None,
+    area_id: str | None,
+    fiscal_year: int | None,
+    limit: int = 50,
+    offset: int = 0,
 ) -> dict[str, Any]:
     with kit.engine.connect() as conn:
-        items = rows.list_files(conn, district_ids=_within(conn, area_id, district_id), fiscal_year=fiscal_year)
+        items, total = rows.page_files(
+            conn, district_ids=_within(conn, area_id, district_id), fiscal_year=fiscal_year, limit=limit, offset=offset
+        )
         conn.rollback()
-    return {"items": items}
+    return {"items": items, "total": total, "limit": limit, "offset": offset}
 
 
 def district_file(kit: ServiceKit, district_id: str, fiscal_year: int, viewer: Actor) -> dict[str, Any]:
@@ -301,14 +313,21 @@ def district_file(kit: ServiceKit, district_id: str, fiscal_year: int, viewer: A
 
 
 def list_resources(
-    kit: ServiceKit, *, district_id: str | None, area_id: str | None, kind: str | None, name: str | None, limit: int
+    kit: ServiceKit,
+    *,
+    district_id: str | None,
+    area_id: str | None,
+    kind: str | None,
+    name: str | None,
+    limit: int,
+    offset: int = 0,
 ) -> dict[str, Any]:
     with kit.engine.connect() as conn:
-        items = rows.list_resources(
-            conn, district_ids=_within(conn, area_id, district_id), kind=kind, name=name, limit=limit
+        items, total = rows.page_resources(
+            conn, district_ids=_within(conn, area_id, district_id), kind=kind, name=name, limit=limit, offset=offset
         )
         conn.rollback()
-    return {"items": items}
+    return {"items": items, "total": total, "limit": limit, "offset": offset}
 
 
 def resource_detail(kit: ServiceKit, resource_id: str, viewer: Actor) -> dict[str, Any]:
@@ -343,13 +362,19 @@ def list_helpers(
     resource_id: str | None,
     limit: int,
     viewer: Actor,
+    offset: int = 0,
 ) -> dict[str, Any]:
     with kit.engine.connect() as conn:
-        items = rows.list_helpers(
-            conn, district_ids=_within(conn, area_id, district_id), kind=kind, resource_id=resource_id, limit=limit
+        items, total = rows.page_helpers(
+            conn,
+            district_ids=_within(conn, area_id, district_id),
+            kind=kind,
+            resource_id=resource_id,
+            limit=limit,
+            offset=offset,
         )
         conn.rollback()
-    return {"items": [_helper_view(h, viewer) for h in items]}
+    return {"items": [_helper_view(h, viewer) for h in items], "total": total, "limit": limit, "offset": offset}
 
 
 # --- the monthly district schedule ----------------------------------------------------------------
@@ -363,14 +388,18 @@ def list_schedule(
     area_id: str | None,
     status: str | None,
     limit: int,
+    offset: int = 0,
 ) -> dict[str, Any]:
-    """The month's district meetings and events with each department's answer, and counts by status."""
+    """A page of the month's district meetings and events with each department's answer, the total and
+    counts by status under the filter."""
     with kit.engine.connect() as conn:
-        items = rows.list_schedule(
-            conn, month=month, district_ids=_within(conn, area_id, district_id), status=status, limit=limit
+        items, total, counts = rows.page_schedule(
+            conn,
+            month=month,
+            district_ids=_within(conn, area_id, district_id),
+            status=status,
+            limit=limit,
+            offset=offset,
         )
         conn.rollback()
-    counts: dict[str, int] = {}
-    for item in items:
-        counts[item["status"]] = counts.get(item["status"], 0) + 1
-    return {"items": items, "counts": counts}
+    return {"items": items, "total": total, "limit": limit, "offset": offset, "counts": counts}

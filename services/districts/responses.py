@@ -187,7 +187,7 @@ class AreaView(View):
     version: int
 
 
-class AreaList(View):
+class AreaList(PageView):
     items: list[AreaView]
 
 
@@ -233,7 +233,7 @@ class DistrictFileRow(View):
     updated_at: str
 
 
-class DistrictFileList(View):
+class DistrictFileList(PageView):
     items: list[DistrictFileRow]
 
 
@@ -281,7 +281,7 @@ class ResourceReply(View):
     version: int
 
 
-class ResourceList(View):
+class ResourceList(PageView):
     items: list[ResourceRow]
 
 
@@ -305,7 +305,7 @@ class HelperReply(View):
     version: int
 
 
-class HelperList(View):
+class HelperList(PageView):
     items: list[HelperRow]
 
 
@@ -340,6 +340,6 @@ class ScheduleRow(View):
     updated_at: str
 
 
-class ScheduleList(View):
+class ScheduleList(PageView):
     items: list[ScheduleRow]
     counts: dict[str, int]

@@ -252,6 +252,9 @@ def list_consultations(
     unacknowledged_comments: Annotated[
         bool | None, Query(description="supervisor comments awaiting the worker")
     ] = None,
+    commented: Annotated[
+        bool | None, Query(description="ever commented on by a supervisor (false: never reviewed)")
+    ] = None,
     limit: Limit = 50,
     offset: Offset = 0,
 ) -> dict[str, Any]:
@@ -268,6 +271,7 @@ def list_consultations(
         opened_from=opened_from,
         opened_to=opened_to,
         unacknowledged_comments=unacknowledged_comments,
+        commented=commented,
     )
 
 

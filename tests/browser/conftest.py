@@ -9,7 +9,7 @@ from typing import Any
 import pytest
 from playwright.sync_api import Browser, Page, sync_playwright
 
-from tests.browser.harness import BROWSER_ARGS, CHROMIUM, WebPlatform, environment, new_page
+from tests.browser.harness import BROWSER_ARGS, BROWSER_ENV, CHROMIUM, WebPlatform, environment, new_page
 from tests.e2e.harness import Platform
 
 
@@ -41,7 +41,7 @@ def web(kafka: Any, keycloak: Any, tmp_path_factory: pytest.TempPathFactory) -> 
 @pytest.fixture(scope="package")
 def browser() -> Iterator[Browser]:
     with sync_playwright() as p:
-        launched = p.chromium.launch(executable_path=CHROMIUM, args=BROWSER_ARGS)
+        launched = p.chromium.launch(executable_path=CHROMIUM, args=BROWSER_ARGS, env=BROWSER_ENV)
         try:
             yield launched
         finally:

@@ -28,6 +28,9 @@ CHROMIUM = "/usr/bin/chromium"
 AXE = REPO / "frontend" / "node_modules" / "axe-core" / "axe.min.js"
 PASSWORD = "tsunagu-demo"
 BROWSER_ARGS = ["--no-sandbox", "--disable-gpu", "--disable-dev-shm-usage", "--lang=ja-JP"]
+# Chromium on Linux takes its own locale (date inputs' yyyy/mm/dd, 年月) from LANGUAGE, not --lang;
+# its Japanese strings come with Debian's chromium-l10n (bootstrap installs it).
+BROWSER_ENV = {**os.environ, "LANGUAGE": "ja"}
 
 
 @contextlib.contextmanager

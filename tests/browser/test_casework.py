@@ -196,6 +196,7 @@ def test_story_2_intake_accepts_the_loan_desks_referral_holds_the_budget_consult
 def test_a_manager_comments_the_worker_acknowledges_and_the_review_queue_empties(
     web: WebPlatform, browser: Browser
 ) -> None:
+    _, fresh = intake_person_with_consultation(web, "大船 三郎", "年金だけでは生活費が足りない")
     _, cid = intake_person_with_consultation(web, "大船 次郎", "仕事が見つからず家賃が払えない")
     manager = sign_in(new_page(browser), web, "intake-manager", f"/intake/consultations/{cid}")
     form = manager.get_by_role("form", name="コメントする（管理職）")
@@ -231,6 +232,12 @@ def test_a_manager_comments_the_worker_acknowledges_and_the_review_queue_empties
     manager.get_by_role("button", name="確認待ちのコメントがない対応中の相談").click()
     expect(manager.locator(f"tr[data-consultation='{cid}']")).to_have_count(1)
     shoot(manager, "casework-08-review-queue-empty")
+    # Never commented on (the server's commented=false): the fresh consultation, not the reviewed one.
+    manager.get_by_role("button", name="まだ一度もコメントしていない対応中の相談").click()
+    expect(manager.locator("table[data-queue=never]")).to_be_visible()
+    expect(manager.locator(f"tr[data-consultation='{fresh}']")).to_have_count(1)
+    expect(manager.locator(f"tr[data-consultation='{cid}']")).to_have_count(0)
+    shoot(manager, "casework-08b-review-queue-never-commented")
     manager.context.close()
     worker.context.close()
 

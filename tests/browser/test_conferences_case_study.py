@@ -58,6 +58,9 @@ def test_a_case_study_takes_cases_from_any_department_and_advice_only_from_an_ad
     pledge.get_by_label("誓約書・契約").fill("アドバイザリースタッフ契約 第5条")
     pledge.get_by_role("button", name="誓約を記録する").click()
     expect(conferences.locator(f"tr[data-undertaking='{LAWYER[0]}']")).to_contain_text("アドバイザリースタッフ契約")
+    # Recorded by: the staff member's name as their sign-in gave it (not the provider's opaque id).
+    recorder = conferences.locator(f"tr[data-undertaking='{LAWYER[0]}'] [data-field=recorded_by]")
+    expect(recorder).to_have_text("会議 太郎")
 
     held = conferences.get_by_role("form", name="開催を記録する（出席者・根拠・決定事項・役割分担）")
     for n, (name, organisation) in enumerate((LAWYER, GUARDIAN)):

@@ -141,6 +141,11 @@ def test_story_7_mrs_a_is_played_by_clicking_at_districts_and_conferences_and_re
     held.get_by_role("button", name="開催を記録する").click()
     expect(conferences.get_by_role("heading", level=1)).to_contain_text("開催済み")
     expect(conferences.locator("[data-field=basis]")).to_contain_text("介護保険法第115条の48")
+    # The referral that asked for the meeting: from which desk, with its status in words, not a bare id.
+    asked = conferences.locator("[data-field=referral]")
+    expect(asked).to_contain_text("総合相談窓口からの紹介")
+    expect(asked.locator("[data-referral-status]")).to_have_text(re.compile("^(受理|対応完了)$"))
+    expect(asked).not_to_contain_text(ids["conference_referral_id"])
     expect(conferences.get_by_role("table", name="出席者").locator("tbody tr")).to_have_count(4)
     expect(conferences.locator("[data-field=decisions] li")).to_have_count(2)
     action = conferences.locator("tr[data-action]")
@@ -155,6 +160,28 @@ def test_story_7_mrs_a_is_played_by_clicking_at_districts_and_conferences_and_re
     expect(conferences.locator("[data-field=reviews]")).to_contain_text("関係者で進捗状況を確認し情報を共有する")
     shoot(conferences, "conferences-02-held-with-participants-basis-decisions")
     assert not (found := axe_violations(conferences)), describe(found)
+
+    # 議事録（送付用）: the residents' association head has no secrecy undertaking recorded, so their
+    # minutes leave the details out and say why; the district CSW's minutes carry the decisions.
+    conferences.get_by_role("link", name="議事録（送付用）を開く").click()
+    conferences.wait_for_url(re.compile(rf".*/conferences/{re.escape(conference_id)}/minutes"))
+    expect(conferences.get_by_role("heading", level=1)).to_have_text("議事録（送付用）")
+    recipient = conferences.get_by_label("送付先の出席者")
+    recipient.select_option(index=1)
+    expect(conferences.locator("[data-field=participant]")).to_contain_text("自治会長")
+    expect(conferences.locator(".redacted-note")).to_contain_text("守秘義務の誓約が記録されていないため")
+    expect(conferences.locator("[data-field=decisions]")).to_have_text("非開示")
+    shoot(conferences, "conferences-02b-minutes-withheld-from-a-resident")
+    recipient.select_option(index=3)
+    expect(conferences.locator("[data-field=participant]")).to_contain_text("地区担当CSW")
+    expect(conferences.locator("[data-field=undertaking]")).to_have_text("不要（社協職員・本人）")
+    expect(conferences.locator(".redacted-note")).to_have_count(0)
+    expect(conferences.locator("[data-field=decisions] li")).to_have_count(2)
+    expect(conferences.get_by_role("button", name="印刷する")).to_be_visible()
+    shoot(conferences, "conferences-02c-minutes-for-the-district-csw")
+    assert not (found := axe_violations(conferences)), describe(found)
+    conferences.get_by_role("link", name="会議記録に戻る").click()
+    expect(conferences.get_by_role("heading", level=1)).to_contain_text("開催済み")
     menu(conferences, "業務画面")
     expect(conferences.get_by_test_id("reviews-due")).not_to_have_text("0")
     shoot(conferences, "conferences-03a-workspace")
@@ -208,6 +235,7 @@ def test_story_7_mrs_a_is_played_by_clicking_at_districts_and_conferences_and_re
     expect(mine).to_have_count(1)
     expect(mine).to_contain_text("未実施")
     expect(mine).to_contain_text("近隣住民・自治会・民生委員による見守りの調整")  # districts read their own work
+    expect(mine.locator("[data-referral-status]")).to_contain_text("紹介の状態")  # the referral it became
     shoot(districts, "districts-05-action-items")
     mine.get_by_role("link", name="会議記録").click()
     districts.wait_for_url(re.compile(rf".*/conferences/{re.escape(conference_id)}$"))
@@ -220,6 +248,7 @@ def test_story_7_mrs_a_is_played_by_clicking_at_districts_and_conferences_and_re
     done.get_by_role("button", name="実施を記録する").click()
     expect(row).to_contain_text("実施済み")
     expect(row).to_contain_text("地区")
+    expect(row.locator("[data-field=note]")).to_contain_text("実施メモ: 近隣住民・自治会・民生委員による見守りを開始")
     shoot(districts, "districts-06-action-item-done")
 
     # The case view, opened by her person id, shows every desk's entries.
@@ -234,6 +263,14 @@ def test_story_7_mrs_a_is_played_by_clicking_at_districts_and_conferences_and_re
         "経過確認の予定",
         "離れて見守る",
     )
+    # The meeting, placed when it was held (an hour before it was recorded), says so in its heading.
+    held_entry = districts.locator("li[data-type='conferences.ConferenceHeld']").filter(
+        has=districts.locator("[data-field=recorded_at]")
+    )
+    expect(held_entry.first.locator("[data-field=occurred_at]")).to_contain_text(
+        scheduled_for.replace("-", "/").replace("T", " ")
+    )
+    expect(held_entry.first.locator("[data-field=recorded_at]")).to_contain_text("記録")
     shoot(districts, "districts-07-case-view")
     districts.context.close()
 
@@ -587,3 +624,52 @@ def test_a_district_file_a_registered_resource_and_a_schedule_event_no_departmen
     expect(handled.locator("[data-field=handled_by]")).to_have_text("総合相談窓口")
     shoot(manager, "districts-16-schedule-handled-by-intake")
     manager.context.close()
+
+
+def test_a_district_manager_defines_an_area_and_a_stale_address_change_is_refused_with_a_reload(
+    web: WebPlatform, browser: Browser
+) -> None:
+    """圏域 by clicking: a district manager defines a district council area under its daily-life area,
+    an address maps to it, and a change of its address range made on a version someone else changed
+    meanwhile is refused (409) with a reload that keeps what was typed."""
+    stamp = datetime.now(UTC).strftime("%H%M%S")
+    area_id, name = f"isshiki-east-{stamp}", f"一色東地区社協 {stamp}"
+    first, second, theirs = f"一色東{stamp}丁目", f"一色西{stamp}丁目", f"一色北{stamp}丁目"
+    page = sign_in(new_page(browser), web, "districts-manager", "/districts/areas")
+    define = page.get_by_role("form", name="圏域を設定する")
+    define.get_by_label("圏域コード").fill(area_id)
+    define.get_by_label("圏域の種類").select_option(label="地区社協の圏域")
+    define.get_by_label("圏域名").fill(name)
+    define.get_by_label("上位の圏域").select_option(value="south")
+    define.get_by_label("住所の範囲（町名・丁目）").fill(first)
+    define.get_by_role("button", name="圏域を設定する").click()
+    row = page.locator(f"tr[data-area='{area_id}']")
+    expect(row).to_contain_text(name)
+    expect(row).to_contain_text(first)
+    lookup = page.get_by_role("form", name="住所から圏域を調べる")
+    lookup.get_by_label("住所").fill(f"{first}1-2")
+    lookup.get_by_role("button", name="調べる").click()
+    expect(page.locator("dd[data-kind=district_council]")).to_have_text(name)
+
+    addresses = page.get_by_role("form", name="住所の範囲を変更する")
+    addresses.get_by_label("圏域").select_option(value=area_id)
+    prefixes = addresses.get_by_label("住所の範囲（町名・丁目）")
+    expect(prefixes).to_have_value(first)
+    prefixes.fill(f"{first}\n{second}")
+    # Meanwhile another manager changes the same area's range.
+    with web.api("districts", "districts-manager") as districts:
+        changed = districts.put(f"/areas/{area_id}/address-prefixes", json={"address_prefixes": [first, theirs]})
+        assert changed.status_code == 200, changed.text
+    addresses.get_by_role("button", name="住所の範囲を保存する").click()
+    expect(addresses.get_by_role("alert")).to_contain_text("この記録は画面を開いた後に更新されています")
+    expect(prefixes).to_have_value(f"{first}\n{second}")
+    shoot(page, "districts-17-stale-address-range-refused")
+    addresses.get_by_role("button", name="最新の内容を読み込む").click()
+    expect(row).to_contain_text(theirs)
+    expect(prefixes).to_have_value(f"{first}\n{second}")
+    addresses.get_by_role("button", name="住所の範囲を保存する").click()
+    expect(row).to_contain_text(second)
+    expect(row).not_to_contain_text(theirs)
+    shoot(page, "districts-18-area-defined-and-readdressed")
+    assert not (found := axe_violations(page)), describe(found)
+    page.context.close()

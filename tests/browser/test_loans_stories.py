@@ -357,6 +357,12 @@ def test_story_4_multiple_debts_are_settled_with_a_scrivener_and_budget_support_
 
     # Debts to a judicial scrivener (法テラス/負債整理), budget support at intake.
     page = sign_in(new_page(browser), web, "loans-worker", f"/loans/consultations/{consultation}")
+    # The consultation lists the household's applications, the one made from it marked and linked.
+    made = page.get_by_role("table", name="この世帯の借入申請・貸付").locator(f"tr[data-application='{application}']")
+    expect(made).to_contain_text("不承認")
+    expect(made).to_contain_text("この相談から")
+    expect(made.get_by_role("link")).to_have_attribute("href", f"/loans/applications/{application}")
+    shoot(page, "loans-story4-consultation-lists-its-application")
     response = page.get_by_role("form", name="対応を記録する（つなぎ先・制度）")
     for value, note, shown in (
         ("legal_aid", "司法書士による債務整理", "借入申請、法テラス"),

@@ -123,6 +123,8 @@ class ActionItem:
     due_on: date | None
     completed_at: datetime | None = None
     completed_by_department: str | None = None
+    note: str | None = None
+    """What the one who did it wrote when recording it done (special care: the conference's readers)."""
 
     @property
     def done(self) -> bool:
@@ -256,7 +258,12 @@ def apply(state: ConferenceState, event: DomainEvent) -> ConferenceState:
         return replace(state, action_items=(*state.action_items, item))
     if isinstance(event, ActionItemCompleted):
         items = tuple(
-            replace(a, completed_at=event.completed_at, completed_by_department=event.completed_by_department)
+            replace(
+                a,
+                completed_at=event.completed_at,
+                completed_by_department=event.completed_by_department,
+                note=event.note,
+            )
             if a.action_id == event.action_id
             else a
             for a in state.action_items

@@ -42,6 +42,10 @@ __all__ = [
     "list_resources",
     "list_schedule",
     "list_volunteers",
+    "page_files",
+    "page_helpers",
+    "page_resources",
+    "page_schedule",
     "resources_by_id",
     "save",
     "save_area",
@@ -217,17 +221,45 @@ def _file_row(row: Any) -> dict[str, Any]:
     return out
 
 
-def list_files(conn: Connection, *, district_ids: list[str] | None, fiscal_year: int | None) -> list[dict[str, Any]]:
+def _files_where(district_ids: list[str] | None, fiscal_year: int | None) -> Any:
     f = district_files.c
     clauses: list[Any] = []
     if district_ids is not None:
         clauses.append(f.district_id.in_(district_ids))
     if fiscal_year is not None:
         clauses.append(f.fiscal_year == fiscal_year)
+    return and_(true(), *clauses)
+
+
+def list_files(
+    conn: Connection,
+    *,
+    district_ids: list[str] | None,
+    fiscal_year: int | None,
+    limit: int | None = None,
+    offset: int = 0,
+) -> list[dict[str, Any]]:
+    f = district_files.c
     rows = conn.execute(
-        select(district_files).where(and_(true(), *clauses)).order_by(f.fiscal_year.desc(), f.district_id)
+        select(district_files)
+        .where(_files_where(district_ids, fiscal_year))
+        .order_by(f.fiscal_year.desc(), f.district_id)
+        .limit(limit)
+        .offset(offset)
     ).mappings()
     return [_file_row(r) for r in rows]
+
+
+def _count(conn: Connection, table: Any, where: Any) -> int:
+    return int(conn.execute(select(func.count()).select_from(table).where(where)).scalar_one())
+
+
+def page_files(
+    conn: Connection, *, district_ids: list[str] | None, fiscal_year: int | None, limit: int, offset: int
+) -> tuple[list[dict[str, Any]], int]:
+    """A page of district files (latest year first) and how many the filter admits."""
+    items = list_files(conn, district_ids=district_ids, fiscal_year=fiscal_year, limit=limit, offset=offset)
+    return items, _count(conn, district_files, _files_where(district_ids, fiscal_year))
 
 
 def save_registry(conn: Connection, state: Any, events: Sequence[DomainEvent], version: int, at: datetime) -> None:
@@ -239,9 +271,7 @@ def save_registry(conn: Connection, state: Any, events: Sequence[DomainEvent], v
             conn.execute(district_helpers.insert().values(**row_of(event, district_helpers)))
 
 
-def list_resources(
-    conn: Connection, *, district_ids: list[str] | None, kind: str | None, name: str | None, limit: int
-) -> list[dict[str, Any]]:
+def _resources_where(district_ids: list[str] | None, kind: str | None, name: str | None) -> Any:
     r = local_resources.c
     clauses: list[Any] = []
     if district_ids is not None:
@@ -250,10 +280,35 @@ def list_resources(
         clauses.append(r.kind == kind)
     if name:
         clauses.append(r.name.contains(name, autoescape=True))
+    return and_(true(), *clauses)
+
+
+def list_resources(
+    conn: Connection,
+    *,
+    district_ids: list[str] | None,
+    kind: str | None,
+    name: str | None,
+    limit: int,
+    offset: int = 0,
+) -> list[dict[str, Any]]:
+    r = local_resources.c
     rows = conn.execute(
-        select(local_resources).where(and_(true(), *clauses)).order_by(r.district_id, r.kind, r.name).limit(limit)
+        select(local_resources)
+        .where(_resources_where(district_ids, kind, name))
+        .order_by(r.district_id, r.kind, r.name, r.resource_id)
+        .limit(limit)
+        .offset(offset)
     ).mappings()
     return [dict(x) for x in rows]
+
+
+def page_resources(
+    conn: Connection, *, district_ids: list[str] | None, kind: str | None, name: str | None, limit: int, offset: int
+) -> tuple[list[dict[str, Any]], int]:
+    """A page of local resources and how many the filter admits."""
+    items = list_resources(conn, district_ids=district_ids, kind=kind, name=name, limit=limit, offset=offset)
+    return items, _count(conn, local_resources, _resources_where(district_ids, kind, name))
 
 
 def resources_by_id(conn: Connection, resource_ids: list[str]) -> dict[str, dict[str, Any]]:
@@ -263,9 +318,7 @@ def resources_by_id(conn: Connection, resource_ids: list[str]) -> dict[str, dict
     return {str(x["resource_id"]): dict(x) for x in rows}
 
 
-def list_helpers(
-    conn: Connection, *, district_ids: list[str] | None, kind: str | None, resource_id: str | None, limit: int
-) -> list[dict[str, Any]]:
+def _helpers_where(district_ids: list[str] | None, kind: str | None, resource_id: str | None) -> Any:
     h = district_helpers.c
     clauses: list[Any] = []
     if district_ids is not None:
@@ -274,10 +327,43 @@ def list_helpers(
         clauses.append(h.kind == kind)
     if resource_id is not None:
         clauses.append(h.resource_id == resource_id)
+    return and_(true(), *clauses)
+
+
+def list_helpers(
+    conn: Connection,
+    *,
+    district_ids: list[str] | None,
+    kind: str | None,
+    resource_id: str | None,
+    limit: int,
+    offset: int = 0,
+) -> list[dict[str, Any]]:
+    h = district_helpers.c
     rows = conn.execute(
-        select(district_helpers).where(and_(true(), *clauses)).order_by(h.district_id, h.kind, h.name).limit(limit)
+        select(district_helpers)
+        .where(_helpers_where(district_ids, kind, resource_id))
+        .order_by(h.district_id, h.kind, h.name, h.helper_id)
+        .limit(limit)
+        .offset(offset)
     ).mappings()
     return [dict(x) for x in rows]
+
+
+def page_helpers(
+    conn: Connection,
+    *,
+    district_ids: list[str] | None,
+    kind: str | None,
+    resource_id: str | None,
+    limit: int,
+    offset: int,
+) -> tuple[list[dict[str, Any]], int]:
+    """A page of registered helpers and how many the filter admits."""
+    items = list_helpers(
+        conn, district_ids=district_ids, kind=kind, resource_id=resource_id, limit=limit, offset=offset
+    )
+    return items, _count(conn, district_helpers, _helpers_where(district_ids, kind, resource_id))
 
 
 # --- the monthly district schedule ----------------------------------------------------------------
@@ -314,9 +400,7 @@ def _schedule_row(row: Any) -> dict[str, Any]:
     return out
 
 
-def list_schedule(
-    conn: Connection, *, month: str | None, district_ids: list[str] | None, status: str | None, limit: int
-) -> list[dict[str, Any]]:
+def _schedule_where(month: str | None, district_ids: list[str] | None, status: str | None) -> Any:
     s = district_schedule.c
     clauses: list[Any] = []
     if month is not None:
@@ -325,10 +409,41 @@ def list_schedule(
         clauses.append(s.district_id.in_(district_ids))
     if status is not None:
         clauses.append(s.status == status)
+    return and_(true(), *clauses)
+
+
+def list_schedule(
+    conn: Connection,
+    *,
+    month: str | None,
+    district_ids: list[str] | None,
+    status: str | None,
+    limit: int,
+    offset: int = 0,
+) -> list[dict[str, Any]]:
+    s = district_schedule.c
     rows = conn.execute(
         select(district_schedule)
-        .where(and_(true(), *clauses))
+        .where(_schedule_where(month, district_ids, status))
         .order_by(s.held_on, s.district_id, s.event_id)
         .limit(limit)
+        .offset(offset)
     ).mappings()
     return [_schedule_row(r) for r in rows]
+
+
+def page_schedule(
+    conn: Connection,
+    *,
+    month: str | None,
+    district_ids: list[str] | None,
+    status: str | None,
+    limit: int,
+    offset: int,
+) -> tuple[list[dict[str, Any]], int, dict[str, int]]:
+    """A page of the schedule, how many events the filter admits and their counts by status."""
+    items = list_schedule(conn, month=month, district_ids=district_ids, status=status, limit=limit, offset=offset)
+    s = district_schedule.c
+    where = _schedule_where(month, district_ids, status)
+    counts = {str(k): int(n) for k, n in conn.execute(select(s.status, func.count()).where(where).group_by(s.status))}
+    return items, sum(counts.values()), counts

@@ -6,11 +6,12 @@ from collections.abc import Sequence
 from datetime import date, datetime
 from typing import Any
 
-from sqlalchemy import Connection, and_, func, select, true
+from sqlalchemy import Connection, and_, exists, func, literal, select, true
 
 from services.intake.adapters.tables import consultations, follow_ups
 from services.intake.domain.consultation import ConsultationState
 from shared.columns import row_of
+from shared.eventstore import events_table
 
 __all__ = ["ConsultationFilter", "due_follow_ups", "get_row", "list_consultations", "save"]
 
@@ -91,6 +92,7 @@ class ConsultationFilter:
         opened_to: date | None = None,
         opened_by: str | None = None,
         unacknowledged_comments: bool | None = None,
+        commented: bool | None = None,
     ) -> None:
         c = consultations.c
         self.clauses: list[Any] = []
@@ -117,6 +119,15 @@ class ConsultationFilter:
             self.clauses.append(
                 c.unacknowledged_comments > 0 if unacknowledged_comments else c.unacknowledged_comments == 0
             )
+        if commented is not None:
+            # A supervisor comment is an event on the consultation's stream (the row keeps only how
+            # many await the worker): ``commented=false`` is the queue of records never reviewed.
+            e = events_table.c
+            any_comment = exists().where(
+                e.stream_id == literal("consultation-") + c.consultation_id,
+                e.event_type == "intake.SupervisorCommentAdded",
+            )
+            self.clauses.append(any_comment if commented else ~any_comment)
 
 
 def list_consultations(

@@ -97,6 +97,9 @@ class TimelineEntry(BaseModel):
     actor: Actor
     data: dict[str, Any]
     redacted: list[str] = []
+    occurred_at: datetime | None = None
+    """When the fact happened, when its contract names such a field and it differs from ``time``
+    (a meeting's ``held_at``): the timeline is ordered by it, ``time`` says when it was recorded."""
 
 
 class DepartmentStatus(BaseModel):
@@ -199,6 +202,12 @@ def build_case_view(
         data, hidden = _redact(entry.data, personal)
         data, hidden_codes = withhold_sensitive_codes(data, coded, sensitive_codes, redacted=REDACTED)
         timeline.append(entry.model_copy(update={"data": data, "redacted": sorted({*hidden, *hidden_codes})}))
+    # Say when each fact happened where that is not when it was recorded, read from what the viewer
+    # may see (a withheld field gives no time).
+    for n, entry in enumerate(timeline):
+        occurred = _occurred(entry, occurred_field)
+        if occurred != entry.time:
+            timeline[n] = entry.model_copy(update={"occurred_at": occurred})
     meetings_seen = conferences(timeline)
     open_items = [item for meeting in meetings_seen for item in meeting.action_items if not item.done]
     return CaseView(

@@ -133,10 +133,10 @@ def test_the_action_item_list_says_what_is_to_be_done_only_to_those_who_read_the
     assert districts[on_consent]["description"] == "サロンを勧める"
     assert districts[on_consent]["redacted"] == []
     assert districts[internal]["description"] is None
-    assert districts[internal]["redacted"] == ["description"]
+    assert districts[internal]["redacted"] == ["description", "note"]
     # A department with no part in either meeting reads neither; conferences reads both.
     loans = listed("loans")
     assert [loans[c]["description"] for c in (on_consent, internal)] == [None, None]
-    assert loans[on_consent]["redacted"] == ["description"]
+    assert loans[on_consent]["redacted"] == ["description", "note"]
     conferences = listed("conferences")
     assert [conferences[c]["description"] for c in (on_consent, internal)] == ["サロンを勧める", "病歴を確認する"]

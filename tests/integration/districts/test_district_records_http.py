@@ -104,9 +104,10 @@ def test_areas_list_with_their_path_and_an_address_maps_to_its_areas(app):
     client, _kit = app
     hierarchy(client)
     listed = client.get("/areas", params={"kind": "district_council"}, headers=INTAKE).json()["items"]
+    # Tree order: each area after its parent, by the path from the city.
     assert [(a["area_id"], a["path"]) for a in listed] == [
-        ("kamigo", ["ebina", "south", "kamigo"]),
         ("yamato-3chome", ["ebina", "north", "yamato-3chome"]),
+        ("kamigo", ["ebina", "south", "kamigo"]),
     ]
     north = client.get("/areas/north", headers=INTAKE)
     assert north.headers["ETag"] == '"1"'

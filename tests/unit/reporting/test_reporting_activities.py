@@ -336,8 +336,12 @@ def test_the_timeline_follows_when_things_happened_then_what_caused_what() -> No
         ),
         today,
     )
-    order = [e.type for e in view(h, CONFERENCES).timeline]
+    timeline = view(h, CONFERENCES).timeline
+    order = [e.type for e in timeline]
     assert order == ["conferences.ConferenceHeld", "referral.ReferralMade", "conferences.ActionItemAssigned"]
+    # The entry says when the meeting was held (its place) beside when it was recorded (its time).
+    assert (timeline[0].occurred_at, timeline[0].time) == (T0, today)
+    assert [e.occurred_at for e in timeline[1:]] == [None, None]  # recorded when they happened
 
 
 def test_special_care_issue_codes_and_reasons_are_withheld_from_a_department_without_a_basis() -> None:

@@ -120,6 +120,7 @@ export const caseworkJa = {
     queue: {
       unacknowledged: "担当者の確認待ちのコメントがある相談",
       uncommented: "確認待ちのコメントがない対応中の相談",
+      never: "まだ一度もコメントしていない対応中の相談",
     },
     empty: "この一覧に該当する相談はありません。",
     awaiting: "確認待ち",
@@ -313,6 +314,7 @@ export const caseworkEn: Shape<typeof caseworkJa> = {
     queue: {
       unacknowledged: "Consultations with comments awaiting the worker",
       uncommented: "Open consultations with no comment awaiting",
+      never: "Open consultations never commented on",
     },
     empty: "No consultation in this list.",
     awaiting: "Awaiting",

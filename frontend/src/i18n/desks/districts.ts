@@ -197,6 +197,18 @@ export const districtsJa = {
     escalationsTitle: "他課との調整（どの部署も対応しない行事）",
     escalationsHint: "回答したすべての部署が「対応しない」とした行事です。部署間で調整し、対応する部署が決まれば一覧から外れます。",
   },
+  areaForms: {
+    defineTitle: "圏域を設定する",
+    defineSubmit: "圏域を設定する",
+    defineHint: "地区社協の圏域コードは地区コードになります（例: yamato-3chome）。市は上位の圏域なしで設定します。",
+    parent: "上位の圏域",
+    noParent: "なし（市）",
+    prefixesHint: "1行に1つ（例: 大和三丁目）。この圏域に当たる住所の先頭部分です。",
+    addressesTitle: "住所の範囲を変更する",
+    addressesSubmit: "住所の範囲を保存する",
+    addressesHint: "圏域を選ぶと、いまの住所の範囲が入ります。すべて置き換えます（空にすると、どの住所もこの圏域に当たりません）。",
+    area: "圏域",
+  },
 };
 
 export const districtsEn: Shape<typeof districtsJa> = {
@@ -394,5 +406,17 @@ export const districtsEn: Shape<typeof districtsJa> = {
     form: { title: "Enter a district event", submit: "Enter" },
     escalationsTitle: "Coordination between departments (events no department takes)",
     escalationsHint: "Every department that answered declined these events. Once a department takes one it leaves this list.",
+  },
+  areaForms: {
+    defineTitle: "Define an area",
+    defineSubmit: "Define the area",
+    defineHint: "A district council area's code is its district code (e.g. yamato-3chome). The city has no parent area.",
+    parent: "Parent area",
+    noParent: "None (the city)",
+    prefixesHint: "One a line (e.g. 大和三丁目): the start of the addresses that fall in the area.",
+    addressesTitle: "Change the address range",
+    addressesSubmit: "Save the address range",
+    addressesHint: "Choosing an area fills in its current range. The whole range is replaced (empty: no address maps to the area).",
+    area: "Area",
   },
 };

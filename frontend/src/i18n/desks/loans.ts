@@ -187,6 +187,11 @@ export const loansJa = {
     referrals: "紹介・つなぎ",
     openReferrals: "回答待ちの紹介",
   },
+  consultationApplications: {
+    title: "この世帯の借入申請・貸付",
+    fromThis: "この相談から",
+    none: "この世帯の借入申請はありません。",
+  },
 };
 
 export const loansEn: Shape<typeof loansJa> = {
@@ -374,5 +379,10 @@ export const loansEn: Shape<typeof loansJa> = {
     followUps: "To follow up (closed without reaching any service)",
     referrals: "Referrals",
     openReferrals: "Referrals awaiting an answer",
+  },
+  consultationApplications: {
+    title: "This household's loan applications and loans",
+    fromThis: "From this consultation",
+    none: "The household has no loan applications.",
   },
 };

@@ -140,6 +140,10 @@ export const statisticsJa = {
     refusedBody: "閲覧記録と改ざん検知は、管理職と監査担当だけが見られます。必要な場合は上長に依頼してください。",
     refusedDetail: "サービスの回答: {{message}}",
   },
+  timeline: {
+    recordedAt: "{{time}} 記録",
+    recordedAtLabel: "記録した日時",
+  },
 };
 
 export const statisticsEn: Shape<typeof statisticsJa> = {
@@ -280,5 +284,9 @@ export const statisticsEn: Shape<typeof statisticsJa> = {
     refusedTitle: "You may not see the access log and tamper check",
     refusedBody: "Only managers and auditors may see a case's access log and tamper check. Ask your manager if you need them.",
     refusedDetail: "The service answered: {{message}}",
+  },
+  timeline: {
+    recordedAt: "recorded {{time}}",
+    recordedAtLabel: "Recorded at",
   },
 };

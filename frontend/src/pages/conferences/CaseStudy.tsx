@@ -49,7 +49,7 @@ export function Undertakings({ c }: { c: View }) {
                 <td>{formatDate(u.undertaken_on)}</td>
                 <td>{u.reference ?? t("conferencesDesk.none")}</td>
                 <td>
-                  {u.recorded_by}
+                  <span data-field="recorded_by" title={u.recorded_by}>{u.recorded_by_name ?? u.recorded_by}</span>
                   <div className="detail">{formatDateTime(u.recorded_at)}</div>
                 </td>
               </tr>

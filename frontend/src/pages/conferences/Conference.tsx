@@ -62,7 +62,17 @@ export function ConferencePage() {
             {c.referral_id && (
               <>
                 <dt>{t("conferencesDesk.fields.referral_id")}</dt>
-                <dd>{c.referral_id}</dd>
+                <dd data-field="referral">
+                  {c.referral_from ? t("conferencesDesk.views.referralFrom", { department: t(`departments.${c.referral_from}`, { defaultValue: c.referral_from }) }) : t("conferencesDesk.detail.referral")}{" "}
+                  {c.referral_status && (
+                    <span className={`status status-${c.referral_status}`} data-referral-status={c.referral_status}>
+                      {t(`referrals.status.${c.referral_status}`, { defaultValue: c.referral_status })}
+                    </span>
+                  )}
+                  <div className="detail">
+                    <Link to="/referrals">{t("conferencesDesk.views.openReferrals")}</Link>
+                  </div>
+                </dd>
               </>
             )}
             <dt>{t("conferencesDesk.fields.held_at")}</dt>
@@ -83,6 +93,12 @@ export function ConferencePage() {
           </dl>
           <p>
             <Link to={`/cases/${encodeURIComponent(c.case_id)}`}>{t("conferencesDesk.detail.openCase")}</Link>
+            {rights.write && c.status === "held" && (
+              <>
+                {" ・ "}
+                <Link to={`/conferences/${encodeURIComponent(c.conference_id)}/minutes`}>{t("conferencesDesk.views.openMinutes")}</Link>
+              </>
+            )}
           </p>
           {c.status === "held" && (
             <>
@@ -190,6 +206,11 @@ function ItemTable({ c }: { c: View }) {
                 {a.completed_at && (
                   <div className="detail">
                     {formatDateTime(a.completed_at)} {a.completed_by_department && t(`departments.${a.completed_by_department}`, { defaultValue: a.completed_by_department })}
+                  </div>
+                )}
+                {a.done && (a.note || c.redacted.includes("action_items.note")) && (
+                  <div className="detail words" data-field="note">
+                    {t("conferencesDesk.views.doneNote")}: {c.redacted.includes("action_items.note") ? <Withheld /> : a.note}
                   </div>
                 )}
                 {!a.done && rights.completes(a.assignee_kind, a.assignee) && completing !== a.action_id && (

@@ -38,12 +38,22 @@ export function ActionItemTable({ items }: { items: Row[] }) {
             <td>
               {assigneeLabel(a.assignee_kind, a.assignee)}
               <div className="detail">{t(`conferencesDesk.assigneeKind.${a.assignee_kind}`, { defaultValue: a.assignee_kind })}</div>
+              {a.referral_status && (
+                <div className="detail" data-referral-status={a.referral_status}>
+                  {t("conferencesDesk.views.referralStatus")}: <span className={`status status-${a.referral_status}`}>{t(`referrals.status.${a.referral_status}`, { defaultValue: a.referral_status })}</span>
+                </div>
+              )}
             </td>
             <td>
               <span className={`status status-${a.done ? "completed" : "made"}`}>
                 {a.done ? t("conferencesDesk.detail.doneYes") : t("conferencesDesk.detail.doneNo")}
               </span>
               {a.completed_at && <div className="detail">{formatDateTime(a.completed_at)}</div>}
+              {a.done && (a.note || a.redacted.includes("note")) && (
+                <div className="detail words" data-field="note">
+                  {t("conferencesDesk.views.doneNote")}: {a.redacted.includes("note") ? <Withheld /> : a.note}
+                </div>
+              )}
             </td>
             <td>
               <Link className="nowrap" to={`/conferences/${encodeURIComponent(a.conference_id)}`}>{t("conferencesDesk.detail.title")}</Link>

@@ -3,6 +3,7 @@ import { Route, Routes } from "react-router-dom";
 
 import { ConferencePage } from "./Conference";
 import { ConferenceListPage, ScheduleConferencePage } from "./Conferences";
+import { MinutesPage } from "./Minutes";
 import { ActionItemsPage, ReviewsPage } from "./Work";
 import "./conferences.css";
 
@@ -20,6 +21,7 @@ export default function ConferencesDesk() {
       <Route path="action-items" element={<ActionItemsPage />} />
       <Route path="reviews" element={<ReviewsPage />} />
       <Route path=":conferenceId" element={<ConferencePage />} />
+      <Route path=":conferenceId/minutes" element={<MinutesPage />} />
       <Route path="*" element={<NotFound />} />
     </Routes>
   );

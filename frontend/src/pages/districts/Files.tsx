@@ -8,6 +8,7 @@ import { useCodeLists } from "../../api/codes";
 import type { components } from "../../api/generated/districts";
 import { rulesOf } from "../../api/rules";
 import { SelectField, TextArea, TextField } from "../../components/Field";
+import { Pager } from "../../components/Pager";
 import { QueryState, Redacted, Withheld } from "../../components/States";
 import { formatDate, formatDateTime } from "../../time";
 import { CommandForm, fieldErrors, toInt, useCommand } from "../loans/common";
@@ -15,6 +16,8 @@ import { thisFiscalYear, useDistrictsRights } from "./common";
 import { useAreaNames, useAreaOptions } from "./hooks";
 
 type FileDetail = components["schemas"]["DistrictFileDetail"];
+
+const FILES_PAGE = 50;
 
 /** 地区ファイル一覧: the districts' files of a fiscal year (or of one district over the years). */
 export function DistrictFilesPage() {
@@ -24,13 +27,16 @@ export function DistrictFilesPage() {
   const districts = useAreaOptions("district_council");
   const [year, setYear] = useState(String(thisFiscalYear()));
   const [district, setDistrict] = useState("");
+  const [offset, setOffset] = useState(0);
   const fiscalYear = Number.parseInt(year, 10);
   const query = useQuery({
-    queryKey: ["district-files", year, district],
+    queryKey: ["district-files", year, district, offset],
     queryFn: () =>
       ok(
         api.districts.GET("/district-files", {
-          params: { query: { fiscal_year: Number.isFinite(fiscalYear) ? fiscalYear : undefined, district_id: district || undefined } },
+          params: {
+            query: { fiscal_year: Number.isFinite(fiscalYear) ? fiscalYear : undefined, district_id: district || undefined, limit: FILES_PAGE, offset },
+          },
         }),
       ),
   });
@@ -39,8 +45,8 @@ export function DistrictFilesPage() {
       <h1 id="district-files-title">{t("districtsDesk.files.title")}</h1>
       <p className="hint">{t("districtsDesk.files.hint")}</p>
       <div className="filters">
-        <TextField name="fiscal_year" type="number" label={t("districtsDesk.files.fiscal_year")} value={year} onChange={setYear} />
-        <SelectField name="district_id" label={t("districtsDesk.files.district")} value={district} onChange={setDistrict} placeholder={t("districtsDesk.all")} options={districts} />
+        <TextField name="fiscal_year" type="number" label={t("districtsDesk.files.fiscal_year")} value={year} onChange={(v) => { setYear(v); setOffset(0); }} />
+        <SelectField name="district_id" label={t("districtsDesk.files.district")} value={district} onChange={(v) => { setDistrict(v); setOffset(0); }} placeholder={t("districtsDesk.all")} options={districts} />
       </div>
       <QueryState isLoading={query.isLoading} error={query.error} isEmpty={!query.data?.items.length}>
         <table className="data">
@@ -70,6 +76,7 @@ export function DistrictFilesPage() {
             ))}
           </tbody>
         </table>
+        {query.data && <Pager total={query.data.total} limit={query.data.limit} offset={query.data.offset} onOffset={setOffset} />}
       </QueryState>
       {rights.write && <OpenFileForm />}
     </section>

@@ -7,6 +7,7 @@ import { api, ok } from "../../api/client";
 import { useCodeLists } from "../../api/codes";
 import { rulesOf } from "../../api/rules";
 import { SelectField, TextField } from "../../components/Field";
+import { Pager } from "../../components/Pager";
 import { QueryState } from "../../components/States";
 import { CommandForm, fieldErrors, useCommand } from "../loans/common";
 import { useDistrictsRights } from "./common";
@@ -14,6 +15,8 @@ import { HelperTable, ResourceTable } from "./Files";
 import { useAreaOptions } from "./hooks";
 
 const LIMIT = 200;
+/** Rows a page of the resource and helper lists shows. */
+const PAGE = 50;
 
 /** 地域資源: the registry's local resources, searched by kind, district, area or name; district staff register new ones. */
 export function ResourcesPage() {
@@ -24,9 +27,13 @@ export function ResourcesPage() {
   const districts = useAreaOptions("district_council");
   const areas = useAreaOptions();
   const [filter, setFilter] = useState({ kind: "", district_id: params.get("district_id") ?? "", area_id: "", name: "" });
-  const set = (k: keyof typeof filter) => (v: string) => setFilter({ ...filter, [k]: v });
+  const [offset, setOffset] = useState(0);
+  const set = (k: keyof typeof filter) => (v: string) => {
+    setFilter({ ...filter, [k]: v });
+    setOffset(0);
+  };
   const query = useQuery({
-    queryKey: ["district-resources", filter],
+    queryKey: ["district-resources", filter, offset],
     queryFn: () =>
       ok(
         api.districts.GET("/resources", {
@@ -36,7 +43,8 @@ export function ResourcesPage() {
               district_id: filter.district_id || undefined,
               area_id: filter.area_id || undefined,
               name: filter.name.trim() || undefined,
-              limit: LIMIT,
+              limit: PAGE,
+              offset,
             },
           },
         }),
@@ -54,6 +62,7 @@ export function ResourcesPage() {
       </div>
       <QueryState isLoading={query.isLoading} error={query.error}>
         <ResourceTable items={query.data?.items ?? []} labelledBy="resources-title" />
+        {query.data && <Pager total={query.data.total} limit={query.data.limit} offset={query.data.offset} onOffset={setOffset} />}
       </QueryState>
       {rights.write && <ResourceForm initialDistrict={params.get("district_id") ?? ""} />}
     </section>
@@ -107,13 +116,17 @@ export function HelpersPage() {
   const districts = useAreaOptions("district_council");
   const areas = useAreaOptions();
   const [filter, setFilter] = useState({ kind: "", district_id: params.get("district_id") ?? "", area_id: "" });
-  const set = (k: keyof typeof filter) => (v: string) => setFilter({ ...filter, [k]: v });
+  const [offset, setOffset] = useState(0);
+  const set = (k: keyof typeof filter) => (v: string) => {
+    setFilter({ ...filter, [k]: v });
+    setOffset(0);
+  };
   const query = useQuery({
-    queryKey: ["district-helpers", filter],
+    queryKey: ["district-helpers", filter, offset],
     queryFn: () =>
       ok(
         api.districts.GET("/helpers", {
-          params: { query: { kind: filter.kind || undefined, district_id: filter.district_id || undefined, area_id: filter.area_id || undefined, limit: LIMIT } },
+          params: { query: { kind: filter.kind || undefined, district_id: filter.district_id || undefined, area_id: filter.area_id || undefined, limit: PAGE, offset } },
         }),
       ),
   });
@@ -128,6 +141,7 @@ export function HelpersPage() {
       </div>
       <QueryState isLoading={query.isLoading} error={query.error}>
         <HelperTable items={query.data?.items ?? []} labelledBy="helpers-title" />
+        {query.data && <Pager total={query.data.total} limit={query.data.limit} offset={query.data.offset} onOffset={setOffset} />}
       </QueryState>
       {rights.write && <HelperForm initialDistrict={params.get("district_id") ?? ""} />}
     </section>

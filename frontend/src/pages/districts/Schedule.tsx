@@ -8,6 +8,7 @@ import type { components } from "../../api/generated/districts";
 import { rulesOf } from "../../api/rules";
 import { useStaff } from "../../auth/useStaff";
 import { SelectField, TextField } from "../../components/Field";
+import { Pager } from "../../components/Pager";
 import { ErrorNotice, QueryState } from "../../components/States";
 import { formatDate } from "../../time";
 import { CommandForm, fieldErrors, useCommand } from "../loans/common";
@@ -16,7 +17,8 @@ import { useAreaNames, useAreaOptions } from "./hooks";
 
 type Row = components["schemas"]["ScheduleRow"];
 const STATUSES = ["open", "handled", "escalated"] as const;
-const LIMIT = 200;
+/** Rows a page of the schedule shows. */
+const LIMIT = 50;
 
 /** 地域事業月間スケジュール: a month's district meetings and events; each department says whether it handles one. */
 export function SchedulePage() {
@@ -25,14 +27,19 @@ export function SchedulePage() {
   const districts = useAreaOptions("district_council");
   const [month, setMonth] = useState(thisMonth());
   const [district, setDistrict] = useState("");
-  const [status, setStatus] = useState("");
+  const [status, setStatusOnly] = useState("");
+  const [offset, setOffset] = useState(0);
+  const setStatus = (s: string) => {
+    setStatusOnly(s);
+    setOffset(0);
+  };
   const valid = /^\d{4}-\d{2}$/.test(month);
   const query = useQuery({
-    queryKey: ["district-schedule", month, district, status],
+    queryKey: ["district-schedule", month, district, status, offset],
     queryFn: () =>
       ok(
         api.districts.GET("/schedule", {
-          params: { query: { month: valid ? month : undefined, district_id: district || undefined, status: status || undefined, limit: LIMIT } },
+          params: { query: { month: valid ? month : undefined, district_id: district || undefined, status: status || undefined, limit: LIMIT, offset } },
         }),
       ),
   });
@@ -43,8 +50,8 @@ export function SchedulePage() {
       <h1 id="schedule-title">{t("districtsDesk.schedule.title")}</h1>
       <p className="hint">{t("districtsDesk.schedule.hint")}</p>
       <div className="filters">
-        <TextField name="month" type="month" label={t("districtsDesk.schedule.month")} value={month} onChange={setMonth} />
-        <SelectField name="district_id" label={t("districtsDesk.files.district")} value={district} onChange={setDistrict} placeholder={t("districtsDesk.all")} options={districts} />
+        <TextField name="month" type="month" label={t("districtsDesk.schedule.month")} value={month} onChange={(v) => { setMonth(v); setOffset(0); }} />
+        <SelectField name="district_id" label={t("districtsDesk.files.district")} value={district} onChange={(v) => { setDistrict(v); setOffset(0); }} placeholder={t("districtsDesk.all")} options={districts} />
       </div>
       {page && (
         <ul className="counts" aria-label={t("districtsDesk.schedule.countsLabel")}>
@@ -64,6 +71,7 @@ export function SchedulePage() {
       )}
       <QueryState isLoading={query.isLoading} error={query.error} isEmpty={!page?.items.length}>
         <ScheduleTable items={page?.items ?? []} caption={t("districtsDesk.schedule.title")} />
+        {page && <Pager total={page.total} limit={page.limit} offset={page.offset} onOffset={setOffset} />}
       </QueryState>
       {rights.write && <ScheduleForm />}
     </section>
@@ -74,20 +82,22 @@ export function SchedulePage() {
 export function EscalationsPage() {
   const { t } = useTranslation();
   const [month, setMonth] = useState("");
+  const [offset, setOffset] = useState(0);
   const valid = /^\d{4}-\d{2}$/.test(month);
   const query = useQuery({
-    queryKey: ["district-schedule", "escalations", month],
-    queryFn: () => ok(api.districts.GET("/schedule/escalations", { params: { query: { month: valid ? month : undefined, limit: LIMIT } } })),
+    queryKey: ["district-schedule", "escalations", month, offset],
+    queryFn: () => ok(api.districts.GET("/schedule/escalations", { params: { query: { month: valid ? month : undefined, limit: LIMIT, offset } } })),
   });
   return (
     <section aria-labelledby="escalations-title">
       <h1 id="escalations-title">{t("districtsDesk.schedule.escalationsTitle")}</h1>
       <p className="hint">{t("districtsDesk.schedule.escalationsHint")}</p>
       <div className="filters">
-        <TextField name="month" type="month" label={t("districtsDesk.schedule.month")} value={month} onChange={setMonth} />
+        <TextField name="month" type="month" label={t("districtsDesk.schedule.month")} value={month} onChange={(v) => { setMonth(v); setOffset(0); }} />
       </div>
       <QueryState isLoading={query.isLoading} error={query.error} isEmpty={!query.data?.items.length}>
         <ScheduleTable items={query.data?.items ?? []} caption={t("districtsDesk.schedule.escalationsTitle")} />
+        {query.data && <Pager total={query.data.total} limit={query.data.limit} offset={query.data.offset} onOffset={setOffset} />}
       </QueryState>
     </section>
   );

@@ -11,11 +11,12 @@ import { Pager } from "../../components/Pager";
 import { QueryState } from "../../components/States";
 import { formatDate, formatDateTime } from "../../time";
 
-type Queue = "unacknowledged" | "uncommented";
+type Queue = "unacknowledged" | "uncommented" | "never";
 
 /**
  * A manager's review queue: open consultations whose supervisor comments await the worker
- * (``unacknowledged_comments=true``), or open consultations with none awaiting (to review next).
+ * (``unacknowledged_comments=true``), open consultations with none awaiting, or those no supervisor
+ * ever commented on (``commented=false``: to review next).
  * A worker opens the same list to find the comments left for them.
  */
 export function ReviewQueuePage() {
@@ -28,7 +29,12 @@ export function ReviewQueuePage() {
     queryFn: () =>
       ok(
         api.intake.GET("/consultations", {
-          params: { query: { status: "open", unacknowledged_comments: queue === "unacknowledged", limit: 20, offset } },
+          params: {
+            query:
+              queue === "never"
+                ? { status: "open", commented: false, limit: 20, offset }
+                : { status: "open", unacknowledged_comments: queue === "unacknowledged", limit: 20, offset },
+          },
         }),
       ),
   });
@@ -36,7 +42,7 @@ export function ReviewQueuePage() {
     <section aria-labelledby="review-title">
       <h1 id="review-title">{t("casework.review.title")}</h1>
       <div className="tabs" role="group" aria-label={t("casework.review.queues")}>
-        {(["unacknowledged", "uncommented"] as const).map((q) => (
+        {(["unacknowledged", "uncommented", "never"] as const).map((q) => (
           <button
             key={q}
             type="button"

@@ -10,7 +10,7 @@ import { Checkbox, CheckboxGroup, SelectField, TextArea, TextField } from "../..
 import { Pager } from "../../components/Pager";
 import { ErrorNotice, QueryState, Redacted } from "../../components/States";
 import { formatDateTime } from "../../time";
-import { CommandForm, fieldErrors, useCommand, useLoansRights, YesNo } from "./common";
+import { CommandForm, fieldErrors, formatAmount, useCommand, useLoansRights, YesNo } from "./common";
 
 const PAGE = 20;
 
@@ -339,6 +339,7 @@ export function LoanConsultationPage() {
           ) : (
             <p className="empty">{t("state.empty")}</p>
           )}
+          <HouseholdApplications householdId={c.household_id} consultationId={c.consultation_id} />
           <HouseholdReferrals householdId={c.household_id} />
           {rights.write && c.status === "open" && (
             <>
@@ -474,6 +475,57 @@ function CloseForm({ consultationId, version }: Props) {
 }
 
 /** この世帯の紹介: the referrals the loans desk made for the household, with their answers or outcomes. */
+/** The household's loan applications and loans (those submitted from this consultation marked), each linked. */
+function HouseholdApplications({ householdId, consultationId }: { householdId: string; consultationId: string }) {
+  const { t } = useTranslation();
+  const codes = useCodeLists();
+  const [offset, setOffset] = useState(0);
+  const query = useQuery({
+    queryKey: ["loan-applications", "household", householdId, offset],
+    queryFn: () => ok(api.loans.GET("/applications", { params: { query: { household_id: householdId, limit: PAGE, offset } } })),
+  });
+  const page = query.data;
+  return (
+    <>
+      <h2 id="consultation-applications-title">{t("loansDesk.consultationApplications.title")}</h2>
+      <QueryState isLoading={query.isLoading} error={query.error}>
+        {page?.items.length ? (
+          <>
+            <table className="data" aria-labelledby="consultation-applications-title">
+              <thead>
+                <tr>
+                  <th scope="col">{t("loansDesk.fields.submitted_at")}</th>
+                  <th scope="col">{t("loansDesk.fields.fund_type")}</th>
+                  <th scope="col">{t("loansDesk.fields.requested_amount")}</th>
+                  <th scope="col">{t("loansDesk.status")}</th>
+                </tr>
+              </thead>
+              <tbody>
+                {page.items.map((a) => (
+                  <tr key={a.application_id} data-application={a.application_id}>
+                    <td>
+                      <Link to={`/loans/applications/${encodeURIComponent(a.application_id)}`}>{formatDateTime(a.submitted_at)}</Link>
+                      {a.consultation_id === consultationId && <span className="tag">{t("loansDesk.consultationApplications.fromThis")}</span>}
+                    </td>
+                    <td>{codes.label("loan_fund_types", a.fund_type)}</td>
+                    <td>{formatAmount(a.requested_amount)}</td>
+                    <td>
+                      <span className={`status status-${a.status}`}>{t(`loansDesk.applicationStatus.${a.status}`)}</span>
+                    </td>
+                  </tr>
+                ))}
+              </tbody>
+            </table>
+            <Pager total={page.total} limit={page.limit} offset={page.offset} onOffset={setOffset} />
+          </>
+        ) : (
+          <p className="empty">{t("loansDesk.consultationApplications.none")}</p>
+        )}
+      </QueryState>
+    </>
+  );
+}
+
 function HouseholdReferrals({ householdId }: { householdId: string }) {
   const { t } = useTranslation();
   const codes = useCodeLists();

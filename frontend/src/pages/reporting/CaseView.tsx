@@ -233,7 +233,16 @@ function TimelineItem({ entry }: { entry: Entry }) {
   return (
     <li className={`entry dept-${entry.department}`} data-type={entry.type}>
       <div className="entry-head">
-        <time dateTime={entry.time}>{formatDateTime(entry.time)}</time>
+        {entry.occurred_at ? (
+          <>
+            <time dateTime={entry.occurred_at} data-field="occurred_at">{formatDateTime(entry.occurred_at)}</time>
+            <span className="recorded" data-field="recorded_at">
+              （<time dateTime={entry.time} title={t("statistics.timeline.recordedAtLabel")}>{t("statistics.timeline.recordedAt", { time: formatDateTime(entry.time) })}</time>）
+            </span>
+          </>
+        ) : (
+          <time dateTime={entry.time}>{formatDateTime(entry.time)}</time>
+        )}
         <span className="dept">{t(`departments.${entry.department}`)}</span>
         <strong>{t(`events.${entry.type}`, { defaultValue: entry.type })}</strong>
         <span className="actor">{entry.actor.name ?? entry.actor.staff_id}</span>
