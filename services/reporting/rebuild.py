@@ -88,14 +88,18 @@ class Progress:
 
 
 def _consumer(bootstrap_servers: str, batch_size: int) -> KafkaConsumer:
+    """The replaying consumer. Its fetch sizes bound the rebuild's peak memory: a fetch response is held
+    whole while its records are decoded, so with 64 MB fetches (8 MB a partition) the peak rose with
+    the history, 295 → 385 MB over 1M events, while 8 MB fetches (1 MB a partition, Kafka's own
+    default) keep it at 203 MB from 170k events to 1M, and replay no slower (bench.reporting)."""
     return KafkaConsumer(
         bootstrap_servers=bootstrap_servers.split(","),
         group_id=None,
         enable_auto_commit=False,
         client_id="reporting-rebuild",
         max_poll_records=batch_size,
-        fetch_max_bytes=64 * 1024 * 1024,
-        max_partition_fetch_bytes=8 * 1024 * 1024,
+        fetch_max_bytes=8 * 1024 * 1024,
+        max_partition_fetch_bytes=1024 * 1024,
     )
 
 
