@@ -16,6 +16,7 @@ from fastapi import APIRouter, Query
 from services.districts import network_handlers as handlers
 from services.districts import network_queries as queries
 from services.districts.domain import commands as c
+from services.districts.domain.values import NetworkIssue
 from services.districts.network_responses import (
     DeskConsultationPage,
     DeskConsultationReply,
@@ -73,7 +74,7 @@ def record_meeting(body: MeetingBody, kit: KitDep, at: Writer) -> dict[str, Any]
             c.SharedCase(case_id=x.case_id, basis=x.basis, summary=x.summary, next_steps=x.next_steps)
             for x in body.cases
         ),
-        issues=tuple(body.issues),
+        issues=tuple(NetworkIssue(category=x.category, description=x.description) for x in body.issues),
         minutes=body.minutes,
         recorded_by=at.actor.staff_id,
     )

@@ -7,11 +7,11 @@ from datetime import date, datetime
 
 from pydantic import Field
 
-from services.districts.domain.values import MeetingParticipant, NetworkIssue, ShareBasis, TeamMember
+from services.districts.domain.values import MeetingParticipant, ShareBasis, TeamMember
 from shared.bodies import Body, VersionedBody, examples
 from shared.text import Code, Line, Ref
 
-__all__ = ["DeskConsultationBody", "MeetingBody", "SharedCaseBody", "TeamBody"]
+__all__ = ["DeskConsultationBody", "IssueBody", "MeetingBody", "SharedCaseBody", "TeamBody"]
 
 
 class TeamBody(VersionedBody):
@@ -41,6 +41,13 @@ class SharedCaseBody(Body):
     next_steps: str | None = Field(default=None, max_length=2000)
 
 
+class IssueBody(Body):
+    """地域課題: a district_issue_categories code and what was raised (no personal details)."""
+
+    category: Code = Field(description="district_issue_categories code: isolation, living_environment...")
+    description: str = Field(min_length=1, max_length=2000)
+
+
 class MeetingBody(Body):
     """地区支援ネットワーク会議: who took part, the cases shared, the district issues raised."""
 
@@ -67,7 +74,7 @@ class MeetingBody(Body):
     held_on: date
     participants: list[MeetingParticipant] = Field(max_length=60)
     cases: list[SharedCaseBody] = Field(default_factory=list, max_length=50)
-    issues: list[NetworkIssue] = Field(default_factory=list, max_length=50)
+    issues: list[IssueBody] = Field(default_factory=list, max_length=50)
     minutes: str | None = Field(default=None, max_length=4000)
 
 

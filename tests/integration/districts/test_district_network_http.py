@@ -190,3 +190,47 @@ def test_the_same_on_postgresql(scenario: Any, pg_url: str, tmp_path: Path) -> N
         scenario((TestClient(built), kit))
     finally:
         kit.close()
+
+
+def test_the_demo_sets_both_teams_once_and_holds_mrs_as_network_meeting(tmp_path: Path, monkeypatch: Any) -> None:
+    """``make run``'s district records set each district's support team once; Mrs. A's story holds her
+    district's network meeting, sharing her case on the community care meeting's statutory basis."""
+    from types import SimpleNamespace
+
+    from deploy.demo import districts_stories
+    from deploy.demo import kit as demo_kit
+    from shared.auth import mint_token
+    from shared.settings import DEV_JWT_SECRET
+
+    built, kit = build(Settings(var_dir=tmp_path), kafka=False)
+    try:
+        client = TestClient(built)
+        monkeypatch.setattr(
+            demo_kit,
+            "httpx",
+            SimpleNamespace(
+                Client=lambda base_url, headers, timeout: TestClient(client.app, base_url=base_url, headers=headers)
+            ),
+        )
+        urls = {"districts": "http://districts"}
+
+        def token(department: str, role: str) -> str:
+            return mint_token(DEV_JWT_SECRET, f"{department}-staff", department, role)
+
+        districts_stories.district_records(urls, token)
+        districts_stories.district_records(urls, token)
+        for district_id in (districts_stories.MRS_A_DISTRICT, districts_stories.MR_T_DISTRICT):
+            team = client.get(f"/support-teams/{district_id}", headers=WORKER).json()
+            assert team["version"] == 1 and [m["kind"] for m in team["members"]] == [
+                "resident_coordinator",
+                "welfare_commissioner",
+                "csw",
+            ]
+        held = districts_stories.mrs_a_network_meeting(urls, token, "provisional-mrs-a", "conference-1")
+        meeting = client.get(f"/network-meetings/{held['network_meeting_id']}", headers=WORKER).json()
+        assert meeting["outside_participants"] == 4 and meeting["team_version"] == 1
+        assert [i["category"] for i in meeting["issues"]] == ["living_environment", "isolation"]
+        [shared] = meeting["cases"]
+        assert shared["case_id"] == "provisional-mrs-a" and shared["basis_kind"] == "statutory"
+    finally:
+        kit.close()
