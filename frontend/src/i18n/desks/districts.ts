@@ -280,6 +280,7 @@ export const districtsJa = {
       caseIdHint: "社協が把握している人なら、そのケースID",
       consentHint: "同意がなければ、総合相談窓口には相談があったことと区分だけが伝わります。",
       sent: "相談を記録し、総合相談窓口へ紹介しました。",
+      consentColumn: "情報提供の同意",
     },
   },
 };
@@ -563,6 +564,7 @@ export const districtsEn: Shape<typeof districtsJa> = {
       caseIdHint: "The case id, when the council knows the person",
       consentHint: "Without consent the consultation desk learns only that there was a consultation and its category.",
       sent: "The consultation was recorded and referred to the consultation desk.",
+      consentColumn: "Consent to share",
     },
   },
 };

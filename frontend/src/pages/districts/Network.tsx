@@ -538,7 +538,7 @@ export function DeskConsultationPage() {
               <th scope="col">{t("districtsDesk.network.fields.consulter")}</th>
               <th scope="col">{t("districtsDesk.network.fields.summary")}</th>
               <th scope="col">{t("districtsDesk.network.fields.category")}</th>
-              <th scope="col">{t("districtsDesk.network.fields.consent_to_share")}</th>
+              <th scope="col">{t("districtsDesk.network.desk.consentColumn")}</th>
             </tr>
           </thead>
           <tbody>
