@@ -12,6 +12,7 @@ from datetime import UTC, datetime
 from playwright.sync_api import Browser, Page, expect
 
 from tests.browser.harness import WebPlatform, axe_violations, describe, new_page, shoot, sign_in
+from tests.browser.test_loans_desk import case_view_shows
 
 DISTRICT = "hayama-isshiki"
 
@@ -111,6 +112,10 @@ def test_a_team_a_network_meeting_and_a_desk_consultation_that_reaches_intakes_i
     expect(page.get_by_role("table", name="受け付けた相談")).to_contain_text(summary)
     shoot(page, "network-05-desk-consultation-taken")
     assert not (found := axe_violations(page)), describe(found)
+    # His case view shows the meeting that discussed his case, with its words for the district team.
+    page.goto(f"{web.url}/cases/{case_id}")
+    case_view_shows(page, "ネットワーク会議でのケース検討", f"料理教室の講師に {stamp}")
+    shoot(page, "network-05b-case-view-network-meeting")
     page.context.close()
 
     # 総合相談窓口: the consultation is a referral in intake's inbox, with its words (the person agreed).
@@ -122,4 +127,9 @@ def test_a_team_a_network_meeting_and_a_desk_consultation_that_reaches_intakes_i
     expect(row).to_contain_text("地区")
     shoot(intake, "network-06-desk-consultation-in-intakes-inbox")
     assert not (found := axe_violations(intake)), describe(found)
+    # The consultation's case view at intake: the entry is there, its words withheld (no consent on record there).
+    row.get_by_role("link", name=re.compile(r"^district-desk-")).click()
+    case_view_shows(intake, "福祉なんでも相談窓口での相談")
+    expect(intake.locator("[data-type='districts.DeskConsultationTaken']")).to_contain_text("非開示")
+    shoot(intake, "network-07-desk-consultation-case-view-at-intake")
     intake.context.close()
