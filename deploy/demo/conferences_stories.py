@@ -8,8 +8,8 @@
   periodically; a review is scheduled.
 * **Mr. T (葉山)**: the case meeting with あんしんセンター, the 包括 and his friend E, on his consent:
   E is the key person for visits, the district team invites him to the salon, the desk approaches
-  daily-life independence support later: that item is a referral in intake's inbox, and the desk's
-  answer to it completes the item.
+  daily-life independence support later: each item for a department is a referral in that
+  department's inbox, and its answer there completes the item (the referral ends answered).
 
 Each function takes the ids from intake's part and returns the ids it created;
 ``deploy/demo/intake_stories.py`` plays the whole stories across departments.
@@ -89,6 +89,10 @@ def mrs_a_community_care_meeting(urls: Mapping[str, str], token: Token, conferen
             },
         )
         engage, watch, share = held["action_ids"]
+        # The item for districts is also a referral in districts' inbox (役割分担 → 紹介): answering it there
+        # completes the item.
+        record = staff.get(f"/conferences/{cid}")
+        [watch_referral] = [a["referral_id"] for a in record["action_items"] if a["action_id"] == watch]
         review = staff.post(
             f"/conferences/{cid}/reviews",
             {"due_on": (today() + timedelta(days=30)).isoformat(), "purpose": "関係者で進捗状況を確認し情報を共有する"},
@@ -102,6 +106,7 @@ def mrs_a_community_care_meeting(urls: Mapping[str, str], token: Token, conferen
             "engage_action_id": engage,
             "watch_action_id": watch,
             "share_action_id": share,
+            "watch_item_referral_id": watch_referral,
             "review_id": review["review_id"],
         }
     finally:
@@ -171,6 +176,7 @@ def mr_t_case_meeting(
         # The item for the desk is also a referral in intake's inbox (役割分担 → 紹介).
         record = staff.get(f"/conferences/{cid}")
         [daily_life_referral] = [a["referral_id"] for a in record["action_items"] if a["action_id"] == daily_life]
+        [visit_referral] = [a["referral_id"] for a in record["action_items"] if a["action_id"] == visit_with_e]
         review = staff.post(
             f"/conferences/{cid}/reviews",
             {"due_on": (today() + timedelta(days=60)).isoformat(), "purpose": "サロン参加後のようすと判断能力の確認"},
@@ -181,6 +187,7 @@ def mr_t_case_meeting(
             "visit_action_id": visit_with_e,
             "daily_life_action_id": daily_life,
             "daily_life_item_referral_id": daily_life_referral,
+            "visit_item_referral_id": visit_referral,
             "review_id": review["review_id"],
         }
     finally:

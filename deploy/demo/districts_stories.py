@@ -3,15 +3,18 @@
 * **Mrs. A (大和)**: intake's rule refers the isolated woman to districts; the team accepts the
   referral, records the 民生委員's concern, visits (nobody answers), and after the community care
   meeting visits again (she refuses) and starts residents' watch-over *from a distance* — no
-  intervention without her consent — then reports its action item done to conferences.
+  intervention without her consent — then answers the meeting's action item, a referral in its
+  inbox (which completes the item at conferences). Her district's monthly network meeting
+  (地区支援ネットワーク会議) with its support team, the 民生委員 and the 包括 shares her case on the
+  statutory basis of the community care meeting and raises the district issues it shows.
 * **Mr. T (葉山)**: intake refers him for the salon; the team accepts, records the concern raised
   by his friend E, visits with E, records his salon attendance and his new role as instructor of
   the men's cooking class (男の料理教室), and answers the referral.
 
 Both districts are areas of the demo city (圏域: 市 → 日常生活圏域 → 地区社協 / 包括の圏域), each with
-this fiscal year's district file (地区ファイル: CSW, goal, population), its registered resources and
-helpers and this month's schedule (地域事業月間スケジュール, one event nobody takes yet), made by
-:func:`district_records`; Mr. T's salon and cooking class are registered resources.
+its district support team (地区支援チーム), this fiscal year's district file (地区ファイル: CSW, goal,
+population), its registered resources and helpers and this month's schedule (地域事業月間スケジュール,
+one event nobody takes yet), made by :func:`district_records`; Mr. T's salon and cooking class are registered resources.
 
 These parts need ids from intake's part (``deploy/demo/intake_stories.py`` plays the whole story
 across departments); each function returns the ids it created. :class:`Staff`, the small HTTP
@@ -20,6 +23,7 @@ client the department story scripts share, lives in :mod:`deploy.demo.kit`.
 
 from __future__ import annotations
 
+import time
 from collections.abc import Mapping
 from datetime import date, timedelta
 
@@ -31,10 +35,12 @@ __all__ = [
     "Staff",
     "Token",
     "ago",
+    "answer_action_item",
     "district_records",
     "fiscal_year",
     "load",
     "mr_t_salon",
+    "mrs_a_network_meeting",
     "mrs_a_outreach",
     "mrs_a_watch",
     "today",
@@ -89,6 +95,20 @@ RESOURCES: tuple[dict[str, str], ...] = (
         "serves": "一人暮らし高齢者の見守り",
     },
 )
+
+TEAMS: dict[str, list[dict[str, str]]] = {
+    MRS_A_DISTRICT: [
+        {"kind": "resident_coordinator", "name": "大和三丁目 住民コーディネーター"},
+        {"kind": "welfare_commissioner", "name": "担当民生委員"},
+        {"kind": "csw", "name": "地区担当CSW", "staff_id": "districts-staff"},
+    ],
+    MR_T_DISTRICT: [
+        {"kind": "resident_coordinator", "name": "一色 住民コーディネーター"},
+        {"kind": "welfare_commissioner", "name": "一色地区 民生委員"},
+        {"kind": "csw", "name": "住民福祉センター職員", "staff_id": "districts-staff"},
+    ],
+}
+"""The district support teams (地区支援チーム): resident coordinator, 民生委員 and CSW."""
 
 
 def fiscal_year() -> int:
@@ -145,6 +165,9 @@ def district_records(urls: Mapping[str, str], token: Token) -> dict[str, str]:
                     "contact": "046-000-0000",
                 },
             )
+        for district_id, team in TEAMS.items():
+            if staff.http.get(f"/support-teams/{district_id}").status_code == 404:
+                staff.put(f"/support-teams/{district_id}", {"members": team})
         month = today().replace(day=1)
         if not staff.get("/schedule", month=month.strftime("%Y-%m"), area_id="demo-city")["items"]:
             for district_id, title, kind, day, handles in (
@@ -250,9 +273,14 @@ def mrs_a_watch(
                 "started_on": today().isoformat(),
             },
         )
-        at_conferences.post(
-            f"/conferences/{conference['conference_id']}/action-items/{conference['watch_action_id']}/complete",
-            {"note": "近隣住民・自治会・民生委員による見守りを開始（外出や散歩の際に、離れて）"},
+        answer_action_item(
+            staff,
+            at_conferences,
+            conference["conference_id"],
+            conference["watch_action_id"],
+            conference["watch_item_referral_id"],
+            "watch_started",
+            "近隣住民・自治会・民生委員による見守りを開始（外出や散歩の際に、離れて）",
         )
         staff.post(
             f"/referrals/{outreach_referral_id}/complete",
@@ -262,6 +290,78 @@ def mrs_a_watch(
     finally:
         staff.close()
         at_conferences.close()
+
+
+def answer_action_item(
+    staff: Staff,
+    at_conferences: Staff,
+    conference_id: str,
+    action_id: str,
+    referral_id: str,
+    outcome: str,
+    note: str,
+    timeout: float = 60.0,
+) -> None:
+    """A conference's action item for districts is a referral in districts' inbox: accept it, answer it,
+    and wait until the answer (through Kafka) has completed the item at conferences."""
+    staff.wait_for_referral(referral_id)
+    staff.post(f"/referrals/{referral_id}/accept", {})
+    staff.post(f"/referrals/{referral_id}/complete", {"outcome": outcome, "note": note})
+    deadline = time.monotonic() + timeout
+    while True:
+        items = at_conferences.get(f"/conferences/{conference_id}")["action_items"]
+        if any(a["action_id"] == action_id and a["done"] for a in items):
+            return
+        if time.monotonic() > deadline:
+            raise RuntimeError(f"action item {action_id} was not completed by its referral's answer in {timeout:.0f} s")
+        time.sleep(0.2)
+
+
+def mrs_a_network_meeting(
+    urls: Mapping[str, str], token: Token, district_case_id: str, conference_id: str
+) -> dict[str, str]:
+    """大和: the district's monthly network meeting shares her case on the statutory basis of the
+    community care meeting, and raises the district issues it shows (ケースの積み上げ)."""
+    district_records(urls, token)  # the district, its file and its support team (once)
+    staff = Staff(urls, token, "districts", "districts")
+    try:
+        held = staff.post(
+            "/network-meetings",
+            {
+                "district_id": MRS_A_DISTRICT,
+                "held_on": today().isoformat(),
+                "participants": [
+                    {"name": "地区担当CSW", "kind": "csw", "organisation": "市社協 地域福祉課"},
+                    {"name": "大和三丁目 住民コーディネーター", "kind": "resident_coordinator"},
+                    {"name": "担当民生委員", "kind": "welfare_commissioner"},
+                    {
+                        "name": "包括 職員",
+                        "kind": "community_support_centre",
+                        "organisation": "北部地域包括支援センター",
+                    },
+                    {"name": "自治会長", "kind": "residents_association", "organisation": "大和三丁目自治会"},
+                ],
+                "cases": [
+                    {
+                        "case_id": district_case_id,
+                        "basis": {
+                            "kind": "statutory",
+                            "reference": f"地域ケア会議 {conference_id}（介護保険法第115条の48・守秘義務）",
+                        },
+                        "summary": "本人は支援を拒否。近隣住民・自治会・民生委員が外出や散歩の際に離れて見守っている",
+                        "next_steps": "本人の思いが確認できるまで介入しない。変化があれば包括とCSWに連絡",
+                    }
+                ],
+                "issues": [
+                    {"category": "living_environment", "description": "老朽化した家屋とネズミの発生が近隣に及ぶ"},
+                    {"category": "isolation", "description": "地域とつながりのない一人暮らし高齢者がいる"},
+                ],
+                "minutes": "地区支援ネットワーク会議（定例）",
+            },
+        )
+        return {"network_meeting_id": held["meeting_id"]}
+    finally:
+        staff.close()
 
 
 def mr_t_salon(urls: Mapping[str, str], token: Token, salon_referral_id: str) -> dict[str, str]:

@@ -292,7 +292,10 @@ def mrs_a_across_departments(urls: Mapping[str, str], token: Token) -> dict[str,
     watch = districts_stories.mrs_a_watch(
         urls, token, outreach["district_case_id"], outreach["outreach_referral_id"], meeting
     )
-    return {**ids, **outreach, **meeting, **watch}
+    network = districts_stories.mrs_a_network_meeting(
+        urls, token, outreach["district_case_id"], meeting["conference_id"]
+    )
+    return {**ids, **outreach, **meeting, **watch, **network}
 
 
 def _wait_until_done(staff: districts_stories.Staff, conference_id: str, action_id: str, timeout: float = 60.0) -> None:
@@ -315,11 +318,18 @@ def mr_t_across_departments(urls: Mapping[str, str], token: Token) -> dict[str, 
     at_conferences = districts_stories.Staff(urls, token, "conferences", "districts")
     desk_at_conferences = districts_stories.Staff(urls, token, "conferences", "intake")
     desk_inbox = districts_stories.Staff(urls, token, "intake", "intake")
+    districts_inbox = districts_stories.Staff(urls, token, "districts", "districts")
     worker = _Desk(urls["intake"], token)
     try:
-        at_conferences.post(
-            f"/conferences/{meeting['conference_id']}/action-items/{meeting['visit_action_id']}/complete",
-            {"note": "Eさんと同行訪問。サロンに定期参加し、男の料理教室の講師に"},
+        # The item for districts is a referral in its inbox: districts answers it there, which completes the item.
+        districts_stories.answer_action_item(
+            districts_inbox,
+            at_conferences,
+            meeting["conference_id"],
+            meeting["visit_action_id"],
+            meeting["visit_item_referral_id"],
+            "support_started",
+            "Eさんと同行訪問。サロンに定期参加し、男の料理教室の講師に",
         )
         # Later: the desk approaches daily-life independence support (日常生活自立支援事業), step by step.
         daily_life = worker.post(
@@ -352,6 +362,7 @@ def mr_t_across_departments(urls: Mapping[str, str], token: Token) -> dict[str, 
         at_conferences.close()
         desk_at_conferences.close()
         desk_inbox.close()
+        districts_inbox.close()
         worker.close()
     return {
         **ids,
@@ -377,6 +388,7 @@ def story_7_isolated_mrs_a(urls: Mapping[str, str], token: Token) -> StoryResult
             "districts_stories.mrs_a_outreach",
             "conferences_stories.mrs_a_community_care_meeting",
             "districts_stories.mrs_a_watch",
+            "districts_stories.mrs_a_network_meeting",
         ),
     )
 

@@ -13,7 +13,7 @@ from typing import Annotated, Any
 
 from fastapi import APIRouter, Path, Query
 
-from services.districts import handlers, queries
+from services.districts import handlers, network_api, queries
 from services.districts.domain import commands as c
 from services.districts.domain.values import AreaKind
 from services.districts.responses import (
@@ -563,3 +563,4 @@ router.include_router(plan)
 router.include_router(areas)
 router.include_router(files)
 router.include_router(registry)
+router.include_router(network_api.router)

@@ -10,7 +10,12 @@ from services.reporting import handlers
 from services.reporting.adapters.queries import DistrictIssues, FlowRow, FollowUpItem
 from services.reporting.domain.case_view import CaseView
 from services.reporting.exports import to_csv, to_xlsx
-from services.reporting.responses import DistrictResourcesView, DistrictScheduleView, StatTableView
+from services.reporting.responses import (
+    DistrictIssueAccumulationView,
+    DistrictResourcesView,
+    DistrictScheduleView,
+    StatTableView,
+)
 from shared.web import Day, Edge, KitDep, Moment, edge
 
 router = APIRouter()
@@ -121,6 +126,23 @@ def get_district_evaluation(
         media_type=XLSX,
         headers={"Content-Disposition": f'attachment; filename="{name}"'},
     )
+
+
+@router.get(
+    "/statistics/district-issue-accumulation",
+    response_model=DistrictIssueAccumulationView,
+    tags=["statistics"],
+    summary="ケースの積み上げ: district issues from network meetings and desk consultations per district and month",
+)
+def get_district_issue_accumulation(
+    kit: KitDep,
+    at: Reader,
+    from_month: Annotated[str, Query(description="the first month (YYYY-MM, JST)")],
+    to_month: Annotated[str | None, Query(description="the last month (YYYY-MM); the first when absent")] = None,
+    district_id: Annotated[str | None, Query(description="only this district")] = None,
+    area_id: Annotated[str | None, Query(description="every district under this area (圏域)")] = None,
+) -> DistrictIssueAccumulationView:
+    return handlers.district_issue_accumulation(kit, at.actor, from_month, to_month, district_id, area_id)
 
 
 @router.get(

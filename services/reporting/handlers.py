@@ -24,6 +24,8 @@ from services.reporting.projection import ACCESS_PREFIX
 from services.reporting.responses import (
     DepartmentCoverageView,
     DistrictCoverageView,
+    DistrictIssueAccumulationView,
+    DistrictIssueMonthView,
     DistrictResourcesView,
     DistrictScheduleView,
 )
@@ -418,4 +420,67 @@ def district_evaluation(kit: ServiceKit, viewer: Actor, district_id: str, fiscal
         file=file,
         resources=district_resources(kit, viewer, district),
         months=[district_schedule(kit, viewer, month, district) for month in months],
+    )
+
+
+def district_issue_accumulation(
+    kit: ServiceKit,
+    viewer: Actor,
+    from_month: str,
+    to_month: str | None,
+    district_id: str | None,
+    area_id: str | None,
+) -> DistrictIssueAccumulationView:
+    """ケースの積み上げ: the district issues raised at network meetings (地区支援ネットワーク会議) and the
+    consultations of district desks (福祉なんでも相談窓口), per district and month."""
+    _check_reader(viewer)
+    first = from_month.strip()
+    if not _MONTH.fullmatch(first):
+        raise InvalidCommand(f"from_month must be YYYY-MM (e.g. 2026-04), got {from_month!r}", field="from_month")
+    last = (to_month or first).strip()
+    if not _MONTH.fullmatch(last):
+        raise InvalidCommand(f"to_month must be YYYY-MM (e.g. 2027-03), got {to_month!r}", field="to_month")
+    if last < first:
+        raise InvalidCommand("to_month is before from_month", field="to_month")
+    district = _check_district(district_id, required=False)
+    area = None if area_id is None else area_id.strip()
+    if area_id is not None and (not area or len(area) > 64):
+        raise InvalidCommand("area_id must name an area (at most 64 characters)", field="area_id")
+    with kit.engine.connect() as conn:
+        gen = rm.active_generation(conn)
+        within: list[str] | None = None
+        if area is not None:
+            within = queries.districts_within(conn, gen, area)
+            if within is None:
+                conn.rollback()
+                raise InvalidCommand(f"area_id {area!r} is not a defined area", field="area_id")
+        if district is not None:
+            within = [d for d in (within if within is not None else [district]) if d == district]
+        rows = queries.district_issue_accumulation(conn, gen, first, last, within)
+        conn.rollback()
+    months = [
+        DistrictIssueMonthView(
+            district_id=r.district_id,
+            month=r.month,
+            meeting_issues=r.meeting_issues,
+            desk_consultations=r.desk_consultations,
+            total=r.meeting_issues + r.desk_consultations,
+            by_category=r.by_category,
+        )
+        for r in rows
+    ]
+    totals: dict[str, int] = {}
+    for m in months:
+        for code, n in m.by_category.items():
+            totals[code] = totals.get(code, 0) + n
+    return DistrictIssueAccumulationView(
+        from_month=first,
+        to_month=last,
+        district_id=district,
+        area_id=area,
+        months=months,
+        meeting_issues=sum(m.meeting_issues for m in months),
+        desk_consultations=sum(m.desk_consultations for m in months),
+        total=sum(m.total for m in months),
+        by_category=dict(sorted(totals.items())),
     )

@@ -17,7 +17,7 @@ from __future__ import annotations
 
 import json
 from collections.abc import Callable, Sequence
-from datetime import UTC, datetime
+from datetime import UTC, datetime, timedelta, timezone
 from typing import Any, NamedTuple
 
 from services.reporting.adapters import readmodel as rm
@@ -25,6 +25,8 @@ from services.reporting.adapters.readmodel import Rows, ts
 from shared.envelope import Envelope
 
 __all__ = ["ALWAYS", "HANDLERS", "Fact", "Handler", "LinkEdge", "link_edge", "project"]
+
+_JST = timezone(timedelta(hours=9), "JST")
 
 ACCESS_PREFIX = "access."
 """Access-trail events (shared.access.PersonalDataRead): archived, never part of a case's timeline."""
@@ -396,6 +398,51 @@ def _district_file(step: str, csw: str | None, text: str | None, when: str) -> H
     return handler
 
 
+# -- districts: the district issue accumulation (ケースの積み上げ) and the areas (圏域) -------------
+
+
+def _network_meeting_held(rows: Rows, f: Fact) -> None:
+    d = f.data
+    for issue in d.get("issues") or ():
+        rows.add(
+            rm.district_issues,
+            event_id=f.id,
+            item_id=str(issue["issue_id"]),
+            district_id=d["district_id"],
+            month=str(d["month"]),
+            source="meeting",
+            category=str(issue["category"]),
+            at=f.when("recorded_at"),
+        )
+
+
+def _desk_consultation_taken(rows: Rows, f: Fact) -> None:
+    d = f.data
+    taken = f.when("taken_at")
+    rows.add(
+        rm.district_issues,
+        event_id=f.id,
+        item_id=str(d["consultation_id"]),
+        district_id=d["district_id"],
+        month=datetime.fromisoformat(taken.replace("Z", "+00:00")).astimezone(_JST).strftime("%Y-%m"),
+        source="desk",
+        category=str(d["issue_category"]),
+        at=taken,
+    )
+
+
+def _area_defined(rows: Rows, f: Fact) -> None:
+    d = f.data
+    rows.add(
+        rm.areas,
+        event_id=f.id,
+        area_id=d["area_id"],
+        kind=d["kind"],
+        parent_id=d.get("parent_id"),
+        at=f.when("defined_at"),
+    )
+
+
 ALWAYS: tuple[Handler, ...] = (_timeline, _district)
 
 HANDLERS: dict[str, Handler] = {
@@ -426,6 +473,9 @@ HANDLERS: dict[str, Handler] = {
     "districts.DistrictFileOpened": _district_file("opened", "csw_id", "goal", "opened_at"),
     "districts.DistrictCswAssigned": _district_file("csw", "csw_id", None, "assigned_at"),
     "districts.DistrictGoalEvaluated": _district_file("evaluated", None, "evaluation", "evaluated_at"),
+    "districts.NetworkMeetingHeld": _network_meeting_held,
+    "districts.DeskConsultationTaken": _desk_consultation_taken,
+    "districts.AreaDefined": _area_defined,
 }
 
 

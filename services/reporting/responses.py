@@ -16,6 +16,8 @@ from shared.views import View
 __all__ = [
     "DepartmentCoverageView",
     "DistrictCoverageView",
+    "DistrictIssueAccumulationView",
+    "DistrictIssueMonthView",
     "DistrictResourcesView",
     "DistrictScheduleView",
     "StatColumnView",
@@ -97,3 +99,29 @@ class DistrictResourcesView(View):
     helpers: dict[str, int] = Field(description="registered helpers (担い手) per kind code")
     resource_total: int
     helper_total: int
+
+
+class DistrictIssueMonthView(View):
+    """One district's month of the accumulation (ケースの積み上げ)."""
+
+    district_id: str
+    month: str = Field(description="YYYY-MM (JST)")
+    meeting_issues: int = Field(description="district issues raised at the month's network meetings")
+    desk_consultations: int = Field(description="consultations the district's desk took")
+    total: int
+    by_category: dict[str, int] = Field(description="district_issue_categories code -> count")
+
+
+class DistrictIssueAccumulationView(View):
+    """地域課題の積み上げ: district issues from network meetings and desk consultations per district
+    and month, for one district, every district under an area (圏域), or all."""
+
+    from_month: str
+    to_month: str
+    district_id: str | None = None
+    area_id: str | None = None
+    months: list[DistrictIssueMonthView]
+    meeting_issues: int
+    desk_consultations: int
+    total: int
+    by_category: dict[str, int]

@@ -88,6 +88,14 @@ def test_mrs_a_is_watched_over_from_a_distance_after_a_community_care_meeting_wi
         not items[ids["engage_action_id"]]["done"]
         and items[ids["engage_action_id"]]["assignee"] == "community_support_centre"
     )
+    # Districts answered the watch item's referral in its inbox: the item is done and the referral answered.
+    assert items[ids["watch_action_id"]]["referral_id"] == ids["watch_item_referral_id"]
+    assert items[ids["watch_action_id"]]["referral_status"] == "completed"
+    # Her district's network meeting shared her case on the community care meeting's statutory basis.
+    network = districts.get(f"/network-meetings/{ids['network_meeting_id']}").json()
+    assert network["district_id"] == MRS_A_DISTRICT and network["outside_participants"] >= 3
+    assert [(c["case_id"], c["basis_kind"]) for c in network["cases"]] == [(ids["district_case_id"], "statutory")]
+    assert {i["category"] for i in network["issues"]} == {"living_environment", "isolation"}
     reviews = conferences.get("/reviews", params={"until": "2100-01-01", "case_id": ids["person_id"]}).json()["items"]
     assert [r["review_id"] for r in reviews] == [ids["review_id"]]
     open_for_centre = conferences.get("/action-items", params={"case_id": ids["person_id"], "done": False}).json()[
@@ -137,10 +145,10 @@ def test_mr_t_goes_from_a_case_meeting_to_the_salon_teaches_cooking_and_is_refer
     }
     done = {a["action_id"]: a["completed_by_department"] for a in meeting_record["action_items"] if a["done"]}
     assert done == {ids["visit_action_id"]: "districts", ids["daily_life_action_id"]: "intake"}
-    # Both items for departments were referrals: the desk answered its own in its inbox (that completed
-    # the item); districts recorded its item done at conferences, which withdrew the referral.
+    # Both items for departments were referrals, and each department answered its own in its inbox:
+    # that completed the item, so the referral ends answered (completed), not withdrawn.
     statuses = {a["action_id"]: a["referral_status"] for a in meeting_record["action_items"] if a["referral_id"]}
-    assert statuses == {ids["visit_action_id"]: "cancelled", ids["daily_life_action_id"]: "completed"}
+    assert statuses == {ids["visit_action_id"]: "completed", ids["daily_life_action_id"]: "completed"}
     answered = platform.client("intake", "intake").get(f"/referrals/{ids['daily_life_item_referral_id']}").json()
     assert (answered["source_department"], answered["status"], answered["outcome"]) == (
         "conferences",

@@ -252,6 +252,11 @@ export const en: Catalogue = {
     disbursed_on: "Disbursed",
     paid_on: "Paid",
     reached_service: "Reached a service",
+    issue_category: "District issue category",
+    consulter: "Who consulted",
+    next_steps: "Next steps",
+    held_on: "Held on",
+    consent_to_share: "Consent to share with the consultation desk",
   },
   events: {
     intake: {
@@ -293,6 +298,10 @@ export const en: Catalogue = {
       WatchOverEnded: "Watch-over ended",
       SalonAttended: "Salon attended",
       VolunteerRoleTaken: "Volunteer role",
+      DistrictSupportTeamSet: "District support team set",
+      NetworkMeetingHeld: "District network meeting",
+      NetworkMeetingCaseDiscussed: "Case discussed at a network meeting",
+      DeskConsultationTaken: "District desk consultation",
     },
     conferences: {
       ConferenceScheduled: "Conference scheduled",

@@ -269,6 +269,11 @@ export const ja = {
     disbursed_on: "交付日",
     paid_on: "入金日",
     reached_service: "制度・サービスにつながった",
+    issue_category: "地域課題の区分",
+    consulter: "相談者",
+    next_steps: "今後の対応",
+    held_on: "開催日",
+    consent_to_share: "総合相談窓口への情報提供の同意",
   },
   events: {
     intake: {
@@ -310,6 +315,10 @@ export const ja = {
       WatchOverEnded: "見守り終了",
       SalonAttended: "サロン参加",
       VolunteerRoleTaken: "担い手の役割",
+      DistrictSupportTeamSet: "地区支援チームの編成",
+      NetworkMeetingHeld: "地区支援ネットワーク会議",
+      NetworkMeetingCaseDiscussed: "ネットワーク会議でのケース検討",
+      DeskConsultationTaken: "福祉なんでも相談窓口での相談",
     },
     conferences: {
       ConferenceScheduled: "会議の設定",

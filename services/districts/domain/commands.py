@@ -4,7 +4,17 @@ from __future__ import annotations
 
 from datetime import date, datetime
 
-from services.districts.domain.values import Approach, AreaKind, Frequency, VisitOutcome, Watcher
+from services.districts.domain.values import (
+    Approach,
+    AreaKind,
+    Frequency,
+    MeetingParticipant,
+    NetworkIssue,
+    ShareBasis,
+    TeamMember,
+    VisitOutcome,
+    Watcher,
+)
 from shared.domain import Command
 
 __all__ = [
@@ -17,12 +27,16 @@ __all__ = [
     "OpenDistrictFile",
     "RaiseWatchConcern",
     "RecordDistrictPopulation",
+    "RecordNetworkMeeting",
     "RecordOutreachVisit",
     "RecordSalonAttendance",
     "RegisterHelper",
     "RegisterLocalResource",
     "ScheduleDistrictEvent",
+    "SetSupportTeam",
+    "SharedCase",
     "StartWatchOver",
+    "TakeDeskConsultation",
     "TakeVolunteerRole",
 ]
 
@@ -190,3 +204,49 @@ class ChangeAreaAddresses(Command):
     area_id: str
     address_prefixes: tuple[str, ...]
     changed_by: str
+
+
+class SetSupportTeam(Command):
+    """地区支援チームを編成する (or change it): the members as a whole."""
+
+    district_id: str
+    members: tuple[TeamMember, ...]
+    note: str | None = None
+    set_by: str
+
+
+class SharedCase(Command):
+    """A case to share at a network meeting: the case (or none, when discussed anonymously), the basis."""
+
+    case_id: str | None = None
+    basis: ShareBasis = ShareBasis()
+    summary: str
+    next_steps: str | None = None
+
+
+class RecordNetworkMeeting(Command):
+    """地区支援ネットワーク会議を記録する: who took part, the cases shared, the district issues raised."""
+
+    district_id: str
+    held_on: date
+    participants: tuple[MeetingParticipant, ...]
+    cases: tuple[SharedCase, ...] = ()
+    issues: tuple[NetworkIssue, ...] = ()
+    minutes: str | None = None
+    recorded_by: str
+
+
+class TakeDeskConsultation(Command):
+    """福祉なんでも相談窓口で相談を受ける (and pass it to 総合相談窓口)."""
+
+    district_id: str
+    case_id: str | None = None
+    person_id: str | None = None
+    desk: str
+    taken_at: datetime
+    channel: str
+    consulter: str | None = None
+    summary: str
+    issue_category: str
+    consent_to_share: bool
+    recorded_by: str

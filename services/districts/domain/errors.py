@@ -8,7 +8,10 @@
     │   ├── AreaNotFound             no such area (圏域)
     │   ├── DistrictFileNotFound     the district has no file for that fiscal year: open it first
     │   ├── ResourceNotFound         no such registered resource or helper
-    │   └── ScheduledEventNotFound   no such event in the monthly district schedule
+    │   ├── ScheduledEventNotFound   no such event in the monthly district schedule
+    │   ├── SupportTeamNotFound      the district has no support team (地区支援チーム) yet
+    │   ├── NetworkMeetingNotFound   no such network meeting (地区支援ネットワーク会議)
+    │   └── DeskConsultationNotFound no such consultation at a district desk
     ├── InvalidCommand               bad values (code-list misses raise it via CodeLists.require)
     └── IllegalTransition
         ├── WatchOverState           a watch-over is already running / none is running
@@ -21,11 +24,14 @@ from shared.errors import IllegalTransition, NotFound
 
 __all__ = [
     "AreaNotFound",
+    "DeskConsultationNotFound",
     "DistrictCaseNotFound",
     "DistrictFileNotFound",
+    "NetworkMeetingNotFound",
     "PersonRefusedContact",
     "ResourceNotFound",
     "ScheduledEventNotFound",
+    "SupportTeamNotFound",
     "WatchOverState",
 ]
 
@@ -56,3 +62,15 @@ class ResourceNotFound(NotFound):
 
 class ScheduledEventNotFound(NotFound):
     """予定なし: no district meeting or event was scheduled with that id."""
+
+
+class SupportTeamNotFound(NotFound):
+    """チーム未編成: the district has no support team (地区支援チーム) yet."""
+
+
+class NetworkMeetingNotFound(NotFound):
+    """会議の記録なし: no network meeting (地区支援ネットワーク会議) was recorded with that id."""
+
+
+class DeskConsultationNotFound(NotFound):
+    """相談の記録なし: no consultation was taken at a district desk with that id."""

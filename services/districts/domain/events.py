@@ -18,13 +18,24 @@ from __future__ import annotations
 from datetime import date, datetime
 from typing import ClassVar
 
-from services.districts.domain.values import Approach, AreaKind, Frequency, VisitOutcome, Watcher
+from services.districts.domain.values import (
+    Approach,
+    AreaKind,
+    Frequency,
+    MeetingParticipant,
+    NetworkIssue,
+    ShareBasis,
+    TeamMember,
+    VisitOutcome,
+    Watcher,
+)
 from shared.events import DomainEvent, EventRegistry
 
 __all__ = [
     "DISTRICT_EVENTS",
     "AreaAddressesChanged",
     "AreaDefined",
+    "DeskConsultationTaken",
     "DistrictCaseEvent",
     "DistrictCswAssigned",
     "DistrictEventCoverageMarked",
@@ -33,8 +44,11 @@ __all__ = [
     "DistrictFileOpened",
     "DistrictGoalEvaluated",
     "DistrictPopulationRecorded",
+    "DistrictSupportTeamSet",
     "HelperRegistered",
     "LocalResourceRegistered",
+    "NetworkMeetingCaseDiscussed",
+    "NetworkMeetingHeld",
     "OutreachVisitRecorded",
     "SalonAttended",
     "VolunteerRoleTaken",
@@ -304,6 +318,90 @@ class DistrictEventEscalated(DistrictEventEvent):
     escalated_at: datetime
 
 
+class DistrictSupportTeamSet(DomainEvent):
+    """地区支援チームの編成: the district's support team as a whole (住民コーディネーター, 民生委員, CSW);
+    a later one replaces it (the stream's version counts the changes)."""
+
+    event_type: ClassVar[str] = "districts.DistrictSupportTeamSet"
+
+    district_id: str
+    members: tuple[TeamMember, ...]
+    note: str | None
+    set_at: datetime
+    set_by: str
+    code_list_version: str
+
+
+class NetworkMeetingHeld(DomainEvent):
+    """地区支援ネットワーク会議の開催: the district's monthly meeting, who took part (team and outside
+    members such as 包括 and 民生委員) and the district issues (地域課題) raised; the cases discussed
+    follow as :class:`NetworkMeetingCaseDiscussed`."""
+
+    event_type: ClassVar[str] = "districts.NetworkMeetingHeld"
+    occurred_field: ClassVar[str | None] = "held_on"
+
+    meeting_id: str
+    district_id: str
+    held_on: date
+    month: str
+    participants: tuple[MeetingParticipant, ...]
+    outside_participants: int
+    team_version: int
+    issues: tuple[NetworkIssue, ...]
+    cases_discussed: int
+    minutes: str | None
+    recorded_at: datetime
+    recorded_by: str
+    code_list_version: str
+
+
+class NetworkMeetingCaseDiscussed(DomainEvent):
+    """ケースの共有・検討: a consultation or case shared at a network meeting, on the basis that lets it be
+    shared with the members (本人同意 or a statutory meeting); a case shared on no basis is discussed
+    without identifying details and names no case (``case_id`` is None)."""
+
+    event_type: ClassVar[str] = "districts.NetworkMeetingCaseDiscussed"
+    occurred_field: ClassVar[str | None] = "held_on"
+    personal_fields: ClassVar[frozenset[str]] = frozenset({"summary", "next_steps"})
+
+    meeting_id: str
+    district_id: str
+    discussion_id: str
+    case_id: str | None
+    held_on: date
+    basis: ShareBasis
+    summary: str
+    next_steps: str | None
+    recorded_at: datetime
+    recorded_by: str
+
+
+class DeskConsultationTaken(DomainEvent):
+    """福祉なんでも相談窓口での相談受付: a consultation taken at the district's desk (地区ボランティア
+    センター); it reaches 総合相談窓口 (intake) as a referral of its own (``referral_id``), sharing its
+    details when the person agreed (``consent_to_share``)."""
+
+    event_type: ClassVar[str] = "districts.DeskConsultationTaken"
+    occurred_field: ClassVar[str | None] = "taken_at"
+    personal_fields: ClassVar[frozenset[str]] = frozenset({"consulter", "summary"})
+
+    consultation_id: str
+    district_id: str
+    case_id: str
+    person_id: str | None
+    desk: str
+    taken_at: datetime
+    channel: str
+    consulter: str | None
+    summary: str
+    issue_category: str
+    consent_to_share: bool
+    referral_id: str
+    recorded_at: datetime
+    recorded_by: str
+    code_list_version: str
+
+
 DISTRICT_EVENTS = EventRegistry(
     [
         WatchConcernRaised,
@@ -323,6 +421,10 @@ DISTRICT_EVENTS = EventRegistry(
         DistrictEventScheduled,
         DistrictEventCoverageMarked,
         DistrictEventEscalated,
+        DistrictSupportTeamSet,
+        NetworkMeetingHeld,
+        NetworkMeetingCaseDiscussed,
+        DeskConsultationTaken,
     ]
 )
 # v2 added the registered resource (optional); a v1 attendance or role named none.

@@ -6,7 +6,19 @@ from typing import Literal
 
 from pydantic import BaseModel, ConfigDict, Field
 
-__all__ = ["AREA_PARENT", "Approach", "AreaKind", "Frequency", "VisitOutcome", "Watcher", "WatcherRole"]
+__all__ = [
+    "AREA_PARENT",
+    "Approach",
+    "AreaKind",
+    "Frequency",
+    "MeetingParticipant",
+    "NetworkIssue",
+    "ShareBasis",
+    "TeamMember",
+    "VisitOutcome",
+    "Watcher",
+    "WatcherRole",
+]
 
 VisitOutcome = Literal["reached", "not_reached", "refused"]
 """訪問の結果: met the person (会えた), nobody answered (不在), the person refused (拒否)."""
@@ -43,3 +55,47 @@ AREA_PARENT: dict[str, str | None] = {
     "community_care": "daily_life",
 }
 """The hierarchy, kept as data: the kind of area each kind sits in (the city sits in none)."""
+
+
+class TeamMember(BaseModel):
+    """地区支援チームの一員: a ``network_member_kinds`` team code (resident_coordinator,
+    welfare_commissioner, csw), the name, and the staff id of a CSW."""
+
+    model_config = ConfigDict(frozen=True, extra="forbid", str_strip_whitespace=True)
+
+    kind: str = Field(min_length=1, max_length=64)
+    name: str = Field(min_length=1, max_length=200)
+    staff_id: str | None = Field(default=None, max_length=64)
+
+
+class MeetingParticipant(BaseModel):
+    """会議の出席者: a name (or a role), a ``network_member_kinds`` code, the organisation if any."""
+
+    model_config = ConfigDict(frozen=True, extra="forbid", str_strip_whitespace=True)
+
+    name: str = Field(min_length=1, max_length=200)
+    kind: str = Field(min_length=1, max_length=64)
+    organisation: str | None = Field(default=None, max_length=200)
+
+
+class NetworkIssue(BaseModel):
+    """地域課題: a ``district_issue_categories`` code and what was raised (no personal details)."""
+
+    model_config = ConfigDict(frozen=True, extra="forbid", str_strip_whitespace=True)
+
+    issue_id: str = Field(default="", max_length=64)
+    category: str = Field(min_length=1, max_length=64)
+    description: str = Field(min_length=1, max_length=2000)
+
+
+BasisKind = Literal["statutory", "consent", "none"]
+
+
+class ShareBasis(BaseModel):
+    """情報共有の根拠 of a case shared at a meeting (as conferences record it): a statutory meeting
+    (支援会議) with its reference, the person's consent (the consent id), or none (anonymous)."""
+
+    model_config = ConfigDict(frozen=True, extra="forbid", str_strip_whitespace=True)
+
+    kind: BasisKind = "none"
+    reference: str | None = Field(default=None, max_length=200)

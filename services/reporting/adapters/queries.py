@@ -439,3 +439,71 @@ def district_file(conn: Connection, gen: int, district_id: str, fiscal_year: int
         elif step == "evaluated":
             found.evaluation = text
     return found
+
+
+# -- districts: the district issue accumulation (ケースの積み上げ) --------------------------------------
+
+
+class IssueAccumulation(BaseModel):
+    """One district's month: the district issues raised at network meetings and the consultations
+    its desk took, by district issue category."""
+
+    district_id: str
+    month: str  # YYYY-MM (JST)
+    meeting_issues: int
+    desk_consultations: int
+    by_category: dict[str, int]
+
+
+def districts_within(conn: Connection, gen: int, area_id: str) -> list[str] | None:
+    """The district council areas under ``area_id`` (itself included); ``None`` when no such area."""
+    a = rm.areas.c
+    parent: dict[str, str | None] = {}
+    kind: dict[str, str] = {}
+    for area, area_kind, parent_id in conn.execute(
+        select(a.area_id, a.kind, a.parent_id).where(a.gen == gen).order_by(a.at, a.event_id)
+    ):
+        parent.setdefault(area, parent_id)
+        kind.setdefault(area, area_kind)
+    if area_id not in parent:
+        return None
+
+    def under(area: str) -> bool:
+        seen: set[str] = set()
+        current: str | None = area
+        while current is not None and current not in seen:
+            if current == area_id:
+                return True
+            seen.add(current)
+            current = parent.get(current)
+        return False
+
+    return sorted(x for x in parent if kind[x] == "district_council" and under(x))
+
+
+def district_issue_accumulation(
+    conn: Connection, gen: int, first: str, last: str, district_ids: Sequence[str] | None
+) -> list[IssueAccumulation]:
+    """ケースの積み上げ: per district and month from ``first`` to ``last`` (YYYY-MM, inclusive)."""
+    i = rm.district_issues.c
+    where = [i.gen == gen, i.month >= first, i.month <= last]
+    if district_ids is not None:
+        where.append(i.district_id.in_(list(district_ids)))
+    out: dict[tuple[str, str], IssueAccumulation] = {}
+    for district_id, month, source, category in conn.execute(
+        select(i.district_id, i.month, i.source, i.category).where(*where)
+    ):
+        row = out.setdefault(
+            (district_id, month),
+            IssueAccumulation(
+                district_id=district_id, month=month, meeting_issues=0, desk_consultations=0, by_category={}
+            ),
+        )
+        if source == "desk":
+            row.desk_consultations += 1
+        else:
+            row.meeting_issues += 1
+        row.by_category[category] = row.by_category.get(category, 0) + 1
+    for row in out.values():
+        row.by_category = dict(sorted(row.by_category.items()))
+    return [out[k] for k in sorted(out)]

@@ -255,6 +255,33 @@ district_files = spec.table(
     """,
     Index("ix_rm_district_files_district", "gen", "district_id", "fiscal_year"),
 )
+district_issues = spec.table(
+    "rm_district_issues",
+    metadata,
+    """
+    gen          int    key
+    event_id     code   key
+    item_id      code   key               # the issue's id (meeting) or the consultation's id (desk)
+    district_id  code   required
+    month        str32  required          # YYYY-MM (JST) the issue was raised in
+    source       state  required          # meeting (地区支援ネットワーク会議) | desk (福祉なんでも相談窓口)
+    category     code   required          # district_issue_categories code
+    at           time   required
+    """,
+    Index("ix_rm_district_issues_month", "gen", "month"),
+)
+areas = spec.table(
+    "rm_areas",
+    metadata,
+    """
+    gen          int    key
+    event_id     code   key
+    area_id      code   required
+    kind         state  required          # city | daily_life | district_council | community_care
+    parent_id    code
+    at           time   required
+    """,
+)
 
 READ_MODELS: tuple[Table, ...] = (
     timeline,
@@ -271,6 +298,8 @@ READ_MODELS: tuple[Table, ...] = (
     district_event_steps,
     district_resources,
     district_files,
+    district_issues,
+    areas,
 )
 TABLES: dict[str, Table] = {t.name: t for t in READ_MODELS}
 

@@ -5,7 +5,8 @@ arrives here as :data:`~services.reporting.domain.case_view.REDACTED` and stays 
 published contract fields of the districts' and conferences' events are read (``schemas/events``).
 
 * :func:`district_work` — watch-over concerns (見守りの気づき), outreach visits (アウトリーチ訪問),
-  residents' watch-over (見守り), salons (サロン) and volunteer roles (担い手).
+  residents' watch-over (見守り), salons (サロン) and volunteer roles (担い手), the network meetings
+  that shared the case (地区支援ネットワーク会議) and the district desk's consultations (福祉なんでも相談窓口).
 * :func:`conferences` — case and community care meetings (ケース会議・地域ケア会議) with their
   participants' kinds (never names), basis of sharing, decisions, action items (役割分担) and
   reviews (経過確認).
@@ -65,6 +66,10 @@ class DistrictWork(BaseModel):
     watch_over: WatchOver | None
     salons: list[dict[str, Any]]
     volunteer_roles: list[dict[str, Any]]
+    network_meetings: list[dict[str, Any]] = []
+    """地区支援ネットワーク会議: each time the case was shared and discussed, on which basis."""
+    desk_consultations: list[dict[str, Any]] = []
+    """福祉なんでも相談窓口: consultations the district's desk took about the case."""
 
 
 class ActionItem(BaseModel):
@@ -120,6 +125,8 @@ def district_work(entries: Iterable[_Entry]) -> DistrictWork | None:
     visits: list[dict[str, Any]] = []
     salons: list[dict[str, Any]] = []
     roles: list[dict[str, Any]] = []
+    meetings: list[dict[str, Any]] = []
+    desk: list[dict[str, Any]] = []
     watch: WatchOver | None = None
     seen = False
     for e in entries:
@@ -149,6 +156,26 @@ def district_work(entries: Iterable[_Entry]) -> DistrictWork | None:
             salons.append(_keep(d, "attendance_id", "salon_name", "attended_on", "first_visit", "note"))
         elif e.type == "districts.VolunteerRoleTaken":
             roles.append(_keep(d, "role_id", "role", "activity", "started_on"))
+        elif e.type == "districts.NetworkMeetingCaseDiscussed":
+            meeting = _keep(d, "meeting_id", "discussion_id", "held_on", "summary", "next_steps")
+            basis = d.get("basis")
+            meeting["basis"] = basis.get("kind") if isinstance(basis, dict) else basis
+            meetings.append(meeting)
+        elif e.type == "districts.DeskConsultationTaken":
+            desk.append(
+                _keep(
+                    d,
+                    "consultation_id",
+                    "desk",
+                    "taken_at",
+                    "channel",
+                    "consulter",
+                    "summary",
+                    "issue_category",
+                    "consent_to_share",
+                    "referral_id",
+                )
+            )
     if not seen:
         return None
     return DistrictWork(
@@ -159,6 +186,8 @@ def district_work(entries: Iterable[_Entry]) -> DistrictWork | None:
         watch_over=watch,
         salons=salons,
         volunteer_roles=roles,
+        network_meetings=meetings,
+        desk_consultations=desk,
     )
 
 

@@ -81,10 +81,11 @@ def test_tables_follow_the_code_lists_and_group_responses_like_the_seed() -> Non
     assert t3.column_total("public_assistance") == 4
 
 
-def test_the_districts_own_records_reach_the_timeline_without_a_handler_and_a_helpers_contact_is_personal() -> None:
-    """Issue 13's area events have no reporting handler yet: they are archived on the timeline and
-    place their stream in its district; a helper's registration (projected into the district's
-    resources, see test_reporting_districts) keeps its contact personal by contract."""
+def test_the_districts_own_records_reach_the_timeline_and_a_helpers_contact_is_personal() -> None:
+    """Issue 13's area events are archived on the timeline and kept as the area hierarchy
+    (``rm_areas``, which the district issue accumulation sums over); a helper's registration
+    (projected into the district's resources, see test_reporting_districts) keeps its contact
+    personal by contract."""
     from services.districts.domain.events import AreaDefined
 
     h = History()
@@ -100,7 +101,8 @@ def test_the_districts_own_records_reach_the_timeline_without_a_handler_and_a_he
     for subject, event in (("district-area-north", area),):
         rows = Rows()
         project(rows, Fact.of(h.add("districts", subject, subject, event, T0)))
-        assert event.event_type not in HANDLERS
-        assert set(rows.by_table) <= {"rm_timeline", "rm_case_districts"} and rows.by_table["rm_timeline"]
+        assert event.event_type in HANDLERS
+        assert set(rows.by_table) <= {"rm_timeline", "rm_case_districts", "rm_areas"} and rows.by_table["rm_timeline"]
+        assert rows.by_table["rm_areas"][0]["parent_id"] == "ebina"
     assert personal_fields("districts.HelperRegistered") == frozenset({"contact"})
     assert personal_fields("districts.AreaDefined") == frozenset()

@@ -7,6 +7,7 @@ import { DistrictFilePage, DistrictFilesPage } from "./Files";
 import { DistrictActionItemsPage, SalonAttendancePage, VolunteersPage } from "./Lists";
 import { HelpersPage, ResourcesPage } from "./Registry";
 import { EscalationsPage, SchedulePage } from "./Schedule";
+import { DeskConsultationPage, NetworkMeetingPage, NetworkMeetingsPage, SupportTeamPage } from "./Network";
 import "../conferences/conferences.css";
 import "./districts.css";
 
@@ -33,6 +34,10 @@ export default function DistrictsDesk() {
       <Route path="helpers" element={<HelpersPage />} />
       <Route path="schedule" element={<SchedulePage />} />
       <Route path="schedule/escalations" element={<EscalationsPage />} />
+      <Route path="teams" element={<SupportTeamPage />} />
+      <Route path="network-meetings" element={<NetworkMeetingsPage />} />
+      <Route path="network-meetings/:meetingId" element={<NetworkMeetingPage />} />
+      <Route path="desk" element={<DeskConsultationPage />} />
       <Route path="*" element={<NotFound />} />
     </Routes>
   );

@@ -76,6 +76,11 @@ export const TIMELINE_FIELDS: Record<string, FieldKind> = {
   paid_on: { kind: "date" },
   isolated: { kind: "bool" },
   reached_service: { kind: "bool" },
+  issue_category: codes("district_issue_categories"),
+  consulter: text,
+  next_steps: text,
+  held_on: { kind: "date" },
+  consent_to_share: { kind: "bool" },
 };
 
 const yen = new Intl.NumberFormat("ja-JP", { style: "currency", currency: "JPY" });
