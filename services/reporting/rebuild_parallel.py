@@ -40,6 +40,7 @@ from typing import IO, Any, TextIO
 import structlog
 from kafka import ConsumerRebalanceListener, KafkaConsumer, TopicPartition
 from kafka.admin import KafkaAdminClient
+from kafka.coordinator.assignors.roundrobin import RoundRobinPartitionAssignor
 from kafka.errors import CommitFailedError, KafkaError, RebalanceInProgressError
 from sqlalchemy import Engine
 
@@ -113,6 +114,9 @@ def run_worker(engine: Engine, bootstrap_servers: str, spec: WorkerSpec, stop: t
         max_poll_records=spec.batch_size,
         fetch_max_bytes=64 * 1024 * 1024,
         max_partition_fetch_bytes=8 * 1024 * 1024,
+        # every partition of every topic dealt out in turn: 6 partitions over 2 workers are 3 and 3
+        # (the default range assignor deals per topic, 2 and 1 of each)
+        partition_assignment_strategy=(RoundRobinPartitionAssignor,),
     )
     joined = threading.Event()
 

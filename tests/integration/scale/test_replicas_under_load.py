@@ -19,6 +19,8 @@ import pytest
 from bench.scale import GROUPS, SERVICES, run_scenario
 from deploy.kafka.cluster import create_topics, start_cluster
 
+pytestmark = [pytest.mark.kafka, pytest.mark.postgres, pytest.mark.slow]
+
 
 @pytest.fixture(scope="module")
 def cluster(tmp_path_factory: pytest.TempPathFactory) -> Iterator[str]:
@@ -43,7 +45,7 @@ def test_killing_a_replica_of_each_service_under_load_loses_nothing_and_doubles_
     print("\n" + outcome.summary())
 
     assert outcome.load_errors == []
-    assert outcome.cases == 24 and outcome.commands >= 24 * 6
+    assert outcome.cases == 24 and outcome.commands >= (24 - outcome.refused) * 5  # 5 or 8 commands a case
     assert outcome.denials >= 12 - outcome.refused
     assert outcome.client_retries > 0  # clients of the killed replicas went on against the survivors
     assert outcome.lost_from_store == 0
