@@ -38,7 +38,7 @@ from pathlib import Path
 from typing import IO, Any, TextIO
 
 import structlog
-from kafka import ConsumerRebalanceListener, KafkaConsumer, TopicPartition
+from kafka import ConsumerRebalanceListener, KafkaConsumer, OffsetAndMetadata, TopicPartition
 from kafka.admin import KafkaAdminClient
 from kafka.coordinator.assignors.roundrobin import RoundRobinPartitionAssignor
 from kafka.errors import CommitFailedError, KafkaError, RebalanceInProgressError
@@ -54,6 +54,7 @@ from services.reporting.rebuild import (
     _drop_replaced,
     _Replayer,
     _verify_and_switch,
+    _Writer,
 )
 from shared.clock import Clock, SystemClock
 
@@ -136,18 +137,34 @@ def run_worker(engine: Engine, bootstrap_servers: str, spec: WorkerSpec, stop: t
     from_record = Fact.from_record
     flush_rows = max(spec.batch_size * 2, 1)
     moved = False  # positions advanced since the last commit
+    last_commit = time.monotonic()
+    # PostgreSQL: COPY in a writer thread while this one fetches and parses, as the one-process rebuild
+    writer = _Writer(engine, spec.generation) if engine.dialect.name == "postgresql" else None
 
-    def write_and_commit() -> None:
-        nonlocal rows, moved
+    def write() -> None:
+        nonlocal rows
         if rows.count:
-            with engine.begin() as conn:
-                tally.rows_written += rm.bulk_write(conn, rows, spec.generation)
+            if writer is not None:
+                writer.put(rows)
+            else:
+                with engine.begin() as conn:
+                    tally.rows_written += rm.bulk_write(conn, rows, spec.generation)
             rows = rm.Rows()
+
+    def checkpoint() -> None:
+        """Commit the group's offsets up to what is written: the positions now, once every row
+        queued before them is committed — a new owner never skips an unwritten event."""
+        nonlocal moved, last_commit
+        write()
+        positions = {tp: OffsetAndMetadata(consumer.position(tp), "", -1) for tp in consumer.assignment()}
+        if writer is not None:
+            writer.drain()
         try:
-            consumer.commit()  # only after the rows are committed: a new owner never skips an unwritten event
+            consumer.commit(offsets=positions)
             moved = False
         except (CommitFailedError, RebalanceInProgressError):
             log.warning("rebuild.commit_deferred", group=spec.group)  # the new owner redoes it; rows dedupe
+        last_commit = time.monotonic()
 
     try:
         while not stop.is_set():
@@ -170,11 +187,16 @@ def run_worker(engine: Engine, bootstrap_servers: str, spec: WorkerSpec, stop: t
                     if records[-1].offset >= end:
                         consumer.seek(tp, end)
                         consumer.pause(tp)  # done with it; resumed by the next rebalance, if any
-            if rows.count >= flush_rows or (not polled and (rows.count or moved)):
-                write_and_commit()
+            if rows.count >= flush_rows:
+                write()
+            if moved and (not polled or time.monotonic() - last_commit >= 1.0):
+                checkpoint()
         if rows.count or moved:
-            write_and_commit()
+            checkpoint()
     finally:
+        if writer is not None:
+            writer.close()
+            tally.rows_written += writer.written
         consumer.close(autocommit=False)
     tally.partitions = sorted(f"{tp.topic}/{tp.partition}" for tp in owned)
     return tally
