@@ -112,6 +112,8 @@ class _Writer:
         self.queue: queue.Queue[rm.Rows | None] = queue.Queue(maxsize=depth)
         self.error: BaseException | None = None
         self.written = 0
+        self.batches = 0
+        """Batches committed so far, in the order they were put."""
         self.thread = threading.Thread(target=self._loop, name="reporting-rebuild-writer", daemon=True)
         self.thread.start()
 
@@ -125,6 +127,7 @@ class _Writer:
                     if self.error is None:
                         with conn.begin():
                             self.written += rm.bulk_write(conn, rows, self.gen)
+                        self.batches += 1
                 except BaseException as exc:  # handed to the replaying thread
                     self.error = exc
                 finally:

@@ -141,30 +141,45 @@ def run_worker(engine: Engine, bootstrap_servers: str, spec: WorkerSpec, stop: t
     # PostgreSQL: COPY in a writer thread while this one fetches and parses, as the one-process rebuild
     writer = _Writer(engine, spec.generation) if engine.dialect.name == "postgresql" else None
 
+    put = 0  # batches handed to the writer
+    pending: list[tuple[int, dict[TopicPartition, OffsetAndMetadata]]] = []
+    """Positions noted at a checkpoint, with the number of batches that must be committed first."""
+
     def write() -> None:
-        nonlocal rows
+        nonlocal rows, put
         if rows.count:
             if writer is not None:
                 writer.put(rows)
+                put += 1
             else:
                 with engine.begin() as conn:
                     tally.rows_written += rm.bulk_write(conn, rows, spec.generation)
             rows = rm.Rows()
 
-    def checkpoint() -> None:
-        """Commit the group's offsets up to what is written: the positions now, once every row
-        queued before them is committed — a new owner never skips an unwritten event."""
-        nonlocal moved, last_commit
-        write()
-        positions = {tp: OffsetAndMetadata(consumer.position(tp), "", -1) for tp in consumer.assignment()}
-        if writer is not None:
-            writer.drain()
+    def commit(positions: dict[TopicPartition, OffsetAndMetadata]) -> None:
         try:
-            consumer.commit(offsets=positions)
-            moved = False
+            consumer.commit(offsets={tp: o for tp, o in positions.items() if tp in consumer.assignment()})
         except (CommitFailedError, RebalanceInProgressError):
             log.warning("rebuild.commit_deferred", group=spec.group)  # the new owner redoes it; rows dedupe
-        last_commit = time.monotonic()
+
+    def checkpoint(*, wait: bool = False) -> None:
+        """Commit the group's offsets up to what is written: the positions now, once every row queued
+        before them is committed (a new owner never skips an unwritten event). Without ``wait`` the
+        commit happens at a later call, when the writer has got that far: parsing never stalls."""
+        nonlocal moved, last_commit
+        write()
+        pending.append((put, {tp: OffsetAndMetadata(consumer.position(tp), "", -1) for tp in consumer.assignment()}))
+        moved, last_commit = False, time.monotonic()
+        if wait and writer is not None:
+            writer.drain()
+        release()
+
+    def release() -> None:
+        done = writer.batches if writer is not None else put
+        ready = [p for p in pending if p[0] <= done]
+        if ready:
+            del pending[: len(ready)]
+            commit(ready[-1][1])
 
     try:
         while not stop.is_set():
@@ -190,9 +205,11 @@ def run_worker(engine: Engine, bootstrap_servers: str, spec: WorkerSpec, stop: t
             if rows.count >= flush_rows:
                 write()
             if moved and (not polled or time.monotonic() - last_commit >= 1.0):
-                checkpoint()
-        if rows.count or moved:
-            checkpoint()
+                checkpoint(wait=not polled)  # idle: everything read is written and committed now
+            elif pending:
+                release()
+        if rows.count or moved or pending:
+            checkpoint(wait=True)
     finally:
         if writer is not None:
             writer.close()
