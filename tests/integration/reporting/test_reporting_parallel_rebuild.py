@@ -7,6 +7,7 @@ applications, referrals over many households), so every partition holds events.
 
 from __future__ import annotations
 
+import sys
 from collections.abc import Callable
 from typing import Any
 
@@ -16,7 +17,7 @@ from bench.reporting import produce
 from services.reporting.adapters import readmodel as rm
 from services.reporting.bootstrap import MIGRATIONS
 from services.reporting.config import Settings
-from services.reporting.rebuild import rebuild
+from services.reporting.rebuild import RebuildError, rebuild
 from services.reporting.rebuild_parallel import rebuild_parallel
 from shared.service import build_kit
 
@@ -51,3 +52,28 @@ def test_a_two_process_rebuild_equals_the_one_process_rebuild(
     assert len(tallies) == 2 and all(t.events > 0 and t.partitions for t in tallies)
     shares = [set(t.partitions) for t in tallies]
     assert not shares[0] & shares[1] and len(shares[0] | shares[1]) == 9
+
+
+def test_a_worker_that_fails_fails_the_rebuild_and_readers_stay_on_the_old_generation(
+    kafka: Any, pg_url: str, new_topic: Callable[..., str]
+) -> None:
+    topic = new_topic("loans")
+    produce(kafka.bootstrap_servers, {"intake": topic, "loans": topic, "districts": topic}, 0, 200, 20)
+    settings = Settings(database_url=pg_url, kafka_bootstrap_servers=kafka.bootstrap_servers, log_json=False)
+    kit = build_kit(settings, [MIGRATIONS], kafka=False)
+    try:
+        with kit.engine.connect() as conn:
+            before = rm.active_generation(conn)
+        with pytest.raises(RebuildError, match="exited with 3"):
+            rebuild_parallel(
+                kit.engine,
+                kafka.bootstrap_servers,
+                [topic],
+                workers=2,
+                progress=None,
+                worker_command=[sys.executable, "-c", "import sys; sys.exit(3)"],
+            )
+        with kit.engine.connect() as conn:
+            assert rm.active_generation(conn) == before
+    finally:
+        kit.close()
