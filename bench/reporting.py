@@ -326,6 +326,8 @@ def child_parallel(db_url: str, bootstrap: str, workers: int, topics: list[str])
         "events_per_s": report.events_per_second,
         "events_per_worker": [t.events for t in tallies],
         "partitions_per_worker": [len(t.partitions) for t in tallies],
+        "joined_s_per_worker": [t.joined_s for t in tallies],
+        "replay_s_per_worker": [t.replay_s for t in tallies],
     }
 
 

@@ -97,6 +97,10 @@ class WorkerTally:
     skipped: int = 0
     partitions: list[str] = field(default_factory=list)
     errors: list[str] = field(default_factory=list)
+    joined_s: float = 0.0
+    """Seconds from the worker's start until every worker was in the group (its partitions paused)."""
+    replay_s: float = 0.0
+    """Seconds from then until its last event up to the end offsets was written."""
 
 
 def run_worker(engine: Engine, bootstrap_servers: str, spec: WorkerSpec, stop: threading.Event) -> WorkerTally:
@@ -105,6 +109,7 @@ def run_worker(engine: Engine, bootstrap_servers: str, spec: WorkerSpec, stop: t
     stay in the group (a member leaving would move partitions about) until ``stop`` is set."""
     ends = {TopicPartition(t, p): end for t, p, end in spec.ends}
     tally = WorkerTally()
+    began = time.perf_counter()
     owned: set[TopicPartition] = set()
     consumer = KafkaConsumer(
         bootstrap_servers=bootstrap_servers.split(","),
@@ -133,6 +138,7 @@ def run_worker(engine: Engine, bootstrap_servers: str, spec: WorkerSpec, stop: t
     _wait_for_members(consumer, bootstrap_servers, spec, stop)
     joined.set()
     consumer.resume(*consumer.assignment())
+    tally.joined_s = round(time.perf_counter() - began, 2)
     rows = rm.Rows()
     from_record = Fact.from_record
     flush_rows = max(spec.batch_size * 2, 1)
@@ -206,6 +212,8 @@ def run_worker(engine: Engine, bootstrap_servers: str, spec: WorkerSpec, stop: t
                 write()
             if moved and (not polled or time.monotonic() - last_commit >= 1.0):
                 checkpoint(wait=not polled)  # idle: everything read is written and committed now
+                if not polled:
+                    tally.replay_s = round(time.perf_counter() - began - tally.joined_s, 2)
             elif pending:
                 release()
         if rows.count or moved or pending:
