@@ -111,19 +111,6 @@ def run_worker(engine: Engine, bootstrap_servers: str, spec: WorkerSpec, stop: t
     tally = WorkerTally()
     began = time.perf_counter()
     owned: set[TopicPartition] = set()
-    consumer = KafkaConsumer(
-        bootstrap_servers=bootstrap_servers.split(","),
-        group_id=spec.group,
-        client_id=f"reporting-rebuild-{spec.index}",
-        enable_auto_commit=False,
-        auto_offset_reset="earliest",
-        max_poll_records=spec.batch_size,
-        fetch_max_bytes=64 * 1024 * 1024,
-        max_partition_fetch_bytes=8 * 1024 * 1024,
-        # every partition of every topic dealt out in turn: 6 partitions over 2 workers are 3 and 3
-        # (the default range assignor deals per topic, 2 and 1 of each)
-        partition_assignment_strategy=(RoundRobinPartitionAssignor,),
-    )
     joined = threading.Event()
 
     class HoldUntilAllJoined(ConsumerRebalanceListener):  # type: ignore[misc]
@@ -134,7 +121,24 @@ def run_worker(engine: Engine, bootstrap_servers: str, spec: WorkerSpec, stop: t
         def on_partitions_revoked(self, revoked: Any) -> None:
             return None
 
-    consumer.subscribe(spec.topics, listener=HoldUntilAllJoined())
+    def member() -> KafkaConsumer:
+        made = KafkaConsumer(
+            bootstrap_servers=bootstrap_servers.split(","),
+            group_id=spec.group,
+            client_id=f"reporting-rebuild-{spec.index}",
+            enable_auto_commit=False,
+            auto_offset_reset="earliest",
+            max_poll_records=spec.batch_size,
+            fetch_max_bytes=64 * 1024 * 1024,
+            max_partition_fetch_bytes=8 * 1024 * 1024,
+            # every partition of every topic dealt out in turn: 6 partitions over 2 workers are 3 and 3
+            # (the default range assignor deals per topic, 2 and 1 of each)
+            partition_assignment_strategy=(RoundRobinPartitionAssignor,),
+        )
+        made.subscribe(spec.topics, listener=HoldUntilAllJoined())
+        return made
+
+    consumer = member()
     _wait_for_members(consumer, bootstrap_servers, spec, stop)
     joined.set()
     consumer.resume(*consumer.assignment())
@@ -187,10 +191,30 @@ def run_worker(engine: Engine, bootstrap_servers: str, spec: WorkerSpec, stop: t
             del pending[: len(ready)]
             commit(ready[-1][1])
 
+    def work_left() -> bool:
+        try:
+            return any(consumer.position(tp) < ends.get(tp, 0) for tp in consumer.assignment())
+        except Exception:
+            return True
+
+    last_fetch = time.monotonic()
     try:
         while not stop.is_set():
             polled = consumer.poll(timeout_ms=200, max_records=spec.batch_size)
             owned |= consumer.assignment()
+            if polled:
+                last_fetch = time.monotonic()
+            elif time.monotonic() - last_fetch > 20 and work_left():
+                # Seen once on a loaded machine: a member that rejoined fetched nothing and sent no
+                # heartbeat again. Join anew; the new member starts from the committed offsets.
+                log.warning("rebuild.member_stuck", group=spec.group, worker=spec.index)
+                with contextlib.suppress(Exception):
+                    consumer.close(autocommit=False)
+                consumer, last_fetch = member(), time.monotonic()
+                pending.clear()
+                continue
+            else:
+                stop.wait(0.05)  # every partition done (paused): poll would return at once
             for tp, records in polled.items():
                 end = ends.get(tp, 0)
                 for record in records:
@@ -306,6 +330,7 @@ def rebuild_parallel(
     worker_command: Sequence[str] = (sys.executable, "-m", "services.reporting", "rebuild-worker"),
     env: dict[str, str] | None = None,
     timeout: float = 3600.0,
+    stall_seconds: float = 180.0,
 ) -> tuple[RebuildReport, list[WorkerTally]]:
     """Rebuild with ``workers`` processes sharing the partitions (see the module docstring); the
     workers reach the store through ``REPORTING_DATABASE_URL`` (the engine's URL)."""
@@ -357,12 +382,17 @@ def rebuild_parallel(
             worker.reader.start()
             procs.append(worker)
         deadline = time.monotonic() + timeout
+        last_left, moved_at = -1, time.monotonic()
         while True:
             committed = _committed(admin, group)
             left = sum(max(0, ends[tp] - committed.get(tp, begins[tp])) for tp in partitions)
             bar.update(sum(ends[tp] - begins[tp] for tp in partitions) - left, left)
             if left == 0:
                 break
+            if left != last_left:
+                last_left, moved_at = left, time.monotonic()
+            elif time.monotonic() - moved_at > stall_seconds:
+                raise RebuildError(f"the rebuild workers committed nothing for {stall_seconds:.0f} s; not switching")
             if failed := [w for w in procs if w.proc.poll() is not None]:
                 raise RebuildError(f"a rebuild worker exited with {failed[0].proc.returncode}; not switching")
             if time.monotonic() > deadline:
