@@ -35,10 +35,10 @@ import uuid
 from collections.abc import Callable, Sequence
 from dataclasses import dataclass, field
 from pathlib import Path
-from typing import IO, Any, TextIO
+from typing import IO, TextIO
 
 import structlog
-from kafka import ConsumerRebalanceListener, KafkaConsumer, OffsetAndMetadata, TopicPartition
+from kafka import KafkaConsumer, OffsetAndMetadata, TopicPartition
 from kafka.admin import KafkaAdminClient
 from kafka.coordinator.assignors.roundrobin import RoundRobinPartitionAssignor
 from kafka.errors import CommitFailedError, KafkaError, RebalanceInProgressError
@@ -78,8 +78,8 @@ class WorkerSpec:
     batch_size: int = 5000
     index: int = 0
     workers: int = 1
-    """How many members the group will have: a worker waits (its partitions paused) until they have
-    all joined, so that the first to join does not replay everything before the others arrive."""
+    """How many members the group will have: a worker takes one record a poll until they have all
+    joined, so that the first to join does not replay everything before the others arrive."""
 
     def to_json(self) -> str:
         return json.dumps(self.__dict__)
@@ -98,7 +98,7 @@ class WorkerTally:
     partitions: list[str] = field(default_factory=list)
     errors: list[str] = field(default_factory=list)
     joined_s: float = 0.0
-    """Seconds from the worker's start until every worker was in the group (its partitions paused)."""
+    """Seconds from the worker's start until every worker was in the group."""
     replay_s: float = 0.0
     """Seconds from then until its last event up to the end offsets was written."""
 
@@ -111,15 +111,6 @@ def run_worker(engine: Engine, bootstrap_servers: str, spec: WorkerSpec, stop: t
     tally = WorkerTally()
     began = time.perf_counter()
     owned: set[TopicPartition] = set()
-    joined = threading.Event()
-
-    class HoldUntilAllJoined(ConsumerRebalanceListener):  # type: ignore[misc]
-        def on_partitions_assigned(self, assigned: Any) -> None:
-            if not joined.is_set():
-                consumer.pause(*assigned)
-
-        def on_partitions_revoked(self, revoked: Any) -> None:
-            return None
 
     def member() -> KafkaConsumer:
         made = KafkaConsumer(
@@ -135,14 +126,14 @@ def run_worker(engine: Engine, bootstrap_servers: str, spec: WorkerSpec, stop: t
             # (the default range assignor deals per topic, 2 and 1 of each)
             partition_assignment_strategy=(RoundRobinPartitionAssignor,),
         )
-        made.subscribe(spec.topics, listener=HoldUntilAllJoined())
+        made.subscribe(spec.topics)
         return made
 
     consumer = member()
-    _wait_for_members(consumer, bootstrap_servers, spec, stop)
-    joined.set()
-    consumer.resume(*consumer.assignment())
-    tally.joined_s = round(time.perf_counter() - began, 2)
+    joined = False  # every worker in the group: until then one record a poll, so none runs ahead
+    admin = KafkaAdminClient(
+        bootstrap_servers=bootstrap_servers.split(","), client_id=f"reporting-rebuild-{spec.index}"
+    )
     rows = rm.Rows()
     from_record = Fact.from_record
     flush_rows = max(spec.batch_size * 2, 1)
@@ -200,11 +191,16 @@ def run_worker(engine: Engine, bootstrap_servers: str, spec: WorkerSpec, stop: t
     last_fetch = time.monotonic()
     try:
         while not stop.is_set():
-            polled = consumer.poll(timeout_ms=200, max_records=spec.batch_size)
-            owned |= consumer.assignment()
+            if not joined and (_all_joined(admin, spec) or time.perf_counter() - began > 60):
+                joined = True
+                tally.joined_s = round(time.perf_counter() - began, 2)
+                admin.close()
+            polled = consumer.poll(timeout_ms=200 if joined else 100, max_records=spec.batch_size if joined else 1)
+            if joined:  # the shares the group dealt out once all were in it
+                owned |= consumer.assignment()
             if polled:
                 last_fetch = time.monotonic()
-            elif time.monotonic() - last_fetch > 20 and work_left():
+            elif joined and time.monotonic() - last_fetch > 20 and (not consumer.assignment() or work_left()):
                 # Seen once on a loaded machine: a member that rejoined fetched nothing and sent no
                 # heartbeat again. Join anew; the new member starts from the committed offsets.
                 log.warning("rebuild.member_stuck", group=spec.group, worker=spec.index)
@@ -243,6 +239,8 @@ def run_worker(engine: Engine, bootstrap_servers: str, spec: WorkerSpec, stop: t
         if rows.count or moved or pending:
             checkpoint(wait=True)
     finally:
+        if not joined:
+            admin.close()
         if writer is not None:
             writer.close()
             tally.rows_written += writer.written
@@ -251,23 +249,13 @@ def run_worker(engine: Engine, bootstrap_servers: str, spec: WorkerSpec, stop: t
     return tally
 
 
-def _wait_for_members(consumer: KafkaConsumer, bootstrap_servers: str, spec: WorkerSpec, stop: threading.Event) -> None:
-    """Poll (paused: no records, but the membership goes on) until the group is stable with every
-    worker in it, or a minute passed (a worker that never came: the others take its share)."""
-    admin = KafkaAdminClient(
-        bootstrap_servers=bootstrap_servers.split(","), client_id=f"reporting-rebuild-{spec.index}"
-    )
+def _all_joined(admin: KafkaAdminClient, spec: WorkerSpec) -> bool:
+    """Whether the group is stable with every worker in it."""
     try:
-        deadline = time.monotonic() + 60
-        while not stop.is_set() and time.monotonic() < deadline:
-            consumer.poll(timeout_ms=100)
-            with contextlib.suppress(Exception):
-                group = admin.describe_groups([spec.group])[spec.group]
-                members = len(group.get("members") or ())
-                if group.get("group_state") == "Stable" and members >= spec.workers and consumer.assignment():
-                    return
-    finally:
-        admin.close()
+        group = admin.describe_groups([spec.group])[spec.group]
+    except Exception:
+        return False
+    return group.get("group_state") == "Stable" and len(group.get("members") or ()) >= spec.workers
 
 
 def worker_main(engine: Engine, bootstrap_servers: str, stdin: IO[str], stdout: TextIO) -> int:

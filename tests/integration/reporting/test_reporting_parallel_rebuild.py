@@ -46,7 +46,8 @@ def test_a_two_process_rebuild_equals_the_one_process_rebuild(
     finally:
         kit.close()
     assert two.switched and two.replaced == one.generation and two.missing_from_new == 0
-    assert two.events == one.events == 3000 and two.skipped == one.skipped == 0
+    # a record replayed again after a rebalance counts twice (its rows are written once)
+    assert two.events >= one.events == 3000 and two.skipped == one.skipped == 0
     assert by_two == by_one
     # both processes were members of the group and each replayed its own share of the partitions
     assert len(tallies) == 2 and all(t.events > 0 and t.partitions for t in tallies)
