@@ -100,7 +100,7 @@ class WorkerTally:
     joined_s: float = 0.0
     """Seconds from the worker's start until every worker was in the group."""
     replay_s: float = 0.0
-    """Seconds from then until its last event up to the end offsets was written."""
+    """Seconds from then until its last fetch that returned records."""
 
 
 def run_worker(engine: Engine, bootstrap_servers: str, spec: WorkerSpec, stop: threading.Event) -> WorkerTally:
@@ -200,6 +200,7 @@ def run_worker(engine: Engine, bootstrap_servers: str, spec: WorkerSpec, stop: t
                 owned |= consumer.assignment()
             if polled:
                 last_fetch = time.monotonic()
+                tally.replay_s = round(time.perf_counter() - began - tally.joined_s, 2)
             elif joined and time.monotonic() - last_fetch > 20 and (not consumer.assignment() or work_left()):
                 # Seen once on a loaded machine: a member that rejoined fetched nothing and sent no
                 # heartbeat again. Join anew; the new member starts from the committed offsets.
@@ -232,8 +233,6 @@ def run_worker(engine: Engine, bootstrap_servers: str, spec: WorkerSpec, stop: t
                 write()
             if moved and (not polled or time.monotonic() - last_commit >= 1.0):
                 checkpoint(wait=not polled)  # idle: everything read is written and committed now
-                if not polled:
-                    tally.replay_s = round(time.perf_counter() - began - tally.joined_s, 2)
             elif pending:
                 release()
         if rows.count or moved or pending:
