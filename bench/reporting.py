@@ -12,6 +12,10 @@
 3. after the last step: case-view read latency p50/p95 on the rebuilt model (the model read and
    fold; and the full handler, which also appends the ``reporting.CaseViewed`` access event)
 
+4. with ``--parallel 1,2``: after the last step, the partition-parallel rebuild
+   (:func:`services.reporting.rebuild_parallel.rebuild_parallel`, N worker processes in one
+   consumer group) into a fresh database for each N, its rate beside the one-process rebuild's
+
 Goals: rebuild ≥ 50 % of raw consume; case-view p95 ≤ 20 ms. Writes ``var/bench/reporting.json``.
 """
 
@@ -303,6 +307,30 @@ def child_rebuild(db_url: str, bootstrap: str, topics: list[str]) -> dict[str, A
     }
 
 
+def child_parallel(db_url: str, bootstrap: str, workers: int, topics: list[str]) -> dict[str, Any]:
+    from services.reporting.bootstrap import MIGRATIONS
+    from services.reporting.config import Settings
+    from services.reporting.rebuild_parallel import rebuild_parallel
+    from shared.service import build_kit
+
+    settings = Settings(database_url=db_url, kafka_bootstrap_servers=bootstrap, topics=topics, log_json=True)
+    kit = build_kit(settings, [MIGRATIONS], kafka=False)
+    report, tallies = rebuild_parallel(
+        kit.engine, bootstrap, topics, workers=workers, progress=sys.stderr, grace_seconds=0
+    )
+    kit.close()
+    return {
+        "workers": workers,
+        "events": report.events,
+        "seconds": report.seconds,
+        "events_per_s": report.events_per_second,
+        "events_per_worker": [t.events for t in tallies],
+        "partitions_per_worker": [len(t.partitions) for t in tallies],
+        "joined_s_per_worker": [t.joined_s for t in tallies],
+        "replay_s_per_worker": [t.replay_s for t in tallies],
+    }
+
+
 def _vm(field: str) -> float:
     """This process's own memory figure in MB (VmHWM: peak RSS since exec; ru_maxrss survives exec on Linux)."""
     for line in Path("/proc/self/status").read_text().splitlines():
@@ -362,7 +390,14 @@ def case_latency(db_url: str, cases: int, samples: int = 1000) -> dict[str, floa
 
 
 def run(
-    events: int, cases: int, steps: list[int], db: str, bootstrap: str, pg: Any, samples: int = 1000
+    events: int,
+    cases: int,
+    steps: list[int],
+    db: str,
+    bootstrap: str,
+    pg: Any,
+    samples: int = 1000,
+    parallel: Sequence[int] = (),
 ) -> dict[str, Any]:
     tag = uuid.uuid4().hex[:6]
     topics = {"intake": f"bench-intake-{tag}.events", "loans": f"bench-loans-{tag}.events"}
@@ -407,6 +442,27 @@ def run(
         }
         say(json.dumps(step))
         result["steps"].append(step)
+    for workers in parallel:
+        if db == "postgresql":
+            name = f"bench_rep_{tag}_par{workers}"
+            pg.create_database(name)
+            par_url = str(pg.url(name))
+        else:
+            path = REPO / "var" / "bench" / f"reporting-{tag}-par{workers}.db"
+            par_url = f"sqlite:///{path}"
+            sqlite_files += [path, path.with_name(path.name + "-wal"), path.with_name(path.name + "-shm")]
+        say(f"partition-parallel rebuild of {produced:,} events with {workers} worker process(es)")
+        out = subprocess.run(
+            [sys.executable, "-m", "bench.reporting", "_parallel", par_url, bootstrap, str(workers), *topics.values()],
+            cwd=REPO,
+            check=True,
+            stdout=subprocess.PIPE,
+            text=True,
+        )
+        figure = json.loads(out.stdout.strip().splitlines()[-1])
+        figure["share_of_one_process_rebuild"] = round(figure["events_per_s"] / result["steps"][-1]["events_per_s"], 2)
+        say(json.dumps(figure))
+        result.setdefault("parallel", []).append(figure)
     say("case-view latency on the rebuilt model")
     result["case_view"] = case_latency(db_url, cases, samples)
     for path in sqlite_files:
@@ -424,12 +480,21 @@ def main(argv: Sequence[str] | None = None) -> int:
     if argv and argv[0] == "_child":
         print(json.dumps(child_rebuild(argv[1], argv[2], argv[3:])))
         return 0
+    if argv and argv[0] == "_parallel":
+        print(json.dumps(child_parallel(argv[1], argv[2], int(argv[3]), argv[4:])))
+        return 0
     parser = argparse.ArgumentParser(prog="python -m bench.reporting", description=__doc__.splitlines()[0])
     parser.add_argument("--events", type=int, default=1_000_000)
     parser.add_argument("--cases", type=int, default=100_000)
     parser.add_argument("--steps", type=lambda s: [int(x) for x in s.split(",") if x], default=[250_000])
     parser.add_argument("--db", choices=["postgresql", "sqlite"], default="postgresql")
     parser.add_argument("--bootstrap", default=None, help="an existing Kafka broker")
+    parser.add_argument(
+        "--parallel",
+        type=lambda s: [int(x) for x in s.split(",") if x],
+        default=[],
+        help="after the last step, the partition-parallel rebuild with each of these worker counts (e.g. 1,2)",
+    )
     parser.add_argument("--out", type=Path, default=REPO / "var" / "bench" / "reporting.json")
     args = parser.parse_args(argv)
     from deploy.kafka.cluster import start_single
@@ -446,7 +511,8 @@ def main(argv: Sequence[str] | None = None) -> int:
 
             say("starting PostgreSQL (var/bench-reporting-postgres)")
             pg = start_postgres(REPO / "var" / "bench-reporting-postgres")
-        result = run(args.events, args.cases, [s for s in args.steps if s < args.events], args.db, bootstrap, pg)
+        steps = [s for s in args.steps if s < args.events]
+        result = run(args.events, args.cases, steps, args.db, bootstrap, pg, parallel=args.parallel)
         args.out.parent.mkdir(parents=True, exist_ok=True)
         args.out.write_text(json.dumps(result, indent=2) + "\n")
         print(json.dumps(result, indent=2))

@@ -89,6 +89,7 @@ class ConsumerRunner:
         validate: Validator | None = None,
         connect_timeout: float = 5.0,
         on_commit: Callable[[], None] | None = None,
+        session_timeout: float | None = None,
     ) -> None:
         if (handler is None) == (batch_handler is None):
             raise ValueError("give a consumer runner exactly one of handler and batch_handler")
@@ -109,6 +110,9 @@ class ConsumerRunner:
         crash redelivers at most this much, which the dedupe marks skip."""
         self.connect_timeout = connect_timeout
         self.on_commit = on_commit
+        self.session_timeout = session_timeout
+        """Seconds without a heartbeat after which the group drops a member (a replica killed) and
+        gives its partitions to the others; ``None``: the client's default (45 s)."""
         """Called after each batch's transaction commits: the service's relay is woken, so events a
         handler recorded leave now, not at the relay's next poll (an automatic referral's second hop)."""
         self._consumer: KafkaConsumer | None = consumer
@@ -123,12 +127,17 @@ class ConsumerRunner:
         a service starts, and serves commands, while Kafka is away."""
         if self._consumer is None:
             reachable(self.bootstrap_servers, self.connect_timeout)
+            session: dict[str, int] = {}
+            if self.session_timeout is not None:
+                ms = int(self.session_timeout * 1000)
+                session = {"session_timeout_ms": ms, "heartbeat_interval_ms": max(100, ms // 3)}
             self._consumer = make_consumer(
                 self.bootstrap_servers,
                 group_id=self.name,
                 topics=self.topics,
                 max_poll_records=self.batch_size,
                 bootstrap_timeout_ms=int(self.connect_timeout * 1000),
+                **session,
             )
         return self._consumer
 

@@ -84,6 +84,7 @@ class ServiceKit:
             validate=EventContracts.load().violation if spec.contracts else None,
             connect_timeout=self.settings.kafka_connect_timeout_seconds,
             on_commit=self.relay.nudge if self.relay is not None else None,
+            session_timeout=self.settings.consumer_session_timeout_seconds,
         )
         self.consumers.append(runner)
         return runner

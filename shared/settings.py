@@ -74,6 +74,9 @@ class ServiceSettings(BaseSettings):
     relay_batch_size: int = Field(default=500, ge=1, le=10_000)
     relay_poll_seconds: float = Field(default=0.2, gt=0)
     consumer_batch_size: int = Field(default=500, ge=1, le=10_000)
+    # A replica that stops heartbeating (killed) leaves its consumer groups after this long, and the
+    # other replicas take its partitions over. Kafka's brokers accept 6–1800 s by default.
+    consumer_session_timeout_seconds: float = Field(default=10.0, ge=1, le=1800)
     # Prefixes consumer group names, so that two environments (or two test runs) can share a cluster.
     consumer_group_prefix: str = ""
     log_json: bool = True

@@ -1,7 +1,8 @@
 """``python -m services.reporting [serve|rebuild|case|verify|export]``: run or operate reporting.
 
 - ``serve`` (default): the HTTP service with its consumer and relay
-- ``rebuild``: replay every topic from offset 0 into a new generation, verify, switch (blue-green)
+- ``rebuild``: replay every topic from offset 0 into a new generation, verify, switch (blue-green);
+  ``--workers N``: N processes in one consumer group share the partitions, one switch when all are done
 - ``case ID --purpose P [--as-of T]``: print a case view (audit replay with ``--as-of``); the read is recorded
 - ``verify ID``: check the hash chains of a case's streams as archived
 - ``export --from D --to D --out DIR``: tables 1–3 as CSV and one Excel workbook
@@ -23,6 +24,7 @@ from services.reporting.bootstrap import MIGRATIONS, build
 from services.reporting.config import Settings
 from services.reporting.exports import to_csv, to_xlsx
 from services.reporting.rebuild import RebuildError, rebuild
+from services.reporting.rebuild_parallel import rebuild_parallel, worker_main
 from shared.envelope import Actor
 from shared.service import build_kit, refused_settings, serve
 
@@ -36,6 +38,10 @@ def main(argv: list[str] | None = None) -> int:
     rb.add_argument("--no-switch", action="store_true", help="build and verify only")
     rb.add_argument("--keep-old", action="store_true", help="keep the replaced generation's rows")
     rb.add_argument("--checksum", action="store_true", help="print per-table checksums of old and new")
+    rb.add_argument(
+        "--workers", type=int, default=1, help="N processes sharing the partitions in one consumer group (N > 1)"
+    )
+    sub.add_parser("rebuild-worker", help="one process of `rebuild --workers N` (started by it)")
     case = sub.add_parser("case", help="print a case view; --as-of for the audit replay")
     case.add_argument("case_id")
     case.add_argument("--purpose", required=True)
@@ -63,20 +69,33 @@ def main(argv: list[str] | None = None) -> int:
         return 0
     kit = build_kit(settings, [MIGRATIONS], kafka=False)
     try:
+        if args.command == "rebuild-worker":
+            return worker_main(kit.engine, settings.kafka_bootstrap_servers, sys.stdin, sys.stdout)
         if args.command == "rebuild":
             before = None
             if args.checksum:
                 with kit.engine.connect() as conn:
                     before = rm.checksums(conn, rm.active_generation(conn))
             try:
-                report = rebuild(
-                    kit.engine,
-                    settings.kafka_bootstrap_servers,
-                    settings.source_topics,
-                    batch_size=args.batch_size,
-                    switch=not args.no_switch,
-                    drop_old=not args.keep_old,
-                )
+                if args.workers > 1:
+                    report, _tallies = rebuild_parallel(
+                        kit.engine,
+                        settings.kafka_bootstrap_servers,
+                        settings.source_topics,
+                        workers=args.workers,
+                        batch_size=args.batch_size,
+                        switch=not args.no_switch,
+                        drop_old=not args.keep_old,
+                    )
+                else:
+                    report = rebuild(
+                        kit.engine,
+                        settings.kafka_bootstrap_servers,
+                        settings.source_topics,
+                        batch_size=args.batch_size,
+                        switch=not args.no_switch,
+                        drop_old=not args.keep_old,
+                    )
             except RebuildError as exc:
                 print(f"rebuild failed verification: {exc}", file=sys.stderr)
                 return 2

@@ -116,6 +116,8 @@ class _Writer:
         self.queue: queue.Queue[rm.Rows | None] = queue.Queue(maxsize=depth)
         self.error: BaseException | None = None
         self.written = 0
+        self.batches = 0
+        """Batches committed so far, in the order they were put."""
         self.thread = threading.Thread(target=self._loop, name="reporting-rebuild-writer", daemon=True)
         self.thread.start()
 
@@ -129,6 +131,7 @@ class _Writer:
                     if self.error is None:
                         with conn.begin():
                             self.written += rm.bulk_write(conn, rows, self.gen)
+                        self.batches += 1
                 except BaseException as exc:  # handed to the replaying thread
                     self.error = exc
                 finally:
@@ -223,6 +226,51 @@ def _missing(conn: Connection, gen: int) -> int:
     return int(conn.execute(query).scalar_one())
 
 
+def _verify_and_switch(
+    engine: Engine,
+    consumer: KafkaConsumer,
+    partitions: list[TopicPartition],
+    replayer: _Replayer,
+    report: RebuildReport,
+    bar: Progress,
+    clock: Clock,
+    switch: bool,
+    before_switch: Callable[[int], None] | None,
+) -> None:
+    """The switch transaction: lock ``rm_active``, replay the last events (from the consumer's
+    positions to the end offsets now), verify that every archived event is in the new generation,
+    point readers at it."""
+    gen = report.generation
+    if before_switch is not None:
+        before_switch(gen)
+    with engine.connect() as conn:
+        conn.begin()
+        lock = select(rm.active.c.gen).where(rm.active.c.id == 1)
+        if conn.dialect.name == "postgresql":
+            lock = lock.with_for_update()
+        conn.execute(lock)
+        final_ends = consumer.end_offsets(partitions)
+        replayer.run(final_ends, lambda rows: rm.bulk_write(conn, rows, gen))
+        bar.update(report.events, 0, force=True)
+        bar.finish()
+        report.missing_from_new = _missing(conn, gen)
+        if report.missing_from_new:
+            conn.rollback()
+            raise RebuildError(
+                f"{report.missing_from_new} archived events are missing from generation {gen}: not switching"
+            )
+        if switch:
+            report.replaced = rm.switch_generation(conn, gen, clock.now())
+            report.switched = True
+        conn.commit()
+
+
+def _drop_replaced(engine: Engine, grace_seconds: float) -> None:
+    time.sleep(grace_seconds)  # reads that took the old generation just before the switch finish first
+    with engine.begin() as conn:
+        rm.drop_generations(conn, ("retired",))
+
+
 def rebuild(
     engine: Engine,
     bootstrap_servers: str,
@@ -279,35 +327,12 @@ def rebuild(
                 if replayer.lag(ends) <= batch_size:
                     break
                 replayer.run(ends, write_committed)
-        if before_switch is not None:
-            before_switch(gen)
-        with engine.connect() as conn:
-            conn.begin()
-            lock = select(rm.active.c.gen).where(rm.active.c.id == 1)
-            if conn.dialect.name == "postgresql":
-                lock = lock.with_for_update()
-            conn.execute(lock)
-            final_ends = consumer.end_offsets(partitions)
-            replayer.run(final_ends, lambda rows: rm.bulk_write(conn, rows, gen))
-            bar.update(report.events, 0, force=True)
-            bar.finish()
-            report.missing_from_new = _missing(conn, gen)
-            if report.missing_from_new:
-                conn.rollback()
-                raise RebuildError(
-                    f"{report.missing_from_new} archived events are missing from generation {gen}: not switching"
-                )
-            if switch:
-                report.replaced = rm.switch_generation(conn, gen, clock.now())
-                report.switched = True
-            conn.commit()
+        _verify_and_switch(engine, consumer, partitions, replayer, report, bar, clock, switch, before_switch)
     finally:
         consumer.close()
     report.seconds = time.perf_counter() - started
     if report.switched and drop_old:
-        time.sleep(grace_seconds)  # reads that took the old generation just before the switch finish first
-        with engine.begin() as conn:
-            rm.drop_generations(conn, ("retired",))
+        _drop_replaced(engine, grace_seconds)
     log.info(
         "reporting.rebuilt",
         generation=gen,
