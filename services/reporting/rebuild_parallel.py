@@ -120,8 +120,8 @@ def run_worker(engine: Engine, bootstrap_servers: str, spec: WorkerSpec, stop: t
             enable_auto_commit=False,
             auto_offset_reset="earliest",
             max_poll_records=spec.batch_size,
-            fetch_max_bytes=64 * 1024 * 1024,
-            max_partition_fetch_bytes=8 * 1024 * 1024,
+            fetch_max_bytes=8 * 1024 * 1024,  # as the one-process rebuild: bounds the peak memory
+            max_partition_fetch_bytes=1024 * 1024,
             # every partition of every topic dealt out in turn: 6 partitions over 2 workers are 3 and 3
             # (the default range assignor deals per topic, 2 and 1 of each)
             partition_assignment_strategy=(RoundRobinPartitionAssignor,),
