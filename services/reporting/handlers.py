@@ -36,8 +36,8 @@ from shared.reference import load_code_lists
 from shared.service import ServiceKit
 from shared.uow import Fold
 
-READER_ROLES = frozenset({"worker", "manager", "auditor"})
-AUDIT_ROLES = frozenset({"manager", "auditor"})
+READER_ROLES = frozenset({"worker", "manager", "auditor", "director"})
+AUDIT_ROLES = frozenset({"manager", "auditor", "director"})
 
 
 def _entry(env: Envelope) -> TimelineEntry:
