@@ -8,7 +8,8 @@
     │   ├── AreaNotFound             no such area (圏域)
     │   ├── DistrictFileNotFound     the district has no file for that fiscal year: open it first
     │   ├── ResourceNotFound         no such registered resource or helper
-    │   └── ScheduledEventNotFound   no such event in the monthly district schedule
+    │   ├── ScheduledEventNotFound   no such event in the monthly district schedule
+    │   └── ActivityRecordNotFound   no such monthly activity record (地区活動記録)
     ├── InvalidCommand               bad values (code-list misses raise it via CodeLists.require)
     └── IllegalTransition
         ├── WatchOverState           a watch-over is already running / none is running
@@ -20,6 +21,7 @@ from __future__ import annotations
 from shared.errors import IllegalTransition, NotFound
 
 __all__ = [
+    "ActivityRecordNotFound",
     "AreaNotFound",
     "DistrictCaseNotFound",
     "DistrictFileNotFound",
@@ -56,3 +58,7 @@ class ResourceNotFound(NotFound):
 
 class ScheduledEventNotFound(NotFound):
     """予定なし: no district meeting or event was scheduled with that id."""
+
+
+class ActivityRecordNotFound(NotFound):
+    """活動記録なし: no staff member wrote an activity record with that id."""
