@@ -22,6 +22,8 @@ from services.reporting.domain.events import REPORTING_EVENTS, CaseViewed
 from services.reporting.domain.statistics import StatTable, table1, table2, table3
 from services.reporting.projection import ACCESS_PREFIX
 from services.reporting.responses import (
+    ActivityRecordStatusView,
+    ActivityRecordsView,
     DepartmentCoverageView,
     DistrictCoverageView,
     DistrictResourcesView,
@@ -418,4 +420,24 @@ def district_evaluation(kit: ServiceKit, viewer: Actor, district_id: str, fiscal
         file=file,
         resources=district_resources(kit, viewer, district),
         months=[district_schedule(kit, viewer, month, district) for month in months],
+    )
+
+
+def activity_records(kit: ServiceKit, viewer: Actor, month: str) -> ActivityRecordsView:
+    """地区活動記録の承認状況 of ``month`` (YYYY-MM): each author's record by status, and the counts."""
+    _check_reader(viewer)
+    month = month.strip()
+    if not _MONTH.fullmatch(month):
+        raise InvalidCommand(f"month must be YYYY-MM (e.g. 2026-10), got {month!r}", field="month")
+    with kit.engine.connect() as conn:
+        rows = queries.activity_records(conn, rm.active_generation(conn), month)
+        conn.rollback()
+    counts = dict.fromkeys(queries.ACTIVITY_STATUSES, 0)
+    for r in rows:
+        counts[r.status] = counts.get(r.status, 0) + 1
+    return ActivityRecordsView(
+        month=month,
+        counts=counts,
+        total=len(rows),
+        records=[ActivityRecordStatusView.model_validate(r.model_dump()) for r in rows],
     )
