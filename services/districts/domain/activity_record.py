@@ -41,6 +41,7 @@ from services.districts.domain.events import (
 )
 from services.districts.domain.values import ActivityEntry, ApprovalStep
 from shared.checks import optional_text, required_text
+from shared.dates import local_date
 from shared.errors import Forbidden, IllegalTransition, InvalidCommand
 from shared.events import DomainEvent
 
@@ -228,7 +229,7 @@ def decide_write(
             staff_id=cmd.staff_id,
             month=month,
             author_name=optional_text(cmd.author_name),
-            entries=_check_entries(cmd.entries, month, now.date()),
+            entries=_check_entries(cmd.entries, month, local_date(now)),
             written_at=now,
             written_by=cmd.written_by,
         )

@@ -180,3 +180,40 @@ def test_the_same_on_postgresql(scenario: Any, pg_url: str, tmp_path: Path) -> N
         scenario((TestClient(built), kit))
     finally:
         kit.close()
+
+
+def test_the_demo_fills_an_approved_and_a_returned_record_once(tmp_path: Path, monkeypatch: pytest.MonkeyPatch) -> None:
+    """``make run``'s activity records (deploy/demo/districts_stories.py), played twice on the app."""
+    from types import SimpleNamespace
+
+    from deploy.demo import districts_stories
+    from deploy.demo import kit as demo_kit
+
+    built, kit = build(Settings(var_dir=tmp_path), kafka=False)
+    client = TestClient(built)
+    try:
+        monkeypatch.setattr(
+            demo_kit,
+            "httpx",
+            SimpleNamespace(
+                Client=lambda base_url, headers, timeout: TestClient(client.app, base_url=base_url, headers=headers)
+            ),
+        )
+        urls = {"districts": "http://districts"}
+
+        def token(department: str, role: str = "worker") -> str:
+            return mint_token(DEV_JWT_SECRET, f"{department}-{role}", department, role)
+
+        first = districts_stories.activity_records(urls, token)
+        assert set(first) == {"approved", "returned"}
+        assert districts_stories.activity_records(urls, token) == first
+        mine = {
+            r["status"]: r
+            for r in client.get(
+                "/activity-records/mine", headers=auth("districts", "worker", "districts-worker")
+            ).json()["items"]
+        }
+        assert mine["approved"]["director_approved_by"] == "districts-director"
+        assert [r["kind"] for r in mine["returned"]["remarks"]] == ["comment", "returned"]
+    finally:
+        kit.close()
