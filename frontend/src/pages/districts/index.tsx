@@ -7,6 +7,7 @@ import { DistrictFilePage, DistrictFilesPage } from "./Files";
 import { DistrictActionItemsPage, SalonAttendancePage, VolunteersPage } from "./Lists";
 import { HelpersPage, ResourcesPage } from "./Registry";
 import { EscalationsPage, SchedulePage } from "./Schedule";
+import { ActivityQueuePage, ActivityRecordPage, MyActivityRecordsPage, StaffMeetingPage } from "./ActivityRecords";
 import "../conferences/conferences.css";
 import "./districts.css";
 
@@ -33,6 +34,10 @@ export default function DistrictsDesk() {
       <Route path="helpers" element={<HelpersPage />} />
       <Route path="schedule" element={<SchedulePage />} />
       <Route path="schedule/escalations" element={<EscalationsPage />} />
+      <Route path="activity-records" element={<MyActivityRecordsPage />} />
+      <Route path="activity-records/queue" element={<ActivityQueuePage />} />
+      <Route path="activity-records/meeting" element={<StaffMeetingPage />} />
+      <Route path="activity-records/:recordId" element={<ActivityRecordPage />} />
       <Route path="*" element={<NotFound />} />
     </Routes>
   );
