@@ -367,7 +367,6 @@ def activity_records(urls: Mapping[str, str], token: Token) -> dict[str, str]:
     Returns the record ids by status."""
     worker = Staff(urls, token, "districts", "districts")
     manager = Staff(urls, token, "districts", "districts", role="manager")
-    director = Staff(urls, token, "districts", "districts", role="director")
     try:
         this_month = today().replace(day=1)
         last_month = (this_month - timedelta(days=1)).replace(day=1)
@@ -382,8 +381,7 @@ def activity_records(urls: Mapping[str, str], token: Token) -> dict[str, str]:
             rid = record["record_id"]
             worker.post(f"/activity-records/{rid}/submit", {})
             manager.post(f"/activity-records/{rid}/approve", {"comment": "地区の課題がよく整理されています"})
-            director.post(f"/activity-records/{rid}/approve", {})
-            ids["approved"] = rid
+            ids[_director_approves(urls, token, rid)] = rid
         else:
             ids[done["status"]] = done["record_id"]
         current = mine.get(this_month.strftime("%Y-%m"))
@@ -405,4 +403,17 @@ def activity_records(urls: Mapping[str, str], token: Token) -> dict[str, str]:
     finally:
         worker.close()
         manager.close()
+
+
+def _director_approves(urls: Mapping[str, str], token: Token, record_id: str) -> str:
+    """The 局長's approval; an identity provider made before the ``director`` role existed has no
+    ``districts-director`` (``--fresh`` imports the realm anew): the record then waits for the 局長."""
+    try:
+        director = Staff(urls, token, "districts", "districts", role="director")
+    except Exception as exc:  # the provider refuses an unknown user: the demo goes on without the 局長
+        print(f"districts-director could not sign in ({exc}); the activity record waits for the 局長", flush=True)
+        return "manager_approved"
+    try:
+        return str(director.post(f"/activity-records/{record_id}/approve", {})["status"])
+    finally:
         director.close()
