@@ -148,6 +148,8 @@ export function ActivityRecordPage() {
   const query = useQuery({
     queryKey: [...KEY, "one", recordId],
     queryFn: () => ok(api.districts.GET("/activity-records/{record_id}", { params: { path: { record_id: recordId } } })),
+    // Another staff member may have decided a moment ago: what the record waits for is always read anew.
+    staleTime: 0,
   });
   const record = query.data;
   const mine = record?.staff_id === staff.id;
@@ -350,6 +352,7 @@ export function ActivityQueuePage() {
   const query = useQuery({
     queryKey: [...KEY, "queue", offset],
     queryFn: () => ok(api.districts.GET("/activity-records/queue", { params: { query: { limit: PAGE, offset } } })),
+    staleTime: 0,
   });
   const page = query.data;
   return (
