@@ -271,7 +271,7 @@ class CoverageBody(VersionedBody):
 
 # --- monthly activity records (地区活動記録) -----------------------------------------------------
 
-MonthText = Annotated[str, StringConstraints(pattern=r"^\d{4}-(0[1-9]|1[0-2])$")]
+MonthText = Annotated[str, StringConstraints(pattern=r"^\d{4}-(0[1-9]|1[0-2])$", max_length=7)]
 
 
 class ActivityEntryBody(Body):
