@@ -7,6 +7,7 @@ worker      its own department; another department's only on the person's consen
             statutory basis (:func:`shared.consent.disclosure_basis`), or a meeting it
             asked for, took part in or took work from (conferences)
 manager     the same as a worker (plus the decisions and supervision of its department)
+director    the same as a manager (局長: the last approval step, e.g. of activity records)
 auditor     none: an audit reads *who read what* (access logs) and whether the records are
             whole (chain verification) of any case; codes, statuses and dates, never narratives
 admin       none: platform operations see codes, statuses and counts, never details
@@ -39,7 +40,7 @@ __all__ = [
     "record_reads",
 ]
 
-DETAIL_ROLES = frozenset({"worker", "manager"})
+DETAIL_ROLES = frozenset({"worker", "manager", "director"})
 """Roles that read personal details at all (of their own department's records, or on a basis)."""
 
 

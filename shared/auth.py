@@ -4,8 +4,10 @@ Tokens are HS256 JWTs with claims ``sub`` (staff id), ``dept``, ``role``, ``exp`
 but ``/health``, ``/ready`` and ``/metrics`` depends on :func:`current_actor`; the resulting
 :class:`~shared.envelope.Actor` is recorded on every event the request causes.
 
-Roles (the seed's councils: 相談員 worker, 課長/局長 manager): ``worker``, ``manager``,
-``auditor`` (reads audit trails), ``admin`` (platform operations), ``system`` (automation).
+Roles (the seed's councils: 相談員 worker, 課長 manager, 局長 director): ``worker``, ``manager``,
+``auditor`` (reads audit trails), ``admin`` (platform operations), ``system`` (automation), and
+``director`` (局長: reads what a manager of the department reads and takes the last approval step,
+e.g. of the districts' monthly activity records).
 
 Mint a development token::
 
@@ -43,7 +45,7 @@ __all__ = [
 ]
 
 DEPARTMENTS = frozenset({"intake", "loans", "districts", "conferences", "reporting", "admin"})
-ROLES = frozenset({"worker", "manager", "auditor", "admin", "system"})
+ROLES = frozenset({"worker", "manager", "auditor", "admin", "system", "director"})
 _ALGORITHM = "HS256"
 DEFAULT_MAX_TOKEN_LIFETIME = timedelta(hours=24)
 """A token that expires later than this from now is refused: a stolen long-lived token is a skeleton key."""

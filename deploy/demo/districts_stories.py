@@ -14,7 +14,10 @@
 Both districts are areas of the demo city (圏域: 市 → 日常生活圏域 → 地区社協 / 包括の圏域), each with
 its district support team (地区支援チーム), this fiscal year's district file (地区ファイル: CSW, goal,
 population), its registered resources and helpers and this month's schedule (地域事業月間スケジュール,
-one event nobody takes yet), made by :func:`district_records`; Mr. T's salon and cooking class are registered resources.
+one event nobody takes yet), made by :func:`district_records`; Mr. T's salon and cooking class are
+registered resources. The district worker's activity records (地区活動記録, :func:`activity_records`):
+last month's approved by the 地域福祉課長 and the 局長, this month's returned by the 課長 with a
+comment, waiting for the rework.
 
 These parts need ids from intake's part (``deploy/demo/intake_stories.py`` plays the whole story
 across departments); each function returns the ids it created. :class:`Staff`, the small HTTP
@@ -34,6 +37,7 @@ __all__ = [
     "MR_T_DISTRICT",
     "Staff",
     "Token",
+    "activity_records",
     "ago",
     "answer_action_item",
     "district_records",
@@ -424,4 +428,93 @@ def load(urls: Mapping[str, str], token: Token) -> list[str]:
     ``deploy/demo/intake_stories.py`` loads (they need intake's ids)."""
     if "districts" in urls:
         district_records(urls, token)
+        activity_records(urls, token)
     return []
+
+
+def _activity_entries(month: date, days: tuple[int, ...]) -> list[dict[str, str]]:
+    """The worker's involvements of ``month`` on ``days`` (at most today: a record tells what happened)."""
+    plans = (
+        (
+            MRS_A_DISTRICT,
+            "地区社協定例会で見守りの課題を共有する",
+            "見守り対象の増加を報告し、民生委員と訪問の分担を決めた",
+            "近隣の気づきが早い。民生委員の負担が大きい",
+        ),
+        (
+            MR_T_DISTRICT,
+            "サロンの担い手づくり",
+            "一色ふれあいサロンでTさんと料理教室の段取りを相談した",
+            "男性の参加者が増えてきた",
+        ),
+        (MR_T_DISTRICT, "地区の夏祭りの準備会に参加", "自治会と出店の分担を確認した", None),
+    )
+    last = today()
+    entries = []
+    for day, (district_id, purpose, done, impressions) in zip(days, plans, strict=False):
+        on = month.replace(day=day)
+        if on > last:
+            on = last
+        entry = {"on": on.isoformat(), "district_id": district_id, "purpose": purpose, "done": done}
+        if impressions:
+            entry["impressions"] = impressions
+        entries.append(entry)
+    return entries
+
+
+def activity_records(urls: Mapping[str, str], token: Token) -> dict[str, str]:
+    """The district worker's monthly activity records (地区活動記録), once: last month's submitted and
+    approved by the 地域福祉課長 and then the 局長; this month's returned by the 課長 with a comment.
+    Returns the record ids by status."""
+    worker = Staff(urls, token, "districts", "districts")
+    manager = Staff(urls, token, "districts", "districts", role="manager")
+    try:
+        this_month = today().replace(day=1)
+        last_month = (this_month - timedelta(days=1)).replace(day=1)
+        mine = {r["month"]: r for r in worker.get("/activity-records/mine")["items"]}
+        ids: dict[str, str] = {}
+        done = mine.get(last_month.strftime("%Y-%m"))
+        if done is None:
+            record = worker.post(
+                "/activity-records",
+                {"month": last_month.strftime("%Y-%m"), "entries": _activity_entries(last_month, (5, 18, 26))},
+            )
+            rid = record["record_id"]
+            worker.post(f"/activity-records/{rid}/submit", {})
+            manager.post(f"/activity-records/{rid}/approve", {"comment": "地区の課題がよく整理されています"})
+            ids[_director_approves(urls, token, rid)] = rid
+        else:
+            ids[done["status"]] = done["record_id"]
+        current = mine.get(this_month.strftime("%Y-%m"))
+        if current is None:
+            record = worker.post(
+                "/activity-records",
+                {"month": this_month.strftime("%Y-%m"), "entries": _activity_entries(this_month, (1, 2))},
+            )
+            rid = record["record_id"]
+            worker.post(f"/activity-records/{rid}/submit", {})
+            manager.post(f"/activity-records/{rid}/comment", {"comment": "民生委員との分担は職員会議でも共有を"})
+            manager.post(
+                f"/activity-records/{rid}/return", {"reason": "所感を具体的に（次の関わりの方針も）書いてください"}
+            )
+            ids["returned"] = rid
+        else:
+            ids[current["status"]] = current["record_id"]
+        return ids
+    finally:
+        worker.close()
+        manager.close()
+
+
+def _director_approves(urls: Mapping[str, str], token: Token, record_id: str) -> str:
+    """The 局長's approval; an identity provider made before the ``director`` role existed has no
+    ``districts-director`` (``--fresh`` imports the realm anew): the record then waits for the 局長."""
+    try:
+        director = Staff(urls, token, "districts", "districts", role="director")
+    except Exception as exc:  # the provider refuses an unknown user: the demo goes on without the 局長
+        print(f"districts-director could not sign in ({exc}); the activity record waits for the 局長", flush=True)
+        return "manager_approved"
+    try:
+        return str(director.post(f"/activity-records/{record_id}/approve", {})["status"])
+    finally:
+        director.close()

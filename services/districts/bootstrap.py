@@ -4,7 +4,7 @@ from __future__ import annotations
 
 from pathlib import Path
 
-from services.districts import api
+from services.districts import activity_api, api
 from services.districts.config import Settings
 from shared.app import service_builder
 
@@ -19,8 +19,9 @@ build = service_builder(
         "watch-over, salon participation and volunteer roles; areas (圏域: city, daily-life, district "
         "council and community-care areas) and the address lookup; district files (地区ファイル) per "
         "fiscal year; the registry of local resources and helpers; the monthly district schedule "
-        "(地域事業月間スケジュール) with each department's answer; the department's referral desk "
+        "(地域事業月間スケジュール) with each department's answer; the staff's monthly activity records "
+        "(地区活動記録) approved by the 地域福祉課長 and the 局長; the department's referral desk "
         "(紹介の受付・回答), where intake's isolation outreach referrals arrive."
     ),
-    routers=[api.router],
+    routers=[api.router, activity_api.router],
 )

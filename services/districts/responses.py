@@ -14,6 +14,11 @@ from pydantic import Field
 from shared.views import PageView, View
 
 __all__ = [
+    "ActivityEntryView",
+    "ActivityRecordPage",
+    "ActivityRecordReply",
+    "ActivityRecordView",
+    "ActivityRemarkView",
     "AddressAreas",
     "AreaDetail",
     "AreaList",
@@ -343,3 +348,66 @@ class ScheduleRow(View):
 class ScheduleList(PageView):
     items: list[ScheduleRow]
     counts: dict[str, int]
+
+
+# --- monthly activity records (地区活動記録) -----------------------------------------------------
+
+ActivityStatus = Literal["draft", "submitted", "manager_approved", "approved", "returned"]
+
+
+class ActivityRecordReply(View):
+    """What a command on an activity record answers: its status after it and the new version (ETag)."""
+
+    record_id: str
+    staff_id: str
+    month: str
+    status: ActivityStatus
+    version: int
+
+
+class ActivityEntryView(View):
+    """One involvement of the month: day, district, 関わりの目的, what was done, 所感."""
+
+    on: str
+    district_id: str
+    purpose: str
+    done: str
+    impressions: str | None = None
+
+
+class ActivityRemarkView(View):
+    """A comment, a return (its reason) or an approval (its optional comment), for the author to read."""
+
+    kind: Literal["comment", "returned", "approved"]
+    step: Literal["manager", "director"]
+    text: str | None = None
+    by: str
+    by_name: str | None = None
+    at: str
+
+
+class ActivityRecordView(View):
+    """A staff member's activity record of a month, its entries, approval status and remarks.
+    ``waiting_for``: the step it waits for (manager: 地域福祉課長, director: 局長), if any."""
+
+    record_id: str
+    staff_id: str
+    author_name: str | None = None
+    month: str
+    status: ActivityStatus
+    waiting_for: Literal["manager", "director"] | None = None
+    entry_count: int
+    submissions: int
+    manager_approved_by: str | None = None
+    director_approved_by: str | None = None
+    entries: list[ActivityEntryView]
+    remarks: list[ActivityRemarkView]
+    version: int
+    updated_at: str
+
+
+class ActivityRecordPage(PageView):
+    """A page of activity records; ``counts``: how many of all that match are in each status."""
+
+    items: list[ActivityRecordView]
+    counts: dict[str, int] = Field(default_factory=dict)

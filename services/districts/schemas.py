@@ -12,6 +12,13 @@ from shared.bodies import Body, VersionedBody, examples
 from shared.text import Code, Line, Ref
 
 __all__ = [
+    "ActivityApprovalBody",
+    "ActivityCommentBody",
+    "ActivityEntryBody",
+    "ActivityRecordBody",
+    "ActivityReturnBody",
+    "ActivityRevisionBody",
+    "ActivitySubmitBody",
     "AddressesBody",
     "AreaBody",
     "ConcernBody",
@@ -260,3 +267,66 @@ class CoverageBody(VersionedBody):
     model_config = examples({"handles": True, "note": "地区担当CSWが出席"}, {"handles": False, "note": "同日に別行事"})
     handles: bool
     note: Line | None = None
+
+
+# --- monthly activity records (地区活動記録) -----------------------------------------------------
+
+MonthText = Annotated[str, StringConstraints(pattern=r"^\d{4}-(0[1-9]|1[0-2])$", max_length=7)]
+
+
+class ActivityEntryBody(Body):
+    """One involvement: the day, the district, 関わりの目的, what was done, 所感."""
+
+    model_config = examples(
+        {
+            "on": "2014-06-12",
+            "district_id": "yamato-3chome",
+            "purpose": "地区社協定例会で見守りの課題を共有する",
+            "done": "見守り対象の増加を報告し、サロンの担い手について相談した",
+            "impressions": "男性の参加が少なく、男性向けの講座が必要と感じた",
+        }
+    )
+    on: date
+    district_id: Code
+    purpose: str = Field(min_length=1, max_length=500, description="関わりの目的")
+    done: str = Field(min_length=1, max_length=2000, description="what was done (実施内容)")
+    impressions: str | None = Field(default=None, max_length=2000, description="所感")
+
+
+class ActivityRecordBody(Body):
+    """地区活動記録の作成: your record of a month (you are its author), with its entries so far."""
+
+    model_config = examples({"month": "2014-06", "entries": []})
+    month: MonthText = Field(description="YYYY-MM")
+    entries: list[ActivityEntryBody] = Field(default_factory=list, max_length=200)
+
+
+class ActivityRevisionBody(VersionedBody):
+    """地区活動記録の修正: the month's entries as a whole (a draft, or a record returned to you)."""
+
+    entries: list[ActivityEntryBody] = Field(max_length=200)
+
+
+class ActivitySubmitBody(VersionedBody):
+    """提出・再提出: nothing but the version you read (or send If-Match)."""
+
+
+class ActivityApprovalBody(VersionedBody):
+    """承認: your step (地域福祉課長 or 局長) comes from your role; a comment for the author is optional."""
+
+    model_config = examples({"comment": "地区の課題がよく整理されています"}, {})
+    comment: str | None = Field(default=None, max_length=2000)
+
+
+class ActivityCommentBody(VersionedBody):
+    """コメント: a remark for the author, without deciding."""
+
+    model_config = examples({"comment": "サロンの男性参加について次回の職員会議で共有してください"})
+    comment: str = Field(min_length=1, max_length=2000)
+
+
+class ActivityReturnBody(VersionedBody):
+    """差し戻し: back to the author for rework; say what to rework."""
+
+    model_config = examples({"reason": "所感を具体的に書いてください（次の関わりの方針も）"})
+    reason: str = Field(min_length=1, max_length=2000)

@@ -11,6 +11,7 @@ from services.reporting.adapters.queries import DistrictIssues, FlowRow, FollowU
 from services.reporting.domain.case_view import CaseView
 from services.reporting.exports import to_csv, to_xlsx
 from services.reporting.responses import (
+    ActivityRecordsView,
     DistrictIssueAccumulationView,
     DistrictResourcesView,
     DistrictScheduleView,
@@ -84,6 +85,20 @@ def get_district_schedule(
     district_id: Annotated[str | None, Query(description="only this district")] = None,
 ) -> DistrictScheduleView:
     return handlers.district_schedule(kit, at.actor, month, district_id)
+
+
+@router.get(
+    "/statistics/activity-records",
+    response_model=ActivityRecordsView,
+    tags=["statistics"],
+    summary="地区活動記録の承認状況: a month's activity records of the district staff, counted by approval status",
+)
+def get_activity_records(
+    kit: KitDep,
+    at: Reader,
+    month: Annotated[str, Query(description="the month (YYYY-MM) of the records")],
+) -> ActivityRecordsView:
+    return handlers.activity_records(kit, at.actor, month)
 
 
 @router.get(

@@ -22,6 +22,8 @@ from services.reporting.domain.events import REPORTING_EVENTS, CaseViewed
 from services.reporting.domain.statistics import StatTable, table1, table2, table3
 from services.reporting.projection import ACCESS_PREFIX
 from services.reporting.responses import (
+    ActivityRecordStatusView,
+    ActivityRecordsView,
     DepartmentCoverageView,
     DistrictCoverageView,
     DistrictIssueAccumulationView,
@@ -38,8 +40,8 @@ from shared.reference import load_code_lists
 from shared.service import ServiceKit
 from shared.uow import Fold
 
-READER_ROLES = frozenset({"worker", "manager", "auditor"})
-AUDIT_ROLES = frozenset({"manager", "auditor"})
+READER_ROLES = frozenset({"worker", "manager", "auditor", "director"})
+AUDIT_ROLES = frozenset({"manager", "auditor", "director"})
 
 
 def _entry(env: Envelope) -> TimelineEntry:
@@ -483,4 +485,24 @@ def district_issue_accumulation(
         desk_consultations=sum(m.desk_consultations for m in months),
         total=sum(m.total for m in months),
         by_category=dict(sorted(totals.items())),
+    )
+
+
+def activity_records(kit: ServiceKit, viewer: Actor, month: str) -> ActivityRecordsView:
+    """地区活動記録の承認状況 of ``month`` (YYYY-MM): each author's record by status, and the counts."""
+    _check_reader(viewer)
+    month = month.strip()
+    if not _MONTH.fullmatch(month):
+        raise InvalidCommand(f"month must be YYYY-MM (e.g. 2026-10), got {month!r}", field="month")
+    with kit.engine.connect() as conn:
+        rows = queries.activity_records(conn, rm.active_generation(conn), month)
+        conn.rollback()
+    counts = dict.fromkeys(queries.ACTIVITY_STATUSES, 0)
+    for r in rows:
+        counts[r.status] = counts.get(r.status, 0) + 1
+    return ActivityRecordsView(
+        month=month,
+        counts=counts,
+        total=len(rows),
+        records=[ActivityRecordStatusView.model_validate(r.model_dump()) for r in rows],
     )

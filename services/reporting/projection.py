@@ -443,6 +443,40 @@ def _area_defined(rows: Rows, f: Fact) -> None:
     )
 
 
+# -- districts: monthly activity records (地区活動記録) and their approval -------------------------
+# Codes, ids and times only: the entries, comments and reasons (x-personal-fields) stay in districts.
+
+_ACTIVITY_WHEN = {
+    "written": "written_at",
+    "submitted": "submitted_at",
+    "commented": "commented_at",
+    "approved": "approved_at",
+    "returned": "returned_at",
+}
+
+
+def _activity_step(step: str) -> Handler:
+    def handler(rows: Rows, f: Fact) -> None:
+        d = f.data
+        kind = step
+        if step == "approved":
+            kind = "manager_approved" if d["step"] == "manager" else "approved"
+        rows.add(
+            rm.activity_records,
+            event_id=f.id,
+            record_id=d["record_id"],
+            staff_id=d["staff_id"],
+            author_name=d.get("author_name") if step == "written" else None,
+            month=d["month"],
+            step=kind,
+            stream_version=f.streamversion,
+            at=f.when(_ACTIVITY_WHEN[step]),
+        )
+
+    handler.__name__ = f"_activity_{step}"
+    return handler
+
+
 ALWAYS: tuple[Handler, ...] = (_timeline, _district)
 
 HANDLERS: dict[str, Handler] = {
@@ -476,6 +510,11 @@ HANDLERS: dict[str, Handler] = {
     "districts.NetworkMeetingHeld": _network_meeting_held,
     "districts.DeskConsultationTaken": _desk_consultation_taken,
     "districts.AreaDefined": _area_defined,
+    "districts.ActivityRecordWritten": _activity_step("written"),
+    "districts.ActivityRecordSubmitted": _activity_step("submitted"),
+    "districts.ActivityRecordCommented": _activity_step("commented"),
+    "districts.ActivityRecordApproved": _activity_step("approved"),
+    "districts.ActivityRecordReturned": _activity_step("returned"),
 }
 
 

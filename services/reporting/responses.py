@@ -14,6 +14,8 @@ from pydantic import Field
 from shared.views import View
 
 __all__ = [
+    "ActivityRecordStatusView",
+    "ActivityRecordsView",
     "DepartmentCoverageView",
     "DistrictCoverageView",
     "DistrictIssueAccumulationView",
@@ -125,3 +127,27 @@ class DistrictIssueAccumulationView(View):
     desk_consultations: int
     total: int
     by_category: dict[str, int]
+
+
+class ActivityRecordStatusView(View):
+    """One author's activity record (地区活動記録) of the month: its approval status and its steps."""
+
+    record_id: str
+    staff_id: str
+    author_name: str | None = None
+    status: Literal["draft", "submitted", "manager_approved", "approved", "returned"]
+    submissions: int = Field(description="times submitted (提出・再提出)")
+    returns: int = Field(description="times returned for rework (差し戻し)")
+    comments: int = Field(description="approvers' comments")
+    updated_at: str
+
+
+class ActivityRecordsView(View):
+    """地区活動記録の承認状況: the month's records of the district staff, counted by status
+    (draft, submitted: waiting for the 地域福祉課長, manager_approved: waiting for the 局長, approved,
+    returned). No entry, comment or reason: those stay with districts."""
+
+    month: str = Field(description="YYYY-MM")
+    counts: dict[str, int]
+    total: int
+    records: list[ActivityRecordStatusView]

@@ -1,6 +1,6 @@
 /** The signed-in staff member, as the services see them: the access token's claims. */
 export type Department = "intake" | "loans" | "districts" | "conferences" | "reporting";
-export type Role = "worker" | "manager" | "auditor";
+export type Role = "worker" | "manager" | "auditor" | "director";
 
 export const DEPARTMENTS: readonly Department[] = ["intake", "loans", "districts", "conferences", "reporting"];
 
@@ -24,7 +24,7 @@ export function staffFromToken(accessToken: string | undefined): Staff | null {
     const dept = claims.dept;
     const role = claims.role;
     if (typeof claims.sub !== "string" || !DEPARTMENTS.includes(dept as Department)) return null;
-    if (role !== "worker" && role !== "manager" && role !== "auditor") return null;
+    if (role !== "worker" && role !== "manager" && role !== "auditor" && role !== "director") return null;
     const name = [claims.name, claims.preferred_username, claims.sub].find((v) => typeof v === "string") as string;
     return { id: claims.sub, name, department: dept as Department, role };
   } catch {
@@ -33,5 +33,5 @@ export function staffFromToken(accessToken: string | undefined): Staff | null {
 }
 
 export function isManager(staff: Staff): boolean {
-  return staff.role === "manager" || staff.role === "auditor";
+  return staff.role === "manager" || staff.role === "auditor" || staff.role === "director";
 }

@@ -6,13 +6,17 @@ import { NavLink } from "react-router-dom";
 import { isManager, type Department, type Staff } from "../auth/staff";
 import { useStaff } from "../auth/useStaff";
 
-type Link = { to: string; key: string; managers?: boolean; writers?: boolean; notAuditors?: boolean };
+type Link = { to: string; key: string; managers?: boolean; writers?: boolean; notAuditors?: boolean; approvers?: boolean };
 
 /** The menu entries the signed-in staff member may use (managers' screens, forms only writers submit). */
 export function linksFor(staff: Staff): Link[] {
   const writer = staff.role === "worker" || staff.role === "manager";
   return NAV[staff.department].filter(
-    (l) => (!l.managers || isManager(staff)) && (!l.writers || writer) && (!l.notAuditors || staff.role !== "auditor"),
+    (l) =>
+      (!l.managers || isManager(staff)) &&
+      (!l.writers || writer) &&
+      (!l.notAuditors || staff.role !== "auditor") &&
+      (!l.approvers || staff.role === "manager" || staff.role === "director"),
   );
 }
 
@@ -73,6 +77,9 @@ export const NAV: Record<Department, Link[]> = {
     { to: "/cases", key: "nav.caseView" },
     ...FIGURES,
     { to: "/reporting/district-issues", key: "statistics.nav.districts", managers: true },
+    { to: "/districts/activity-records", key: "districtsDesk.nav.activityRecords", writers: true },
+    { to: "/districts/activity-records/queue", key: "districtsDesk.nav.activityQueue", approvers: true },
+    { to: "/districts/activity-records/meeting", key: "districtsDesk.nav.staffMeeting", notAuditors: true },
   ],
   conferences: [
     { to: "/", key: "nav.workspace" },

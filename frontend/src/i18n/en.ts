@@ -24,7 +24,7 @@ export const en: Catalogue = {
     reporting: "Records and sharing",
     external: "Outside agency",
   },
-  roles: { worker: "worker", manager: "manager", auditor: "auditor" },
+  roles: { worker: "worker", manager: "manager", auditor: "auditor", director: "director" },
   nav: {
     label: "Desk menu",
     workspace: "Workspace",

@@ -31,7 +31,7 @@ export const ja = {
     reporting: "記録と共有",
     external: "外部機関",
   },
-  roles: { worker: "担当者", manager: "管理職", auditor: "監査担当" },
+  roles: { worker: "担当者", manager: "管理職", auditor: "監査担当", director: "局長" },
   nav: {
     label: "業務メニュー",
     workspace: "業務画面",

@@ -1,6 +1,6 @@
 """Read tables of the district support network and the district desk, and their rows.
 
-Created by ``migrations/0004_district_network.py``: the support team of each district
+Created by ``migrations/0005_district_network.py``: the support team of each district
 (``support_teams``), network meetings (``network_meetings``), the cases discussed at them
 (``network_cases``) and the consultations taken at district desks (``desk_consultations``).
 Lists and JSON columns hold the events' own shapes; special-care text is redacted by the queries.

@@ -140,3 +140,24 @@ district_schedule = table(
     updated_at    time   required
     """,
 )
+
+# Created by ``migrations/0004_activity_records.py``.
+activity_records = table(
+    "district_activity_records",
+    metadata,
+    """
+    record_id            id     key
+    staff_id             id     required
+    author_name          label
+    month                str32  required   # YYYY-MM
+    status               state  required   # draft | submitted | manager_approved | approved | returned
+    entry_count          int    required
+    submissions          int    required
+    manager_approved_by  id
+    director_approved_by id
+    entries              text   required   # JSON: the entries (date, district, purpose, done, impressions)
+    remarks              text   required   # JSON: comments, returns and approvals, oldest first
+    version              int    required
+    updated_at           time   required
+    """,
+)

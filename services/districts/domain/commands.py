@@ -5,7 +5,9 @@ from __future__ import annotations
 from datetime import date, datetime
 
 from services.districts.domain.values import (
+    ActivityEntry,
     Approach,
+    ApprovalStep,
     AreaKind,
     Frequency,
     MeetingParticipant,
@@ -18,8 +20,10 @@ from services.districts.domain.values import (
 from shared.domain import Command
 
 __all__ = [
+    "ApproveActivityRecord",
     "AssignDistrictCsw",
     "ChangeAreaAddresses",
+    "CommentActivityRecord",
     "DefineArea",
     "EndWatchOver",
     "EvaluateDistrictGoal",
@@ -32,12 +36,15 @@ __all__ = [
     "RecordSalonAttendance",
     "RegisterHelper",
     "RegisterLocalResource",
+    "ReturnActivityRecord",
     "ScheduleDistrictEvent",
     "SetSupportTeam",
     "SharedCase",
     "StartWatchOver",
+    "SubmitActivityRecord",
     "TakeDeskConsultation",
     "TakeVolunteerRole",
+    "WriteActivityRecord",
 ]
 
 
@@ -250,3 +257,51 @@ class TakeDeskConsultation(Command):
     issue_category: str
     consent_to_share: bool
     recorded_by: str
+
+
+class WriteActivityRecord(Command):
+    """地区活動記録を書く: the author's entries of the month, as a whole (the first write opens the record)."""
+
+    staff_id: str
+    author_name: str | None = None
+    month: str | None = None
+    """YYYY-MM when the record is opened; a revision keeps the record's month."""
+    entries: tuple[ActivityEntry, ...]
+    written_by: str
+
+
+class SubmitActivityRecord(Command):
+    """地区活動記録を提出する (or resubmit it after it was returned)."""
+
+    record_id: str
+    submitted_by: str
+
+
+class ApproveActivityRecord(Command):
+    """承認する: the approver's step comes from their role (manager: 地域福祉課長, director: 局長)."""
+
+    record_id: str
+    step: ApprovalStep
+    comment: str | None = None
+    approved_by: str
+    approver_name: str | None = None
+
+
+class CommentActivityRecord(Command):
+    """コメントする: an approver's remark for the author, without deciding."""
+
+    record_id: str
+    step: ApprovalStep
+    comment: str
+    commented_by: str
+    commenter_name: str | None = None
+
+
+class ReturnActivityRecord(Command):
+    """差し戻す: back to the author for rework, with the reason."""
+
+    record_id: str
+    step: ApprovalStep
+    reason: str
+    returned_by: str
+    returner_name: str | None = None

@@ -11,7 +11,8 @@
     │   ├── ScheduledEventNotFound   no such event in the monthly district schedule
     │   ├── SupportTeamNotFound      the district has no support team (地区支援チーム) yet
     │   ├── NetworkMeetingNotFound   no such network meeting (地区支援ネットワーク会議)
-    │   └── DeskConsultationNotFound no such consultation at a district desk
+    │   ├── DeskConsultationNotFound no such consultation at a district desk
+    │   └── ActivityRecordNotFound   no such monthly activity record (地区活動記録)
     ├── InvalidCommand               bad values (code-list misses raise it via CodeLists.require)
     └── IllegalTransition
         ├── WatchOverState           a watch-over is already running / none is running
@@ -23,6 +24,7 @@ from __future__ import annotations
 from shared.errors import IllegalTransition, NotFound
 
 __all__ = [
+    "ActivityRecordNotFound",
     "AreaNotFound",
     "DeskConsultationNotFound",
     "DistrictCaseNotFound",
@@ -74,3 +76,7 @@ class NetworkMeetingNotFound(NotFound):
 
 class DeskConsultationNotFound(NotFound):
     """相談の記録なし: no consultation was taken at a district desk with that id."""
+
+
+class ActivityRecordNotFound(NotFound):
+    """活動記録なし: no staff member wrote an activity record with that id."""

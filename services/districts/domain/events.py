@@ -10,7 +10,8 @@ special-care data (``personal_fields``).
 The district's own records have streams of their own: areas (``district-area-{area_id}``, the 圏域
 hierarchy), district files (``district-file-{district_id}-{fiscal_year}``, 地区カルテ), and the
 registry of local resources (``district-resource-{resource_id}``) and helpers
-(``district-helper-{helper_id}``), element ⑤ of a comprehensive consultation system.
+(``district-helper-{helper_id}``), element ⑤ of a comprehensive consultation system; each staff
+member's monthly activity record (``district-activity-{record_id}``, 地区活動記録) with its approval.
 """
 
 from __future__ import annotations
@@ -19,7 +20,9 @@ from datetime import date, datetime
 from typing import ClassVar
 
 from services.districts.domain.values import (
+    ActivityEntry,
     Approach,
+    ApprovalStep,
     AreaKind,
     Frequency,
     MeetingParticipant,
@@ -33,6 +36,12 @@ from shared.events import DomainEvent, EventRegistry
 
 __all__ = [
     "DISTRICT_EVENTS",
+    "ActivityRecordApproved",
+    "ActivityRecordCommented",
+    "ActivityRecordEvent",
+    "ActivityRecordReturned",
+    "ActivityRecordSubmitted",
+    "ActivityRecordWritten",
     "AreaAddressesChanged",
     "AreaDefined",
     "DeskConsultationTaken",
@@ -402,6 +411,77 @@ class DeskConsultationTaken(DomainEvent):
     code_list_version: str
 
 
+class ActivityRecordEvent(DomainEvent):
+    """Base of the events of one monthly activity record (地区活動記録), ``district-activity-{record_id}``:
+    one per staff member and month. ``staff_id`` is the author; ``month`` is YYYY-MM."""
+
+    record_id: str
+    staff_id: str
+    month: str
+
+
+class ActivityRecordWritten(ActivityRecordEvent):
+    """地区活動記録の作成・修正: the author writes the month's entries (as a whole: each write replaces
+    the entries before it). What was done and the impressions may speak of residents: special care."""
+
+    event_type: ClassVar[str] = "districts.ActivityRecordWritten"
+    personal_fields: ClassVar[frozenset[str]] = frozenset({"entries"})
+
+    author_name: str | None
+    entries: tuple[ActivityEntry, ...]
+    written_at: datetime
+    written_by: str
+
+
+class ActivityRecordSubmitted(ActivityRecordEvent):
+    """提出: the author submits the record for approval (again, after it was returned)."""
+
+    event_type: ClassVar[str] = "districts.ActivityRecordSubmitted"
+
+    entry_count: int
+    submitted_at: datetime
+    submitted_by: str
+
+
+class ActivityRecordApproved(ActivityRecordEvent):
+    """承認: one step approves the record, 地域福祉課長 (``manager``) first, then 局長 (``director``)."""
+
+    event_type: ClassVar[str] = "districts.ActivityRecordApproved"
+    personal_fields: ClassVar[frozenset[str]] = frozenset({"comment"})
+
+    step: ApprovalStep
+    comment: str | None
+    approved_at: datetime
+    approved_by: str
+    approver_name: str | None
+
+
+class ActivityRecordCommented(ActivityRecordEvent):
+    """コメント: an approver comments on the record without deciding; the author sees it."""
+
+    event_type: ClassVar[str] = "districts.ActivityRecordCommented"
+    personal_fields: ClassVar[frozenset[str]] = frozenset({"comment"})
+
+    step: ApprovalStep
+    comment: str
+    commented_at: datetime
+    commented_by: str
+    commenter_name: str | None
+
+
+class ActivityRecordReturned(ActivityRecordEvent):
+    """差し戻し: an approver returns the record to its author for rework, saying why."""
+
+    event_type: ClassVar[str] = "districts.ActivityRecordReturned"
+    personal_fields: ClassVar[frozenset[str]] = frozenset({"reason"})
+
+    step: ApprovalStep
+    reason: str
+    returned_at: datetime
+    returned_by: str
+    returner_name: str | None
+
+
 DISTRICT_EVENTS = EventRegistry(
     [
         WatchConcernRaised,
@@ -421,10 +501,15 @@ DISTRICT_EVENTS = EventRegistry(
         DistrictEventScheduled,
         DistrictEventCoverageMarked,
         DistrictEventEscalated,
-        DistrictSupportTeamSet,
-        NetworkMeetingHeld,
-        NetworkMeetingCaseDiscussed,
+        ActivityRecordApproved,
+        ActivityRecordCommented,
+        ActivityRecordReturned,
+        ActivityRecordSubmitted,
+        ActivityRecordWritten,
         DeskConsultationTaken,
+        DistrictSupportTeamSet,
+        NetworkMeetingCaseDiscussed,
+        NetworkMeetingHeld,
     ]
 )
 # v2 added the registered resource (optional); a v1 attendance or role named none.

@@ -2,13 +2,16 @@
 
 from __future__ import annotations
 
+from datetime import date
 from typing import Literal
 
 from pydantic import BaseModel, ConfigDict, Field
 
 __all__ = [
     "AREA_PARENT",
+    "ActivityEntry",
     "Approach",
+    "ApprovalStep",
     "AreaKind",
     "Frequency",
     "MeetingParticipant",
@@ -99,3 +102,20 @@ class ShareBasis(BaseModel):
 
     kind: BasisKind = "none"
     reference: str | None = Field(default=None, max_length=200)
+
+
+ApprovalStep = Literal["manager", "director"]
+"""承認の段階 of an activity record: first 地域福祉課長 (a districts manager), then 局長 (the director)."""
+
+
+class ActivityEntry(BaseModel):
+    """地区活動記録の一行: one involvement on a day in a district: its purpose (関わりの目的), what was
+    done, and the author's impressions (所感)."""
+
+    model_config = ConfigDict(frozen=True, extra="forbid", str_strip_whitespace=True)
+
+    on: date
+    district_id: str = Field(min_length=1, max_length=64)
+    purpose: str = Field(min_length=1, max_length=500)
+    done: str = Field(min_length=1, max_length=2000)
+    impressions: str | None = Field(default=None, max_length=2000)

@@ -507,3 +507,58 @@ def district_issue_accumulation(
     for row in out.values():
         row.by_category = dict(sorted(row.by_category.items()))
     return [out[k] for k in sorted(out)]
+
+
+# -- districts: monthly activity records (地区活動記録) ----------------------------------------------
+
+ACTIVITY_STATUSES = ("draft", "submitted", "manager_approved", "approved", "returned")
+
+
+class ActivityRecordStatus(BaseModel):
+    """One author's record of a month: its approval status (by its latest step), submissions, comments."""
+
+    record_id: str
+    staff_id: str
+    author_name: str | None
+    status: str
+    submissions: int
+    returns: int
+    comments: int
+    updated_at: str
+
+
+def activity_records(conn: Connection, gen: int, month: str) -> list[ActivityRecordStatus]:
+    """地区活動記録の承認状況 of ``month`` (YYYY-MM): each record's status is its latest step by stream
+    version (a comment or a revision changes none; a record only written is a draft)."""
+    a = rm.activity_records.c
+    found: dict[str, dict[str, Any]] = {}
+    for record_id, staff_id, name, step, version, at in conn.execute(
+        select(a.record_id, a.staff_id, a.author_name, a.step, a.stream_version, a.at)
+        .where(a.gen == gen, a.month == month)
+        .order_by(a.record_id, a.stream_version)
+    ):
+        row = found.setdefault(
+            record_id,
+            {"staff_id": staff_id, "author_name": None, "status": "draft", "version": 0, "at": at, "n": Counter()},
+        )
+        row["n"][step] += 1
+        if name:
+            row["author_name"] = name
+        if version >= row["version"]:
+            row["version"], row["at"] = version, at
+            if step in ACTIVITY_STATUSES:
+                row["status"] = step
+    out = [
+        ActivityRecordStatus(
+            record_id=rid,
+            staff_id=r["staff_id"],
+            author_name=r["author_name"],
+            status=r["status"],
+            submissions=r["n"]["submitted"],
+            returns=r["n"]["returned"],
+            comments=r["n"]["commented"],
+            updated_at=r["at"],
+        )
+        for rid, r in found.items()
+    ]
+    return sorted(out, key=lambda r: (r.author_name or "", r.staff_id))

@@ -282,6 +282,22 @@ areas = spec.table(
     at           time   required
     """,
 )
+activity_records = spec.table(
+    "rm_activity_records",
+    metadata,
+    """
+    gen             int    key
+    event_id        code   key
+    record_id       id     required          # the monthly activity record (地区活動記録)
+    staff_id        id     required          # its author
+    author_name     label                    # written: the author's display name
+    month           str32  required          # YYYY-MM
+    step            state  required          # written | submitted | commented | manager_approved | approved | returned
+    stream_version  int    required          # the record's stream version: the latest step decides the status
+    at              time   required
+    """,
+    Index("ix_rm_activity_records_month", "gen", "month"),
+)
 
 READ_MODELS: tuple[Table, ...] = (
     timeline,
@@ -298,8 +314,9 @@ READ_MODELS: tuple[Table, ...] = (
     district_event_steps,
     district_resources,
     district_files,
-    district_issues,
+    activity_records,
     areas,
+    district_issues,
 )
 TABLES: dict[str, Table] = {t.name: t for t in READ_MODELS}
 

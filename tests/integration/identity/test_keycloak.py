@@ -157,6 +157,16 @@ def test_demo_staff_sign_in_and_are_verified_for_their_department_and_role(
     assert 5 * 60 <= lifetime <= 15 * 60
 
 
+def test_the_districts_director_signs_in_with_the_director_role(
+    keycloak: KeycloakHandle, verifier: OidcVerifier
+) -> None:
+    """局長: one demo account of the districts department in the role that takes the last approval step."""
+    staff = verifier.verify(sign_in(keycloak, "districts-director")["access_token"])
+
+    assert (staff.actor.department, staff.actor.role) == ("districts", "director")
+    assert staff.display_name == "地区 一郎"
+
+
 def test_web_client_signs_in_by_authorization_code_with_pkce(keycloak: KeycloakHandle, verifier: OidcVerifier) -> None:
     redirect = "http://127.0.0.1:5173/callback"
     authorize = f"{keycloak.issuer}/protocol/openid-connect/auth"

@@ -96,3 +96,17 @@ def test_the_event_records_the_tokens_subject_and_the_staff_members_display_name
         assert row["actor_department"] == "intake" and row["actor_role"] == "worker"
         assert row["actor_id"] != "intake-worker" and len(row["actor_id"]) >= 32  # the provider's subject
         assert row["actor_name"] and row["actor_name"] != row["actor_id"]  # its display name, e.g. 相談 太郎
+
+
+def test_the_districts_director_reads_the_staff_meeting_and_the_queue_but_writes_no_case(
+    tmp_path, keycloak, monkeypatch
+):
+    """局長 (role director): the provider's token reaches the activity records' approver routes, no write."""
+    token = str(password_grant(keycloak.issuer, "tsunagu-cli", "districts-director", DEMO_PASSWORD)["access_token"])
+    with _service("districts", tmp_path, keycloak, monkeypatch) as (client, kit):
+        assert client.get("/activity-records/queue", headers=_bearer(token)).json()["items"] == []
+        meeting = client.get("/activity-records", params={"month": "2026-10"}, headers=_bearer(token))
+        assert meeting.status_code == 200 and meeting.json()["total"] == 0
+        assert client.post("/watch-concerns", json={}, headers=_bearer(token)).status_code == 403
+        assert client.post("/activity-records", json={"month": "2026-10"}, headers=_bearer(token)).status_code == 403
+        assert _stored(kit) == []

@@ -13,6 +13,7 @@ from shared.envelope import Actor
     [
         ("loans", "worker", True),
         ("loans", "manager", True),
+        ("loans", "director", True),
         ("loans", "auditor", False),
         ("loans", "admin", False),
         ("loans", "system", False),

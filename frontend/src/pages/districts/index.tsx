@@ -8,6 +8,7 @@ import { DistrictActionItemsPage, SalonAttendancePage, VolunteersPage } from "./
 import { HelpersPage, ResourcesPage } from "./Registry";
 import { EscalationsPage, SchedulePage } from "./Schedule";
 import { DeskConsultationPage, NetworkMeetingPage, NetworkMeetingsPage, SupportTeamPage } from "./Network";
+import { ActivityQueuePage, ActivityRecordPage, MyActivityRecordsPage, StaffMeetingPage } from "./ActivityRecords";
 import "../conferences/conferences.css";
 import "./districts.css";
 
@@ -38,6 +39,10 @@ export default function DistrictsDesk() {
       <Route path="network-meetings" element={<NetworkMeetingsPage />} />
       <Route path="network-meetings/:meetingId" element={<NetworkMeetingPage />} />
       <Route path="desk" element={<DeskConsultationPage />} />
+      <Route path="activity-records" element={<MyActivityRecordsPage />} />
+      <Route path="activity-records/queue" element={<ActivityQueuePage />} />
+      <Route path="activity-records/meeting" element={<StaffMeetingPage />} />
+      <Route path="activity-records/:recordId" element={<ActivityRecordPage />} />
       <Route path="*" element={<NotFound />} />
     </Routes>
   );

@@ -7,7 +7,7 @@ Revision ID: districts_network
 from shared.columns import table_revision
 
 revision = "districts_network"
-down_revision = "districts_0003"
+down_revision = "districts_0004_activity"
 
 upgrade, downgrade = table_revision(
     """

@@ -11,7 +11,7 @@ import sqlalchemy as sa
 from alembic import op
 
 revision = "reporting_district_network"
-down_revision = "reporting_0005"
+down_revision = "reporting_0006_activity"
 
 TABLES = ("rm_district_issues", "rm_areas")
 
