@@ -13,8 +13,9 @@ from collections.abc import Sequence
 from datetime import datetime
 from typing import Any
 
-from sqlalchemy import Connection, MetaData, select
+from sqlalchemy import Connection, select
 
+from services.districts.adapters.tables import metadata
 from services.districts.domain.events import (
     DeskConsultationTaken,
     DistrictSupportTeamSet,
@@ -39,8 +40,6 @@ __all__ = [
     "support_teams",
     "team_row",
 ]
-
-metadata = MetaData()
 
 support_teams = table(
     "support_teams",

@@ -16,6 +16,7 @@ from alembic.config import Config
 from sqlalchemy import MetaData, inspect
 
 from services.conferences.adapters import tables as conferences
+from services.districts.adapters import network as _district_network  # noqa: F401  (its tables join districts')
 from services.districts.adapters import tables as districts
 from services.intake.adapters import tables as intake
 from services.loans.adapters import tables as loans
