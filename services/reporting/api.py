@@ -118,10 +118,13 @@ def get_district_resources(
 @router.get(
     "/statistics/district-evaluation.xlsx",
     tags=["statistics"],
-    summary="地区の年度評価: a district file's year (CSW, goal, evaluation), its resources and schedule coverage",
+    summary="地区の年度評価: a district file's year (CSW, goal, evaluation), resources, schedule coverage, issues",
     response_class=Response,
     responses={
-        200: {"description": "the Excel workbook (sheets 地区ファイル, 地域資源, 地域事業)", "content": {XLSX: _BINARY}}
+        200: {
+            "description": "the Excel workbook (sheets 地区ファイル, 地域資源, 地域事業, ケースの積み上げ)",
+            "content": {XLSX: _BINARY},
+        }
     },
 )
 def get_district_evaluation(

@@ -127,8 +127,9 @@ def _label(codes: CodeLists, code_list: str, code: str) -> str:
 
 
 def evaluation_xlsx(evaluation: Any, codes: CodeLists) -> bytes:
-    """Three sheets: 地区ファイル (CSW, goal, evaluation), 地域資源 (counts by kind) and 地域事業
-    (per month: events held, handled, uncovered, escalated, then handled / declined per department)."""
+    """Four sheets: 地区ファイル (CSW, goal, evaluation), 地域資源 (counts by kind), 地域事業 (per month:
+    events held, handled, uncovered, escalated, then handled / declined per department) and ケースの積み上げ
+    (per month: network-meeting issues, desk consultations, then counts per district issue category)."""
     file, resources, months = evaluation.file, evaluation.resources, evaluation.months
     wb = Workbook()
     ws = wb.active
@@ -195,6 +196,47 @@ def evaluation_xlsx(evaluation: Any, codes: CodeLists) -> bytes:
     ss.cell(row=ss.max_row, column=1).font = Font(bold=True)
     ss.column_dimensions["A"].width = 10
     ss.freeze_panes = "B2"
+
+    issues = evaluation.issues
+    by_month = {m.month: m for m in issues.months}
+    categories = sorted(issues.by_category)
+    ks = wb.create_sheet("ケースの積み上げ")
+    ks.append(
+        [
+            "月",
+            "ネットワーク会議の地域課題",
+            "相談窓口の相談",
+            "計",
+            *[_label(codes, "district_issue_categories", c) for c in categories],
+        ]
+    )
+    for cell in ks[1]:
+        cell.font = Font(bold=True)
+        cell.alignment = Alignment(wrap_text=True, vertical="center")
+    for m in months:
+        row = by_month.get(m.month)
+        counts = row.by_category if row is not None else {}
+        ks.append(
+            [
+                m.month,
+                row.meeting_issues if row is not None else 0,
+                row.desk_consultations if row is not None else 0,
+                row.total if row is not None else 0,
+                *[counts.get(c, 0) for c in categories],
+            ]
+        )
+    ks.append(
+        [
+            TOTAL,
+            issues.meeting_issues,
+            issues.desk_consultations,
+            issues.total,
+            *[issues.by_category[c] for c in categories],
+        ]
+    )
+    ks.cell(row=ks.max_row, column=1).font = Font(bold=True)
+    ks.column_dimensions["A"].width = 10
+    ks.freeze_panes = "B2"
     buf = io.BytesIO()
     wb.save(buf)
     return buf.getvalue()

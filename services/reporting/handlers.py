@@ -398,12 +398,14 @@ def district_resources(kit: ServiceKit, viewer: Actor, district_id: str) -> Dist
 
 
 class DistrictEvaluation(BaseModel):
-    """年度評価: a district's file of one fiscal year (April–March), its resources and the coverage of
-    its schedule month by month — what the yearly district evaluation workbook shows."""
+    """年度評価: a district's file of one fiscal year (April–March), its resources, the coverage of its
+    schedule month by month and its issue accumulation (ケースの積み上げ) — what the yearly district
+    evaluation workbook shows."""
 
     file: queries.DistrictFileRow
     resources: DistrictResourcesView
     months: list[DistrictScheduleView]
+    issues: DistrictIssueAccumulationView
 
 
 def district_evaluation(kit: ServiceKit, viewer: Actor, district_id: str, fiscal_year: int) -> DistrictEvaluation:
@@ -422,6 +424,7 @@ def district_evaluation(kit: ServiceKit, viewer: Actor, district_id: str, fiscal
         file=file,
         resources=district_resources(kit, viewer, district),
         months=[district_schedule(kit, viewer, month, district) for month in months],
+        issues=district_issue_accumulation(kit, viewer, months[0], months[-1], district, None),
     )
 
 

@@ -16,6 +16,7 @@ from shared.errors import Forbidden, InvalidCommand
 from shared.settings import DEV_JWT_SECRET
 from tests.integration.reporting.builders import district_history
 from tests.integration.reporting.conftest import Reporting
+from tests.integration.reporting.network_builders import network_history
 
 pytestmark = [pytest.mark.kafka, pytest.mark.postgres]
 
@@ -24,7 +25,8 @@ WORKER = Actor(staff_id="d-1", department="districts", role="worker")
 
 @pytest.fixture
 def districts(reporting: Reporting) -> Reporting:
-    reporting.publish(district_history().envelopes)
+    # the network meetings and desk consultations too: D1's issue accumulation is in its yearly workbook
+    reporting.publish(network_history(district_history()).envelopes)
     reporting.consume()
     return reporting
 
@@ -131,12 +133,29 @@ def test_the_yearly_evaluation_workbook(districts: Reporting) -> None:
     assert got.status_code == 200, got.text
     assert "district-evaluation-D1-2026.xlsx" in got.headers["content-disposition"]
     wb = load_workbook(io.BytesIO(got.content))
-    assert wb.sheetnames == ["地区ファイル", "地域資源", "地域事業"]
+    assert wb.sheetnames == ["地区ファイル", "地域資源", "地域事業", "ケースの積み上げ"]
     file = {r[0]: r[1] for r in wb["地区ファイル"].iter_rows(min_row=2, values_only=True)}
     assert (file["地区担当"], file["年度目標"], file["評価"]) == ("csw-2", "見守りの輪を広げる", "サロンが2か所に")
     resources = [tuple(r) for r in wb["地域資源"].iter_rows(min_row=2, values_only=True)]
     assert ("地域資源", "サロン", 2) in resources and ("地域資源", "合計", 3) in resources
     assert ("担い手", "合計", 2) in resources
+    issues = list(wb["ケースの積み上げ"].iter_rows(values_only=True))
+    assert issues[0] == (
+        "月",
+        "ネットワーク会議の地域課題",
+        "相談窓口の相談",
+        "計",
+        "孤立・閉じこもり",
+        "住環境・ごみ・空き家",
+        "買い物・移動の困難",
+    )
+    by_month = {r[0]: r[1:] for r in issues[1:]}
+    assert len(by_month) == 13  # April to March, then the total
+    # D1 only (D2's desk consultation and D3's meeting are other districts'); 31 Oct 23:30 JST is October
+    assert by_month["2026-10"] == (2, 1, 3, 0, 2, 1)
+    assert by_month["2026-11"] == (1, 0, 1, 1, 0, 0)
+    assert by_month["2026-04"] == (0, 0, 0, 0, 0, 0)
+    assert by_month["合計"] == (3, 1, 4, 1, 2, 1)
     schedule = list(wb["地域事業"].iter_rows(values_only=True))
     assert schedule[0][:5] == ("月", "事業数", "対応あり", "対応なし", "他課調整")
     # Departments by their names from the referral code lists, not by their codes.
