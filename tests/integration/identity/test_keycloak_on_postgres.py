@@ -4,13 +4,14 @@ rows are in that database (not in an H2 file under the instance's directory)."""
 
 from __future__ import annotations
 
+import json
 import uuid
 from pathlib import Path
 from typing import Any
 
 from sqlalchemy import create_engine, text
 
-from deploy.identity.local import Database, start
+from deploy.identity.local import REALM_FILE, Database, start
 from shared.oidc import DEMO_PASSWORD, OidcVerifier, password_grant
 
 
@@ -29,7 +30,8 @@ def test_keycloak_keeps_the_realm_in_postgresql_and_its_tokens_verify(postgres: 
                 text("SELECT count(*) FROM user_entity u JOIN realm r ON r.id = u.realm_id WHERE r.name = 'tsunagu'")
             ).scalar_one()
         engine.dispose()
-        assert "tsunagu" in realms and users == 15
+        demo_users = len(json.loads(REALM_FILE.read_text(encoding="utf-8"))["users"])  # 16 with the 局長
+        assert "tsunagu" in realms and users == demo_users
         assert not list((tmp_path / "identity").rglob("*.mv.db")), "no H2 file: the realm lives in PostgreSQL"
     finally:
         handle.stop()
