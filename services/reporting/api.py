@@ -12,6 +12,7 @@ from services.reporting.domain.case_view import CaseView
 from services.reporting.exports import to_csv, to_xlsx
 from services.reporting.responses import (
     ActivityRecordsView,
+    AreaStatisticsView,
     DistrictIssueAccumulationView,
     DistrictResourcesView,
     DistrictScheduleView,
@@ -113,6 +114,23 @@ def get_district_resources(
     district_id: Annotated[str, Query(description="the district")],
 ) -> DistrictResourcesView:
     return handlers.district_resources(kit, at.actor, district_id)
+
+
+@router.get(
+    "/statistics/areas",
+    response_model=AreaStatisticsView,
+    tags=["statistics"],
+    summary="圏域別の集計: per area of a kind, people, households, open cases, resources and helpers placed by address",
+)
+def get_area_statistics(
+    kit: KitDep,
+    at: Reader,
+    kind: Annotated[
+        Literal["city", "daily_life", "district_council", "community_care"],
+        Query(description="the kind: city, daily_life (日常生活圏域), district_council (地区社協), community_care"),
+    ] = "district_council",
+) -> AreaStatisticsView:
+    return handlers.area_statistics(kit, at.actor, kind)
 
 
 @router.get(

@@ -9,6 +9,7 @@ publishes it on ``reporting.events``).
 from __future__ import annotations
 
 import re
+from collections.abc import Mapping
 from datetime import date, datetime
 
 from pydantic import BaseModel
@@ -17,6 +18,7 @@ from sqlalchemy import select
 from services.reporting.adapters import archive, queries
 from services.reporting.adapters import readmodel as rm
 from services.reporting.contracts import coded_fields, occurred_field, personal_fields, sensitive_codes
+from services.reporting.domain.areas import FIGURES, CaseArea, case_areas
 from services.reporting.domain.case_view import CaseView, TimelineEntry, build_case_view
 from services.reporting.domain.events import REPORTING_EVENTS, CaseViewed
 from services.reporting.domain.statistics import StatTable, table1, table2, table3
@@ -24,6 +26,8 @@ from services.reporting.projection import ACCESS_PREFIX
 from services.reporting.responses import (
     ActivityRecordStatusView,
     ActivityRecordsView,
+    AreaFiguresView,
+    AreaStatisticsView,
     DepartmentCoverageView,
     DistrictCoverageView,
     DistrictIssueAccumulationView,
@@ -114,8 +118,18 @@ def case_view(
         sensitive_codes=sensitive_codes,
         as_of=as_of,
     )
+    view.areas = _case_areas(kit, view, as_of)
     _record_view(kit, view, viewer, now, correlation_id)
     return view
+
+
+def _case_areas(kit: ServiceKit, view: CaseView, as_of: datetime | None) -> list[CaseArea]:
+    """The case's areas (圏域) as the areas stood (at ``as_of``), from the timeline the viewer sees."""
+    with kit.engine.connect() as conn:
+        defined = queries.areas(conn, rm.active_generation(conn), rm.ts(as_of) if as_of else None)
+        conn.rollback()
+    facts = ((e.type, e.data, e.redacted) for e in view.timeline)
+    return case_areas(view.case_id, view.case_ids, facts, defined)
 
 
 ACCESS_LOG: Aggregate[None] = Aggregate(
@@ -508,4 +522,40 @@ def activity_records(kit: ServiceKit, viewer: Actor, month: str) -> ActivityReco
         counts=counts,
         total=len(rows),
         records=[ActivityRecordStatusView.model_validate(r.model_dump()) for r in rows],
+    )
+
+
+# -- areas (圏域) ------------------------------------------------------------------------------
+
+AREA_KINDS = ("city", "daily_life", "district_council", "community_care")
+
+
+def area_statistics(kit: ServiceKit, viewer: Actor, kind: str) -> AreaStatisticsView:
+    """圏域別の集計 for every area of ``kind``: registered people and households, open cases and
+    consultations, resources and helpers, and what no area of the kind holds."""
+    _check_reader(viewer)
+    if kind not in AREA_KINDS:
+        raise InvalidCommand(f"kind must be one of {', '.join(AREA_KINDS)}, got {kind!r}", field="kind")
+    with kit.engine.connect() as conn:
+        defined, figures = queries.area_figures(conn, rm.active_generation(conn), kind)
+        conn.rollback()
+
+    def row(area_id: str | None, counts: Mapping[str, int]) -> AreaFiguresView:
+        area = defined.get(area_id) if area_id is not None else None
+        return AreaFiguresView(
+            area_id=area_id,
+            name=area.name if area else None,
+            parent_id=area.parent_id if area else None,
+            **{f: int(counts.get(f, 0)) for f in FIGURES},
+        )
+
+    rows = [row(a, c) for a, c in figures.by_area.items() if a is not None]
+    rows.sort(key=lambda r: (r.parent_id or "", r.area_id or ""))
+    totals: dict[str, int] = {f: sum(int(c.get(f, 0)) for c in figures.by_area.values()) for f in FIGURES}
+    return AreaStatisticsView(
+        kind=kind,
+        areas=rows,
+        unmapped=row(None, figures.by_area.get(None, {})),
+        without_address=sum(figures.without_address.values()),
+        totals=row(None, totals),
     )

@@ -441,6 +441,24 @@ def _area_defined(rows: Rows, f: Fact) -> None:
         parent_id=d.get("parent_id"),
         at=f.when("defined_at"),
     )
+    _area_addresses(rows, f, d.get("name"), "defined_at")
+
+
+def _area_addresses(rows: Rows, f: Fact, name: object = None, when: str = "changed_at") -> None:
+    """The address prefixes of an area (not personal data: 町名・丁目 lists), replaced as a whole."""
+    d = f.data
+    rows.add(
+        rm.area_prefixes,
+        event_id=f.id,
+        area_id=d["area_id"],
+        name=str(name) if name else None,
+        address_prefixes=_canonical_encoder.encode([str(p) for p in d.get("address_prefixes") or ()]),
+        at=f.when(when),
+    )
+
+
+def _area_addresses_changed(rows: Rows, f: Fact) -> None:
+    _area_addresses(rows, f)
 
 
 # -- districts: monthly activity records (地区活動記録) and their approval -------------------------
@@ -510,6 +528,7 @@ HANDLERS: dict[str, Handler] = {
     "districts.NetworkMeetingHeld": _network_meeting_held,
     "districts.DeskConsultationTaken": _desk_consultation_taken,
     "districts.AreaDefined": _area_defined,
+    "districts.AreaAddressesChanged": _area_addresses_changed,
     "districts.ActivityRecordWritten": _activity_step("written"),
     "districts.ActivityRecordSubmitted": _activity_step("submitted"),
     "districts.ActivityRecordCommented": _activity_step("commented"),

@@ -16,6 +16,8 @@ from shared.views import View
 __all__ = [
     "ActivityRecordStatusView",
     "ActivityRecordsView",
+    "AreaFiguresView",
+    "AreaStatisticsView",
     "DepartmentCoverageView",
     "DistrictCoverageView",
     "DistrictIssueAccumulationView",
@@ -151,3 +153,32 @@ class ActivityRecordsView(View):
     counts: dict[str, int]
     total: int
     records: list[ActivityRecordStatusView]
+
+
+AreaKindName = Literal["city", "daily_life", "district_council", "community_care"]
+
+
+class AreaFiguresView(View):
+    """One area's figures (or, with no ``area_id``, what no area of the kind holds: 住所が圏域に当たらない)."""
+
+    area_id: str | None = Field(description="the area; none for the row of what no area holds")
+    name: str | None = None
+    parent_id: str | None = None
+    people: int = Field(description="registered people (本人) living there: duplicate records of one person count once")
+    households: int = Field(description="registered households (世帯) there")
+    open_cases: int = Field(description="cases with an open intake or loans consultation of people or households there")
+    open_consultations: int = Field(description="open consultations (相談中) of people or households there")
+    resources: int = Field(description="registered local resources (地域資源): by district, else by their address")
+    helpers: int = Field(description="registered helpers (担い手): by district, else by their resource")
+
+
+class AreaStatisticsView(View):
+    """圏域別の集計: per area of one kind, who and what lies in it, placed by address (the longest
+    address prefix, as districts matches) or through the areas inside it. Only ids, names and counts:
+    no address leaves reporting."""
+
+    kind: AreaKindName
+    areas: list[AreaFiguresView]
+    unmapped: AreaFiguresView = Field(description="住所が圏域に当たらない: no area of the kind holds the address")
+    without_address: int = Field(description="people and households with no address recorded (counted in unmapped)")
+    totals: AreaFiguresView

@@ -69,7 +69,7 @@ def test_every_service_is_in_the_independence_contract_and_has_a_domain() -> Non
 # A miniature of the repository with the imports it may have: a service's handlers run its domain
 # through the kit's command pipeline and unit of work, its routes use the kit's HTTP edge and its
 # consumers Kafka, the referral desk does I/O, the repo's tools and deploy scripts import services.
-PURE_KIT = ("domain", "events", "errors", "checks", "dates", "consent", "text")
+PURE_KIT = ("domain", "events", "errors", "checks", "dates", "consent", "text", "areas")
 REFERRALS = ("codes", "commands", "conditions", "events", "model", "rules", "view")
 ALLOWED = {
     "shared/__init__.py": "",

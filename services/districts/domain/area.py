@@ -5,7 +5,8 @@ council areas (地区社協) and community-care areas (地域包括支援セン�
 kind :data:`~.values.AREA_PARENT` names. A district council area's id is the district code that
 cases, resources and district files already carry (``yamato-3chome``), so existing records find
 their area without being rewritten. An area lists the address prefixes (町名・丁目) that fall in it;
-an address maps to the area whose prefix is the longest that begins it (:func:`match_address`).
+an address maps to the area whose prefix is the longest that begins it (:func:`match_address`,
+kept in :mod:`shared.areas` so that reporting places people by the same rule).
 
 Fold: :func:`apply`. Decision: :func:`decide_define_area` (the parent's state is read by the handler).
 """
@@ -13,14 +14,14 @@ Fold: :func:`apply`. Decision: :func:`decide_define_area` (the parent's state is
 from __future__ import annotations
 
 import re
-import unicodedata
-from collections.abc import Iterable, Mapping
+from collections.abc import Iterable
 from dataclasses import dataclass, replace
 from datetime import datetime
 
 from services.districts.domain.commands import ChangeAreaAddresses, DefineArea
 from services.districts.domain.events import AreaAddressesChanged, AreaDefined
 from services.districts.domain.values import AREA_PARENT
+from shared.areas import match_address, normalise_address
 from shared.checks import required_text
 from shared.errors import InvalidCommand
 from shared.events import DomainEvent
@@ -38,8 +39,6 @@ __all__ = [
 
 AREA_ID = re.compile(r"^[a-z0-9][a-z0-9_-]{0,63}$")
 """An area id is a code like a district code: lower-case letters, digits, '-' or '_'."""
-
-_SPACES = re.compile(r"\s+")
 
 
 @dataclass(frozen=True)
@@ -66,11 +65,6 @@ def apply(state: AreaState, event: DomainEvent) -> AreaState:
     if isinstance(event, AreaAddressesChanged):
         return replace(state, address_prefixes=event.address_prefixes)
     return state
-
-
-def normalise_address(address: str) -> str:
-    """An address as prefixes are compared: NFKC (full-width digits become ASCII), no spaces."""
-    return _SPACES.sub("", unicodedata.normalize("NFKC", address))
 
 
 def decide_define_area(
@@ -123,21 +117,6 @@ def decide_change_addresses(state: AreaState, cmd: ChangeAreaAddresses, *, now: 
     return [
         AreaAddressesChanged(area_id=cmd.area_id, address_prefixes=prefixes, changed_at=now, changed_by=cmd.changed_by)
     ]
-
-
-def match_address(address: str, areas: Iterable[Mapping[str, object]]) -> dict[str, str]:
-    """The area of each kind an address falls in: per kind, the area with the longest prefix that
-    begins the (normalised) address; ties go to the smaller area id. ``{kind: area_id}``."""
-    wanted = normalise_address(address)
-    best: dict[str, tuple[int, str]] = {}
-    for area in areas:
-        kind, area_id = str(area["kind"]), str(area["area_id"])
-        for prefix in area["address_prefixes"]:  # type: ignore[attr-defined]
-            if prefix and wanted.startswith(str(prefix)):
-                score = (-len(str(prefix)), area_id)
-                if kind not in best or score < best[kind]:
-                    best[kind] = score
-    return {kind: area_id for kind, (_, area_id) in best.items()}
 
 
 def replay_state(events: Iterable[DomainEvent], state: AreaState | None = None) -> AreaState:

@@ -14,6 +14,7 @@ from sqlalchemy import Connection, and_, func, or_, select
 
 from services.reporting.adapters import readmodel as rm
 from services.reporting.adapters.readmodel import ts
+from services.reporting.domain import areas as area_domain
 from services.reporting.domain.case_view import TimelineEntry
 from services.reporting.domain.follow_ups import FACT_TYPES, Fact, stalled
 from shared.envelope import Actor
@@ -562,3 +563,84 @@ def activity_records(conn: Connection, gen: int, month: str) -> list[ActivityRec
         for rid, r in found.items()
     ]
     return sorted(out, key=lambda r: (r.author_name or "", r.staff_id))
+
+
+# -- areas (圏域): people, households, cases, resources per area ---------------------------------------
+
+_AREA_FACTS = (
+    *sorted(area_domain.ADDRESS_FACTS),
+    "districts.LocalResourceRegistered",
+    "districts.HelperRegistered",
+    "intake.ConsultationOpened",
+    "loans.LoanConsultationOpened",
+)
+
+
+def areas(conn: Connection, gen: int, as_of: str | None = None) -> dict[str, area_domain.Area]:
+    """The areas with their names and latest address prefixes (those recorded by ``as_of``, if given)."""
+    a, p = rm.areas.c, rm.area_prefixes.c
+    defined = select(a.area_id, a.kind, a.parent_id).where(a.gen == gen)
+    prefixes = select(p.area_id, p.name, p.address_prefixes).where(p.gen == gen)
+    if as_of is not None:
+        defined, prefixes = defined.where(a.at <= as_of), prefixes.where(p.at <= as_of)
+    return area_domain.fold_areas(
+        ((r[0], r[1], r[2]) for r in conn.execute(defined.order_by(a.at, a.event_id))),
+        ((r[0], r[1], json.loads(r[2])) for r in conn.execute(prefixes.order_by(p.at, p.event_id))),
+    )
+
+
+def area_figures(conn: Connection, gen: int, kind: str) -> tuple[dict[str, area_domain.Area], area_domain.AreaFigures]:
+    """The figures of every area of ``kind`` (see :func:`..domain.areas.area_figures`). Addresses are
+    read from the timeline, where reporting keeps event data, and only counted."""
+    defined = areas(conn, gen)
+    t = rm.timeline.c
+    registry_facts: list[tuple[str, dict[str, Any]]] = []
+    opened: dict[str, str] = {}  # consultation id -> case id
+    resource_address: dict[str, str | None] = {}
+    helper_resource: dict[str, str | None] = {}
+    for type_, case_id, data in conn.execute(
+        select(t.type, t.case_id, t.data)
+        .where(t.gen == gen, t.type.in_(_AREA_FACTS))
+        .order_by(t.at, t.subject, t.stream_version, t.event_id)
+    ):
+        d = json.loads(data)
+        if type_ in area_domain.ADDRESS_FACTS:
+            registry_facts.append((type_, d))
+        elif type_ == "districts.LocalResourceRegistered":
+            address = d.get("address")
+            resource_address.setdefault(str(d["resource_id"]), address if isinstance(address, str) else None)
+        elif type_ == "districts.HelperRegistered":
+            helper_resource.setdefault(str(d["helper_id"]), d.get("resource_id"))
+        else:
+            opened.setdefault(str(d["consultation_id"]), case_id)
+    c = rm.closures.c
+    closed = {str(x) for x in conn.execute(select(c.consultation_id).where(c.gen == gen)).scalars()}
+    lk = rm.links.c
+    groups = area_domain.SameGroups(
+        (a, b) for a, b in conn.execute(select(lk.a, lk.b).where(lk.gen == gen, lk.kind == "same"))
+    )
+    r = rm.district_resources.c
+    first: dict[tuple[str, str], str] = {}
+    for category, item_id, district_id in conn.execute(
+        select(r.category, r.item_id, r.district_id).where(r.gen == gen).order_by(r.at, r.event_id)
+    ):
+        first.setdefault((category, item_id), district_id)
+    items = [
+        area_domain.ResourceItem(
+            category=category,
+            item_id=item_id,
+            district_id=district_id,
+            address=resource_address.get(item_id) if category == "resource" else None,
+            resource_id=helper_resource.get(item_id) if category == "helper" else None,
+        )
+        for (category, item_id), district_id in sorted(first.items())
+    ]
+    figures = area_domain.area_figures(
+        kind,
+        defined,
+        area_domain.fold_registry(registry_facts),
+        groups,
+        sorted((cid, case) for cid, case in opened.items() if cid not in closed),
+        items,
+    )
+    return defined, figures

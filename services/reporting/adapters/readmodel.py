@@ -282,6 +282,18 @@ areas = spec.table(
     at           time   required
     """,
 )
+area_prefixes = spec.table(
+    "rm_area_prefixes",
+    metadata,
+    """
+    gen               int    key
+    event_id          code   key
+    area_id           code   required
+    name              label                    # AreaDefined: the area's name; AreaAddressesChanged: none
+    address_prefixes  text   required          # JSON list of the normalised prefixes (町名・丁目), replaced whole
+    at                time   required
+    """,
+)
 activity_records = spec.table(
     "rm_activity_records",
     metadata,
@@ -317,6 +329,7 @@ READ_MODELS: tuple[Table, ...] = (
     activity_records,
     areas,
     district_issues,
+    area_prefixes,
 )
 TABLES: dict[str, Table] = {t.name: t for t in READ_MODELS}
 

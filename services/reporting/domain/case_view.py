@@ -32,6 +32,7 @@ from services.reporting.domain.activities import (
     district_work,
     meeting_audiences,
 )
+from services.reporting.domain.areas import CaseArea
 from shared.consent import Consent, Recipient, StatutoryRecord, disclosure_basis, withhold_sensitive_codes
 from shared.envelope import Actor
 from shared.referrals import REFERRAL_EVENTS, ReferralState, Status
@@ -149,6 +150,8 @@ class CaseView(BaseModel):
     open_referrals: list[OpenReferral]
     next_follow_up: FollowUp | None
     district_work: DistrictWork | None = None
+    areas: list[CaseArea] = []
+    """The areas (圏域) the person or household lives in, by the address the viewer may see."""
     conferences: list[ConferenceEntry] = []
     open_action_items: list[ActionItem] = []
     timeline: list[TimelineEntry]

@@ -102,7 +102,10 @@ def test_the_districts_own_records_reach_the_timeline_and_a_helpers_contact_is_p
         rows = Rows()
         project(rows, Fact.of(h.add("districts", subject, subject, event, T0)))
         assert event.event_type in HANDLERS
-        assert set(rows.by_table) <= {"rm_timeline", "rm_case_districts", "rm_areas"} and rows.by_table["rm_timeline"]
+        assert set(rows.by_table) <= {"rm_timeline", "rm_case_districts", "rm_areas", "rm_area_prefixes"}
+        assert rows.by_table["rm_timeline"]
         assert rows.by_table["rm_areas"][0]["parent_id"] == "ebina"
+        [prefixes] = rows.by_table["rm_area_prefixes"]
+        assert (prefixes["name"], prefixes["address_prefixes"]) == ("北部", '["大和"]')
     assert personal_fields("districts.HelperRegistered") == frozenset({"contact"})
     assert personal_fields("districts.AreaDefined") == frozenset()
