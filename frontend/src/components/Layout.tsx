@@ -77,6 +77,7 @@ export const NAV: Record<Department, Link[]> = {
     { to: "/cases", key: "nav.caseView" },
     ...FIGURES,
     { to: "/reporting/district-issues", key: "statistics.nav.districts", managers: true },
+    { to: "/reporting/areas", key: "areasDesk.nav" },
     { to: "/districts/activity-records", key: "districtsDesk.nav.activityRecords", writers: true },
     { to: "/districts/activity-records/queue", key: "districtsDesk.nav.activityQueue", approvers: true },
     { to: "/districts/activity-records/meeting", key: "districtsDesk.nav.staffMeeting", notAuditors: true },
@@ -98,6 +99,7 @@ export const NAV: Record<Department, Link[]> = {
     { to: "/reporting/statistics", key: "statistics.nav.tables" },
     { to: "/reporting/referral-flow", key: "statistics.nav.flow" },
     { to: "/reporting/district-issues", key: "statistics.nav.districts" },
+    { to: "/reporting/areas", key: "areasDesk.nav" },
     { to: "/reporting/follow-ups", key: "statistics.nav.followUps" },
   ],
 };

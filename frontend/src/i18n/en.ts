@@ -1,3 +1,4 @@
+import { areasEn } from "./desks/areas";
 import { caseworkEn } from "./desks/casework";
 import { conferencesEn } from "./desks/conferences";
 import { districtsEn } from "./desks/districts";
@@ -337,4 +338,5 @@ export const en: Catalogue = {
   districtsDesk: districtsEn,
   conferencesDesk: conferencesEn,
   statistics: statisticsEn,
+  areasDesk: areasEn,
 };

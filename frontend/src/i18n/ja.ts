@@ -1,3 +1,4 @@
+import { areasJa } from "./desks/areas";
 import { caseworkJa } from "./desks/casework";
 import { conferencesJa } from "./desks/conferences";
 import { districtsJa } from "./desks/districts";
@@ -355,6 +356,7 @@ export const ja = {
   districtsDesk: districtsJa,
   conferencesDesk: conferencesJa,
   statistics: statisticsJa,
+  areasDesk: areasJa,
 };
 
 /** The catalogue's shape: every language has every key. */

@@ -131,6 +131,20 @@ export function CaseViewPage() {
       <QueryState isLoading={query.isLoading} error={query.error}>
         {view && (
           <>
+            <h2>{t("areasDesk.caseAreas")}</h2>
+            {view.areas && view.areas.length > 0 ? (
+              <ul className="case-areas" data-testid="case-areas">
+                {view.areas.map((a) => (
+                  <li key={a.area_id} data-area={a.area_id}>
+                    {t(`areasDesk.kinds.${a.kind}`, { defaultValue: a.kind })}: {a.name}
+                  </li>
+                ))}
+              </ul>
+            ) : (
+              <p className="hint" data-testid="case-areas">
+                {t("areasDesk.caseAreasNone")}
+              </p>
+            )}
             <h2>{t("caseView.departments")}</h2>
             <table className="data">
               <caption className="visually-hidden">{t("caseView.departments")}</caption>

@@ -1,6 +1,7 @@
 import { useTranslation } from "react-i18next";
 import { Navigate, Route, Routes } from "react-router-dom";
 
+import { AreaStatisticsPage } from "./AreaStatistics";
 import { AuditPage } from "./Audit";
 import { DistrictIssuesPage } from "./DistrictIssues";
 import { FollowUpsPage } from "./FollowUps";
@@ -21,6 +22,7 @@ export default function ReportingDesk() {
       <Route path="statistics" element={<StatisticsPage />} />
       <Route path="referral-flow" element={<ReferralFlowPage />} />
       <Route path="district-issues" element={<DistrictIssuesPage />} />
+      <Route path="areas" element={<AreaStatisticsPage />} />
       <Route path="follow-ups" element={<FollowUpsPage />} />
       <Route path="cases/:caseId/audit" element={<AuditPage />} />
       <Route path="*" element={<NotFound />} />

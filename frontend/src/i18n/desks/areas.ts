@@ -1,0 +1,58 @@
+import type { Shape } from "../shape";
+
+/** 圏域別の集計: people, households, cases, resources and helpers per area (reporting), and the case view's areas. */
+export const areasJa = {
+  nav: "圏域別の集計",
+  title: "圏域別の集計",
+  hint: "登録された本人・世帯の住所を圏域の住所範囲（町名・丁目）に当てて数えます。住所そのものは表示しません。",
+  kind: "圏域の種類",
+  kinds: {
+    city: "市町村",
+    daily_life: "日常生活圏域",
+    district_council: "地区社協",
+    community_care: "地域包括支援センターの圏域",
+  },
+  caption: "{{kind}}ごとの人数・件数",
+  area: "圏域",
+  parent: "上位の圏域",
+  people: "本人",
+  households: "世帯",
+  openCases: "相談中のケース",
+  openConsultations: "相談中の相談",
+  resources: "地域資源",
+  helpers: "担い手",
+  unmapped: "住所が圏域に当たらない",
+  total: "合計",
+  withoutAddress: "住所が登録されていない本人・世帯: {{count}}（「住所が圏域に当たらない」に含む）",
+  empty: "この種類の圏域はまだ設定されていません。",
+  caseAreas: "住んでいる圏域",
+  caseAreasNone: "住所から当たる圏域はありません（住所が未登録、圏域の住所範囲外、または非開示）。",
+};
+
+export const areasEn: Shape<typeof areasJa> = {
+  nav: "Figures per area",
+  title: "Figures per area",
+  hint: "Registered people's and households' addresses are matched to the areas' address ranges (town and chōme). Addresses themselves are never shown.",
+  kind: "Kind of area",
+  kinds: {
+    city: "City",
+    daily_life: "Daily-life area",
+    district_council: "District council",
+    community_care: "Community-care area",
+  },
+  caption: "People and cases per {{kind}}",
+  area: "Area",
+  parent: "Parent area",
+  people: "People",
+  households: "Households",
+  openCases: "Open cases",
+  openConsultations: "Open consultations",
+  resources: "Local resources",
+  helpers: "Helpers",
+  unmapped: "Address in no area",
+  total: "Total",
+  withoutAddress: "People and households without an address: {{count}} (counted under “Address in no area”)",
+  empty: "No area of this kind has been defined yet.",
+  caseAreas: "Areas lived in",
+  caseAreasNone: "The address falls in no area (none recorded, outside every area's range, or withheld).",
+};
