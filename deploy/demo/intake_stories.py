@@ -102,7 +102,7 @@ def mrs_a(urls: Mapping[str, str], token: Token) -> dict[str, str]:
             },
         )
         person = worker.post(
-            "/people", {"name_kanji": "大和 A子", "name_kana": "ヤマト エーコ", "address": "大和市3丁目"}
+            "/people", {"name_kanji": "大和 A子", "name_kana": "ヤマト エーコ", "address": "大和３丁目4-5"}
         )
         worker.post(f"{path}/identify", {"person_id": person["person_id"]})
         worker.post(
@@ -182,13 +182,13 @@ def mr_t(urls: Mapping[str, str], token: Token) -> dict[str, str]:
                 "name_kanji": "葉山 T男",
                 "name_kana": "ハヤマ ティーオ",
                 "birth_date": "1947-04-10",
-                "address": "葉山町一色",
+                "address": "一色2-10",
                 "phone": "046-875-0000",
             },
         )
         pid = person["person_id"]
         household = worker.post(
-            "/households", {"address": "葉山町一色", "members": [{"person_id": pid, "relationship": "本人"}]}
+            "/households", {"address": "一色2-10", "members": [{"person_id": pid, "relationship": "本人"}]}
         )
         opened = worker.post(
             "/consultations",
