@@ -546,6 +546,7 @@ def area_statistics(kit: ServiceKit, viewer: Actor, kind: str) -> AreaStatistics
             area_id=area_id,
             name=area.name if area else None,
             parent_id=area.parent_id if area else None,
+            parent_name=defined[area.parent_id].name if area and area.parent_id in defined else None,
             **{f: int(counts.get(f, 0)) for f in FIGURES},
         )
 

@@ -164,6 +164,7 @@ class AreaFiguresView(View):
     area_id: str | None = Field(description="the area; none for the row of what no area holds")
     name: str | None = None
     parent_id: str | None = None
+    parent_name: str | None = Field(default=None, description="the name of the area it lies in")
     people: int = Field(description="registered people (本人) living there: duplicate records of one person count once")
     households: int = Field(description="registered households (世帯) there")
     open_cases: int = Field(description="cases with an open intake or loans consultation of people or households there")

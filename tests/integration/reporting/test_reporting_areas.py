@@ -159,9 +159,11 @@ def test_people_households_and_cases_follow_addresses_and_prefixes_and_a_rebuild
         None: (2, 1, 1, 1, 1, 1),  # C and E, H1 and its loan, the salon and its helper
     }
     view = handlers.area_statistics(reporting.kit, WORKER, "district_council")
-    assert (view.areas[0].name, view.areas[0].parent_id, view.without_address, view.totals.people) == (
+    first = view.areas[0]
+    assert (first.name, first.parent_id, first.parent_name, view.without_address, view.totals.people) == (
         "大和三丁目地区",
         "north",
+        "北部",
         0,
         4,
     )

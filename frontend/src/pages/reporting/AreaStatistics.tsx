@@ -34,7 +34,7 @@ export function AreaStatisticsPage() {
   const row = (label: string, r: Figures, className?: string, area?: string) => (
     <tr key={area ?? label} className={className} data-area={area ?? ""}>
       <th scope="row">{label}</th>
-      <td>{r.parent_id ? (data?.areas.find((a) => a.area_id === r.parent_id)?.name ?? r.parent_id) : ""}</td>
+      <td>{r.parent_name ?? r.parent_id ?? ""}</td>
       {COLUMNS.map(([field]) => (
         <td key={field} className="num">
           {r[field]}
