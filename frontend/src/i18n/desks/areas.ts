@@ -3,6 +3,7 @@ import type { Shape } from "../shape";
 /** 圏域別の集計: people, households, cases, resources and helpers per area (reporting), and the case view's areas. */
 export const areasJa = {
   nav: "圏域別の集計",
+  figuresLink: "圏域ごとの本人・世帯・相談・地域資源の数を見る（圏域別の集計）",
   title: "圏域別の集計",
   hint: "登録された本人・世帯の住所を圏域の住所範囲（町名・丁目）に当てて数えます。住所そのものは表示しません。",
   kind: "圏域の種類",
@@ -31,6 +32,7 @@ export const areasJa = {
 
 export const areasEn: Shape<typeof areasJa> = {
   nav: "Figures per area",
+  figuresLink: "See the people, households, consultations and resources per area (figures per area)",
   title: "Figures per area",
   hint: "Registered people's and households' addresses are matched to the areas' address ranges (town and chōme). Addresses themselves are never shown.",
   kind: "Kind of area",

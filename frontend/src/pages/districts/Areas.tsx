@@ -39,6 +39,9 @@ export function AreasPage() {
     <section aria-labelledby="areas-title">
       <h1 id="areas-title">{t("districtsDesk.areas.title")}</h1>
       <p className="hint">{t("districtsDesk.areas.hint")}</p>
+      <p>
+        <Link to="/reporting/areas">{t("areasDesk.figuresLink")}</Link>
+      </p>
       <AddressLookup />
       <div className="filters">
         <SelectField
