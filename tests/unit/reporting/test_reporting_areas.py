@@ -4,6 +4,9 @@ from __future__ import annotations
 
 from typing import Any
 
+import pytest
+
+from services.reporting import handlers
 from services.reporting.domain.areas import (
     Area,
     ResourceItem,
@@ -15,6 +18,8 @@ from services.reporting.domain.areas import (
     fold_registry,
 )
 from shared.areas import match_address, normalise_address
+from shared.envelope import Actor
+from shared.errors import Forbidden, InvalidCommand
 
 AREAS = fold_areas(
     [
@@ -123,3 +128,11 @@ def test_the_case_view_places_the_person_by_the_address_the_viewer_sees() -> Non
     assert case_areas("A", ["A"], withheld, AREAS) == []
     household = [("registry.HouseholdRegistered", {"household_id": "H1", "address": "大和一丁目"}, [])]
     assert [a.area_id for a in case_areas("A", ["A", "H1"], household, AREAS)] == ["city", "north", "D2", "hokatsu-n"]
+
+
+def test_the_handler_checks_the_role_and_names_a_wrong_kind() -> None:
+    with pytest.raises(Forbidden):
+        handlers.area_statistics(None, Actor(staff_id="x", department="d", role="admin"), "city")  # type: ignore[arg-type]
+    with pytest.raises(InvalidCommand) as wrong:
+        handlers.area_statistics(None, Actor(staff_id="x", department="d", role="worker"), "ward")  # type: ignore[arg-type]
+    assert wrong.value.field == "kind"
