@@ -27,10 +27,11 @@ def api_figures(web: WebPlatform, kind: str) -> dict[str, list[int]]:
 
 def screen_figures(page: Page) -> dict[str, list[int]]:
     expect(page.get_by_test_id("area-statistics")).to_be_visible()
-    return page.evaluate(
+    found: dict[str, list[int]] = page.evaluate(
         """() => Object.fromEntries([...document.querySelectorAll('[data-testid=area-statistics] tbody tr')].map(
             (tr) => [tr.dataset.area, [...tr.querySelectorAll('td.num')].map((td) => Number(td.textContent))]))"""
     )
+    return found
 
 
 def test_a_district_worker_reads_people_and_resources_per_area_and_the_case_view_names_her_areas(

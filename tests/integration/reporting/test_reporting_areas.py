@@ -55,7 +55,7 @@ def _person(pid: str, address: str | None, at: datetime) -> PersonRegistered:
 def _area(area_id: str, kind: str, name: str, parent: str | None, prefixes: tuple[str, ...]) -> AreaDefined:
     return AreaDefined(
         area_id=area_id,
-        kind=kind,  # type: ignore[arg-type]
+        kind=kind,
         name=name,
         parent_id=parent,
         address_prefixes=prefixes,

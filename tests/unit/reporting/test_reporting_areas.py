@@ -21,6 +21,8 @@ from shared.areas import match_address, normalise_address
 from shared.envelope import Actor
 from shared.errors import Forbidden, InvalidCommand
 
+Fact = tuple[str, dict[str, Any], list[str]]
+
 AREAS = fold_areas(
     [
         ("city", "city", None),
@@ -117,7 +119,7 @@ def test_figures_per_area_count_duplicates_once_and_name_what_no_area_holds() ->
 
 
 def test_the_case_view_places_the_person_by_the_address_the_viewer_sees() -> None:
-    facts = [("registry.PersonRegistered", {"person_id": "A", "address": "大和3丁目2-1"}, [])]
+    facts: list[Fact] = [("registry.PersonRegistered", {"person_id": "A", "address": "大和3丁目2-1"}, [])]
     assert [(a.kind, a.area_id, a.name) for a in case_areas("A", ["A"], facts, AREAS)] == [
         ("city", "city", "海老名市"),
         ("daily_life", "north", "北部"),
@@ -126,7 +128,7 @@ def test_the_case_view_places_the_person_by_the_address_the_viewer_sees() -> Non
     ]
     withheld = [("registry.PersonRegistered", {"person_id": "A", "address": "［非開示］"}, ["address"])]
     assert case_areas("A", ["A"], withheld, AREAS) == []
-    household = [("registry.HouseholdRegistered", {"household_id": "H1", "address": "大和一丁目"}, [])]
+    household: list[Fact] = [("registry.HouseholdRegistered", {"household_id": "H1", "address": "大和一丁目"}, [])]
     assert [a.area_id for a in case_areas("A", ["A", "H1"], household, AREAS)] == ["city", "north", "D2", "hokatsu-n"]
 
 
