@@ -78,7 +78,7 @@ def test_a_district_worker_reads_people_and_resources_per_area_and_the_case_view
     story = web.story(7)
     intake = sign_in(new_page(browser), web, "intake-worker", f"/cases/{story.case_id}?purpose=support_coordination")
     areas = intake.get_by_test_id("case-areas")
-    expect(areas.locator(f"li[data-area='{MRS_A_DISTRICT}']")).to_have_text("地区社協: 大和三丁目地区社協")
+    expect(areas.locator(f"li[data-area='{MRS_A_DISTRICT}']")).to_have_text("地区社協の圏域: 大和三丁目地区社協")
     expect(areas.locator("li[data-area='north']")).to_have_text("日常生活圏域: 北部圏域")
     expect(areas.locator("li[data-area='hokatsu-north']")).to_contain_text("北部地域包括支援センター圏域")
     shoot(intake, "areas-03-case-view")

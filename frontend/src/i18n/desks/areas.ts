@@ -8,9 +8,9 @@ export const areasJa = {
   hint: "登録された本人・世帯の住所を圏域の住所範囲（町名・丁目）に当てて数えます。住所そのものは表示しません。",
   kind: "圏域の種類",
   kinds: {
-    city: "市町村",
+    city: "市",
     daily_life: "日常生活圏域",
-    district_council: "地区社協",
+    district_council: "地区社協の圏域",
     community_care: "地域包括支援センターの圏域",
   },
   caption: "{{kind}}ごとの人数・件数",
@@ -39,7 +39,7 @@ export const areasEn: Shape<typeof areasJa> = {
   kinds: {
     city: "City",
     daily_life: "Daily-life area",
-    district_council: "District council",
+    district_council: "District council area",
     community_care: "Community-care area",
   },
   caption: "People and cases per {{kind}}",
