@@ -12,6 +12,7 @@ from typing import Any
 
 import pytest
 
+from deploy.demo.districts_stories import MR_T_DISTRICT, MRS_A_DISTRICT
 from deploy.demo.kit import StoryResult
 from deploy.demo.stories import SEED_STORIES, load_all
 from deploy.run import ServiceProc, format_banner
@@ -106,6 +107,27 @@ def test_story_5_consultation_is_linked_to_its_loan(platform: Platform, loaded: 
     story = next(s for s in loaded if s.number == 5)
     consultation = platform.client("loans", "loans").get(f"/consultations/{story.ids['consultation_id']}").json()
     assert consultation["loan_application_id"] == story.ids["application_id"]
+
+
+def test_the_demo_places_mrs_a_and_mr_t_in_their_district_council_areas(
+    platform: Platform, loaded: list[StoryResult]
+) -> None:
+    """圏域: the stories register Mrs. A at 大和３丁目 and Mr. T's household at 一色; reporting counts
+    them in their districts, and the case view names her district."""
+    reporting = platform.client("reporting", "intake")
+    mrs_a = next(s for s in loaded if s.number == 7)
+
+    def placed() -> bool:
+        body = reporting.get("/statistics/areas", params={"kind": "district_council"}).json()
+        by_area = {a["area_id"]: a for a in body["areas"]}
+        assert by_area[MRS_A_DISTRICT]["people"] >= 1, body
+        assert by_area[MR_T_DISTRICT]["people"] >= 1 and by_area[MR_T_DISTRICT]["households"] >= 1, body
+        assert by_area[MR_T_DISTRICT]["resources"] >= 2, body  # his salon and the cooking class
+        view = reporting.get(f"/cases/{mrs_a.case_id}", params={"purpose": "support_coordination"}).json()
+        assert {a["area_id"] for a in view["areas"]} >= {MRS_A_DISTRICT, "north"}, view["areas"]
+        return True
+
+    platform.eventually(placed, what="Mrs. A and Mr. T in their areas")
 
 
 def test_the_banner_prints_each_story_with_its_case_and_the_tokens_it_needs(loaded: list[StoryResult]) -> None:
