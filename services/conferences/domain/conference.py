@@ -29,7 +29,7 @@ raise a :class:`shared.errors.DomainError` and emit nothing when refused.
 from __future__ import annotations
 
 import uuid
-from collections.abc import Iterable, Sequence
+from collections.abc import Sequence
 from dataclasses import dataclass, field, replace
 from datetime import date, datetime
 from typing import Literal
@@ -74,7 +74,7 @@ from services.conferences.domain.values import (
 from shared.checks import required_text
 from shared.dates import local_date, require_aware
 from shared.errors import InvalidCommand
-from shared.events import DomainEvent
+from shared.events import DomainEvent, Replay
 from shared.reference import CodeLists
 
 __all__ = [
@@ -309,11 +309,7 @@ def apply(state: ConferenceState, event: DomainEvent) -> ConferenceState:
     return state
 
 
-def replay(events: Iterable[DomainEvent], state: ConferenceState | None = None) -> ConferenceState:
-    current = state or ConferenceState()
-    for event in events:
-        current = apply(current, event)
-    return current
+replay = Replay(ConferenceState, apply)
 
 
 def participant_sees_details(state: ConferenceState, participant: Participant) -> bool:

@@ -23,7 +23,7 @@ from services.districts.domain.events import AreaAddressesChanged, AreaDefined
 from services.districts.domain.values import AREA_PARENT
 from shared.checks import required_text
 from shared.errors import InvalidCommand
-from shared.events import DomainEvent
+from shared.events import DomainEvent, Replay
 
 __all__ = [
     "AREA_ID",
@@ -140,9 +140,4 @@ def match_address(address: str, areas: Iterable[Mapping[str, object]]) -> dict[s
     return {kind: area_id for kind, (_, area_id) in best.items()}
 
 
-def replay_state(events: Iterable[DomainEvent], state: AreaState | None = None) -> AreaState:
-    """The state after ``events`` (from ``state``, or a stream with no events)."""
-    current = state or AreaState()
-    for event in events:
-        current = apply(current, event)
-    return current
+replay_state = Replay(AreaState, apply)

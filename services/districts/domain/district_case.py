@@ -15,7 +15,6 @@ Fold: :func:`apply`. Decisions: ``decide_*(state, command, *, now, <new id>) -> 
 from __future__ import annotations
 
 import re
-from collections.abc import Iterable
 from dataclasses import dataclass, replace
 from datetime import date, datetime, timedelta, timezone
 from typing import Literal
@@ -41,7 +40,7 @@ from services.districts.domain.registry import ResourceState
 from services.districts.domain.values import Approach, Frequency, VisitOutcome
 from shared.checks import required_text
 from shared.errors import InvalidCommand
-from shared.events import DomainEvent
+from shared.events import DomainEvent, Replay
 from shared.reference import CodeLists
 
 __all__ = [
@@ -141,11 +140,7 @@ def apply(state: DistrictCaseState, event: DomainEvent) -> DistrictCaseState:
     return state
 
 
-def replay(events: Iterable[DomainEvent], state: DistrictCaseState | None = None) -> DistrictCaseState:
-    current = state or DistrictCaseState()
-    for event in events:
-        current = apply(current, event)
-    return current
+replay = Replay(DistrictCaseState, apply)
 
 
 # --- checks ---------------------------------------------------------------------------------------

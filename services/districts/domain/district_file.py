@@ -12,7 +12,7 @@ Fold: :func:`apply`. Decisions: ``decide_*(state, command, *, now, ...) -> event
 
 from __future__ import annotations
 
-from collections.abc import Iterable, Mapping
+from collections.abc import Mapping
 from dataclasses import dataclass, field, replace
 from datetime import date, datetime
 
@@ -31,7 +31,7 @@ from services.districts.domain.events import (
 )
 from shared.checks import required_text
 from shared.errors import InvalidCommand
-from shared.events import DomainEvent
+from shared.events import DomainEvent, Replay
 from shared.reference import CodeLists
 
 __all__ = [
@@ -173,9 +173,4 @@ def decide_record_population(
     ]
 
 
-def replay_state(events: Iterable[DomainEvent], state: DistrictFileState | None = None) -> DistrictFileState:
-    """The state after ``events`` (from ``state``, or a stream with no events)."""
-    current = state or DistrictFileState()
-    for event in events:
-        current = apply(current, event)
-    return current
+replay_state = Replay(DistrictFileState, apply)

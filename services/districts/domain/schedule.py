@@ -11,7 +11,7 @@ Kinds come from the ``district_event_kinds`` code list. Fold: :func:`apply`. Dec
 
 from __future__ import annotations
 
-from collections.abc import Iterable, Mapping
+from collections.abc import Mapping
 from dataclasses import dataclass, field, replace
 from datetime import date, datetime
 from typing import Literal
@@ -24,7 +24,7 @@ from services.districts.domain.events import (
 )
 from shared.checks import optional_text, required_text
 from shared.errors import InvalidCommand
-from shared.events import DomainEvent
+from shared.events import DomainEvent, Replay
 from shared.reference import CodeLists
 
 __all__ = ["EVENT_KINDS", "ScheduleState", "apply", "decide_mark_coverage", "decide_schedule", "replay_state"]
@@ -68,11 +68,7 @@ def apply(state: ScheduleState, event: DomainEvent) -> ScheduleState:
     return state
 
 
-def replay_state(events: Iterable[DomainEvent], state: ScheduleState | None = None) -> ScheduleState:
-    current = state or ScheduleState()
-    for event in events:
-        current = apply(current, event)
-    return current
+replay_state = Replay(ScheduleState, apply)
 
 
 def decide_schedule(

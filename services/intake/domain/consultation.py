@@ -11,7 +11,6 @@ against the :class:`shared.reference.CodeLists` passed in, whose version the eve
 
 from __future__ import annotations
 
-from collections.abc import Iterable
 from dataclasses import dataclass, replace
 from datetime import date, datetime
 from typing import Literal
@@ -45,7 +44,7 @@ from services.intake.domain.values import ClosureOutcome, PlanStep, Urgency
 from shared.checks import not_after, optional_text, required_text, unique
 from shared.dates import local_date
 from shared.errors import AlreadyExists, IllegalTransition, InvalidCommand
-from shared.events import DomainEvent
+from shared.events import DomainEvent, Replay
 from shared.reference import CodeLists
 
 __all__ = [
@@ -213,12 +212,7 @@ def apply(state: ConsultationState, event: DomainEvent) -> ConsultationState:
     return state
 
 
-def replay(events: Iterable[DomainEvent], state: ConsultationState | None = None) -> ConsultationState:
-    """Fold a stream's events from the initial (or a given) state."""
-    folded = state if state is not None else ConsultationState()
-    for event in events:
-        folded = apply(folded, event)
-    return folded
+replay = Replay(ConsultationState, apply)
 
 
 # --- guards ---------------------------------------------------------------------------------------
