@@ -97,14 +97,12 @@ def decide_define_area(
             )
     prefixes = _prefixes(cmd.address_prefixes)
     return [
-        AreaDefined(
-            area_id=cmd.area_id,
-            kind=cmd.kind,
+        AreaDefined.of(
+            cmd,
             name=required_text(cmd.name, "name", "the area's name, e.g. 大和三丁目地区"),
             parent_id=cmd.parent_id or None,
             address_prefixes=prefixes,
             defined_at=now,
-            defined_by=cmd.defined_by,
         )
     ]
 
@@ -120,9 +118,7 @@ def decide_change_addresses(state: AreaState, cmd: ChangeAreaAddresses, *, now: 
         raise InvalidCommand(
             "address_prefixes are the area's prefixes already: send the new list", field="address_prefixes"
         )
-    return [
-        AreaAddressesChanged(area_id=cmd.area_id, address_prefixes=prefixes, changed_at=now, changed_by=cmd.changed_by)
-    ]
+    return [AreaAddressesChanged.of(cmd, address_prefixes=prefixes, changed_at=now)]
 
 
 def match_address(address: str, areas: Iterable[Mapping[str, object]]) -> dict[str, str]:

@@ -111,13 +111,12 @@ def _year(fiscal_year: int) -> int:
 def decide_open_file(state: DistrictFileState, cmd: OpenDistrictFile, *, now: datetime) -> list[DomainEvent]:
     """地区ファイル作成: once per district and year, with a CSW and a goal."""
     return [
-        DistrictFileOpened(
-            district_id=cmd.district_id,
+        DistrictFileOpened.of(
+            cmd,
             fiscal_year=_year(cmd.fiscal_year),
             csw_id=required_text(cmd.csw_id, "csw_id", "the staff id of the district's CSW (地区担当)"),
             goal=required_text(cmd.goal, "goal", "the year's goal for the district (年度目標)"),
             opened_at=now,
-            opened_by=cmd.opened_by,
         )
     ]
 
@@ -161,13 +160,12 @@ def decide_record_population(
         if count < 0:
             raise InvalidCommand(f"counts.{category} is {count}: a population is not below zero", field="counts")
     return [
-        DistrictPopulationRecorded(
+        DistrictPopulationRecorded.of(
+            cmd,
             district_id=district_id,
             fiscal_year=year,
-            as_of=cmd.as_of,
             counts=dict(cmd.counts),
             recorded_at=now,
-            recorded_by=cmd.recorded_by,
             code_list_version=codes.version,
         )
     ]

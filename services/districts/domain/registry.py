@@ -80,16 +80,14 @@ def decide_register_resource(
     """地域資源の登録: a known kind and a name."""
     codes.require(RESOURCE_KINDS, cmd.kind, field_name="kind")
     return [
-        LocalResourceRegistered(
+        LocalResourceRegistered.of(
+            cmd,
             resource_id=resource_id,
-            district_id=cmd.district_id,
-            kind=cmd.kind,
             name=required_text(cmd.name, "name", "the resource's name, e.g. 一色ふれあいサロン"),
             address=optional_text(cmd.address),
             contact=optional_text(cmd.contact),
             serves=optional_text(cmd.serves),
             registered_at=now,
-            registered_by=cmd.registered_by,
             code_list_version=codes.version,
         )
     ]
@@ -113,15 +111,13 @@ def decide_register_helper(
             field="resource_id",
         )
     return [
-        HelperRegistered(
+        HelperRegistered.of(
+            cmd,
             helper_id=helper_id,
-            district_id=cmd.district_id,
-            kind=cmd.kind,
             name=required_text(cmd.name, "name", "the helper's name"),
             contact=optional_text(cmd.contact),
             resource_id=resource.resource_id if resource else None,
             registered_at=now,
-            registered_by=cmd.registered_by,
             code_list_version=codes.version,
         )
     ]

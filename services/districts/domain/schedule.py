@@ -77,15 +77,12 @@ def decide_schedule(
     """地域事業の登録: a known kind, a title and a day."""
     codes.require(EVENT_KINDS, cmd.kind, field_name="kind")
     return [
-        DistrictEventScheduled(
+        DistrictEventScheduled.of(
+            cmd,
             event_id=event_id,
-            district_id=cmd.district_id,
             title=required_text(cmd.title, "title", "the meeting or event, e.g. 地区社協定例会"),
-            kind=cmd.kind,
-            held_on=cmd.held_on,
             place=optional_text(cmd.place),
             scheduled_at=now,
-            scheduled_by=cmd.scheduled_by,
         )
     ]
 
@@ -97,14 +94,8 @@ def decide_mark_coverage(state: ScheduleState, cmd: MarkEventCoverage, *, now: d
     if state.answers.get(cmd.department) == cmd.handles:
         answer = "handles" if cmd.handles else "does not handle"
         raise InvalidCommand(f"{cmd.department} already {answer} this event", field="handles")
-    marked = DistrictEventCoverageMarked(
-        event_id=state.event_id,
-        district_id=state.district_id,
-        department=cmd.department,
-        handles=cmd.handles,
-        note=optional_text(cmd.note),
-        marked_at=now,
-        marked_by=cmd.marked_by,
+    marked = DistrictEventCoverageMarked.of(
+        cmd, event_id=state.event_id, district_id=state.district_id, note=optional_text(cmd.note), marked_at=now
     )
     after = apply(state, marked)
     events: list[DomainEvent] = [marked]

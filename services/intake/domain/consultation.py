@@ -271,21 +271,19 @@ def decide_open_consultation(
         urgency = "same_day"
         urgency_reason = f"issue(s) {urgent_issues} require a same-day response (asked: {command.urgency})"
     return [
-        ConsultationOpened(
+        ConsultationOpened.of(
+            command,
             consultation_id=consultation_id,
             case_id=person_id or household_id or consultation_id,
             person_id=person_id,
             household_id=household_id,
             subject_description=description,
-            source=command.source,
             source_detail=optional_text(command.source_detail),
-            channel=command.channel,
             issues=issues,
             own_words=optional_text(command.own_words),
             wishes=optional_text(command.wishes),
             urgency=urgency,
             urgency_reason=urgency_reason,
-            isolated=command.isolated,
             opened_at=now,
             opened_by=required_text(command.opened_by, "opened_by", "the staff id"),
             code_list_version=codes.version,
@@ -321,14 +319,12 @@ def decide_record_contact(
                 field="follow_up_id",
             )
     return [
-        ContactRecorded(
+        ContactRecorded.of(
+            command,
             consultation_id=consultation_id,
             case_id=case_id,
             contact_id=contact_id,
             contacted_at=contacted_at,
-            channel=command.channel,
-            party=command.party,
-            outcome=command.outcome,
             summary=optional_text(command.summary),
             follow_up_id=follow_up_id,
             recorded_by=required_text(command.recorded_by, "recorded_by", "the staff id"),

@@ -232,16 +232,8 @@ def decide_submit_application(
     codes.require("loan_fund_types", command.fund_type, field_name="fund_type")
     require_positive_yen(command.requested_amount, "requested_amount")
     return [
-        LoanApplicationSubmitted(
-            application_id=application_id,
-            household_id=command.household_id,
-            person_id=command.person_id,
-            consultation_id=command.consultation_id,
-            fund_type=command.fund_type,
-            requested_amount=command.requested_amount,
-            purpose=command.purpose,
-            submitted_at=now,
-            code_list_version=codes.version,
+        LoanApplicationSubmitted.of(
+            command, application_id=application_id, submitted_at=now, code_list_version=codes.version
         )
     ]
 
