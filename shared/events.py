@@ -19,20 +19,35 @@ so that views can redact them when the viewer has no consent or legal basis to s
 from __future__ import annotations
 
 from collections.abc import Callable, Iterable, Mapping
-from dataclasses import dataclass
-from typing import Any, ClassVar, Generic, Self, TypeVar
+from dataclasses import dataclass, fields, replace
+from typing import TYPE_CHECKING, Any, ClassVar, Generic, Self, TypeVar
 
 from pydantic import BaseModel, ConfigDict
 
-__all__ = ["DomainEvent", "EventRegistry", "Replay", "UnknownEventType", "Upcaster", "same_named"]
+if TYPE_CHECKING:
+    from _typeshed import DataclassInstance
+
+__all__ = ["DomainEvent", "EventRegistry", "Replay", "UnknownEventType", "Upcaster", "absorb", "same_named"]
 
 S = TypeVar("S")
+D = TypeVar("D", bound="DataclassInstance")
 
 
 def same_named(source: BaseModel, names: Iterable[str]) -> dict[str, Any]:
     """The fields of ``source`` (a command, a request body) among ``names`` (another model's fields)."""
     declared = type(source).model_fields
     return {name: getattr(source, name) for name in names if name in declared}
+
+
+def absorb(state: D, event: BaseModel, **given: Any) -> D:
+    """A fold's step for an event that carries the state's own fields: ``state`` (a frozen
+    dataclass) with every field the event has under the same name, then ``given`` (a status, a
+    count, what the state keeps otherwise)::
+
+        case AreaDefined():
+            return absorb(state, event)
+    """
+    return replace(state, **(same_named(event, (f.name for f in fields(state))) | given))
 
 
 class DomainEvent(BaseModel):

@@ -74,7 +74,7 @@ from services.conferences.domain.values import (
 from shared.checks import required_text
 from shared.dates import local_date, require_aware
 from shared.errors import InvalidCommand
-from shared.events import DomainEvent, Replay
+from shared.events import DomainEvent, Replay, absorb
 from shared.reference import CodeLists
 
 __all__ = [
@@ -233,15 +233,7 @@ class ConferenceState:
 def apply(state: ConferenceState, event: DomainEvent) -> ConferenceState:
     """Fold one event into the conference; events of other aggregates pass through."""
     if isinstance(event, ConferenceScheduled):
-        return ConferenceState(
-            conference_id=event.conference_id,
-            case_id=event.case_id,
-            status="scheduled",
-            kind=event.kind,
-            purpose=event.purpose,
-            scheduled_for=event.scheduled_for,
-            referral_id=event.referral_id,
-        )
+        return absorb(ConferenceState(), event, status="scheduled")
     if isinstance(event, ConferenceHeld):
         return replace(
             state,

@@ -23,7 +23,7 @@ from services.districts.domain.events import AreaAddressesChanged, AreaDefined
 from services.districts.domain.values import AREA_PARENT
 from shared.checks import required_text
 from shared.errors import InvalidCommand
-from shared.events import DomainEvent, Replay
+from shared.events import DomainEvent, Replay, absorb
 
 __all__ = [
     "AREA_ID",
@@ -55,14 +55,7 @@ class AreaState:
 
 def apply(state: AreaState, event: DomainEvent) -> AreaState:
     if isinstance(event, AreaDefined):
-        return replace(
-            state,
-            area_id=event.area_id,
-            kind=event.kind,
-            name=event.name,
-            parent_id=event.parent_id,
-            address_prefixes=event.address_prefixes,
-        )
+        return absorb(state, event)
     if isinstance(event, AreaAddressesChanged):
         return replace(state, address_prefixes=event.address_prefixes)
     return state

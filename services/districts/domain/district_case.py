@@ -40,7 +40,7 @@ from services.districts.domain.registry import ResourceState
 from services.districts.domain.values import Approach, Frequency, VisitOutcome
 from shared.checks import required_text
 from shared.errors import InvalidCommand
-from shared.events import DomainEvent, Replay
+from shared.events import DomainEvent, Replay, absorb
 from shared.reference import CodeLists
 
 __all__ = [
@@ -117,10 +117,9 @@ def apply(state: DistrictCaseState, event: DomainEvent) -> DistrictCaseState:
     """Fold one event into the case; events of other aggregates pass through."""
     if isinstance(event, WatchConcernRaised):
         referrals = (*state.referral_ids, event.referral_id) if event.referral_id else state.referral_ids
-        return replace(
+        return absorb(
             state,
-            case_id=event.case_id,
-            district_id=event.district_id,
+            event,
             status="concern" if state.status == "new" else state.status,
             reported_by=state.reported_by or event.reported_by,
             referral_ids=referrals,

@@ -31,7 +31,7 @@ from services.districts.domain.events import (
 )
 from shared.checks import required_text
 from shared.errors import InvalidCommand
-from shared.events import DomainEvent, Replay
+from shared.events import DomainEvent, Replay, absorb
 from shared.reference import CodeLists
 
 __all__ = [
@@ -79,9 +79,7 @@ class DistrictFileState:
 
 def apply(state: DistrictFileState, event: DomainEvent) -> DistrictFileState:
     if isinstance(event, DistrictFileOpened):
-        return replace(
-            state, district_id=event.district_id, fiscal_year=event.fiscal_year, csw_id=event.csw_id, goal=event.goal
-        )
+        return absorb(state, event)
     if isinstance(event, DistrictCswAssigned):
         return replace(state, csw_id=event.csw_id)
     if isinstance(event, DistrictGoalEvaluated):

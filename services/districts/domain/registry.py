@@ -11,14 +11,14 @@ Fold: :func:`apply_resource`, :func:`apply_helper`. Decisions: ``decide_*``.
 
 from __future__ import annotations
 
-from dataclasses import dataclass, replace
+from dataclasses import dataclass
 from datetime import datetime
 
 from services.districts.domain.commands import RegisterHelper, RegisterLocalResource
 from services.districts.domain.events import HelperRegistered, LocalResourceRegistered
 from shared.checks import optional_text, required_text
 from shared.errors import InvalidCommand
-from shared.events import DomainEvent
+from shared.events import DomainEvent, absorb
 from shared.reference import CodeLists
 
 __all__ = [
@@ -55,22 +55,13 @@ class HelperState:
 
 def apply_resource(state: ResourceState, event: DomainEvent) -> ResourceState:
     if isinstance(event, LocalResourceRegistered):
-        return replace(
-            state, resource_id=event.resource_id, district_id=event.district_id, kind=event.kind, name=event.name
-        )
+        return absorb(state, event)
     return state
 
 
 def apply_helper(state: HelperState, event: DomainEvent) -> HelperState:
     if isinstance(event, HelperRegistered):
-        return replace(
-            state,
-            helper_id=event.helper_id,
-            district_id=event.district_id,
-            kind=event.kind,
-            name=event.name,
-            resource_id=event.resource_id,
-        )
+        return absorb(state, event)
     return state
 
 

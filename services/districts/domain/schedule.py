@@ -24,7 +24,7 @@ from services.districts.domain.events import (
 )
 from shared.checks import optional_text, required_text
 from shared.errors import InvalidCommand
-from shared.events import DomainEvent, Replay
+from shared.events import DomainEvent, Replay, absorb
 from shared.reference import CodeLists
 
 __all__ = ["EVENT_KINDS", "ScheduleState", "apply", "decide_mark_coverage", "decide_schedule", "replay_state"]
@@ -60,7 +60,7 @@ class ScheduleState:
 
 def apply(state: ScheduleState, event: DomainEvent) -> ScheduleState:
     if isinstance(event, DistrictEventScheduled):
-        return replace(state, event_id=event.event_id, district_id=event.district_id, held_on=event.held_on)
+        return absorb(state, event)
     if isinstance(event, DistrictEventCoverageMarked):
         return replace(state, answers={**state.answers, event.department: event.handles})
     if isinstance(event, DistrictEventEscalated):

@@ -44,7 +44,7 @@ from services.intake.domain.values import ClosureOutcome, PlanStep, Urgency
 from shared.checks import not_after, optional_text, required_text, unique
 from shared.dates import local_date
 from shared.errors import AlreadyExists, IllegalTransition, InvalidCommand
-from shared.events import DomainEvent, Replay
+from shared.events import DomainEvent, Replay, absorb
 from shared.reference import CodeLists
 
 __all__ = [
@@ -158,19 +158,7 @@ class ConsultationState:
 def apply(state: ConsultationState, event: DomainEvent) -> ConsultationState:
     """Fold one event into the consultation; events of other aggregates pass through."""
     if isinstance(event, ConsultationOpened):
-        return ConsultationState(
-            consultation_id=event.consultation_id,
-            case_id=event.case_id,
-            status="open",
-            person_id=event.person_id,
-            household_id=event.household_id,
-            source=event.source,
-            channel=event.channel,
-            issues=event.issues,
-            urgency=event.urgency,
-            isolated=event.isolated,
-            opened_at=event.opened_at,
-        )
+        return absorb(ConsultationState(), event, status="open")
     if isinstance(event, ContactRecorded):
         contact = Contact(
             event.contact_id, event.contacted_at, event.channel, event.party, event.outcome, event.follow_up_id

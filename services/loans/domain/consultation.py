@@ -33,7 +33,7 @@ from services.loans.domain.events import (
 )
 from services.loans.domain.validation import require_aware, require_id, require_optional_id
 from shared.errors import IllegalTransition, InvalidCommand
-from shared.events import DomainEvent
+from shared.events import DomainEvent, absorb
 from shared.reference import CodeLists
 
 __all__ = [
@@ -97,18 +97,7 @@ def apply_consultation(state: ConsultationState, event: DomainEvent) -> Consulta
     """The state after one event of the consultation's stream."""
     match event:
         case LoanConsultationOpened():
-            return ConsultationState(
-                status=ConsultationStatus.OPEN,
-                consultation_id=event.consultation_id,
-                household_id=event.household_id,
-                person_id=event.person_id,
-                fund_type=event.fund_type,
-                kind=event.kind,
-                initial=event.initial,
-                loan_application_id=event.loan_application_id,
-                issues=event.issues,
-                contact_count=1,
-            )
+            return absorb(ConsultationState(), event, status=ConsultationStatus.OPEN, contact_count=1)
         case LoanContactRecorded():
             return replace(
                 state,

@@ -57,7 +57,7 @@ from services.loans.domain.validation import (
     require_text,
 )
 from shared.errors import IllegalTransition, InvalidCommand
-from shared.events import DomainEvent
+from shared.events import DomainEvent, absorb
 from shared.reference import CodeLists
 
 __all__ = [
@@ -143,14 +143,7 @@ def apply_loan(state: LoanState, event: DomainEvent) -> LoanState:
     """The state after one event of the application's stream."""
     match event:
         case LoanApplicationSubmitted():
-            return LoanState(
-                status=S.SUBMITTED,
-                application_id=event.application_id,
-                household_id=event.household_id,
-                person_id=event.person_id,
-                fund_type=event.fund_type,
-                requested_amount=event.requested_amount,
-            )
+            return absorb(LoanState(), event, status=S.SUBMITTED)
         case LoanApplicationReviewStarted():
             return replace(state, status=S.UNDER_REVIEW)
         case LoanApplicationApproved():
