@@ -73,7 +73,9 @@ __all__ = [
     "KitDep",
     "Limit",
     "Moment",
+    "Month",
     "Offset",
+    "OptionalMonth",
     "ReadinessCheck",
     "correlation_id",
     "create_app",
@@ -157,6 +159,12 @@ parameter, not turned into a period whose JST/UTC arithmetic overflows. Add ``Qu
 Moment = Annotated[AwareDatetime, AfterValidator(_within_calendar_time)]
 """An instant with its UTC offset (``2026-10-01T09:00+09:00``), in the same years as :data:`Day`;
 a naive time is refused with 422 naming the parameter."""
+
+MONTH_PATTERN = r"^\d{4}-(0[1-9]|1[0-2])$"
+Month = Annotated[str, Query(pattern=MONTH_PATTERN, description="YYYY-MM, e.g. 2014-06")]
+"""A calendar month as a query parameter (``2014-06``); anything else is refused with 422 naming it."""
+OptionalMonth = Annotated[str | None, Query(pattern=MONTH_PATTERN, description="YYYY-MM, e.g. 2014-06")]
+"""A month a list may be narrowed to (``month: OptionalMonth = None``)."""
 
 KitDep = Annotated[ServiceKit, Depends(service_kit)]
 """The service's kit as a route parameter: ``def route(..., kit: KitDep)``."""

@@ -27,15 +27,13 @@ from services.districts.schemas import (
     ActivityRevisionBody,
     ActivitySubmitBody,
 )
-from shared.web import Edge, KitDep, Limit, Offset, edge
+from shared.web import Edge, KitDep, Limit, Month, Offset, OptionalMonth, edge
 
 __all__ = ["router"]
 
 Author = Annotated[Edge, edge(departments={"districts"}, roles={"worker", "manager"})]
 Approver = Annotated[Edge, edge(departments={"districts"}, roles={"manager", "director"})]
 DistrictStaff = Annotated[Edge, edge(departments={"districts"}, roles={"worker", "manager", "director"})]
-MonthParam = Annotated[str, Query(pattern=r"^\d{4}-(0[1-9]|1[0-2])$", description="YYYY-MM, e.g. 2014-06")]
-OptionalMonth = Annotated[str | None, Query(pattern=r"^\d{4}-(0[1-9]|1[0-2])$", description="YYYY-MM, e.g. 2014-06")]
 RecordId = Annotated[str, Path(min_length=1, max_length=128, description="the record's id (ar-YYYY-MM-...)")]
 StatusParam = Annotated[
     str | None, Query(pattern="^(draft|submitted|manager_approved|approved|returned)$", description="only this status")
@@ -77,7 +75,7 @@ def write_record(body: ActivityRecordBody, kit: KitDep, at: Author) -> dict[str,
 def staff_meeting(
     kit: KitDep,
     at: DistrictStaff,
-    month: MonthParam,
+    month: Month,
     status: StatusParam = None,
     limit: Limit = 100,
     offset: Offset = 0,

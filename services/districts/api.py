@@ -55,7 +55,7 @@ from services.districts.schemas import (
     VisitBody,
     WatchBody,
 )
-from shared.web import Edge, KitDep, Limit, Offset, edge
+from shared.web import Edge, KitDep, Limit, Offset, OptionalMonth, edge
 
 __all__ = ["router"]
 
@@ -64,7 +64,6 @@ Manager = Annotated[Edge, edge(departments={"districts"}, roles={"manager"})]
 Reader = Annotated[Edge, edge()]
 AnyDepartmentStaff = Annotated[Edge, edge(roles={"worker", "manager"})]
 AnyManager = Annotated[Edge, edge(roles={"manager"})]
-Month = Annotated[str | None, Query(pattern=r"^\d{4}-(0[1-9]|1[0-2])$", description="YYYY-MM, e.g. 2014-06")]
 FiscalYear = Annotated[int, Path(ge=1990, le=2100, description="年度: 2014 for April 2014 – March 2015")]
 
 router = APIRouter()
@@ -433,7 +432,7 @@ def schedule_event(body: ScheduleBody, kit: KitDep, at: Writer) -> dict[str, Any
 def list_schedule(
     kit: KitDep,
     at: Reader,
-    month: Month = None,
+    month: OptionalMonth = None,
     district_id: str | None = None,
     area_id: Annotated[str | None, Query(description="every district under this area")] = None,
     status: Annotated[str | None, Query(pattern="^(open|handled|escalated)$")] = None,
@@ -453,7 +452,7 @@ def list_schedule(
     response_model=ScheduleList,
 )
 def escalations(
-    kit: KitDep, at: AnyManager, month: Month = None, limit: Limit = 200, offset: Offset = 0
+    kit: KitDep, at: AnyManager, month: OptionalMonth = None, limit: Limit = 200, offset: Offset = 0
 ) -> dict[str, Any]:
     return at.reply(
         queries.list_schedule(

@@ -27,13 +27,12 @@ from services.districts.network_responses import (
     TeamView,
 )
 from services.districts.network_schemas import DeskConsultationBody, MeetingBody, TeamBody
-from shared.web import Edge, KitDep, Limit, Offset, edge
+from shared.web import Edge, KitDep, Limit, Offset, OptionalMonth, edge
 
 __all__ = ["router"]
 
 Writer = Annotated[Edge, edge(departments={"districts"}, roles={"worker", "manager"})]
 Reader = Annotated[Edge, edge()]
-Month = Annotated[str | None, Query(pattern=r"^\d{4}-(0[1-9]|1[0-2])$", description="YYYY-MM, e.g. 2014-06")]
 
 router = APIRouter(tags=["network 地区支援チーム・地区支援ネットワーク会議・福祉なんでも相談窓口"])
 
@@ -91,7 +90,7 @@ def list_meetings(
     at: Reader,
     district_id: str | None = None,
     area_id: Annotated[str | None, Query(description="every district under this area")] = None,
-    month: Month = None,
+    month: OptionalMonth = None,
     limit: Limit = 50,
     offset: Offset = 0,
 ) -> dict[str, Any]:
@@ -142,7 +141,7 @@ def list_consultations(
     at: Reader,
     district_id: str | None = None,
     area_id: Annotated[str | None, Query(description="every district under this area")] = None,
-    month: Month = None,
+    month: OptionalMonth = None,
     limit: Limit = 50,
     offset: Offset = 0,
 ) -> dict[str, Any]:
