@@ -79,6 +79,11 @@ class CommandContext:
             )
         return replace(self, expected_version=version)
 
+    def unit_of_work(self, uows: UnitOfWorkFactory) -> UnitOfWork:
+        """A unit of work for this context: its actor, correlation and causation ids on every event
+        recorded (``with ctx.unit_of_work(kit.uow) as uow: ...; uow.commit()``)."""
+        return uows(self.actor, correlation_id=self.correlation_id, causation_id=self.causation_id)
+
 
 Projection = Callable[[UnitOfWork, S, Sequence[DomainEvent], int], None]
 """Writes a stream's read rows on the unit of work's connection: ``(uow, new_state, events, version)``."""
@@ -191,7 +196,7 @@ def execute(
     new: bool | None = False,
 ) -> Outcome[S]:
     """Run one command in its own unit of work and commit: the only commit a service has."""
-    with uows(ctx.actor, correlation_id=ctx.correlation_id, causation_id=ctx.causation_id) as uow:
+    with ctx.unit_of_work(uows) as uow:
         outcome = execute_in(uow, ctx, aggregate, aggregate_id, decide, new=new)
         uow.commit()
     return outcome

@@ -19,11 +19,35 @@ so that views can redact them when the viewer has no consent or legal basis to s
 from __future__ import annotations
 
 from collections.abc import Callable, Iterable, Mapping
-from typing import Any, ClassVar
+from dataclasses import dataclass, fields, replace
+from typing import TYPE_CHECKING, Any, ClassVar, Generic, Self, TypeVar
 
 from pydantic import BaseModel, ConfigDict
 
-__all__ = ["DomainEvent", "EventRegistry", "UnknownEventType", "Upcaster"]
+if TYPE_CHECKING:
+    from _typeshed import DataclassInstance
+
+__all__ = ["DomainEvent", "EventRegistry", "Replay", "UnknownEventType", "Upcaster", "absorb", "same_named"]
+
+S = TypeVar("S")
+D = TypeVar("D", bound="DataclassInstance")
+
+
+def same_named(source: BaseModel, names: Iterable[str]) -> dict[str, Any]:
+    """The fields of ``source`` (a command, a request body) among ``names`` (another model's fields)."""
+    declared = type(source).model_fields
+    return {name: getattr(source, name) for name in names if name in declared}
+
+
+def absorb(state: D, event: BaseModel, **given: Any) -> D:
+    """A fold's step for an event that carries the state's own fields: ``state`` (a frozen
+    dataclass) with every field the event has under the same name, then ``given`` (a status, a
+    count, what the state keeps otherwise)::
+
+        case AreaDefined():
+            return absorb(state, event)
+    """
+    return replace(state, **(same_named(event, (f.name for f in fields(state))) | given))
 
 
 class DomainEvent(BaseModel):
@@ -45,6 +69,15 @@ class DomainEvent(BaseModel):
     def payload(self) -> dict[str, Any]:
         """The event's data as plain JSON types."""
         return self.model_dump(mode="json")
+
+    @classmethod
+    def of(cls, command: BaseModel, **given: Any) -> Self:
+        """This event with the fields of ``command`` it declares under the same name, and ``given``
+        (ids, time, what the decision worked out), which win over the command's::
+
+            OutreachVisitRecorded.of(cmd, case_id=state.case_id, visit_id=visit_id, recorded_at=now)
+        """
+        return cls(**(same_named(command, cls.model_fields) | given))
 
 
 Upcaster = Callable[[dict[str, Any]], dict[str, Any]]
@@ -104,3 +137,25 @@ class EventRegistry:
             payload = upcast(payload)
             version += 1
         return cls.model_validate(payload)
+
+
+@dataclass(frozen=True)
+class Replay(Generic[S]):
+    """An aggregate's pure left fold over events it already holds (a decision's events in a test,
+    a state built up step by step), declared once next to its ``apply``::
+
+        replay = Replay(ConferenceState, apply)
+        state = replay(events)          # from the initial state
+        state = replay(more, state)     # on from a given state
+
+    (:class:`shared.uow.Fold` is the same fold over stored envelopes.)
+    """
+
+    initial: Callable[[], S]
+    apply: Callable[[S, DomainEvent], S]
+
+    def __call__(self, events: Iterable[DomainEvent], state: S | None = None) -> S:
+        current = self.initial() if state is None else state
+        for event in events:
+            current = self.apply(current, event)
+        return current

@@ -34,7 +34,7 @@ from contextlib import AbstractAsyncContextManager
 from dataclasses import dataclass
 from datetime import date, datetime
 from importlib.resources import files
-from typing import Annotated, Any
+from typing import Annotated, Any, TypeVar
 from urllib.parse import parse_qsl
 
 import structlog
@@ -50,7 +50,9 @@ from starlette.types import ASGIApp, Message, Receive, Scope, Send
 
 from shared.access import record_reads
 from shared.auth import AuthError, TokenVerifier, current_actor, require
+from shared.bodies import Body, VersionedBody
 from shared.commands import CommandContext
+from shared.domain import Command
 from shared.envelope import Actor
 from shared.errors import (
     ConcurrencyConflict,
@@ -71,7 +73,9 @@ __all__ = [
     "KitDep",
     "Limit",
     "Moment",
+    "Month",
     "Offset",
+    "OptionalMonth",
     "ReadinessCheck",
     "correlation_id",
     "create_app",
@@ -94,6 +98,9 @@ _STATUS: dict[type[DomainError], int] = {
 }
 
 log = structlog.get_logger(__name__)
+
+K = TypeVar("K")
+C = TypeVar("C", bound=Command)
 
 
 def error_body(code: str, message: str, field: str | None = None, details: Any = None) -> dict[str, Any]:
@@ -153,6 +160,12 @@ Moment = Annotated[AwareDatetime, AfterValidator(_within_calendar_time)]
 """An instant with its UTC offset (``2026-10-01T09:00+09:00``), in the same years as :data:`Day`;
 a naive time is refused with 422 naming the parameter."""
 
+MONTH_PATTERN = r"^\d{4}-(0[1-9]|1[0-2])$"
+Month = Annotated[str, Query(pattern=MONTH_PATTERN, description="YYYY-MM, e.g. 2014-06")]
+"""A calendar month as a query parameter (``2014-06``); anything else is refused with 422 naming it."""
+OptionalMonth = Annotated[str | None, Query(pattern=MONTH_PATTERN, description="YYYY-MM, e.g. 2014-06")]
+"""A month a list may be narrowed to (``month: OptionalMonth = None``)."""
+
 KitDep = Annotated[ServiceKit, Depends(service_kit)]
 """The service's kit as a route parameter: ``def route(..., kit: KitDep)``."""
 
@@ -195,6 +208,19 @@ class Edge:
     def reply(self, result: dict[str, Any]) -> dict[str, Any]:
         """Send ``result``, with its ``version`` as the ETag for a later ``If-Match``."""
         return tagged(self.response, result)
+
+    def submit(
+        self, handler: Callable[[K, CommandContext, C], dict[str, Any]], kit: K, command: C, body: Body | None = None
+    ) -> dict[str, Any]:
+        """A command route's answer: ``handler`` runs ``command`` under this request's context, with
+        the body's ``expected_version`` merged with If-Match, and the reply carries the new version
+        as the ETag. With :meth:`shared.domain.Command.of` a route is two lines::
+
+            cmd = c.EndWatchOver.of(body, case_id=case_id, ended_by=at.actor.staff_id)
+            return at.submit(handlers.end_watch_over, kit, cmd, body)
+        """
+        expected = body.expected_version if isinstance(body, VersionedBody) else None
+        return self.reply(handler(kit, self.command(expected), command))
 
     def read(self, kit: ServiceKit, result: dict[str, Any]) -> dict[str, Any]:
         """Send personal data read through this route, leaving the access trail first

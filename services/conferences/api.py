@@ -59,15 +59,8 @@ work = APIRouter(tags=["action items and reviews 役割分担・経過確認"])
     response_model_exclude_unset=True,
 )
 def schedule(body: ScheduleBody, kit: KitDep, at: Writer) -> dict[str, Any]:
-    cmd = c.ScheduleConference(
-        case_id=body.case_id or "",
-        kind=body.kind,
-        purpose=body.purpose,
-        scheduled_for=body.scheduled_for,
-        referral_id=body.referral_id,
-        scheduled_by=at.actor.staff_id,
-    )
-    return at.reply(handlers.schedule_conference(kit, at.command(), cmd))
+    cmd = c.ScheduleConference.of(body, case_id=body.case_id or "", scheduled_by=at.actor.staff_id)
+    return at.submit(handlers.schedule_conference, kit, cmd, body)
 
 
 @meetings.get("", summary="会議一覧 / conferences by case, kind and status", response_model=ConferencePage)
@@ -99,18 +92,8 @@ def get_conference(conference_id: str, kit: KitDep, at: Reader) -> dict[str, Any
     response_model_exclude_unset=True,
 )
 def record_held(conference_id: str, body: HeldBody, kit: KitDep, at: Writer) -> dict[str, Any]:
-    cmd = c.RecordConferenceHeld(
-        conference_id=conference_id,
-        held_at=body.held_at,
-        participants=tuple(body.participants),
-        basis=body.basis,
-        summary=body.summary,
-        decisions=tuple(body.decisions),
-        action_items=tuple(body.action_items),
-        person_wishes=body.person_wishes,
-        recorded_by=at.actor.staff_id,
-    )
-    return at.reply(handlers.record_held(kit, at.command(body.expected_version), cmd))
+    cmd = c.RecordConferenceHeld.of(body, conference_id=conference_id, recorded_by=at.actor.staff_id)
+    return at.submit(handlers.record_held, kit, cmd, body)
 
 
 @meetings.post(
@@ -123,7 +106,7 @@ def record_held(conference_id: str, body: HeldBody, kit: KitDep, at: Writer) -> 
 def assign_action_item(conference_id: str, body: ActionItemBody, kit: KitDep, at: Writer) -> dict[str, Any]:
     item = ActionItemSpec(**body.model_dump(exclude={"expected_version"}))
     cmd = c.AssignActionItem(conference_id=conference_id, item=item, assigned_by=at.actor.staff_id)
-    return at.reply(handlers.assign_action_item(kit, at.command(body.expected_version), cmd))
+    return at.submit(handlers.assign_action_item, kit, cmd, body)
 
 
 @meetings.post(
@@ -135,14 +118,14 @@ def assign_action_item(conference_id: str, body: ActionItemBody, kit: KitDep, at
 def complete_action_item(
     conference_id: str, action_id: str, body: CompleteBody, kit: KitDep, at: Staff
 ) -> dict[str, Any]:
-    cmd = c.CompleteActionItem(
+    cmd = c.CompleteActionItem.of(
+        body,
         conference_id=conference_id,
         action_id=action_id,
-        note=body.note,
         completed_by=at.actor.staff_id,
         completed_by_department=at.actor.department,
     )
-    return at.reply(handlers.complete_action_item(kit, at.command(body.expected_version), cmd))
+    return at.submit(handlers.complete_action_item, kit, cmd, body)
 
 
 @meetings.post(
@@ -153,10 +136,8 @@ def complete_action_item(
     response_model_exclude_unset=True,
 )
 def schedule_review(conference_id: str, body: ReviewBody, kit: KitDep, at: Writer) -> dict[str, Any]:
-    cmd = c.ScheduleReview(
-        conference_id=conference_id, due_on=body.due_on, purpose=body.purpose, scheduled_by=at.actor.staff_id
-    )
-    return at.reply(handlers.schedule_review(kit, at.command(body.expected_version), cmd))
+    cmd = c.ScheduleReview.of(body, conference_id=conference_id, scheduled_by=at.actor.staff_id)
+    return at.submit(handlers.schedule_review, kit, cmd, body)
 
 
 @meetings.post(
@@ -167,16 +148,8 @@ def schedule_review(conference_id: str, body: ReviewBody, kit: KitDep, at: Write
     response_model_exclude_unset=True,
 )
 def record_undertaking(conference_id: str, body: UndertakingBody, kit: KitDep, at: Writer) -> dict[str, Any]:
-    cmd = c.RecordSecrecyUndertaking(
-        conference_id=conference_id,
-        participant_name=body.participant_name,
-        organisation=body.organisation,
-        participant_kind=body.participant_kind,
-        undertaken_on=body.undertaken_on,
-        reference=body.reference,
-        recorded_by=at.actor.staff_id,
-    )
-    return at.reply(handlers.record_undertaking(kit, at.command(body.expected_version), cmd))
+    cmd = c.RecordSecrecyUndertaking.of(body, conference_id=conference_id, recorded_by=at.actor.staff_id)
+    return at.submit(handlers.record_undertaking, kit, cmd, body)
 
 
 @meetings.get(
@@ -202,15 +175,10 @@ def minutes(
     response_model_exclude_unset=True,
 )
 def present_study_case(conference_id: str, body: StudyCaseBody, kit: KitDep, at: Staff) -> dict[str, Any]:
-    cmd = c.PresentStudyCase(
-        conference_id=conference_id,
-        discussed_case_id=body.discussed_case_id,
-        summary=body.summary,
-        reached_service=body.reached_service,
-        presented_by=at.actor.staff_id,
-        presented_by_department=at.actor.department,
+    cmd = c.PresentStudyCase.of(
+        body, conference_id=conference_id, presented_by=at.actor.staff_id, presented_by_department=at.actor.department
     )
-    return at.reply(handlers.present_study_case(kit, at.command(body.expected_version), cmd))
+    return at.submit(handlers.present_study_case, kit, cmd, body)
 
 
 @meetings.post(
@@ -221,15 +189,10 @@ def present_study_case(conference_id: str, body: StudyCaseBody, kit: KitDep, at:
     response_model_exclude_unset=True,
 )
 def record_advice(conference_id: str, study_case_id: str, body: AdviceBody, kit: KitDep, at: Writer) -> dict[str, Any]:
-    cmd = c.RecordAdvice(
-        conference_id=conference_id,
-        study_case_id=study_case_id,
-        adviser_name=body.adviser_name,
-        expertise=body.expertise,
-        advice=body.advice,
-        recorded_by=at.actor.staff_id,
+    cmd = c.RecordAdvice.of(
+        body, conference_id=conference_id, study_case_id=study_case_id, recorded_by=at.actor.staff_id
     )
-    return at.reply(handlers.record_advice(kit, at.command(body.expected_version), cmd))
+    return at.submit(handlers.record_advice, kit, cmd, body)
 
 
 @work.get(

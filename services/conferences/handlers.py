@@ -196,7 +196,7 @@ def record_held(kit: ServiceKit, ctx: CommandContext, cmd: RecordConferenceHeld)
     another department become referrals to it, in the same unit of work)."""
     action_ids = [kit.uow.ids() for _ in cmd.action_items]
     departments = _departments()
-    with kit.uow(ctx.actor, correlation_id=ctx.correlation_id, causation_id=ctx.causation_id) as uow:
+    with ctx.unit_of_work(kit.uow) as uow:
         outcome = execute_in(
             uow,
             ctx,
@@ -215,7 +215,7 @@ def assign_action_item(kit: ServiceKit, ctx: CommandContext, cmd: AssignActionIt
     """役割を追加する (to another department: also a referral to it)."""
     action_id = kit.uow.ids()
     departments = _departments()
-    with kit.uow(ctx.actor, correlation_id=ctx.correlation_id, causation_id=ctx.causation_id) as uow:
+    with ctx.unit_of_work(kit.uow) as uow:
         outcome = execute_in(
             uow,
             ctx,
@@ -243,7 +243,7 @@ def complete_action_item_in(uow: UnitOfWork, ctx: CommandContext, cmd: CompleteA
 
 def complete_action_item(kit: ServiceKit, ctx: CommandContext, cmd: CompleteActionItem) -> dict[str, Any]:
     """役割の実施を記録する (its referral, still open, is withdrawn: the work is done)."""
-    with kit.uow(ctx.actor, correlation_id=ctx.correlation_id, causation_id=ctx.causation_id) as uow:
+    with ctx.unit_of_work(kit.uow) as uow:
         outcome = complete_action_item_in(uow, ctx, cmd)
         _withdraw_referral(uow, outcome.state, cmd.action_id, cmd.completed_by)
         uow.commit()

@@ -27,15 +27,13 @@ from services.districts.schemas import (
     ActivityRevisionBody,
     ActivitySubmitBody,
 )
-from shared.web import Edge, KitDep, Limit, Offset, edge
+from shared.web import Edge, KitDep, Limit, Month, Offset, OptionalMonth, edge
 
 __all__ = ["router"]
 
 Author = Annotated[Edge, edge(departments={"districts"}, roles={"worker", "manager"})]
 Approver = Annotated[Edge, edge(departments={"districts"}, roles={"manager", "director"})]
 DistrictStaff = Annotated[Edge, edge(departments={"districts"}, roles={"worker", "manager", "director"})]
-MonthParam = Annotated[str, Query(pattern=r"^\d{4}-(0[1-9]|1[0-2])$", description="YYYY-MM, e.g. 2014-06")]
-OptionalMonth = Annotated[str | None, Query(pattern=r"^\d{4}-(0[1-9]|1[0-2])$", description="YYYY-MM, e.g. 2014-06")]
 RecordId = Annotated[str, Path(min_length=1, max_length=128, description="the record's id (ar-YYYY-MM-...)")]
 StatusParam = Annotated[
     str | None, Query(pattern="^(draft|submitted|manager_approved|approved|returned)$", description="only this status")
@@ -59,14 +57,14 @@ def _step(at: Edge) -> Any:
     response_model=ActivityRecordReply,
 )
 def write_record(body: ActivityRecordBody, kit: KitDep, at: Author) -> dict[str, Any]:
-    cmd = c.WriteActivityRecord(
+    cmd = c.WriteActivityRecord.of(
+        body,
         staff_id=at.actor.staff_id,
         author_name=at.actor.name,
-        month=body.month,
         entries=_entries(body.entries),
         written_by=at.actor.staff_id,
     )
-    return at.reply(handlers.write_record(kit, at.command(), cmd))
+    return at.submit(handlers.write_record, kit, cmd, body)
 
 
 @router.get(
@@ -77,7 +75,7 @@ def write_record(body: ActivityRecordBody, kit: KitDep, at: Author) -> dict[str,
 def staff_meeting(
     kit: KitDep,
     at: DistrictStaff,
-    month: MonthParam,
+    month: Month,
     status: StatusParam = None,
     limit: Limit = 100,
     offset: Offset = 0,
@@ -127,8 +125,8 @@ def revise_record(record_id: RecordId, body: ActivityRevisionBody, kit: KitDep, 
 
 @router.post("/{record_id}/submit", summary="提出・再提出 / submit your record", response_model=ActivityRecordReply)
 def submit_record(record_id: RecordId, body: ActivitySubmitBody, kit: KitDep, at: Author) -> dict[str, Any]:
-    cmd = c.SubmitActivityRecord(record_id=record_id, submitted_by=at.actor.staff_id)
-    return at.reply(handlers.submit_record(kit, at.command(body.expected_version), cmd))
+    cmd = c.SubmitActivityRecord.of(body, record_id=record_id, submitted_by=at.actor.staff_id)
+    return at.submit(handlers.submit_record, kit, cmd, body)
 
 
 @router.post(
@@ -137,26 +135,18 @@ def submit_record(record_id: RecordId, body: ActivitySubmitBody, kit: KitDep, at
     response_model=ActivityRecordReply,
 )
 def approve_record(record_id: RecordId, body: ActivityApprovalBody, kit: KitDep, at: Approver) -> dict[str, Any]:
-    cmd = c.ApproveActivityRecord(
-        record_id=record_id,
-        step=_step(at),
-        comment=body.comment,
-        approved_by=at.actor.staff_id,
-        approver_name=at.actor.name,
+    cmd = c.ApproveActivityRecord.of(
+        body, record_id=record_id, step=_step(at), approved_by=at.actor.staff_id, approver_name=at.actor.name
     )
-    return at.reply(handlers.approve_record(kit, at.command(body.expected_version), cmd))
+    return at.submit(handlers.approve_record, kit, cmd, body)
 
 
 @router.post("/{record_id}/comment", summary="コメント / a remark for the author", response_model=ActivityRecordReply)
 def comment_record(record_id: RecordId, body: ActivityCommentBody, kit: KitDep, at: Approver) -> dict[str, Any]:
-    cmd = c.CommentActivityRecord(
-        record_id=record_id,
-        step=_step(at),
-        comment=body.comment,
-        commented_by=at.actor.staff_id,
-        commenter_name=at.actor.name,
+    cmd = c.CommentActivityRecord.of(
+        body, record_id=record_id, step=_step(at), commented_by=at.actor.staff_id, commenter_name=at.actor.name
     )
-    return at.reply(handlers.comment_record(kit, at.command(body.expected_version), cmd))
+    return at.submit(handlers.comment_record, kit, cmd, body)
 
 
 @router.post(
@@ -165,11 +155,7 @@ def comment_record(record_id: RecordId, body: ActivityCommentBody, kit: KitDep, 
     response_model=ActivityRecordReply,
 )
 def return_record(record_id: RecordId, body: ActivityReturnBody, kit: KitDep, at: Approver) -> dict[str, Any]:
-    cmd = c.ReturnActivityRecord(
-        record_id=record_id,
-        step=_step(at),
-        reason=body.reason,
-        returned_by=at.actor.staff_id,
-        returner_name=at.actor.name,
+    cmd = c.ReturnActivityRecord.of(
+        body, record_id=record_id, step=_step(at), returned_by=at.actor.staff_id, returner_name=at.actor.name
     )
-    return at.reply(handlers.return_record(kit, at.command(body.expected_version), cmd))
+    return at.submit(handlers.return_record, kit, cmd, body)

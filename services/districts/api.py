@@ -55,7 +55,7 @@ from services.districts.schemas import (
     VisitBody,
     WatchBody,
 )
-from shared.web import Edge, KitDep, Limit, Offset, edge
+from shared.web import Edge, KitDep, Limit, Offset, OptionalMonth, edge
 
 __all__ = ["router"]
 
@@ -64,7 +64,6 @@ Manager = Annotated[Edge, edge(departments={"districts"}, roles={"manager"})]
 Reader = Annotated[Edge, edge()]
 AnyDepartmentStaff = Annotated[Edge, edge(roles={"worker", "manager"})]
 AnyManager = Annotated[Edge, edge(roles={"manager"})]
-Month = Annotated[str | None, Query(pattern=r"^\d{4}-(0[1-9]|1[0-2])$", description="YYYY-MM, e.g. 2014-06")]
 FiscalYear = Annotated[int, Path(ge=1990, le=2100, description="年度: 2014 for April 2014 – March 2015")]
 
 router = APIRouter()
@@ -80,16 +79,8 @@ district = APIRouter(tags=["district 地区の活動"])
     response_model_exclude_unset=True,
 )
 def raise_concern(body: ConcernBody, kit: KitDep, at: Writer) -> dict[str, Any]:
-    cmd = c.RaiseWatchConcern(
-        case_id=body.case_id or "",
-        district_id=body.district_id,
-        reported_by=body.reported_by,
-        reporter=body.reporter,
-        concern=body.concern,
-        referral_id=body.referral_id,
-        raised_by=at.actor.staff_id,
-    )
-    return at.reply(handlers.raise_concern(kit, at.command(body.expected_version), cmd))
+    cmd = c.RaiseWatchConcern.of(body, case_id=body.case_id or "", raised_by=at.actor.staff_id)
+    return at.submit(handlers.raise_concern, kit, cmd, body)
 
 
 @cases.get(
@@ -127,15 +118,8 @@ def get_case(case_id: str, kit: KitDep, at: Reader) -> dict[str, Any]:
     response_model_exclude_unset=True,
 )
 def record_visit(case_id: str, body: VisitBody, kit: KitDep, at: Writer) -> dict[str, Any]:
-    cmd = c.RecordOutreachVisit(
-        case_id=case_id,
-        visited_at=body.visited_at,
-        outcome=body.outcome,
-        visitors=tuple(body.visitors),
-        note=body.note,
-        recorded_by=at.actor.staff_id,
-    )
-    return at.reply(handlers.record_visit(kit, at.command(body.expected_version), cmd))
+    cmd = c.RecordOutreachVisit.of(body, case_id=case_id, recorded_by=at.actor.staff_id)
+    return at.submit(handlers.record_visit, kit, cmd, body)
 
 
 @cases.post(
@@ -146,15 +130,8 @@ def record_visit(case_id: str, body: VisitBody, kit: KitDep, at: Writer) -> dict
     response_model_exclude_unset=True,
 )
 def start_watch(case_id: str, body: WatchBody, kit: KitDep, at: Writer) -> dict[str, Any]:
-    cmd = c.StartWatchOver(
-        case_id=case_id,
-        watchers=tuple(body.watchers),
-        frequency=body.frequency,
-        approach=body.approach,
-        started_on=body.started_on,
-        started_by=at.actor.staff_id,
-    )
-    return at.reply(handlers.start_watch_over(kit, at.command(body.expected_version), cmd))
+    cmd = c.StartWatchOver.of(body, case_id=case_id, started_by=at.actor.staff_id)
+    return at.submit(handlers.start_watch_over, kit, cmd, body)
 
 
 @cases.post(
@@ -164,8 +141,8 @@ def start_watch(case_id: str, body: WatchBody, kit: KitDep, at: Writer) -> dict[
     response_model_exclude_unset=True,
 )
 def end_watch(case_id: str, body: EndWatchBody, kit: KitDep, at: Writer) -> dict[str, Any]:
-    cmd = c.EndWatchOver(case_id=case_id, reason=body.reason, ended_by=at.actor.staff_id)
-    return at.reply(handlers.end_watch_over(kit, at.command(body.expected_version), cmd))
+    cmd = c.EndWatchOver.of(body, case_id=case_id, ended_by=at.actor.staff_id)
+    return at.submit(handlers.end_watch_over, kit, cmd, body)
 
 
 @cases.post(
@@ -176,15 +153,8 @@ def end_watch(case_id: str, body: EndWatchBody, kit: KitDep, at: Writer) -> dict
     response_model_exclude_unset=True,
 )
 def record_salon(case_id: str, body: SalonBody, kit: KitDep, at: Writer) -> dict[str, Any]:
-    cmd = c.RecordSalonAttendance(
-        case_id=case_id,
-        salon_name=body.salon_name,
-        resource_id=body.resource_id,
-        attended_on=body.attended_on,
-        note=body.note,
-        recorded_by=at.actor.staff_id,
-    )
-    return at.reply(handlers.record_salon_attendance(kit, at.command(body.expected_version), cmd))
+    cmd = c.RecordSalonAttendance.of(body, case_id=case_id, recorded_by=at.actor.staff_id)
+    return at.submit(handlers.record_salon_attendance, kit, cmd, body)
 
 
 @cases.post(
@@ -195,15 +165,8 @@ def record_salon(case_id: str, body: SalonBody, kit: KitDep, at: Writer) -> dict
     response_model_exclude_unset=True,
 )
 def take_role(case_id: str, body: RoleBody, kit: KitDep, at: Writer) -> dict[str, Any]:
-    cmd = c.TakeVolunteerRole(
-        case_id=case_id,
-        role=body.role,
-        activity=body.activity,
-        resource_id=body.resource_id,
-        started_on=body.started_on,
-        recorded_by=at.actor.staff_id,
-    )
-    return at.reply(handlers.take_volunteer_role(kit, at.command(body.expected_version), cmd))
+    cmd = c.TakeVolunteerRole.of(body, case_id=case_id, recorded_by=at.actor.staff_id)
+    return at.submit(handlers.take_volunteer_role, kit, cmd, body)
 
 
 @district.get(
@@ -249,15 +212,8 @@ areas = APIRouter(prefix="/areas", tags=["areas 圏域"])
     response_model=AreaReply,
 )
 def define_area(body: AreaBody, kit: KitDep, at: Manager) -> dict[str, Any]:
-    cmd = c.DefineArea(
-        area_id=body.area_id,
-        kind=body.kind,
-        name=body.name,
-        parent_id=body.parent_id,
-        address_prefixes=tuple(body.address_prefixes),
-        defined_by=at.actor.staff_id,
-    )
-    return at.reply(handlers.define_area(kit, at.command(), cmd))
+    cmd = c.DefineArea.of(body, defined_by=at.actor.staff_id)
+    return at.submit(handlers.define_area, kit, cmd, body)
 
 
 @areas.put(
@@ -266,10 +222,8 @@ def define_area(body: AreaBody, kit: KitDep, at: Manager) -> dict[str, Any]:
     response_model=AreaReply,
 )
 def change_addresses(area_id: str, body: AddressesBody, kit: KitDep, at: Manager) -> dict[str, Any]:
-    cmd = c.ChangeAreaAddresses(
-        area_id=area_id, address_prefixes=tuple(body.address_prefixes), changed_by=at.actor.staff_id
-    )
-    return at.reply(handlers.change_area_addresses(kit, at.command(body.expected_version), cmd))
+    cmd = c.ChangeAreaAddresses.of(body, area_id=area_id, changed_by=at.actor.staff_id)
+    return at.submit(handlers.change_area_addresses, kit, cmd, body)
 
 
 @areas.get("", summary="圏域一覧 / areas, with their path from the city", response_model=AreaList)
@@ -312,14 +266,8 @@ files = APIRouter(prefix="/district-files", tags=["district files 地区ファ�
     response_model=DistrictFileReply,
 )
 def open_file(body: DistrictFileBody, kit: KitDep, at: Writer) -> dict[str, Any]:
-    cmd = c.OpenDistrictFile(
-        district_id=body.district_id,
-        fiscal_year=body.fiscal_year,
-        csw_id=body.csw_id,
-        goal=body.goal,
-        opened_by=at.actor.staff_id,
-    )
-    return at.reply(handlers.open_file(kit, at.command(), cmd))
+    cmd = c.OpenDistrictFile.of(body, opened_by=at.actor.staff_id)
+    return at.submit(handlers.open_file, kit, cmd, body)
 
 
 @files.get("", summary="地区ファイル一覧 / district files by district, area or year", response_model=DistrictFileList)
@@ -354,10 +302,8 @@ def get_file(district_id: str, fiscal_year: FiscalYear, kit: KitDep, at: Reader)
     response_model=DistrictFileReply,
 )
 def assign_csw(district_id: str, fiscal_year: FiscalYear, body: CswBody, kit: KitDep, at: Writer) -> dict[str, Any]:
-    cmd = c.AssignDistrictCsw(
-        district_id=district_id, fiscal_year=fiscal_year, csw_id=body.csw_id, assigned_by=at.actor.staff_id
-    )
-    return at.reply(handlers.assign_csw(kit, at.command(body.expected_version), cmd))
+    cmd = c.AssignDistrictCsw.of(body, district_id=district_id, fiscal_year=fiscal_year, assigned_by=at.actor.staff_id)
+    return at.submit(handlers.assign_csw, kit, cmd, body)
 
 
 @files.post(
@@ -368,10 +314,10 @@ def assign_csw(district_id: str, fiscal_year: FiscalYear, body: CswBody, kit: Ki
 def evaluate(
     district_id: str, fiscal_year: FiscalYear, body: EvaluationBody, kit: KitDep, at: Writer
 ) -> dict[str, Any]:
-    cmd = c.EvaluateDistrictGoal(
-        district_id=district_id, fiscal_year=fiscal_year, evaluation=body.evaluation, evaluated_by=at.actor.staff_id
+    cmd = c.EvaluateDistrictGoal.of(
+        body, district_id=district_id, fiscal_year=fiscal_year, evaluated_by=at.actor.staff_id
     )
-    return at.reply(handlers.evaluate_goal(kit, at.command(body.expected_version), cmd))
+    return at.submit(handlers.evaluate_goal, kit, cmd, body)
 
 
 @files.post(
@@ -382,14 +328,10 @@ def evaluate(
 def record_population(
     district_id: str, fiscal_year: FiscalYear, body: PopulationBody, kit: KitDep, at: Writer
 ) -> dict[str, Any]:
-    cmd = c.RecordDistrictPopulation(
-        district_id=district_id,
-        fiscal_year=fiscal_year,
-        as_of=body.as_of,
-        counts=dict(body.counts),
-        recorded_by=at.actor.staff_id,
+    cmd = c.RecordDistrictPopulation.of(
+        body, district_id=district_id, fiscal_year=fiscal_year, recorded_by=at.actor.staff_id
     )
-    return at.reply(handlers.record_population(kit, at.command(body.expected_version), cmd))
+    return at.submit(handlers.record_population, kit, cmd, body)
 
 
 # --- the resource and helper registry (element ⑤) -------------------------------------------------
@@ -401,16 +343,8 @@ registry = APIRouter(tags=["registry 地域資源・担い手"])
     "/resources", status_code=201, summary="地域資源の登録 / register a local resource", response_model=ResourceReply
 )
 def register_resource(body: ResourceBody, kit: KitDep, at: Writer) -> dict[str, Any]:
-    cmd = c.RegisterLocalResource(
-        district_id=body.district_id,
-        kind=body.kind,
-        name=body.name,
-        address=body.address,
-        contact=body.contact,
-        serves=body.serves,
-        registered_by=at.actor.staff_id,
-    )
-    return at.reply(handlers.register_resource(kit, at.command(), cmd))
+    cmd = c.RegisterLocalResource.of(body, registered_by=at.actor.staff_id)
+    return at.submit(handlers.register_resource, kit, cmd, body)
 
 
 @registry.get(
@@ -444,15 +378,8 @@ def get_resource(resource_id: str, kit: KitDep, at: Reader) -> dict[str, Any]:
 
 @registry.post("/helpers", status_code=201, summary="担い手の登録 / register a helper", response_model=HelperReply)
 def register_helper(body: HelperBody, kit: KitDep, at: Writer) -> dict[str, Any]:
-    cmd = c.RegisterHelper(
-        district_id=body.district_id,
-        kind=body.kind,
-        name=body.name,
-        contact=body.contact,
-        resource_id=body.resource_id,
-        registered_by=at.actor.staff_id,
-    )
-    return at.reply(handlers.register_helper(kit, at.command(), cmd))
+    cmd = c.RegisterHelper.of(body, registered_by=at.actor.staff_id)
+    return at.submit(handlers.register_helper, kit, cmd, body)
 
 
 @registry.get("/helpers", summary="担い手 / helpers by kind, district, area or resource", response_model=HelperList)
@@ -493,15 +420,8 @@ plan = APIRouter(prefix="/schedule", tags=["schedule 地域事業月間スケジ
     response_model=ScheduleReply,
 )
 def schedule_event(body: ScheduleBody, kit: KitDep, at: Writer) -> dict[str, Any]:
-    cmd = c.ScheduleDistrictEvent(
-        district_id=body.district_id,
-        title=body.title,
-        kind=body.kind,
-        held_on=body.held_on,
-        place=body.place,
-        scheduled_by=at.actor.staff_id,
-    )
-    return at.reply(handlers.schedule_event(kit, at.command(), cmd))
+    cmd = c.ScheduleDistrictEvent.of(body, scheduled_by=at.actor.staff_id)
+    return at.submit(handlers.schedule_event, kit, cmd, body)
 
 
 @plan.get(
@@ -512,7 +432,7 @@ def schedule_event(body: ScheduleBody, kit: KitDep, at: Writer) -> dict[str, Any
 def list_schedule(
     kit: KitDep,
     at: Reader,
-    month: Month = None,
+    month: OptionalMonth = None,
     district_id: str | None = None,
     area_id: Annotated[str | None, Query(description="every district under this area")] = None,
     status: Annotated[str | None, Query(pattern="^(open|handled|escalated)$")] = None,
@@ -532,7 +452,7 @@ def list_schedule(
     response_model=ScheduleList,
 )
 def escalations(
-    kit: KitDep, at: AnyManager, month: Month = None, limit: Limit = 200, offset: Offset = 0
+    kit: KitDep, at: AnyManager, month: OptionalMonth = None, limit: Limit = 200, offset: Offset = 0
 ) -> dict[str, Any]:
     return at.reply(
         queries.list_schedule(
@@ -547,14 +467,8 @@ def escalations(
     response_model=ScheduleReply,
 )
 def mark_coverage(event_id: str, body: CoverageBody, kit: KitDep, at: AnyDepartmentStaff) -> dict[str, Any]:
-    cmd = c.MarkEventCoverage(
-        event_id=event_id,
-        department=at.actor.department,
-        handles=body.handles,
-        note=body.note,
-        marked_by=at.actor.staff_id,
-    )
-    return at.reply(handlers.mark_coverage(kit, at.command(body.expected_version), cmd))
+    cmd = c.MarkEventCoverage.of(body, event_id=event_id, department=at.actor.department, marked_by=at.actor.staff_id)
+    return at.submit(handlers.mark_coverage, kit, cmd, body)
 
 
 router.include_router(district)

@@ -105,7 +105,7 @@ def _reply(outcome: Outcome[district_case.DistrictCaseState], **extra: Any) -> d
 def raise_concern(kit: ServiceKit, ctx: CommandContext, cmd: RaiseWatchConcern) -> dict[str, Any]:
     """見守りの気づき (or an accepted referral) opens the case in its district, or adds to it."""
     concern_id = kit.uow.ids()
-    with kit.uow(ctx.actor, correlation_id=ctx.correlation_id, causation_id=ctx.causation_id) as uow:
+    with ctx.unit_of_work(kit.uow) as uow:
         if cmd.referral_id:
             case_id = referral_projection.case_of_accepted_referral(
                 uow.conn, cmd.referral_id, DEPARTMENT, cmd.case_id, before="recording the concern it brings"
@@ -172,7 +172,7 @@ def _resource(uow: UnitOfWork, resource_id: str | None) -> registry.ResourceStat
 def record_salon_attendance(kit: ServiceKit, ctx: CommandContext, cmd: RecordSalonAttendance) -> dict[str, Any]:
     """サロン参加, at a named salon or a registered one (``resource_id``)."""
     attendance_id = kit.uow.ids()
-    with kit.uow(ctx.actor, correlation_id=ctx.correlation_id, causation_id=ctx.causation_id) as uow:
+    with ctx.unit_of_work(kit.uow) as uow:
         resource = _resource(uow, cmd.resource_id)
         outcome = execute_in(
             uow,
@@ -190,7 +190,7 @@ def record_salon_attendance(kit: ServiceKit, ctx: CommandContext, cmd: RecordSal
 def take_volunteer_role(kit: ServiceKit, ctx: CommandContext, cmd: TakeVolunteerRole) -> dict[str, Any]:
     """担い手の役割, in a named activity or a registered resource (``resource_id``)."""
     role_id = kit.uow.ids()
-    with kit.uow(ctx.actor, correlation_id=ctx.correlation_id, causation_id=ctx.causation_id) as uow:
+    with ctx.unit_of_work(kit.uow) as uow:
         resource = _resource(uow, cmd.resource_id)
         outcome = execute_in(
             uow,
@@ -226,7 +226,7 @@ AREA: Aggregate[area.AreaState] = Aggregate(
 
 def define_area(kit: ServiceKit, ctx: CommandContext, cmd: DefineArea) -> dict[str, Any]:
     """圏域の設定: under an existing parent of the right kind; an area id is used once."""
-    with kit.uow(ctx.actor, correlation_id=ctx.correlation_id, causation_id=ctx.causation_id) as uow:
+    with ctx.unit_of_work(kit.uow) as uow:
         parent = uow.load(AREA.stream(cmd.parent_id), AREA.fold)[0] if cmd.parent_id else None
         found = parent if parent is not None and parent.area_id is not None else None
         outcome = execute_in(
@@ -292,7 +292,7 @@ def _file_reply(outcome: Outcome[district_file.DistrictFileState]) -> dict[str, 
 
 def open_file(kit: ServiceKit, ctx: CommandContext, cmd: OpenDistrictFile) -> dict[str, Any]:
     """地区ファイル作成: one per district council area and fiscal year."""
-    with kit.uow(ctx.actor, correlation_id=ctx.correlation_id, causation_id=ctx.causation_id) as uow:
+    with ctx.unit_of_work(kit.uow) as uow:
         _district(uow, cmd.district_id)
         outcome = execute_in(
             uow,
@@ -369,7 +369,7 @@ HELPER: Aggregate[registry.HelperState] = Aggregate(
 def register_resource(kit: ServiceKit, ctx: CommandContext, cmd: RegisterLocalResource) -> dict[str, Any]:
     """地域資源の登録, in a defined district."""
     resource_id = kit.uow.ids()
-    with kit.uow(ctx.actor, correlation_id=ctx.correlation_id, causation_id=ctx.causation_id) as uow:
+    with ctx.unit_of_work(kit.uow) as uow:
         _district(uow, cmd.district_id)
         outcome = execute_in(
             uow,
@@ -388,7 +388,7 @@ def register_resource(kit: ServiceKit, ctx: CommandContext, cmd: RegisterLocalRe
 def register_helper(kit: ServiceKit, ctx: CommandContext, cmd: RegisterHelper) -> dict[str, Any]:
     """担い手の登録, in a defined district, helping in one of its resources (if any)."""
     helper_id = kit.uow.ids()
-    with kit.uow(ctx.actor, correlation_id=ctx.correlation_id, causation_id=ctx.causation_id) as uow:
+    with ctx.unit_of_work(kit.uow) as uow:
         _district(uow, cmd.district_id)
         resource = _resource(uow, cmd.resource_id)
         outcome = execute_in(
@@ -433,7 +433,7 @@ def _schedule_reply(outcome: Outcome[schedule.ScheduleState]) -> dict[str, Any]:
 def schedule_event(kit: ServiceKit, ctx: CommandContext, cmd: ScheduleDistrictEvent) -> dict[str, Any]:
     """地域事業の登録, in a defined district."""
     event_id = kit.uow.ids()
-    with kit.uow(ctx.actor, correlation_id=ctx.correlation_id, causation_id=ctx.causation_id) as uow:
+    with ctx.unit_of_work(kit.uow) as uow:
         _district(uow, cmd.district_id)
         outcome = execute_in(
             uow,

@@ -27,13 +27,12 @@ from services.districts.network_responses import (
     TeamView,
 )
 from services.districts.network_schemas import DeskConsultationBody, MeetingBody, TeamBody
-from shared.web import Edge, KitDep, Limit, Offset, edge
+from shared.web import Edge, KitDep, Limit, Offset, OptionalMonth, edge
 
 __all__ = ["router"]
 
 Writer = Annotated[Edge, edge(departments={"districts"}, roles={"worker", "manager"})]
 Reader = Annotated[Edge, edge()]
-Month = Annotated[str | None, Query(pattern=r"^\d{4}-(0[1-9]|1[0-2])$", description="YYYY-MM, e.g. 2014-06")]
 
 router = APIRouter(tags=["network 地区支援チーム・地区支援ネットワーク会議・福祉なんでも相談窓口"])
 
@@ -44,10 +43,8 @@ router = APIRouter(tags=["network 地区支援チーム・地区支援ネット�
     response_model=TeamReply,
 )
 def set_team(district_id: str, body: TeamBody, kit: KitDep, at: Writer) -> dict[str, Any]:
-    cmd = c.SetSupportTeam(
-        district_id=district_id, members=tuple(body.members), note=body.note, set_by=at.actor.staff_id
-    )
-    return at.reply(handlers.set_team(kit, at.command(body.expected_version), cmd))
+    cmd = c.SetSupportTeam.of(body, district_id=district_id, set_by=at.actor.staff_id)
+    return at.submit(handlers.set_team, kit, cmd, body)
 
 
 @router.get(
@@ -66,19 +63,16 @@ def get_team(district_id: str, kit: KitDep, at: Reader) -> dict[str, Any]:
     response_model=MeetingReply,
 )
 def record_meeting(body: MeetingBody, kit: KitDep, at: Writer) -> dict[str, Any]:
-    cmd = c.RecordNetworkMeeting(
-        district_id=body.district_id,
-        held_on=body.held_on,
-        participants=tuple(body.participants),
+    cmd = c.RecordNetworkMeeting.of(
+        body,
         cases=tuple(
             c.SharedCase(case_id=x.case_id, basis=x.basis, summary=x.summary, next_steps=x.next_steps)
             for x in body.cases
         ),
         issues=tuple(NetworkIssue(category=x.category, description=x.description) for x in body.issues),
-        minutes=body.minutes,
         recorded_by=at.actor.staff_id,
     )
-    return at.reply(handlers.record_meeting(kit, at.command(), cmd))
+    return at.submit(handlers.record_meeting, kit, cmd, body)
 
 
 @router.get(
@@ -91,7 +85,7 @@ def list_meetings(
     at: Reader,
     district_id: str | None = None,
     area_id: Annotated[str | None, Query(description="every district under this area")] = None,
-    month: Month = None,
+    month: OptionalMonth = None,
     limit: Limit = 50,
     offset: Offset = 0,
 ) -> dict[str, Any]:
@@ -116,20 +110,8 @@ def get_meeting(meeting_id: str, kit: KitDep, at: Reader) -> dict[str, Any]:
     response_model=DeskConsultationReply,
 )
 def take_consultation(body: DeskConsultationBody, kit: KitDep, at: Writer) -> dict[str, Any]:
-    cmd = c.TakeDeskConsultation(
-        district_id=body.district_id,
-        case_id=body.case_id,
-        person_id=body.person_id,
-        desk=body.desk or "",
-        taken_at=body.taken_at,
-        channel=body.channel,
-        consulter=body.consulter,
-        summary=body.summary,
-        issue_category=body.issue_category,
-        consent_to_share=body.consent_to_share,
-        recorded_by=at.actor.staff_id,
-    )
-    return at.reply(handlers.take_desk_consultation(kit, at.command(), cmd))
+    cmd = c.TakeDeskConsultation.of(body, desk=body.desk or "", recorded_by=at.actor.staff_id)
+    return at.submit(handlers.take_desk_consultation, kit, cmd, body)
 
 
 @router.get(
@@ -142,7 +124,7 @@ def list_consultations(
     at: Reader,
     district_id: str | None = None,
     area_id: Annotated[str | None, Query(description="every district under this area")] = None,
-    month: Month = None,
+    month: OptionalMonth = None,
     limit: Limit = 50,
     offset: Offset = 0,
 ) -> dict[str, Any]:

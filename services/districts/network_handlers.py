@@ -108,7 +108,7 @@ DESK: Aggregate[network.DeskState] = Aggregate(
 
 def set_team(kit: ServiceKit, ctx: CommandContext, cmd: SetSupportTeam) -> dict[str, Any]:
     """地区支援チームの編成 (or its change), for a defined district council area."""
-    with kit.uow(ctx.actor, correlation_id=ctx.correlation_id, causation_id=ctx.causation_id) as uow:
+    with ctx.unit_of_work(kit.uow) as uow:
         _district(uow, cmd.district_id)
         outcome = execute_in(
             uow,
@@ -126,7 +126,7 @@ def record_meeting(kit: ServiceKit, ctx: CommandContext, cmd: RecordNetworkMeeti
     """地区支援ネットワーク会議の記録, in a district with a support team."""
     meeting_id = kit.uow.ids()
     ids = [kit.uow.ids() for _ in range(len(cmd.issues) + len(cmd.cases))]
-    with kit.uow(ctx.actor, correlation_id=ctx.correlation_id, causation_id=ctx.causation_id) as uow:
+    with ctx.unit_of_work(kit.uow) as uow:
         _district(uow, cmd.district_id)
         team, _version = uow.load(TEAM.stream(cmd.district_id), TEAM.fold)
         outcome = execute_in(
@@ -156,7 +156,7 @@ def take_desk_consultation(kit: ServiceKit, ctx: CommandContext, cmd: TakeDeskCo
     """相談受付 at a district desk, and its referral to 総合相談窓口 in the same unit of work."""
     consultation_id = kit.uow.ids()
     referral_id = kit.uow.ids()
-    with kit.uow(ctx.actor, correlation_id=ctx.correlation_id, causation_id=ctx.causation_id) as uow:
+    with ctx.unit_of_work(kit.uow) as uow:
         _district(uow, cmd.district_id)
         outcome = execute_in(
             uow,

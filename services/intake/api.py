@@ -76,8 +76,8 @@ people = APIRouter(prefix="/people", tags=["people 本人"])
 
 @people.post("", status_code=201, summary="本人登録 / register a person")
 def register_person(body: RegisterPersonBody, kit: KitDep, at: Writer) -> dict[str, Any]:
-    cmd = registry_commands.RegisterPerson(**body.model_dump(), registered_by=at.actor.staff_id)
-    return at.reply(handlers.register_person(kit, at.command(), cmd))
+    cmd = registry_commands.RegisterPerson.of(body, registered_by=at.actor.staff_id)
+    return at.submit(handlers.register_person, kit, cmd, body)
 
 
 @people.get(
@@ -121,21 +121,14 @@ def get_person(person_id: str, kit: KitDep, at: Staff) -> dict[str, Any]:
 
 @people.patch("/{person_id}", summary="本人情報の訂正 / correct a person's details")
 def correct_person(person_id: str, body: CorrectPersonBody, kit: KitDep, at: Writer) -> dict[str, Any]:
-    cmd = registry_commands.CorrectPersonDetails(
-        person_id=person_id, **body.model_dump(exclude={"expected_version"}), corrected_by=at.actor.staff_id
-    )
-    return at.reply(handlers.correct_person_details(kit, at.command(body.expected_version), cmd))
+    cmd = registry_commands.CorrectPersonDetails.of(body, person_id=person_id, corrected_by=at.actor.staff_id)
+    return at.submit(handlers.correct_person_details, kit, cmd, body)
 
 
 @people.post("/{person_id}/links", summary="同一人物の記録の統合 / link a duplicate record of this person")
 def link_records(person_id: str, body: LinkBody, kit: KitDep, at: Writer) -> dict[str, Any]:
-    cmd = registry_commands.LinkPersonRecords(
-        person_id=person_id,
-        duplicate_person_id=body.duplicate_person_id,
-        reason=body.reason,
-        linked_by=at.actor.staff_id,
-    )
-    return at.reply(handlers.link_person_records(kit, at.command(body.expected_version), cmd))
+    cmd = registry_commands.LinkPersonRecords.of(body, person_id=person_id, linked_by=at.actor.staff_id)
+    return at.submit(handlers.link_person_records, kit, cmd, body)
 
 
 @people.get(
@@ -149,29 +142,20 @@ def get_consents(person_id: str, kit: KitDep, at: Reader) -> dict[str, Any]:
 
 @people.post("/{person_id}/consents", status_code=201, summary="同意取得 / record consent to share")
 def give_consent(person_id: str, body: ConsentBody, kit: KitDep, at: Writer) -> dict[str, Any]:
-    cmd = c.GiveConsent(
-        person_id=person_id, **body.model_dump(exclude={"expected_version"}), recorded_by=at.actor.staff_id
-    )
-    return at.reply(handlers.give_consent(kit, at.command(body.expected_version), cmd))
+    cmd = c.GiveConsent.of(body, person_id=person_id, recorded_by=at.actor.staff_id)
+    return at.submit(handlers.give_consent, kit, cmd, body)
 
 
 @people.post("/{person_id}/consents/{consent_id}/withdraw", summary="同意撤回 / withdraw a consent")
 def withdraw_consent(person_id: str, consent_id: str, body: WithdrawBody, kit: KitDep, at: Writer) -> dict[str, Any]:
-    cmd = c.WithdrawConsent(
-        person_id=person_id,
-        consent_id=consent_id,
-        **body.model_dump(exclude={"expected_version"}),
-        recorded_by=at.actor.staff_id,
-    )
-    return at.reply(handlers.withdraw_consent(kit, at.command(body.expected_version), cmd))
+    cmd = c.WithdrawConsent.of(body, person_id=person_id, consent_id=consent_id, recorded_by=at.actor.staff_id)
+    return at.submit(handlers.withdraw_consent, kit, cmd, body)
 
 
 @people.post("/{person_id}/statutory-sharing", status_code=201, summary="法定の情報共有 / record sharing in a 支援会議")
 def record_statutory_sharing(person_id: str, body: StatutorySharingBody, kit: KitDep, at: Writer) -> dict[str, Any]:
-    cmd = c.RecordStatutorySharing(
-        person_id=person_id, **body.model_dump(exclude={"expected_version"}), recorded_by=at.actor.staff_id
-    )
-    return at.reply(handlers.record_statutory_sharing(kit, at.command(body.expected_version), cmd))
+    cmd = c.RecordStatutorySharing.of(body, person_id=person_id, recorded_by=at.actor.staff_id)
+    return at.submit(handlers.record_statutory_sharing, kit, cmd, body)
 
 
 # --- households (世帯) -----------------------------------------------------------------------------
@@ -181,8 +165,8 @@ households = APIRouter(prefix="/households", tags=["households 世帯"])
 
 @households.post("", status_code=201, summary="世帯登録 / register a household")
 def register_household(body: RegisterHouseholdBody, kit: KitDep, at: Writer) -> dict[str, Any]:
-    cmd = registry_commands.RegisterHousehold(**body.model_dump(), registered_by=at.actor.staff_id)
-    return at.reply(handlers.register_household(kit, at.command(), cmd))
+    cmd = registry_commands.RegisterHousehold.of(body, registered_by=at.actor.staff_id)
+    return at.submit(handlers.register_household, kit, cmd, body)
 
 
 @households.get("", summary="世帯一覧 / list households by address or member", response_model=HouseholdPage)
@@ -206,22 +190,16 @@ def get_household(household_id: str, kit: KitDep, at: Staff) -> dict[str, Any]:
 
 @households.post("/{household_id}/members", summary="世帯員の加入 / a person joins the household")
 def join_household(household_id: str, body: JoinBody, kit: KitDep, at: Writer) -> dict[str, Any]:
-    cmd = registry_commands.JoinHousehold(
-        household_id=household_id, member=body.member, joined_on=body.joined_on, recorded_by=at.actor.staff_id
-    )
-    return at.reply(handlers.join_household(kit, at.command(body.expected_version), cmd))
+    cmd = registry_commands.JoinHousehold.of(body, household_id=household_id, recorded_by=at.actor.staff_id)
+    return at.submit(handlers.join_household, kit, cmd, body)
 
 
 @households.post("/{household_id}/members/{person_id}/leave", summary="世帯員の離脱 / a member leaves")
 def leave_household(household_id: str, person_id: str, body: LeaveBody, kit: KitDep, at: Writer) -> dict[str, Any]:
-    cmd = registry_commands.LeaveHousehold(
-        household_id=household_id,
-        person_id=person_id,
-        left_on=body.left_on,
-        reason=body.reason,
-        recorded_by=at.actor.staff_id,
+    cmd = registry_commands.LeaveHousehold.of(
+        body, household_id=household_id, person_id=person_id, recorded_by=at.actor.staff_id
     )
-    return at.reply(handlers.leave_household(kit, at.command(body.expected_version), cmd))
+    return at.submit(handlers.leave_household, kit, cmd, body)
 
 
 # --- consultations (相談) --------------------------------------------------------------------------
@@ -231,8 +209,8 @@ consultations = APIRouter(prefix="/consultations", tags=["consultations 相談"]
 
 @consultations.post("", status_code=201, summary="相談受付 / open a consultation")
 def open_consultation(body: OpenConsultationBody, kit: KitDep, at: Writer) -> dict[str, Any]:
-    cmd = c.OpenConsultation(**body.model_dump(), opened_by=at.actor.staff_id)
-    return at.reply(handlers.open_consultation(kit, at.command(), cmd))
+    cmd = c.OpenConsultation.of(body, opened_by=at.actor.staff_id)
+    return at.submit(handlers.open_consultation, kit, cmd, body)
 
 
 @consultations.get(
@@ -286,71 +264,54 @@ def get_consultation(consultation_id: str, kit: KitDep, desk: Desk, at: Reader) 
 
 @consultations.post("/{consultation_id}/contacts", status_code=201, summary="相談対応記録 / record a contact")
 def record_contact(consultation_id: str, body: ContactBody, kit: KitDep, at: Writer) -> dict[str, Any]:
-    cmd = c.RecordContact(
-        consultation_id=consultation_id, **body.model_dump(exclude={"expected_version"}), recorded_by=at.actor.staff_id
-    )
-    return at.reply(handlers.record_contact(kit, at.command(body.expected_version), cmd))
+    cmd = c.RecordContact.of(body, consultation_id=consultation_id, recorded_by=at.actor.staff_id)
+    return at.submit(handlers.record_contact, kit, cmd, body)
 
 
 @consultations.post("/{consultation_id}/assessment", summary="アセスメント / record the assessment")
 def record_assessment(consultation_id: str, body: AssessmentBody, kit: KitDep, at: Writer) -> dict[str, Any]:
-    cmd = c.RecordAssessment(
-        consultation_id=consultation_id, **body.model_dump(exclude={"expected_version"}), assessed_by=at.actor.staff_id
-    )
-    return at.reply(handlers.record_assessment(kit, at.command(body.expected_version), cmd))
+    cmd = c.RecordAssessment.of(body, consultation_id=consultation_id, assessed_by=at.actor.staff_id)
+    return at.submit(handlers.record_assessment, kit, cmd, body)
 
 
 @consultations.put("/{consultation_id}/support-plan", summary="支援計画 / set the support plan (support ladder)")
 def set_support_plan(consultation_id: str, body: SupportPlanBody, kit: KitDep, at: Writer) -> dict[str, Any]:
-    cmd = c.SetSupportPlan(consultation_id=consultation_id, goal=body.goal, steps=body.steps, set_by=at.actor.staff_id)
-    return at.reply(handlers.set_support_plan(kit, at.command(body.expected_version), cmd))
+    cmd = c.SetSupportPlan.of(body, consultation_id=consultation_id, set_by=at.actor.staff_id)
+    return at.submit(handlers.set_support_plan, kit, cmd, body)
 
 
 @consultations.post(
     "/{consultation_id}/follow-ups", status_code=201, summary="フォローアップ予定 / schedule a follow-up"
 )
 def schedule_follow_up(consultation_id: str, body: FollowUpBody, kit: KitDep, at: Writer) -> dict[str, Any]:
-    cmd = c.ScheduleFollowUp(
-        consultation_id=consultation_id, due_on=body.due_on, purpose=body.purpose, scheduled_by=at.actor.staff_id
-    )
-    return at.reply(handlers.schedule_follow_up(kit, at.command(body.expected_version), cmd))
+    cmd = c.ScheduleFollowUp.of(body, consultation_id=consultation_id, scheduled_by=at.actor.staff_id)
+    return at.submit(handlers.schedule_follow_up, kit, cmd, body)
 
 
 @consultations.post("/{consultation_id}/identify", summary="対象者の特定 / the subject is a registered person")
 def identify_subject(consultation_id: str, body: IdentifyBody, kit: KitDep, at: Writer) -> dict[str, Any]:
-    cmd = c.IdentifySubject(
-        consultation_id=consultation_id,
-        person_id=body.person_id,
-        household_id=body.household_id,
-        identified_by=at.actor.staff_id,
-    )
-    return at.reply(handlers.identify_subject(kit, at.command(body.expected_version), cmd))
+    cmd = c.IdentifySubject.of(body, consultation_id=consultation_id, identified_by=at.actor.staff_id)
+    return at.submit(handlers.identify_subject, kit, cmd, body)
 
 
 @consultations.post("/{consultation_id}/close", summary="終結 / close with an outcome")
 def close_consultation(consultation_id: str, body: CloseBody, kit: KitDep, at: Writer) -> dict[str, Any]:
-    cmd = c.CloseConsultation(
-        consultation_id=consultation_id,
-        outcome=body.outcome,
-        destination=body.destination,
-        note=body.note,
-        closed_by=at.actor.staff_id,
-    )
-    return at.reply(handlers.close_consultation(kit, at.command(body.expected_version), cmd))
+    cmd = c.CloseConsultation.of(body, consultation_id=consultation_id, closed_by=at.actor.staff_id)
+    return at.submit(handlers.close_consultation, kit, cmd, body)
 
 
 @consultations.post("/{consultation_id}/reopen", summary="再開 / reopen a closed consultation")
 def reopen_consultation(consultation_id: str, body: ReopenBody, kit: KitDep, at: Writer) -> dict[str, Any]:
-    cmd = c.ReopenConsultation(consultation_id=consultation_id, reason=body.reason, reopened_by=at.actor.staff_id)
-    return at.reply(handlers.reopen_consultation(kit, at.command(body.expected_version), cmd))
+    cmd = c.ReopenConsultation.of(body, consultation_id=consultation_id, reopened_by=at.actor.staff_id)
+    return at.submit(handlers.reopen_consultation, kit, cmd, body)
 
 
 @consultations.post(
     "/{consultation_id}/comments", status_code=201, summary="スーパーバイズ / a manager comments (managers only)"
 )
 def add_comment(consultation_id: str, body: CommentBody, kit: KitDep, at: Manager) -> dict[str, Any]:
-    cmd = c.AddSupervisorComment(consultation_id=consultation_id, reviewer_id=at.actor.staff_id, comment=body.comment)
-    return at.reply(handlers.add_supervisor_comment(kit, at.command(body.expected_version), cmd))
+    cmd = c.AddSupervisorComment.of(body, consultation_id=consultation_id, reviewer_id=at.actor.staff_id)
+    return at.submit(handlers.add_supervisor_comment, kit, cmd, body)
 
 
 @consultations.post(
@@ -359,10 +320,10 @@ def add_comment(consultation_id: str, body: CommentBody, kit: KitDep, at: Manage
 def acknowledge_comment(
     consultation_id: str, comment_id: str, body: AcknowledgeBody, kit: KitDep, at: Writer
 ) -> dict[str, Any]:
-    cmd = c.AcknowledgeSupervisorComment(
-        consultation_id=consultation_id, comment_id=comment_id, acknowledged_by=at.actor.staff_id
+    cmd = c.AcknowledgeSupervisorComment.of(
+        body, consultation_id=consultation_id, comment_id=comment_id, acknowledged_by=at.actor.staff_id
     )
-    return at.reply(handlers.acknowledge_supervisor_comment(kit, at.command(body.expected_version), cmd))
+    return at.submit(handlers.acknowledge_supervisor_comment, kit, cmd, body)
 
 
 @consultations.post(

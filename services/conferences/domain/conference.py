@@ -29,7 +29,7 @@ raise a :class:`shared.errors.DomainError` and emit nothing when refused.
 from __future__ import annotations
 
 import uuid
-from collections.abc import Iterable, Sequence
+from collections.abc import Sequence
 from dataclasses import dataclass, field, replace
 from datetime import date, datetime
 from typing import Literal
@@ -74,7 +74,7 @@ from services.conferences.domain.values import (
 from shared.checks import required_text
 from shared.dates import local_date, require_aware
 from shared.errors import InvalidCommand
-from shared.events import DomainEvent
+from shared.events import DomainEvent, Replay, absorb
 from shared.reference import CodeLists
 
 __all__ = [
@@ -233,15 +233,7 @@ class ConferenceState:
 def apply(state: ConferenceState, event: DomainEvent) -> ConferenceState:
     """Fold one event into the conference; events of other aggregates pass through."""
     if isinstance(event, ConferenceScheduled):
-        return ConferenceState(
-            conference_id=event.conference_id,
-            case_id=event.case_id,
-            status="scheduled",
-            kind=event.kind,
-            purpose=event.purpose,
-            scheduled_for=event.scheduled_for,
-            referral_id=event.referral_id,
-        )
+        return absorb(ConferenceState(), event, status="scheduled")
     if isinstance(event, ConferenceHeld):
         return replace(
             state,
@@ -309,11 +301,7 @@ def apply(state: ConferenceState, event: DomainEvent) -> ConferenceState:
     return state
 
 
-def replay(events: Iterable[DomainEvent], state: ConferenceState | None = None) -> ConferenceState:
-    current = state or ConferenceState()
-    for event in events:
-        current = apply(current, event)
-    return current
+replay = Replay(ConferenceState, apply)
 
 
 def participant_sees_details(state: ConferenceState, participant: Participant) -> bool:
@@ -401,15 +389,13 @@ def decide_schedule(
     else:
         case_id = required_text(cmd.case_id, "case_id", "the person, household or provisional case id")
     return [
-        ConferenceScheduled(
+        ConferenceScheduled.of(
+            cmd,
             conference_id=conference_id,
             case_id=case_id,
-            kind=cmd.kind,
             purpose=required_text(cmd.purpose, "purpose", "what the meeting is to decide"),
-            scheduled_for=cmd.scheduled_for,
             referral_id=cmd.referral_id or None,
             scheduled_at=now,
-            scheduled_by=cmd.scheduled_by,
             code_list_version=codes.version,
         )
     ]
@@ -455,18 +441,16 @@ def decide_record_held(
     decisions = tuple(d for d in cmd.decisions if d.strip())
     basis = cmd.basis if cmd.basis.kind != "none" else ShareBasis()
     assert state.conference_id is not None and state.case_id is not None
-    held = ConferenceHeld(
+    held = ConferenceHeld.of(
+        cmd,
         conference_id=state.conference_id,
         case_id=state.case_id,
-        held_at=cmd.held_at,
-        participants=cmd.participants,
         outside_participants=outside,
         basis=basis,
         summary=cmd.summary or None,
         decisions=decisions,
         person_wishes=cmd.person_wishes or None,
         recorded_at=now,
-        recorded_by=cmd.recorded_by,
     )
     held_state = apply(state, held)
     items = [
@@ -518,14 +502,8 @@ def decide_complete_action_item(state: ConferenceState, cmd: CompleteActionItem,
         raise WrongConferenceState(f"action item {cmd.action_id} is already done")
     assert state.conference_id is not None and state.case_id is not None
     return [
-        ActionItemCompleted(
-            conference_id=state.conference_id,
-            case_id=state.case_id,
-            action_id=cmd.action_id,
-            note=cmd.note or None,
-            completed_at=now,
-            completed_by=cmd.completed_by,
-            completed_by_department=cmd.completed_by_department,
+        ActionItemCompleted.of(
+            cmd, conference_id=state.conference_id, case_id=state.case_id, note=cmd.note or None, completed_at=now
         )
     ]
 
@@ -543,14 +521,13 @@ def decide_schedule_review(
             field="due_on",
         )
     return [
-        ConferenceReviewScheduled(
+        ConferenceReviewScheduled.of(
+            cmd,
             conference_id=state.conference_id,
             case_id=state.case_id,
             review_id=review_id,
-            due_on=cmd.due_on,
             purpose=required_text(cmd.purpose, "purpose", "what the review is to look at"),
             scheduled_at=now,
-            scheduled_by=cmd.scheduled_by,
         )
     ]
 
@@ -586,16 +563,14 @@ def decide_record_undertaking(
         raise WrongConferenceState(f"the secrecy undertaking of {name} ({organisation}) is already recorded")
     assert state.conference_id is not None and state.case_id is not None
     return [
-        SecrecyUndertakingRecorded(
+        SecrecyUndertakingRecorded.of(
+            cmd,
             conference_id=state.conference_id,
             case_id=state.case_id,
             participant_name=name,
             organisation=organisation,
-            participant_kind=cmd.participant_kind,
-            undertaken_on=cmd.undertaken_on,
             reference=(cmd.reference or "").strip() or None,
             recorded_at=now,
-            recorded_by=cmd.recorded_by,
         )
     ]
 
@@ -612,16 +587,14 @@ def decide_present_study_case(
         )
     assert state.conference_id is not None and state.case_id is not None
     return [
-        CaseStudyCasePresented(
+        CaseStudyCasePresented.of(
+            cmd,
             conference_id=state.conference_id,
             case_id=state.case_id,
             study_case_id=study_case_id,
             discussed_case_id=(cmd.discussed_case_id or "").strip() or None,
             summary=required_text(cmd.summary, "summary", "the case in a few lines, without names"),
-            reached_service=cmd.reached_service,
             presented_at=now,
-            presented_by=cmd.presented_by,
-            presented_by_department=cmd.presented_by_department,
         )
     ]
 
@@ -649,15 +622,14 @@ def decide_record_advice(state: ConferenceState, cmd: RecordAdvice, *, now: date
         )
     assert state.conference_id is not None and state.case_id is not None
     return [
-        CaseStudyAdviceRecorded(
+        CaseStudyAdviceRecorded.of(
+            cmd,
             conference_id=state.conference_id,
             case_id=state.case_id,
             study_case_id=case.study_case_id,
             adviser_name=adviser.name,
             adviser_organisation=adviser.organisation,
-            expertise=cmd.expertise,
             advice=required_text(cmd.advice, "advice", "what the adviser advised"),
             recorded_at=now,
-            recorded_by=cmd.recorded_by,
         )
     ]

@@ -43,7 +43,7 @@ from services.districts.domain.values import ActivityEntry, ApprovalStep
 from shared.checks import optional_text, required_text
 from shared.dates import local_date
 from shared.errors import Forbidden, IllegalTransition, InvalidCommand
-from shared.events import DomainEvent
+from shared.events import DomainEvent, absorb
 
 __all__ = [
     "MAX_ENTRIES",
@@ -115,15 +115,7 @@ def waiting_step(state: ActivityRecordState) -> ApprovalStep | None:
 
 def apply(state: ActivityRecordState, event: DomainEvent) -> ActivityRecordState:
     if isinstance(event, ActivityRecordWritten):
-        return replace(
-            state,
-            record_id=event.record_id,
-            staff_id=event.staff_id,
-            month=event.month,
-            author_name=event.author_name or state.author_name,
-            entries=event.entries,
-            updated_at=event.written_at,
-        )
+        return absorb(state, event, author_name=event.author_name or state.author_name, updated_at=event.written_at)
     if isinstance(event, ActivityRecordSubmitted):
         return replace(
             state,
@@ -224,14 +216,13 @@ def decide_write(
     if state.month is not None and state.month != month:
         raise InvalidCommand(f"the record is of {state.month}, not {month}", field="month")
     return [
-        ActivityRecordWritten(
+        ActivityRecordWritten.of(
+            cmd,
             record_id=record_id,
-            staff_id=cmd.staff_id,
             month=month,
             author_name=optional_text(cmd.author_name),
             entries=_check_entries(cmd.entries, month, local_date(now)),
             written_at=now,
-            written_by=cmd.written_by,
         )
     ]
 
@@ -281,15 +272,13 @@ def decide_approve(state: ActivityRecordState, cmd: ApproveActivityRecord, *, no
     record_id, staff_id, month = _require_record(state, cmd.record_id)
     _check_approver(state, cmd.step, cmd.approved_by, "approves")
     return [
-        ActivityRecordApproved(
+        ActivityRecordApproved.of(
+            cmd,
             record_id=record_id,
             staff_id=staff_id,
             month=month,
-            step=cmd.step,
             comment=optional_text(cmd.comment),
             approved_at=now,
-            approved_by=cmd.approved_by,
-            approver_name=cmd.approver_name,
         )
     ]
 
@@ -300,15 +289,8 @@ def decide_return(state: ActivityRecordState, cmd: ReturnActivityRecord, *, now:
     reason = required_text(cmd.reason, "reason", "what the author should rework")
     _check_approver(state, cmd.step, cmd.returned_by, "returns")
     return [
-        ActivityRecordReturned(
-            record_id=record_id,
-            staff_id=staff_id,
-            month=month,
-            step=cmd.step,
-            reason=reason,
-            returned_at=now,
-            returned_by=cmd.returned_by,
-            returner_name=cmd.returner_name,
+        ActivityRecordReturned.of(
+            cmd, record_id=record_id, staff_id=staff_id, month=month, reason=reason, returned_at=now
         )
     ]
 
@@ -324,14 +306,7 @@ def decide_comment(state: ActivityRecordState, cmd: CommentActivityRecord, *, no
             f"the record is {state.status}: comment once its author has submitted it", field="record_id"
         )
     return [
-        ActivityRecordCommented(
-            record_id=record_id,
-            staff_id=staff_id,
-            month=month,
-            step=cmd.step,
-            comment=comment,
-            commented_at=now,
-            commented_by=cmd.commented_by,
-            commenter_name=cmd.commenter_name,
+        ActivityRecordCommented.of(
+            cmd, record_id=record_id, staff_id=staff_id, month=month, comment=comment, commented_at=now
         )
     ]

@@ -24,7 +24,7 @@ from services.districts.domain.values import AREA_PARENT
 from shared.areas import match_address, normalise_address
 from shared.checks import required_text
 from shared.errors import InvalidCommand
-from shared.events import DomainEvent
+from shared.events import DomainEvent, Replay, absorb
 
 __all__ = [
     "AREA_ID",
@@ -54,14 +54,7 @@ class AreaState:
 
 def apply(state: AreaState, event: DomainEvent) -> AreaState:
     if isinstance(event, AreaDefined):
-        return replace(
-            state,
-            area_id=event.area_id,
-            kind=event.kind,
-            name=event.name,
-            parent_id=event.parent_id,
-            address_prefixes=event.address_prefixes,
-        )
+        return absorb(state, event)
     if isinstance(event, AreaAddressesChanged):
         return replace(state, address_prefixes=event.address_prefixes)
     return state
@@ -91,14 +84,12 @@ def decide_define_area(
             )
     prefixes = _prefixes(cmd.address_prefixes)
     return [
-        AreaDefined(
-            area_id=cmd.area_id,
-            kind=cmd.kind,
+        AreaDefined.of(
+            cmd,
             name=required_text(cmd.name, "name", "the area's name, e.g. 大和三丁目地区"),
             parent_id=cmd.parent_id or None,
             address_prefixes=prefixes,
             defined_at=now,
-            defined_by=cmd.defined_by,
         )
     ]
 
@@ -114,14 +105,7 @@ def decide_change_addresses(state: AreaState, cmd: ChangeAreaAddresses, *, now: 
         raise InvalidCommand(
             "address_prefixes are the area's prefixes already: send the new list", field="address_prefixes"
         )
-    return [
-        AreaAddressesChanged(area_id=cmd.area_id, address_prefixes=prefixes, changed_at=now, changed_by=cmd.changed_by)
-    ]
+    return [AreaAddressesChanged.of(cmd, address_prefixes=prefixes, changed_at=now)]
 
 
-def replay_state(events: Iterable[DomainEvent], state: AreaState | None = None) -> AreaState:
-    """The state after ``events`` (from ``state``, or a stream with no events)."""
-    current = state or AreaState()
-    for event in events:
-        current = apply(current, event)
-    return current
+replay_state = Replay(AreaState, apply)

@@ -15,7 +15,6 @@ Fold: :func:`apply`. Decisions: ``decide_*(state, command, *, now, <new id>) -> 
 from __future__ import annotations
 
 import re
-from collections.abc import Iterable
 from dataclasses import dataclass, replace
 from datetime import date, datetime, timedelta, timezone
 from typing import Literal
@@ -41,7 +40,7 @@ from services.districts.domain.registry import ResourceState
 from services.districts.domain.values import Approach, Frequency, VisitOutcome
 from shared.checks import required_text
 from shared.errors import InvalidCommand
-from shared.events import DomainEvent
+from shared.events import DomainEvent, Replay, absorb
 from shared.reference import CodeLists
 
 __all__ = [
@@ -118,10 +117,9 @@ def apply(state: DistrictCaseState, event: DomainEvent) -> DistrictCaseState:
     """Fold one event into the case; events of other aggregates pass through."""
     if isinstance(event, WatchConcernRaised):
         referrals = (*state.referral_ids, event.referral_id) if event.referral_id else state.referral_ids
-        return replace(
+        return absorb(
             state,
-            case_id=event.case_id,
-            district_id=event.district_id,
+            event,
             status="concern" if state.status == "new" else state.status,
             reported_by=state.reported_by or event.reported_by,
             referral_ids=referrals,
@@ -141,11 +139,7 @@ def apply(state: DistrictCaseState, event: DomainEvent) -> DistrictCaseState:
     return state
 
 
-def replay(events: Iterable[DomainEvent], state: DistrictCaseState | None = None) -> DistrictCaseState:
-    current = state or DistrictCaseState()
-    for event in events:
-        current = apply(current, event)
-    return current
+replay = Replay(DistrictCaseState, apply)
 
 
 # --- checks ---------------------------------------------------------------------------------------
@@ -188,16 +182,14 @@ def decide_raise_concern(
     if cmd.referral_id and cmd.referral_id in state.referral_ids:
         raise InvalidCommand(f"referral {cmd.referral_id} is already on this case", field="referral_id")
     return [
-        WatchConcernRaised(
+        WatchConcernRaised.of(
+            cmd,
             case_id=required_text(cmd.case_id, "case_id", "the person, household or provisional case id"),
-            district_id=cmd.district_id,
             concern_id=concern_id,
-            reported_by=cmd.reported_by,
             reporter=cmd.reporter or None,
             concern=required_text(cmd.concern, "concern", "what the reporter noticed"),
             referral_id=cmd.referral_id or None,
             raised_at=now,
-            raised_by=cmd.raised_by,
             code_list_version=codes.version,
         )
     ]
@@ -213,16 +205,14 @@ def decide_record_visit(
     if cmd.visited_at > now:
         raise InvalidCommand(f"visited_at {cmd.visited_at.isoformat()} is in the future", field="visited_at")
     return [
-        OutreachVisitRecorded(
+        OutreachVisitRecorded.of(
+            cmd,
             case_id=case_id,
             district_id=district_id,
             visit_id=visit_id,
-            visited_at=cmd.visited_at,
-            outcome=cmd.outcome,
             visitors=tuple(v for v in cmd.visitors if v.strip()),
             note=cmd.note or None,
             recorded_at=now,
-            recorded_by=cmd.recorded_by,
         )
     ]
 
@@ -244,19 +234,7 @@ def decide_start_watch_over(
             "Watch from a distance (approach 'from_a_distance'), or record a visit where they agreed first",
             field="approach",
         )
-    return [
-        WatchOverStarted(
-            case_id=case_id,
-            district_id=district_id,
-            watch_id=watch_id,
-            watchers=cmd.watchers,
-            frequency=cmd.frequency,
-            approach=cmd.approach,
-            started_on=cmd.started_on,
-            started_at=now,
-            started_by=cmd.started_by,
-        )
-    ]
+    return [WatchOverStarted.of(cmd, case_id=case_id, district_id=district_id, watch_id=watch_id, started_at=now)]
 
 
 def decide_end_watch_over(state: DistrictCaseState, cmd: EndWatchOver, *, now: datetime) -> list[DomainEvent]:
@@ -313,16 +291,15 @@ def decide_record_salon_attendance(
     if (salon, cmd.attended_on) in state.salons:
         raise InvalidCommand(f"attendance at {salon} on {cmd.attended_on.isoformat()} is already recorded")
     return [
-        SalonAttended(
+        SalonAttended.of(
+            cmd,
             case_id=case_id,
             district_id=district_id,
             attendance_id=attendance_id,
             salon_name=salon,
-            attended_on=cmd.attended_on,
             first_visit=salon not in state.salon_names,
             note=cmd.note or None,
             recorded_at=now,
-            recorded_by=cmd.recorded_by,
             resource_id=resource.resource_id if resource else None,
         )
     ]
@@ -343,15 +320,14 @@ def decide_take_volunteer_role(
     if (role, activity) in state.roles:
         raise InvalidCommand(f"the role {role} in {activity} is already recorded", field="role")
     return [
-        VolunteerRoleTaken(
+        VolunteerRoleTaken.of(
+            cmd,
             case_id=case_id,
             district_id=district_id,
             role_id=role_id,
             role=role,
             activity=activity,
-            started_on=cmd.started_on,
             recorded_at=now,
-            recorded_by=cmd.recorded_by,
             resource_id=resource.resource_id if resource else None,
         )
     ]

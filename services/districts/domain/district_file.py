@@ -12,7 +12,7 @@ Fold: :func:`apply`. Decisions: ``decide_*(state, command, *, now, ...) -> event
 
 from __future__ import annotations
 
-from collections.abc import Iterable, Mapping
+from collections.abc import Mapping
 from dataclasses import dataclass, field, replace
 from datetime import date, datetime
 
@@ -31,7 +31,7 @@ from services.districts.domain.events import (
 )
 from shared.checks import required_text
 from shared.errors import InvalidCommand
-from shared.events import DomainEvent
+from shared.events import DomainEvent, Replay, absorb
 from shared.reference import CodeLists
 
 __all__ = [
@@ -79,9 +79,7 @@ class DistrictFileState:
 
 def apply(state: DistrictFileState, event: DomainEvent) -> DistrictFileState:
     if isinstance(event, DistrictFileOpened):
-        return replace(
-            state, district_id=event.district_id, fiscal_year=event.fiscal_year, csw_id=event.csw_id, goal=event.goal
-        )
+        return absorb(state, event)
     if isinstance(event, DistrictCswAssigned):
         return replace(state, csw_id=event.csw_id)
     if isinstance(event, DistrictGoalEvaluated):
@@ -111,13 +109,12 @@ def _year(fiscal_year: int) -> int:
 def decide_open_file(state: DistrictFileState, cmd: OpenDistrictFile, *, now: datetime) -> list[DomainEvent]:
     """地区ファイル作成: once per district and year, with a CSW and a goal."""
     return [
-        DistrictFileOpened(
-            district_id=cmd.district_id,
+        DistrictFileOpened.of(
+            cmd,
             fiscal_year=_year(cmd.fiscal_year),
             csw_id=required_text(cmd.csw_id, "csw_id", "the staff id of the district's CSW (地区担当)"),
             goal=required_text(cmd.goal, "goal", "the year's goal for the district (年度目標)"),
             opened_at=now,
-            opened_by=cmd.opened_by,
         )
     ]
 
@@ -161,21 +158,15 @@ def decide_record_population(
         if count < 0:
             raise InvalidCommand(f"counts.{category} is {count}: a population is not below zero", field="counts")
     return [
-        DistrictPopulationRecorded(
+        DistrictPopulationRecorded.of(
+            cmd,
             district_id=district_id,
             fiscal_year=year,
-            as_of=cmd.as_of,
             counts=dict(cmd.counts),
             recorded_at=now,
-            recorded_by=cmd.recorded_by,
             code_list_version=codes.version,
         )
     ]
 
 
-def replay_state(events: Iterable[DomainEvent], state: DistrictFileState | None = None) -> DistrictFileState:
-    """The state after ``events`` (from ``state``, or a stream with no events)."""
-    current = state or DistrictFileState()
-    for event in events:
-        current = apply(current, event)
-    return current
+replay_state = Replay(DistrictFileState, apply)

@@ -36,7 +36,7 @@ from services.districts.domain.events import (
 from services.districts.domain.values import NetworkIssue, ShareBasis, TeamMember
 from shared.checks import not_after, optional_text, required_text
 from shared.errors import InvalidCommand
-from shared.events import DomainEvent
+from shared.events import DomainEvent, absorb
 from shared.reference import CodeLists
 
 __all__ = [
@@ -77,7 +77,7 @@ class TeamState:
 
 def apply_team(state: TeamState, event: DomainEvent) -> TeamState:
     if isinstance(event, DistrictSupportTeamSet):
-        return replace(state, district_id=event.district_id, members=event.members, changes=state.changes + 1)
+        return absorb(state, event, changes=state.changes + 1)
     return state
 
 
@@ -113,13 +113,8 @@ def decide_set_team(state: TeamState, cmd: SetSupportTeam, *, now: datetime, cod
     if state.district_id is not None and members == state.members and optional_text(cmd.note) is None:
         raise InvalidCommand("the team is already made of these members", field="members")
     return [
-        DistrictSupportTeamSet(
-            district_id=cmd.district_id,
-            members=members,
-            note=optional_text(cmd.note),
-            set_at=now,
-            set_by=cmd.set_by,
-            code_list_version=codes.version,
+        DistrictSupportTeamSet.of(
+            cmd, members=members, note=optional_text(cmd.note), set_at=now, code_list_version=codes.version
         )
     ]
 
@@ -140,13 +135,7 @@ class MeetingState:
 
 def apply_meeting(state: MeetingState, event: DomainEvent) -> MeetingState:
     if isinstance(event, NetworkMeetingHeld):
-        return replace(
-            state,
-            meeting_id=event.meeting_id,
-            district_id=event.district_id,
-            month=event.month,
-            issues=len(event.issues),
-        )
+        return absorb(state, event, issues=len(event.issues))
     if isinstance(event, NetworkMeetingCaseDiscussed):
         return replace(state, cases=state.cases + 1)
     return state
@@ -216,32 +205,27 @@ def decide_record_meeting(
         case_id = optional_text(case.case_id)
         basis = _basis(case.basis, case_id, outside_count > 0, i)
         discussed.append(
-            NetworkMeetingCaseDiscussed(
+            NetworkMeetingCaseDiscussed.of(
+                cmd,
                 meeting_id=meeting_id,
-                district_id=cmd.district_id,
                 discussion_id=next(fresh),
                 case_id=case_id,
-                held_on=cmd.held_on,
                 basis=basis,
                 summary=required_text(case.summary, f"cases[{i}].summary", "what was shared and discussed"),
                 next_steps=optional_text(case.next_steps),
                 recorded_at=now,
-                recorded_by=cmd.recorded_by,
             )
         )
-    held = NetworkMeetingHeld(
+    held = NetworkMeetingHeld.of(
+        cmd,
         meeting_id=meeting_id,
-        district_id=cmd.district_id,
-        held_on=cmd.held_on,
         month=cmd.held_on.strftime("%Y-%m"),
-        participants=cmd.participants,
         outside_participants=outside_count,
         team_version=team.changes,
         issues=tuple(issues),
         cases_discussed=len(discussed),
         minutes=optional_text(cmd.minutes),
         recorded_at=now,
-        recorded_by=cmd.recorded_by,
         code_list_version=codes.version,
     )
     return [held, *discussed]
@@ -262,13 +246,7 @@ class DeskState:
 
 def apply_desk(state: DeskState, event: DomainEvent) -> DeskState:
     if isinstance(event, DeskConsultationTaken):
-        return replace(
-            state,
-            consultation_id=event.consultation_id,
-            district_id=event.district_id,
-            case_id=event.case_id,
-            referral_id=event.referral_id,
-        )
+        return absorb(state, event)
     return state
 
 
@@ -293,21 +271,16 @@ def decide_take_desk_consultation(
     codes.require(CHANNELS, cmd.channel, field_name="channel")
     codes.require(ISSUE_CATEGORIES, cmd.issue_category, field_name="issue_category")
     return [
-        DeskConsultationTaken(
+        DeskConsultationTaken.of(
+            cmd,
             consultation_id=consultation_id,
-            district_id=cmd.district_id,
             case_id=optional_text(cmd.case_id) or desk_case_id(consultation_id),
             person_id=optional_text(cmd.person_id),
             desk=optional_text(cmd.desk) or DESK_NAME,
-            taken_at=cmd.taken_at,
-            channel=cmd.channel,
             consulter=optional_text(cmd.consulter),
             summary=required_text(cmd.summary, "summary", "what the consultation is about"),
-            issue_category=cmd.issue_category,
-            consent_to_share=cmd.consent_to_share,
             referral_id=referral_id,
             recorded_at=now,
-            recorded_by=cmd.recorded_by,
             code_list_version=codes.version,
         )
     ]

@@ -11,14 +11,14 @@ Fold: :func:`apply_resource`, :func:`apply_helper`. Decisions: ``decide_*``.
 
 from __future__ import annotations
 
-from dataclasses import dataclass, replace
+from dataclasses import dataclass
 from datetime import datetime
 
 from services.districts.domain.commands import RegisterHelper, RegisterLocalResource
 from services.districts.domain.events import HelperRegistered, LocalResourceRegistered
 from shared.checks import optional_text, required_text
 from shared.errors import InvalidCommand
-from shared.events import DomainEvent
+from shared.events import DomainEvent, absorb
 from shared.reference import CodeLists
 
 __all__ = [
@@ -55,22 +55,13 @@ class HelperState:
 
 def apply_resource(state: ResourceState, event: DomainEvent) -> ResourceState:
     if isinstance(event, LocalResourceRegistered):
-        return replace(
-            state, resource_id=event.resource_id, district_id=event.district_id, kind=event.kind, name=event.name
-        )
+        return absorb(state, event)
     return state
 
 
 def apply_helper(state: HelperState, event: DomainEvent) -> HelperState:
     if isinstance(event, HelperRegistered):
-        return replace(
-            state,
-            helper_id=event.helper_id,
-            district_id=event.district_id,
-            kind=event.kind,
-            name=event.name,
-            resource_id=event.resource_id,
-        )
+        return absorb(state, event)
     return state
 
 
@@ -80,16 +71,14 @@ def decide_register_resource(
     """地域資源の登録: a known kind and a name."""
     codes.require(RESOURCE_KINDS, cmd.kind, field_name="kind")
     return [
-        LocalResourceRegistered(
+        LocalResourceRegistered.of(
+            cmd,
             resource_id=resource_id,
-            district_id=cmd.district_id,
-            kind=cmd.kind,
             name=required_text(cmd.name, "name", "the resource's name, e.g. 一色ふれあいサロン"),
             address=optional_text(cmd.address),
             contact=optional_text(cmd.contact),
             serves=optional_text(cmd.serves),
             registered_at=now,
-            registered_by=cmd.registered_by,
             code_list_version=codes.version,
         )
     ]
@@ -113,15 +102,13 @@ def decide_register_helper(
             field="resource_id",
         )
     return [
-        HelperRegistered(
+        HelperRegistered.of(
+            cmd,
             helper_id=helper_id,
-            district_id=cmd.district_id,
-            kind=cmd.kind,
             name=required_text(cmd.name, "name", "the helper's name"),
             contact=optional_text(cmd.contact),
             resource_id=resource.resource_id if resource else None,
             registered_at=now,
-            registered_by=cmd.registered_by,
             code_list_version=codes.version,
         )
     ]

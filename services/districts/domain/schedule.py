@@ -11,7 +11,7 @@ Kinds come from the ``district_event_kinds`` code list. Fold: :func:`apply`. Dec
 
 from __future__ import annotations
 
-from collections.abc import Iterable, Mapping
+from collections.abc import Mapping
 from dataclasses import dataclass, field, replace
 from datetime import date, datetime
 from typing import Literal
@@ -24,7 +24,7 @@ from services.districts.domain.events import (
 )
 from shared.checks import optional_text, required_text
 from shared.errors import InvalidCommand
-from shared.events import DomainEvent
+from shared.events import DomainEvent, Replay, absorb
 from shared.reference import CodeLists
 
 __all__ = ["EVENT_KINDS", "ScheduleState", "apply", "decide_mark_coverage", "decide_schedule", "replay_state"]
@@ -60,7 +60,7 @@ class ScheduleState:
 
 def apply(state: ScheduleState, event: DomainEvent) -> ScheduleState:
     if isinstance(event, DistrictEventScheduled):
-        return replace(state, event_id=event.event_id, district_id=event.district_id, held_on=event.held_on)
+        return absorb(state, event)
     if isinstance(event, DistrictEventCoverageMarked):
         return replace(state, answers={**state.answers, event.department: event.handles})
     if isinstance(event, DistrictEventEscalated):
@@ -68,11 +68,7 @@ def apply(state: ScheduleState, event: DomainEvent) -> ScheduleState:
     return state
 
 
-def replay_state(events: Iterable[DomainEvent], state: ScheduleState | None = None) -> ScheduleState:
-    current = state or ScheduleState()
-    for event in events:
-        current = apply(current, event)
-    return current
+replay_state = Replay(ScheduleState, apply)
 
 
 def decide_schedule(
@@ -81,15 +77,12 @@ def decide_schedule(
     """地域事業の登録: a known kind, a title and a day."""
     codes.require(EVENT_KINDS, cmd.kind, field_name="kind")
     return [
-        DistrictEventScheduled(
+        DistrictEventScheduled.of(
+            cmd,
             event_id=event_id,
-            district_id=cmd.district_id,
             title=required_text(cmd.title, "title", "the meeting or event, e.g. 地区社協定例会"),
-            kind=cmd.kind,
-            held_on=cmd.held_on,
             place=optional_text(cmd.place),
             scheduled_at=now,
-            scheduled_by=cmd.scheduled_by,
         )
     ]
 
@@ -101,14 +94,8 @@ def decide_mark_coverage(state: ScheduleState, cmd: MarkEventCoverage, *, now: d
     if state.answers.get(cmd.department) == cmd.handles:
         answer = "handles" if cmd.handles else "does not handle"
         raise InvalidCommand(f"{cmd.department} already {answer} this event", field="handles")
-    marked = DistrictEventCoverageMarked(
-        event_id=state.event_id,
-        district_id=state.district_id,
-        department=cmd.department,
-        handles=cmd.handles,
-        note=optional_text(cmd.note),
-        marked_at=now,
-        marked_by=cmd.marked_by,
+    marked = DistrictEventCoverageMarked.of(
+        cmd, event_id=state.event_id, district_id=state.district_id, note=optional_text(cmd.note), marked_at=now
     )
     after = apply(state, marked)
     events: list[DomainEvent] = [marked]

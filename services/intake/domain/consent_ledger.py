@@ -12,7 +12,6 @@ records what the person did, and a disclosure decided "as of" a time sees only w
 
 from __future__ import annotations
 
-from collections.abc import Iterable
 from dataclasses import dataclass, replace
 from datetime import datetime
 
@@ -23,7 +22,7 @@ from shared.checks import not_after, optional_text, required_text, unique
 from shared.consent import SUPPORT_MEETING_BASIS, Consent, Recipient, StatutoryRecord
 from shared.dates import local_date
 from shared.errors import AlreadyExists, IllegalTransition, InvalidCommand
-from shared.events import DomainEvent
+from shared.events import DomainEvent, Replay
 
 __all__ = [
     "STATUTORY_BASES",
@@ -83,12 +82,7 @@ def apply_consents(state: ConsentLedger, event: DomainEvent) -> ConsentLedger:
     return state
 
 
-def replay_consents(events: Iterable[DomainEvent], state: ConsentLedger | None = None) -> ConsentLedger:
-    """Fold a stream's events from the empty (or a given) ledger."""
-    folded = state if state is not None else ConsentLedger()
-    for event in events:
-        folded = apply_consents(folded, event)
-    return folded
+replay_consents = Replay(ConsentLedger, apply_consents)
 
 
 def _check_person(state: ConsentLedger, person_id: str) -> str:

@@ -11,7 +11,6 @@ against the :class:`shared.reference.CodeLists` passed in, whose version the eve
 
 from __future__ import annotations
 
-from collections.abc import Iterable
 from dataclasses import dataclass, replace
 from datetime import date, datetime
 from typing import Literal
@@ -45,7 +44,7 @@ from services.intake.domain.values import ClosureOutcome, PlanStep, Urgency
 from shared.checks import not_after, optional_text, required_text, unique
 from shared.dates import local_date
 from shared.errors import AlreadyExists, IllegalTransition, InvalidCommand
-from shared.events import DomainEvent
+from shared.events import DomainEvent, Replay, absorb
 from shared.reference import CodeLists
 
 __all__ = [
@@ -159,19 +158,7 @@ class ConsultationState:
 def apply(state: ConsultationState, event: DomainEvent) -> ConsultationState:
     """Fold one event into the consultation; events of other aggregates pass through."""
     if isinstance(event, ConsultationOpened):
-        return ConsultationState(
-            consultation_id=event.consultation_id,
-            case_id=event.case_id,
-            status="open",
-            person_id=event.person_id,
-            household_id=event.household_id,
-            source=event.source,
-            channel=event.channel,
-            issues=event.issues,
-            urgency=event.urgency,
-            isolated=event.isolated,
-            opened_at=event.opened_at,
-        )
+        return absorb(ConsultationState(), event, status="open")
     if isinstance(event, ContactRecorded):
         contact = Contact(
             event.contact_id, event.contacted_at, event.channel, event.party, event.outcome, event.follow_up_id
@@ -213,12 +200,7 @@ def apply(state: ConsultationState, event: DomainEvent) -> ConsultationState:
     return state
 
 
-def replay(events: Iterable[DomainEvent], state: ConsultationState | None = None) -> ConsultationState:
-    """Fold a stream's events from the initial (or a given) state."""
-    folded = state if state is not None else ConsultationState()
-    for event in events:
-        folded = apply(folded, event)
-    return folded
+replay = Replay(ConsultationState, apply)
 
 
 # --- guards ---------------------------------------------------------------------------------------
@@ -277,21 +259,19 @@ def decide_open_consultation(
         urgency = "same_day"
         urgency_reason = f"issue(s) {urgent_issues} require a same-day response (asked: {command.urgency})"
     return [
-        ConsultationOpened(
+        ConsultationOpened.of(
+            command,
             consultation_id=consultation_id,
             case_id=person_id or household_id or consultation_id,
             person_id=person_id,
             household_id=household_id,
             subject_description=description,
-            source=command.source,
             source_detail=optional_text(command.source_detail),
-            channel=command.channel,
             issues=issues,
             own_words=optional_text(command.own_words),
             wishes=optional_text(command.wishes),
             urgency=urgency,
             urgency_reason=urgency_reason,
-            isolated=command.isolated,
             opened_at=now,
             opened_by=required_text(command.opened_by, "opened_by", "the staff id"),
             code_list_version=codes.version,
@@ -327,14 +307,12 @@ def decide_record_contact(
                 field="follow_up_id",
             )
     return [
-        ContactRecorded(
+        ContactRecorded.of(
+            command,
             consultation_id=consultation_id,
             case_id=case_id,
             contact_id=contact_id,
             contacted_at=contacted_at,
-            channel=command.channel,
-            party=command.party,
-            outcome=command.outcome,
             summary=optional_text(command.summary),
             follow_up_id=follow_up_id,
             recorded_by=required_text(command.recorded_by, "recorded_by", "the staff id"),

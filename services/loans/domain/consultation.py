@@ -33,7 +33,7 @@ from services.loans.domain.events import (
 )
 from services.loans.domain.validation import require_aware, require_id, require_optional_id
 from shared.errors import IllegalTransition, InvalidCommand
-from shared.events import DomainEvent
+from shared.events import DomainEvent, absorb
 from shared.reference import CodeLists
 
 __all__ = [
@@ -97,18 +97,7 @@ def apply_consultation(state: ConsultationState, event: DomainEvent) -> Consulta
     """The state after one event of the consultation's stream."""
     match event:
         case LoanConsultationOpened():
-            return ConsultationState(
-                status=ConsultationStatus.OPEN,
-                consultation_id=event.consultation_id,
-                household_id=event.household_id,
-                person_id=event.person_id,
-                fund_type=event.fund_type,
-                kind=event.kind,
-                initial=event.initial,
-                loan_application_id=event.loan_application_id,
-                issues=event.issues,
-                contact_count=1,
-            )
+            return absorb(ConsultationState(), event, status=ConsultationStatus.OPEN, contact_count=1)
         case LoanContactRecorded():
             return replace(
                 state,
@@ -166,20 +155,8 @@ def decide_open_consultation(
     issues = _unique(command.issues)
     codes.require("household_issue_categories", *issues, field_name="issues")
     return [
-        LoanConsultationOpened(
-            consultation_id=consultation_id,
-            household_id=command.household_id,
-            person_id=command.person_id,
-            fund_type=command.fund_type,
-            kind=command.kind,
-            channel=command.channel,
-            counterpart=command.counterpart,
-            initial=command.initial,
-            issues=issues,
-            summary=command.summary,
-            loan_application_id=command.loan_application_id,
-            opened_at=now,
-            code_list_version=codes.version,
+        LoanConsultationOpened.of(
+            command, consultation_id=consultation_id, issues=issues, opened_at=now, code_list_version=codes.version
         )
     ]
 
@@ -202,16 +179,14 @@ def decide_record_contact(
     codes.require("loan_fund_types", fund_type, field_name="fund_type")
     _require_contact_codes(codes, command.channel, command.counterpart)
     return [
-        LoanContactRecorded(
+        LoanContactRecorded.of(
+            command,
             consultation_id=state.consultation_id,
             contact_id=contact_id,
             household_id=state.household_id,
             person_id=state.person_id,
             fund_type=fund_type,
             kind=state.kind,
-            channel=command.channel,
-            counterpart=command.counterpart,
-            note=command.note,
             contacted_at=now,
             code_list_version=codes.version,
         )
@@ -263,13 +238,12 @@ def decide_record_response(
         raise IllegalTransition(f"response {response_id} is already recorded", field="response_id")
     codes.require("responses", command.response, field_name="response")
     return [
-        ResponseRecorded(
+        ResponseRecorded.of(
+            command,
             consultation_id=state.consultation_id,
             response_id=response_id,
             household_id=state.household_id,
             person_id=state.person_id,
-            response=command.response,
-            note=command.note,
             recorded_at=now,
             code_list_version=codes.version,
         )

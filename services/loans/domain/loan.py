@@ -57,7 +57,7 @@ from services.loans.domain.validation import (
     require_text,
 )
 from shared.errors import IllegalTransition, InvalidCommand
-from shared.events import DomainEvent
+from shared.events import DomainEvent, absorb
 from shared.reference import CodeLists
 
 __all__ = [
@@ -143,14 +143,7 @@ def apply_loan(state: LoanState, event: DomainEvent) -> LoanState:
     """The state after one event of the application's stream."""
     match event:
         case LoanApplicationSubmitted():
-            return LoanState(
-                status=S.SUBMITTED,
-                application_id=event.application_id,
-                household_id=event.household_id,
-                person_id=event.person_id,
-                fund_type=event.fund_type,
-                requested_amount=event.requested_amount,
-            )
+            return absorb(LoanState(), event, status=S.SUBMITTED)
         case LoanApplicationReviewStarted():
             return replace(state, status=S.UNDER_REVIEW)
         case LoanApplicationApproved():
@@ -232,16 +225,8 @@ def decide_submit_application(
     codes.require("loan_fund_types", command.fund_type, field_name="fund_type")
     require_positive_yen(command.requested_amount, "requested_amount")
     return [
-        LoanApplicationSubmitted(
-            application_id=application_id,
-            household_id=command.household_id,
-            person_id=command.person_id,
-            consultation_id=command.consultation_id,
-            fund_type=command.fund_type,
-            requested_amount=command.requested_amount,
-            purpose=command.purpose,
-            submitted_at=now,
-            code_list_version=codes.version,
+        LoanApplicationSubmitted.of(
+            command, application_id=application_id, submitted_at=now, code_list_version=codes.version
         )
     ]
 
