@@ -15,7 +15,7 @@ from dataclasses import dataclass, replace
 from datetime import datetime
 
 from services.districts.domain.commands import RegisterHelper, RegisterLocalResource
-from services.districts.domain.events import HelperRegistered, LocalResourceRegistered
+from services.districts.domain.events import HelperRegistered, LocalResourceChanged, LocalResourceRegistered
 from shared.checks import optional_text, required_text
 from shared.errors import InvalidCommand
 from shared.events import DomainEvent
@@ -42,6 +42,9 @@ class ResourceState:
     district_id: str | None = None
     kind: str | None = None
     name: str | None = None
+    address: str | None = None
+    contact: str | None = None
+    serves: str | None = None
 
 
 @dataclass(frozen=True)
@@ -56,8 +59,17 @@ class HelperState:
 def apply_resource(state: ResourceState, event: DomainEvent) -> ResourceState:
     if isinstance(event, LocalResourceRegistered):
         return replace(
-            state, resource_id=event.resource_id, district_id=event.district_id, kind=event.kind, name=event.name
+            state,
+            resource_id=event.resource_id,
+            district_id=event.district_id,
+            kind=event.kind,
+            name=event.name,
+            address=event.address,
+            contact=event.contact,
+            serves=event.serves,
         )
+    if isinstance(event, LocalResourceChanged):
+        return replace(state, name=event.name, address=event.address, contact=event.contact, serves=event.serves)
     return state
 
 
