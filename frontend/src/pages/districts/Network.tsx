@@ -216,7 +216,7 @@ export function NetworkMeetingsPage() {
                     {m.issues.map((i) => (
                       <li key={i.issue_id}>
                         <span className="tag">{codes.label("district_issue_categories", i.category)}</span> {i.description}
-                    {i.raised_on ? <small className="hint">（{t("districtsDesk.later.raisedOn", { date: formatDate(i.raised_on) })}）</small> : null}
+                        {i.raised_on ? <small className="hint">（{t("districtsDesk.later.raisedOn", { date: formatDate(i.raised_on) })}）</small> : null}
                       </li>
                     ))}
                   </ul>
@@ -333,6 +333,7 @@ export function NetworkMeetingPage() {
                 {m.issues.map((i) => (
                   <li key={i.issue_id} data-issue={i.category}>
                     <span className="tag">{codes.label("district_issue_categories", i.category)}</span> {i.description}
+                    {i.raised_on ? <small className="hint">（{t("districtsDesk.later.raisedOn", { date: formatDate(i.raised_on) })}）</small> : null}
                   </li>
                 ))}
               </ul>
