@@ -13,7 +13,7 @@ from typing import Annotated, Any
 
 from fastapi import APIRouter, Path, Query
 
-from services.districts import handlers, network_api, queries
+from services.districts import amend_api, handlers, network_api, queries
 from services.districts.domain import commands as c
 from services.districts.domain.values import AreaKind
 from services.districts.responses import (
@@ -63,7 +63,7 @@ Writer = Annotated[Edge, edge(departments={"districts"}, roles={"worker", "manag
 Manager = Annotated[Edge, edge(departments={"districts"}, roles={"manager"})]
 Reader = Annotated[Edge, edge()]
 AnyDepartmentStaff = Annotated[Edge, edge(roles={"worker", "manager"})]
-AnyManager = Annotated[Edge, edge(roles={"manager"})]
+AnyManager = Annotated[Edge, edge(roles={"manager", "director"})]
 FiscalYear = Annotated[int, Path(ge=1990, le=2100, description="年度: 2014 for April 2014 – March 2015")]
 
 router = APIRouter()
@@ -478,3 +478,4 @@ router.include_router(areas)
 router.include_router(files)
 router.include_router(registry)
 router.include_router(network_api.router)
+router.include_router(amend_api.router)

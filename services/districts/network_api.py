@@ -27,6 +27,7 @@ from services.districts.network_responses import (
     TeamView,
 )
 from services.districts.network_schemas import DeskConsultationBody, MeetingBody, TeamBody
+from shared.access import record_reads
 from shared.web import Edge, KitDep, Limit, Offset, OptionalMonth, edge
 
 __all__ = ["router"]
@@ -100,7 +101,13 @@ def list_meetings(
     response_model=MeetingDetail,
 )
 def get_meeting(meeting_id: str, kit: KitDep, at: Reader) -> dict[str, Any]:
-    return at.read(kit, queries.meeting_detail(kit, meeting_id, at.actor))
+    detail = queries.meeting_detail(kit, meeting_id, at.actor)
+    # The cases shared are nested under ``cases``: the access trail (閲覧記録) needs one read per case
+    # shown, which ``at.read`` of the meeting itself (no case id at its top) would not leave.
+    record_reads(
+        kit.uow, at.actor, at.route, at.purpose, {"items": detail["cases"]}, correlation_id=at.ctx.correlation_id
+    )
+    return at.reply(detail)
 
 
 @router.post(

@@ -56,6 +56,7 @@ class IssueView(View):
     issue_id: str
     category: str
     description: str
+    raised_on: str | None = Field(default=None, description="the day it was raised, when added after the meeting")
 
 
 class SharedCaseView(View):

@@ -416,6 +416,22 @@ def _network_meeting_held(rows: Rows, f: Fact) -> None:
         )
 
 
+def _network_meeting_issue_raised(rows: Rows, f: Fact) -> None:
+    """An issue raised after the meeting counts in the month it was raised (JST day ``raised_on``)."""
+    d = f.data
+    issue = d["issue"]
+    rows.add(
+        rm.district_issues,
+        event_id=f.id,
+        item_id=str(issue["issue_id"]),
+        district_id=d["district_id"],
+        month=str(d["month"]),
+        source="meeting",
+        category=str(issue["category"]),
+        at=f.when("recorded_at"),
+    )
+
+
 def _desk_consultation_taken(rows: Rows, f: Fact) -> None:
     d = f.data
     taken = f.when("taken_at")
@@ -526,6 +542,7 @@ HANDLERS: dict[str, Handler] = {
     "districts.DistrictCswAssigned": _district_file("csw", "csw_id", None, "assigned_at"),
     "districts.DistrictGoalEvaluated": _district_file("evaluated", None, "evaluation", "evaluated_at"),
     "districts.NetworkMeetingHeld": _network_meeting_held,
+    "districts.NetworkMeetingIssueRaised": _network_meeting_issue_raised,
     "districts.DeskConsultationTaken": _desk_consultation_taken,
     "districts.AreaDefined": _area_defined,
     "districts.AreaAddressesChanged": _area_addresses_changed,

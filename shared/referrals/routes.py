@@ -31,6 +31,8 @@ __all__ = ["referral_router"]
 
 Staff = Annotated[Edge, edge()]
 Manager = Annotated[Edge, edge(roles={"manager", "admin", "system"})]
+EscalationReader = Annotated[Edge, edge(roles={"manager", "director", "admin", "system"})]
+"""Escalations are read by the managers and by the 局長 (director), who reads what a manager reads."""
 
 
 class ReferralRequest(BaseModel):
@@ -198,7 +200,7 @@ def referral_router(desk: ReferralDesk) -> APIRouter:
         summary="期限切れの紹介 / unanswered referrals escalated to managers",
         response_model=ReferralPage,
     )
-    def escalations(at: Manager, limit: Limit = 50) -> dict[str, Any]:
+    def escalations(at: EscalationReader, limit: Limit = 50) -> dict[str, Any]:
         return at.read(desk.kit, desk.escalations(at.actor, limit=limit))
 
     @router.post("/expire-overdue", summary="期限切れ処理 / expire and escalate overdue referrals now")

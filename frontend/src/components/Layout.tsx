@@ -81,6 +81,7 @@ export const NAV: Record<Department, Link[]> = {
     { to: "/districts/activity-records", key: "districtsDesk.nav.activityRecords", writers: true },
     { to: "/districts/activity-records/queue", key: "districtsDesk.nav.activityQueue", approvers: true },
     { to: "/districts/activity-records/meeting", key: "districtsDesk.nav.staffMeeting", notAuditors: true },
+    { to: "/districts/activity-records/statistics", key: "districtsDesk.later.stats.nav", managers: true },
   ],
   conferences: [
     { to: "/", key: "nav.workspace" },
@@ -101,6 +102,7 @@ export const NAV: Record<Department, Link[]> = {
     { to: "/reporting/district-issues", key: "statistics.nav.districts" },
     { to: "/reporting/areas", key: "areasDesk.nav" },
     { to: "/reporting/follow-ups", key: "statistics.nav.followUps" },
+    { to: "/districts/activity-records/statistics", key: "districtsDesk.later.stats.nav" },
   ],
 };
 

@@ -55,9 +55,11 @@ __all__ = [
     "DistrictPopulationRecorded",
     "DistrictSupportTeamSet",
     "HelperRegistered",
+    "LocalResourceChanged",
     "LocalResourceRegistered",
     "NetworkMeetingCaseDiscussed",
     "NetworkMeetingHeld",
+    "NetworkMeetingIssueRaised",
     "OutreachVisitRecorded",
     "SalonAttended",
     "VolunteerRoleTaken",
@@ -515,3 +517,45 @@ DISTRICT_EVENTS = EventRegistry(
 # v2 added the registered resource (optional); a v1 attendance or role named none.
 DISTRICT_EVENTS.add_upcaster(SalonAttended.event_type, 1, lambda data: dict(data))
 DISTRICT_EVENTS.add_upcaster(VolunteerRoleTaken.event_type, 1, lambda data: dict(data))
+
+
+# --- later changes: an issue raised after a meeting, a resource's facts edited ----------------------
+
+
+class NetworkMeetingIssueRaised(DomainEvent):
+    """地域課題の追加: a district issue raised after the network meeting was recorded (an issue that
+    came up in the days after, or one the minutes missed); the accumulation (ケースの積み上げ)
+    counts it in the month it was raised (``month``, from ``raised_on``), not the meeting's."""
+
+    event_type: ClassVar[str] = "districts.NetworkMeetingIssueRaised"
+    occurred_field: ClassVar[str | None] = "raised_on"
+
+    meeting_id: str
+    district_id: str
+    issue: NetworkIssue
+    raised_on: date
+    month: str
+    recorded_at: datetime
+    recorded_by: str
+    code_list_version: str
+
+
+class LocalResourceChanged(DomainEvent):
+    """地域資源の変更: a registered resource's name, address, contact or whom it serves, as a whole
+    (its district and kind stay: a different kind of resource is registered as a new one)."""
+
+    event_type: ClassVar[str] = "districts.LocalResourceChanged"
+
+    resource_id: str
+    district_id: str
+    name: str
+    address: str | None
+    contact: str | None
+    serves: str | None
+    changed_fields: tuple[str, ...]
+    changed_at: datetime
+    changed_by: str
+
+
+DISTRICT_EVENTS.register(NetworkMeetingIssueRaised)
+DISTRICT_EVENTS.register(LocalResourceChanged)

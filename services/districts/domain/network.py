@@ -24,7 +24,7 @@ from __future__ import annotations
 
 from collections.abc import Iterable
 from dataclasses import dataclass, replace
-from datetime import datetime
+from datetime import date, datetime
 
 from services.districts.domain.commands import RecordNetworkMeeting, SetSupportTeam, TakeDeskConsultation
 from services.districts.domain.events import (
@@ -32,6 +32,7 @@ from services.districts.domain.events import (
     DistrictSupportTeamSet,
     NetworkMeetingCaseDiscussed,
     NetworkMeetingHeld,
+    NetworkMeetingIssueRaised,
 )
 from services.districts.domain.values import NetworkIssue, ShareBasis, TeamMember
 from shared.checks import not_after, optional_text, required_text
@@ -131,11 +132,14 @@ class MeetingState:
     month: str | None = None
     issues: int = 0
     cases: int = 0
+    held_on: date | None = None
 
 
 def apply_meeting(state: MeetingState, event: DomainEvent) -> MeetingState:
     if isinstance(event, NetworkMeetingHeld):
         return absorb(state, event, issues=len(event.issues))
+    if isinstance(event, NetworkMeetingIssueRaised):
+        return replace(state, issues=state.issues + 1)
     if isinstance(event, NetworkMeetingCaseDiscussed):
         return replace(state, cases=state.cases + 1)
     return state

@@ -11,11 +11,11 @@ Fold: :func:`apply_resource`, :func:`apply_helper`. Decisions: ``decide_*``.
 
 from __future__ import annotations
 
-from dataclasses import dataclass
+from dataclasses import dataclass, replace
 from datetime import datetime
 
 from services.districts.domain.commands import RegisterHelper, RegisterLocalResource
-from services.districts.domain.events import HelperRegistered, LocalResourceRegistered
+from services.districts.domain.events import HelperRegistered, LocalResourceChanged, LocalResourceRegistered
 from shared.checks import optional_text, required_text
 from shared.errors import InvalidCommand
 from shared.events import DomainEvent, absorb
@@ -42,6 +42,9 @@ class ResourceState:
     district_id: str | None = None
     kind: str | None = None
     name: str | None = None
+    address: str | None = None
+    contact: str | None = None
+    serves: str | None = None
 
 
 @dataclass(frozen=True)
@@ -56,6 +59,8 @@ class HelperState:
 def apply_resource(state: ResourceState, event: DomainEvent) -> ResourceState:
     if isinstance(event, LocalResourceRegistered):
         return absorb(state, event)
+    if isinstance(event, LocalResourceChanged):
+        return replace(state, name=event.name, address=event.address, contact=event.contact, serves=event.serves)
     return state
 
 

@@ -372,7 +372,9 @@ export function ResourceTable({ items, labelledBy }: { items: Resource[]; labell
       <tbody>
         {items.map((r) => (
           <tr key={r.resource_id} data-resource={r.resource_id}>
-            <td>{r.name}</td>
+            <td>
+              <Link to={`/districts/resources/${r.resource_id}`}>{r.name}</Link>
+            </td>
             <td>{codes.label("local_resource_kinds", r.kind)}</td>
             <td>{names(r.district_id)}</td>
             <td>{r.address ?? ""}</td>

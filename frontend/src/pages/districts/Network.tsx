@@ -14,6 +14,7 @@ import { formatDate, formatDateTime, isoToJstInput, jstInputToIso } from "../../
 import { CommandForm, fieldErrors, useCommand } from "../loans/common";
 import { jstToday, thisFiscalYear, thisMonth, useDistrictsRights } from "./common";
 import { useAreaNames, useAreaOptions } from "./hooks";
+import { LaterIssueForm } from "./Later";
 
 type Team = components["schemas"]["TeamView"];
 type Meeting = components["schemas"]["MeetingRow"];
@@ -215,6 +216,7 @@ export function NetworkMeetingsPage() {
                     {m.issues.map((i) => (
                       <li key={i.issue_id}>
                         <span className="tag">{codes.label("district_issue_categories", i.category)}</span> {i.description}
+                        {i.raised_on ? <small className="hint">（{t("districtsDesk.later.raisedOn", { date: formatDate(i.raised_on) })}）</small> : null}
                       </li>
                     ))}
                   </ul>
@@ -331,6 +333,7 @@ export function NetworkMeetingPage() {
                 {m.issues.map((i) => (
                   <li key={i.issue_id} data-issue={i.category}>
                     <span className="tag">{codes.label("district_issue_categories", i.category)}</span> {i.description}
+                    {i.raised_on ? <small className="hint">（{t("districtsDesk.later.raisedOn", { date: formatDate(i.raised_on) })}）</small> : null}
                   </li>
                 ))}
               </ul>
@@ -367,6 +370,7 @@ export function NetworkMeetingPage() {
               <p className="empty">{t("districtsDesk.none")}</p>
             )}
             <Redacted fields={[...new Set(m.cases.flatMap((c) => c.redacted ?? []))]} />
+            <LaterIssueForm meeting={m} />
           </>
         )}
       </QueryState>

@@ -6,6 +6,7 @@ import { AreasPage } from "./Areas";
 import { DistrictFilePage, DistrictFilesPage } from "./Files";
 import { DistrictActionItemsPage, SalonAttendancePage, VolunteersPage } from "./Lists";
 import { HelpersPage, ResourcesPage } from "./Registry";
+import { ActivityStatsPage, ResourcePage } from "./Later";
 import { EscalationsPage, SchedulePage } from "./Schedule";
 import { DeskConsultationPage, NetworkMeetingPage, NetworkMeetingsPage, SupportTeamPage } from "./Network";
 import { ActivityQueuePage, ActivityRecordPage, MyActivityRecordsPage, StaffMeetingPage } from "./ActivityRecords";
@@ -32,6 +33,8 @@ export default function DistrictsDesk() {
       <Route path="files" element={<DistrictFilesPage />} />
       <Route path="files/:districtId/:year" element={<DistrictFilePage />} />
       <Route path="resources" element={<ResourcesPage />} />
+      <Route path="resources/:resourceId" element={<ResourcePage />} />
+      <Route path="activity-records/statistics" element={<ActivityStatsPage />} />
       <Route path="helpers" element={<HelpersPage />} />
       <Route path="schedule" element={<SchedulePage />} />
       <Route path="schedule/escalations" element={<EscalationsPage />} />
