@@ -7,11 +7,11 @@ the server. Profiled on reporting's projection, that machinery took more time th
 decoding and projection together. Here a batch is one short statement whose text is cached per
 table and column list:
 
-- PostgreSQL: ``INSERT .. SELECT * FROM unnest(%s::text[], %s::bigint[], ..)``, one array per
+- PostgreSQL: ``INSERT .. SELECT * FROM unnest(%b::text[], %b::bigint[], ..)``, one array per
   column, so the rows travel as a handful of parameters and the server inserts them in one go;
 - SQLite: ``executemany`` of a prepared one-row ``INSERT`` (sqlite3's loop runs in C), and when
-  rows must come back (``RETURNING``, which ``executemany`` drops) one ``INSERT .. SELECT`` over
-  ``json_each`` of the rows as a JSON array;
+  rows must come back (``RETURNING``, which ``executemany`` drops) one multi-row ``VALUES`` with
+  the parameters flat (its text cached per row count);
 - any other database, or a column type without a plain driver value: SQLAlchemy's own statement.
 
 Values must be what the driver binds as they are: ``str``, ``int``, ``bool`` or ``None`` (the
@@ -21,7 +21,6 @@ keeps the first row of a key, as before; ``RETURNING`` gives the inserted rows o
 
 from __future__ import annotations
 
-import json
 from collections.abc import Mapping, Sequence
 from typing import Any
 
@@ -31,7 +30,8 @@ from sqlalchemy.dialects.sqlite import insert as sqlite_insert
 
 __all__ = ["insert_rows"]
 
-_json_rows = json.JSONEncoder(ensure_ascii=False, separators=(",", ":"), check_circular=False).encode
+_SQLITE_VARIABLES = 32_000
+_SQLITE_MULTI: dict[tuple[str, int], str] = {}
 _SQL: dict[tuple[str, str, tuple[str, ...], bool, str | None], str | None] = {}
 
 
@@ -63,13 +63,10 @@ def _sql(
         if any(a is None for a in arrays):
             sql = None
         else:
-            sql = f"INSERT INTO {target} SELECT * FROM unnest({', '.join('%s::' + a for a in arrays if a)}){tail}"
+            sql = f"INSERT INTO {target} SELECT * FROM unnest({', '.join('%b::' + a for a in arrays if a)}){tail}"
     elif dialect == "sqlite":
-        if many:
-            sql = f"INSERT INTO {target} VALUES ({', '.join('?' for _ in cols)}){tail}"
-        else:  # WHERE true: the parser otherwise takes ON CONFLICT for a join's ON
-            picks = ", ".join(f"json_extract(value, '$[{i}]')" for i in range(len(cols)))
-            sql = f"INSERT INTO {target} SELECT {picks} FROM json_each(?) WHERE true{tail}"
+        one = f"({', '.join('?' for _ in cols)})"
+        sql = f"INSERT INTO {target} VALUES {one}{tail}" if many else f"INSERT INTO {target} VALUES {{rows}}{tail}"
     else:
         sql = None
     _SQL[key] = sql
@@ -108,11 +105,30 @@ def insert_rows(
     elif many:
         params = [consts + tuple([row.get(c) for c in own]) for row in rows]
     else:
-        params = (_json_rows([[*consts, *[row.get(c) for c in own]] for row in rows]),)
+        return _sqlite_returning(conn, sql, len(cols), [(*consts, *[row.get(c) for c in own]) for row in rows])
     result = conn.exec_driver_sql(sql, params)
     if returning is None:
         return max(int(result.rowcount or 0), 0), []
     back = [r[0] for r in result]
+    return len(back), back
+
+
+def _sqlite_returning(conn: Connection, sql: str, width: int, rows: list[tuple[Any, ...]]) -> tuple[int, list[Any]]:
+    """SQLite drops the rows of an ``executemany`` with ``RETURNING``: one multi-row ``VALUES`` per
+    chunk, its parameters flat, within the bind-parameter limit (32,766 since SQLite 3.32)."""
+    per = max(1, _SQLITE_VARIABLES // width)
+    back: list[Any] = []
+    for start in range(0, len(rows), per):
+        chunk = rows[start : start + per]
+        text = _SQLITE_MULTI.get((sql, len(chunk)))
+        if text is None:
+            one = "(" + ", ".join("?" * width) + ")"
+            text = sql.replace("{rows}", ", ".join([one] * len(chunk)))
+            if len(_SQLITE_MULTI) > 256:
+                _SQLITE_MULTI.clear()
+            _SQLITE_MULTI[(sql, len(chunk))] = text
+        flat = tuple(v for row in chunk for v in row)
+        back.extend(r[0] for r in conn.exec_driver_sql(text, flat))
     return len(back), back
 
 
