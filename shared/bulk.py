@@ -32,7 +32,7 @@ __all__ = ["insert_rows"]
 
 _SQLITE_VARIABLES = 32_000
 _SQLITE_MULTI: dict[tuple[str, int], str] = {}
-_SQL: dict[tuple[str, str, tuple[str, ...], bool, str | None], str | None] = {}
+_SQL: dict[tuple[str, Table, tuple[str, ...], bool, str | None], str | None] = {}
 
 
 def _pg_array(col_type: Any) -> str | None:
@@ -52,7 +52,7 @@ def _quote(name: str) -> str:
 def _sql(
     dialect: str, table: Table, cols: tuple[str, ...], ignore: bool, returning: str | None, many: bool
 ) -> str | None:
-    key = (dialect + ("*" if many else ""), table.name, cols, ignore, returning)
+    key = (dialect + ("*" if many else ""), table, cols, ignore, returning)
     if key in _SQL:
         return _SQL[key]
     target = f"{_quote(table.name)} ({', '.join(_quote(c) for c in cols)})"

@@ -291,8 +291,8 @@ class ConsumerRunner:
             return set()
         now = datetime.now(UTC).isoformat()
         if conn.dialect.name in ("postgresql", "sqlite"):
-            # One short statement whatever the batch size (shared.bulk: an unnest of arrays on
-            # PostgreSQL, json_each on SQLite), its text cached: no per-row parameter processing.
+            # At the driver level (shared.bulk: one unnest of arrays on PostgreSQL, a multi-row
+            # VALUES on SQLite), its text cached: no per-row parameter processing in SQLAlchemy.
             _, fresh = insert_rows(
                 conn,
                 processed_table,
