@@ -37,9 +37,8 @@ import structlog
 from kafka import KafkaConsumer, KafkaProducer, TopicPartition
 from kafka.errors import CommitFailedError, RebalanceInProgressError
 from sqlalchemy import Column, Connection, Engine, MetaData, String, Table, delete, select
-from sqlalchemy.dialects.postgresql import insert as pg_insert
-from sqlalchemy.dialects.sqlite import insert as sqlite_insert
 
+from shared.bulk import insert_rows
 from shared.envelope import Envelope, EnvelopeError, from_kafka
 from shared.kafka import BrokerUnavailable, LazyProducer, make_consumer, reachable
 from shared.metrics import CONSUMER_DEAD_LETTERS, CONSUMER_LAG, CONSUMER_LAST_POLL, CONSUMER_PROCESSED
@@ -49,7 +48,6 @@ __all__ = ["BatchHandler", "ConsumerRunner", "Handler", "Validator", "processed_
 log = structlog.get_logger(__name__)
 
 Handler = Callable[[Connection, Envelope], None]
-_CLAIM_CHUNK = 1000  # rows per dedupe INSERT: 4 bind parameters each
 _MAX_BACKOFF = 30.0  # seconds between retries of a batch that keeps failing
 # A handler that takes a whole batch of new events at once, to write their effects in one
 # statement (e.g. an archive). On a failure the runner calls it with one event at a time.
@@ -292,12 +290,18 @@ class ConsumerRunner:
         if not ids:
             return set()
         now = datetime.now(UTC).isoformat()
-        rows = [{"consumer": self.name, "event_id": i, "status": "done", "processed_at": now} for i in ids]
         if conn.dialect.name in ("postgresql", "sqlite"):
-            fresh: set[str] = set()
-            for start in range(0, len(rows), _CLAIM_CHUNK):  # stay under the bind-parameter limits
-                fresh |= self._claim_chunk(conn, rows[start : start + _CLAIM_CHUNK])
-            return fresh
+            # At the driver level (shared.bulk: one unnest of arrays on PostgreSQL, a multi-row
+            # VALUES on SQLite), its text cached: no per-row parameter processing in SQLAlchemy.
+            _, fresh = insert_rows(
+                conn,
+                processed_table,
+                [{"event_id": i} for i in ids],
+                fixed={"consumer": self.name, "status": "done", "processed_at": now},
+                returning="event_id",
+            )
+            return set(fresh)
+        rows = [{"consumer": self.name, "event_id": i, "status": "done", "processed_at": now} for i in ids]
         seen = {
             r[0]
             for r in conn.execute(
@@ -310,15 +314,6 @@ class ConsumerRunner:
         if new_rows:
             conn.execute(processed_table.insert(), new_rows)
         return {r["event_id"] for r in new_rows}
-
-    def _claim_chunk(self, conn: Connection, rows: list[dict[str, str]]) -> set[str]:
-        # One cached statement run with the rows as parameters: SQLAlchemy's "insertmanyvalues"
-        # batches them into multi-row INSERTs itself, without compiling a new statement per batch.
-        if conn.dialect.name == "postgresql":
-            claim = pg_insert(processed_table).on_conflict_do_nothing().returning(processed_table.c.event_id)
-        else:
-            claim = sqlite_insert(processed_table).on_conflict_do_nothing().returning(processed_table.c.event_id)
-        return {r[0] for r in conn.execute(claim, rows)}
 
     def _run_handler(self, conn: Connection, env: Envelope) -> None:
         structlog.contextvars.bind_contextvars(correlation_id=env.correlationid, event_id=env.id)

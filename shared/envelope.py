@@ -221,27 +221,34 @@ def from_kafka(key: bytes | None, headers: Sequence[tuple[str, bytes]] | None, v
     if not isinstance(data, Mapping):
         raise EnvelopeError("record value must be a JSON object")
     try:
-        return Envelope(
-            id=attrs["id"],
-            source=attrs["source"],
-            type=attrs["type"],
-            time=datetime.fromisoformat(attrs["time"]),
-            subject=attrs["subject"],
-            caseid=attrs["caseid"],
-            actor=Actor(
-                staff_id=attrs["actorid"],
-                department=attrs["actordept"],
-                role=attrs["actorrole"],
-                name=attrs.get("actorname"),
-            ),
-            streamversion=int(attrs.get("streamversion", "0")),
-            schemaversion=int(attrs.get("schemaversion", "1")),
-            correlationid=attrs.get("correlationid"),
-            causationid=attrs.get("causationid"),
-            position=int(attrs["position"]) if "position" in attrs else None,
-            eventhash=attrs.get("eventhash"),
-            prevhash=attrs.get("prevhash"),
-            data=dict(data),
+        # One validation call for the envelope and its actor (pydantic-core does it in one pass):
+        # a third cheaper than building the Actor, then the Envelope, from Python.
+        return _validate(
+            {
+                "id": attrs["id"],
+                "source": attrs["source"],
+                "type": attrs["type"],
+                "time": datetime.fromisoformat(attrs["time"]),
+                "subject": attrs["subject"],
+                "caseid": attrs["caseid"],
+                "actor": {
+                    "staff_id": attrs["actorid"],
+                    "department": attrs["actordept"],
+                    "role": attrs["actorrole"],
+                    "name": attrs.get("actorname"),
+                },
+                "streamversion": int(attrs.get("streamversion", "0")),
+                "schemaversion": int(attrs.get("schemaversion", "1")),
+                "correlationid": attrs.get("correlationid"),
+                "causationid": attrs.get("causationid"),
+                "position": int(attrs["position"]) if "position" in attrs else None,
+                "eventhash": attrs.get("eventhash"),
+                "prevhash": attrs.get("prevhash"),
+                "data": data,
+            }
         )
     except ValueError as exc:
         raise EnvelopeError(f"invalid CloudEvents attribute: {exc}") from exc
+
+
+_validate = Envelope.model_validate

@@ -300,33 +300,22 @@ def rebuild(
         ends = consumer.end_offsets(partitions)
         bar = Progress(progress, sum(ends[tp] - begins[tp] for tp in partitions))
         replayer = _Replayer(consumer, partitions, report, bar, batch_size)
-        if engine.dialect.name == "postgresql":
-            # COPY in a writer thread, overlapping with fetching and parsing; larger batches
-            writer = _Writer(engine, gen)
-            try:
-                flush_rows = max(batch_size * 2, 1)
-                replayer.run(ends, writer.put, flush_rows)
-                for _ in range(5):  # catch up outside the lock while others keep producing
-                    ends = consumer.end_offsets(partitions)
-                    if replayer.lag(ends) <= batch_size:
-                        break
-                    replayer.run(ends, writer.put, flush_rows)
-                writer.drain()
-            finally:
-                writer.close()
-            report.rows_written += writer.written
-        else:
-
-            def write_committed(rows: rm.Rows) -> int:
-                with engine.begin() as conn:
-                    return rows.flush(conn, gen)
-
-            replayer.run(ends, write_committed)
+        # Writes in a writer thread, overlapping with fetching and parsing: COPY on PostgreSQL; on
+        # SQLite the engine's own work (sqlite3 releases the GIL while it steps) runs beside the
+        # replaying thread's decoding instead of after it. Larger batches.
+        writer = _Writer(engine, gen)
+        try:
+            flush_rows = max(batch_size * 2, 1)
+            replayer.run(ends, writer.put, flush_rows)
             for _ in range(5):  # catch up outside the lock while others keep producing
                 ends = consumer.end_offsets(partitions)
                 if replayer.lag(ends) <= batch_size:
                     break
-                replayer.run(ends, write_committed)
+                replayer.run(ends, writer.put, flush_rows)
+            writer.drain()
+        finally:
+            writer.close()
+        report.rows_written += writer.written
         _verify_and_switch(engine, consumer, partitions, replayer, report, bar, clock, switch, before_switch)
     finally:
         consumer.close()

@@ -10,9 +10,8 @@ from collections.abc import Iterable, Sequence
 from datetime import datetime
 
 from sqlalchemy import BigInteger, Column, Connection, Integer, MetaData, Table, func, or_, select
-from sqlalchemy.dialects.postgresql import insert as pg_insert
-from sqlalchemy.dialects.sqlite import insert as sqlite_insert
 
+from shared.bulk import insert_rows
 from shared.columns import columns, table
 from shared.envelope import Envelope
 
@@ -52,8 +51,6 @@ def store_many(conn: Connection, envs: Sequence[Envelope]) -> set[str]:
     archived before: a redelivery)."""
     if not envs:
         return set()
-    maker = pg_insert if conn.dialect.name == "postgresql" else sqlite_insert
-    claim = maker(archive).on_conflict_do_nothing(index_elements=["event_id"]).returning(archive.c.event_id)
     rows = [
         {
             "event_id": env.id,
@@ -67,20 +64,20 @@ def store_many(conn: Connection, envs: Sequence[Envelope]) -> set[str]:
         }
         for env in envs
     ]
-    return {r[0] for r in conn.execute(claim, rows)}
+    # One statement at the driver level (shared.bulk); the only unique key besides the serial
+    # ``seq`` is the event id, so a conflict is a redelivered event, skipped.
+    return set(insert_rows(conn, archive, rows, returning="event_id")[1])
 
 
 def link_many(conn: Connection, links: Sequence[tuple[Envelope, tuple[str, str, str]]]) -> None:
     """Keep the case-identity edges of a batch with their times, so that "as of" views fold only the
     links known then; in one statement."""
     if links:
-        conn.execute(
-            archive_links.insert(),
-            [
-                {"event_id": env.id, "a": a, "b": b, "kind": kind, "occurred_at": env.time.isoformat()}
-                for env, (a, b, kind) in links
-            ],
-        )
+        rows = [
+            {"event_id": env.id, "a": a, "b": b, "kind": kind, "occurred_at": env.time.isoformat()}
+            for env, (a, b, kind) in links
+        ]
+        insert_rows(conn, archive_links, rows, ignore_conflicts=False)
 
 
 def edges_as_of(conn: Connection, ids: Sequence[str], as_of: datetime | None) -> list[tuple[str, str, str, datetime]]:

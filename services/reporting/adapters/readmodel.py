@@ -32,10 +32,9 @@ from sqlalchemy import (
     func,
     select,
 )
-from sqlalchemy.dialects.postgresql import insert as pg_insert
-from sqlalchemy.dialects.sqlite import insert as sqlite_insert
 
 from shared import columns as spec
+from shared.bulk import insert_rows
 
 metadata = MetaData()
 
@@ -332,6 +331,8 @@ READ_MODELS: tuple[Table, ...] = (
     area_prefixes,
 )
 TABLES: dict[str, Table] = {t.name: t for t in READ_MODELS}
+# Every column of a table in its order: a row without a nullable column's key writes NULL there.
+_COLUMNS: dict[str, tuple[str, ...]] = {t.name: tuple(c.name for c in t.columns) for t in READ_MODELS}
 
 
 def ts(moment: datetime) -> str:
@@ -353,9 +354,7 @@ def insert_ignoring(conn: Connection, table: Table, rows: Sequence[Mapping[str, 
     """Insert rows, skipping those whose key exists (redelivery, replay overlap)."""
     if not rows:
         return 0
-    maker = pg_insert if conn.dialect.name == "postgresql" else sqlite_insert
-    result = conn.execute(maker(table).on_conflict_do_nothing(), list(rows))
-    return max(int(result.rowcount or 0), 0)
+    return insert_rows(conn, table, rows, columns=_COLUMNS[table.name])[0]
 
 
 class Rows:
@@ -386,7 +385,8 @@ class Rows:
     def flush(self, conn: Connection, gen: int) -> int:
         written = 0
         for name, rows in self.by_table.items():
-            written += insert_ignoring(conn, TABLES[name], [{"gen": gen, **r} for r in rows])
+            table = TABLES[name]  # one statement per table at the driver level (shared.bulk)
+            written += insert_rows(conn, table, rows, columns=_COLUMNS[name], fixed={"gen": gen})[0]
         self.by_table.clear()
         self.count = 0
         return written
@@ -500,7 +500,7 @@ def bulk_write(conn: Connection, rows: Rows, gen: int) -> int:
                 continue
             except Exception:  # a conflict (or anything else): the exact INSERT below decides
                 pass
-        written += insert_ignoring(conn, table, [{"gen": gen, **r} for r in table_rows])
+        written += insert_rows(conn, table, table_rows, columns=_COLUMNS[name], fixed={"gen": gen})[0]
     rows.by_table.clear()
     rows.count = 0
     return written
