@@ -117,14 +117,8 @@ class ResourceRoles(View):
     response_model=LaterIssueReply,
 )
 def raise_issue(meeting_id: str, body: LaterIssueBody, kit: KitDep, at: Writer) -> dict[str, Any]:
-    cmd = RaiseMeetingIssue(
-        meeting_id=meeting_id,
-        category=body.category,
-        description=body.description,
-        raised_on=body.raised_on,
-        recorded_by=at.actor.staff_id,
-    )
-    return at.reply(handlers.raise_issue(kit, at.command(body.expected_version), cmd))
+    cmd = RaiseMeetingIssue.of(body, meeting_id=meeting_id, recorded_by=at.actor.staff_id)
+    return at.submit(handlers.raise_issue, kit, cmd, body)
 
 
 @router.put(
@@ -134,15 +128,8 @@ def raise_issue(meeting_id: str, body: LaterIssueBody, kit: KitDep, at: Writer) 
     tags=["registry 地域資源・担い手"],
 )
 def change_resource(resource_id: str, body: ResourceChangeBody, kit: KitDep, at: Writer) -> dict[str, Any]:
-    cmd = ChangeLocalResource(
-        resource_id=resource_id,
-        name=body.name,
-        address=body.address,
-        contact=body.contact,
-        serves=body.serves,
-        changed_by=at.actor.staff_id,
-    )
-    return at.reply(handlers.change_resource(kit, at.command(body.expected_version), cmd))
+    cmd = ChangeLocalResource.of(body, resource_id=resource_id, changed_by=at.actor.staff_id)
+    return at.submit(handlers.change_resource, kit, cmd, body)
 
 
 @router.get(

@@ -16,7 +16,7 @@ reads no state, so the projection is order-free and replay-deterministic. Adding
 from __future__ import annotations
 
 import json
-from collections.abc import Callable, Sequence
+from collections.abc import Callable, Mapping, Sequence
 from datetime import UTC, datetime, timedelta, timezone
 from typing import Any, NamedTuple
 
@@ -401,25 +401,9 @@ def _district_file(step: str, csw: str | None, text: str | None, when: str) -> H
 # -- districts: the district issue accumulation (ケースの積み上げ) and the areas (圏域) -------------
 
 
-def _network_meeting_held(rows: Rows, f: Fact) -> None:
+def _meeting_issue(rows: Rows, f: Fact, issue: Mapping[str, Any]) -> None:
+    """One issue of a network meeting, counted in the event's ``month``."""
     d = f.data
-    for issue in d.get("issues") or ():
-        rows.add(
-            rm.district_issues,
-            event_id=f.id,
-            item_id=str(issue["issue_id"]),
-            district_id=d["district_id"],
-            month=str(d["month"]),
-            source="meeting",
-            category=str(issue["category"]),
-            at=f.when("recorded_at"),
-        )
-
-
-def _network_meeting_issue_raised(rows: Rows, f: Fact) -> None:
-    """An issue raised after the meeting counts in the month it was raised (JST day ``raised_on``)."""
-    d = f.data
-    issue = d["issue"]
     rows.add(
         rm.district_issues,
         event_id=f.id,
@@ -430,6 +414,16 @@ def _network_meeting_issue_raised(rows: Rows, f: Fact) -> None:
         category=str(issue["category"]),
         at=f.when("recorded_at"),
     )
+
+
+def _network_meeting_held(rows: Rows, f: Fact) -> None:
+    for issue in f.data.get("issues") or ():
+        _meeting_issue(rows, f, issue)
+
+
+def _network_meeting_issue_raised(rows: Rows, f: Fact) -> None:
+    """An issue raised after the meeting counts in the month it was raised (JST day ``raised_on``)."""
+    _meeting_issue(rows, f, f.data["issue"])
 
 
 def _desk_consultation_taken(rows: Rows, f: Fact) -> None:
