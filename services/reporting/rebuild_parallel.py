@@ -78,8 +78,9 @@ class WorkerSpec:
     batch_size: int = 5000
     index: int = 0
     workers: int = 1
-    """How many members the group will have: a worker takes one record a poll until they have all
-    joined, so that the first to join does not replay everything before the others arrive."""
+    """How many members the group will have: a worker holds its share (paused, at most one record a
+    poll) until they have all joined, so that the first to join does not replay everything before the
+    others arrive."""
 
     def to_json(self) -> str:
         return json.dumps(self.__dict__)
@@ -191,11 +192,18 @@ def run_worker(engine: Engine, bootstrap_servers: str, spec: WorkerSpec, stop: t
     last_fetch = time.monotonic()
     try:
         while not stop.is_set():
-            if not joined and (_all_joined(admin, spec) or time.perf_counter() - began > 60):
+            if not joined and (
+                _dealt_to_all(consumer.assignment(), len(ends), spec.workers)
+                or _all_joined(admin, spec)
+                or time.perf_counter() - began > 60
+            ):
                 joined = True
                 tally.joined_s = round(time.perf_counter() - began, 2)
                 admin.close()
+                consumer.resume(*(tp for tp in consumer.assignment() if consumer.position(tp) < ends.get(tp, 0)))
             polled = consumer.poll(timeout_ms=200 if joined else 100, max_records=spec.batch_size if joined else 1)
+            if not joined:  # a new share arrives unpaused: hold it until every worker is in the group
+                consumer.pause(*consumer.assignment())
             if joined:  # the shares the group dealt out once all were in it
                 owned |= consumer.assignment()
             if polled:
@@ -246,6 +254,12 @@ def run_worker(engine: Engine, bootstrap_servers: str, spec: WorkerSpec, stop: t
         consumer.close(autocommit=False)
     tally.partitions = sorted(f"{tp.topic}/{tp.partition}" for tp in owned)
     return tally
+
+
+def _dealt_to_all(assignment: set[TopicPartition], partitions: int, workers: int) -> bool:
+    """Whether this member's share is already no bigger than an even deal among all workers: the
+    round-robin deal gives fewer members bigger shares, so no admin round trip is needed to know."""
+    return bool(assignment) and partitions >= workers and len(assignment) <= -(-partitions // workers)
 
 
 def _all_joined(admin: KafkaAdminClient, spec: WorkerSpec) -> bool:
