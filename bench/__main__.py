@@ -1,6 +1,6 @@
 """``python -m bench [backbone] [--events N] [--size BYTES] [--db sqlite|postgresql|both]``, ``python -m bench auth``,
 ``python -m bench reporting``, ``python -m bench web``, ``python -m bench referral``,
-``python -m bench commands``, ``python -m bench scale``."""
+``python -m bench commands``, ``python -m bench scale``, ``python -m bench streams``."""
 
 from __future__ import annotations
 
@@ -29,6 +29,10 @@ if __name__ == "__main__":
         from bench.scale import main as scale_main
 
         sys.exit(scale_main(sys.argv[2:]))
+    if sys.argv[1:2] == ["streams"]:
+        from bench.streams import main as streams_main
+
+        sys.exit(streams_main(sys.argv[2:]))
     if sys.argv[1:2] == ["web"]:
         from bench.web import main as web_main
 

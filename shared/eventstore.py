@@ -223,10 +223,12 @@ class EventStore:
         )
 
     # -- reading ---------------------------------------------------------------------------
-    def read_stream(self, conn: Connection, stream_id: str) -> list[Envelope]:
-        rows = conn.execute(
-            select(events_table).where(events_table.c.stream_id == stream_id).order_by(events_table.c.stream_version)
-        ).mappings()
+    def read_stream(self, conn: Connection, stream_id: str, *, after_version: int = 0) -> list[Envelope]:
+        """The stream's events in order; only those after ``after_version`` if given (a snapshot's tail)."""
+        query = select(events_table).where(events_table.c.stream_id == stream_id)
+        if after_version:
+            query = query.where(events_table.c.stream_version > after_version)
+        rows = conn.execute(query.order_by(events_table.c.stream_version)).mappings()
         return [self._envelope(dict(r)) for r in rows]
 
     def read_all(self, conn: Connection, after: int = 0, limit: int = 1000) -> list[Envelope]:

@@ -20,6 +20,7 @@ from datetime import datetime
 from types import TracebackType
 from typing import Any, TypeVar
 
+from shared import snapshots
 from shared.clock import Clock, FixedClock
 from shared.envelope import Actor
 from shared.errors import ConcurrencyConflict
@@ -100,7 +101,9 @@ class FakeUnitOfWork:
 
     def load(self, stream_id: str, fold: Fold[S]) -> tuple[S, int]:
         recorded = self._stream(stream_id)
-        return fold.apply_all(fold.initial(), [r.event for r in recorded]), len(recorded)
+        state = fold.apply_all(fold.initial(), [r.event for r in recorded])
+        snapshots.check_round_trip(fold, [r.event for r in recorded], state)
+        return state, len(recorded)
 
     def project(self, projection: Callable[..., None], state: Any, events: Sequence[DomainEvent], version: int) -> None:
         self._projected.append((getattr(projection, "__name__", "projection"), version))

@@ -25,6 +25,7 @@ from typing import Generic, TypeVar
 
 from sqlalchemy import Connection, Engine
 
+from shared import snapshots
 from shared.clock import Clock, IdFactory, SystemClock, new_id
 from shared.envelope import Actor, Envelope
 from shared.errors import ConcurrencyConflict
@@ -82,6 +83,7 @@ class UnitOfWork:
         correlation_id: str | None = None,
         causation_id: str | None = None,
         connection: Connection | None = None,
+        snapshot_every: int = snapshots.DEFAULT_EVERY,
     ) -> None:
         self._engine = engine
         self.store = store
@@ -95,6 +97,8 @@ class UnitOfWork:
         self._committed = False
         self._after_commit: list[Callable[[], None]] = []
         self.recorded: list[Envelope] = []
+        self.snapshot_every = snapshot_every
+        self._loaded: dict[str, snapshots.Loaded] = {}
 
     # -- lifecycle ---------------------------------------------------------------------------
     def __enter__(self) -> UnitOfWork:
@@ -144,9 +148,15 @@ class UnitOfWork:
         return self.ids()
 
     def load(self, stream_id: str, fold: Fold[S]) -> tuple[S, int]:
-        """The aggregate's current state and stream version (0 for a stream with no events)."""
-        envelopes = self.store.read_stream(self.conn, stream_id)
-        return fold.run(envelopes), (envelopes[-1].streamversion if envelopes else 0)
+        """The aggregate's current state and stream version (0 for a stream with no events).
+
+        Folds the newest snapshot plus the events after it (:mod:`shared.snapshots`); :meth:`record`
+        on the same stream then stores a new snapshot when ``snapshot_every`` events (0: never) have
+        accumulated since the last one."""
+        state, version, loaded = snapshots.load(self.conn, self.store, stream_id, fold)
+        if loaded is not None:
+            self._loaded[stream_id] = loaded
+        return state, version
 
     def project(
         self,
@@ -186,6 +196,11 @@ class UnitOfWork:
         ]
         envelopes = self.store.append(self.conn, stream_id, expected_version, new)
         self.recorded.extend(envelopes)
+        loaded = self._loaded.pop(stream_id, None)
+        if loaded is not None and envelopes and loaded.version == expected_version:
+            snapshots.after_append(
+                self.conn, stream_id, loaded, events, envelopes[-1].streamversion, self.snapshot_every
+            )
         return envelopes
 
 
@@ -200,8 +215,10 @@ class UnitOfWorkFactory:
         clock: Clock | None = None,
         ids: IdFactory = new_id,
         on_commit: Callable[[], None] | None = None,
+        snapshot_every: int = snapshots.DEFAULT_EVERY,
     ) -> None:
         self.engine = engine
+        self.snapshot_every = snapshot_every
         self.store = store
         self.clock: Clock = clock or SystemClock()
         self.ids = ids
@@ -224,6 +241,7 @@ class UnitOfWorkFactory:
             correlation_id=correlation_id,
             causation_id=causation_id,
             connection=connection,
+            snapshot_every=self.snapshot_every,
         )
         if self.on_commit is not None:
             uow.after_commit(self.on_commit)
