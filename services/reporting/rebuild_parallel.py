@@ -97,6 +97,9 @@ class WorkerTally:
     rows_written: int = 0
     skipped: int = 0
     partitions: list[str] = field(default_factory=list)
+    """The share the group dealt this worker last (once every worker had joined)."""
+    rebalances: int = 0
+    """How often the share changed after every worker had joined."""
     errors: list[str] = field(default_factory=list)
     joined_s: float = 0.0
     """Seconds from the worker's start until every worker was in the group."""
@@ -204,8 +207,9 @@ def run_worker(engine: Engine, bootstrap_servers: str, spec: WorkerSpec, stop: t
             polled = consumer.poll(timeout_ms=200 if joined else 100, max_records=spec.batch_size if joined else 1)
             if not joined:  # a new share arrives unpaused: hold it until every worker is in the group
                 consumer.pause(*consumer.assignment())
-            if joined:  # the shares the group dealt out once all were in it
-                owned |= consumer.assignment()
+            if joined and (share := consumer.assignment()) and share != owned:
+                tally.rebalances += bool(owned)  # a member left and came back (or stalled): shares moved
+                owned = set(share)
             if polled:
                 last_fetch = time.monotonic()
                 tally.replay_s = round(time.perf_counter() - began - tally.joined_s, 2)
