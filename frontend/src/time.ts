@@ -52,3 +52,9 @@ export function jstTextToIso(value: string): string | null {
 export function isoToJstText(iso: string): string {
   return isoToJstInput(iso).replace("T", " ");
 }
+
+/** Today in Japan, YYYY-MM-DD: the council's calendar day, which the services count dates by
+ * (a date after it is refused as in the future). */
+export function jstToday(): string {
+  return new Date(Date.now() + 9 * 3600_000).toISOString().slice(0, 10);
+}

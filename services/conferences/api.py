@@ -38,6 +38,7 @@ from services.conferences.schemas import (
     StudyCaseBody,
     UndertakingBody,
 )
+from shared.dates import local_date
 from shared.web import Edge, KitDep, Limit, Offset, edge
 
 __all__ = ["router"]
@@ -222,7 +223,7 @@ def due_reviews(
     return at.read(
         kit,
         queries.due_reviews(
-            kit, until=until or (kit.clock.now().date() + timedelta(days=7)), case_id=case_id, limit=limit
+            kit, until=until or (local_date(kit.clock.now()) + timedelta(days=7)), case_id=case_id, limit=limit
         ),
     )
 

@@ -45,6 +45,7 @@ from services.intake.schemas import (
     SupportPlanBody,
     WithdrawBody,
 )
+from shared.dates import local_date
 from shared.referrals.desk import ReferralDesk
 from shared.registry import commands as registry_commands
 from shared.registry.bodies import RegisterHouseholdBody, RegisterPersonBody
@@ -348,7 +349,7 @@ def due_follow_ups(
     until: Annotated[date | None, Query(description="due on or before (default: a week from today)")] = None,
     limit: Limit = 100,
 ) -> dict[str, Any]:
-    return at.read(kit, queries.due_follow_ups(kit, until or (kit.clock.now().date() + timedelta(days=7)), limit))
+    return at.read(kit, queries.due_follow_ups(kit, until or (local_date(kit.clock.now()) + timedelta(days=7)), limit))
 
 
 referrals = APIRouter(prefix="/referrals", tags=["referrals 紹介"])

@@ -53,6 +53,7 @@ from services.loans.schemas import (
     WithdrawRequest,
 )
 from shared.commands import Outcome
+from shared.dates import local_date
 from shared.reference.routes import code_lists_body
 from shared.referrals.desk import ReferralDesk
 from shared.registry.bodies import RegisterHouseholdBody, RegisterPersonBody
@@ -356,7 +357,7 @@ def grace(application_id: str, body: GraceRequest, deps: Deps, at: LoansManager)
     response_model=ArrearsCheckView,
 )
 def arrears_check(body: ArrearsCheckRequest, deps: Deps, at: ArrearsRunner) -> Row:
-    as_of = body.as_of or deps.kit.clock.now().date()
+    as_of = body.as_of or local_date(deps.kit.clock.now())
     return handlers.check_arrears_all(deps, at.command(), as_of)
 
 

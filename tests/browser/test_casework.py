@@ -7,10 +7,11 @@ department that loses it); and the service's refusals shown beside their fields,
 from __future__ import annotations
 
 import re
-from datetime import UTC, datetime, timedelta
+from datetime import timedelta
 
 from playwright.sync_api import Browser, Page, expect
 
+from deploy.demo.kit import today as japan_today
 from tests.browser.harness import WebPlatform, axe_violations, describe, eventually, new_page, shoot, sign_in
 
 LADDER = ["personal_capacity", "existing_mechanisms", "community_capacity", "new_programme"]
@@ -254,7 +255,7 @@ def test_a_withdrawn_consent_hides_the_special_care_record_from_the_department_t
     recipient = grant.get_by_role("group", name="共有先 1")
     recipient.get_by_role("combobox", name="共有先", exact=True).select_option(label="生活福祉資金貸付")
     grant.get_by_role("combobox", name="目的").select_option(label="支援の調整")
-    until = (datetime.now(UTC).date() + timedelta(days=180)).isoformat()
+    until = (japan_today() + timedelta(days=180)).isoformat()
     grant.get_by_label("有効期限").fill(until)
     grant.get_by_role("button", name="同意を記録する").click()
     ledger = intake.get_by_role("table", name="同意台帳")
@@ -297,7 +298,7 @@ def test_refusals_show_beside_their_fields_and_a_stale_assessment_keeps_what_was
     page = sign_in(new_page(browser), web, "intake-worker", f"/intake/consultations/{cid}")
     page.locator("summary", has_text="フォローアップ予定を入れる").click()
     follow_up = page.get_by_role("form", name="フォローアップ予定を入れる")
-    yesterday = (datetime.now(UTC).date() - timedelta(days=2)).isoformat()
+    yesterday = (japan_today() - timedelta(days=2)).isoformat()
     follow_up.get_by_label("予定日").fill(yesterday)
     follow_up.get_by_label("目的").fill("返済計画の確認")
     follow_up.get_by_role("button", name="予定を入れる").click()

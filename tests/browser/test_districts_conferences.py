@@ -12,6 +12,7 @@ from datetime import UTC, datetime, timedelta, timezone
 from playwright.sync_api import Browser, Page, expect
 
 from deploy.demo import intake_stories
+from deploy.demo.kit import today as japan_today
 from tests.browser.harness import WebPlatform, axe_violations, describe, eventually, new_page, shoot, sign_in
 from tests.browser.test_loans_desk import case_view_shows
 
@@ -37,7 +38,7 @@ def test_story_7_mrs_a_is_played_by_clicking_at_districts_and_conferences_and_re
     # Intake's part (the desk's consultation, her identification, the request for a meeting) through its API.
     ids = intake_stories.mrs_a(web.services, lambda department, role: web.token(f"{department}-{role}"))
     provisional, person = ids["provisional_case_id"], ids["person_id"]
-    today = datetime.now(UTC).date()
+    today = japan_today()
 
     # 地区: intake's rule referred her automatically; the district team accepts and records the concern.
     with web.api("districts", "districts-worker") as districts_api:
@@ -415,7 +416,7 @@ def test_story_8s_case_meeting_is_scheduled_held_and_followed_up_by_clicking_and
     # Intake's part (his consultation, his consent, the request for a meeting) through its API.
     ids = intake_stories.mr_t(web.services, lambda department, role: web.token(f"{department}-{role}"))
     person, referral, consent = ids["person_id"], ids["conference_referral_id"], ids["consent_id"]
-    today = datetime.now(UTC).date()
+    today = japan_today()
 
     conferences = sign_in(new_page(browser), web, "conferences-worker", "/referrals")
     accept_referral(conferences, referral)

@@ -6,10 +6,11 @@ beside its field."""
 from __future__ import annotations
 
 import re
-from datetime import UTC, date, datetime
+from datetime import date
 
 from playwright.sync_api import Browser, Page, expect
 
+from deploy.demo.kit import today as japan_today
 from tests.browser.harness import WebPlatform, new_page, shoot, sign_in
 
 
@@ -176,7 +177,7 @@ def test_a_loan_is_approved_disbursed_and_repaid_on_its_schedule(web: WebPlatfor
     page.get_by_role("form", name="審査に回す").get_by_role("button", name="審査に回す").click()
     expect(status).to_have_text("審査中")
 
-    today = datetime.now(UTC).date()
+    today = japan_today()
     first_due = date(today.year + (today.month // 12), today.month % 12 + 1, 28)
     approve = page.get_by_role("form", name="貸付決定")
     expect(approve.get_by_label("金額（円）")).to_have_value("100000")

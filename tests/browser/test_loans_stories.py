@@ -10,6 +10,7 @@ from datetime import UTC, date, datetime, timedelta
 
 from playwright.sync_api import Browser, Page, expect
 
+from deploy.demo.kit import today as japan_today
 from tests.browser.harness import WebPlatform, eventually, new_page, shoot, sign_in
 from tests.browser.test_loans_desk import case_view_shows
 
@@ -101,7 +102,7 @@ def borrowing_household(
 ) -> tuple[str, list[str], str]:
     """A household that already borrows (registered, its loan approved and disbursed through the loans API,
     as test_loans_desk.py plays by clicking): the story starts when it comes back to the desk."""
-    today = datetime.now(UTC).date()
+    today = japan_today()
     first_due = date(today.year + (today.month // 12), today.month % 12 + 1, 28)
     with web.api("loans", "loans-manager") as loans:
         ids = []

@@ -16,7 +16,7 @@ from collections.abc import Collection, Iterable
 from dataclasses import dataclass, replace
 from datetime import date, datetime
 from enum import StrEnum
-from typing import TypedDict
+from typing import ClassVar, TypedDict
 
 from services.loans.domain.commands import (
     ApproveLoan,
@@ -56,6 +56,7 @@ from services.loans.domain.validation import (
     require_positive_yen,
     require_text,
 )
+from shared.dates import local_date
 from shared.errors import IllegalTransition, InvalidCommand
 from shared.events import DomainEvent, absorb
 from shared.reference import CodeLists
@@ -111,6 +112,9 @@ class ScheduledInstalment:
 class LoanState:
     """What the decisions need to know about one application and the loan it became."""
 
+    SNAPSHOT_VERSION: ClassVar[int] = 1
+    """1: ``approved_on`` is the approval's day in Japan (0 took the UTC day)."""
+
     status: ApplicationStatus = S.NEW
     application_id: str = ""
     household_id: str = ""
@@ -154,7 +158,7 @@ def apply_loan(state: LoanState, event: DomainEvent) -> LoanState:
                 state,
                 status=S.APPROVED,
                 amount=event.amount,
-                approved_on=event.approved_at.date(),
+                approved_on=local_date(event.approved_at),
                 first_due_date=event.first_due_date,
                 instalments=tuple(ScheduledInstalment(i.number, i.amount, i.due_date) for i in schedule),
             )
@@ -256,9 +260,9 @@ def decide_approve_loan(state: LoanState, command: ApproveLoan, *, now: datetime
             f"grace_months (据置期間) cannot be negative, got {command.grace_months}; use 0 for none",
             field="grace_months",
         )
-    if command.first_due_date <= now.date():
+    if command.first_due_date <= local_date(now):
         raise InvalidTerms(
-            f"first_due_date {command.first_due_date} is not after the decision date {now.date()}: "
+            f"first_due_date {command.first_due_date} is not after the decision date {local_date(now)}: "
             "give a future first due date",
             field="first_due_date",
         )
@@ -312,10 +316,10 @@ def decide_disburse_loan(state: LoanState, command: DisburseLoan, *, now: dateti
             "the approved amount",
             field="amount",
         )
-    if not state.approved_on <= command.disbursed_on <= now.date():
+    if not state.approved_on <= command.disbursed_on <= local_date(now):
         raise InvalidCommand(
             f"disbursed_on {command.disbursed_on} must lie between the approval ({state.approved_on}) "
-            f"and today ({now.date()})",
+            f"and today ({local_date(now)})",
             field="disbursed_on",
         )
     if command.disbursed_on > state.first_due_date:
@@ -344,10 +348,10 @@ def decide_record_repayment(
             f"{state.outstanding} yen and refund the rest",
             field="amount",
         )
-    if not state.disbursed_on <= command.paid_on <= now.date():
+    if not state.disbursed_on <= command.paid_on <= local_date(now):
         raise InvalidCommand(
             f"paid_on {command.paid_on} must lie between the disbursement ({state.disbursed_on}) "
-            f"and today ({now.date()})",
+            f"and today ({local_date(now)})",
             field="paid_on",
         )
     allocations: list[InstalmentAllocation] = []
@@ -386,9 +390,10 @@ def decide_check_arrears(state: LoanState, command: CheckArrears, *, now: dateti
     require_aware(now)
     if state.status is S.NEW:
         raise _not_found(command.application_id, "check arrears")
-    if command.as_of > now.date():
+    if command.as_of > local_date(now):
         raise InvalidCommand(
-            f"as_of {command.as_of} is in the future (today is {now.date()}): arrears are checked up to today at most",
+            f"as_of {command.as_of} is in the future (today is {local_date(now)} in Japan): "
+            "arrears are checked up to today at most",
             field="as_of",
         )
     if state.status is not S.REPAYING:

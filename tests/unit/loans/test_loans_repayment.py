@@ -137,6 +137,18 @@ def test_a_repayment_before_the_disbursement_or_in_the_future_is_refused(disburs
         decide_record_repayment(disbursed, command, now=at(date(2015, 5, 1)), payment_id="pay-1")
 
 
+def test_a_repayment_made_today_in_japan_is_taken_while_utc_is_still_on_yesterday(disbursed: LoanState) -> None:
+    """00:30 in Japan on 2 May is 15:30 UTC on 1 May: a payment of 2 May is today's, not the future's."""
+    past_midnight_in_japan = datetime(2015, 5, 1, 15, 30, tzinfo=UTC)
+    command = RecordRepayment(application_id=APP, amount=1_000, paid_on=date(2015, 5, 2))
+    [paid, *_] = decide_record_repayment(disbursed, command, now=past_midnight_in_japan, payment_id="pay-1")
+    assert paid.paid_on == date(2015, 5, 2)
+    checked = decide_check_arrears(
+        disbursed, CheckArrears(application_id=APP, as_of=date(2015, 5, 2)), now=past_midnight_in_japan
+    )
+    assert all(isinstance(e, InstalmentMissed) for e in checked)
+
+
 def test_recording_the_same_payment_twice_is_refused(disbursed: LoanState) -> None:
     state = pay(disbursed, 1_000, date(2015, 5, 1))
     with pytest.raises(IllegalTransition, match="already recorded"):

@@ -1,4 +1,5 @@
 import { useStaff } from "../../auth/useStaff";
+import { jstToday } from "../../time";
 
 /** District staff (workers and managers) record concerns, visits, watch-overs, salons and roles. */
 export function useDistrictsRights(): { write: boolean } {
@@ -23,10 +24,7 @@ export const AREA_KINDS = ["city", "daily_life", "district_council", "community_
 /** The departments that answer for a district event (対応する・対応しない). */
 export const COVERING_DEPARTMENTS = ["intake", "loans", "districts", "conferences"] as const;
 
-/** Today in Japan, YYYY-MM-DD. */
-export function jstToday(): string {
-  return new Date(Date.now() + 9 * 3600_000).toISOString().slice(0, 10);
-}
+export { jstToday };
 
 /** This month in Japan, YYYY-MM. */
 export function thisMonth(): string {

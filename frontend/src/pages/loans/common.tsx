@@ -7,6 +7,7 @@ import { useStaff } from "../../auth/useStaff";
 import { ErrorNotice } from "../../components/States";
 import { Conflict } from "../intake/Consultations";
 import { formatAmount } from "../reporting/timeline";
+import { jstToday } from "../../time";
 
 export { formatAmount };
 
@@ -93,11 +94,9 @@ export function YesNo({ value }: { value: boolean | null | undefined }) {
   return <>{value ? t("form.yes") : t("form.no")}</>;
 }
 
-/** Today as the services count days (UTC, YYYY-MM-DD): the default of a disbursement's or payment's
- * date, which the desk refuses after its today. */
-export function serviceToday(): string {
-  return new Date().toISOString().slice(0, 10);
-}
+/** Today as the services count days (in Japan, YYYY-MM-DD): the default of a disbursement's or
+ * payment's date, which the desk refuses after its today. */
+export const serviceToday = jstToday;
 
 /** An integer from a number input, or NaN (the server then says what is wrong). */
 export function toInt(value: string): number {
