@@ -27,6 +27,16 @@ for _name in ("TSUNAGU_AUTH", "TSUNAGU_ENVIRONMENT", "TSUNAGU_OIDC_ISSUER", "TSU
 SESSION_VAR = REPO / "var" / f"test-{os.getpid()}"
 
 
+def pytest_collection_modifyitems(items: list[pytest.Item]) -> None:
+    """``make test`` runs two workers (pytest-xdist ``--dist loadgroup``): every test is grouped so
+    that its module's fixtures, and the browser and end-to-end packages' platforms, are set up once."""
+    for item in items:
+        path = Path(str(item.path)).relative_to(REPO)
+        package = path.parts[1] if len(path.parts) > 2 else ""
+        group = package if package in ("browser", "e2e") else path.as_posix()
+        item.add_marker(pytest.mark.xdist_group(group))
+
+
 @pytest.fixture(scope="session")
 def kafka() -> Iterator[Any]:
     from deploy.kafka.cluster import create_topics, start_single
