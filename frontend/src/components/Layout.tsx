@@ -48,6 +48,7 @@ export const NAV: Record<Department, Link[]> = {
     { to: "/cases", key: "nav.caseView" },
     ...SCHEDULE,
     ...FIGURES,
+    { to: "/reporting/areas", key: "areasDesk.nav" },
   ],
   loans: [
     { to: "/", key: "nav.workspace" },
@@ -57,6 +58,7 @@ export const NAV: Record<Department, Link[]> = {
     { to: "/cases", key: "nav.caseView" },
     ...SCHEDULE,
     ...FIGURES,
+    { to: "/reporting/areas", key: "areasDesk.nav" },
   ],
   districts: [
     { to: "/", key: "nav.workspace" },
@@ -93,6 +95,7 @@ export const NAV: Record<Department, Link[]> = {
     { to: "/cases", key: "nav.caseView" },
     ...SCHEDULE,
     ...FIGURES,
+    { to: "/reporting/areas", key: "areasDesk.nav" },
   ],
   reporting: [
     { to: "/", key: "nav.workspace" },
