@@ -36,6 +36,7 @@ from services.districts.domain.events import (
 )
 from services.districts.domain.values import NetworkIssue, ShareBasis, TeamMember
 from shared.checks import not_after, optional_text, required_text
+from shared.dates import local_date
 from shared.errors import InvalidCommand
 from shared.events import DomainEvent, absorb
 from shared.reference import CodeLists
@@ -185,7 +186,7 @@ def decide_record_meeting(
             f"district {cmd.district_id!r} has no support team yet: set its team first (PUT /support-teams)",
             field="district_id",
         )
-    if cmd.held_on > now.date():
+    if cmd.held_on > local_date(now):
         raise InvalidCommand(f"held_on {cmd.held_on} is in the future: record the meeting once held", field="held_on")
     if not cmd.participants:
         raise InvalidCommand(
