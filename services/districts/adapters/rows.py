@@ -30,8 +30,9 @@ from services.districts.domain.events import (
     VolunteerRoleTaken,
 )
 from services.districts.domain.schedule import ScheduleState
-from shared.columns import row_of
+from shared.columns import put_row, row_of
 from shared.events import DomainEvent
+from shared.pages import counts_by, page_of
 
 __all__ = [
     "all_areas",
@@ -76,9 +77,7 @@ def save(conn: Connection, state: DistrictCaseState, events: Sequence[DomainEven
         "version": version,
         "updated_at": at.isoformat(),
     }
-    updated = conn.execute(district_cases.update().where(district_cases.c.case_id == state.case_id).values(**values))
-    if updated.rowcount == 0:
-        conn.execute(district_cases.insert().values(case_id=state.case_id, **values))
+    put_row(conn, district_cases, "case_id", state.case_id, values)
     for event in events:
         if isinstance(event, SalonAttended):
             conn.execute(salon_attendance.insert().values(**row_of(event, salon_attendance)))
@@ -111,13 +110,8 @@ def list_cases(
         clauses.append(c.district_id.in_(district_ids))
     if status is not None:
         clauses.append(c.status == status)
-    where = and_(true(), *clauses)
-    total = conn.execute(select(func.count()).select_from(district_cases).where(where)).scalar_one()
-    rows = conn.execute(
-        select(district_cases).where(where).order_by(c.updated_at.desc(), c.case_id).limit(limit).offset(offset)
-    ).mappings()
-    counts = {str(s): int(n) for s, n in conn.execute(select(c.status, func.count()).where(where).group_by(c.status))}
-    return [_case_row(r) for r in rows], int(total), counts
+    rows, total = page_of(conn, district_cases, clauses, (c.updated_at.desc(), c.case_id), limit, offset)
+    return [_case_row(r) for r in rows], total, counts_by(conn, c.status, clauses)
 
 
 def list_attendance(
@@ -176,9 +170,7 @@ def save_area(conn: Connection, state: AreaState, events: Sequence[DomainEvent],
         "address_prefixes": "\n".join(state.address_prefixes),
         "version": version,
     }
-    updated = conn.execute(district_areas.update().where(district_areas.c.area_id == state.area_id).values(**values))
-    if updated.rowcount == 0:
-        conn.execute(district_areas.insert().values(area_id=state.area_id, defined_at=at.isoformat(), **values))
+    put_row(conn, district_areas, "area_id", state.area_id, values, defined_at=at.isoformat())
 
 
 def all_areas(conn: Connection) -> list[dict[str, Any]]:
@@ -210,9 +202,7 @@ def save_file(
         "version": version,
         "updated_at": at.isoformat(),
     }
-    updated = conn.execute(district_files.update().where(district_files.c.file_id == state.file_id).values(**values))
-    if updated.rowcount == 0:
-        conn.execute(district_files.insert().values(file_id=state.file_id, **values))
+    put_row(conn, district_files, "file_id", state.file_id, values)
 
 
 def _file_row(row: Any) -> dict[str, Any]:
