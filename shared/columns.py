@@ -125,7 +125,7 @@ def table_revision(spec: str) -> tuple[Callable[[], None], Callable[[], None]]:
     return upgrade, downgrade
 
 
-def row_of(source: object, table: Table, **values: Any) -> dict[str, Any]:
+def row_of(source: object, table: Table, /, **values: Any) -> dict[str, Any]:
     """A row of ``table`` taken from ``source``'s attributes of the same names (an event's fields, a
     state's), dates and times as ISO text in text columns, as the tables keep them; ``values``
     add or override columns (ids from elsewhere, JSON, counts)."""

@@ -12,7 +12,7 @@ from sqlalchemy import Connection, RowMapping, func, select
 
 from services.districts.adapters.tables import activity_records
 from services.districts.domain.activity_record import ActivityRecordState, Remark
-from shared.columns import put_row
+from shared.columns import put_row, row_of
 from shared.events import DomainEvent
 from shared.pages import page_of
 
@@ -29,20 +29,15 @@ def save_record(
     """Insert the record's row the first time, then replace its values."""
     if state.record_id is None or state.staff_id is None or state.month is None:
         raise ValueError("only a written activity record has a row")
-    values: dict[str, Any] = {
-        "staff_id": state.staff_id,
-        "author_name": state.author_name,
-        "month": state.month,
-        "status": state.status,
-        "entry_count": len(state.entries),
-        "submissions": state.submissions,
-        "manager_approved_by": state.manager_approved_by,
-        "director_approved_by": state.director_approved_by,
-        "entries": json.dumps([e.model_dump(mode="json") for e in state.entries], ensure_ascii=False),
-        "remarks": json.dumps([_remark(r) for r in state.remarks], ensure_ascii=False),
-        "version": version,
-        "updated_at": at.isoformat(),
-    }
+    values = row_of(
+        state,
+        activity_records,
+        entry_count=len(state.entries),
+        entries=json.dumps([e.model_dump(mode="json") for e in state.entries], ensure_ascii=False),
+        remarks=json.dumps([_remark(r) for r in state.remarks], ensure_ascii=False),
+        version=version,
+        updated_at=at.isoformat(),
+    )
     put_row(conn, activity_records, "record_id", state.record_id, values)
 
 

@@ -61,22 +61,19 @@ def save(conn: Connection, state: DistrictCaseState, events: Sequence[DomainEven
     if state.case_id is None or state.district_id is None:
         raise ValueError("only a case with a district has rows")
     last = max(state.visits, key=lambda v: v.visited_at) if state.visits else None
-    values: dict[str, Any] = {
-        "district_id": state.district_id,
-        "status": state.status,
-        "reported_by": state.reported_by,
-        "referral_ids": ",".join(state.referral_ids),
-        "concerns": state.concerns,
-        "visit_count": len(state.visits),
-        "last_visit_outcome": last.outcome if last else None,
-        "last_visited_at": last.visited_at.isoformat() if last else None,
-        "refused": state.refused,
-        "watch_frequency": state.watch.frequency if state.watch else None,
-        "watch_approach": state.watch.approach if state.watch else None,
-        "watch_started_on": state.watch.started_on.isoformat() if state.watch else None,
-        "version": version,
-        "updated_at": at.isoformat(),
-    }
+    values = row_of(
+        state,
+        district_cases,
+        referral_ids=",".join(state.referral_ids),
+        visit_count=len(state.visits),
+        last_visit_outcome=last.outcome if last else None,
+        last_visited_at=last.visited_at.isoformat() if last else None,
+        watch_frequency=state.watch.frequency if state.watch else None,
+        watch_approach=state.watch.approach if state.watch else None,
+        watch_started_on=state.watch.started_on.isoformat() if state.watch else None,
+        version=version,
+        updated_at=at.isoformat(),
+    )
     put_row(conn, district_cases, "case_id", state.case_id, values)
     for event in events:
         if isinstance(event, SalonAttended):
@@ -163,13 +160,7 @@ def save_area(conn: Connection, state: AreaState, events: Sequence[DomainEvent],
     """Write the area's row from its state (defined once; its address prefixes may change)."""
     if state.area_id is None:
         raise ValueError("only a defined area has a row")
-    values = {
-        "kind": state.kind,
-        "name": state.name,
-        "parent_id": state.parent_id,
-        "address_prefixes": "\n".join(state.address_prefixes),
-        "version": version,
-    }
+    values = row_of(state, district_areas, address_prefixes="\n".join(state.address_prefixes), version=version)
     put_row(conn, district_areas, "area_id", state.area_id, values, defined_at=at.isoformat())
 
 
@@ -190,18 +181,13 @@ def save_file(
     """Write the district file's row from its state."""
     if state.file_id is None:
         raise ValueError("only an opened district file has a row")
-    values = {
-        "district_id": state.district_id,
-        "fiscal_year": state.fiscal_year,
-        "csw_id": state.csw_id,
-        "goal": state.goal,
-        "evaluation": state.evaluation,
-        "evaluated_at": state.evaluated_at.isoformat() if state.evaluated_at else None,
-        "population_as_of": state.population_as_of.isoformat() if state.population_as_of else None,
-        "population": json.dumps(dict(state.population), ensure_ascii=False, sort_keys=True),
-        "version": version,
-        "updated_at": at.isoformat(),
-    }
+    values = row_of(
+        state,
+        district_files,
+        population=json.dumps(dict(state.population), ensure_ascii=False, sort_keys=True),
+        version=version,
+        updated_at=at.isoformat(),
+    )
     put_row(conn, district_files, "file_id", state.file_id, values)
 
 

@@ -31,24 +31,16 @@ def save(
     """
     if state.consultation_id is None or state.case_id is None or state.opened_at is None:
         raise ValueError("only an opened consultation has a row")
-    values: dict[str, Any] = {
-        "case_id": state.case_id,
-        "person_id": state.person_id,
-        "household_id": state.household_id,
-        "status": state.status,
-        "source": state.source or "",
-        "channel": state.channel or "",
-        "issues": _issues_text(state.issues),
-        "urgency": state.urgency,
-        "isolated": state.isolated,
-        "opened_at": state.opened_at.isoformat(),
-        "contact_count": state.contact_count,
-        "unacknowledged_comments": len(state.unacknowledged_comments),
-        "outcome": state.outcome,
-        "closed_at": state.closed_at.isoformat() if state.closed_at else None,
-        "version": version,
-        "updated_at": at.isoformat(),
-    }
+    values = row_of(
+        state,
+        consultations,
+        source=state.source or "",
+        channel=state.channel or "",
+        issues=_issues_text(state.issues),
+        unacknowledged_comments=len(state.unacknowledged_comments),
+        version=version,
+        updated_at=at.isoformat(),
+    )
     put_row(conn, consultations, "consultation_id", state.consultation_id, values, opened_by=opened_by or "")
     conn.execute(follow_ups.delete().where(follow_ups.c.consultation_id == state.consultation_id))
     for f in state.follow_ups:

@@ -110,3 +110,11 @@ def test_put_row_inserts_a_streams_row_once_with_its_first_values_then_updates_i
         {"case_id": "c-1", "status": "closed", "opened_by": "s-1", "version": 2},
         {"case_id": "c-2", "status": "open", "opened_by": None, "version": 1},
     ]
+
+
+def test_a_row_may_set_columns_named_source_or_table() -> None:
+    from types import SimpleNamespace
+
+    t = table("consultations", MetaData(), "consultation_id id key\nsource code required\ntable str32")
+    row = row_of(SimpleNamespace(consultation_id="k-1", source=None), t, source="", table="t-1")
+    assert row == {"consultation_id": "k-1", "source": "", "table": "t-1"}
