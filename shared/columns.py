@@ -37,12 +37,12 @@ width is a new word), or old revisions would create a different schema.
 
 from __future__ import annotations
 
-from collections.abc import Callable
+from collections.abc import Callable, Mapping
 from datetime import date
 from typing import Any
 
 from alembic import op
-from sqlalchemy import BigInteger, Boolean, Column, Date, Integer, MetaData, String, Table, Text
+from sqlalchemy import BigInteger, Boolean, Column, Connection, Date, Integer, MetaData, String, Table, Text
 from sqlalchemy.schema import SchemaItem
 from sqlalchemy.types import TypeEngine
 
@@ -125,7 +125,7 @@ def table_revision(spec: str) -> tuple[Callable[[], None], Callable[[], None]]:
     return upgrade, downgrade
 
 
-def row_of(source: object, table: Table, **values: Any) -> dict[str, Any]:
+def row_of(source: object, table: Table, /, **values: Any) -> dict[str, Any]:
     """A row of ``table`` taken from ``source``'s attributes of the same names (an event's fields, a
     state's), dates and times as ISO text in text columns, as the tables keep them; ``values``
     add or override columns (ids from elsewhere, JSON, counts)."""
@@ -138,3 +138,12 @@ def row_of(source: object, table: Table, **values: Any) -> dict[str, Any]:
             value = value.isoformat()
         row[column.name] = value
     return {**row, **values}
+
+
+def put_row(conn: Connection, table: Table, key: str, key_value: Any, values: Mapping[str, Any], **first: Any) -> None:
+    """Keeps the read row of one stream in ``table``: the row whose ``key`` column is ``key_value``
+    gets ``values``; when there is none yet it is inserted, with ``first`` (the columns only the
+    first write sets, e.g. who opened it and when)."""
+    updated = conn.execute(table.update().where(table.c[key] == key_value).values(**values))
+    if updated.rowcount == 0:
+        conn.execute(table.insert().values({key: key_value, **first, **values}))

@@ -5,7 +5,7 @@ from __future__ import annotations
 from datetime import date, datetime
 from typing import Any
 
-from sqlalchemy import Connection, Table, func, select
+from sqlalchemy import Connection, Table, select
 
 from services.conferences.adapters.tables import action_item_referrals, action_items, conferences, reviews
 from services.conferences.domain.conference import (
@@ -16,6 +16,8 @@ from services.conferences.domain.conference import (
     action_item_referral_id,
 )
 from services.conferences.domain.values import OUTSIDE_KINDS
+from shared.columns import put_row
+from shared.pages import equal_to, page_of
 
 __all__ = [
     "action_item_fields",
@@ -48,9 +50,7 @@ def save(conn: Connection, state: ConferenceState, version: int, at: datetime) -
         "updated_at": at.isoformat(),
     }
     cid = state.conference_id
-    updated = conn.execute(conferences.update().where(conferences.c.conference_id == cid).values(**values))
-    if updated.rowcount == 0:
-        conn.execute(conferences.insert().values(conference_id=cid, **values))
+    put_row(conn, conferences, "conference_id", cid, values)
     owned = {"conference_id": cid, "case_id": state.case_id}
     _replace(conn, action_items, cid, [{**owned, **action_item_fields(a)} for a in state.action_items])
     _replace(conn, reviews, cid, [{**owned, **review_fields(r)} for r in state.reviews])
@@ -99,11 +99,6 @@ def _replace(conn: Connection, table: Table, conference_id: str, rows: list[dict
         conn.execute(table.insert(), rows)
 
 
-def _matching(table: Table, **filters: Any) -> list[Any]:
-    """One equality clause per filter given; a filter left ``None`` does not narrow."""
-    return [table.c[name] == value for name, value in filters.items() if value is not None]
-
-
 def list_conferences(
     conn: Connection,
     *,
@@ -114,13 +109,10 @@ def list_conferences(
     offset: int,
 ) -> tuple[list[dict[str, Any]], int]:
     """A page of conferences, soonest scheduled last (newest first), and the total under the filter."""
-    where = _matching(conferences, case_id=case_id, kind=kind, status=status)
-    total = conn.execute(select(func.count()).select_from(conferences).where(*where)).scalar_one()
+    where = equal_to(conferences, case_id=case_id, kind=kind, status=status)
     c = conferences.c
-    rows = conn.execute(
-        select(conferences).where(*where).order_by(c.scheduled_for.desc(), c.conference_id).limit(limit).offset(offset)
-    ).mappings()
-    return [dict(r) for r in rows], int(total)
+    rows, total = page_of(conn, conferences, where, (c.scheduled_for.desc(), c.conference_id), limit, offset)
+    return [dict(r) for r in rows], total
 
 
 def list_action_items(
@@ -130,7 +122,7 @@ def list_action_items(
     a = action_items.c
     rows = conn.execute(
         select(action_items)
-        .where(*_matching(action_items, assignee=assignee, case_id=case_id, done=done))
+        .where(*equal_to(action_items, assignee=assignee, case_id=case_id, done=done))
         .order_by(a.due_on.is_(None), a.due_on, a.action_id)
         .limit(limit)
     ).mappings()
@@ -140,6 +132,6 @@ def list_action_items(
 def due_reviews(conn: Connection, *, until: date, case_id: str | None, limit: int) -> list[dict[str, Any]]:
     """Reviews due on or before ``until``, soonest first."""
     r = reviews.c
-    where = [r.due_on <= until.isoformat(), *_matching(reviews, case_id=case_id)]
+    where = [r.due_on <= until.isoformat(), *equal_to(reviews, case_id=case_id)]
     rows = conn.execute(select(reviews).where(*where).order_by(r.due_on, r.review_id).limit(limit)).mappings()
     return [dict(x) for x in rows]

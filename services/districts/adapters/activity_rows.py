@@ -8,11 +8,13 @@ from collections.abc import Sequence
 from datetime import datetime
 from typing import Any
 
-from sqlalchemy import Connection, func, select
+from sqlalchemy import Connection, RowMapping, func, select
 
 from services.districts.adapters.tables import activity_records
 from services.districts.domain.activity_record import ActivityRecordState, Remark
+from shared.columns import put_row, row_of
 from shared.events import DomainEvent
+from shared.pages import page_of
 
 __all__ = ["count_by_status", "get_record", "list_records", "save_record"]
 
@@ -27,35 +29,27 @@ def save_record(
     """Insert the record's row the first time, then replace its values."""
     if state.record_id is None or state.staff_id is None or state.month is None:
         raise ValueError("only a written activity record has a row")
-    values: dict[str, Any] = {
-        "staff_id": state.staff_id,
-        "author_name": state.author_name,
-        "month": state.month,
-        "status": state.status,
-        "entry_count": len(state.entries),
-        "submissions": state.submissions,
-        "manager_approved_by": state.manager_approved_by,
-        "director_approved_by": state.director_approved_by,
-        "entries": json.dumps([e.model_dump(mode="json") for e in state.entries], ensure_ascii=False),
-        "remarks": json.dumps([_remark(r) for r in state.remarks], ensure_ascii=False),
-        "version": version,
-        "updated_at": at.isoformat(),
-    }
-    t = activity_records
-    updated = conn.execute(t.update().where(t.c.record_id == state.record_id).values(**values))
-    if updated.rowcount == 0:
-        conn.execute(t.insert().values(record_id=state.record_id, **values))
+    values = row_of(
+        state,
+        activity_records,
+        entry_count=len(state.entries),
+        entries=json.dumps([e.model_dump(mode="json") for e in state.entries], ensure_ascii=False),
+        remarks=json.dumps([_remark(r) for r in state.remarks], ensure_ascii=False),
+        version=version,
+        updated_at=at.isoformat(),
+    )
+    put_row(conn, activity_records, "record_id", state.record_id, values)
 
 
-def _row(row: Any) -> dict[str, Any]:
-    out = dict(row._mapping)
+def _row(row: RowMapping) -> dict[str, Any]:
+    out = dict(row)
     out["entries"] = json.loads(out["entries"])
     out["remarks"] = json.loads(out["remarks"])
     return out
 
 
 def get_record(conn: Connection, record_id: str) -> dict[str, Any] | None:
-    row = conn.execute(select(activity_records).where(activity_records.c.record_id == record_id)).first()
+    row = conn.execute(select(activity_records).where(activity_records.c.record_id == record_id)).mappings().first()
     return _row(row) if row is not None else None
 
 
@@ -80,15 +74,8 @@ def list_records(
         clauses.append(t.status.in_(list(statuses)))
     if not_staff_id is not None:
         clauses.append(t.staff_id != not_staff_id)
-    total = conn.execute(select(func.count()).select_from(activity_records).where(*clauses)).scalar_one()
-    rows = conn.execute(
-        select(activity_records)
-        .where(*clauses)
-        .order_by(t.month.desc(), t.author_name, t.staff_id)
-        .limit(limit)
-        .offset(offset)
-    ).all()
-    return [_row(r) for r in rows], int(total)
+    rows, total = page_of(conn, activity_records, clauses, (t.month.desc(), t.author_name, t.staff_id), limit, offset)
+    return [_row(r) for r in rows], total
 
 
 def count_by_status(conn: Connection, *, month: str) -> dict[str, int]:

@@ -23,7 +23,7 @@ from services.districts.domain.events import (
     NetworkMeetingHeld,
 )
 from services.districts.domain.network import TeamState
-from shared.columns import row_of, table
+from shared.columns import put_row, row_of, table
 from shared.events import DomainEvent
 
 __all__ = [
@@ -128,11 +128,7 @@ def save_team(conn: Connection, state: TeamState, events: Sequence[DomainEvent],
         "version": version,
         "updated_at": at.isoformat(),
     }
-    updated = conn.execute(
-        support_teams.update().where(support_teams.c.district_id == state.district_id).values(**values)
-    )
-    if updated.rowcount == 0:
-        conn.execute(support_teams.insert().values(district_id=state.district_id, **values))
+    put_row(conn, support_teams, "district_id", state.district_id, values)
 
 
 def save_meeting(conn: Connection, events: Sequence[DomainEvent], version: int) -> None:

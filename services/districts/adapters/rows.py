@@ -30,8 +30,9 @@ from services.districts.domain.events import (
     VolunteerRoleTaken,
 )
 from services.districts.domain.schedule import ScheduleState
-from shared.columns import row_of
+from shared.columns import put_row, row_of
 from shared.events import DomainEvent
+from shared.pages import counts_by, page_of
 
 __all__ = [
     "all_areas",
@@ -60,25 +61,20 @@ def save(conn: Connection, state: DistrictCaseState, events: Sequence[DomainEven
     if state.case_id is None or state.district_id is None:
         raise ValueError("only a case with a district has rows")
     last = max(state.visits, key=lambda v: v.visited_at) if state.visits else None
-    values: dict[str, Any] = {
-        "district_id": state.district_id,
-        "status": state.status,
-        "reported_by": state.reported_by,
-        "referral_ids": ",".join(state.referral_ids),
-        "concerns": state.concerns,
-        "visit_count": len(state.visits),
-        "last_visit_outcome": last.outcome if last else None,
-        "last_visited_at": last.visited_at.isoformat() if last else None,
-        "refused": state.refused,
-        "watch_frequency": state.watch.frequency if state.watch else None,
-        "watch_approach": state.watch.approach if state.watch else None,
-        "watch_started_on": state.watch.started_on.isoformat() if state.watch else None,
-        "version": version,
-        "updated_at": at.isoformat(),
-    }
-    updated = conn.execute(district_cases.update().where(district_cases.c.case_id == state.case_id).values(**values))
-    if updated.rowcount == 0:
-        conn.execute(district_cases.insert().values(case_id=state.case_id, **values))
+    values = row_of(
+        state,
+        district_cases,
+        referral_ids=",".join(state.referral_ids),
+        visit_count=len(state.visits),
+        last_visit_outcome=last.outcome if last else None,
+        last_visited_at=last.visited_at.isoformat() if last else None,
+        watch_frequency=state.watch.frequency if state.watch else None,
+        watch_approach=state.watch.approach if state.watch else None,
+        watch_started_on=state.watch.started_on.isoformat() if state.watch else None,
+        version=version,
+        updated_at=at.isoformat(),
+    )
+    put_row(conn, district_cases, "case_id", state.case_id, values)
     for event in events:
         if isinstance(event, SalonAttended):
             conn.execute(salon_attendance.insert().values(**row_of(event, salon_attendance)))
@@ -111,13 +107,8 @@ def list_cases(
         clauses.append(c.district_id.in_(district_ids))
     if status is not None:
         clauses.append(c.status == status)
-    where = and_(true(), *clauses)
-    total = conn.execute(select(func.count()).select_from(district_cases).where(where)).scalar_one()
-    rows = conn.execute(
-        select(district_cases).where(where).order_by(c.updated_at.desc(), c.case_id).limit(limit).offset(offset)
-    ).mappings()
-    counts = {str(s): int(n) for s, n in conn.execute(select(c.status, func.count()).where(where).group_by(c.status))}
-    return [_case_row(r) for r in rows], int(total), counts
+    rows, total = page_of(conn, district_cases, clauses, (c.updated_at.desc(), c.case_id), limit, offset)
+    return [_case_row(r) for r in rows], total, counts_by(conn, c.status, clauses)
 
 
 def list_attendance(
@@ -169,16 +160,8 @@ def save_area(conn: Connection, state: AreaState, events: Sequence[DomainEvent],
     """Write the area's row from its state (defined once; its address prefixes may change)."""
     if state.area_id is None:
         raise ValueError("only a defined area has a row")
-    values = {
-        "kind": state.kind,
-        "name": state.name,
-        "parent_id": state.parent_id,
-        "address_prefixes": "\n".join(state.address_prefixes),
-        "version": version,
-    }
-    updated = conn.execute(district_areas.update().where(district_areas.c.area_id == state.area_id).values(**values))
-    if updated.rowcount == 0:
-        conn.execute(district_areas.insert().values(area_id=state.area_id, defined_at=at.isoformat(), **values))
+    values = row_of(state, district_areas, address_prefixes="\n".join(state.address_prefixes), version=version)
+    put_row(conn, district_areas, "area_id", state.area_id, values, defined_at=at.isoformat())
 
 
 def all_areas(conn: Connection) -> list[dict[str, Any]]:
@@ -198,21 +181,14 @@ def save_file(
     """Write the district file's row from its state."""
     if state.file_id is None:
         raise ValueError("only an opened district file has a row")
-    values = {
-        "district_id": state.district_id,
-        "fiscal_year": state.fiscal_year,
-        "csw_id": state.csw_id,
-        "goal": state.goal,
-        "evaluation": state.evaluation,
-        "evaluated_at": state.evaluated_at.isoformat() if state.evaluated_at else None,
-        "population_as_of": state.population_as_of.isoformat() if state.population_as_of else None,
-        "population": json.dumps(dict(state.population), ensure_ascii=False, sort_keys=True),
-        "version": version,
-        "updated_at": at.isoformat(),
-    }
-    updated = conn.execute(district_files.update().where(district_files.c.file_id == state.file_id).values(**values))
-    if updated.rowcount == 0:
-        conn.execute(district_files.insert().values(file_id=state.file_id, **values))
+    values = row_of(
+        state,
+        district_files,
+        population=json.dumps(dict(state.population), ensure_ascii=False, sort_keys=True),
+        version=version,
+        updated_at=at.isoformat(),
+    )
+    put_row(conn, district_files, "file_id", state.file_id, values)
 
 
 def _file_row(row: Any) -> dict[str, Any]:

@@ -6,12 +6,13 @@ from collections.abc import Sequence
 from datetime import date, datetime
 from typing import Any
 
-from sqlalchemy import Connection, and_, exists, func, literal, select, true
+from sqlalchemy import Connection, exists, literal, select
 
 from services.intake.adapters.tables import consultations, follow_ups
 from services.intake.domain.consultation import ConsultationState
-from shared.columns import row_of
+from shared.columns import put_row, row_of
 from shared.eventstore import events_table
+from shared.pages import counts_by, page_of
 
 __all__ = ["ConsultationFilter", "due_follow_ups", "get_row", "list_consultations", "save"]
 
@@ -30,30 +31,17 @@ def save(
     """
     if state.consultation_id is None or state.case_id is None or state.opened_at is None:
         raise ValueError("only an opened consultation has a row")
-    values: dict[str, Any] = {
-        "case_id": state.case_id,
-        "person_id": state.person_id,
-        "household_id": state.household_id,
-        "status": state.status,
-        "source": state.source or "",
-        "channel": state.channel or "",
-        "issues": _issues_text(state.issues),
-        "urgency": state.urgency,
-        "isolated": state.isolated,
-        "opened_at": state.opened_at.isoformat(),
-        "contact_count": state.contact_count,
-        "unacknowledged_comments": len(state.unacknowledged_comments),
-        "outcome": state.outcome,
-        "closed_at": state.closed_at.isoformat() if state.closed_at else None,
-        "version": version,
-        "updated_at": at.isoformat(),
-    }
-    c = consultations.c
-    updated = conn.execute(consultations.update().where(c.consultation_id == state.consultation_id).values(**values))
-    if updated.rowcount == 0:
-        conn.execute(
-            consultations.insert().values(consultation_id=state.consultation_id, opened_by=opened_by or "", **values)
-        )
+    values = row_of(
+        state,
+        consultations,
+        source=state.source or "",
+        channel=state.channel or "",
+        issues=_issues_text(state.issues),
+        unacknowledged_comments=len(state.unacknowledged_comments),
+        version=version,
+        updated_at=at.isoformat(),
+    )
+    put_row(conn, consultations, "consultation_id", state.consultation_id, values, opened_by=opened_by or "")
     conn.execute(follow_ups.delete().where(follow_ups.c.consultation_id == state.consultation_id))
     for f in state.follow_ups:
         conn.execute(
@@ -134,14 +122,9 @@ def list_consultations(
     conn: Connection, flt: ConsultationFilter, *, limit: int, offset: int
 ) -> tuple[list[dict[str, Any]], int, dict[str, int]]:
     """A page of consultations, newest first; the total and counts by status under the filter."""
-    where = and_(true(), *flt.clauses)
     c = consultations.c
-    total = conn.execute(select(func.count()).select_from(consultations).where(where)).scalar_one()
-    rows = conn.execute(
-        select(consultations).where(where).order_by(c.opened_at.desc(), c.consultation_id).limit(limit).offset(offset)
-    ).mappings()
-    counts = {str(s): int(n) for s, n in conn.execute(select(c.status, func.count()).where(where).group_by(c.status))}
-    return [_row(r) for r in rows], int(total), counts
+    rows, total = page_of(conn, consultations, flt.clauses, (c.opened_at.desc(), c.consultation_id), limit, offset)
+    return [_row(r) for r in rows], total, counts_by(conn, c.status, flt.clauses)
 
 
 def due_follow_ups(conn: Connection, *, until: date, limit: int = 100) -> list[dict[str, Any]]:

@@ -12,9 +12,10 @@ from dataclasses import dataclass
 from datetime import date, timedelta
 from typing import Any
 
-from sqlalchemy import ColumnElement, Connection, Select, case, func, select
+from sqlalchemy import ColumnElement, Connection, RowMapping, Select, Table, case, func, select
 
 from services.loans.adapters.tables import applications, consultations, contacts, follow_ups, households, instalments
+from shared.pages import counts_by, equal_to, page_of
 
 __all__ = [
     "Search",
@@ -45,6 +46,10 @@ class Search:
     limit: int = 50
     offset: int = 0
 
+    def equal(self, table: Table, *names: str) -> list[ColumnElement[bool]]:
+        """Equality clauses on ``table``'s columns of these names, for the filters that are set."""
+        return equal_to(table, **{name: getattr(self, name) for name in names})
+
 
 def _period(column: Any, search: Search) -> list[ColumnElement[bool]]:
     # Times are stored as ISO text in UTC; a date compares correctly with them as a prefix.
@@ -60,8 +65,8 @@ def _json_list(raw: str | None) -> list[str]:
     return list(json.loads(raw)) if raw else []
 
 
-def _consultation_row(row: Any) -> dict[str, Any]:
-    item = dict(row._mapping)
+def _consultation_row(row: RowMapping) -> dict[str, Any]:
+    item = dict(row)
     item["issues"] = _json_list(item["issues"])
     item["responses"] = _json_list(item["responses"])
     return item
@@ -69,23 +74,12 @@ def _consultation_row(row: Any) -> dict[str, Any]:
 
 def list_consultations(conn: Connection, search: Search) -> dict[str, Any]:
     """Consultations opened in the period, with the period's contact counts (延件数・実数)."""
-    where = _period(consultations.c.opened_at, search)
-    for column, value in (
-        (consultations.c.fund_type, search.fund_type),
-        (consultations.c.kind, search.kind),
-        (consultations.c.status, search.status),
-        (consultations.c.household_id, search.household_id),
-        (consultations.c.initial, search.initial),
-    ):
-        if value is not None:
-            where.append(column == value)
-    total = conn.execute(select(func.count()).select_from(consultations).where(*where)).scalar_one()
-    rows = conn.execute(
-        select(consultations)
-        .where(*where)
-        .order_by(consultations.c.opened_at.desc(), consultations.c.consultation_id)
-        .limit(search.limit)
-        .offset(search.offset)
+    c = consultations.c
+    where = _period(c.opened_at, search) + search.equal(
+        consultations, "fund_type", "kind", "status", "household_id", "initial"
+    )
+    rows, total = page_of(
+        conn, consultations, where, (c.opened_at.desc(), c.consultation_id), search.limit, search.offset
     )
     return {
         "items": [_consultation_row(r) for r in rows],
@@ -119,7 +113,9 @@ def contact_counts(conn: Connection, search: Search) -> dict[str, Any]:
 
 
 def consultation(conn: Connection, consultation_id: str) -> dict[str, Any] | None:
-    row = conn.execute(select(consultations).where(consultations.c.consultation_id == consultation_id)).first()
+    row = (
+        conn.execute(select(consultations).where(consultations.c.consultation_id == consultation_id)).mappings().first()
+    )
     return _consultation_row(row) if row is not None else None
 
 
@@ -138,7 +134,7 @@ def consultations_for_household(conn: Connection, household_id: str) -> list[dic
         select(consultations)
         .where(consultations.c.household_id == household_id)
         .order_by(consultations.c.opened_at, consultations.c.consultation_id)
-    )
+    ).mappings()
     return [_consultation_row(r) for r in rows]
 
 
@@ -159,8 +155,8 @@ def _schedule(conn: Connection, application_ids: Sequence[str]) -> dict[str, lis
     return schedules
 
 
-def _with_schedules(conn: Connection, rows: Sequence[Any]) -> list[dict[str, Any]]:
-    items = [dict(r._mapping) for r in rows]
+def _with_schedules(conn: Connection, rows: Sequence[RowMapping]) -> list[dict[str, Any]]:
+    items = [dict(r) for r in rows]
     schedules = _schedule(conn, [i["application_id"] for i in items])
     for item in items:
         item["schedule"] = schedules[item["application_id"]]
@@ -169,27 +165,13 @@ def _with_schedules(conn: Connection, rows: Sequence[Any]) -> list[dict[str, Any
 
 def list_applications(conn: Connection, search: Search) -> dict[str, Any]:
     """Applications submitted in the period, with counts per status."""
-    where = _period(applications.c.submitted_at, search)
-    for column, value in (
-        (applications.c.fund_type, search.fund_type),
-        (applications.c.household_id, search.household_id),
-    ):
-        if value is not None:
-            where.append(column == value)
-    by_status = {
-        r[0]: int(r[1])
-        for r in conn.execute(select(applications.c.status, func.count()).where(*where).group_by(applications.c.status))
-    }
-    if search.status is not None:
-        where.append(applications.c.status == search.status)
-    total = conn.execute(select(func.count()).select_from(applications).where(*where)).scalar_one()
-    rows = conn.execute(
-        select(applications)
-        .where(*where)
-        .order_by(applications.c.submitted_at.desc(), applications.c.application_id)
-        .limit(search.limit)
-        .offset(search.offset)
-    ).all()
+    a = applications.c
+    where = _period(a.submitted_at, search) + search.equal(applications, "fund_type", "household_id")
+    by_status = counts_by(conn, a.status, where)
+    where += search.equal(applications, "status")
+    rows, total = page_of(
+        conn, applications, where, (a.submitted_at.desc(), a.application_id), search.limit, search.offset
+    )
     return {
         "items": _with_schedules(conn, rows),
         "total": total,
@@ -200,17 +182,21 @@ def list_applications(conn: Connection, search: Search) -> dict[str, Any]:
 
 
 def application(conn: Connection, application_id: str) -> dict[str, Any] | None:
-    rows = conn.execute(select(applications).where(applications.c.application_id == application_id)).all()
+    rows = conn.execute(select(applications).where(applications.c.application_id == application_id)).mappings().all()
     items = _with_schedules(conn, rows)
     return items[0] if items else None
 
 
 def applications_for_household(conn: Connection, household_id: str) -> list[dict[str, Any]]:
-    rows = conn.execute(
-        select(applications)
-        .where(applications.c.household_id == household_id)
-        .order_by(applications.c.submitted_at, applications.c.application_id)
-    ).all()
+    rows = (
+        conn.execute(
+            select(applications)
+            .where(applications.c.household_id == household_id)
+            .order_by(applications.c.submitted_at, applications.c.application_id)
+        )
+        .mappings()
+        .all()
+    )
     return _with_schedules(conn, rows)
 
 
@@ -226,25 +212,12 @@ def repaying_application_ids(conn: Connection) -> list[str]:
 
 def follow_ups_list(conn: Connection, search: Search) -> dict[str, Any]:
     """要フォロー: consultations closed without reaching any service."""
-    where = _period(follow_ups.c.closed_at, search)
-    for column, value in (
-        (follow_ups.c.fund_type, search.fund_type),
-        (follow_ups.c.kind, search.kind),
-        (follow_ups.c.household_id, search.household_id),
-    ):
-        if value is not None:
-            where.append(column == value)
-    total = conn.execute(select(func.count()).select_from(follow_ups).where(*where)).scalar_one()
-    rows = conn.execute(
-        select(follow_ups)
-        .where(*where)
-        .order_by(follow_ups.c.closed_at.desc(), follow_ups.c.consultation_id)
-        .limit(search.limit)
-        .offset(search.offset)
-    )
+    f = follow_ups.c
+    where = _period(f.closed_at, search) + search.equal(follow_ups, "fund_type", "kind", "household_id")
+    rows, total = page_of(conn, follow_ups, where, (f.closed_at.desc(), f.consultation_id), search.limit, search.offset)
     items = []
     for r in rows:
-        item = dict(r._mapping)
+        item = dict(r)
         item["issues"] = _json_list(item["issues"])
         items.append(item)
     return {"items": items, "total": total, "limit": search.limit, "offset": search.offset}

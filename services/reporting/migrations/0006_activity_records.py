@@ -6,20 +6,17 @@ has it already; only one created before this revision gets it here.
 Revision ID: reporting_0006_activity
 """
 
-import sqlalchemy as sa
-from alembic import op
+from services.reporting.adapters.added_tables import add_read_models, drop_read_models
 
 revision = "reporting_0006_activity"
 down_revision = "reporting_0005"
 
+TABLES = ("rm_activity_records",)
+
 
 def upgrade() -> None:
-    from services.reporting.adapters import readmodel
-
-    bind = op.get_bind()
-    if "rm_activity_records" not in set(sa.inspect(bind).get_table_names()):
-        readmodel.metadata.create_all(bind, tables=[readmodel.activity_records])
+    add_read_models(*TABLES)
 
 
 def downgrade() -> None:
-    op.drop_table("rm_activity_records")
+    drop_read_models(*TABLES)

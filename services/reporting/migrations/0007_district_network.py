@@ -7,8 +7,7 @@ has them already; only one created before this revision gets them here.
 Revision ID: reporting_district_network
 """
 
-import sqlalchemy as sa
-from alembic import op
+from services.reporting.adapters.added_tables import add_read_models, drop_read_models
 
 revision = "reporting_district_network"
 down_revision = "reporting_0006_activity"
@@ -17,14 +16,8 @@ TABLES = ("rm_district_issues", "rm_areas")
 
 
 def upgrade() -> None:
-    from services.reporting.adapters import readmodel
-
-    bind = op.get_bind()
-    existing = set(sa.inspect(bind).get_table_names())
-    missing = [readmodel.TABLES[name] for name in TABLES if name not in existing]
-    readmodel.metadata.create_all(bind, tables=missing)
+    add_read_models(*TABLES)
 
 
 def downgrade() -> None:
-    for name in reversed(TABLES):
-        op.drop_table(name)
+    drop_read_models(*TABLES)

@@ -8,8 +8,7 @@ upgrade get their prefixes on the next rebuild (``python -m services.reporting r
 Revision ID: reporting_0008_area_prefixes
 """
 
-import sqlalchemy as sa
-from alembic import op
+from services.reporting.adapters.added_tables import add_read_models, drop_read_models
 
 revision = "reporting_0008_area_prefixes"
 down_revision = "reporting_district_network"
@@ -18,14 +17,8 @@ TABLES = ("rm_area_prefixes",)
 
 
 def upgrade() -> None:
-    from services.reporting.adapters import readmodel
-
-    bind = op.get_bind()
-    existing = set(sa.inspect(bind).get_table_names())
-    missing = [readmodel.TABLES[name] for name in TABLES if name not in existing]
-    readmodel.metadata.create_all(bind, tables=missing)
+    add_read_models(*TABLES)
 
 
 def downgrade() -> None:
-    for name in reversed(TABLES):
-        op.drop_table(name)
+    drop_read_models(*TABLES)

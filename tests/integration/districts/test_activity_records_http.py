@@ -8,7 +8,6 @@ queue and the staff meeting's month (職員会議).
 
 from __future__ import annotations
 
-from collections.abc import Iterator
 from datetime import UTC, datetime
 from pathlib import Path
 from typing import Any
@@ -20,7 +19,6 @@ from sqlalchemy import func, select
 from services.districts.bootstrap import build
 from services.districts.config import Settings
 from shared.auth import mint_token
-from shared.clock import FixedClock
 from shared.eventstore import events_table
 from shared.settings import DEV_JWT_SECRET
 
@@ -44,15 +42,6 @@ ENTRY = {
     "done": "見守り対象の増加を報告し、サロンの担い手について相談した",
     "impressions": "男性の参加が少ない",
 }
-
-
-@pytest.fixture
-def app(tmp_path: Path) -> Iterator[tuple[TestClient, Any]]:
-    built, kit = build(Settings(var_dir=tmp_path), kafka=False, clock=FixedClock(T0))
-    try:
-        yield TestClient(built), kit
-    finally:
-        kit.close()
 
 
 def events(kit: Any) -> int:
@@ -174,12 +163,8 @@ def test_refusals_name_the_field_and_write_nothing(app):
     ],
     ids=["approval", "refusals"],
 )
-def test_the_same_on_postgresql(scenario: Any, pg_url: str, tmp_path: Path) -> None:
-    built, kit = build(Settings(var_dir=tmp_path, database_url=pg_url), kafka=False, clock=FixedClock(T0))
-    try:
-        scenario((TestClient(built), kit))
-    finally:
-        kit.close()
+def test_the_same_on_postgresql(scenario: Any, on_postgresql: Any) -> None:
+    on_postgresql(scenario)
 
 
 def test_the_demo_fills_an_approved_and_a_returned_record_once(tmp_path: Path, monkeypatch: pytest.MonkeyPatch) -> None:

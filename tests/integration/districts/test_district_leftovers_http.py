@@ -11,18 +11,14 @@
 from __future__ import annotations
 
 from datetime import timedelta
-from pathlib import Path
 from typing import Any
 
 import pytest
 from fastapi.testclient import TestClient
 from sqlalchemy import select
 
-from services.districts.bootstrap import build
-from services.districts.config import Settings
-from shared.clock import FixedClock
 from shared.eventstore import events_table
-from tests.integration.districts.test_district_network_http import DESK, MEETING, TEAM, app  # noqa: F401
+from tests.integration.districts.test_district_network_http import DESK, MEETING, TEAM
 from tests.integration.districts.test_district_records_http import INTAKE, MANAGER, T0, WORKER, auth, events, hierarchy
 
 DIRECTOR = auth("districts", "director", "d-director")
@@ -42,7 +38,7 @@ def _meeting(client: TestClient) -> dict[str, Any]:
     return dict(made.json())
 
 
-def test_reading_a_meeting_leaves_the_access_trail_of_each_case_shown(app: Any) -> None:  # noqa: F811
+def test_reading_a_meeting_leaves_the_access_trail_of_each_case_shown(app: Any) -> None:
     client, kit = app
     meeting = _meeting(client)
     url = f"/network-meetings/{meeting['meeting_id']}"
@@ -70,7 +66,7 @@ def test_reading_a_meeting_leaves_the_access_trail_of_each_case_shown(app: Any) 
     assert trail[1][1]["fields_redacted"] == ["next_steps", "summary"]
 
 
-def test_an_issue_is_raised_on_a_recorded_meeting_with_if_match(app: Any) -> None:  # noqa: F811
+def test_an_issue_is_raised_on_a_recorded_meeting_with_if_match(app: Any) -> None:
     client, kit = app
     meeting = _meeting(client)
     url = f"/network-meetings/{meeting['meeting_id']}/issues"
@@ -110,7 +106,7 @@ def test_an_issue_is_raised_on_a_recorded_meeting_with_if_match(app: Any) -> Non
     assert len(listed[0]["issues"]) == 3
 
 
-def test_a_resource_is_edited_with_if_match_and_shows_its_history_and_roles(app: Any) -> None:  # noqa: F811
+def test_a_resource_is_edited_with_if_match_and_shows_its_history_and_roles(app: Any) -> None:
     client, kit = app
     hierarchy(client)
     cooking = client.post(
@@ -164,7 +160,7 @@ def test_a_resource_is_edited_with_if_match_and_shows_its_history_and_roles(app:
     assert client.get("/resources/nope/roles", headers=INTAKE).status_code == 404
 
 
-def test_the_director_reads_the_escalations_a_manager_reads(app: Any) -> None:  # noqa: F811
+def test_the_director_reads_the_escalations_a_manager_reads(app: Any) -> None:
     client, kit = app
     hierarchy(client)
     assert client.post("/desk-consultations", json=DESK, headers=WORKER).status_code == 201
@@ -192,9 +188,5 @@ def test_the_director_reads_the_escalations_a_manager_reads(app: Any) -> None:  
     ],
     ids=["trail", "issue", "resource", "director"],
 )
-def test_the_same_on_postgresql(scenario: Any, pg_url: str, tmp_path: Path) -> None:
-    built, kit = build(Settings(var_dir=tmp_path, database_url=pg_url), kafka=False, clock=FixedClock(T0))
-    try:
-        scenario((TestClient(built), kit))
-    finally:
-        kit.close()
+def test_the_same_on_postgresql(scenario: Any, on_postgresql: Any) -> None:
+    on_postgresql(scenario)

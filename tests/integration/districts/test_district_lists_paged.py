@@ -3,26 +3,18 @@ its escalations answer ``limit``/``offset`` with the ``total`` the filter admits
 
 from __future__ import annotations
 
-from pathlib import Path
 from typing import Any
 
 import pytest
 from fastapi.testclient import TestClient
 
-from services.districts.bootstrap import build
-from services.districts.config import Settings
-from shared.clock import FixedClock
 from tests.integration.districts.test_district_records_http import (
     INTAKE,
     MANAGER,
-    T0,
     WORKER,
-    app,
     auth,
     hierarchy,
 )
-
-__all__ = ["app"]
 
 
 def page(client: TestClient, url: str, headers: dict[str, str] = INTAKE, **params: Any) -> dict[str, Any]:
@@ -80,9 +72,5 @@ def test_every_district_list_pages_with_a_total(app: tuple[TestClient, Any]) -> 
 
 
 @pytest.mark.postgres
-def test_the_same_on_postgresql(pg_url: str, tmp_path: Path) -> None:
-    built, kit = build(Settings(var_dir=tmp_path, database_url=pg_url), kafka=False, clock=FixedClock(T0))
-    try:
-        test_every_district_list_pages_with_a_total((TestClient(built), kit))
-    finally:
-        kit.close()
+def test_the_same_on_postgresql(on_postgresql: Any) -> None:
+    on_postgresql(test_every_district_list_pages_with_a_total)

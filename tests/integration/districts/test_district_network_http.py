@@ -7,7 +7,6 @@ Every refusal names its field; nothing is half-written; other departments read w
 
 from __future__ import annotations
 
-from collections.abc import Iterator
 from pathlib import Path
 from typing import Any
 
@@ -16,8 +15,7 @@ from fastapi.testclient import TestClient
 
 from services.districts.bootstrap import build
 from services.districts.config import Settings
-from shared.clock import FixedClock
-from tests.integration.districts.test_district_records_http import INTAKE, MANAGER, T0, WORKER, auth, events, hierarchy
+from tests.integration.districts.test_district_records_http import INTAKE, MANAGER, WORKER, auth, events, hierarchy
 
 TEAM = {
     "members": [
@@ -58,15 +56,6 @@ DESK = {
     "issue_category": "living_environment",
     "consent_to_share": True,
 }
-
-
-@pytest.fixture
-def app(tmp_path: Path) -> Iterator[tuple[TestClient, Any]]:
-    built, kit = build(Settings(var_dir=tmp_path), kafka=False, clock=FixedClock(T0))
-    try:
-        yield TestClient(built), kit
-    finally:
-        kit.close()
 
 
 def test_the_support_team_is_set_changed_with_if_match_and_read_by_anyone(app: Any) -> None:
@@ -184,12 +173,8 @@ def test_a_desk_consultation_becomes_a_referral_to_intake(app: Any) -> None:
     ],
     ids=["team", "meeting", "desk"],
 )
-def test_the_same_on_postgresql(scenario: Any, pg_url: str, tmp_path: Path) -> None:
-    built, kit = build(Settings(var_dir=tmp_path, database_url=pg_url), kafka=False, clock=FixedClock(T0))
-    try:
-        scenario((TestClient(built), kit))
-    finally:
-        kit.close()
+def test_the_same_on_postgresql(scenario: Any, on_postgresql: Any) -> None:
+    on_postgresql(scenario)
 
 
 def test_the_demo_sets_both_teams_once_and_holds_mrs_as_network_meeting(tmp_path: Path, monkeypatch: Any) -> None:

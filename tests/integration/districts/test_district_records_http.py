@@ -7,19 +7,14 @@ address lookup, search by kind and area, and the salon and volunteer-role facts 
 
 from __future__ import annotations
 
-from collections.abc import Iterator
 from datetime import UTC, datetime
-from pathlib import Path
 from typing import Any
 
 import pytest
 from fastapi.testclient import TestClient
 from sqlalchemy import func, select
 
-from services.districts.bootstrap import build
-from services.districts.config import Settings
 from shared.auth import mint_token
-from shared.clock import FixedClock
 from shared.eventstore import events_table
 from shared.settings import DEV_JWT_SECRET
 
@@ -33,15 +28,6 @@ def auth(department: str, role: str = "worker", staff_id: str = "s") -> dict[str
 MANAGER = auth("districts", "manager", "d-m1")
 WORKER = auth("districts", "worker", "d-w1")
 INTAKE = auth("intake")
-
-
-@pytest.fixture
-def app(tmp_path: Path) -> Iterator[tuple[TestClient, Any]]:
-    built, kit = build(Settings(var_dir=tmp_path), kafka=False, clock=FixedClock(T0))
-    try:
-        yield TestClient(built), kit
-    finally:
-        kit.close()
 
 
 def events(kit: Any) -> int:
@@ -409,9 +395,5 @@ def test_the_monthly_schedule_marks_who_handles_each_event_and_lists_the_unhandl
     ],
     ids=["district-file", "registry", "mr-t", "schedule"],
 )
-def test_the_same_on_postgresql(scenario: Any, pg_url: str, tmp_path: Path) -> None:
-    built, kit = build(Settings(var_dir=tmp_path, database_url=pg_url), kafka=False, clock=FixedClock(T0))
-    try:
-        scenario((TestClient(built), kit))
-    finally:
-        kit.close()
+def test_the_same_on_postgresql(scenario: Any, on_postgresql: Any) -> None:
+    on_postgresql(scenario)

@@ -71,3 +71,35 @@ def test_downgrading_a_service_drops_its_tables_and_leaves_the_kit(db_url: str, 
         assert set(inspect(engine).get_table_names()) == kit_tables
     finally:
         engine.dispose()
+
+
+def test_reporting_revisions_that_add_read_models_drop_them_and_add_them_again(db_url: str) -> None:
+    """Reporting's 0004-0008 (``added_tables``): down to 0003 drops the tables they add; up again
+    creates them on a database that lacks them, as on one created before those revisions."""
+    added = {
+        "rm_district_events",
+        "rm_district_event_steps",
+        "rm_district_resources",
+        "rm_district_files",
+        "rm_activity_records",
+        "rm_district_issues",
+        "rm_areas",
+        "rm_area_prefixes",
+    }
+    engine = make_engine(db_url)
+    try:
+        migrate(engine, SERVICES / "reporting" / "migrations")
+        assert added <= set(inspect(engine).get_table_names())
+        cfg = Config()
+        cfg.set_main_option("script_location", str(KIT_MIGRATIONS))
+        cfg.set_main_option("path_separator", "os")
+        cfg.set_main_option("version_locations", str(SERVICES / "reporting" / "migrations"))
+        cfg.attributes["version_table"] = "alembic_version_reporting"
+        with engine.begin() as conn:
+            cfg.attributes["connection"] = conn
+            command.downgrade(cfg, "reporting_0003")
+        assert not added & set(inspect(engine).get_table_names())
+        migrate(engine, SERVICES / "reporting" / "migrations")
+        assert added <= set(inspect(engine).get_table_names())
+    finally:
+        engine.dispose()

@@ -173,6 +173,33 @@ def test_a_meeting_is_refused_naming_the_field(over: dict[str, Any], field: str)
     assert refused.value.field == field
 
 
+def test_a_meeting_held_today_in_japan_is_recorded_before_9_am_jst() -> None:
+    """held_on is a date in Japan: at 01:00 JST (16:00 UTC the day before) today's meeting is no
+    future meeting, tomorrow's still is."""
+    early = datetime(2014, 6, 21, 16, 0, tzinfo=UTC)  # 2014-06-22 01:00 JST
+    held = network.decide_record_meeting(
+        network.MeetingState(),
+        meeting_cmd(held_on=date(2014, 6, 22)),
+        now=early,
+        meeting_id="m-1",
+        ids=iter(["i-1"]),
+        team=set_team(),
+        codes=CODES,
+    )
+    assert held[0].held_on == date(2014, 6, 22)
+    with pytest.raises(InvalidCommand) as refused:
+        network.decide_record_meeting(
+            network.MeetingState(),
+            meeting_cmd(held_on=date(2014, 6, 23)),
+            now=early,
+            meeting_id="m-1",
+            ids=iter(["i-1"]),
+            team=set_team(),
+            codes=CODES,
+        )
+    assert refused.value.field == "held_on"
+
+
 def test_a_district_without_a_team_holds_no_meeting_yet() -> None:
     with pytest.raises(InvalidCommand, match="no support team") as refused:
         decide_meeting(meeting_cmd(), team=network.TeamState())

@@ -90,3 +90,31 @@ def test_a_row_takes_the_fields_of_the_same_names_with_dates_as_iso_text() -> No
         "due": date(2015, 5, 1),
         "first_visit": True,
     }
+
+
+def test_put_row_inserts_a_streams_row_once_with_its_first_values_then_updates_it() -> None:
+    from sqlalchemy import create_engine, select
+
+    from shared.columns import put_row
+
+    metadata = MetaData()
+    t = table("cases", metadata, "case_id id key\nstatus state required\nopened_by id\nversion int required")
+    engine = create_engine("sqlite://")
+    metadata.create_all(engine)
+    with engine.begin() as conn:
+        put_row(conn, t, "case_id", "c-1", {"status": "open", "version": 1}, opened_by="s-1")
+        put_row(conn, t, "case_id", "c-1", {"status": "closed", "version": 2}, opened_by="s-2")
+        put_row(conn, t, "case_id", "c-2", {"status": "open", "version": 1})
+        rows = [dict(r) for r in conn.execute(select(t).order_by(t.c.case_id)).mappings()]
+    assert rows == [
+        {"case_id": "c-1", "status": "closed", "opened_by": "s-1", "version": 2},
+        {"case_id": "c-2", "status": "open", "opened_by": None, "version": 1},
+    ]
+
+
+def test_a_row_may_set_columns_named_source_or_table() -> None:
+    from types import SimpleNamespace
+
+    t = table("consultations", MetaData(), "consultation_id id key\nsource code required\ntable str32")
+    row = row_of(SimpleNamespace(consultation_id="k-1", source=None), t, source="", table="t-1")
+    assert row == {"consultation_id": "k-1", "source": "", "table": "t-1"}

@@ -5,6 +5,7 @@ import { api, ok } from "../../api/client";
 import type { components } from "../../api/generated/conferences";
 import { rulesOf } from "../../api/rules";
 import { Checkbox, SelectField, TextArea, TextField } from "../../components/Field";
+import { TitledTable } from "../../components/DataTable";
 import { Withheld } from "../../components/States";
 import { useStaff } from "../../auth/useStaff";
 import { formatDate, formatDateTime } from "../../time";
@@ -26,39 +27,34 @@ export function Undertakings({ c }: { c: View }) {
   );
   return (
     <section aria-labelledby="undertakings-title">
-      <h2 id="undertakings-title">{t("conferencesDesk.undertakings.title")}</h2>
-      {c.undertakings.length ? (
-        <table className="data" aria-labelledby="undertakings-title">
-          <thead>
-            <tr>
-              <th scope="col">{t("conferencesDesk.fields.participant_name")}</th>
-              <th scope="col">{t("conferencesDesk.fields.organisation")}</th>
-              <th scope="col">{t("conferencesDesk.fields.undertaken_on")}</th>
-              <th scope="col">{t("conferencesDesk.fields.undertaking_reference")}</th>
-              <th scope="col">{t("conferencesDesk.fields.recorded_by")}</th>
-            </tr>
-          </thead>
-          <tbody>
-            {c.undertakings.map((u) => (
-              <tr key={`${u.participant_name}/${u.organisation}`} data-undertaking={u.participant_name}>
-                <td>{u.participant_name}</td>
-                <td>
-                  {u.organisation}
-                  <div className="detail">{t(`conferencesDesk.participantKind.${u.participant_kind}`, { defaultValue: u.participant_kind })}</div>
-                </td>
-                <td>{formatDate(u.undertaken_on)}</td>
-                <td>{u.reference ?? t("conferencesDesk.none")}</td>
-                <td>
-                  <span data-field="recorded_by" title={u.recorded_by}>{u.recorded_by_name ?? u.recorded_by}</span>
-                  <div className="detail">{formatDateTime(u.recorded_at)}</div>
-                </td>
-              </tr>
-            ))}
-          </tbody>
-        </table>
-      ) : (
-        <p>{t("conferencesDesk.undertakings.none")}</p>
-      )}
+      <TitledTable
+        id="undertakings-title"
+        title={t("conferencesDesk.undertakings.title")}
+        empty={t("conferencesDesk.undertakings.none")}
+        columns={[
+          t("conferencesDesk.fields.participant_name"),
+          t("conferencesDesk.fields.organisation"),
+          t("conferencesDesk.fields.undertaken_on"),
+          t("conferencesDesk.fields.undertaking_reference"),
+          t("conferencesDesk.fields.recorded_by"),
+        ]}
+        items={c.undertakings}
+        row={(u) => (
+          <tr key={`${u.participant_name}/${u.organisation}`} data-undertaking={u.participant_name}>
+            <td>{u.participant_name}</td>
+            <td>
+              {u.organisation}
+              <div className="detail">{t(`conferencesDesk.participantKind.${u.participant_kind}`, { defaultValue: u.participant_kind })}</div>
+            </td>
+            <td>{formatDate(u.undertaken_on)}</td>
+            <td>{u.reference ?? t("conferencesDesk.none")}</td>
+            <td>
+              <span data-field="recorded_by" title={u.recorded_by}>{u.recorded_by_name ?? u.recorded_by}</span>
+              <div className="detail">{formatDateTime(u.recorded_at)}</div>
+            </td>
+          </tr>
+        )}
+      />
       {missing.length > 0 && (
         <p className="hint" data-missing-undertakings={missing.map((p) => p.name).join(" ")}>
           <strong>{t("conferencesDesk.undertakings.missing")}</strong> {missing.map((p) => `${p.name}（${p.organisation}）`).join("、")}

@@ -8,6 +8,7 @@ import { useCodeLists } from "../../api/codes";
 import type { components } from "../../api/generated/conferences";
 import { rulesOf } from "../../api/rules";
 import { SelectField, TextArea, TextField } from "../../components/Field";
+import { DataTable } from "../../components/DataTable";
 import { QueryState, Withheld } from "../../components/States";
 import { formatDate, formatDateTime, isoToJstInput, jstInputToIso } from "../../time";
 import { CommandForm, fieldErrors, useCommand } from "../loans/common";
@@ -177,54 +178,52 @@ function ItemTable({ c }: { c: View }) {
   const withheld = c.redacted.includes("action_items.description");
   return (
     <>
-      <table className="data">
-        <caption className="visually-hidden">{t("conferencesDesk.fields.action_items")}</caption>
-        <thead>
-          <tr>
-            <th scope="col">{t("conferencesDesk.fields.description")}</th>
-            <th scope="col">{t("conferencesDesk.fields.assignee")}</th>
-            <th scope="col">{t("conferencesDesk.fields.due_on")}</th>
-            <th scope="col">{t("conferencesDesk.fields.done")}</th>
+      <DataTable
+        caption={t("conferencesDesk.fields.action_items")}
+        hiddenCaption
+        columns={[
+          t("conferencesDesk.fields.description"),
+          t("conferencesDesk.fields.assignee"),
+          t("conferencesDesk.fields.due_on"),
+          t("conferencesDesk.fields.done"),
+        ]}
+        items={c.action_items}
+        row={(a) => (
+          <tr key={a.action_id} data-action={a.action_id}>
+            <td>{withheld ? <Withheld /> : a.description}</td>
+            <td>
+              {assigneeLabel(a.assignee_kind, a.assignee)}
+              <div className="detail">{t(`conferencesDesk.assigneeKind.${a.assignee_kind}`, { defaultValue: a.assignee_kind })}</div>
+              {a.referral_status && (
+                <div className="detail" data-referral-status={a.referral_status}>
+                  {t("conferencesDesk.detail.referral")}: {t(`referrals.status.${a.referral_status}`, { defaultValue: a.referral_status })}
+                </div>
+              )}
+            </td>
+            <td>{a.due_on ? formatDate(a.due_on) : t("conferencesDesk.none")}</td>
+            <td>
+              <span className={`status status-${a.done ? "completed" : "made"}`}>{a.done ? t("conferencesDesk.detail.doneYes") : t("conferencesDesk.detail.doneNo")}</span>
+              {a.completed_at && (
+                <div className="detail">
+                  {formatDateTime(a.completed_at)} {a.completed_by_department && t(`departments.${a.completed_by_department}`, { defaultValue: a.completed_by_department })}
+                </div>
+              )}
+              {a.done && (a.note || c.redacted.includes("action_items.note")) && (
+                <div className="detail words" data-field="note">
+                  {t("conferencesDesk.views.doneNote")}: {c.redacted.includes("action_items.note") ? <Withheld /> : a.note}
+                </div>
+              )}
+              {!a.done && rights.completes(a.assignee_kind, a.assignee) && completing !== a.action_id && (
+                <div className="actions">
+                  <button type="button" onClick={() => setCompleting(a.action_id)}>
+                    {t("conferencesDesk.complete.submit")}
+                  </button>
+                </div>
+              )}
+            </td>
           </tr>
-        </thead>
-        <tbody>
-          {c.action_items.map((a) => (
-            <tr key={a.action_id} data-action={a.action_id}>
-              <td>{withheld ? <Withheld /> : a.description}</td>
-              <td>
-                {assigneeLabel(a.assignee_kind, a.assignee)}
-                <div className="detail">{t(`conferencesDesk.assigneeKind.${a.assignee_kind}`, { defaultValue: a.assignee_kind })}</div>
-                {a.referral_status && (
-                  <div className="detail" data-referral-status={a.referral_status}>
-                    {t("conferencesDesk.detail.referral")}: {t(`referrals.status.${a.referral_status}`, { defaultValue: a.referral_status })}
-                  </div>
-                )}
-              </td>
-              <td>{a.due_on ? formatDate(a.due_on) : t("conferencesDesk.none")}</td>
-              <td>
-                <span className={`status status-${a.done ? "completed" : "made"}`}>{a.done ? t("conferencesDesk.detail.doneYes") : t("conferencesDesk.detail.doneNo")}</span>
-                {a.completed_at && (
-                  <div className="detail">
-                    {formatDateTime(a.completed_at)} {a.completed_by_department && t(`departments.${a.completed_by_department}`, { defaultValue: a.completed_by_department })}
-                  </div>
-                )}
-                {a.done && (a.note || c.redacted.includes("action_items.note")) && (
-                  <div className="detail words" data-field="note">
-                    {t("conferencesDesk.views.doneNote")}: {c.redacted.includes("action_items.note") ? <Withheld /> : a.note}
-                  </div>
-                )}
-                {!a.done && rights.completes(a.assignee_kind, a.assignee) && completing !== a.action_id && (
-                  <div className="actions">
-                    <button type="button" onClick={() => setCompleting(a.action_id)}>
-                      {t("conferencesDesk.complete.submit")}
-                    </button>
-                  </div>
-                )}
-              </td>
-            </tr>
-          ))}
-        </tbody>
-      </table>
+        )}
+      />
       {completing && (
         <CompleteForm c={c} item={c.action_items.find((a) => a.action_id === completing)!} onDone={() => setCompleting(null)} />
       )}

@@ -4,6 +4,7 @@ import { Link, useParams, useSearchParams } from "react-router-dom";
 
 import { api, ok } from "../../api/client";
 import { useCodeLists } from "../../api/codes";
+import { TitledTable } from "../../components/DataTable";
 import { SelectField } from "../../components/Field";
 import { QueryState, Withheld } from "../../components/States";
 import { formatDate, formatDateTime } from "../../time";
@@ -120,29 +121,20 @@ export function MinutesPage() {
                   )}
                   <h2>{t("conferencesDesk.fields.person_wishes")}</h2>
                   <p className="words" data-field="person_wishes">{m.details_shown ? (m.person_wishes ?? t("conferencesDesk.none")) : <Withheld />}</p>
-                  <h2 id="minutes-items">{t("conferencesDesk.fields.action_items")}</h2>
-                  {m.action_items.length ? (
-                    <table className="data" aria-labelledby="minutes-items">
-                      <thead>
-                        <tr>
-                          <th scope="col">{t("conferencesDesk.fields.description")}</th>
-                          <th scope="col">{t("conferencesDesk.fields.assignee")}</th>
-                          <th scope="col">{t("conferencesDesk.fields.due_on")}</th>
-                        </tr>
-                      </thead>
-                      <tbody>
-                        {m.action_items.map((a, n) => (
-                          <tr key={n}>
-                            <td>{m.details_shown ? a.description : <Withheld />}</td>
-                            <td>{assigneeLabel(a.assignee_kind, a.assignee)}</td>
-                            <td>{a.due_on ? formatDate(a.due_on) : t("conferencesDesk.none")}</td>
-                          </tr>
-                        ))}
-                      </tbody>
-                    </table>
-                  ) : (
-                    <p>{t("conferencesDesk.detail.noItems")}</p>
-                  )}
+                  <TitledTable
+                    id="minutes-items"
+                    title={t("conferencesDesk.fields.action_items")}
+                    empty={t("conferencesDesk.detail.noItems")}
+                    columns={[t("conferencesDesk.fields.description"), t("conferencesDesk.fields.assignee"), t("conferencesDesk.fields.due_on")]}
+                    items={m.action_items}
+                    row={(a, n) => (
+                      <tr key={n}>
+                        <td>{m.details_shown ? a.description : <Withheld />}</td>
+                        <td>{assigneeLabel(a.assignee_kind, a.assignee)}</td>
+                        <td>{a.due_on ? formatDate(a.due_on) : t("conferencesDesk.none")}</td>
+                      </tr>
+                    )}
+                  />
                   {m.study_cases.map((s, n) => (
                     <section key={n} aria-label={t("conferencesDesk.minutes.studyCase", { n: n + 1 })}>
                       <h2>{t("conferencesDesk.minutes.studyCase", { n: n + 1 })}</h2>

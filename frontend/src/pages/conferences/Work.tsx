@@ -7,6 +7,7 @@ import { api, ok } from "../../api/client";
 import type { components } from "../../api/generated/conferences";
 import { useCodeLists } from "../../api/codes";
 import { SelectField, TextField } from "../../components/Field";
+import { DataTable } from "../../components/DataTable";
 import { QueryState, Withheld } from "../../components/States";
 import { formatDate, formatDateTime } from "../../time";
 import { COUNCIL_DEPARTMENTS, useAssigneeLabel } from "./common";
@@ -18,53 +19,51 @@ export function ActionItemTable({ items }: { items: Row[] }) {
   const { t } = useTranslation();
   const assigneeLabel = useAssigneeLabel();
   return (
-    <table className="data">
-      <caption className="visually-hidden">{t("conferencesDesk.actionItems.title")}</caption>
-      <thead>
-        <tr>
-          <th scope="col">{t("conferencesDesk.fields.description")}</th>
-          <th scope="col">{t("conferencesDesk.fields.due_on")}</th>
-          <th scope="col">{t("conferencesDesk.fields.assignee")}</th>
-          <th scope="col">{t("conferencesDesk.actionItems.state")}</th>
-          <th scope="col">{t("conferencesDesk.fields.conference_id")}</th>
-          <th scope="col">{t("conferencesDesk.fields.case_id")}</th>
+    <DataTable
+      caption={t("conferencesDesk.actionItems.title")}
+      hiddenCaption
+      columns={[
+        t("conferencesDesk.fields.description"),
+        t("conferencesDesk.fields.due_on"),
+        t("conferencesDesk.fields.assignee"),
+        t("conferencesDesk.actionItems.state"),
+        t("conferencesDesk.fields.conference_id"),
+        t("conferencesDesk.fields.case_id"),
+      ]}
+      items={items}
+      row={(a) => (
+        <tr key={a.action_id} data-action={a.action_id}>
+          <td>{a.redacted.includes("description") ? <Withheld /> : a.description}</td>
+          <td>{a.due_on ? formatDate(a.due_on) : t("conferencesDesk.none")}</td>
+          <td>
+            {assigneeLabel(a.assignee_kind, a.assignee)}
+            <div className="detail">{t(`conferencesDesk.assigneeKind.${a.assignee_kind}`, { defaultValue: a.assignee_kind })}</div>
+            {a.referral_status && (
+              <div className="detail" data-referral-status={a.referral_status}>
+                {t("conferencesDesk.views.referralStatus")}: <span className={`status status-${a.referral_status}`}>{t(`referrals.status.${a.referral_status}`, { defaultValue: a.referral_status })}</span>
+              </div>
+            )}
+          </td>
+          <td>
+            <span className={`status status-${a.done ? "completed" : "made"}`}>
+              {a.done ? t("conferencesDesk.detail.doneYes") : t("conferencesDesk.detail.doneNo")}
+            </span>
+            {a.completed_at && <div className="detail">{formatDateTime(a.completed_at)}</div>}
+            {a.done && (a.note || a.redacted.includes("note")) && (
+              <div className="detail words" data-field="note">
+                {t("conferencesDesk.views.doneNote")}: {a.redacted.includes("note") ? <Withheld /> : a.note}
+              </div>
+            )}
+          </td>
+          <td>
+            <Link className="nowrap" to={`/conferences/${encodeURIComponent(a.conference_id)}`}>{t("conferencesDesk.detail.title")}</Link>
+          </td>
+          <td>
+            <Link to={`/cases/${encodeURIComponent(a.case_id)}`}>{a.case_id}</Link>
+          </td>
         </tr>
-      </thead>
-      <tbody>
-        {items.map((a) => (
-          <tr key={a.action_id} data-action={a.action_id}>
-            <td>{a.redacted.includes("description") ? <Withheld /> : a.description}</td>
-            <td>{a.due_on ? formatDate(a.due_on) : t("conferencesDesk.none")}</td>
-            <td>
-              {assigneeLabel(a.assignee_kind, a.assignee)}
-              <div className="detail">{t(`conferencesDesk.assigneeKind.${a.assignee_kind}`, { defaultValue: a.assignee_kind })}</div>
-              {a.referral_status && (
-                <div className="detail" data-referral-status={a.referral_status}>
-                  {t("conferencesDesk.views.referralStatus")}: <span className={`status status-${a.referral_status}`}>{t(`referrals.status.${a.referral_status}`, { defaultValue: a.referral_status })}</span>
-                </div>
-              )}
-            </td>
-            <td>
-              <span className={`status status-${a.done ? "completed" : "made"}`}>
-                {a.done ? t("conferencesDesk.detail.doneYes") : t("conferencesDesk.detail.doneNo")}
-              </span>
-              {a.completed_at && <div className="detail">{formatDateTime(a.completed_at)}</div>}
-              {a.done && (a.note || a.redacted.includes("note")) && (
-                <div className="detail words" data-field="note">
-                  {t("conferencesDesk.views.doneNote")}: {a.redacted.includes("note") ? <Withheld /> : a.note}
-                </div>
-              )}
-            </td>
-            <td>
-              <Link className="nowrap" to={`/conferences/${encodeURIComponent(a.conference_id)}`}>{t("conferencesDesk.detail.title")}</Link>
-            </td>
-            <td>
-              <Link to={`/cases/${encodeURIComponent(a.case_id)}`}>{a.case_id}</Link>
-            </td>
-          </tr>
-        ))}
-      </tbody>
-    </table>
+      )}
+    />
   );
 }
 

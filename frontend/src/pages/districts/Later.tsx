@@ -7,6 +7,7 @@ import { api, ok } from "../../api/client";
 import { useCodeLists } from "../../api/codes";
 import type { components } from "../../api/generated/districts";
 import { rulesOf } from "../../api/rules";
+import { DataTable, TitledTable } from "../../components/DataTable";
 import { SelectField, TextArea, TextField } from "../../components/Field";
 import { QueryState, Redacted } from "../../components/States";
 import { formatDate, formatDateTime } from "../../time";
@@ -133,26 +134,19 @@ function ResourceRoles({ resourceId }: { resourceId: string }) {
     <>
       <h2 id="resource-roles">{t("districtsDesk.later.resource.roles")}</h2>
       <QueryState isLoading={query.isLoading} error={query.error} isEmpty={!items.length} emptyText={t("districtsDesk.none")}>
-        <table className="data" aria-labelledby="resource-roles">
-          <thead>
-            <tr>
-              <th scope="col">{t("districtsDesk.fields.case_id")}</th>
-              <th scope="col">{t("districtsDesk.later.resource.role")}</th>
-              <th scope="col">{t("districtsDesk.later.resource.activity")}</th>
-              <th scope="col">{t("districtsDesk.later.resource.startedOn")}</th>
+        <DataTable
+          labelledBy="resource-roles"
+          columns={[t("districtsDesk.fields.case_id"), t("districtsDesk.later.resource.role"), t("districtsDesk.later.resource.activity"), t("districtsDesk.later.resource.startedOn")]}
+          items={items}
+          row={(x) => (
+            <tr key={x.role_id} data-role={x.role_id}>
+              <td>{x.case_id ? <Link to={`/districts/cases/${x.case_id}`}>{x.case_id}</Link> : "—"}</td>
+              <td>{x.role}</td>
+              <td>{x.activity}</td>
+              <td>{formatDate(x.started_on)}</td>
             </tr>
-          </thead>
-          <tbody>
-            {items.map((x) => (
-              <tr key={x.role_id} data-role={x.role_id}>
-                <td>{x.case_id ? <Link to={`/districts/cases/${x.case_id}`}>{x.case_id}</Link> : "—"}</td>
-                <td>{x.role}</td>
-                <td>{x.activity}</td>
-                <td>{formatDate(x.started_on)}</td>
-              </tr>
-            ))}
-          </tbody>
-        </table>
+          )}
+        />
         <Redacted fields={[...new Set(items.flatMap((x) => x.redacted ?? []))]} />
       </QueryState>
     </>
@@ -170,26 +164,20 @@ function ResourceHistory({ resourceId }: { resourceId: string }) {
     <>
       <h2 id="resource-history">{t("districtsDesk.later.resource.history")}</h2>
       <QueryState isLoading={query.isLoading} error={query.error}>
-        <table className="data" aria-labelledby="resource-history" data-testid="resource-history">
-          <thead>
-            <tr>
-              <th scope="col">{t("districtsDesk.later.resource.at")}</th>
-              <th scope="col">{t("districtsDesk.later.resource.step")}</th>
-              <th scope="col">{t("districtsDesk.later.resource.changedFields")}</th>
-              <th scope="col">{t("districtsDesk.later.resource.by")}</th>
+        <DataTable
+          labelledBy="resource-history"
+          testId="resource-history"
+          columns={[t("districtsDesk.later.resource.at"), t("districtsDesk.later.resource.step"), t("districtsDesk.later.resource.changedFields"), t("districtsDesk.later.resource.by")]}
+          items={items}
+          row={(h) => (
+            <tr key={h.version} data-step={h.step}>
+              <td>{formatDateTime(h.at)}</td>
+              <td>{t(`districtsDesk.later.resource.steps.${h.step}`, { defaultValue: h.step })}</td>
+              <td>{(h.changed_fields ?? []).map((f) => t(`districtsDesk.registry.${f}`, { defaultValue: f })).join("、")}</td>
+              <td>{h.by_name ?? h.by}</td>
             </tr>
-          </thead>
-          <tbody>
-            {items.map((h) => (
-              <tr key={h.version} data-step={h.step}>
-                <td>{formatDateTime(h.at)}</td>
-                <td>{t(`districtsDesk.later.resource.steps.${h.step}`, { defaultValue: h.step })}</td>
-                <td>{(h.changed_fields ?? []).map((f) => t(`districtsDesk.registry.${f}`, { defaultValue: f })).join("、")}</td>
-                <td>{h.by_name ?? h.by}</td>
-              </tr>
-            ))}
-          </tbody>
-        </table>
+          )}
+        />
       </QueryState>
     </>
   );
@@ -263,64 +251,50 @@ export function ActivityStatsPage() {
       <QueryState isLoading={query.isLoading && valid} error={query.error}>
         {data && (
           <>
-            <table className="data" data-testid="activity-counts">
-              <caption>{t("districtsDesk.later.stats.counts")}</caption>
-              <thead>
-                <tr>
-                  {STATUSES.map((s) => (
-                    <th key={s} scope="col" className="num">
-                      {t(`districtsDesk.activity.statuses.${s}`)}
-                    </th>
-                  ))}
-                  <th scope="col" className="num">
-                    {t("districtsDesk.later.stats.total")}
-                  </th>
-                </tr>
-              </thead>
-              <tbody>
-                <tr>
+            <DataTable
+              caption={t("districtsDesk.later.stats.counts")}
+              testId="activity-counts"
+              columns={[...STATUSES.map((s) => ({ label: t(`districtsDesk.activity.statuses.${s}`), num: true })), { label: t("districtsDesk.later.stats.total"), num: true }]}
+              items={[data]}
+              row={(d) => (
+                <tr key="counts">
                   {STATUSES.map((s) => (
                     <td key={s} className="num" data-status={s}>
                       {counts[s] ?? 0}
                     </td>
                   ))}
                   <td className="num" data-status="total">
-                    {data.total}
+                    {d.total}
                   </td>
                 </tr>
-              </tbody>
-            </table>
-            <h2 id="activity-stats-records">{t("districtsDesk.later.stats.records")}</h2>
-            {data.records.length ? (
-              <table className="data" aria-labelledby="activity-stats-records">
-                <thead>
-                  <tr>
-                    <th scope="col">{t("districtsDesk.later.stats.author")}</th>
-                    <th scope="col">{t("districtsDesk.activity.status")}</th>
-                    <th scope="col" className="num">{t("districtsDesk.later.stats.submissions")}</th>
-                    <th scope="col" className="num">{t("districtsDesk.later.stats.returns")}</th>
-                    <th scope="col" className="num">{t("districtsDesk.later.stats.comments")}</th>
-                    <th scope="col">{t("districtsDesk.later.stats.updatedAt")}</th>
-                  </tr>
-                </thead>
-                <tbody>
-                  {data.records.map((r) => (
-                    <tr key={r.record_id} data-record={r.record_id} data-status={r.status}>
-                      <td>{r.author_name ?? r.staff_id}</td>
-                      <td>
-                        <span className={`status status-${r.status}`}>{t(`districtsDesk.activity.statuses.${r.status}`)}</span>
-                      </td>
-                      <td className="num">{r.submissions}</td>
-                      <td className="num">{r.returns}</td>
-                      <td className="num">{r.comments}</td>
-                      <td>{formatDateTime(r.updated_at)}</td>
-                    </tr>
-                  ))}
-                </tbody>
-              </table>
-            ) : (
-              <p className="empty">{t("districtsDesk.later.stats.empty")}</p>
-            )}
+              )}
+            />
+            <TitledTable
+              id="activity-stats-records"
+              title={t("districtsDesk.later.stats.records")}
+              empty={t("districtsDesk.later.stats.empty")}
+              columns={[
+                t("districtsDesk.later.stats.author"),
+                t("districtsDesk.activity.status"),
+                { label: t("districtsDesk.later.stats.submissions"), num: true },
+                { label: t("districtsDesk.later.stats.returns"), num: true },
+                { label: t("districtsDesk.later.stats.comments"), num: true },
+                t("districtsDesk.later.stats.updatedAt"),
+              ]}
+              items={data.records}
+              row={(r) => (
+                <tr key={r.record_id} data-record={r.record_id} data-status={r.status}>
+                  <td>{r.author_name ?? r.staff_id}</td>
+                  <td>
+                    <span className={`status status-${r.status}`}>{t(`districtsDesk.activity.statuses.${r.status}`)}</span>
+                  </td>
+                  <td className="num">{r.submissions}</td>
+                  <td className="num">{r.returns}</td>
+                  <td className="num">{r.comments}</td>
+                  <td>{formatDateTime(r.updated_at)}</td>
+                </tr>
+              )}
+            />
           </>
         )}
       </QueryState>
