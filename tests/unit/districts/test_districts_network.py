@@ -304,29 +304,3 @@ def test_the_team_of_an_undefined_district_is_refused(kit: Any) -> None:
     assert getattr(refused.value, "field", None) == "district_id"
     assert kit.uow.stored == []
 
-
-def test_a_meeting_held_today_in_japan_is_taken_while_utc_is_still_on_yesterday() -> None:
-    """00:30 in Japan on 22 June is 15:30 UTC on 21 June: the council's today is the 22nd."""
-    past_midnight_in_japan = datetime(2014, 6, 21, 15, 30, tzinfo=UTC)
-    cmd = meeting_cmd(held_on=date(2014, 6, 22))
-    events = network.decide_record_meeting(
-        network.MeetingState(),
-        cmd,
-        now=past_midnight_in_japan,
-        meeting_id="m-1",
-        ids=iter(["i-1", "i-2", "i-3", "i-4"]),
-        team=set_team(),
-        codes=CODES,
-    )
-    assert events[0].held_on == date(2014, 6, 22)
-    with pytest.raises(InvalidCommand) as refused:  # and the 23rd is still tomorrow
-        network.decide_record_meeting(
-            network.MeetingState(),
-            meeting_cmd(held_on=date(2014, 6, 23)),
-            now=past_midnight_in_japan,
-            meeting_id="m-1",
-            ids=iter(["i-1"]),
-            team=set_team(),
-            codes=CODES,
-        )
-    assert refused.value.field == "held_on"
