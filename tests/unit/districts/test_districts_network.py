@@ -303,4 +303,3 @@ def test_the_team_of_an_undefined_district_is_refused(kit: Any) -> None:
         network_handlers.set_team(kit, AS_WORKER, team_cmd(*TEAM))
     assert getattr(refused.value, "field", None) == "district_id"
     assert kit.uow.stored == []
-
