@@ -321,9 +321,12 @@ class OidcVerifier:
 
 
 def password_grant(
-    issuer: str, client_id: str, username: str, password: str, *, timeout: float = 10.0
+    issuer: str, client_id: str, username: str, password: str, *, timeout: float = 30.0
 ) -> Mapping[str, Any]:
-    """The provider's token response (access, refresh, id token) for a staff member's password."""
+    """The provider's token response (access, refresh, id token) for a staff member's password.
+
+    The timeout is generous: hashing the password is the provider's costliest request, and a busy
+    machine (a demo load, a test run on two workers) slows it to seconds."""
     token_endpoint = str(discover(issuer, timeout=timeout)["token_endpoint"])
     response = httpx.post(
         token_endpoint,
