@@ -31,6 +31,7 @@ import sys
 import threading
 import time
 from collections.abc import Sequence
+from concurrent.futures import Future, ThreadPoolExecutor
 from datetime import UTC, datetime
 from typing import Any
 
@@ -181,6 +182,9 @@ class OutboxRelay:
         self._wake = threading.Event()
         self._stop = threading.Event()
         self._backlog_at = 0.0
+        self._ahead: tuple[int, Future[list[Any]]] | None = None
+        """(position read after, rows to come): the next batch, read while the last one is sent."""
+        self._pool: ThreadPoolExecutor | None = None
 
     def nudge(self) -> None:
         """Wake the relay now (called after a unit of work commits) instead of at the next poll."""
@@ -189,60 +193,98 @@ class OutboxRelay:
     def stop(self) -> None:
         self._stop.set()
         self._wake.set()
+        pool, self._pool = self._pool, None
+        if pool is not None:
+            pool.shutdown(wait=False, cancel_futures=True)
 
     def publish_once(self) -> int:
         """Publish the next batch; returns how many events were settled (published or parked).
 
         Raises the first error that is not about one record, after saving the progress made
         before it: the records from there on are sent again on the next call.
+
+        One pooled connection serves the batch's read and its checkpoint's transaction; after a full
+        batch the next one is read ahead in a reader thread while this one is encoded and sent.
         """
         with self.engine.connect() as conn:
             after = load_checkpoint(conn, self.name)
-            batch = self.store.read_rows(conn, after=after, limit=self.batch_size)
+            batch = self._read_ahead(conn, after)
             conn.rollback()
-        if not batch:
-            return 0
-        outcomes: list[Any] = []
-        for row in batch:
-            key, headers, value = kafka_record_from_store(self.store.source, row)
-            try:
-                outcomes.append(self.producer.send(self.topic, key=key, value=value, headers=headers))
-            except Exception as exc:  # refused before it left, e.g. larger than max_request_size
-                outcomes.append(exc)
-                if not never_publishable(exc):
+            if not batch:
+                return 0
+            if len(batch) == self.batch_size:
+                # A full batch: more are waiting. Read them in the reader's thread (its wait on the
+                # database overlaps this thread's encoding and sending), taken if the checkpoint
+                # then stands where this batch ends.
+                last = int(batch[-1]["position"])
+                self._ahead = (last, self._reader().submit(self._read, last))
+            outcomes: list[Any] = []
+            send, topic, source = self.producer.send, self.topic, self.store.source
+            for row in batch:
+                key, headers, value = kafka_record_from_store(source, row)
+                try:
+                    outcomes.append(send(topic, key=key, value=value, headers=headers))
+                except Exception as exc:  # refused before it left, e.g. larger than max_request_size
+                    outcomes.append(exc)
+                    if not never_publishable(exc):
+                        break
+            self._flush()
+            settled: list[Any] = []  # the rows acknowledged or parked, in store order, up to a stop
+            parked: list[tuple[Any, BaseException]] = []
+            stopped: BaseException | None = None
+            for row, outcome in zip(batch, outcomes, strict=False):
+                error = outcome if isinstance(outcome, BaseException) else _outcome(outcome)
+                if error is not None and never_publishable(error):
+                    # kafka-python may fail the records behind a refused one too, and keep failing
+                    # its later sends: make a fresh producer and try this record alone before
+                    # parking it; the records behind it go in the next batch.
+                    error = self._send_alone(row)
+                    if error is None or never_publishable(error):
+                        settled.append(row)
+                        if error is not None:
+                            parked.append((row, error))
+                        break
+                if error is not None:
+                    stopped = error
                     break
-        self._flush()
-        settled: list[Any] = []  # the rows acknowledged or parked, in store order, up to a stop
-        parked: list[tuple[Any, BaseException]] = []
-        stopped: BaseException | None = None
-        for row, outcome in zip(batch, outcomes, strict=False):
-            error = outcome if isinstance(outcome, BaseException) else _outcome(outcome)
-            if error is not None and never_publishable(error):
-                # kafka-python may fail the records behind a refused one too, and keep failing
-                # its later sends: make a fresh producer and try this record alone before
-                # parking it; the records behind it go in the next batch.
-                error = self._send_alone(row)
-                if error is None or never_publishable(error):
-                    settled.append(row)
-                    if error is not None:
-                        parked.append((row, error))
-                    break
-            if error is not None:
-                stopped = error
-                break
-            settled.append(row)
+                settled.append(row)
+            if settled:
+                with conn.begin():
+                    for row, error in parked:
+                        self._park(conn, row, error)
+                    save_checkpoint(conn, self.name, int(settled[-1]["position"]))
         if settled:
-            with self.engine.begin() as conn:
-                for row, error in parked:
-                    self._park(conn, row, error)
-                save_checkpoint(conn, self.name, int(settled[-1]["position"]))
             RELAY_PUBLISHED.labels(self.topic).inc(len(settled) - len(parked))
             if parked:
                 RELAY_PARKED_TOTAL.labels(self.topic).inc(len(parked))
                 self.parked_count()
         if stopped is not None:
+            self._ahead = None
             raise stopped
         return len(settled)
+
+    def _read_ahead(self, conn: Connection, after: int) -> list[Any]:
+        """The batch after ``after``: the one read ahead when it starts there (the checkpoint moved
+        as expected), else read now. The store's positions are gap-free in commit order, so rows
+        read a moment earlier are the same rows; a shorter read-ahead only means a shorter batch."""
+        ahead, self._ahead = self._ahead, None
+        if ahead is not None and ahead[0] == after:
+            try:
+                return ahead[1].result()
+            except Exception:  # the database blinked in the reader: read here, and raise from here
+                log.debug("relay.read_ahead_failed", topic=self.topic)
+        return self.store.read_rows(conn, after=after, limit=self.batch_size)
+
+    def _read(self, after: int) -> list[Any]:
+        with self.engine.connect() as conn:
+            rows = self.store.read_rows(conn, after=after, limit=self.batch_size)
+            conn.rollback()
+        return rows
+
+    def _reader(self) -> ThreadPoolExecutor:
+        if self._pool is None:
+            self._pool = ThreadPoolExecutor(max_workers=1, thread_name_prefix=f"{self.name}-read")
+        return self._pool
 
     def _flush(self) -> None:
         try:
@@ -362,6 +404,9 @@ class OutboxRelay:
             self._wake.clear()
         if self.lease is not None:
             self.lease.release()
+        pool, self._pool = self._pool, None
+        if pool is not None:
+            pool.shutdown(wait=False, cancel_futures=True)
         leader.set(0)
         log.info("relay.stopped", topic=self.topic)
 

@@ -20,6 +20,8 @@ from collections.abc import Callable, Mapping, Sequence
 from datetime import UTC, datetime, timedelta, timezone
 from typing import Any, NamedTuple
 
+import orjson
+
 from services.reporting.adapters import readmodel as rm
 from services.reporting.adapters.readmodel import Rows, ts
 from shared.envelope import Envelope
@@ -76,7 +78,7 @@ class Fact(NamedTuple):
     def from_record(cls, headers: Sequence[tuple[str, bytes]], value: bytes | None) -> Fact:
         """The fast path of a rebuild: CloudEvents binary-mode headers straight to a fact."""
         attrs = _header_text(headers)
-        data = json.loads(value or b"{}")
+        data = _orjson_loads(value or b"{}")
         if not isinstance(data, dict):
             raise ValueError("record value must be a JSON object")
         try:
@@ -114,6 +116,7 @@ class Fact(NamedTuple):
 Handler = Callable[[Rows, Fact], None]
 
 _fromisoformat = datetime.fromisoformat
+_orjson_dumps, _orjson_loads, _SORTED = orjson.dumps, orjson.loads, orjson.OPT_SORT_KEYS
 _canonical_encoder = json.JSONEncoder(ensure_ascii=False, sort_keys=True, separators=(",", ":"))
 
 
@@ -137,8 +140,13 @@ def _header_text(headers: Sequence[tuple[str, bytes]]) -> dict[str, str]:
 
 
 def _canonical(data: dict[str, Any]) -> str:
-    # == json.dumps(data, ensure_ascii=False, sort_keys=True, separators=(",", ":")), without a new encoder per call
-    return _canonical_encoder.encode(data)
+    """``json.dumps(data, ensure_ascii=False, sort_keys=True, separators=(",", ":"))`` by orjson (five
+    times faster; a float may be spelled differently, e.g. ``1e-7`` for ``1e-07``, the same number).
+    What orjson refuses (an integer beyond 64 bits, a key that is not text) goes through json."""
+    try:
+        return _orjson_dumps(data, option=_SORTED).decode()
+    except TypeError:  # orjson.JSONEncodeError
+        return _canonical_encoder.encode(data)
 
 
 # -- every event -----------------------------------------------------------------------------

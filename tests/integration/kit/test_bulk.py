@@ -82,3 +82,50 @@ def test_a_batch_beyond_sqlites_bind_limit_is_chunked(engine, monkeypatch):
         written, back = insert_rows(conn, things, rows, returning="id")
     assert written == 7 and sorted(back) == [f"e{i:02d}" for i in range(7)]
     assert [r[2] for r in _all(engine)] == list(range(7))
+
+
+others = Table(
+    "bulk_others",
+    md,
+    Column("gen", Integer, primary_key=True),
+    Column("key", String(64), primary_key=True),
+    Column("label", String(200)),
+)
+
+
+def _others(engine):
+    with engine.connect() as conn:
+        return [tuple(r) for r in conn.execute(select(others).order_by(others.c.gen, others.c.key))]
+
+
+def test_several_tables_in_one_go_write_what_insert_rows_would_and_count_the_new_rows(engine):
+    with engine.begin() as conn:
+        insert_rows(conn, things, [{"gen": 2, "id": "a", "n": 1, "ok": True}])
+    batches = [
+        (
+            things,
+            [{"id": "a", "n": 9, "ok": False}, {"id": "b", "n": 2, "ok": True, "note": "相談"}],
+            {"fixed": {"gen": 2}, "columns": ("id", "n", "ok", "note")},
+        ),
+        (others, [], {}),  # nothing to write: skipped
+        (others, [{"gen": 2, "key": "k1", "label": None}, {"gen": 2, "key": "k2", "label": "x"}], {}),
+    ]
+    with engine.begin() as conn:
+        written = bulk.insert_tables(conn, batches)
+    assert written == 3  # "a" existed: skipped, first row wins
+    assert _all(engine) == [(2, "a", 1, True, None), (2, "b", 2, True, "相談")]
+    assert _others(engine) == [(2, "k1", None), (2, "k2", "x")]
+
+
+def test_several_tables_in_one_go_raise_sqlalchemys_error_and_roll_back_whole(engine):
+    with engine.begin() as conn:
+        insert_rows(conn, things, [{"gen": 1, "id": "a", "n": 1, "ok": True}])
+    batches = [
+        (others, [{"gen": 1, "key": "k1", "label": "x"}], {}),
+        (things, [{"gen": 1, "id": "a", "n": 1, "ok": True}], {"ignore_conflicts": False}),
+    ]
+    with pytest.raises(IntegrityError), engine.begin() as conn:
+        bulk.insert_tables(conn, batches)
+    assert _others(engine) == [] and len(_all(engine)) == 1
+    with engine.begin() as conn:  # the pool's connection is usable again
+        assert bulk.insert_tables(conn, batches[:1]) == 1

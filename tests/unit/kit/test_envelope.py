@@ -77,3 +77,42 @@ def test_a_decoded_record_is_a_full_envelope_that_round_trips():
     assert decoded.model_dump() == ENV.model_dump()
     assert Envelope.model_validate(decoded.model_dump()) == decoded
     assert to_kafka(decoded) == to_kafka(ENV)
+
+
+def test_the_relays_record_of_a_stored_row_has_the_envelopes_headers_in_their_order():
+    from shared.envelope import kafka_record_from_store
+
+    named = ENV.model_copy(
+        update={"actor": Actor(staff_id="s-1", department="intake", role="worker", name="相談 太郎")}
+    )
+    for env in (ENV, named, ENV.model_copy(update={"position": 42, "correlationid": None, "prevhash": None})):
+        row = {
+            "event_id": env.id,
+            "event_type": env.type,
+            "occurred_at": env.time.isoformat(),
+            "stream_id": env.subject,
+            "case_id": env.caseid,
+            "actor_id": env.actor.staff_id,
+            "actor_department": env.actor.department,
+            "actor_role": env.actor.role,
+            "actor_name": env.actor.name,
+            "stream_version": env.streamversion,
+            "schema_version": env.schemaversion,
+            "correlation_id": env.correlationid,
+            "causation_id": env.causationid,
+            "position": env.position,
+            "hash": env.eventhash,
+            "prev_hash": env.prevhash,
+            "data": '{"summary":"引っ越し費用の相談","issues":["employment","housing"]}',
+        }
+        assert kafka_record_from_store("intake", row) == to_kafka(env)
+
+
+def test_headers_that_are_not_utf8_are_refused_only_when_they_are_cloudevents_attributes():
+    key, headers, value = to_kafka(ENV)
+    assert from_kafka(key, [*headers, ("dlq_note", b"\xff")], value) == ENV  # not ours: ignored
+    assert from_kafka(key, [*headers, ("ce_id", b"e-2")], value).id == "e-2"  # repeated: the last one
+    with pytest.raises(EnvelopeError, match="header ce_subject is not UTF-8"):
+        from_kafka(key, [*headers, ("ce_subject", b"\xff\xfe")], value)
+    with pytest.raises(EnvelopeError, match="not JSON"):
+        from_kafka(key, headers, b'{"a": NaN}')
