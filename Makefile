@@ -16,7 +16,7 @@ bootstrap:
 # the browser and end-to-end packages, stay together on one worker (their platform is set up once).
 TEST_WORKERS ?= 2
 test: bootstrap
-	$(VENV)/bin/pytest -n $(TEST_WORKERS) --dist loadgroup
+	$(VENV)/bin/pytest -n $(TEST_WORKERS) --dist loadscope
 
 lint:
 	$(VENV)/bin/ruff check . && $(VENV)/bin/mypy shared services deploy tools && $(VENV)/bin/lint-imports

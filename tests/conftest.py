@@ -27,14 +27,19 @@ for _name in ("TSUNAGU_AUTH", "TSUNAGU_ENVIRONMENT", "TSUNAGU_OIDC_ISSUER", "TSU
 SESSION_VAR = REPO / "var" / f"test-{os.getpid()}"
 
 
-def pytest_collection_modifyitems(items: list[pytest.Item]) -> None:
-    """``make test`` runs two workers (pytest-xdist ``--dist loadgroup``): every test is grouped so
-    that its module's fixtures, and the browser and end-to-end packages' platforms, are set up once."""
-    for item in items:
-        path = Path(str(item.path)).relative_to(REPO)
-        package = path.parts[1] if len(path.parts) > 2 else ""
-        group = package if package in ("browser", "e2e") else path.as_posix()
-        item.add_marker(pytest.mark.xdist_group(group))
+def pytest_xdist_make_scheduler(config: pytest.Config, log: Any) -> Any:
+    """``make test`` runs two workers (pytest-xdist): a module's tests go to one worker together, and so
+    do the browser and end-to-end packages, so that each module's and package's platform is set up
+    once. (xdist's own ``loadgroup`` marks do not reach pytest 9's node ids, hence this scheduler.)"""
+    from xdist.scheduler import LoadScopeScheduling
+
+    class ByModuleAndPlatformPackage(LoadScopeScheduling):
+        def _split_scope(self, nodeid: str) -> str:
+            path = nodeid.split("::", 1)[0]
+            parts = path.split("/")
+            return "/".join(parts[:2]) if len(parts) > 2 and parts[1] in ("browser", "e2e") else path
+
+    return ByModuleAndPlatformPackage(config, log)
 
 
 @pytest.fixture(scope="session")
