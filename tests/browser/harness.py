@@ -14,6 +14,7 @@ import contextlib
 import json
 import os
 import re
+import time
 from collections.abc import Callable, Iterator
 from dataclasses import dataclass, field
 from pathlib import Path
@@ -59,24 +60,36 @@ class WebPlatform:
     services: dict[str, str]
     issuer: str
     stories: list[Any] = field(default_factory=list)
-    _tokens: dict[str, str] = field(default_factory=dict)
+    _tokens: dict[str, tuple[str, float]] = field(default_factory=dict)
 
     def token(self, user: str) -> str:
         """An access token of the demo staff member ``user`` (``<dept>-<role>``), by password grant."""
         from shared.oidc import password_grant
 
-        if user not in self._tokens:
-            self._tokens[user] = str(password_grant(self.issuer, "tsunagu-cli", user, PASSWORD)["access_token"])
-        return self._tokens[user]
+        cached = self._tokens.get(user)
+        if cached is None or time.monotonic() - cached[1] > 60:  # tokens live minutes; a slow run outlives one
+            cached = (str(password_grant(self.issuer, "tsunagu-cli", user, PASSWORD)["access_token"]), time.monotonic())
+            self._tokens[user] = cached
+        return cached[0]
 
     def api(self, service: str, user: str) -> httpx.Client:
         """The service's API as ``user``, for steps a test takes outside the browser."""
-        return httpx.Client(
-            base_url=self.services[service], headers={"Authorization": f"Bearer {self.token(user)}"}, timeout=30
-        )
+        return httpx.Client(base_url=self.services[service], auth=_Bearer(lambda: self.token(user)), timeout=30)
 
     def story(self, number: int) -> Any:
         return next(s for s in self.stories if s.number == number)
+
+
+class _Bearer(httpx.Auth):
+    """A fresh (cached up to a minute) token on every request: a client held through a long wait
+    never sends one that has expired."""
+
+    def __init__(self, token: Callable[[], str]) -> None:
+        self._token = token
+
+    def auth_flow(self, request: httpx.Request) -> Iterator[httpx.Request]:
+        request.headers["Authorization"] = f"Bearer {self._token()}"
+        yield request
 
 
 def new_page(browser: Browser) -> Page:
