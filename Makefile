@@ -10,8 +10,8 @@ bootstrap:
 	./scripts/bootstrap.sh
 
 # pytest's exit status is passed through untouched, so "no tests collected" (exit 5)
-# fails the build like any other failure. Two worker processes (pytest-xdist), one per core: most
-# tests wait on a broker, a database or a browser, so two run in about two thirds of the time of one.
+# fails the build like any other failure. Two worker processes (pytest-xdist), one per core. Measured:
+# no faster than one on 2 cores (26:32 against 25-30 min serially; the suite is CPU-bound there).
 # Each worker starts its own broker, database and provider (tests/conftest.py); a module's tests, and
 # the browser and end-to-end packages, stay together on one worker (their platform is set up once).
 TEST_WORKERS ?= 2
