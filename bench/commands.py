@@ -9,9 +9,10 @@ Starts its own Kafka broker and the loans service (development tokens; SQLite un
 hands it to a pool of 64 client threads; each latency runs from the command's *scheduled* time to
 its answer, so a server that falls behind shows the queue it builds (no coordinated omission).
 
-Prints p50 / p95 / max per rate and database, the rate actually reached, errors, and the highest
-rate whose p95 stays under 100 ms. Baseline in the same run: ``GET /health`` at the same rates (the
-HTTP stack without a command). Aim (issue 14): p95 ≤ 30 ms at 100 commands/s. Writes
+Prints p50 / p95 / max per rate and database, the rate actually reached, errors, the service
+process's CPU time per command (from ``/proc``: what one command costs, whatever else the machine
+runs), and the highest rate whose p95 stays under 100 ms. Baseline in the same run: ``GET /health``
+at the same rates (the HTTP stack without a command). Aim (issue 14): p95 ≤ 30 ms at 100 commands/s. Writes
 ``var/bench/commands.json``.
 """
 
@@ -19,6 +20,7 @@ from __future__ import annotations
 
 import argparse
 import json
+import os
 import shutil
 import sys
 import threading
@@ -38,8 +40,18 @@ def say(msg: str) -> None:
     print(f"[bench commands] {msg}", file=sys.stderr, flush=True)
 
 
-def open_loop(rate: float, seconds: float, call: Callable[[int], None], threads: int = 64) -> dict[str, Any]:
-    """Run ``call(i)`` at ``rate`` per second for ``seconds``; latencies from each scheduled time."""
+def cpu_seconds(pid: int) -> float:
+    """User + system CPU time a process has used so far (Linux ``/proc``)."""
+    fields = Path(f"/proc/{pid}/stat").read_text().rsplit(")", 1)[1].split()
+    ticks = int(fields[11]) + int(fields[12])  # utime, stime (fields 14 and 15 of stat)
+    return ticks / os.sysconf("SC_CLK_TCK")
+
+
+def open_loop(
+    rate: float, seconds: float, call: Callable[[int], None], threads: int = 64, pid: int | None = None
+) -> dict[str, Any]:
+    """Run ``call(i)`` at ``rate`` per second for ``seconds``; latencies from each scheduled time;
+    with ``pid``, that process's CPU milliseconds per completed call."""
     latencies: list[float] = []
     errors: list[str] = []
     lock = threading.Lock()
@@ -56,6 +68,7 @@ def open_loop(rate: float, seconds: float, call: Callable[[int], None], threads:
         with lock:
             latencies.append(took)
 
+    cpu_before = cpu_seconds(pid) if pid else 0.0
     began = time.perf_counter()
     with ThreadPoolExecutor(max_workers=threads) as pool:
         for i in range(total):
@@ -65,16 +78,18 @@ def open_loop(rate: float, seconds: float, call: Callable[[int], None], threads:
                 time.sleep(pause)
             pool.submit(one, i, scheduled)
     elapsed = time.perf_counter() - began
+    cpu = {"cpu_ms_per_call": round((cpu_seconds(pid) - cpu_before) * 1000 / max(1, len(latencies)), 2)} if pid else {}
     return {
         "asked_per_s": rate,
         "reached_per_s": round(len(latencies) / elapsed, 1),
         **summary(latencies),
+        **cpu,
         "errors": len(errors),
         "first_errors": errors[:3],
     }
 
 
-def measure(url: str, rates: Sequence[float], seconds: float) -> dict[str, Any]:
+def measure(url: str, rates: Sequence[float], seconds: float, pid: int | None = None) -> dict[str, Any]:
     desk = Desk(url, "loans")
     households = []
     for i in range(HOUSEHOLDS):
@@ -114,8 +129,8 @@ def measure(url: str, rates: Sequence[float], seconds: float) -> dict[str, Any]:
     out: dict[str, Any] = {"commands": [], "health": []}
     for rate in rates:
         say(f"{rate}/s: GET /health, then open consultation, {seconds:.0f} s each")
-        out["health"].append(open_loop(rate, seconds, health))
-        out["commands"].append(open_loop(rate, seconds, open_consultation))
+        out["health"].append(open_loop(rate, seconds, health, pid=pid))
+        out["commands"].append(open_loop(rate, seconds, open_consultation, pid=pid))
         say(f"  {out['commands'][-1]}")
     under = [r["asked_per_s"] for r in out["commands"] if r["p95_ms"] < 100 and r["errors"] == 0]
     out["highest_rate_p95_under_100ms"] = max(under) if under else None
@@ -157,10 +172,10 @@ def main(argv: Sequence[str] | None = None) -> int:
             layout = Layout(var / db)
             shutil.rmtree(layout.run_dir, ignore_errors=True)
             say(f"starting loans on {db}")
-            start_services(layout, kafka.bootstrap_servers, [loans], env)
+            [proc] = start_services(layout, kafka.bootstrap_servers, [loans], env)
             try:
                 wait_healthy(layout, [loans], timeout=120)
-                result[db] = measure(loans.url, rates, args.seconds)
+                result[db] = measure(loans.url, rates, args.seconds, pid=proc.pid)
             finally:
                 stop_services(layout)
     finally:
@@ -175,14 +190,14 @@ def main(argv: Sequence[str] | None = None) -> int:
 
 
 def format_table(result: dict[str, Any]) -> str:
-    lines = ["db | asked/s | reached/s | p50 ms | p95 ms | max ms | errors | /health p95 ms"]
+    lines = ["db | asked/s | reached/s | p50 ms | p95 ms | max ms | errors | CPU ms/command | /health p95 ms"]
     for db in ("sqlite", "postgresql"):
         if db not in result:
             continue
         for cmd, health in zip(result[db]["commands"], result[db]["health"], strict=True):
             lines.append(
                 f"{db} | {cmd['asked_per_s']:.0f} | {cmd['reached_per_s']} | {cmd['p50_ms']} | {cmd['p95_ms']} | "
-                f"{cmd['max_ms']} | {cmd['errors']} | {health['p95_ms']}"
+                f"{cmd['max_ms']} | {cmd['errors']} | {cmd.get('cpu_ms_per_call', '')} | {health['p95_ms']}"
             )
         lines.append(f"{db}: highest rate with p95 < 100 ms: {result[db]['highest_rate_p95_under_100ms']}/s")
     return "\n".join(lines)

@@ -49,7 +49,7 @@ from functools import cache
 from typing import TYPE_CHECKING, Any, TypeVar
 
 from pydantic import BaseModel
-from sqlalchemy import Column, Connection, Integer, String, Table, Text, delete, select
+from sqlalchemy import Column, Connection, Integer, String, Table, Text, bindparam, delete, select
 from sqlalchemy.exc import IntegrityError
 
 from shared.events import DomainEvent
@@ -84,6 +84,10 @@ snapshots_table = Table(
     Column("fold_key", String(200), primary_key=True),
     Column("version", Integer, nullable=False),
     Column("state", Text, nullable=False),
+)
+# Built once: a constant statement's cache key is memoised (no re-keying on every load).
+_NEWEST = select(snapshots_table.c.version, snapshots_table.c.state).where(
+    snapshots_table.c.stream_id == bindparam("stream_id"), snapshots_table.c.fold_key == bindparam("fold_key")
 )
 
 
@@ -255,11 +259,7 @@ def load(conn: Connection, store: EventStore, stream_id: str, fold: Fold[S]) -> 
     cls = type(fold.initial())
     state: S | None = None
     base = 0
-    row = conn.execute(
-        select(snapshots_table.c.version, snapshots_table.c.state).where(
-            snapshots_table.c.stream_id == stream_id, snapshots_table.c.fold_key == key
-        )
-    ).first()
+    row = conn.execute(_NEWEST, {"stream_id": stream_id, "fold_key": key}).first()
     if row is not None:
         try:
             state, base = decode(cls, json.loads(row[1])), row[0]
