@@ -9,6 +9,10 @@ their dedupe marks (``processed_events``: consumer name + event id), so:
   :meth:`ConsumerRunner.process`); the failing event is sent to the dead-letter topic with the
   error, marked ``dead`` so redelivery does not dead-letter it again, and the batch goes on (a
   poison event never blocks the events behind it);
+- records whose type the runner does not ``want`` (the ``ce_type`` header read, nothing else) are
+  passed over before any transaction: no handler would act on them, so there is no effect to
+  guard with a mark (e.g. a referral projection reading every department's topic for its
+  ``referral.*`` events); a record whose type cannot be read takes the normal path;
 - records that are not valid CloudEvents at all go to the dead-letter topic as they are, and so
   does an event that fails the runner's ``validate`` hook (e.g. its published contract, see
   :meth:`shared.contracts.EventContracts.violation`): the handler never sees it.
@@ -43,7 +47,7 @@ from shared.envelope import Envelope, EnvelopeError, from_kafka
 from shared.kafka import BrokerUnavailable, LazyProducer, make_consumer, reachable
 from shared.metrics import CONSUMER_DEAD_LETTERS, CONSUMER_LAG, CONSUMER_LAST_POLL, CONSUMER_PROCESSED
 
-__all__ = ["BatchHandler", "ConsumerRunner", "Handler", "Validator", "processed_table"]
+__all__ = ["BatchHandler", "ConsumerRunner", "Handler", "Validator", "Wants", "processed_table"]
 
 log = structlog.get_logger(__name__)
 
@@ -54,6 +58,8 @@ _MAX_BACKOFF = 30.0  # seconds between retries of a batch that keeps failing
 BatchHandler = Callable[[Connection, Sequence[Envelope]], None]
 # What is wrong with an event before any handler sees it (None when nothing is).
 Validator = Callable[[Envelope], str | None]
+# Whether a handler acts on events of this type (``ce_type``); the others are passed over.
+Wants = Callable[[str], bool]
 
 _md = MetaData()
 processed_table = Table(
@@ -88,6 +94,7 @@ class ConsumerRunner:
         connect_timeout: float = 5.0,
         on_commit: Callable[[], None] | None = None,
         session_timeout: float | None = None,
+        wants: Wants | None = None,
     ) -> None:
         if (handler is None) == (batch_handler is None):
             raise ValueError("give a consumer runner exactly one of handler and batch_handler")
@@ -96,6 +103,8 @@ class ConsumerRunner:
         self.handler: Handler = handler or (lambda conn, env: batch_handler(conn, [env]))  # type: ignore[misc]
         self.batch_handler = batch_handler
         self.validate = validate
+        self.wants = wants
+        """Event types the handler acts on (``None``: every type); the others never open a transaction."""
         self.topics = list(topics)
         self.bootstrap_servers = bootstrap_servers
         self.dead_letter_topic = dead_letter_topic
@@ -211,6 +220,13 @@ class ConsumerRunner:
         savepoint per event, so that only the poison event is dead-lettered. Handlers write only
         to the database, so a rolled-back first run leaves no trace.
         """
+        if self.wants is not None:
+            kept = [r for r in records if self._wanted(r.headers)]
+            if len(kept) < len(records):
+                CONSUMER_PROCESSED.labels(self.name, "passed_over").inc(len(records) - len(kept))
+            if not kept:
+                return
+            records = kept
         decoded: list[tuple[Any, Envelope]] = []
         invalid: list[tuple[Any, Envelope, str]] = []
         undecodable: list[tuple[Any, str]] = []
@@ -244,6 +260,17 @@ class ConsumerRunner:
             conn.commit()
         if self.on_commit is not None:
             self.on_commit()
+
+    def _wanted(self, headers: Sequence[tuple[str, bytes]] | None) -> bool:
+        """False only for a record whose ``ce_type`` header reads as a type the handler passes over."""
+        assert self.wants is not None
+        for name, raw in headers or ():
+            if name == "ce_type":
+                try:
+                    return self.wants(raw.decode())
+                except (UnicodeDecodeError, AttributeError):
+                    return True  # unreadable: the normal path says what is wrong with it
+        return True
 
     def _refuse(self, conn: Connection, invalid: Sequence[tuple[Any, Envelope, str]]) -> list[tuple[Any, str]]:
         """Mark events that failed validation ``dead`` (once: a redelivery is a duplicate) and

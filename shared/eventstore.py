@@ -101,6 +101,12 @@ _STREAM_TAIL = (
     .where(events_table.c.stream_id == bindparam("stream_id"), events_table.c.stream_version > bindparam("after"))
     .order_by(events_table.c.stream_version)
 )
+_ROWS_AFTER = (
+    select(events_table)
+    .where(events_table.c.position > bindparam("after"))
+    .order_by(events_table.c.position)
+    .limit(bindparam("limit", type_=Integer))
+)
 _INSERT_EVENTS = events_table.insert().returning(events_table.c.position)
 _APPEND_LOCK = text("SELECT pg_advisory_xact_lock(:k)")
 _APPEND_SAVEPOINT = "tsunagu_append"
@@ -258,14 +264,7 @@ class EventStore:
 
     def read_rows(self, conn: Connection, after: int = 0, limit: int = 1000) -> list[Any]:
         """Raw stored rows with ``position > after`` (the relay's hot path; see ``kafka_record_from_store``)."""
-        return list(
-            conn.execute(
-                select(events_table)
-                .where(events_table.c.position > after)
-                .order_by(events_table.c.position)
-                .limit(limit)
-            ).mappings()
-        )
+        return list(conn.execute(_ROWS_AFTER, {"after": after, "limit": limit}).mappings())
 
     def head_position(self, conn: Connection) -> int:
         return int(conn.execute(select(func.coalesce(func.max(events_table.c.position), 0))).scalar_one())

@@ -55,7 +55,7 @@ from kafka.errors import (
     UnknownProducerIdError,
     UnsupportedVersionError,
 )
-from sqlalchemy import Column, Connection, Engine, MetaData, String, Table, Text, func, select
+from sqlalchemy import Column, Connection, Engine, MetaData, String, Table, Text, bindparam, func, select
 from sqlalchemy.types import BigInteger
 
 from shared.envelope import kafka_record_from_store
@@ -129,15 +129,24 @@ _ACK_TIMEOUT = 130.0  # seconds: past the producer's delivery timeout (120 s), a
 _BACKLOG_EVERY = 1.0  # seconds between backlog gauge updates while the relay is busy
 
 
+# The relay's statements, built once (it runs them for every batch): SQLAlchemy memoises a constant
+# statement's cache key, so only the bound values change from one batch to the next.
+_LOAD_CHECKPOINT = select(checkpoints_table.c.position).where(checkpoints_table.c.name == bindparam("name"))
+_UPDATE_CHECKPOINT = (
+    checkpoints_table.update().where(checkpoints_table.c.name == bindparam("relay")).values(position=bindparam("at"))
+)
+_INSERT_CHECKPOINT = checkpoints_table.insert()
+
+
 def load_checkpoint(conn: Connection, name: str) -> int:
-    value = conn.execute(select(checkpoints_table.c.position).where(checkpoints_table.c.name == name)).scalar()
+    value = conn.execute(_LOAD_CHECKPOINT, {"name": name}).scalar()
     return int(value or 0)
 
 
 def save_checkpoint(conn: Connection, name: str, position: int) -> None:
-    updated = conn.execute(checkpoints_table.update().where(checkpoints_table.c.name == name).values(position=position))
+    updated = conn.execute(_UPDATE_CHECKPOINT, {"relay": name, "at": position})
     if updated.rowcount == 0:
-        conn.execute(checkpoints_table.insert().values(name=name, position=position))
+        conn.execute(_INSERT_CHECKPOINT, {"name": name, "position": position})
 
 
 def never_publishable(exc: BaseException) -> bool:
@@ -185,6 +194,8 @@ class OutboxRelay:
         self._ahead: tuple[int, Future[list[Any]]] | None = None
         """(position read after, rows to come): the next batch, read while the last one is sent."""
         self._pool: ThreadPoolExecutor | None = None
+        self._more = False
+        """Whether the last batch left events behind it (full, or cut short by a parked record)."""
 
     def nudge(self) -> None:
         """Wake the relay now (called after a unit of work commits) instead of at the next poll."""
@@ -210,6 +221,7 @@ class OutboxRelay:
             after = load_checkpoint(conn, self.name)
             batch = self._read_ahead(conn, after)
             conn.rollback()
+            self._more = len(batch) == self.batch_size
             if not batch:
                 return 0
             if len(batch) == self.batch_size:
@@ -248,6 +260,7 @@ class OutboxRelay:
                     stopped = error
                     break
                 settled.append(row)
+            self._more = self._more or len(settled) < len(batch)
             if settled:
                 with conn.begin():
                     for row, error in parked:
@@ -398,8 +411,10 @@ class OutboxRelay:
                     log.exception("relay.error", topic=self.topic, failures=failures, retry_in=pause)
                 self._stop.wait(pause)
             self._report()
-            if sent:
+            if sent and self._more:
                 continue
+            # Caught up as of the batch's read: an event committed since then has nudged the relay
+            # (the wait returns at once), so no second empty read is needed before waiting.
             self._wake.wait(self.poll_seconds)
             self._wake.clear()
         if self.lease is not None:

@@ -23,7 +23,7 @@ from pydantic import ValidationError
 from sqlalchemy import Engine, text
 
 from shared.clock import Clock, IdFactory, SystemClock, new_id
-from shared.consumer import BatchHandler, ConsumerRunner, Handler
+from shared.consumer import BatchHandler, ConsumerRunner, Handler, Wants
 from shared.contracts import EventContracts
 from shared.db import make_engine, migrate
 from shared.eventstore import EventStore
@@ -43,7 +43,8 @@ class ConsumerSpec:
     """A consumer a service runs: its group name, the topics it reads and its handler.
 
     ``contracts=True`` dead-letters an event that breaks its published contract
-    (``schemas/events``, :mod:`shared.contracts`) instead of handling it.
+    (``schemas/events``, :mod:`shared.contracts`) instead of handling it. ``wants``: the event
+    types the handler acts on (by ``ce_type``); the others are passed over without a transaction.
     """
 
     name: str
@@ -51,6 +52,7 @@ class ConsumerSpec:
     handler: Handler | None = None
     batch_handler: BatchHandler | None = None
     contracts: bool = False
+    wants: Wants | None = None
 
 
 @dataclass
@@ -85,6 +87,7 @@ class ServiceKit:
             connect_timeout=self.settings.kafka_connect_timeout_seconds,
             on_commit=self.relay.nudge if self.relay is not None else None,
             session_timeout=self.settings.consumer_session_timeout_seconds,
+            wants=spec.wants,
         )
         self.consumers.append(runner)
         return runner

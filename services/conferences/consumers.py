@@ -24,11 +24,12 @@ from shared.service import ConsumerSpec, ServiceKit
 __all__ = ["ANSWER_TOPICS", "action_item_referrals", "complete_item_of_referral"]
 
 ANSWER_TOPICS = tuple(t for t in DEPARTMENT_TOPICS if t != f"{CONFERENCE_DEPARTMENT}.events")
+ANSWER = "referral.ReferralCompleted"
 
 
 def complete_item_of_referral(kit: ServiceKit, conn: Connection, env: Envelope) -> None:
     """役割の実施: a completed referral that an action item became completes the item."""
-    if env.type != "referral.ReferralCompleted":
+    if env.type != ANSWER:
         return
     found = rows.item_of_referral(conn, str(env.data.get("referral_id", "")))
     if found is None:
@@ -57,4 +58,4 @@ def action_item_referrals(kit: ServiceKit) -> ConsumerSpec:
     def handler(conn: Connection, env: Envelope) -> None:
         complete_item_of_referral(kit, conn, env)
 
-    return ConsumerSpec(f"{CONFERENCE_DEPARTMENT}.action-item-referrals", ANSWER_TOPICS, handler)
+    return ConsumerSpec(f"{CONFERENCE_DEPARTMENT}.action-item-referrals", ANSWER_TOPICS, handler, wants=ANSWER.__eq__)

@@ -14,6 +14,7 @@ from shared.app import build_service
 from shared.clock import Clock
 from shared.referrals.desk import ReferralDesk
 from shared.referrals.rules import RuleSet
+from shared.registry.events import REGISTRY_EVENTS
 from shared.service import ConsumerSpec, ServiceKit
 
 MIGRATIONS = Path(__file__).parent / "migrations"
@@ -53,6 +54,11 @@ def build(
         rules=rules,
         desk_router=desk_router,
         consumers=[
-            ConsumerSpec(name="intake.registry-index", topics=settings.registry_topics, handler=index_registry_event)
+            ConsumerSpec(
+                name="intake.registry-index",
+                topics=settings.registry_topics,
+                handler=index_registry_event,
+                wants=REGISTRY_EVENTS.knows,
+            )
         ],
     )

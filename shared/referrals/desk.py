@@ -194,10 +194,23 @@ class ReferralDesk:
 
     # -- consumers -------------------------------------------------------------------------
     def consumer_specs(self) -> list[ConsumerSpec]:
-        specs = [ConsumerSpec(f"{self.department}.referral-projection", DEPARTMENT_TOPICS, self.on_referral_event)]
+        # Each reads whole topics but acts on few types: the others pass by without a transaction.
+        specs = [
+            ConsumerSpec(
+                f"{self.department}.referral-projection",
+                DEPARTMENT_TOPICS,
+                self.on_referral_event,
+                wants=projection.is_referral_event,
+            )
+        ]
         if len(self.rules):
             specs.append(
-                ConsumerSpec(f"{self.department}.referral-rules", [f"{self.department}.events"], self.on_cause)
+                ConsumerSpec(
+                    f"{self.department}.referral-rules",
+                    [f"{self.department}.events"],
+                    self.on_cause,
+                    wants=lambda event_type: bool(self.rules.for_event(event_type)),
+                )
             )
         return specs
 

@@ -91,11 +91,16 @@ def case_of_accepted_referral(
     return made.case_id
 
 
+def is_referral_event(event_type: str) -> bool:
+    """The events this projection folds (``referral.*``); any other type passes it by."""
+    return event_type.startswith("referral.")
+
+
 def project(conn: Connection, envelopes: Sequence[Envelope]) -> dict[str, ReferralState]:
     """Add referral events to the projection; returns the new state of each referral touched."""
     touched: dict[str, ReferralState] = {}
     for env in envelopes:
-        if not env.type.startswith("referral."):
+        if not is_referral_event(env.type):
             continue
         referral_id = str(env.data["referral_id"])
         row = conn.execute(

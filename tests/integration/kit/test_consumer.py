@@ -9,13 +9,13 @@ import time
 import pytest
 from sqlalchemy import Column, Connection, Integer, MetaData, String, Table, select
 
-from shared.consumer import ConsumerRunner
+from shared.consumer import ConsumerRunner, processed_table
 from shared.db import make_engine, migrate
 from shared.envelope import Envelope, from_kafka, to_kafka
 from shared.eventstore import EventStore
 from shared.kafka import make_consumer, make_producer
 from shared.relay import OutboxRelay
-from tests.support import T0, WORKER, new_event, read_topic
+from tests.support import T0, WORKER, Noted, new_event, read_topic
 
 effects_md = MetaData()
 effects = Table("effects", effects_md, Column("event_id", String(64)), Column("n", Integer))
@@ -56,6 +56,13 @@ def runner(engine, kafka, topic: str, name: str) -> ConsumerRunner:
         dead_letter_topic=topic + ".dlq",
         producer=make_producer(kafka.bootstrap_servers),
     )
+
+
+def marks(engine, consumer: str) -> list[str]:
+    """The event ids a consumer marked as processed (its dedupe marks)."""
+    with engine.connect() as conn:
+        query = select(processed_table.c.event_id).where(processed_table.c.consumer == consumer)
+        return sorted(r[0] for r in conn.execute(query))
 
 
 def effect_ids(engine) -> list[str]:
@@ -399,3 +406,37 @@ def test_events_a_handler_records_leave_when_its_batch_commits_not_at_the_relays
         relay.stop()
         thread.join(timeout=10)
         producer.close()
+
+
+def test_a_runner_passes_over_the_types_it_does_not_want_without_a_mark_and_still_dead_letters_what_it_cannot_read(
+    engine, kafka, new_topic
+):
+    topic = new_topic("wants")
+    publish(engine, kafka.bootstrap_servers, topic, [("e0", "ok"), ("e1", "ok")])
+    producer = make_producer(kafka.bootstrap_servers)
+    # Another type (and no envelope around it): not this runner's business, so not dead-lettered by it.
+    producer.send(topic, key=b"case-0", value=b"{}", headers=[("ce_type", b"other.Thing")])
+    # A type header that cannot be read, and no headers at all: the normal path says what is wrong.
+    producer.send(topic, key=b"case-0", value=b"{}", headers=[("ce_type", b"\xff\xfe")])
+    producer.send(topic, key=b"case-0", value=b"not a cloudevent")
+    producer.flush()
+
+    wanting = runner(engine, kafka, topic, "wants-noted")
+    wanting.wants = Noted.event_type.__eq__
+    assert wanting.run_until_idle() == 5
+    assert effect_ids(engine) == ["e0", "e1"]
+    dead = read_topic(kafka.bootstrap_servers, topic + ".dlq", expect=2)
+    assert sorted(dict(r.headers)["dlq_error"].decode().split(":")[0] for r in dead) == ["EnvelopeError"] * 2
+
+    passing = runner(engine, kafka, topic, "wants-nothing-here")
+    passing.wants = "other.Thing".__eq__
+    assert passing.run_until_idle() == 5
+    # It wants other.Thing, so it reads that record (no envelope around it) and dead-letters it
+    # with the two unreadable ones: three more dead letters, and still no effect twice.
+    assert len(read_topic(kafka.bootstrap_servers, topic + ".dlq", expect=5)) == 5
+    assert marks(engine, "wants-noted") == ["e0", "e1"]
+    assert marks(engine, "wants-nothing-here") == []  # passed over: no transaction, no mark
+    assert effect_ids(engine) == ["e0", "e1"]
+    wanting.consumer.close()
+    passing.consumer.close()
+    producer.close()
