@@ -11,7 +11,7 @@ bootstrap:
 
 # pytest's exit status is passed through untouched, so "no tests collected" (exit 5)
 # fails the build like any other failure. Two worker processes (pytest-xdist), one per core. Measured:
-# no faster than one on 2 cores (26:32 against 25-30 min serially; the suite is CPU-bound there).
+# 20-27 min of pytest on two workers against 25-30 min serially on 2 cores (the suite is CPU-bound).
 # Each worker starts its own broker, database and provider (tests/conftest.py); a module's tests, and
 # the browser and end-to-end packages, stay together on one worker (their platform is set up once).
 TEST_WORKERS ?= 2
