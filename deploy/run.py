@@ -356,9 +356,12 @@ class ProviderTokens:
         self._cache: dict[str, tuple[str, float]] = {}
 
     def __call__(self, department: str, role: str = "worker") -> str:
+        return self.of(f"{department}-{role}")
+
+    def of(self, user: str) -> str:
+        """The token of the demo staff member ``user`` (``<department>-<role>``)."""
         from shared.oidc import DEMO_PASSWORD, password_grant
 
-        user = f"{department}-{role}"
         cached = self._cache.get(user)
         if cached is None or time.monotonic() - cached[1] > 60:
             response = password_grant(self.issuer, "tsunagu-cli", user, DEMO_PASSWORD)
