@@ -1,8 +1,10 @@
 """The review queue's "never commented" filter: ``commented=false`` lists the consultations no
-supervisor ever commented on, even once a comment was acknowledged (it stays commented)."""
+supervisor ever commented on, even once a comment was acknowledged (it stays commented). On SQLite
+and on PostgreSQL."""
 
 from __future__ import annotations
 
+from collections.abc import Iterator
 from pathlib import Path
 from typing import Any
 
@@ -11,9 +13,17 @@ from fastapi.testclient import TestClient
 
 from services.intake.bootstrap import build
 from services.intake.config import Settings
-from tests.integration.intake.test_intake_http import app, auth
+from tests.integration.intake.test_intake_http import auth
 
-__all__ = ["app"]
+
+@pytest.fixture
+def app(db_url: str, tmp_path: Path) -> Iterator[TestClient]:
+    built, kit = build(Settings(var_dir=tmp_path, log_json=False, database_url=db_url), kafka=False)
+    try:
+        with TestClient(built) as client:
+            yield client
+    finally:
+        kit.close()
 
 
 def test_never_commented_consultations_are_filtered_on_the_server(app: Any) -> None:
@@ -39,13 +49,3 @@ def test_never_commented_consultations_are_filtered_on_the_server(app: Any) -> N
     assert listed(commented=True, unacknowledged_comments=False) == (1, {ids[1]})  # reviewed, read
     assert listed(commented=False, limit=1, offset=1) == (1, set())
     assert app.get("/consultations", params={"commented": "perhaps"}, headers=manager).status_code == 422
-
-
-@pytest.mark.postgres
-def test_the_same_on_postgresql(pg_url: str, tmp_path: Path) -> None:
-    built, kit = build(Settings(var_dir=tmp_path, log_json=False, database_url=pg_url), kafka=False)
-    try:
-        with TestClient(built) as client:
-            test_never_commented_consultations_are_filtered_on_the_server(client)
-    finally:
-        kit.close()
