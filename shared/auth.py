@@ -18,7 +18,7 @@ from __future__ import annotations
 
 import argparse
 import sys
-from collections.abc import Callable, Iterable, Mapping
+from collections.abc import Awaitable, Callable, Iterable, Mapping
 from dataclasses import dataclass
 from datetime import UTC, datetime, timedelta
 from typing import Annotated, Protocol
@@ -168,7 +168,7 @@ CurrentActor = Annotated[Actor, Depends(current_actor)]
 
 def require(
     *, departments: Iterable[str] | None = None, roles: Iterable[str] | None = None
-) -> Callable[[Actor], Actor]:
+) -> Callable[[Actor], Awaitable[Actor]]:
     """A dependency factory: the actor must be of one of ``departments`` and one of ``roles``.
 
     >>> ManagerOfIntake = Annotated[Actor, Depends(require(departments={"intake"}, roles={"manager"}))]
@@ -176,7 +176,7 @@ def require(
     allowed_departments = frozenset(departments) if departments is not None else None
     allowed_roles = frozenset(roles) if roles is not None else None
 
-    def dependency(actor: CurrentActor) -> Actor:
+    async def dependency(actor: CurrentActor) -> Actor:  # no I/O: on the event loop, no thread hop
         if allowed_departments is not None and actor.department not in allowed_departments:
             raise AuthError(
                 403, f"department {actor.department!r} may not do this; allowed: {sorted(allowed_departments)}"

@@ -29,7 +29,7 @@ from __future__ import annotations
 import json
 import time
 import uuid
-from collections.abc import Callable, Iterable, Sequence
+from collections.abc import Awaitable, Callable, Iterable, Sequence
 from contextlib import AbstractAsyncContextManager
 from dataclasses import dataclass
 from datetime import date, datetime
@@ -112,7 +112,7 @@ def error_body(code: str, message: str, field: str | None = None, details: Any =
     return body
 
 
-def service_kit(request: Request) -> ServiceKit:
+async def service_kit(request: Request) -> ServiceKit:
     """The service's kit, set on ``app.state.kit`` by its bootstrap."""
     kit: ServiceKit = request.app.state.kit
     return kit
@@ -239,13 +239,15 @@ def edge(*, departments: Iterable[str] | None = None, roles: Iterable[str] | Non
         def deny(application_id: str, body: ReasonBody, kit: KitDep, at: LoansManager) -> dict[str, Any]:
             return at.reply(view(kit, handlers.deny(kit, at.command(body.expected_version), ...)))
     """
-    authorised: Callable[..., Actor] = (
+    authorised: Callable[..., Actor | Awaitable[Actor]] = (
         current_actor if departments is None and roles is None else require(departments=departments, roles=roles)
     )
 
     # Defaults, not Annotated[...]: this module's annotations are strings and ``authorised`` is a
     # local, which FastAPI could not resolve from the module's globals.
-    def dependency(
+    # ``async``: it only builds objects, so it runs on the event loop instead of taking a worker
+    # thread (every sync dependency is a thread hop of its own, and they queue for the GIL).
+    async def dependency(
         request: Request,
         response: Response,
         actor: Actor = Depends(authorised),  # noqa: B008

@@ -62,7 +62,7 @@ Staff = Annotated[Edge, edge()]
 router = APIRouter()
 
 
-def _desk(request: Request) -> ReferralDesk:
+async def _desk(request: Request) -> ReferralDesk:
     desk: ReferralDesk = request.app.state.desk
     return desk
 

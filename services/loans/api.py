@@ -71,12 +71,12 @@ Reader = Annotated[Edge, edge()]
 Row = dict[str, Any]
 
 
-def _deps(request: Request) -> LoansDeps:
+async def _deps(request: Request) -> LoansDeps:
     deps: LoansDeps = request.app.state.deps
     return deps
 
 
-def _desk(request: Request) -> ReferralDesk:
+async def _desk(request: Request) -> ReferralDesk:
     desk: ReferralDesk = request.app.state.desk
     return desk
 
@@ -135,7 +135,7 @@ def household_history(household_id: str, deps: Deps, desk: Desk, at: Reader) -> 
 # --- consultations -----------------------------------------------------------------------------
 
 
-def _search(
+async def _search(
     date_from: Annotated[Day | None, Query(alias="from", description="period start (inclusive)")] = None,
     date_to: Annotated[Day | None, Query(alias="to", description="period end (inclusive)")] = None,
     fund_type: Annotated[str | None, Query()] = None,

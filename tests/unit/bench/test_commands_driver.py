@@ -35,7 +35,9 @@ def test_failures_are_counted_with_their_message_and_left_out_of_the_latencies()
 
 def test_the_table_names_the_highest_rate_under_100_ms():
     row = {"asked_per_s": 50.0, "reached_per_s": 50.0, "p50_ms": 9.0, "p95_ms": 20.0, "max_ms": 30.0, "errors": 0}
-    result = {"sqlite": {"commands": [row], "health": [row], "highest_rate_p95_under_100ms": 50.0}}
+    command = {**row, "cpu_ms_per_call": 7.5}
+    result = {"sqlite": {"commands": [command], "health": [row], "highest_rate_p95_under_100ms": 50.0}}
     table = format_table(result)
-    assert "sqlite | 50 | 50.0 | 9.0 | 20.0 | 30.0 | 0 | 20.0" in table
+    # ... | errors | CPU ms per command | /health p95
+    assert "sqlite | 50 | 50.0 | 9.0 | 20.0 | 30.0 | 0 | 7.5 | 20.0" in table
     assert "highest rate with p95 < 100 ms: 50.0/s" in table
