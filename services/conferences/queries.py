@@ -136,7 +136,7 @@ def conference_detail(kit: ServiceKit, conference_id: str, viewer: Actor) -> dic
         requested_by, request_status = _request(conn, state)
         referrals = _referral_statuses(conn, state)
         conn.rollback()
-    if not CONFERENCE.exists(state):
+    if not CONFERENCE.found(state):
         raise CONFERENCE.not_found(conference_id)
     shown = sees_details(state, viewer, requested_by)
     view: dict[str, Any] = {
@@ -187,7 +187,7 @@ def minutes_for(kit: ServiceKit, conference_id: str, participant_name: str, orga
         envelopes = kit.store.read_stream(conn, CONFERENCE.stream(conference_id))
         conn.rollback()
     state = CONFERENCE_FOLD.run(envelopes)
-    if not CONFERENCE.exists(state):
+    if not CONFERENCE.found(state):
         raise CONFERENCE.not_found(conference_id)
     participant = next(
         (p for p in state.participants if p.name == participant_name and p.organisation == organisation), None

@@ -49,11 +49,9 @@ ACTIVITY: Aggregate[ar.ActivityRecordState] = Aggregate(
     name="activity record",
     prefix="district-activity",
     fold=ACTIVITY_FOLD,
-    exists=lambda s: s.record_id is not None,
     not_found=lambda rid: ActivityRecordNotFound(
         f"no activity record {rid!r}: its author writes it first (POST /activity-records)", field="record_id"
     ),
-    case_of=lambda s, _event: s.record_id,
     project=_project,
     id_field="record_id",
 )

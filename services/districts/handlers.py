@@ -87,12 +87,10 @@ CASE: Aggregate[district_case.DistrictCaseState] = Aggregate(
     name="district case",
     prefix="district-case",
     fold=CASE_FOLD,
-    exists=lambda s: s.case_id is not None,
     not_found=lambda case_id: DistrictCaseNotFound(
         f"no district looks after case {case_id!r}: record the watch-over concern (or the accepted referral) first",
         field="case_id",
     ),
-    case_of=lambda s, _event: s.case_id,
     project=_project,
     id_field="case_id",
 )
@@ -216,9 +214,7 @@ AREA: Aggregate[area.AreaState] = Aggregate(
     name="area",
     prefix="district-area",
     fold=Fold(area.AreaState, area.apply, DISTRICT_EVENTS),
-    exists=lambda s: s.area_id is not None,
     not_found=lambda area_id: AreaNotFound(f"no area {area_id!r}: define it first (POST /areas)", field="area_id"),
-    case_of=lambda s, _event: s.area_id,
     project=_project_area,
     id_field="area_id",
 )
@@ -347,9 +343,7 @@ RESOURCE: Aggregate[registry.ResourceState] = Aggregate(
     name="local resource",
     prefix="district-resource",
     fold=Fold(registry.ResourceState, registry.apply_resource, DISTRICT_EVENTS),
-    exists=lambda s: s.resource_id is not None,
     not_found=lambda rid: ResourceNotFound(f"no registered resource {rid!r}", field="resource_id"),
-    case_of=lambda s, _event: s.resource_id,
     project=_project_registry,
     id_field="resource_id",
 )
@@ -358,9 +352,7 @@ HELPER: Aggregate[registry.HelperState] = Aggregate(
     name="helper",
     prefix="district-helper",
     fold=Fold(registry.HelperState, registry.apply_helper, DISTRICT_EVENTS),
-    exists=lambda s: s.helper_id is not None,
     not_found=lambda hid: ResourceNotFound(f"no registered helper {hid!r}", field="helper_id"),
-    case_of=lambda s, _event: s.helper_id,
     project=_project_registry,
     id_field="helper_id",
 )
@@ -416,11 +408,9 @@ SCHEDULE: Aggregate[schedule.ScheduleState] = Aggregate(
     name="scheduled district event",
     prefix="district-schedule",
     fold=Fold(schedule.ScheduleState, schedule.apply, DISTRICT_EVENTS),
-    exists=lambda s: s.event_id is not None,
     not_found=lambda eid: ScheduledEventNotFound(
         f"no scheduled district event {eid!r}: enter it in the schedule first", field="event_id"
     ),
-    case_of=lambda s, _event: s.event_id,
     project=_project_schedule,
     id_field="event_id",
 )

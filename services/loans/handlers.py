@@ -121,7 +121,6 @@ HOUSEHOLD: Aggregate[HouseholdState] = Aggregate(
     fold=Fold(HouseholdState, apply_household, REGISTRY_EVENTS),
     exists=lambda s: s.registered,
     not_found=lambda hid: HouseholdNotFound(f"no household {hid!r}: register it first", field="household_id"),
-    case_of=lambda s, _event: s.household_id,
     project=_save_household,
     id_field="household_id",
 )
@@ -133,7 +132,6 @@ PERSON: Aggregate[PersonState] = Aggregate(
     fold=Fold(PersonState, apply_person, REGISTRY_EVENTS),
     exists=lambda s: s.registered,
     not_found=lambda pid: PersonNotFound(f"no person {pid!r}: register the person first", field="person_id"),
-    case_of=lambda s, _event: s.person_id,
     id_field="person_id",
 )
 """本人: the details stay in the event (special-care data); loans keeps no person table."""
