@@ -48,6 +48,7 @@ from services.loans.domain.loan import (
     decide_withdraw_application,
 )
 from shared.commands import Aggregate, CommandContext, Decision, Outcome, create, execute, referenced
+from shared.db import reading
 from shared.events import DomainEvent
 from shared.reference import CodeLists
 from shared.registry.commands import RegisterHousehold, RegisterPerson
@@ -320,9 +321,8 @@ def check_arrears(deps: LoansDeps, ctx: CommandContext, cmd: c.CheckArrears) -> 
 
 def check_arrears_all(deps: LoansDeps, ctx: CommandContext, as_of: date) -> dict[str, Any]:
     """日次の滞納確認: every loan being repaid, each in its own unit of work (one failure stops none)."""
-    with deps.kit.engine.connect() as conn:
+    with reading(deps.kit.engine) as conn:
         ids = queries.repaying_application_ids(conn)
-        conn.rollback()
     missed: list[dict[str, Any]] = []
     for application_id in ids:
         outcome = check_arrears(deps, ctx, c.CheckArrears(application_id=application_id, as_of=as_of))
