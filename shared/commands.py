@@ -29,14 +29,18 @@ from __future__ import annotations
 
 from collections.abc import Callable, Sequence
 from dataclasses import dataclass, replace
+from datetime import datetime
 from itertools import groupby
-from typing import Any, Generic, TypeVar
+from typing import TYPE_CHECKING, Any, Generic, TypeVar
 
 from shared.domain import Command
 from shared.envelope import Actor
 from shared.errors import AlreadyExists, InvalidCommand, NotFound, UnknownReference
 from shared.events import DomainEvent
 from shared.uow import Fold, UnitOfWork, UnitOfWorkFactory, check_expected_version
+
+if TYPE_CHECKING:
+    from sqlalchemy import Connection
 
 __all__ = [
     "Aggregate",
@@ -49,6 +53,7 @@ __all__ = [
     "execute",
     "execute_in",
     "referenced",
+    "saving",
 ]
 
 S = TypeVar("S")
@@ -87,6 +92,19 @@ class CommandContext:
 
 Projection = Callable[[UnitOfWork, S, Sequence[DomainEvent], int], None]
 """Writes a stream's read rows on the unit of work's connection: ``(uow, new_state, events, version)``."""
+
+
+def saving(save: Callable[[Connection, S, Sequence[DomainEvent], int, datetime], None]) -> Projection[S]:
+    """The projection that writes a stream's read rows with an adapter's
+    ``save(conn, state, events, version, now)``, on the unit of work's connection at its ``now()``:
+    ``Aggregate(..., project=saving(rows.save_area))``."""
+
+    def project(uow: UnitOfWork, state: S, events: Sequence[DomainEvent], version: int) -> None:
+        save(uow.conn, state, events, version, uow.now())
+
+    project.__name__ = project.__qualname__ = save.__name__  # the adapter's name: what a fake unit of work notes
+    return project
+
 
 Decision = Callable[[S, UnitOfWork], Sequence[DomainEvent]]
 """A pure decision given the state and the unit of work (for ``now()``, ``new_id()`` and reads)."""

@@ -23,7 +23,7 @@ from services.districts.domain.commands import RecordNetworkMeeting, SetSupportT
 from services.districts.domain.errors import DeskConsultationNotFound, NetworkMeetingNotFound, SupportTeamNotFound
 from services.districts.domain.events import DISTRICT_EVENTS
 from services.districts.handlers import DEPARTMENT, _district
-from shared.commands import Aggregate, CommandContext, execute_in
+from shared.commands import Aggregate, CommandContext, execute_in, saving
 from shared.events import DomainEvent
 from shared.reference import load_code_lists
 from shared.referrals import REFERRAL_EVENTS, MakeReferral, ReferralEvent, ReferralState, decide_make
@@ -52,16 +52,12 @@ DESK_ANSWER_DAYS = 7
 TEAM_FOLD = Fold(network.TeamState, network.apply_team, DISTRICT_EVENTS)
 
 
-def _project_team(uow: UnitOfWork, state: network.TeamState, events: Sequence[DomainEvent], version: int) -> None:
-    network_rows.save_team(uow.conn, state, events, version, uow.now())
-
-
 TEAM: Aggregate[network.TeamState] = Aggregate(
     name="district support team",
     prefix="district-team",
     fold=TEAM_FOLD,
     not_found=lambda did: SupportTeamNotFound(f"district {did!r} has no support team yet", field="district_id"),
-    project=_project_team,
+    project=saving(network_rows.save_team),
     id_field="district_id",
 )
 

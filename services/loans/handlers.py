@@ -47,7 +47,7 @@ from services.loans.domain.loan import (
     decide_submit_application,
     decide_withdraw_application,
 )
-from shared.commands import Aggregate, CommandContext, Decision, Outcome, create, execute, referenced
+from shared.commands import Aggregate, CommandContext, Decision, Outcome, create, execute, referenced, saving
 from shared.db import reading
 from shared.events import DomainEvent
 from shared.reference import CodeLists
@@ -112,10 +112,6 @@ def _save_consultation(uow: UnitOfWork, state: ConsultationState, events: Sequen
     projections.save_consultation(uow.conn, state, events, version)
 
 
-def _save_application(uow: UnitOfWork, state: LoanState, events: Sequence[DomainEvent], version: int) -> None:
-    projections.save_application(uow.conn, state, events, version, uow.now())
-
-
 HOUSEHOLD: Aggregate[HouseholdState] = Aggregate(
     name="household",
     prefix="household",
@@ -160,7 +156,7 @@ APPLICATION: Aggregate[LoanState] = Aggregate(
         f"no loan application {aid!r}: submit it first (POST /applications)", field="application_id"
     ),
     case_of=lambda s, _event: s.household_id,
-    project=_save_application,
+    project=saving(projections.save_application),
     id_field="application_id",
 )
 """借入申請・貸付: the application and the loan it becomes; its case is the household."""
