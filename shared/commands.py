@@ -1,14 +1,14 @@
 """One command pipeline for every service: an aggregate declared once, one ``execute``.
 
 A service declares each kind of stream it owns as an :class:`Aggregate` (stream prefix, fold,
-existence, not-found error, case of a stream, read-table projection) and writes each handler as
-one call that names the aggregate and the pure decision::
+not-found error, existence and case of a stream where they are not its id field, read-table
+projection) and writes each handler as one call that names the aggregate and the pure decision::
 
     APPLICATION = Aggregate(
         name="loan application", prefix="loan-application", fold=APPLICATION_FOLD,
-        exists=lambda s: s.application_id is not None,
         not_found=lambda aid: ApplicationNotFound(f"no application {aid}: submit it first", field="application_id"),
         case_of=lambda s, _event: s.household_id, project=projections.save_application,
+        id_field="application_id",
     )
 
     def deny_application(deps: LoansDeps, ctx: CommandContext, cmd: DenyLoanApplication) -> Outcome[LoanState]:
@@ -29,14 +29,18 @@ from __future__ import annotations
 
 from collections.abc import Callable, Sequence
 from dataclasses import dataclass, replace
+from datetime import datetime
 from itertools import groupby
-from typing import Any, Generic, TypeVar
+from typing import TYPE_CHECKING, Any, Generic, TypeVar
 
 from shared.domain import Command
 from shared.envelope import Actor
 from shared.errors import AlreadyExists, InvalidCommand, NotFound, UnknownReference
 from shared.events import DomainEvent
 from shared.uow import Fold, UnitOfWork, UnitOfWorkFactory, check_expected_version
+
+if TYPE_CHECKING:
+    from sqlalchemy import Connection
 
 __all__ = [
     "Aggregate",
@@ -49,6 +53,7 @@ __all__ = [
     "execute",
     "execute_in",
     "referenced",
+    "saving",
 ]
 
 S = TypeVar("S")
@@ -88,6 +93,19 @@ class CommandContext:
 Projection = Callable[[UnitOfWork, S, Sequence[DomainEvent], int], None]
 """Writes a stream's read rows on the unit of work's connection: ``(uow, new_state, events, version)``."""
 
+
+def saving(save: Callable[[Connection, S, Sequence[DomainEvent], int, datetime], None]) -> Projection[S]:
+    """The projection that writes a stream's read rows with an adapter's
+    ``save(conn, state, events, version, now)``, on the unit of work's connection at its ``now()``:
+    ``Aggregate(..., project=saving(rows.save_area))``."""
+
+    def project(uow: UnitOfWork, state: S, events: Sequence[DomainEvent], version: int) -> None:
+        save(uow.conn, state, events, version, uow.now())
+
+    project.__name__ = project.__qualname__ = save.__name__  # the adapter's name: what a fake unit of work notes
+    return project
+
+
 Decision = Callable[[S, UnitOfWork], Sequence[DomainEvent]]
 """A pure decision given the state and the unit of work (for ``now()``, ``new_id()`` and reads)."""
 
@@ -97,27 +115,42 @@ class Aggregate(Generic[S]):
     """One kind of stream, declared once per service.
 
     ``not_found(id)`` is the service's own refusal when a command names a stream that has no events
-    (its message says what to do). ``case_of(state, event)`` names the case an event belongs to,
+    (its message says what to do). ``exists(state)`` says whether the stream has begun; by default
+    the state's ``id_field`` is set. ``case_of(state, event)`` names the case an event belongs to,
     given the state after the decision (the person or household; ``None`` falls back to the
-    stream's own id); events of one decision may belong to different cases (a consultation whose
-    subject is identified moves to the person's case). ``load`` replaces the plain fold when a
-    stream's state is seeded from elsewhere (e.g. intake's view of a person another desk registered
-    first).
+    stream's own id); by default the state's ``id_field`` (the stream is its own case). Events of
+    one decision may belong to different cases (a consultation whose subject is identified moves to
+    the person's case). ``load`` replaces the plain fold when a stream's state is seeded from
+    elsewhere (e.g. intake's view of a person another desk registered first).
     """
 
     name: str
     prefix: str
     fold: Fold[S]
-    exists: Callable[[S], bool]
     not_found: Callable[[str], NotFound]
-    case_of: Callable[[S, DomainEvent], str | None]
+    exists: Callable[[S], bool] | None = None
+    case_of: Callable[[S, DomainEvent], str | None] | None = None
     project: Projection[S] | None = None
     load: Callable[[UnitOfWork, str], tuple[S, int]] | None = None
     id_field: str = "id"
-    """The command field that names the stream, for refusals about it."""
+    """The command field that names the stream, for refusals about it (and the state's field the
+    defaults of ``exists`` and ``case_of`` read)."""
 
     def stream(self, aggregate_id: str) -> str:
         return f"{self.prefix}-{aggregate_id}"
+
+    def found(self, state: S) -> bool:
+        """Whether the stream has begun: ``exists``, or by default the state's ``id_field`` is set."""
+        if self.exists is not None:
+            return self.exists(state)
+        return getattr(state, self.id_field) is not None
+
+    def case(self, state: S, event: DomainEvent) -> str | None:
+        """The case ``event`` belongs to: ``case_of``, or by default the state's ``id_field``."""
+        if self.case_of is not None:
+            return self.case_of(state, event)
+        case_id: str | None = getattr(state, self.id_field)
+        return case_id
 
 
 @dataclass(frozen=True)
@@ -145,7 +178,7 @@ def referenced(uow: UnitOfWork, aggregate: Aggregate[S], aggregate_id: str, fiel
         state, _version = aggregate.load(uow, aggregate_id)
     else:
         state, _version = uow.load(aggregate.stream(aggregate_id), aggregate.fold)
-    if not aggregate.exists(state):
+    if not aggregate.found(state):
         raise UnknownReference(f"{field}: there is no {aggregate.name} {aggregate_id!r} here; {how}", field=field)
     return state
 
@@ -171,13 +204,13 @@ def execute_in(
         state, version = uow.load(stream, aggregate.fold)
     if new is True and version:
         raise AlreadyExists(f"{aggregate.name} {aggregate_id!r} already exists: use a new id", field=aggregate.id_field)
-    if new is False and not aggregate.exists(state):
+    if new is False and not aggregate.found(state):
         raise aggregate.not_found(aggregate_id)
     check_expected_version(stream, version, ctx.expected_version)
     events = tuple(decide(state, uow))
     if events:
         state = aggregate.fold.apply_all(state, events)
-        for case_id, same_case in groupby(events, key=lambda e: aggregate.case_of(state, e) or aggregate_id):
+        for case_id, same_case in groupby(events, key=lambda e: aggregate.case(state, e) or aggregate_id):
             recorded = list(same_case)
             uow.record(stream, version, recorded, case_id=case_id)
             version += len(recorded)

@@ -15,12 +15,14 @@ from __future__ import annotations
 
 import sqlite3
 import threading
+from collections.abc import Iterator
+from contextlib import contextmanager
 from pathlib import Path
 from typing import Any
 
 from alembic import command
 from alembic.config import Config
-from sqlalchemy import Engine, create_engine, event, text
+from sqlalchemy import Connection, Engine, create_engine, event, text
 
 from shared.lease import lock_key
 
@@ -38,6 +40,15 @@ def is_postgres(engine: Engine) -> bool:
 _SQLITE_TIMEOUT = 60.0
 _writer_locks: dict[str, threading.Lock] = {}
 _writer_locks_guard = threading.Lock()
+
+
+@contextmanager
+def reading(engine: Engine) -> Iterator[Connection]:
+    """A connection of its own for a read: whatever the block began is rolled back at its end (a
+    query writes nothing). Every service's queries read so: ``with reading(kit.engine) as conn:``."""
+    with engine.connect() as conn:
+        yield conn
+        conn.rollback()
 
 
 def _writer_lock(key: str) -> threading.Lock:

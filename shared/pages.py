@@ -6,6 +6,7 @@ admits. Every service reads its tables the same way::
 
     where = equal_to(conferences, case_id=case_id, kind=kind, status=status)
     rows, total = page_of(conn, conferences, where, (c.scheduled_for.desc(), c.conference_id), limit, offset)
+    return page(rows, total, limit, offset)
 """
 
 from __future__ import annotations
@@ -41,3 +42,9 @@ def counts_by(conn: Connection, column: ColumnElement[Any], where: Sequence[Colu
     return {
         str(value): int(n) for value, n in conn.execute(select(column, func.count()).where(*where).group_by(column))
     }
+
+
+def page(items: Sequence[Any], total: int, limit: int, offset: int, **extra: Any) -> dict[str, Any]:
+    """A list route's answer (``shared.views.PageView``): the page's ``items``, the ``total`` the
+    filter admits, the ``limit`` and ``offset`` asked for, then ``extra`` (``counts``, ``month``...)."""
+    return {"items": items, "total": total, "limit": limit, "offset": offset, **extra}

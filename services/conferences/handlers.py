@@ -81,7 +81,6 @@ CONFERENCE: Aggregate[conference.ConferenceState] = Aggregate(
     name="conference",
     prefix="conference",
     fold=CONFERENCE_FOLD,
-    exists=lambda s: s.conference_id is not None,
     not_found=lambda cid: ConferenceNotFound(f"no conference {cid!r} was scheduled", field="conference_id"),
     case_of=lambda s, _event: s.case_id,
     project=_project,

@@ -29,8 +29,10 @@ from services.conferences.domain.conference import ConferenceState, StudyCase, p
 from services.conferences.domain.values import OUTSIDE_KINDS
 from services.conferences.handlers import CONFERENCE, CONFERENCE_FOLD
 from shared.access import reads_details
+from shared.db import reading
 from shared.envelope import Actor, Envelope
 from shared.errors import InvalidCommand
+from shared.pages import page
 from shared.referrals import projection as referral_projection
 from shared.service import ServiceKit
 
@@ -42,9 +44,8 @@ T = TypeVar("T")
 
 def _read(kit: ServiceKit, query: Callable[..., T], *args: Any, **filters: Any) -> T:
     """``query(conn, *args, **filters)`` on a connection of its own, which writes nothing."""
-    with kit.engine.connect() as conn:
+    with reading(kit.engine) as conn:
         result = query(conn, *args, **filters)
-        conn.rollback()
     return result
 
 
@@ -130,13 +131,12 @@ def _undertakings(state: ConferenceState, names: dict[str, str]) -> list[dict[st
 
 
 def conference_detail(kit: ServiceKit, conference_id: str, viewer: Actor) -> dict[str, Any]:
-    with kit.engine.connect() as conn:
+    with reading(kit.engine) as conn:
         envelopes = kit.store.read_stream(conn, CONFERENCE.stream(conference_id))
         state = CONFERENCE_FOLD.run(envelopes)
         requested_by, request_status = _request(conn, state)
         referrals = _referral_statuses(conn, state)
-        conn.rollback()
-    if not CONFERENCE.exists(state):
+    if not CONFERENCE.found(state):
         raise CONFERENCE.not_found(conference_id)
     shown = sees_details(state, viewer, requested_by)
     view: dict[str, Any] = {
@@ -183,11 +183,10 @@ def minutes_for(kit: ServiceKit, conference_id: str, participant_name: str, orga
     """議事録 (送付用): what the minutes may show one participant, decided by the meeting's basis and
     the participant's secrecy undertaking; withheld details are ``None`` (decisions: empty) and named
     in ``redacted``, ``withheld_because`` says why."""
-    with kit.engine.connect() as conn:
+    with reading(kit.engine) as conn:
         envelopes = kit.store.read_stream(conn, CONFERENCE.stream(conference_id))
-        conn.rollback()
     state = CONFERENCE_FOLD.run(envelopes)
-    if not CONFERENCE.exists(state):
+    if not CONFERENCE.found(state):
         raise CONFERENCE.not_found(conference_id)
     participant = next(
         (p for p in state.participants if p.name == participant_name and p.organisation == organisation), None
@@ -256,7 +255,7 @@ def list_conferences(
     items, total = _read(
         kit, rows.list_conferences, case_id=case_id, kind=kind, status=status, limit=limit, offset=offset
     )
-    return {"items": items, "total": total, "limit": limit, "offset": offset}
+    return page(items, total, limit, offset)
 
 
 def action_items(
@@ -265,7 +264,7 @@ def action_items(
     """Action items under the filter, each with what is to be done when the viewer may read its
     conference's details (:func:`sees_details`), else ``description`` is ``None`` and named in the
     row's ``redacted`` (so the assigned department reads its own work in the list)."""
-    with kit.engine.connect() as conn:
+    with reading(kit.engine) as conn:
         items = rows.list_action_items(conn, assignee=assignee, case_id=case_id, done=done, limit=limit)
         states: dict[str, tuple[ConferenceState, bool]] = {}
         referrals: dict[str, tuple[str, str]] = {}
@@ -273,7 +272,6 @@ def action_items(
             state = CONFERENCE_FOLD.run(kit.store.read_stream(conn, CONFERENCE.stream(conference_id)))
             states[conference_id] = (state, sees_details(state, viewer, _requested_by(conn, state)))
             referrals.update(_referral_statuses(conn, state))
-        conn.rollback()
     listed = []
     for item in items:
         state, shown = states[str(item["conference_id"])]

@@ -22,7 +22,7 @@ from services.districts.domain.commands import (
 )
 from services.districts.domain.errors import ActivityRecordNotFound
 from services.districts.domain.events import DISTRICT_EVENTS
-from shared.commands import Aggregate, CommandContext, Outcome, execute
+from shared.commands import Aggregate, CommandContext, Outcome, execute, saving
 from shared.errors import AlreadyExists
 from shared.service import ServiceKit
 from shared.uow import Fold, UnitOfWork
@@ -41,20 +41,14 @@ __all__ = [
 ACTIVITY_FOLD = Fold(ar.ActivityRecordState, ar.apply, DISTRICT_EVENTS)
 
 
-def _project(uow: UnitOfWork, state: ar.ActivityRecordState, events: Any, version: int) -> None:
-    activity_rows.save_record(uow.conn, state, events, version, uow.now())
-
-
 ACTIVITY: Aggregate[ar.ActivityRecordState] = Aggregate(
     name="activity record",
     prefix="district-activity",
     fold=ACTIVITY_FOLD,
-    exists=lambda s: s.record_id is not None,
     not_found=lambda rid: ActivityRecordNotFound(
         f"no activity record {rid!r}: its author writes it first (POST /activity-records)", field="record_id"
     ),
-    case_of=lambda s, _event: s.record_id,
-    project=_project,
+    project=saving(activity_rows.save_record),
     id_field="record_id",
 )
 

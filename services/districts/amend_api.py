@@ -26,6 +26,7 @@ from services.districts.handlers import DEPARTMENT, RESOURCE
 from services.districts.responses import ResourceReply
 from shared.access import reads_own_records
 from shared.bodies import VersionedBody, examples
+from shared.db import reading
 from shared.text import Code, Line
 from shared.views import View
 from shared.web import Edge, KitDep, edge
@@ -139,9 +140,8 @@ def change_resource(resource_id: str, body: ResourceChangeBody, kit: KitDep, at:
     tags=["registry 地域資源・担い手"],
 )
 def resource_history(resource_id: str, kit: KitDep, at: Reader) -> dict[str, Any]:
-    with kit.engine.connect() as conn:
+    with reading(kit.engine) as conn:
         events = kit.store.read_stream(conn, RESOURCE.stream(resource_id))
-        conn.rollback()
     if not events:
         raise ResourceNotFound(f"no registered resource {resource_id!r}", field="resource_id")
     items = [
@@ -165,10 +165,9 @@ def resource_history(resource_id: str, kit: KitDep, at: Reader) -> dict[str, Any
     tags=["registry 地域資源・担い手"],
 )
 def resource_roles(resource_id: str, kit: KitDep, at: Reader) -> dict[str, Any]:
-    with kit.engine.connect() as conn:
+    with reading(kit.engine) as conn:
         known = bool(kit.store.read_stream(conn, RESOURCE.stream(resource_id)))
         found = rows.resource_roles(conn, resource_id)
-        conn.rollback()
     if not known:
         raise ResourceNotFound(f"no registered resource {resource_id!r}", field="resource_id")
     own = reads_own_records(at.actor, DEPARTMENT)

@@ -41,7 +41,7 @@ from services.districts.domain.errors import (
     ScheduledEventNotFound,
 )
 from services.districts.domain.events import DISTRICT_EVENTS
-from shared.commands import Aggregate, CommandContext, Outcome, execute, execute_in, referenced
+from shared.commands import Aggregate, CommandContext, Outcome, execute, execute_in, referenced, saving
 from shared.errors import InvalidCommand
 from shared.reference import load_code_lists
 from shared.referrals import projection as referral_projection
@@ -79,21 +79,15 @@ DEPARTMENT = "districts"
 CASE_FOLD = Fold(district_case.DistrictCaseState, district_case.apply, DISTRICT_EVENTS)
 
 
-def _project(uow: UnitOfWork, state: district_case.DistrictCaseState, events: Any, version: int) -> None:
-    rows.save(uow.conn, state, events, version, uow.now())
-
-
 CASE: Aggregate[district_case.DistrictCaseState] = Aggregate(
     name="district case",
     prefix="district-case",
     fold=CASE_FOLD,
-    exists=lambda s: s.case_id is not None,
     not_found=lambda case_id: DistrictCaseNotFound(
         f"no district looks after case {case_id!r}: record the watch-over concern (or the accepted referral) first",
         field="case_id",
     ),
-    case_of=lambda s, _event: s.case_id,
-    project=_project,
+    project=saving(rows.save),
     id_field="case_id",
 )
 
@@ -208,18 +202,12 @@ def take_volunteer_role(kit: ServiceKit, ctx: CommandContext, cmd: TakeVolunteer
 # --- areas (圏域) ----------------------------------------------------------------------------------
 
 
-def _project_area(uow: UnitOfWork, state: area.AreaState, events: Any, version: int) -> None:
-    rows.save_area(uow.conn, state, events, version, uow.now())
-
-
 AREA: Aggregate[area.AreaState] = Aggregate(
     name="area",
     prefix="district-area",
     fold=Fold(area.AreaState, area.apply, DISTRICT_EVENTS),
-    exists=lambda s: s.area_id is not None,
     not_found=lambda area_id: AreaNotFound(f"no area {area_id!r}: define it first (POST /areas)", field="area_id"),
-    case_of=lambda s, _event: s.area_id,
-    project=_project_area,
+    project=saving(rows.save_area),
     id_field="area_id",
 )
 
@@ -268,10 +256,6 @@ def _district(uow: UnitOfWork, district_id: str) -> area.AreaState:
 # --- district files (地区ファイル) ----------------------------------------------------------------
 
 
-def _project_file(uow: UnitOfWork, state: district_file.DistrictFileState, events: Any, version: int) -> None:
-    rows.save_file(uow.conn, state, events, version, uow.now())
-
-
 FILE: Aggregate[district_file.DistrictFileState] = Aggregate(
     name="district file",
     prefix="district-file",
@@ -281,7 +265,7 @@ FILE: Aggregate[district_file.DistrictFileState] = Aggregate(
         f"no district file {fid!r}: open the district's file for that fiscal year first", field="fiscal_year"
     ),
     case_of=lambda s, _event: s.file_id,
-    project=_project_file,
+    project=saving(rows.save_file),
     id_field="fiscal_year",
 )
 
@@ -339,18 +323,12 @@ def record_population(kit: ServiceKit, ctx: CommandContext, cmd: RecordDistrictP
 # --- the resource and helper registry (element ⑤) -------------------------------------------------
 
 
-def _project_registry(uow: UnitOfWork, state: Any, events: Any, version: int) -> None:
-    rows.save_registry(uow.conn, state, events, version, uow.now())
-
-
 RESOURCE: Aggregate[registry.ResourceState] = Aggregate(
     name="local resource",
     prefix="district-resource",
     fold=Fold(registry.ResourceState, registry.apply_resource, DISTRICT_EVENTS),
-    exists=lambda s: s.resource_id is not None,
     not_found=lambda rid: ResourceNotFound(f"no registered resource {rid!r}", field="resource_id"),
-    case_of=lambda s, _event: s.resource_id,
-    project=_project_registry,
+    project=saving(rows.save_registry),
     id_field="resource_id",
 )
 
@@ -358,10 +336,8 @@ HELPER: Aggregate[registry.HelperState] = Aggregate(
     name="helper",
     prefix="district-helper",
     fold=Fold(registry.HelperState, registry.apply_helper, DISTRICT_EVENTS),
-    exists=lambda s: s.helper_id is not None,
     not_found=lambda hid: ResourceNotFound(f"no registered helper {hid!r}", field="helper_id"),
-    case_of=lambda s, _event: s.helper_id,
-    project=_project_registry,
+    project=saving(rows.save_registry),
     id_field="helper_id",
 )
 
@@ -408,20 +384,14 @@ def register_helper(kit: ServiceKit, ctx: CommandContext, cmd: RegisterHelper) -
 # --- the monthly district schedule (地域事業月間スケジュール) ---------------------------------------
 
 
-def _project_schedule(uow: UnitOfWork, state: schedule.ScheduleState, events: Any, version: int) -> None:
-    rows.save_schedule(uow.conn, state, events, version, uow.now())
-
-
 SCHEDULE: Aggregate[schedule.ScheduleState] = Aggregate(
     name="scheduled district event",
     prefix="district-schedule",
     fold=Fold(schedule.ScheduleState, schedule.apply, DISTRICT_EVENTS),
-    exists=lambda s: s.event_id is not None,
     not_found=lambda eid: ScheduledEventNotFound(
         f"no scheduled district event {eid!r}: enter it in the schedule first", field="event_id"
     ),
-    case_of=lambda s, _event: s.event_id,
-    project=_project_schedule,
+    project=saving(rows.save_schedule),
     id_field="event_id",
 )
 

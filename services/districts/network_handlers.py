@@ -23,7 +23,7 @@ from services.districts.domain.commands import RecordNetworkMeeting, SetSupportT
 from services.districts.domain.errors import DeskConsultationNotFound, NetworkMeetingNotFound, SupportTeamNotFound
 from services.districts.domain.events import DISTRICT_EVENTS
 from services.districts.handlers import DEPARTMENT, _district
-from shared.commands import Aggregate, CommandContext, execute_in
+from shared.commands import Aggregate, CommandContext, execute_in, saving
 from shared.events import DomainEvent
 from shared.reference import load_code_lists
 from shared.referrals import REFERRAL_EVENTS, MakeReferral, ReferralEvent, ReferralState, decide_make
@@ -52,18 +52,12 @@ DESK_ANSWER_DAYS = 7
 TEAM_FOLD = Fold(network.TeamState, network.apply_team, DISTRICT_EVENTS)
 
 
-def _project_team(uow: UnitOfWork, state: network.TeamState, events: Sequence[DomainEvent], version: int) -> None:
-    network_rows.save_team(uow.conn, state, events, version, uow.now())
-
-
 TEAM: Aggregate[network.TeamState] = Aggregate(
     name="district support team",
     prefix="district-team",
     fold=TEAM_FOLD,
-    exists=lambda s: s.district_id is not None,
     not_found=lambda did: SupportTeamNotFound(f"district {did!r} has no support team yet", field="district_id"),
-    case_of=lambda s, _event: s.district_id,
-    project=_project_team,
+    project=saving(network_rows.save_team),
     id_field="district_id",
 )
 
@@ -82,7 +76,6 @@ MEETING: Aggregate[network.MeetingState] = Aggregate(
     name="network meeting",
     prefix="district-meeting",
     fold=Fold(network.MeetingState, network.apply_meeting, DISTRICT_EVENTS),
-    exists=lambda s: s.meeting_id is not None,
     not_found=lambda mid: NetworkMeetingNotFound(f"no network meeting {mid!r}", field="meeting_id"),
     case_of=_meeting_case,
     project=_project_meeting,
@@ -98,7 +91,6 @@ DESK: Aggregate[network.DeskState] = Aggregate(
     name="desk consultation",
     prefix="district-desk",
     fold=Fold(network.DeskState, network.apply_desk, DISTRICT_EVENTS),
-    exists=lambda s: s.consultation_id is not None,
     not_found=lambda cid: DeskConsultationNotFound(f"no desk consultation {cid!r}", field="consultation_id"),
     case_of=lambda s, _event: s.case_id,
     project=_project_desk,

@@ -14,7 +14,9 @@ from services.districts.domain.errors import NetworkMeetingNotFound, SupportTeam
 from services.districts.handlers import DEPARTMENT
 from services.districts.queries import _within
 from shared.access import reads_own_records
+from shared.db import reading
 from shared.envelope import Actor
+from shared.pages import page
 from shared.service import ServiceKit
 
 __all__ = ["list_desk_consultations", "list_meetings", "meeting_detail", "team"]
@@ -28,9 +30,8 @@ def _hide(row: dict[str, Any], viewer: Actor, *fields: str) -> dict[str, Any]:
 
 
 def team(kit: ServiceKit, district_id: str) -> dict[str, Any]:
-    with kit.engine.connect() as conn:
+    with reading(kit.engine) as conn:
         row = network_rows.team_row(conn, district_id)
-        conn.rollback()
     if row is None:
         raise SupportTeamNotFound(
             f"district {district_id!r} has no support team yet: set it (PUT /support-teams/{district_id})",
@@ -42,19 +43,17 @@ def team(kit: ServiceKit, district_id: str) -> dict[str, Any]:
 def list_meetings(
     kit: ServiceKit, *, district_id: str | None, area_id: str | None, month: str | None, limit: int, offset: int
 ) -> dict[str, Any]:
-    with kit.engine.connect() as conn:
+    with reading(kit.engine) as conn:
         items, total = network_rows.list_meetings(
             conn, district_ids=_within(conn, area_id, district_id), month=month, limit=limit, offset=offset
         )
-        conn.rollback()
-    return {"items": items, "total": total, "limit": limit, "offset": offset}
+    return page(items, total, limit, offset)
 
 
 def meeting_detail(kit: ServiceKit, meeting_id: str, viewer: Actor) -> dict[str, Any]:
-    with kit.engine.connect() as conn:
+    with reading(kit.engine) as conn:
         row = network_rows.meeting_row(conn, meeting_id)
         cases = network_rows.list_cases_discussed(conn, meeting_id=meeting_id)
-        conn.rollback()
     if row is None:
         raise NetworkMeetingNotFound(f"no network meeting {meeting_id!r}", field="meeting_id")
     shown = [
@@ -79,10 +78,9 @@ def list_desk_consultations(
     limit: int,
     offset: int,
 ) -> dict[str, Any]:
-    with kit.engine.connect() as conn:
+    with reading(kit.engine) as conn:
         items, total = network_rows.list_desk_consultations(
             conn, district_ids=_within(conn, area_id, district_id), month=month, limit=limit, offset=offset
         )
-        conn.rollback()
     shown = [_hide(item, viewer, "consulter", "summary") for item in items]
-    return {"items": shown, "total": total, "limit": limit, "offset": offset}
+    return page(shown, total, limit, offset)

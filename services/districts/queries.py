@@ -24,9 +24,11 @@ from services.districts.domain.events import (
 )
 from services.districts.handlers import CASE, CASE_FOLD, DEPARTMENT, RESOURCE
 from shared.access import reads_own_records
+from shared.db import reading
 from shared.envelope import Actor
 from shared.errors import InvalidCommand
 from shared.events import DomainEvent
+from shared.pages import page
 from shared.service import ServiceKit
 
 __all__ = [
@@ -51,9 +53,8 @@ def _sees_details(viewer: Actor) -> bool:
 
 
 def case_detail(kit: ServiceKit, case_id: str, viewer: Actor) -> dict[str, Any]:
-    with kit.engine.connect() as conn:
+    with reading(kit.engine) as conn:
         envelopes = kit.store.read_stream(conn, CASE.stream(case_id))
-        conn.rollback()
     state = CASE_FOLD.run(envelopes)
     if state.case_id is None:
         raise DistrictCaseNotFound(f"no district looks after case {case_id!r}", field="case_id")
@@ -70,9 +71,8 @@ def case_detail(kit: ServiceKit, case_id: str, viewer: Actor) -> dict[str, Any]:
             watchers = [w.model_dump() for w in e.watchers]
         elif isinstance(e, WatchOverEnded):
             watchers = []
-    with kit.engine.connect() as conn:
+    with reading(kit.engine) as conn:
         areas = _areas(conn)
-        conn.rollback()
     return {
         "case_id": state.case_id,
         "district_id": state.district_id,
@@ -145,16 +145,15 @@ def list_cases(
     offset: int,
     area_id: str | None = None,
 ) -> dict[str, Any]:
-    with kit.engine.connect() as conn:
+    with reading(kit.engine) as conn:
         within = _within(conn, area_id, None)
         items, total, counts = rows.list_cases(
             conn, district_id=district_id, status=status, limit=limit, offset=offset, district_ids=within
         )
         areas = _areas(conn)
-        conn.rollback()
     for item in items:
         item["area_path"] = _path(areas, item["district_id"])
-    return {"items": items, "total": total, "limit": limit, "offset": offset, "counts": counts}
+    return page(items, total, limit, offset, counts=counts)
 
 
 def list_attendance(
@@ -166,20 +165,18 @@ def list_attendance(
     limit: int,
     resource_id: str | None = None,
 ) -> dict[str, Any]:
-    with kit.engine.connect() as conn:
+    with reading(kit.engine) as conn:
         items = rows.list_attendance(
             conn, district_id=district_id, salon_name=salon_name, case_id=case_id, limit=limit, resource_id=resource_id
         )
-        conn.rollback()
     return {"items": items}
 
 
 def list_volunteers(
     kit: ServiceKit, *, district_id: str | None, limit: int, resource_id: str | None = None
 ) -> dict[str, Any]:
-    with kit.engine.connect() as conn:
+    with reading(kit.engine) as conn:
         items = rows.list_volunteers(conn, district_id=district_id, resource_id=resource_id, limit=limit)
-        conn.rollback()
     return {"items": items}
 
 
@@ -219,22 +216,20 @@ def list_areas(
     kit: ServiceKit, *, kind: str | None, parent_id: str | None, limit: int = 500, offset: int = 0
 ) -> dict[str, Any]:
     """A page of the areas in tree order (each area after its parent: by the path from the city)."""
-    with kit.engine.connect() as conn:
+    with reading(kit.engine) as conn:
         areas = _areas(conn)
-        conn.rollback()
     items = [
         _view(areas, a)
         for a in areas.values()
         if (kind is None or a["kind"] == kind) and (parent_id is None or a["parent_id"] == parent_id)
     ]
     items.sort(key=lambda a: a["path"])
-    return {"items": items[offset : offset + limit], "total": len(items), "limit": limit, "offset": offset}
+    return page(items[offset : offset + limit], len(items), limit, offset)
 
 
 def area_detail(kit: ServiceKit, area_id: str) -> dict[str, Any]:
-    with kit.engine.connect() as conn:
+    with reading(kit.engine) as conn:
         areas = _areas(conn)
-        conn.rollback()
     if area_id not in areas:
         raise AreaNotFound(f"no area {area_id!r}: define it first (POST /areas)", field="area_id")
     children = [_view(areas, a) for a in areas.values() if a["parent_id"] == area_id]
@@ -246,9 +241,8 @@ def areas_of_address(kit: ServiceKit, address: str) -> dict[str, Any]:
     normalised = area_domain.normalise_address(address)
     if not normalised:
         raise InvalidCommand("address is required: give an address, e.g. 大和三丁目5-1", field="address")
-    with kit.engine.connect() as conn:
+    with reading(kit.engine) as conn:
         areas = _areas(conn)
-        conn.rollback()
     matched = area_domain.match_address(normalised, areas.values())
     district_id = matched.get("district_council")
     deepest = district_id or matched.get("community_care") or matched.get("daily_life") or matched.get("city")
@@ -279,22 +273,20 @@ def list_district_files(
     limit: int = 50,
     offset: int = 0,
 ) -> dict[str, Any]:
-    with kit.engine.connect() as conn:
+    with reading(kit.engine) as conn:
         items, total = rows.page_files(
             conn, district_ids=_within(conn, area_id, district_id), fiscal_year=fiscal_year, limit=limit, offset=offset
         )
-        conn.rollback()
-    return {"items": items, "total": total, "limit": limit, "offset": offset}
+    return page(items, total, limit, offset)
 
 
 def district_file(kit: ServiceKit, district_id: str, fiscal_year: int, viewer: Actor) -> dict[str, Any]:
     """地区カルテ: the file's row, the district's path, its registered helpers and resources."""
-    with kit.engine.connect() as conn:
+    with reading(kit.engine) as conn:
         found = rows.list_files(conn, district_ids=[district_id], fiscal_year=fiscal_year)
         areas = _areas(conn)
         helpers = rows.list_helpers(conn, district_ids=[district_id], kind=None, resource_id=None, limit=500)
         resources = rows.list_resources(conn, district_ids=[district_id], kind=None, name=None, limit=500)
-        conn.rollback()
     if not found:
         raise DistrictFileNotFound(
             f"district {district_id!r} has no file for fiscal year {fiscal_year}: open it first (POST /district-files)",
@@ -322,17 +314,16 @@ def list_resources(
     limit: int,
     offset: int = 0,
 ) -> dict[str, Any]:
-    with kit.engine.connect() as conn:
+    with reading(kit.engine) as conn:
         items, total = rows.page_resources(
             conn, district_ids=_within(conn, area_id, district_id), kind=kind, name=name, limit=limit, offset=offset
         )
-        conn.rollback()
-    return {"items": items, "total": total, "limit": limit, "offset": offset}
+    return page(items, total, limit, offset)
 
 
 def resource_detail(kit: ServiceKit, resource_id: str, viewer: Actor) -> dict[str, Any]:
     """A resource, whom it serves (counts of what cases recorded) and its registered helpers."""
-    with kit.engine.connect() as conn:
+    with reading(kit.engine) as conn:
         found = rows.resources_by_id(conn, [resource_id])
         version = len(kit.store.read_stream(conn, RESOURCE.stream(resource_id))) if found else 0
         attendance = rows.list_attendance(
@@ -340,7 +331,6 @@ def resource_detail(kit: ServiceKit, resource_id: str, viewer: Actor) -> dict[st
         )
         roles = rows.list_volunteers(conn, district_id=None, resource_id=resource_id, limit=100_000)
         helpers = rows.list_helpers(conn, district_ids=None, kind=None, resource_id=resource_id, limit=500)
-        conn.rollback()
     if not found:
         raise ResourceNotFound(f"no registered resource {resource_id!r}", field="resource_id")
     return {
@@ -364,7 +354,7 @@ def list_helpers(
     viewer: Actor,
     offset: int = 0,
 ) -> dict[str, Any]:
-    with kit.engine.connect() as conn:
+    with reading(kit.engine) as conn:
         items, total = rows.page_helpers(
             conn,
             district_ids=_within(conn, area_id, district_id),
@@ -373,8 +363,7 @@ def list_helpers(
             limit=limit,
             offset=offset,
         )
-        conn.rollback()
-    return {"items": [_helper_view(h, viewer) for h in items], "total": total, "limit": limit, "offset": offset}
+    return page([_helper_view(h, viewer) for h in items], total, limit, offset)
 
 
 # --- the monthly district schedule ----------------------------------------------------------------
@@ -392,7 +381,7 @@ def list_schedule(
 ) -> dict[str, Any]:
     """A page of the month's district meetings and events with each department's answer, the total and
     counts by status under the filter."""
-    with kit.engine.connect() as conn:
+    with reading(kit.engine) as conn:
         items, total, counts = rows.page_schedule(
             conn,
             month=month,
@@ -401,5 +390,4 @@ def list_schedule(
             limit=limit,
             offset=offset,
         )
-        conn.rollback()
-    return {"items": items, "total": total, "limit": limit, "offset": offset, "counts": counts}
+    return page(items, total, limit, offset, counts=counts)

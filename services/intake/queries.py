@@ -25,8 +25,10 @@ from services.intake.domain.events import (
 from services.intake.handlers import CONSENTS, CONSULTATION, CONSULTATION_FOLD, HOUSEHOLD, PERSON
 from shared.access import reads_own_records
 from shared.consent import Consent, consent_in_force
+from shared.db import reading
 from shared.envelope import Actor
 from shared.errors import NotFound
+from shared.pages import page
 from shared.referrals.desk import ReferralDesk
 from shared.registry.events import PERSON_DETAIL_FIELDS
 from shared.service import ServiceKit
@@ -84,12 +86,11 @@ def _person(conn: Connection, row: dict[str, Any], viewer: Actor, kit: ServiceKi
 
 def person_view(kit: ServiceKit, person_id: str, viewer: Actor) -> dict[str, Any]:
     """本人: one person record with its linked records and households."""
-    with kit.engine.connect() as conn:
+    with reading(kit.engine) as conn:
         row = registry.get_person(conn, person_id)
         if row is None:
             raise NotFound(f"no person {person_id!r} is registered: search people first", field="person_id")
         view = _person(conn, row, viewer, kit)
-        conn.rollback()
     return view
 
 
@@ -105,7 +106,7 @@ def search_people(
     offset: int,
 ) -> dict[str, Any]:
     """本人検索: one item per person (linked duplicate records appear once)."""
-    with kit.engine.connect() as conn:
+    with reading(kit.engine) as conn:
         rows, total = registry.search_people(
             conn,
             name=name,
@@ -116,8 +117,7 @@ def search_people(
             offset=offset,
         )
         items = [_person(conn, r, viewer, kit) for r in rows]
-        conn.rollback()
-    return {"items": items, "total": total, "limit": limit, "offset": offset}
+    return page(items, total, limit, offset)
 
 
 def _household(conn: Connection, row: dict[str, Any], viewer: Actor, kit: ServiceKit) -> dict[str, Any]:
@@ -136,12 +136,11 @@ def _household(conn: Connection, row: dict[str, Any], viewer: Actor, kit: Servic
 
 def household_view(kit: ServiceKit, household_id: str, viewer: Actor) -> dict[str, Any]:
     """世帯: the household, its current and former members."""
-    with kit.engine.connect() as conn:
+    with reading(kit.engine) as conn:
         row = registry.get_household(conn, household_id)
         if row is None:
             raise NotFound(f"no household {household_id!r} is registered", field="household_id")
         view = _household(conn, row, viewer, kit)
-        conn.rollback()
     return view
 
 
@@ -149,29 +148,27 @@ def list_households(
     kit: ServiceKit, viewer: Actor, *, address: str | None, person_id: str | None, limit: int, offset: int
 ) -> dict[str, Any]:
     """世帯一覧: by address or member."""
-    with kit.engine.connect() as conn:
+    with reading(kit.engine) as conn:
         rows, total = registry.list_households(conn, address=address, person_id=person_id, limit=limit, offset=offset)
         items = [_household(conn, r, viewer, kit) for r in rows]
-        conn.rollback()
-    return {"items": items, "total": total, "limit": limit, "offset": offset}
+    return page(items, total, limit, offset)
 
 
 def list_consultations(
     kit: ServiceKit, *, person_id: str | None = None, limit: int = 50, offset: int = 0, **filters: Any
 ) -> dict[str, Any]:
     """相談一覧: newest first, with counts by status; a person's list covers their linked records."""
-    with kit.engine.connect() as conn:
+    with reading(kit.engine) as conn:
         case_ids = registry.person_group(conn, person_id) if person_id else None
         flt = consultation_rows.ConsultationFilter(case_ids=case_ids, **filters)
         items, total, counts = consultation_rows.list_consultations(conn, flt, limit=limit, offset=offset)
-        conn.rollback()
-    return {
-        "items": items,
-        "total": total,
-        "limit": limit,
-        "offset": offset,
-        "counts": {s: counts.get(s, 0) for s in ("open", "closed")},
-    }
+    return page(
+        items,
+        total,
+        limit,
+        offset,
+        counts={s: counts.get(s, 0) for s in ("open", "closed")},
+    )
 
 
 def _iso(value: datetime | date | None) -> str | None:
@@ -182,9 +179,8 @@ def consultation_detail(
     kit: ServiceKit, consultation_id: str, viewer: Actor, desk: ReferralDesk | None = None
 ) -> dict[str, Any]:
     """相談記録: the whole consultation, folded from its stream, with the case's referrals."""
-    with kit.engine.connect() as conn:
+    with reading(kit.engine) as conn:
         envelopes = kit.store.read_stream(conn, CONSULTATION.stream(consultation_id))
-        conn.rollback()
     if not envelopes:
         raise NotFound(f"no consultation {consultation_id!r} was opened", field="consultation_id")
     events = [INTAKE_EVENTS.parse(e.type, e.schemaversion, e.data) for e in envelopes]
@@ -268,13 +264,12 @@ def _referrals(desk: ReferralDesk | None, viewer: Actor, case_id: str, household
 def consent_ledger(kit: ServiceKit, person_id: str) -> dict[str, Any]:
     """同意台帳: the person's consents (in force now or not) and statutory sharing records."""
     now = kit.clock.now()
-    with kit.engine.connect() as conn:
+    with reading(kit.engine) as conn:
         if registry.get_person(conn, person_id) is None:
             raise NotFound(f"no person {person_id!r} is registered", field="person_id")
         rows = consent_rows.ledger_rows(conn, [person_id])
         version = _stream_version(kit, conn, CONSENTS.stream(person_id))
         given, _ = consent_rows.records_for(conn, [person_id])
-        conn.rollback()
     in_force = {c.consent_id for c in given if _in_force(c, now)}
     records = [{**row, "in_force": row["record_id"] in in_force if row["kind"] == "consent" else True} for row in rows]
     return {"person_id": person_id, "records": records, "version": version}
@@ -286,7 +281,6 @@ def _in_force(consent: Consent, now: datetime) -> bool:
 
 def due_follow_ups(kit: ServiceKit, until: date, limit: int) -> dict[str, Any]:
     """フォローアップ予定: open consultations' follow-ups due by ``until``."""
-    with kit.engine.connect() as conn:
+    with reading(kit.engine) as conn:
         items = consultation_rows.due_follow_ups(conn, until=until, limit=limit)
-        conn.rollback()
     return {"items": items, "until": until.isoformat()}

@@ -47,7 +47,8 @@ from services.loans.domain.loan import (
     decide_submit_application,
     decide_withdraw_application,
 )
-from shared.commands import Aggregate, CommandContext, Decision, Outcome, create, execute, referenced
+from shared.commands import Aggregate, CommandContext, Decision, Outcome, create, execute, referenced, saving
+from shared.db import reading
 from shared.events import DomainEvent
 from shared.reference import CodeLists
 from shared.registry.commands import RegisterHousehold, RegisterPerson
@@ -111,17 +112,12 @@ def _save_consultation(uow: UnitOfWork, state: ConsultationState, events: Sequen
     projections.save_consultation(uow.conn, state, events, version)
 
 
-def _save_application(uow: UnitOfWork, state: LoanState, events: Sequence[DomainEvent], version: int) -> None:
-    projections.save_application(uow.conn, state, events, version, uow.now())
-
-
 HOUSEHOLD: Aggregate[HouseholdState] = Aggregate(
     name="household",
     prefix="household",
     fold=Fold(HouseholdState, apply_household, REGISTRY_EVENTS),
     exists=lambda s: s.registered,
     not_found=lambda hid: HouseholdNotFound(f"no household {hid!r}: register it first", field="household_id"),
-    case_of=lambda s, _event: s.household_id,
     project=_save_household,
     id_field="household_id",
 )
@@ -133,7 +129,6 @@ PERSON: Aggregate[PersonState] = Aggregate(
     fold=Fold(PersonState, apply_person, REGISTRY_EVENTS),
     exists=lambda s: s.registered,
     not_found=lambda pid: PersonNotFound(f"no person {pid!r}: register the person first", field="person_id"),
-    case_of=lambda s, _event: s.person_id,
     id_field="person_id",
 )
 """本人: the details stay in the event (special-care data); loans keeps no person table."""
@@ -161,7 +156,7 @@ APPLICATION: Aggregate[LoanState] = Aggregate(
         f"no loan application {aid!r}: submit it first (POST /applications)", field="application_id"
     ),
     case_of=lambda s, _event: s.household_id,
-    project=_save_application,
+    project=saving(projections.save_application),
     id_field="application_id",
 )
 """借入申請・貸付: the application and the loan it becomes; its case is the household."""
@@ -322,9 +317,8 @@ def check_arrears(deps: LoansDeps, ctx: CommandContext, cmd: c.CheckArrears) -> 
 
 def check_arrears_all(deps: LoansDeps, ctx: CommandContext, as_of: date) -> dict[str, Any]:
     """日次の滞納確認: every loan being repaid, each in its own unit of work (one failure stops none)."""
-    with deps.kit.engine.connect() as conn:
+    with reading(deps.kit.engine) as conn:
         ids = queries.repaying_application_ids(conn)
-        conn.rollback()
     missed: list[dict[str, Any]] = []
     for application_id in ids:
         outcome = check_arrears(deps, ctx, c.CheckArrears(application_id=application_id, as_of=as_of))

@@ -27,6 +27,7 @@ from sqlalchemy import Connection
 from services.loans.adapters import queries
 from services.loans.handlers import LoansDeps
 from shared.access import reads_own_records
+from shared.db import reading
 from shared.envelope import Actor
 from shared.errors import NotFound
 from shared.referrals.desk import ReferralDesk
@@ -72,55 +73,49 @@ def _page(deps: LoansDeps, page: dict[str, Any], viewer: Actor) -> dict[str, Any
 
 
 def consultations(deps: LoansDeps, viewer: Actor, search: queries.Search) -> dict[str, Any]:
-    with deps.kit.engine.connect() as conn:
+    with reading(deps.kit.engine) as conn:
         page = queries.list_consultations(conn, search)
-        conn.rollback()
     return _page(deps, page, viewer)
 
 
 def consultation(deps: LoansDeps, viewer: Actor, consultation_id: str) -> dict[str, Any]:
     """One consultation with its contacts (codes and times only: the notes stay in the events)."""
-    with deps.kit.engine.connect() as conn:
+    with reading(deps.kit.engine) as conn:
         row = queries.consultation(conn, consultation_id)
         contacts = queries.consultation_contacts(conn, consultation_id)
-        conn.rollback()
     if row is None:
         raise NotFound(f"no loan consultation {consultation_id!r}: check the id", field="consultation_id")
     return {**_redact(deps, row, viewer), "contacts": contacts}
 
 
 def applications(deps: LoansDeps, viewer: Actor, search: queries.Search) -> dict[str, Any]:
-    with deps.kit.engine.connect() as conn:
+    with reading(deps.kit.engine) as conn:
         page = queries.list_applications(conn, search)
-        conn.rollback()
     return _page(deps, page, viewer)
 
 
 def application(deps: LoansDeps, viewer: Actor, application_id: str) -> dict[str, Any]:
-    with deps.kit.engine.connect() as conn:
+    with reading(deps.kit.engine) as conn:
         row = queries.application(conn, application_id)
-        conn.rollback()
     if row is None:
         raise NotFound(f"no loan application {application_id!r}: check the id", field="application_id")
     return _redact(deps, row, viewer)
 
 
 def follow_ups(deps: LoansDeps, viewer: Actor, search: queries.Search) -> dict[str, Any]:
-    with deps.kit.engine.connect() as conn:
+    with reading(deps.kit.engine) as conn:
         page = queries.follow_ups_list(conn, search)
-        conn.rollback()
     return _page(deps, page, viewer)
 
 
 def household_history(deps: LoansDeps, viewer: Actor, household_id: str, desk: ReferralDesk | None) -> dict[str, Any]:
     """A household's loan history: consultations, applications and loans (schedule, arrears),
     follow-ups and the referrals about the household that the viewer's department may see."""
-    with deps.kit.engine.connect() as conn:
+    with reading(deps.kit.engine) as conn:
         household = queries.household(conn, household_id)
         consults = queries.consultations_for_household(conn, household_id)
         apps = queries.applications_for_household(conn, household_id)
         follow = queries.follow_ups_list(conn, queries.Search(household_id=household_id, limit=500))
-        conn.rollback()
     referrals = desk.for_case(household_id, viewer) if desk is not None else []
     if household is None and not consults and not apps and not referrals:
         raise NotFound(
@@ -150,8 +145,7 @@ def household_history(deps: LoansDeps, viewer: Actor, household_id: str, desk: R
 
 def written(deps: LoansDeps, query: Callable[[Connection, str], dict[str, Any] | None], key: str) -> dict[str, Any]:
     """The read row of what a command just changed, for the loans staff member who changed it."""
-    with deps.kit.engine.connect() as conn:
+    with reading(deps.kit.engine) as conn:
         row = query(conn, key)
-        conn.rollback()
     assert row is not None, f"{key} was just written"
     return row

@@ -37,6 +37,7 @@ from services.reporting.responses import (
 )
 from shared.access import PersonalDataRead, record_reads
 from shared.commands import Aggregate, CommandContext, execute
+from shared.db import reading
 from shared.envelope import Actor, Envelope
 from shared.errors import ConcurrencyConflict, Forbidden, InvalidCommand, NotFound
 from shared.eventstore import ChainReport, events_table, verify_envelopes
@@ -88,7 +89,7 @@ def case_view(
         raise Forbidden(f"role {viewer.role!r} may not read case records; allowed: {sorted(READER_ROLES)}")
     purpose = _require_purpose(purpose)
     now = kit.clock.now()
-    with kit.engine.connect() as conn:
+    with reading(kit.engine) as conn:
         if as_of is None:
             gen = rm.active_generation(conn)
             ids = queries.case_group(case_id, queries.live_edges(conn, gen))
@@ -98,7 +99,6 @@ def case_view(
                 case_id, lambda frontier: [e[:3] for e in archive.edges_as_of(conn, frontier, as_of)]
             )
             entries = [_entry(e) for e in archive.events_for_cases(conn, ids) if not e.type.startswith(ACCESS_PREFIX)]
-        conn.rollback()
     if not entries and not _resolving:
         resolved = _case_of_part(kit, case_id)
         if resolved is not None:
@@ -125,9 +125,8 @@ def case_view(
 
 def _case_areas(kit: ServiceKit, view: CaseView, as_of: datetime | None) -> list[CaseArea]:
     """The case's areas (圏域) as the areas stood (at ``as_of``), from the timeline the viewer sees."""
-    with kit.engine.connect() as conn:
+    with reading(kit.engine) as conn:
         defined = queries.areas(conn, rm.active_generation(conn), rm.ts(as_of) if as_of else None)
-        conn.rollback()
     facts = ((e.type, e.data, e.redacted) for e in view.timeline)
     return case_areas(view.case_id, view.case_ids, facts, defined)
 
@@ -147,9 +146,8 @@ ACCESS_LOG: Aggregate[None] = Aggregate(
 def _case_of_part(kit: ServiceKit, part_id: str) -> str | None:
     """The case a consultation, application, referral, conference ... id belongs to, if any."""
     prefixes: list[str] = getattr(kit.settings, "case_part_prefixes", [])
-    with kit.engine.connect() as conn:
+    with reading(kit.engine) as conn:
         cases = archive.cases_of_subjects(conn, [part_id, *(f"{p}-{part_id}" for p in prefixes)])
-        conn.rollback()
     return cases[-1] if cases and cases[-1] != part_id else None
 
 
@@ -210,7 +208,7 @@ def access_log(
     and in every other service; manager and auditor only. Reading the log is itself recorded."""
     if viewer.role not in AUDIT_ROLES:
         raise Forbidden(f"only {sorted(AUDIT_ROLES)} may read access logs")
-    with kit.engine.connect() as conn:
+    with reading(kit.engine) as conn:
         gen = rm.active_generation(conn)
         ids = queries.case_group(case_id, queries.live_edges(conn, gen))
         rows = conn.execute(
@@ -222,7 +220,6 @@ def access_log(
             AccessRecord.model_validate_json(data).model_copy(update={"viewer_name": name}) for data, name in rows
         ]
         elsewhere = [e for e in archive.events_for_cases(conn, ids) if e.type == PersonalDataRead.event_type]
-        conn.rollback()
     records += [
         AccessRecord(
             case_id=e.caseid,
@@ -266,7 +263,7 @@ def verify_case(kit: ServiceKit, case_id: str) -> ChainCheck:
     departments' stores (the maker's and the answerer's), each with its own versions and chain, so
     each (store, stream) is checked on its own and a problem names the store.
     """
-    with kit.engine.connect() as conn:
+    with reading(kit.engine) as conn:
         ids = queries.case_group(case_id, lambda f: [e[:3] for e in archive.edges_as_of(conn, f, None)])
         subjects = sorted({e.subject for e in archive.events_for_cases(conn, ids)})
         reports: list[tuple[str, ChainReport]] = []
@@ -275,7 +272,6 @@ def verify_case(kit: ServiceKit, case_id: str) -> ChainCheck:
             for env in archive.events_for_subject(conn, subject):
                 by_store.setdefault(env.source, []).append(env)
             reports += [(store, verify_envelopes(subject, envs)) for store, envs in sorted(by_store.items())]
-        conn.rollback()
     if not reports:
         raise NotFound(f"no events are archived for case {case_id}")
     problems: dict[str, list[str]] = {}
@@ -303,36 +299,32 @@ def _check_period(start: date, end: date) -> tuple[str, str]:
 def statistics_tables(kit: ServiceKit, start: date, end: date) -> list[StatTable]:
     lo, hi = _check_period(start, end)
     codes = load_code_lists()
-    with kit.engine.connect() as conn:
+    with reading(kit.engine) as conn:
         gen = rm.active_generation(conn)
         t1 = queries.table1_counts(conn, gen, lo, hi)
         initial, t2 = queries.table2_counts(conn, gen, lo, hi)
         t3 = queries.table3_counts(conn, gen, lo, hi)
-        conn.rollback()
     period = (start, end)
     return [table1(codes, period, t1), table2(codes, period, initial, t2), table3(codes, period, t3)]
 
 
 def referral_flow(kit: ServiceKit, start: date, end: date) -> list[queries.FlowRow]:
     lo, hi = _check_period(start, end)
-    with kit.engine.connect() as conn:
+    with reading(kit.engine) as conn:
         rows = queries.referral_flow(conn, rm.active_generation(conn), lo, hi)
-        conn.rollback()
     return rows
 
 
 def district_issues(kit: ServiceKit, start: date, end: date) -> list[queries.DistrictIssues]:
     lo, hi = _check_period(start, end)
-    with kit.engine.connect() as conn:
+    with reading(kit.engine) as conn:
         rows = queries.district_issues(conn, rm.active_generation(conn), lo, hi)
-        conn.rollback()
     return rows
 
 
 def follow_up_list(kit: ServiceKit) -> list[queries.FollowUpItem]:
-    with kit.engine.connect() as conn:
+    with reading(kit.engine) as conn:
         rows = queries.follow_up_list(conn, rm.active_generation(conn), kit.clock.now())
-        conn.rollback()
     return rows
 
 
@@ -365,9 +357,8 @@ def district_schedule(kit: ServiceKit, viewer: Actor, month: str, district_id: s
     if not _MONTH.fullmatch(month):
         raise InvalidCommand(f"month must be YYYY-MM (e.g. 2026-10), got {month!r}", field="month")
     district = _check_district(district_id, required=False)
-    with kit.engine.connect() as conn:
+    with reading(kit.engine) as conn:
         rows = queries.district_schedule(conn, rm.active_generation(conn), month, district)
-        conn.rollback()
     districts = [
         DistrictCoverageView(
             district_id=r.district_id,
@@ -398,9 +389,8 @@ def district_resources(kit: ServiceKit, viewer: Actor, district_id: str) -> Dist
     _check_reader(viewer)
     district = _check_district(district_id, required=True)
     assert district is not None
-    with kit.engine.connect() as conn:
+    with reading(kit.engine) as conn:
         counts = queries.district_resources(conn, rm.active_generation(conn), district)
-        conn.rollback()
     resources, helpers = counts["resource"], counts["helper"]
     return DistrictResourcesView(
         district_id=district,
@@ -428,9 +418,8 @@ def district_evaluation(kit: ServiceKit, viewer: Actor, district_id: str, fiscal
     assert district is not None
     if not 2000 <= fiscal_year <= 2100:
         raise InvalidCommand(f"fiscal_year must be a year such as 2026, got {fiscal_year}", field="fiscal_year")
-    with kit.engine.connect() as conn:
+    with reading(kit.engine) as conn:
         file = queries.district_file(conn, rm.active_generation(conn), district, fiscal_year)
-        conn.rollback()
     if file is None:
         raise NotFound(f"no district file of {district} for fiscal year {fiscal_year}", field="district_id")
     months = [f"{fiscal_year + (m < 4)}-{m:02d}" for m in (*range(4, 13), *range(1, 4))]
@@ -465,7 +454,7 @@ def district_issue_accumulation(
     area = None if area_id is None else area_id.strip()
     if area_id is not None and (not area or len(area) > 64):
         raise InvalidCommand("area_id must name an area (at most 64 characters)", field="area_id")
-    with kit.engine.connect() as conn:
+    with reading(kit.engine) as conn:
         gen = rm.active_generation(conn)
         within: list[str] | None = None
         if area is not None:
@@ -476,7 +465,6 @@ def district_issue_accumulation(
         if district is not None:
             within = [d for d in (within if within is not None else [district]) if d == district]
         rows = queries.district_issue_accumulation(conn, gen, first, last, within)
-        conn.rollback()
     months = [
         DistrictIssueMonthView(
             district_id=r.district_id,
@@ -511,9 +499,8 @@ def activity_records(kit: ServiceKit, viewer: Actor, month: str) -> ActivityReco
     month = month.strip()
     if not _MONTH.fullmatch(month):
         raise InvalidCommand(f"month must be YYYY-MM (e.g. 2026-10), got {month!r}", field="month")
-    with kit.engine.connect() as conn:
+    with reading(kit.engine) as conn:
         rows = queries.activity_records(conn, rm.active_generation(conn), month)
-        conn.rollback()
     counts = dict.fromkeys(queries.ACTIVITY_STATUSES, 0)
     for r in rows:
         counts[r.status] = counts.get(r.status, 0) + 1
@@ -536,9 +523,8 @@ def area_statistics(kit: ServiceKit, viewer: Actor, kind: str) -> AreaStatistics
     _check_reader(viewer)
     if kind not in AREA_KINDS:
         raise InvalidCommand(f"kind must be one of {', '.join(AREA_KINDS)}, got {kind!r}", field="kind")
-    with kit.engine.connect() as conn:
+    with reading(kit.engine) as conn:
         defined, figures = queries.area_figures(conn, rm.active_generation(conn), kind)
-        conn.rollback()
 
     def row(area_id: str | None, counts: Mapping[str, int]) -> AreaFiguresView:
         area = defined.get(area_id) if area_id is not None else None

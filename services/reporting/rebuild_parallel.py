@@ -114,7 +114,8 @@ def run_worker(engine: Engine, bootstrap_servers: str, spec: WorkerSpec, stop: t
     ends = {TopicPartition(t, p): end for t, p, end in spec.ends}
     tally = WorkerTally()
     began = time.perf_counter()
-    owned: set[TopicPartition] = set()
+    share: set[TopicPartition] = set()
+    """The partitions the group dealt this worker last, once every worker had joined."""
 
     def member() -> KafkaConsumer:
         made = KafkaConsumer(
@@ -186,9 +187,9 @@ def run_worker(engine: Engine, bootstrap_servers: str, spec: WorkerSpec, stop: t
             del pending[: len(ready)]
             commit(ready[-1][1])
 
-    def work_left() -> bool:
+    def work_left(dealt: set[TopicPartition]) -> bool:
         try:
-            return any(consumer.position(tp) < ends.get(tp, 0) for tp in consumer.assignment())
+            return any(consumer.position(tp) < ends.get(tp, 0) for tp in dealt)
         except Exception:
             return True
 
@@ -205,15 +206,16 @@ def run_worker(engine: Engine, bootstrap_servers: str, spec: WorkerSpec, stop: t
                 admin.close()
                 consumer.resume(*(tp for tp in consumer.assignment() if consumer.position(tp) < ends.get(tp, 0)))
             polled = consumer.poll(timeout_ms=200 if joined else 100, max_records=spec.batch_size if joined else 1)
+            dealt = consumer.assignment()  # read once a poll: the poll may have rebalanced the group
             if not joined:  # a new share arrives unpaused: hold it until every worker is in the group
-                consumer.pause(*consumer.assignment())
-            if joined and (share := consumer.assignment()) and share != owned:
-                tally.rebalances += bool(owned)  # a member left and came back (or stalled): shares moved
-                owned = set(share)
+                consumer.pause(*dealt)
+            elif dealt and dealt != share:
+                tally.rebalances += bool(share)  # a member left and came back (or stalled): shares moved
+                share = set(dealt)
             if polled:
                 last_fetch = time.monotonic()
                 tally.replay_s = round(time.perf_counter() - began - tally.joined_s, 2)
-            elif joined and time.monotonic() - last_fetch > 20 and (not consumer.assignment() or work_left()):
+            elif joined and time.monotonic() - last_fetch > 20 and (not dealt or work_left(dealt)):
                 # Seen once on a loaded machine: a member that rejoined fetched nothing and sent no
                 # heartbeat again. Join anew; the new member starts from the committed offsets.
                 log.warning("rebuild.member_stuck", group=spec.group, worker=spec.index)
@@ -256,7 +258,7 @@ def run_worker(engine: Engine, bootstrap_servers: str, spec: WorkerSpec, stop: t
             writer.close()
             tally.rows_written += writer.written
         consumer.close(autocommit=False)
-    tally.partitions = sorted(f"{tp.topic}/{tp.partition}" for tp in owned)
+    tally.partitions = sorted(f"{tp.topic}/{tp.partition}" for tp in share)
     return tally
 
 

@@ -18,6 +18,7 @@ from services.intake.domain.events import INTAKE_EVENTS
 from services.intake.handlers.people import require_person
 from shared.commands import Aggregate, CommandContext, Decision, execute
 from shared.consent import Basis, Recipient, disclosure_basis
+from shared.db import reading
 from shared.errors import NotFound
 from shared.events import DomainEvent
 from shared.service import ServiceKit
@@ -103,10 +104,9 @@ def find_basis(
     """
     if person_id is None:
         return None
-    with kit.engine.connect() as conn:
+    with reading(kit.engine) as conn:
         group = registry.person_group(conn, person_id)
         given, statutory = consent_rows.records_for(conn, group)
-        conn.rollback()
     if reference is not None:
         given = [c for c in given if c.consent_id == reference]
         statutory = [s for s in statutory if s.sharing_id == reference]

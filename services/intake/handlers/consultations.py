@@ -63,7 +63,6 @@ CONSULTATION: Aggregate[State] = Aggregate(
     name="consultation",
     prefix="consultation",
     fold=CONSULTATION_FOLD,
-    exists=lambda s: s.consultation_id is not None,
     not_found=lambda cid: ConsultationNotFound(f"no consultation {cid!r} was opened", field="consultation_id"),
     case_of=lambda s, event: getattr(event, "case_id", None) or s.case_id,
     project=_save,

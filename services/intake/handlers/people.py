@@ -106,7 +106,6 @@ PERSON: Aggregate[people.PersonState] = Aggregate(
     not_found=lambda pid: PersonNotFound(
         f"no person {pid!r} is registered; register the person first", field="person_id"
     ),
-    case_of=lambda s, _event: s.person_id,
     project=_project_registry,
     load=load_person,
     id_field="person_id",
@@ -119,7 +118,6 @@ HOUSEHOLD: Aggregate[people.HouseholdState] = Aggregate(
     fold=HOUSEHOLD_FOLD,
     exists=lambda s: s.registered,
     not_found=lambda hid: HouseholdNotFound(f"no household {hid!r} is registered", field="household_id"),
-    case_of=lambda s, _event: s.household_id,
     project=_project_registry,
     load=load_household,
     id_field="household_id",

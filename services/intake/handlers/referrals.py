@@ -13,6 +13,7 @@ from services.intake.handlers.consents import find_basis
 from services.intake.schemas import ReferralBody
 from shared.commands import CommandContext
 from shared.consent import Basis, Recipient
+from shared.db import reading
 from shared.errors import Forbidden, InvalidCommand
 from shared.referrals.commands import MakeReferral
 from shared.referrals.desk import ReferralDesk
@@ -32,9 +33,8 @@ def make_referral(kit: ServiceKit, desk: ReferralDesk, ctx: CommandContext, req:
     """
     case_id, person_id, household_id = req.case_id, req.person_id, req.household_id
     if req.consultation_id is not None:
-        with kit.engine.connect() as conn:
+        with reading(kit.engine) as conn:
             row = consultation_rows.get_row(conn, req.consultation_id)
-            conn.rollback()
         if row is None:
             raise ConsultationNotFound(f"no consultation {req.consultation_id!r} was opened", field="consultation_id")
         case_id = case_id or row["case_id"]

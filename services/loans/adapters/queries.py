@@ -15,7 +15,7 @@ from typing import Any
 from sqlalchemy import ColumnElement, Connection, RowMapping, Select, Table, case, func, select
 
 from services.loans.adapters.tables import applications, consultations, contacts, follow_ups, households, instalments
-from shared.pages import counts_by, equal_to, page_of
+from shared.pages import counts_by, equal_to, page, page_of
 
 __all__ = [
     "Search",
@@ -81,13 +81,13 @@ def list_consultations(conn: Connection, search: Search) -> dict[str, Any]:
     rows, total = page_of(
         conn, consultations, where, (c.opened_at.desc(), c.consultation_id), search.limit, search.offset
     )
-    return {
-        "items": [_consultation_row(r) for r in rows],
-        "total": total,
-        "limit": search.limit,
-        "offset": search.offset,
-        "counts": contact_counts(conn, search),
-    }
+    return page(
+        [_consultation_row(r) for r in rows],
+        total,
+        search.limit,
+        search.offset,
+        counts=contact_counts(conn, search),
+    )
 
 
 def contact_counts(conn: Connection, search: Search) -> dict[str, Any]:
@@ -172,13 +172,13 @@ def list_applications(conn: Connection, search: Search) -> dict[str, Any]:
     rows, total = page_of(
         conn, applications, where, (a.submitted_at.desc(), a.application_id), search.limit, search.offset
     )
-    return {
-        "items": _with_schedules(conn, rows),
-        "total": total,
-        "limit": search.limit,
-        "offset": search.offset,
-        "counts": {"by_status": by_status},
-    }
+    return page(
+        _with_schedules(conn, rows),
+        total,
+        search.limit,
+        search.offset,
+        counts={"by_status": by_status},
+    )
 
 
 def application(conn: Connection, application_id: str) -> dict[str, Any] | None:
@@ -220,7 +220,7 @@ def follow_ups_list(conn: Connection, search: Search) -> dict[str, Any]:
         item = dict(r)
         item["issues"] = _json_list(item["issues"])
         items.append(item)
-    return {"items": items, "total": total, "limit": search.limit, "offset": search.offset}
+    return page(items, total, search.limit, search.offset)
 
 
 def household(conn: Connection, household_id: str) -> dict[str, Any] | None:

@@ -55,7 +55,7 @@ def test_a_concern_opens_the_case_and_is_recorded_with_the_actor_and_correlation
     assert stored.stream_id == "district-case-c-a" and stored.case_id == "c-a"
     assert isinstance(stored.event, WatchConcernRaised)
     assert (stored.actor, stored.correlation_id) == (STAFF, "corr-1")
-    assert kit.uow.commits == 1 and kit.uow.projected == [("_project", 1)]
+    assert kit.uow.commits == 1 and kit.uow.projected == [("save", 1)]
 
 
 def test_a_second_concern_adds_to_the_open_case(kit: Any) -> None:

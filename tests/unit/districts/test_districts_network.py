@@ -68,11 +68,13 @@ def meeting_cmd(**over: Any) -> c.RecordNetworkMeeting:
     return c.RecordNetworkMeeting(**{**values, **over})
 
 
-def decide_meeting(cmd: c.RecordNetworkMeeting, team: network.TeamState | None = None) -> list[Any]:
+def decide_meeting(
+    cmd: c.RecordNetworkMeeting, team: network.TeamState | None = None, *, now: datetime = T0
+) -> list[Any]:
     return network.decide_record_meeting(
         network.MeetingState(),
         cmd,
-        now=T0,
+        now=now,
         meeting_id="m-1",
         ids=iter(["i-1", "i-2", "i-3", "i-4"]),
         team=team if team is not None else set_team(),
@@ -177,26 +179,14 @@ def test_a_meeting_held_today_in_japan_is_recorded_before_9_am_jst() -> None:
     """held_on is a date in Japan: at 01:00 JST (16:00 UTC the day before) today's meeting is no
     future meeting, tomorrow's still is."""
     early = datetime(2014, 6, 21, 16, 0, tzinfo=UTC)  # 2014-06-22 01:00 JST
-    held = network.decide_record_meeting(
-        network.MeetingState(),
-        meeting_cmd(held_on=date(2014, 6, 22)),
-        now=early,
-        meeting_id="m-1",
-        ids=iter(["i-1"]),
-        team=set_team(),
-        codes=CODES,
-    )
+
+    def held_on(day: date) -> list[Any]:
+        return decide_meeting(meeting_cmd(held_on=day), now=early)
+
+    held = held_on(date(2014, 6, 22))
     assert held[0].held_on == date(2014, 6, 22)
     with pytest.raises(InvalidCommand) as refused:
-        network.decide_record_meeting(
-            network.MeetingState(),
-            meeting_cmd(held_on=date(2014, 6, 23)),
-            now=early,
-            meeting_id="m-1",
-            ids=iter(["i-1"]),
-            team=set_team(),
-            codes=CODES,
-        )
+        held_on(date(2014, 6, 23))
     assert refused.value.field == "held_on"
 
 

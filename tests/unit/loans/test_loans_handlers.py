@@ -55,7 +55,7 @@ def test_an_application_is_recorded_on_its_own_stream_with_the_household_as_its_
     assert (aid, stored.stream_id, stored.case_id) == ("a-1", "loan-application-a-1", "hh-1")
     assert isinstance(stored.event, LoanApplicationSubmitted)
     assert (stored.actor, stored.correlation_id) == (WORKER, "corr")
-    assert deps.kit.uow.projected[-1:] == [("_save_application", 1)]
+    assert deps.kit.uow.projected[-1:] == [("save_application", 1)]
 
 
 def test_a_denial_after_review_is_recorded_as_the_managers(deps: Any) -> None:
