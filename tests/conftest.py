@@ -30,8 +30,14 @@ SESSION_VAR = REPO / "var" / f"test-{os.getpid()}"
 def pytest_xdist_make_scheduler(config: pytest.Config, log: Any) -> Any:
     """``make test`` runs two workers (pytest-xdist): a module's tests go to one worker together, and so
     do the browser and end-to-end packages, so that each module's and package's platform is set up
-    once. (xdist's own ``loadgroup`` marks do not reach pytest 9's node ids, hence this scheduler.)"""
+    once. (xdist's own ``loadgroup`` marks do not reach pytest 9's node ids, hence this scheduler.)
+    The fast unit modules come last and fill the gaps at the end."""
     from xdist.scheduler import LoadScopeScheduling
+
+    # Scopes in collection order (browser, e2e, integration, then the many fast unit modules), not
+    # xdist's default of most tests first, which queued the single-test modules that take minutes
+    # (Keycloak on PostgreSQL, the broker outage, `make stop`) last, where one worker ran them alone.
+    config.option.loadscopereorder = False
 
     class ByModuleAndPlatformPackage(LoadScopeScheduling):
         def _split_scope(self, nodeid: str) -> str:
