@@ -58,6 +58,7 @@ from kafka.errors import (
 from sqlalchemy import Column, Connection, Engine, MetaData, String, Table, Text, bindparam, func, select
 from sqlalchemy.types import BigInteger
 
+from shared.db import make_engine, reading
 from shared.envelope import kafka_record_from_store
 from shared.eventstore import EventStore, events_table
 from shared.kafka import BrokerUnavailable, LazyProducer
@@ -289,9 +290,8 @@ class OutboxRelay:
         return self.store.read_rows(conn, after=after, limit=self.batch_size)
 
     def _read(self, after: int) -> list[Any]:
-        with self.engine.connect() as conn:
+        with reading(self.engine) as conn:
             rows = self.store.read_rows(conn, after=after, limit=self.batch_size)
-            conn.rollback()
         return rows
 
     def _reader(self) -> ThreadPoolExecutor:
@@ -350,21 +350,19 @@ class OutboxRelay:
 
     def backlog(self) -> int:
         """The real distance between the store's head and this relay's checkpoint (also the gauge)."""
-        with self.engine.connect() as conn:
+        with reading(self.engine) as conn:
             backlog = self.store.head_position(conn) - load_checkpoint(conn, self.name)
-            conn.rollback()
         RELAY_BACKLOG.labels(self.topic).set(backlog)
         return backlog
 
     def parked_count(self) -> int:
         """Events parked and not yet released (also the gauge)."""
-        with self.engine.connect() as conn:
+        with reading(self.engine) as conn:
             n = conn.execute(
                 select(func.count())
                 .select_from(parked_table)
                 .where(parked_table.c.relay == self.name, parked_table.c.released_at.is_(None))
             ).scalar_one()
-            conn.rollback()
         RELAY_PARKED.labels(self.topic).set(n)
         return int(n)
 
@@ -437,12 +435,11 @@ def parked_events(conn: Connection, relay: str, *, include_released: bool = Fals
 def release_parked(relay: OutboxRelay, position: int) -> None:
     """Publish one parked event now and mark it released; raises (and keeps it parked) if Kafka
     still refuses it."""
-    with relay.engine.connect() as conn:
+    with reading(relay.engine) as conn:
         parked = conn.execute(
             select(parked_table).where(parked_table.c.relay == relay.name, parked_table.c.position == position)
         ).first()
         row = conn.execute(select(events_table).where(events_table.c.position == position)).mappings().first()
-        conn.rollback()
     if parked is None or row is None:
         raise LookupError(f"no parked event at position {position} for {relay.name}")
     key, headers, value = kafka_record_from_store(relay.store.source, dict(row))
@@ -459,7 +456,6 @@ def release_parked(relay: OutboxRelay, position: int) -> None:
 
 def main(argv: Sequence[str] | None = None) -> int:
     """``python -m shared.relay parked list|show POSITION|release POSITION|--all --service NAME``."""
-    from shared.db import make_engine
     from shared.settings import settings_for
 
     parser = argparse.ArgumentParser(prog="python -m shared.relay", description="The outbox relay's parked events")
@@ -481,7 +477,7 @@ def main(argv: Sequence[str] | None = None) -> int:
     engine = make_engine(settings.resolved_database_url())
     name = f"relay:{settings.service}"
     try:
-        with engine.connect() as conn:
+        with reading(engine) as conn:
             rows = parked_events(conn, name, include_released=args.action == "list" and args.all)
         if args.action == "list":
             for r in rows:
@@ -494,7 +490,7 @@ def main(argv: Sequence[str] | None = None) -> int:
             if not found:
                 print(f"no parked event at position {args.position} of {settings.service}", file=sys.stderr)
                 return 1
-            with engine.connect() as conn:
+            with reading(engine) as conn:
                 query = select(events_table).where(events_table.c.position == args.position)
                 row = conn.execute(query).mappings().one()
             shown = {**found[0], "bytes": len(row["data"].encode("utf-8")), "data": json.loads(row["data"])}

@@ -25,7 +25,7 @@ from sqlalchemy import Engine, text
 from shared.clock import Clock, IdFactory, SystemClock, new_id
 from shared.consumer import BatchHandler, ConsumerRunner, Handler, Wants
 from shared.contracts import EventContracts
-from shared.db import make_engine, migrate
+from shared.db import make_engine, migrate, reading
 from shared.eventstore import EventStore
 from shared.kafka import BrokerProbe, LazyProducer
 from shared.lease import StoreLease
@@ -149,9 +149,8 @@ class ServiceKit:
     # -- readiness ---------------------------------------------------------------------------
     def database_ready(self) -> str | None:
         try:
-            with self.engine.connect() as conn:
+            with reading(self.engine) as conn:
                 conn.execute(text("SELECT 1"))
-                conn.rollback()
         except Exception as exc:
             return f"database: {exc}"
         return None

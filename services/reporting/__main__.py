@@ -25,6 +25,7 @@ from services.reporting.config import Settings
 from services.reporting.exports import to_csv, to_xlsx
 from services.reporting.rebuild import RebuildError, rebuild
 from services.reporting.rebuild_parallel import rebuild_parallel, worker_main
+from shared.db import reading
 from shared.envelope import Actor
 from shared.service import build_kit, refused_settings, serve
 
@@ -74,7 +75,7 @@ def main(argv: list[str] | None = None) -> int:
         if args.command == "rebuild":
             before = None
             if args.checksum:
-                with kit.engine.connect() as conn:
+                with reading(kit.engine) as conn:
                     before = rm.checksums(conn, rm.active_generation(conn))
             try:
                 if args.workers > 1:
@@ -107,7 +108,7 @@ def main(argv: list[str] | None = None) -> int:
             for error in report.errors:
                 print("  skipped:", error)
             if before is not None:
-                with kit.engine.connect() as conn:
+                with reading(kit.engine) as conn:
                     after = rm.checksums(conn, report.generation)
                 for name, digest in after.items():
                     print(f"  {name:<24} {'same' if before.get(name) == digest else 'DIFFERS'} {digest}")

@@ -29,6 +29,7 @@ from fastapi import APIRouter
 from sqlalchemy import Connection
 
 from shared.commands import CommandContext
+from shared.db import reading
 from shared.envelope import Actor, Envelope
 from shared.errors import ConcurrencyConflict, Forbidden, NotFound
 from shared.events import DomainEvent
@@ -137,14 +138,13 @@ class ReferralDesk:
         """Expire and escalate this department's unanswered referrals past their deadline."""
         system = Actor.system(self.department)
         expired: list[str] = []
-        with self.kit.engine.connect() as conn:
+        with reading(self.kit.engine) as conn:
             overdue, _ = projection.list_states(
                 conn,
                 projection.ReferralFilter(source=self.department, overdue_at=self.kit.clock.now()),
                 limit=1000,
                 offset=0,
             )
-            conn.rollback()
         for candidate in overdue:
             with self.kit.uow(system) as uow:
                 state = projection.load_state(uow.conn, candidate.referral_id)
@@ -162,9 +162,8 @@ class ReferralDesk:
         return {**visible_referral(state, viewer.department, disclosure_allowed(state)), "version": state.version}
 
     def get(self, referral_id: str, viewer: Actor) -> dict[str, Any]:
-        with self.kit.engine.connect() as conn:
+        with reading(self.kit.engine) as conn:
             state = projection.load_state(conn, referral_id)
-            conn.rollback()
         if state is None or state.made is None:
             raise NotFound(f"referral {referral_id} is not known to {self.department}")
         return self.view(state, viewer)
@@ -182,9 +181,8 @@ class ReferralDesk:
         return self._list(viewer, {"source": self.department, "escalated": True}, filters)
 
     def for_case(self, case_id: str, viewer: Actor) -> list[dict[str, Any]]:
-        with self.kit.engine.connect() as conn:
+        with reading(self.kit.engine) as conn:
             states, _ = projection.list_states(conn, projection.ReferralFilter(case_id=case_id), limit=500, offset=0)
-            conn.rollback()
         return [self.view(s, viewer) for s in states if self._involves(s, viewer.department)]
 
     def router(self) -> APIRouter:
@@ -295,10 +293,9 @@ class ReferralDesk:
         flt = projection.ReferralFilter(**side, **narrowing, status=filters.get("status"))
         # The counts header shows every status of the same side and narrowing, whatever status is listed.
         all_statuses = projection.ReferralFilter(**side, **narrowing)
-        with self.kit.engine.connect() as conn:
+        with reading(self.kit.engine) as conn:
             states, total = projection.list_states(conn, flt, limit=limit, offset=offset)
             counts = projection.count_by_status(conn, all_statuses)
-            conn.rollback()
         return {
             "items": [self.view(s, viewer) for s in states],
             "total": total,
