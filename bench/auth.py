@@ -101,18 +101,33 @@ def _route_rate(base: str, token: str, n: int) -> float:
         return _rate(n, one)
 
 
-def run(requests: int, verifications: int) -> dict[str, Any]:
+@contextmanager
+def _provider(issuer: str | None) -> Iterator[str]:
+    """The identity provider's issuer: the one given (a provider already running, as the test suite's),
+    or one started in var/bench/identity and stopped at the end."""
+    if issuer is not None:
+        yield issuer
+        return
     from deploy.identity.local import start
-    from shared.auth import DevelopmentTokens, mint_token
-    from shared.oidc import DEMO_PASSWORD, OidcVerifier, password_grant
-    from shared.settings import DEV_JWT_SECRET
 
     say("starting the identity provider (var/bench/identity)")
     identity = start(REPO / "var" / "bench" / "identity", port=None)
     try:
-        rs256 = str(password_grant(identity.issuer, "tsunagu-cli", "intake-worker", DEMO_PASSWORD)["access_token"])
+        yield identity.issuer
+    finally:
+        identity.stop()
+
+
+def run(requests: int, verifications: int, issuer: str | None = None) -> dict[str, Any]:
+    """Measure both verifiers; ``issuer`` names a running provider to use instead of starting one."""
+    from shared.auth import DevelopmentTokens, mint_token
+    from shared.oidc import DEMO_PASSWORD, OidcVerifier, password_grant
+    from shared.settings import DEV_JWT_SECRET
+
+    with _provider(issuer) as url:
+        rs256 = str(password_grant(url, "tsunagu-cli", "intake-worker", DEMO_PASSWORD)["access_token"])
         hs256 = mint_token(DEV_JWT_SECRET, "s-bench", "intake", "worker")
-        development, provider = DevelopmentTokens(DEV_JWT_SECRET), OidcVerifier(identity.issuer, "tsunagu")
+        development, provider = DevelopmentTokens(DEV_JWT_SECRET), OidcVerifier(url, "tsunagu")
         provider.actor(rs256)  # fetch and cache the keys once
         say(f"verifying each token {verifications:,} times")
         verify_hs = _rate(verifications, lambda: development.actor(hs256))
@@ -120,20 +135,16 @@ def run(requests: int, verifications: int) -> dict[str, Any]:
         jwks_fetches = provider.keys.fetches
 
         def fresh_token() -> str:  # the provider's tokens live minutes: one per round
-            return str(password_grant(identity.issuer, "tsunagu-cli", "intake-worker", DEMO_PASSWORD)["access_token"])
+            return str(password_grant(url, "tsunagu-cli", "intake-worker", DEMO_PASSWORD)["access_token"])
 
         say(f"GET /people {requests:,} times over HTTP with each, in {ROUNDS} alternating rounds")
         rounds: dict[str, list[float]] = {"hs256": [], "rs256": []}
-        with _serving("hs256", identity.issuer) as hs_base, _serving("oidc", identity.issuer) as rs_base:
+        with _serving("hs256", url) as hs_base, _serving("oidc", url) as rs_base:
             for _ in range(ROUNDS):
                 rounds["hs256"].append(_route_rate(hs_base, hs256, requests // ROUNDS))
-                rs256 = str(
-                    password_grant(identity.issuer, "tsunagu-cli", "intake-worker", DEMO_PASSWORD)["access_token"]
-                )
+                rs256 = fresh_token()
                 rounds["rs256"].append(_route_rate(rs_base, rs256, requests // ROUNDS))
         route_hs, route_rs = statistics.median(rounds["hs256"]), statistics.median(rounds["rs256"])
-    finally:
-        identity.stop()
     return {
         "verifications": verifications,
         "requests": requests,
