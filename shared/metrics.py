@@ -2,7 +2,16 @@
 
 from __future__ import annotations
 
-from prometheus_client import Counter, Gauge, Histogram
+import os
+import re
+import threading
+from collections import defaultdict
+from collections.abc import Iterator
+from pathlib import Path
+
+from prometheus_client import REGISTRY, Counter, Gauge, Histogram
+from prometheus_client.core import GaugeMetricFamily
+from prometheus_client.registry import Collector
 
 __all__ = [
     "CONSUMER_DEAD_LETTERS",
@@ -16,6 +25,7 @@ __all__ = [
     "RELAY_PARKED",
     "RELAY_PARKED_TOTAL",
     "RELAY_PUBLISHED",
+    "ThreadCpu",
 ]
 
 RELAY_BACKLOG = Gauge(
@@ -49,3 +59,49 @@ CONSUMER_DEAD_LETTERS = Counter(
     "tsunagu_consumer_dead_letters_total", "Events sent to the dead-letter topic", ["consumer"]
 )
 HTTP_LATENCY = Histogram("tsunagu_http_request_seconds", "HTTP request latency", ["method", "route", "status"])
+
+
+class ThreadCpu(Collector):
+    """``tsunagu_thread_cpu_seconds{thread=...}``: the CPU time (user + system, from Linux's
+    ``/proc/self/task``) that this process's live threads have used, summed by thread name: the event
+    loop (``MainThread`` under uvicorn), the route's worker threads (``AnyIO worker thread``), the
+    relay (``relay:<service>``), each consumer, kafka-python's own threads. It says which part of a
+    service a busy core serves (``python -m bench commands --threads`` reads it around a run). A gauge,
+    not a counter: a thread that ends takes its time with it. Nothing is reported where ``/proc`` is
+    absent."""
+
+    def collect(self) -> Iterator[GaugeMetricFamily]:
+        family = GaugeMetricFamily(
+            "tsunagu_thread_cpu_seconds",
+            "CPU seconds used by this process's live threads, by thread name",
+            labels=["thread"],
+        )
+        for name, seconds in sorted(thread_cpu_seconds().items()):
+            family.add_metric([name], seconds)
+        yield family
+
+
+_NUMBERED = re.compile(r"-\d+")
+_TICK = os.sysconf("SC_CLK_TCK") if hasattr(os, "sysconf") else 100
+
+
+def thread_kind(name: str) -> str:
+    """A thread's name without its serial number (``Thread-12 (run)`` → ``Thread (run)``), so that the
+    label set stays as small as the kinds of thread a service runs."""
+    return _NUMBERED.sub("", name)
+
+
+def thread_cpu_seconds() -> dict[str, float]:
+    """CPU seconds of this process's live threads, summed by :func:`thread_kind`."""
+    totals: dict[str, float] = defaultdict(float)
+    for thread in threading.enumerate():
+        try:
+            stat = Path(f"/proc/self/task/{thread.native_id}/stat").read_text()
+        except OSError:  # not Linux, or the thread ended meanwhile
+            continue
+        fields = stat.rsplit(")", 1)[1].split()
+        totals[thread_kind(thread.name)] += (int(fields[11]) + int(fields[12])) / _TICK  # utime, stime
+    return dict(totals)
+
+
+REGISTRY.register(ThreadCpu())
