@@ -22,6 +22,10 @@ a ready consumer), so neither figure pays for a group rebalance; the runner stil
 offsets after every batch as it does in production. Producers have fetched the topic's metadata
 before the clock starts. Times are :func:`time.perf_counter`.
 
+``--rounds N`` runs the whole sequence N times on the one broker (fresh topics and databases each
+round) and also prints, per figure, the median of its rounds' ratios and their range: on a machine
+that other work shares, one round's ratio moves by a third and only the spread says how much.
+
 ``python -m bench backbone --events 50000 --size 512 --db both`` starts a single KRaft broker in
 ``var/bench-kafka`` (or uses ``KAFKA_BOOTSTRAP_SERVERS``) and PostgreSQL in ``var/bench-postgres``
 (or ``DATABASE_URL``'s server), prints the table, writes ``var/bench/backbone.json`` and stops
@@ -34,6 +38,7 @@ import argparse
 import json
 import os
 import platform
+import statistics
 import sys
 import time
 import uuid
@@ -678,6 +683,45 @@ def format_table(result: BackboneResult) -> str:
     return "\n".join([title, "", line(head), sep, *(line(r) for r in rows)])
 
 
+def summarize(rounds: Sequence[BackboneResult]) -> list[dict[str, Any]]:
+    """Per figure (in the first round's order): the median events/s and ratio of the rounds, and the
+    ratio's lowest and highest. Each ratio was taken within its own round (baseline and figure on the
+    same broker moments apart), so the median of ratios, not a ratio of medians."""
+    out: list[dict[str, Any]] = []
+    for first in rounds[0].figures:
+        same = [f for r in rounds for f in r.figures if f.kind == first.kind and f.db == first.db]
+        ratios = [f.ratio for f in same if f.ratio is not None]
+        out.append(
+            {
+                "name": first.name,
+                "kind": first.kind,
+                "db": first.db,
+                "rounds": len(same),
+                "events_per_s_median": round(statistics.median(f.events_per_s for f in same), 1),
+                "ratio_median": round(statistics.median(ratios), 4) if ratios else None,
+                "ratio_low": round(min(ratios), 4) if ratios else None,
+                "ratio_high": round(max(ratios), 4) if ratios else None,
+                "goal": first.goal,
+                "met": None if first.goal is None or not ratios else statistics.median(ratios) >= first.goal,
+            }
+        )
+    return out
+
+
+def format_summary(summary: Sequence[dict[str, Any]]) -> str:
+    lines = ["figure | rounds | events/s (median) | ratio: median (low–high) | goal | met"]
+    for row in summary:
+        ratio = (
+            "baseline"
+            if row["ratio_median"] is None
+            else f"{row['ratio_median']:.1%} ({row['ratio_low']:.1%}–{row['ratio_high']:.1%})"
+        )
+        goal = "" if row["goal"] is None else f"≥ {row['goal']:.0%}"
+        met = {None: "", True: "yes", False: "NO"}[row["met"]]
+        lines.append(f"{row['name']} | {row['rounds']} | {row['events_per_s_median']:,.0f} | {ratio} | {goal} | {met}")
+    return "\n".join(lines)
+
+
 # --------------------------------------------------------------------------- the command
 
 
@@ -687,8 +731,10 @@ def bench_backbone(
     dbs: Sequence[str] = ("sqlite", "postgresql"),
     out: Path | None = None,
     partitions: int = DEFAULT_PARTITIONS,
-) -> BackboneResult:
-    """Start a broker (and PostgreSQL when asked), run :func:`run_backbone`, print, write JSON, stop."""
+    rounds: int = 1,
+) -> list[BackboneResult]:
+    """Start a broker (and PostgreSQL when asked), run :func:`run_backbone` ``rounds`` times, print,
+    write JSON (one round: its figures; more: every round and the :func:`summarize` of them), stop."""
     from deploy.kafka.cluster import start_single
 
     out = out or REPO / "var" / "bench" / "backbone.json"
@@ -703,30 +749,42 @@ def bench_backbone(
     try:
         say("starting Kafka (var/bench-kafka)")
         kafka = start_single(REPO / "var" / "bench-kafka", fresh=True)
-        db_urls: dict[str, str] = {}
-        tag = uuid.uuid4().hex[:8]
-        if "sqlite" in dbs:
-            for suffix in ("", "-runner"):
-                path = out.parent / f"backbone-{tag}{suffix}.db"
-                sqlite_files.append(path)
-                db_urls[f"sqlite{suffix}"] = f"sqlite:///{path}"
         if "postgresql" in dbs:
             from deploy.postgres.local import start as start_postgres
 
             say("starting PostgreSQL (var/bench-postgres)")
             pg = start_postgres(REPO / "var" / "bench-postgres")
-            for suffix in ("", "-runner"):
-                name = f"bench_{tag}{suffix.replace('-', '_')}"
-                pg.create_database(name)
-                pg_dbs.append(name)
-                db_urls[f"postgresql{suffix}"] = str(pg.url(name))
-        result = run_backbone(
-            bootstrap=kafka.bootstrap_servers, db_urls=db_urls, n=n, size=size, partitions=partitions, progress=say
-        )
-        print(format_table(result))
-        out.write_text(json.dumps(result.as_json(), indent=2) + "\n")
+        results: list[BackboneResult] = []
+        for round_no in range(1, rounds + 1):
+            if rounds > 1:
+                say(f"round {round_no} of {rounds}")
+            db_urls: dict[str, str] = {}  # empty databases of their own for every round
+            tag = uuid.uuid4().hex[:8]
+            if "sqlite" in dbs:
+                for suffix in ("", "-runner"):
+                    path = out.parent / f"backbone-{tag}{suffix}.db"
+                    sqlite_files.append(path)
+                    db_urls[f"sqlite{suffix}"] = f"sqlite:///{path}"
+            if pg is not None:
+                for suffix in ("", "-runner"):
+                    name = f"bench_{tag}{suffix.replace('-', '_')}"
+                    pg.create_database(name)
+                    pg_dbs.append(name)
+                    db_urls[f"postgresql{suffix}"] = str(pg.url(name))
+            result = run_backbone(
+                bootstrap=kafka.bootstrap_servers, db_urls=db_urls, n=n, size=size, partitions=partitions, progress=say
+            )
+            results.append(result)
+            print(format_table(result) + ("" if rounds == 1 else f"\n(round {round_no} of {rounds})\n"))
+        if rounds == 1:
+            out.write_text(json.dumps(results[0].as_json(), indent=2) + "\n")
+        else:
+            summary = summarize(results)
+            print(f"Across {rounds} rounds:\n" + format_summary(summary))
+            document = {"benchmark": "backbone", "rounds": [r.as_json() for r in results], "summary": summary}
+            out.write_text(json.dumps(document, indent=2) + "\n")
         print(f"\nwritten: {out}")
-        return result
+        return results
     finally:
         for path in sqlite_files:
             for p in (path, path.with_name(path.name + "-wal"), path.with_name(path.name + "-shm")):
@@ -759,7 +817,10 @@ def main(argv: Sequence[str] | None = None) -> int:
         target.add_argument("--db", choices=("sqlite", "postgresql", "both"), default=d("both"))
         target.add_argument("--partitions", type=int, default=d(DEFAULT_PARTITIONS))
         target.add_argument("--out", type=Path, default=d(None), help="JSON output (var/bench/backbone.json)")
+        target.add_argument("--rounds", type=int, default=d(1), help="repeat the whole run; report the median ratio")
     args = parser.parse_args(list(argv) if argv is not None else None)
+    if args.rounds < 1:
+        parser.error("--rounds must be 1 or more")
     dbs = ("sqlite", "postgresql") if args.db == "both" else (args.db,)
-    bench_backbone(args.events, args.size, dbs, args.out, args.partitions)
+    bench_backbone(args.events, args.size, dbs, args.out, args.partitions, args.rounds)
     return 0

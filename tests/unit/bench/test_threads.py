@@ -20,7 +20,7 @@ process_cpu_seconds_total 6.5
 
 def test_per_call_splits_the_process_time_by_thread_and_counts_what_ended_threads_took() -> None:
     shown = per_call(parse(BEFORE), parse(AFTER), calls=100)
-    assert list(shown)[0] == PROCESS
+    assert next(iter(shown)) == PROCESS
     assert shown[PROCESS] == 25.0  # 2.5 s over 100 calls
     assert shown["AnyIO worker thread"] == 9.0  # started during the run: all of it counts
     assert shown["MainThread"] == 4.0
