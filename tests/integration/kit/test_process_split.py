@@ -14,11 +14,15 @@ import time
 from pathlib import Path
 from typing import Any
 
+import pytest
+from sqlalchemy import text
+
+from shared.db import make_engine
 from shared.envelope import Actor
 from shared.relay import load_checkpoint
 from shared.service import ServiceKit, build_kit
 from shared.settings import ServiceSettings
-from shared.wake import DataVersionWatch, NotifyListener
+from shared.wake import DataVersionWatch, NotifyListener, notify_statement, outbox_channel
 from tests.support import Noted, envelopes, read_topic
 
 STAFF = Actor(staff_id="l-w1", department="loans", role="worker")
@@ -114,3 +118,40 @@ def test_a_process_doing_all_its_work_watches_no_store_and_notifies_nobody(db_ur
         assert made.uow.on_commit == made.relay.nudge
     finally:
         made.close()
+
+
+@pytest.mark.postgres
+def test_the_listener_listens_again_when_its_session_is_killed_and_wakes_on_a_notify(pg_url):
+    engine = make_engine(pg_url)
+    listener, wake = NotifyListener(engine, outbox_channel("loans"), reconnect_seconds=0.2), threading.Event()
+    listener.start(wake)
+    try:
+        assert listener.listening.wait(10)
+        assert wake.wait(1)  # listening began: the relay reads once, for a commit made before it
+        with engine.begin() as conn:
+            killed = (
+                conn.execute(
+                    text("SELECT pg_terminate_backend(pid) FROM pg_stat_activity WHERE application_name = :name"),
+                    {"name": f"{listener.channel}-listen"},
+                )
+                .scalars()
+                .all()
+            )
+        assert killed == [True]
+        deadline = time.monotonic() + 10
+        while listener.listening.is_set():  # it notices the lost session ...
+            assert time.monotonic() < deadline
+            time.sleep(0.01)
+        assert listener.listening.wait(10)  # ... and listens again
+        wake.clear()
+        with engine.begin() as conn:
+            conn.execute(notify_statement(listener.channel))
+        assert wake.wait(5)
+        wake.clear()
+        with engine.begin() as conn:  # rolled back: nobody is told
+            conn.execute(notify_statement(listener.channel))
+            conn.rollback()
+        assert not wake.wait(1)
+    finally:
+        listener.close()
+        engine.dispose()
