@@ -1,6 +1,6 @@
 """Command latency at a fixed rate: one service over HTTP, SQLite and PostgreSQL.
 
-``python -m bench commands [--rates 25,50,100,150,200] [--seconds 10] [--db sqlite|postgresql|both]``
+``python -m bench commands [--rates 25,50,100,150,200] [--seconds 10] [--db sqlite|postgresql|both] [--split]``
 
 Starts its own Kafka broker and the loans service (development tokens; SQLite under
 ``var/bench-commands``, or a database on a PostgreSQL server that it starts in
@@ -14,6 +14,12 @@ process's CPU time per command (from ``/proc``: what one command costs, whatever
 runs), and the highest rate whose p95 stays under 100 ms. Baseline in the same run: ``GET /health``
 at the same rates (the HTTP stack without a command). Aim (issue 14): p95 ≤ 30 ms at 100 commands/s. Writes
 ``var/bench/commands.json``.
+
+``--split`` starts loans as two processes on one store (``LOANS_PROCESS``): a ``web`` one that takes
+the commands and a ``worker`` one (its own port) that runs the outbox relay, the consumers and the
+periodic tasks, woken by the web process's commits (``NOTIFY`` on PostgreSQL, ``PRAGMA
+data_version`` on SQLite). The CPU column then shows the web process's and the worker's time per
+command. Writes ``var/bench/commands-split.json``.
 """
 
 from __future__ import annotations
@@ -27,10 +33,12 @@ import threading
 import time
 from collections.abc import Callable, Sequence
 from concurrent.futures import ThreadPoolExecutor
+from dataclasses import replace
 from pathlib import Path
 from typing import Any
 
 from bench.referral import Desk, summary
+from deploy.run import ServiceProc
 
 REPO = Path(__file__).resolve().parents[1]
 HOUSEHOLDS = 50
@@ -48,10 +56,16 @@ def cpu_seconds(pid: int) -> float:
 
 
 def open_loop(
-    rate: float, seconds: float, call: Callable[[int], None], threads: int = 64, pid: int | None = None
+    rate: float,
+    seconds: float,
+    call: Callable[[int], None],
+    threads: int = 64,
+    pid: int | None = None,
+    worker_pid: int | None = None,
 ) -> dict[str, Any]:
     """Run ``call(i)`` at ``rate`` per second for ``seconds``; latencies from each scheduled time;
-    with ``pid``, that process's CPU milliseconds per completed call."""
+    with ``pid``, that process's CPU milliseconds per completed call (``worker_pid``: a split
+    service's worker process's, as ``worker_cpu_ms_per_call``)."""
     latencies: list[float] = []
     errors: list[str] = []
     lock = threading.Lock()
@@ -69,6 +83,7 @@ def open_loop(
             latencies.append(took)
 
     cpu_before = cpu_seconds(pid) if pid else 0.0
+    worker_before = cpu_seconds(worker_pid) if worker_pid else 0.0
     began = time.perf_counter()
     with ThreadPoolExecutor(max_workers=threads) as pool:
         for i in range(total):
@@ -78,7 +93,10 @@ def open_loop(
                 time.sleep(pause)
             pool.submit(one, i, scheduled)
     elapsed = time.perf_counter() - began
-    cpu = {"cpu_ms_per_call": round((cpu_seconds(pid) - cpu_before) * 1000 / max(1, len(latencies)), 2)} if pid else {}
+    done = max(1, len(latencies))
+    cpu = {"cpu_ms_per_call": round((cpu_seconds(pid) - cpu_before) * 1000 / done, 2)} if pid else {}
+    if worker_pid:
+        cpu["worker_cpu_ms_per_call"] = round((cpu_seconds(worker_pid) - worker_before) * 1000 / done, 2)
     return {
         "asked_per_s": rate,
         "reached_per_s": round(len(latencies) / elapsed, 1),
@@ -89,7 +107,9 @@ def open_loop(
     }
 
 
-def measure(url: str, rates: Sequence[float], seconds: float, pid: int | None = None) -> dict[str, Any]:
+def measure(
+    url: str, rates: Sequence[float], seconds: float, pid: int | None = None, worker_pid: int | None = None
+) -> dict[str, Any]:
     desk = Desk(url, "loans")
     households = []
     for i in range(HOUSEHOLDS):
@@ -129,8 +149,8 @@ def measure(url: str, rates: Sequence[float], seconds: float, pid: int | None = 
     out: dict[str, Any] = {"commands": [], "health": []}
     for rate in rates:
         say(f"{rate}/s: GET /health, then open consultation, {seconds:.0f} s each")
-        out["health"].append(open_loop(rate, seconds, health, pid=pid))
-        out["commands"].append(open_loop(rate, seconds, open_consultation, pid=pid))
+        out["health"].append(open_loop(rate, seconds, health, pid=pid, worker_pid=worker_pid))
+        out["commands"].append(open_loop(rate, seconds, open_consultation, pid=pid, worker_pid=worker_pid))
         say(f"  {out['commands'][-1]}")
     under = [r["asked_per_s"] for r in out["commands"] if r["p95_ms"] < 100 and r["errors"] == 0]
     out["highest_rate_p95_under_100ms"] = max(under) if under else None
@@ -139,24 +159,44 @@ def measure(url: str, rates: Sequence[float], seconds: float, pid: int | None = 
     return out
 
 
-def main(argv: Sequence[str] | None = None) -> int:
+def parse_args(argv: Sequence[str] | None = None) -> argparse.Namespace:
     parser = argparse.ArgumentParser(prog="python -m bench commands", description=__doc__.splitlines()[0])
     parser.add_argument("--rates", default="25,50,100,150,200", help="commands per second, comma-separated")
     parser.add_argument("--seconds", type=float, default=10.0)
     parser.add_argument("--db", choices=("sqlite", "postgresql", "both"), default="both")
-    parser.add_argument("--out", type=Path, default=REPO / "var" / "bench" / "commands.json")
+    parser.add_argument(
+        "--split",
+        action="store_true",
+        help="loans as two processes on one store: web (HTTP) and worker (relay, consumers, periodic tasks)",
+    )
+    parser.add_argument("--out", type=Path, help="default var/bench/commands.json (commands-split.json with --split)")
     args = parser.parse_args(argv)
+    if args.out is None:
+        args.out = REPO / "var" / "bench" / ("commands-split.json" if args.split else "commands.json")
+    return args
+
+
+def loans_processes(loans: ServiceProc, split: bool, worker_port: int) -> list[ServiceProc]:
+    """The loans processes to start: one doing everything, or a web one on loans' port and a worker."""
+    if not split:
+        return [loans]
+    return [replace(loans, process="web"), ServiceProc(loans.name, worker_port, "worker")]
+
+
+def main(argv: Sequence[str] | None = None) -> int:
+    args = parse_args(argv)
     rates = [float(r) for r in args.rates.split(",") if r.strip()]
     dbs = ("sqlite", "postgresql") if args.db == "both" else (args.db,)
 
     from deploy.kafka.cluster import create_topics, start_single
+    from deploy.kafka.tooling import free_ports
     from deploy.run import Layout, available_services, start_services, stop_services, wait_healthy
 
     var = REPO / "var" / "bench-commands"
     say("starting Kafka")
     kafka = start_single(var / "kafka", port=None, fresh=True)
     pg = None
-    result: dict[str, Any] = {"rates": rates, "seconds": args.seconds}
+    result: dict[str, Any] = {"rates": rates, "seconds": args.seconds, "split": args.split}
     try:
         create_topics(kafka.bootstrap_servers)
         [loans] = [s for s in available_services(port_base=8501) if s.name == "loans"]
@@ -171,11 +211,13 @@ def main(argv: Sequence[str] | None = None) -> int:
                 env["LOANS_DATABASE_URL"] = str(pg.url("bench_commands"))
             layout = Layout(var / db)
             shutil.rmtree(layout.run_dir, ignore_errors=True)
-            say(f"starting loans on {db}")
-            [proc] = start_services(layout, kafka.bootstrap_servers, [loans], env)
+            procs = loans_processes(loans, args.split, free_ports(1)[0])
+            say(f"starting loans on {db}: " + ", ".join(f"{p.process} on {p.port}" for p in procs))
+            started = start_services(layout, kafka.bootstrap_servers, procs, env)
             try:
-                wait_healthy(layout, [loans], timeout=120)
-                result[db] = measure(loans.url, rates, args.seconds, pid=proc.pid)
+                wait_healthy(layout, procs, timeout=120)
+                worker = started[1].pid if args.split else None
+                result[db] = measure(loans.url, rates, args.seconds, pid=started[0].pid, worker_pid=worker)
             finally:
                 stop_services(layout)
     finally:
@@ -190,14 +232,18 @@ def main(argv: Sequence[str] | None = None) -> int:
 
 
 def format_table(result: dict[str, Any]) -> str:
-    lines = ["db | asked/s | reached/s | p50 ms | p95 ms | max ms | errors | CPU ms/command | /health p95 ms"]
+    split = " (web + worker)" if result.get("split") else ""
+    lines = [f"db | asked/s | reached/s | p50 ms | p95 ms | max ms | errors | CPU ms/command{split} | /health p95 ms"]
     for db in ("sqlite", "postgresql"):
         if db not in result:
             continue
         for cmd, health in zip(result[db]["commands"], result[db]["health"], strict=True):
+            cpu = str(cmd.get("cpu_ms_per_call", ""))
+            if "worker_cpu_ms_per_call" in cmd:
+                cpu += f" + {cmd['worker_cpu_ms_per_call']}"
             lines.append(
                 f"{db} | {cmd['asked_per_s']:.0f} | {cmd['reached_per_s']} | {cmd['p50_ms']} | {cmd['p95_ms']} | "
-                f"{cmd['max_ms']} | {cmd['errors']} | {cmd.get('cpu_ms_per_call', '')} | {health['p95_ms']}"
+                f"{cmd['max_ms']} | {cmd['errors']} | {cpu} | {health['p95_ms']}"
             )
         lines.append(f"{db}: highest rate with p95 < 100 ms: {result[db]['highest_rate_p95_under_100ms']}/s")
     return "\n".join(lines)

@@ -42,12 +42,21 @@ STOP_TIMEOUT = 10.0  # seconds a service gets to close its kit before it is kill
 
 @dataclass(frozen=True)
 class ServiceProc:
+    """One service process: ``process`` is its ``<SERVICE>_PROCESS`` role (``all``: HTTP and the
+    background work; ``web`` or ``worker`` for a service split in two processes on one store)."""
+
     name: str
     port: int
+    process: str = "all"
 
     @property
     def url(self) -> str:
         return f"http://127.0.0.1:{self.port}"
+
+    @property
+    def log_name(self) -> str:
+        """``loans.log``, or ``loans-worker.log`` for a split service's worker."""
+        return f"{self.name}.log" if self.process == "all" else f"{self.name}-{self.process}.log"
 
 
 SERVICES = (
@@ -105,10 +114,11 @@ def start_services(
             "KAFKA_BOOTSTRAP_SERVERS": bootstrap,
             "TSUNAGU_VAR_DIR": str(layout.run_dir),
             f"{svc.name.upper()}_PORT": str(svc.port),
+            f"{svc.name.upper()}_PROCESS": svc.process,
             "PYTHONPATH": str(REPO),
             **(auth_env or {}),
         }
-        log = (layout.run_dir / f"{svc.name}.log").open("ab")
+        log = (layout.run_dir / svc.log_name).open("ab")
         procs.append(
             subprocess.Popen(
                 [sys.executable, "-m", f"services.{svc.name}"],
@@ -133,7 +143,7 @@ def wait_healthy(layout: Layout, services: list[ServiceProc], timeout: float = 6
             except httpx.HTTPError:
                 pass
             if time.monotonic() > deadline:
-                raise SystemExit(f"{svc.name} did not answer on {svc.url}; see {layout.run_dir / (svc.name + '.log')}")
+                raise SystemExit(f"{svc.name} did not answer on {svc.url}; see {layout.run_dir / svc.log_name}")
             time.sleep(0.3)
 
 

@@ -8,6 +8,7 @@ It knows nothing of any department. Modules:
 - :mod:`shared.uow`         — the unit of work (the one transaction owner) and ``Fold``
 - :mod:`shared.relay`       — outbox relay: store → Kafka, in order, at least once; parks what Kafka refuses
 - :mod:`shared.lease`       — one relay per store across replicas: a PostgreSQL advisory-lock lease
+- :mod:`shared.wake`        — a worker process's relay woken by a web process's commits (NOTIFY, data_version)
 - :mod:`shared.consumer`    — consumer runner: dedupe, savepoints, dead letters, offsets after commit
 - :mod:`shared.contracts`   — the published event contracts (``schemas/events``) as data, and validation
 - :mod:`shared.columns`     — column specs, one line a column, for read tables and their Alembic revisions;

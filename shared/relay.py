@@ -71,6 +71,7 @@ from shared.metrics import (
     RELAY_PARKED_TOTAL,
     RELAY_PUBLISHED,
 )
+from shared.wake import StoreWatch
 
 __all__ = [
     "OutboxRelay",
@@ -178,10 +179,13 @@ class OutboxRelay:
         poll_seconds: float = 0.2,
         lease: StoreLease | None = None,
         standby_seconds: float = 1.0,
+        watch: StoreWatch | None = None,
     ) -> None:
         self.engine = engine
         self.lease = lease
         """With replicas on one PostgreSQL store, only the lease's holder publishes (:mod:`shared.lease`)."""
+        self.watch = watch
+        """In a ``worker`` process: what wakes the relay on the web processes' commits (:mod:`shared.wake`)."""
         self.standby_seconds = standby_seconds
         self.store = store
         self.producer = producer
@@ -388,6 +392,8 @@ class OutboxRelay:
         log.info("relay.started", topic=self.topic, name=self.name)
         failures = 0
         heartbeat, leader = RELAY_LAST_CYCLE.labels(self.topic), RELAY_LEADER.labels(self.topic)
+        if self.watch is not None:
+            self.watch.start(self._wake)
         while not self._stop.is_set():
             heartbeat.set_to_current_time()
             if self.lease is not None and not self.lease.held():
@@ -412,9 +418,15 @@ class OutboxRelay:
             if sent and self._more:
                 continue
             # Caught up as of the batch's read: an event committed since then has nudged the relay
-            # (the wait returns at once), so no second empty read is needed before waiting.
-            self._wake.wait(self.poll_seconds)
+            # (the wait returns at once), so no second empty read is needed before waiting. One made in
+            # another process wakes it through the watch.
+            if self.watch is not None:
+                self.watch.wait(self._wake, self.poll_seconds)
+            else:
+                self._wake.wait(self.poll_seconds)
             self._wake.clear()
+        if self.watch is not None:
+            self.watch.close()
         if self.lease is not None:
             self.lease.release()
         pool, self._pool = self._pool, None

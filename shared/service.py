@@ -5,6 +5,10 @@ or PostgreSQL), the migrated schema, the event store, the unit-of-work factory, 
 is wanted — the producer, the outbox relay and any consumer runners. None of them connects while
 the service starts: a service comes up, and takes commands, while the broker is away. :meth:`ServiceKit.lifespan`
 runs the relay and consumers as threads for as long as the FastAPI app lives.
+
+The settings' ``process`` splits that work between processes on one store: a ``web`` process starts
+no relay, consumer or periodic task (its commits ``NOTIFY`` on PostgreSQL), a ``worker`` process
+starts them all and its relay watches the store for the web processes' commits (:mod:`shared.wake`).
 """
 
 from __future__ import annotations
@@ -32,6 +36,7 @@ from shared.lease import StoreLease
 from shared.relay import OutboxRelay
 from shared.settings import ServiceSettings
 from shared.uow import UnitOfWorkFactory
+from shared.wake import notify_statement, outbox_channel, store_watch
 
 __all__ = ["ConsumerSpec", "ServiceKit", "build_kit", "serve"]
 
@@ -104,6 +109,10 @@ class ServiceKit:
                 log.exception("periodic.failed", task=name)
 
     def start_workers(self) -> None:
+        """Start the relay, consumers and periodic tasks as threads; none in a ``web`` process."""
+        if self.settings.process == "web":
+            log.info("service.web_only", service=self.settings.service, hint="a worker process publishes and consumes")
+            return
         self._stop.clear()
         workers: list[tuple[str, Callable[[], None]]] = []
         if self.relay is not None:
@@ -203,8 +212,13 @@ def build_kit(
             batch_size=settings.relay_batch_size,
             poll_seconds=settings.relay_poll_seconds,
             lease=StoreLease(engine, f"relay:{settings.service}"),
+            watch=store_watch(engine, settings.service) if settings.process == "worker" else None,
         )
-        kit.uow.on_commit = kit.relay.nudge
+        if settings.process != "web":
+            kit.uow.on_commit = kit.relay.nudge
+        elif engine.dialect.name == "postgresql":
+            # The relay runs in a worker process: tell it in the transaction that commits the events.
+            kit.uow.notify = notify_statement(outbox_channel(settings.service))
     return kit
 
 
@@ -212,7 +226,7 @@ def serve(app: FastAPI, settings: ServiceSettings) -> None:
     """Run a service's app (and, through its lifespan, its relay and consumers) until stopped."""
     import uvicorn
 
-    log.info("service.listening", url=f"http://{settings.host}:{settings.port}", docs="/docs")
+    log.info("service.listening", url=f"http://{settings.host}:{settings.port}", docs="/docs", process=settings.process)
     uvicorn.run(app, host=settings.host, port=settings.port, log_level="warning", access_log=False)
 
 

@@ -10,6 +10,19 @@ Every service subclasses :class:`ServiceSettings` and sets its ``env_prefix``::
 so ``INTAKE_DATABASE_URL=postgresql+psycopg://...`` moves intake to PostgreSQL while the other
 services stay on their SQLite files under ``var/``. ``KAFKA_BOOTSTRAP_SERVERS`` and
 ``TSUNAGU_JWT_SECRET`` are platform-wide and carry no prefix.
+
+``<PREFIX>PROCESS`` (e.g. ``LOANS_PROCESS``) says which of a service's work one process does:
+
+- ``all`` (default): HTTP, and in threads beside it the outbox relay, the consumers and the periodic tasks.
+- ``web``: HTTP only. Its commits ``NOTIFY`` the store's channel on PostgreSQL, so the worker's relay
+  publishes them at once.
+- ``worker``: the relay, consumers and periodic tasks, beside the same app on its own port (set
+  ``<PREFIX>PORT``), which answers ``/health``, ``/ready`` and ``/metrics`` for a supervisor's probes;
+  its other routes work too, but traffic belongs on the web processes. Its relay wakes on the web
+  processes' commits: ``LISTEN`` on PostgreSQL, ``PRAGMA data_version`` read every 15 ms on SQLite.
+
+A ``web`` and a ``worker`` process share one store (the same ``<PREFIX>DATABASE_URL``, or the same
+SQLite file under ``TSUNAGU_VAR_DIR``); :mod:`shared.wake` has the cross-process wake-up.
 """
 
 from __future__ import annotations
@@ -17,14 +30,16 @@ from __future__ import annotations
 from pathlib import Path
 from typing import Literal, Self
 
-from pydantic import Field, SecretStr, model_validator
+from pydantic import Field, SecretStr, ValidationInfo, field_validator, model_validator
 from pydantic_settings import BaseSettings, SettingsConfigDict
 
 from shared.eventstore import DEFAULT_MAX_EVENT_BYTES
 
 __all__ = [
     "DEV_JWT_SECRET",
+    "PROCESS_ROLES",
     "OidcSettings",
+    "ProcessRole",
     "ServiceSettings",
     "service_config",
     "settings_for",
@@ -34,6 +49,9 @@ __all__ = [
 # development (TSUNAGU_ENVIRONMENT=production) a service accepts only the identity provider's RS256
 # tokens (TSUNAGU_AUTH=oidc) and refuses to start otherwise: this secret is in the source.
 DEV_JWT_SECRET = "tsunagu-development-secret-not-for-production"
+
+ProcessRole = Literal["all", "web", "worker"]
+PROCESS_ROLES: tuple[ProcessRole, ...] = ("all", "web", "worker")
 
 
 def service_config(prefix: str) -> SettingsConfigDict:
@@ -80,6 +98,17 @@ class ServiceSettings(BaseSettings):
     # Prefixes consumer group names, so that two environments (or two test runs) can share a cluster.
     consumer_group_prefix: str = ""
     log_json: bool = True
+    # Which of the service's work this process does: all, web (HTTP only) or worker (relay,
+    # consumers, periodic tasks; HTTP for probes). See the module's docstring.
+    process: ProcessRole = "all"
+
+    @field_validator("process", mode="before")
+    @classmethod
+    def _process_is_a_role(cls, value: object, info: ValidationInfo) -> object:
+        if value in PROCESS_ROLES:
+            return value
+        name = f"{cls.model_config.get('env_prefix', '')}{info.field_name}".upper()
+        raise ValueError(f"{name} must be all, web or worker, not {value!r}")
 
     @model_validator(mode="after")
     def _production_takes_only_provider_tokens(self) -> Self:

@@ -12,7 +12,9 @@ events and their effects commit together or not at all::
 
 Nothing is committed unless :meth:`UnitOfWork.commit` is called; leaving the block rolls back.
 Callbacks registered with :meth:`after_commit` run only after a successful commit (e.g. to wake
-the outbox relay) and are dropped on rollback.
+the outbox relay) and are dropped on rollback. In a ``web`` process on PostgreSQL the factory's
+``notify`` statement (``NOTIFY <channel>``, :mod:`shared.wake`) runs in the transaction that
+commits events, and so wakes the relay of the ``worker`` process.
 """
 
 from __future__ import annotations
@@ -23,7 +25,7 @@ from datetime import datetime
 from types import TracebackType
 from typing import Generic, TypeVar
 
-from sqlalchemy import Connection, Engine
+from sqlalchemy import Connection, Engine, Executable
 
 from shared import snapshots
 from shared.clock import Clock, IdFactory, SystemClock, new_id
@@ -84,8 +86,10 @@ class UnitOfWork:
         causation_id: str | None = None,
         connection: Connection | None = None,
         snapshot_every: int = snapshots.DEFAULT_EVERY,
+        notify: Executable | None = None,
     ) -> None:
         self._engine = engine
+        self._notify = notify
         self.store = store
         self.actor = actor
         self.clock = clock
@@ -134,6 +138,8 @@ class UnitOfWork:
 
     def commit(self) -> None:
         if self._given_connection is None:
+            if self._notify is not None and self.recorded:
+                self.conn.execute(self._notify)  # delivered at commit, to another process's relay
             self.conn.commit()
         self._committed = True
 
@@ -216,8 +222,11 @@ class UnitOfWorkFactory:
         ids: IdFactory = new_id,
         on_commit: Callable[[], None] | None = None,
         snapshot_every: int = snapshots.DEFAULT_EVERY,
+        notify: Executable | None = None,
     ) -> None:
         self.engine = engine
+        self.notify = notify
+        """A statement run before committing events (``NOTIFY``: a ``web`` process on PostgreSQL)."""
         self.snapshot_every = snapshot_every
         self.store = store
         self.clock: Clock = clock or SystemClock()
@@ -242,6 +251,7 @@ class UnitOfWorkFactory:
             causation_id=causation_id,
             connection=connection,
             snapshot_every=self.snapshot_every,
+            notify=self.notify,
         )
         if self.on_commit is not None:
             uow.after_commit(self.on_commit)

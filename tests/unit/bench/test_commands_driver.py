@@ -4,7 +4,8 @@ from __future__ import annotations
 
 import time
 
-from bench.commands import format_table, open_loop
+from bench.commands import format_table, loans_processes, open_loop, parse_args
+from deploy.run import ServiceProc
 
 
 def test_a_slow_server_shows_its_queue_in_the_latencies_not_a_lower_rate():
@@ -41,3 +42,27 @@ def test_the_table_names_the_highest_rate_under_100_ms():
     # ... | errors | CPU ms per command | /health p95
     assert "sqlite | 50 | 50.0 | 9.0 | 20.0 | 30.0 | 0 | 7.5 | 20.0" in table
     assert "highest rate with p95 < 100 ms: 50.0/s" in table
+
+
+def test_loans_runs_as_one_process_unless_split():
+    loans = ServiceProc("loans", 8502)
+    args = parse_args([])
+    assert (args.split, args.out.name) == (False, "commands.json")
+    assert loans_processes(loans, args.split, worker_port=9000) == [loans]
+
+
+def test_split_starts_a_web_process_on_loans_port_and_a_worker_beside_it():
+    args = parse_args(["--split", "--db", "sqlite"])
+    assert (args.split, args.db, args.out.name) == (True, "sqlite", "commands-split.json")
+    web, worker = loans_processes(ServiceProc("loans", 8502), args.split, worker_port=9000)
+    assert (web.name, web.port, web.process, web.log_name) == ("loans", 8502, "web", "loans-web.log")
+    assert (worker.name, worker.port, worker.process, worker.log_name) == ("loans", 9000, "worker", "loans-worker.log")
+
+
+def test_the_table_shows_the_workers_cpu_beside_the_web_process():
+    row = {"asked_per_s": 100.0, "reached_per_s": 99.0, "p50_ms": 9.0, "p95_ms": 25.0, "max_ms": 40.0, "errors": 0}
+    command = {**row, "cpu_ms_per_call": 12.0, "worker_cpu_ms_per_call": 6.5}
+    result = {"split": True, "sqlite": {"commands": [command], "health": [row], "highest_rate_p95_under_100ms": 100.0}}
+    table = format_table(result)
+    assert "CPU ms/command (web + worker)" in table
+    assert "sqlite | 100 | 99.0 | 9.0 | 25.0 | 40.0 | 0 | 12.0 + 6.5 | 25.0" in table

@@ -40,3 +40,23 @@ def test_production_with_the_identity_provider_starts(monkeypatch):
     monkeypatch.setenv("TSUNAGU_ENVIRONMENT", "production")
     monkeypatch.setenv("TSUNAGU_AUTH", "oidc")
     assert ServiceSettings().auth == "oidc"
+
+
+@pytest.mark.parametrize("process", ["all", "web", "worker"])
+def test_a_service_takes_its_process_role_from_its_prefixed_variable(monkeypatch, process):
+    from services.loans.config import Settings
+
+    monkeypatch.setenv("LOANS_PROCESS", process)
+    assert Settings().process == process
+    monkeypatch.delenv("LOANS_PROCESS")
+    assert Settings().process == "all"
+
+
+def test_an_unknown_process_role_is_refused_naming_the_variable(monkeypatch):
+    from services.loans.config import Settings
+    from shared.service import refused_settings
+
+    monkeypatch.setenv("LOANS_PROCESS", "wbe")
+    with pytest.raises(ValidationError) as refused:
+        Settings()
+    assert refused_settings(refused.value) == "LOANS_PROCESS must be all, web or worker, not 'wbe'"
