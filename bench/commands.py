@@ -1,6 +1,7 @@
 """Command latency at a fixed rate: one service over HTTP, SQLite and PostgreSQL.
 
-``python -m bench commands [--rates 25,50,100,150,200] [--seconds 10] [--db sqlite|postgresql|both] [--split]``
+``python -m bench commands [--rates 25,50,100,150,200] [--seconds 10] [--db sqlite|postgresql|both] [--split]
+[--threads]``
 
 Starts its own Kafka broker and the loans service (development tokens; SQLite under
 ``var/bench-commands``, or a database on a PostgreSQL server that it starts in
@@ -20,6 +21,10 @@ the commands and a ``worker`` one (its own port) that runs the outbox relay, the
 periodic tasks, woken by the web process's commits (``NOTIFY`` on PostgreSQL, ``PRAGMA
 data_version`` on SQLite). The CPU column then shows the web process's and the worker's time per
 command. Writes ``var/bench/commands-split.json``.
+
+``--threads`` also reads each loans process's ``/metrics`` (``tsunagu_thread_cpu_seconds``) before and
+after each rate's commands and prints the CPU milliseconds per command of each kind of thread: the
+event loop, the route's worker threads, the relay, the consumers, kafka-python's own threads.
 """
 
 from __future__ import annotations
@@ -38,6 +43,7 @@ from pathlib import Path
 from typing import Any
 
 from bench.referral import Desk, summary
+from bench.threads import per_call, scrape
 from deploy.run import ServiceProc
 
 REPO = Path(__file__).resolve().parents[1]
@@ -99,6 +105,7 @@ def open_loop(
         cpu["worker_cpu_ms_per_call"] = round((cpu_seconds(worker_pid) - worker_before) * 1000 / done, 2)
     return {
         "asked_per_s": rate,
+        "completed": len(latencies),
         "reached_per_s": round(len(latencies) / elapsed, 1),
         **summary(latencies),
         **cpu,
@@ -108,8 +115,15 @@ def open_loop(
 
 
 def measure(
-    url: str, rates: Sequence[float], seconds: float, pid: int | None = None, worker_pid: int | None = None
+    url: str,
+    rates: Sequence[float],
+    seconds: float,
+    pid: int | None = None,
+    worker_pid: int | None = None,
+    threads_of: dict[str, str] | None = None,
 ) -> dict[str, Any]:
+    """``threads_of``: process label → base URL whose ``/metrics`` is read around each rate's commands,
+    for the CPU milliseconds per command of each of its threads (:mod:`bench.threads`)."""
     desk = Desk(url, "loans")
     households = []
     for i in range(HOUSEHOLDS):
@@ -150,7 +164,13 @@ def measure(
     for rate in rates:
         say(f"{rate}/s: GET /health, then open consultation, {seconds:.0f} s each")
         out["health"].append(open_loop(rate, seconds, health, pid=pid, worker_pid=worker_pid))
+        before = {label: scrape(base) for label, base in (threads_of or {}).items()}
         out["commands"].append(open_loop(rate, seconds, open_consultation, pid=pid, worker_pid=worker_pid))
+        if threads_of:
+            done = out["commands"][-1]["completed"]
+            out["commands"][-1]["threads_cpu_ms_per_call"] = {
+                label: per_call(before[label], scrape(base), done) for label, base in threads_of.items()
+            }
         say(f"  {out['commands'][-1]}")
     under = [r["asked_per_s"] for r in out["commands"] if r["p95_ms"] < 100 and r["errors"] == 0]
     out["highest_rate_p95_under_100ms"] = max(under) if under else None
@@ -168,6 +188,11 @@ def parse_args(argv: Sequence[str] | None = None) -> argparse.Namespace:
         "--split",
         action="store_true",
         help="loans as two processes on one store: web (HTTP) and worker (relay, consumers, periodic tasks)",
+    )
+    parser.add_argument(
+        "--threads",
+        action="store_true",
+        help="also CPU ms per command by thread of each loans process (tsunagu_thread_cpu_seconds on /metrics)",
     )
     parser.add_argument("--out", type=Path, help="default var/bench/commands.json (commands-split.json with --split)")
     args = parser.parse_args(argv)
@@ -217,7 +242,10 @@ def main(argv: Sequence[str] | None = None) -> int:
             try:
                 wait_healthy(layout, procs, timeout=120)
                 worker = started[1].pid if args.split else None
-                result[db] = measure(loans.url, rates, args.seconds, pid=started[0].pid, worker_pid=worker)
+                threads_of = {p.process: p.url for p in procs} if args.threads else None
+                result[db] = measure(
+                    loans.url, rates, args.seconds, pid=started[0].pid, worker_pid=worker, threads_of=threads_of
+                )
             finally:
                 stop_services(layout)
     finally:
@@ -246,7 +274,18 @@ def format_table(result: dict[str, Any]) -> str:
                 f"{cmd['max_ms']} | {cmd['errors']} | {cpu} | {health['p95_ms']}"
             )
         lines.append(f"{db}: highest rate with p95 < 100 ms: {result[db]['highest_rate_p95_under_100ms']}/s")
-    return "\n".join(lines)
+    return "\n".join(lines + threads_table(result))
+
+
+def threads_table(result: dict[str, Any]) -> list[str]:
+    """With ``--threads``: per database, rate and process, CPU ms per command by thread, largest first."""
+    lines: list[str] = []
+    for db in ("sqlite", "postgresql"):
+        for cmd in result.get(db, {}).get("commands", []):
+            for label, shown in cmd.get("threads_cpu_ms_per_call", {}).items():
+                parts = ", ".join(f"{name} {ms}" for name, ms in shown.items())
+                lines.append(f"{db} {cmd['asked_per_s']:.0f}/s {label}: CPU ms per command by thread: {parts}")
+    return ["", *lines] if lines else []
 
 
 if __name__ == "__main__":

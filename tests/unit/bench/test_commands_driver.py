@@ -66,3 +66,16 @@ def test_the_table_shows_the_workers_cpu_beside_the_web_process():
     table = format_table(result)
     assert "CPU ms/command (web + worker)" in table
     assert "sqlite | 100 | 99.0 | 9.0 | 25.0 | 40.0 | 0 | 12.0 + 6.5 | 25.0" in table
+
+
+def test_threads_adds_each_processs_cpu_per_command_by_thread_under_the_table():
+    args = parse_args(["--threads", "--split"])
+    assert args.threads and args.split
+    row = {"asked_per_s": 50.0, "reached_per_s": 50.0, "p50_ms": 9.0, "p95_ms": 20.0, "max_ms": 30.0, "errors": 0}
+    threads = {"web": {"(whole process)": 9.0, "AnyIO worker thread": 6.0}, "worker": {"relay:loans": 2.5}}
+    command = {**row, "threads_cpu_ms_per_call": threads}
+    result = {"sqlite": {"commands": [command], "health": [row], "highest_rate_p95_under_100ms": 50.0}}
+    table = format_table(result)
+    assert "sqlite 50/s web: CPU ms per command by thread: (whole process) 9.0, AnyIO worker thread 6.0" in table
+    assert "sqlite 50/s worker: CPU ms per command by thread: relay:loans 2.5" in table
+    assert not parse_args([]).threads
