@@ -38,7 +38,6 @@ import threading
 import time
 from collections.abc import Callable, Sequence
 from concurrent.futures import ThreadPoolExecutor
-from dataclasses import replace
 from pathlib import Path
 from typing import Any
 
@@ -205,7 +204,7 @@ def loans_processes(loans: ServiceProc, split: bool, worker_port: int) -> list[S
     """The loans processes to start: one doing everything, or a web one on loans' port and a worker."""
     if not split:
         return [loans]
-    return [replace(loans, process="web"), ServiceProc(loans.name, worker_port, "worker")]
+    return loans.split(worker_port)
 
 
 def main(argv: Sequence[str] | None = None) -> int:

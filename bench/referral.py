@@ -1,6 +1,6 @@
 """Automatic referral latency: from a loan denial's HTTP 2xx to the referral in intake's inbox over HTTP.
 
-``python -m bench referral [--samples 40] [--load 50]``
+``python -m bench referral [--samples 40] [--load 50] [--split]``
 
 Starts its own Kafka broker and the five services (development tokens, SQLite under
 ``var/bench-referral``), then for each sample registers a household, opens a loan consultation and an
@@ -15,6 +15,10 @@ consultations, by a background thread). Baseline in the same run: a raw kafka-py
 the same broker (produce one record, a subscribed consumer receives it), which the automatic referral
 crosses twice. Aim (issue 14): p95 ≤ 300 ms idle and under 50 commands/s. Writes
 ``var/bench/referral.json``.
+
+``--split`` runs loans as a ``web`` process (the commands, the background load) and a ``worker``
+process (its relay and its referral rule and projection consumers) on one store (``LOANS_PROCESS``),
+as :mod:`bench.commands` ``--split`` does.
 """
 
 from __future__ import annotations
@@ -242,6 +246,7 @@ def main(argv: Sequence[str] | None = None) -> int:
     parser = argparse.ArgumentParser(prog="python -m bench referral", description=__doc__.splitlines()[0])
     parser.add_argument("--samples", type=int, default=40)
     parser.add_argument("--load", type=float, default=50.0, help="background commands per second (0: idle only)")
+    parser.add_argument("--split", action="store_true", help="loans as a web and a worker process on one store")
     parser.add_argument("--out", type=Path, default=REPO / "var" / "bench" / "referral.json")
     args = parser.parse_args(argv)
 
@@ -256,13 +261,18 @@ def main(argv: Sequence[str] | None = None) -> int:
     kafka = start_single(var / "kafka", port=None, fresh=True)
     layout = Layout(var)
     procs: list[Any] = []
-    result: dict[str, Any] = {"samples": args.samples}
+    result: dict[str, Any] = {"samples": args.samples, "split": args.split}
     try:
         create_topics(kafka.bootstrap_servers)
         services = available_services(port_base=8401)
+        if args.split:
+            from deploy.kafka.tooling import free_ports
+
+            worker_port = free_ports(1)[0]
+            services = [p for s in services for p in (s.split(worker_port) if s.name == "loans" else [s])]
         procs = start_services(layout, kafka.bootstrap_servers, services, {"TSUNAGU_AUTH": "hs256"})
         wait_healthy(layout, services, timeout=120)
-        urls = {s.name: s.url for s in services}
+        urls = {s.name: s.url for s in services if s.process != "worker"}
         loans, manager, intake = (
             Desk(urls["loans"], "loans"),
             Desk(urls["loans"], "loans", "manager"),

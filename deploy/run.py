@@ -23,7 +23,7 @@ import subprocess
 import sys
 import time
 from collections.abc import Callable, Iterable, Sequence
-from dataclasses import dataclass
+from dataclasses import dataclass, replace
 from pathlib import Path
 from typing import TYPE_CHECKING
 
@@ -57,6 +57,10 @@ class ServiceProc:
     def log_name(self) -> str:
         """``loans.log``, or ``loans-worker.log`` for a split service's worker."""
         return f"{self.name}.log" if self.process == "all" else f"{self.name}-{self.process}.log"
+
+    def split(self, worker_port: int) -> list[ServiceProc]:
+        """This service as two processes on one store: ``web`` on its own port, ``worker`` on another."""
+        return [replace(self, process="web"), ServiceProc(self.name, worker_port, "worker")]
 
 
 SERVICES = (

@@ -84,3 +84,9 @@ def test_under_sign_in_the_banner_names_the_demo_staff_member_of_each_role_and_n
     assert any(line.startswith("Demo staff (sign in at " + issuer) for line in lines)
     assert "  loans        manager  loans-manager" in lines and "  intake       worker   intake-worker" in lines
     assert not any(line.count(".") == 2 and len(line) > 100 for line in lines), "no token is printed"
+
+
+def test_a_split_service_is_a_web_process_on_its_port_and_a_worker_on_another():
+    web, worker = ServiceProc("loans", 8102).split(worker_port=9000)
+    assert (web.name, web.port, web.process, web.log_name) == ("loans", 8102, "web", "loans-web.log")
+    assert (worker.name, worker.port, worker.process, worker.log_name) == ("loans", 9000, "worker", "loans-worker.log")
