@@ -684,12 +684,12 @@ def format_table(result: BackboneResult) -> str:
 
 
 def summarize(rounds: Sequence[BackboneResult]) -> list[dict[str, Any]]:
-    """Per figure (in the first round's order): the median events/s and ratio of the rounds, and the
+    """Per figure (by name, in the first round's order): the median events/s and ratio of the rounds, and the
     ratio's lowest and highest. Each ratio was taken within its own round (baseline and figure on the
     same broker moments apart), so the median of ratios, not a ratio of medians."""
     out: list[dict[str, Any]] = []
     for first in rounds[0].figures:
-        same = [f for r in rounds for f in r.figures if f.kind == first.kind and f.db == first.db]
+        same = [f for r in rounds for f in r.figures if f.name == first.name]  # two raw consumers share a kind
         ratios = [f.ratio for f in same if f.ratio is not None]
         out.append(
             {

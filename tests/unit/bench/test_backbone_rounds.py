@@ -9,17 +9,19 @@ from bench.backbone import BackboneResult, Figure, format_summary, main, summari
 
 def _round(raw_seconds: float, relay_seconds: float) -> BackboneResult:
     raw = Figure(name="raw producer", kind="raw-producer", db=None, events=1000, seconds=raw_seconds)
+    other = Figure(name="raw producer (other records)", kind="raw-producer", db=None, events=1000, seconds=1.0)
     relay = Figure(name="relay (sqlite)", kind="relay", db="sqlite", events=1000, seconds=relay_seconds)
     relay.baseline, relay.goal = raw.name, 0.9
     relay.ratio = relay.events_per_s / raw.events_per_s
-    return BackboneResult(1000, 512, 3, "127.0.0.1:9092", [raw, relay], "2026-12-04T00:00:00+00:00", {})
+    return BackboneResult(1000, 512, 3, "127.0.0.1:9092", [raw, other, relay], "2026-12-04T00:00:00+00:00", {})
 
 
 def test_the_summary_takes_the_median_of_the_rounds_own_ratios_not_a_ratio_of_medians() -> None:
     # Ratios 50 %, 100 %, 80 %: the second round's machine was slow for both figures alike.
     rounds = [_round(1.0, 2.0), _round(4.0, 4.0), _round(1.0, 1.25)]
-    raw, relay = summarize(rounds)
+    raw, other, relay = summarize(rounds)
     assert raw["ratio_median"] is None and raw["rounds"] == 3
+    assert other["rounds"] == 3  # a figure of the same kind is summarized on its own, not pooled
     assert raw["events_per_s_median"] == 1000.0
     assert relay["ratio_median"] == 0.8
     assert (relay["ratio_low"], relay["ratio_high"]) == (0.5, 1.0)
