@@ -31,7 +31,6 @@ from __future__ import annotations
 
 import argparse
 import json
-import os
 import shutil
 import sys
 import threading
@@ -44,6 +43,7 @@ from typing import Any
 from bench.referral import Desk, summary
 from bench.threads import per_call, scrape
 from deploy.run import ServiceProc
+from shared.metrics import stat_cpu_seconds
 
 REPO = Path(__file__).resolve().parents[1]
 HOUSEHOLDS = 50
@@ -55,9 +55,7 @@ def say(msg: str) -> None:
 
 def cpu_seconds(pid: int) -> float:
     """User + system CPU time a process has used so far (Linux ``/proc``)."""
-    fields = Path(f"/proc/{pid}/stat").read_text().rsplit(")", 1)[1].split()
-    ticks = int(fields[11]) + int(fields[12])  # utime, stime (fields 14 and 15 of stat)
-    return ticks / os.sysconf("SC_CLK_TCK")
+    return stat_cpu_seconds(Path(f"/proc/{pid}/stat"))
 
 
 def open_loop(

@@ -26,6 +26,8 @@ __all__ = [
     "RELAY_PARKED_TOTAL",
     "RELAY_PUBLISHED",
     "ThreadCpu",
+    "stat_cpu_seconds",
+    "thread_cpu_seconds",
 ]
 
 RELAY_BACKLOG = Gauge(
@@ -91,16 +93,22 @@ def thread_kind(name: str) -> str:
     return _NUMBERED.sub("", name)
 
 
+def stat_cpu_seconds(stat: Path) -> float:
+    """User + system CPU seconds from a Linux ``/proc`` stat file: a process's (``/proc/<pid>/stat``)
+    or a thread's (``/proc/self/task/<tid>/stat``). Raises ``OSError`` where there is none."""
+    fields = stat.read_text().rsplit(")", 1)[1].split()  # after the command name, which may hold spaces
+    return (int(fields[11]) + int(fields[12])) / _TICK  # utime, stime (fields 14 and 15 of stat)
+
+
 def thread_cpu_seconds() -> dict[str, float]:
     """CPU seconds of this process's live threads, summed by :func:`thread_kind`."""
     totals: dict[str, float] = defaultdict(float)
     for thread in threading.enumerate():
         try:
-            stat = Path(f"/proc/self/task/{thread.native_id}/stat").read_text()
+            seconds = stat_cpu_seconds(Path(f"/proc/self/task/{thread.native_id}/stat"))
         except OSError:  # not Linux, or the thread ended meanwhile
             continue
-        fields = stat.rsplit(")", 1)[1].split()
-        totals[thread_kind(thread.name)] += (int(fields[11]) + int(fields[12])) / _TICK  # utime, stime
+        totals[thread_kind(thread.name)] += seconds
     return dict(totals)
 
 

@@ -47,3 +47,15 @@ def test_thread_kinds_drop_serial_numbers_only() -> None:
     assert thread_kind("Thread-12 (run)") == "Thread (run)"
     assert thread_kind("AnyIO worker thread") == "AnyIO worker thread"
     assert thread_kind("relay:loans") == "relay:loans"
+
+
+def test_a_process_stat_reads_as_user_plus_system_seconds_even_with_spaces_in_its_name(tmp_path) -> None:
+    import os
+
+    from shared.metrics import stat_cpu_seconds
+
+    tick = os.sysconf("SC_CLK_TCK")
+    stat = tmp_path / "stat"
+    # pid (comm) state ppid pgrp session tty tpgid flags minflt cminflt majflt cmajflt utime stime ...
+    stat.write_text(f"42 (python -m x) S 1 42 42 0 -1 4194304 10 0 0 0 {3 * tick} {tick} 0 0 20 0 9 0\n")
+    assert stat_cpu_seconds(stat) == 4.0
