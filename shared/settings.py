@@ -28,7 +28,7 @@ SQLite file under ``TSUNAGU_VAR_DIR``); :mod:`shared.wake` has the cross-process
 from __future__ import annotations
 
 from pathlib import Path
-from typing import Literal, Self
+from typing import Literal, Self, get_args
 
 from pydantic import Field, SecretStr, ValidationInfo, field_validator, model_validator
 from pydantic_settings import BaseSettings, SettingsConfigDict
@@ -51,7 +51,7 @@ __all__ = [
 DEV_JWT_SECRET = "tsunagu-development-secret-not-for-production"
 
 ProcessRole = Literal["all", "web", "worker"]
-PROCESS_ROLES: tuple[ProcessRole, ...] = ("all", "web", "worker")
+PROCESS_ROLES: tuple[ProcessRole, ...] = get_args(ProcessRole)
 
 
 def service_config(prefix: str) -> SettingsConfigDict:
@@ -108,7 +108,7 @@ class ServiceSettings(BaseSettings):
         if value in PROCESS_ROLES:
             return value
         name = f"{cls.model_config.get('env_prefix', '')}{info.field_name}".upper()
-        raise ValueError(f"{name} must be all, web or worker, not {value!r}")
+        raise ValueError(f"{name} must be {', '.join(PROCESS_ROLES[:-1])} or {PROCESS_ROLES[-1]}, not {value!r}")
 
     @model_validator(mode="after")
     def _production_takes_only_provider_tokens(self) -> Self:
