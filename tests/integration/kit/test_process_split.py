@@ -17,7 +17,7 @@ from typing import Any
 import pytest
 from sqlalchemy import text
 
-from shared.db import make_engine
+from shared.db import make_engine, reading
 from shared.envelope import Actor
 from shared.relay import load_checkpoint
 from shared.service import ServiceKit, build_kit
@@ -51,17 +51,13 @@ def command(made: ServiceKit, stream: str, text: str) -> None:
 
 
 def checkpoint(made: ServiceKit) -> int:
-    with made.engine.connect() as conn:
-        at = load_checkpoint(conn, f"relay:{made.settings.service}")
-        conn.rollback()
-    return at
+    with reading(made.engine) as conn:
+        return load_checkpoint(conn, f"relay:{made.settings.service}")
 
 
 def head(made: ServiceKit) -> int:
-    with made.engine.connect() as conn:
-        at = made.store.head_position(conn)
-        conn.rollback()
-    return at
+    with reading(made.engine) as conn:
+        return made.store.head_position(conn)
 
 
 def wait_published(made: ServiceKit, position: int, timeout: float) -> float:

@@ -18,7 +18,7 @@ import httpx
 from bench.referral import Desk
 from deploy.kafka.tooling import free_ports
 from deploy.run import Layout, ServiceProc, start_services, stop_services, wait_healthy
-from shared.db import make_engine
+from shared.db import make_engine, reading
 from shared.eventstore import EventStore
 from shared.relay import load_checkpoint
 from tests.support import envelopes, read_topic
@@ -44,10 +44,8 @@ def test_a_web_and_a_worker_process_of_loans_publish_a_command_at_once(db_url: s
     engine, store = make_engine(db_url), EventStore("loans")
 
     def published() -> tuple[int, int]:
-        with engine.connect() as conn:
-            at = (store.head_position(conn), load_checkpoint(conn, "relay:loans"))
-            conn.rollback()
-        return at
+        with reading(engine) as conn:
+            return store.head_position(conn), load_checkpoint(conn, "relay:loans")
 
     start_services(layout, kafka.bootstrap_servers, procs, env)
     try:
