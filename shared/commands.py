@@ -18,8 +18,9 @@ projection) and writes each handler as one call that names the aggregate and the
 
 :func:`execute` is the only place a service commits a command: it opens the unit of work, loads
 the stream, checks that it exists (or, for a new stream, that it does not), checks the caller's
-expected version (optimistic concurrency, 409 when stale), lets the domain decide, records the
-events with the stream's case id, projects them into the read tables on the same connection and
+expected version (optimistic concurrency, 409 when stale), lets the domain decide, projects the
+events into the read tables on the same connection, records them with the stream's case id (last:
+on PostgreSQL that takes the store's append lock until the commit, :mod:`shared.eventstore`) and
 commits. A refusal raises before anything is recorded, so nothing is half-written.
 :func:`execute_in` runs the same steps inside a unit of work that is already open (a command that
 touches two streams, or a consumer's savepoint).
@@ -192,7 +193,7 @@ def execute_in(
     *,
     new: bool | None = False,
 ) -> Outcome[S]:
-    """Load, check, decide, record and project inside an open unit of work (the caller commits).
+    """Load, check, decide, project and record inside an open unit of work (the caller commits).
 
     ``new=False``: the stream must exist (else ``aggregate.not_found``); ``new=True``: it must not
     (else :class:`~shared.errors.AlreadyExists`); ``new=None``: either (a command that opens or adds).
@@ -210,12 +211,14 @@ def execute_in(
     events = tuple(decide(state, uow))
     if events:
         state = aggregate.fold.apply_all(state, events)
+        # The read rows first, the events last: on PostgreSQL recording takes the store's append
+        # lock, which every other command waits for until this one commits (shared.eventstore).
+        if aggregate.project is not None:
+            uow.project(aggregate.project, state, events, version + len(events))
         for case_id, same_case in groupby(events, key=lambda e: aggregate.case(state, e) or aggregate_id):
             recorded = list(same_case)
             uow.record(stream, version, recorded, case_id=case_id)
             version += len(recorded)
-        if aggregate.project is not None:
-            uow.project(aggregate.project, state, events, version)
     return Outcome(aggregate_id, state, version, events)
 
 

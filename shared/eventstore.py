@@ -6,7 +6,10 @@
 - Positions are gap-free in commit order. On PostgreSQL a sequence can commit out of order (a
   transaction holding position 7 may commit after one holding 8), and a relay reading
   "position > last" would then skip 7 forever. Appends therefore take a transaction-scoped
-  advisory lock before they draw positions, so positions become visible in order. SQLite
+  advisory lock before they draw positions, so positions become visible in order. Every append
+  of the service waits for that lock until its holder commits, so a command takes it as late as
+  it can: after its read rows are written (:func:`shared.commands.execute_in`) and its rows are
+  built, for the insert, the ``NOTIFY`` and the commit alone. SQLite
   serialises writers already (``BEGIN IMMEDIATE`` in :mod:`shared.db`).
 - Every stored event carries the hash of its predecessor in the stream and its own hash over
   its canonical content, so :meth:`EventStore.verify_stream` proves that nothing was altered,
@@ -180,12 +183,26 @@ class EventStore:
 
     # -- writing ---------------------------------------------------------------------------
     def append(
-        self, conn: Connection, stream_id: str, expected_version: int, events: Sequence[NewEvent]
+        self,
+        conn: Connection,
+        stream_id: str,
+        expected_version: int,
+        events: Sequence[NewEvent],
+        *,
+        savepoint: bool = True,
     ) -> list[Envelope]:
+        """Append ``events`` after ``expected_version`` of ``stream_id`` on ``conn`` (not committed).
+
+        The append lock (PostgreSQL) is taken after the stream's head is read and the rows are
+        built, just before the insert: every command of the service waits for it until the holder
+        commits, so it covers as little as it can. Reading the head first loses nothing: a stream
+        moved on meanwhile makes the insert break the stream's unique version, a conflict.
+        ``savepoint=False``: no savepoint around the insert, for a caller that owns the
+        transaction and drops it on a conflict (a command's unit of work); two statements less
+        under the lock.
+        """
         if not events:
             return []
-        if conn.dialect.name == "postgresql":
-            conn.execute(_APPEND_LOCK, {"k": _APPEND_LOCK_KEY})
         last = conn.execute(_STREAM_HEAD, {"stream_id": stream_id}).first()
         current, prev_hash = (last[0], last[1]) if last else (0, GENESIS_HASH)
         if current != expected_version:
@@ -215,22 +232,27 @@ class EventStore:
             row["hash"] = prev_hash = event_hash(prev_hash, row)
             self._check_size(row, ev)
             rows.append(row)
+        if conn.dialect.name == "postgresql":
+            conn.execute(_APPEND_LOCK, {"k": _APPEND_LOCK_KEY})
         # A savepoint, so that a refused insert leaves the caller's transaction usable (PostgreSQL
         # aborts a transaction on an error). Plain statements: SQLAlchemy's begin_nested compiles
         # its SAVEPOINT and RELEASE anew each time (a tenth of a command's CPU).
-        conn.exec_driver_sql(f"SAVEPOINT {_APPEND_SAVEPOINT}")
+        if savepoint:
+            conn.exec_driver_sql(f"SAVEPOINT {_APPEND_SAVEPOINT}")
         try:
             # One row (most commands) as a single execute, not the executemany path.
             result = conn.execute(_INSERT_EVENTS, rows[0] if len(rows) == 1 else rows)
             positions = [r[0] for r in result]
         except IntegrityError as exc:
-            conn.exec_driver_sql(f"ROLLBACK TO SAVEPOINT {_APPEND_SAVEPOINT}")
-            conn.exec_driver_sql(f"RELEASE SAVEPOINT {_APPEND_SAVEPOINT}")
+            if savepoint:
+                conn.exec_driver_sql(f"ROLLBACK TO SAVEPOINT {_APPEND_SAVEPOINT}")
+                conn.exec_driver_sql(f"RELEASE SAVEPOINT {_APPEND_SAVEPOINT}")
             raise ConcurrencyConflict(
                 f"stream {stream_id} was changed concurrently (or an event id was reused): reload and retry",
                 field="expected_version",
             ) from exc
-        conn.exec_driver_sql(f"RELEASE SAVEPOINT {_APPEND_SAVEPOINT}")
+        if savepoint:
+            conn.exec_driver_sql(f"RELEASE SAVEPOINT {_APPEND_SAVEPOINT}")
         return [self._envelope({**row, "position": pos}) for row, pos in zip(rows, positions, strict=True)]
 
     def _check_size(self, row: dict[str, Any], event: NewEvent) -> None:

@@ -99,6 +99,7 @@ class UnitOfWork:
         self._given_connection = connection
         self._conn: Connection | None = None
         self._committed = False
+        self._notified = False
         self._after_commit: list[Callable[[], None]] = []
         self.recorded: list[Envelope] = []
         self.snapshot_every = snapshot_every
@@ -138,8 +139,6 @@ class UnitOfWork:
 
     def commit(self) -> None:
         if self._given_connection is None:
-            if self._notify is not None and self.recorded:
-                self.conn.execute(self._notify)  # delivered at commit, to another process's relay
             self.conn.commit()
         self._committed = True
 
@@ -200,7 +199,16 @@ class UnitOfWork:
             )
             for eid, ev in zip(ids, events, strict=True)
         ]
-        envelopes = self.store.append(self.conn, stream_id, expected_version, new)
+        if events and self._notify is not None and not self._notified and self._given_connection is None:
+            # Delivered at commit, to another process's relay (dropped on rollback); sent before
+            # the append takes the store's lock, which is then held for the insert and the commit.
+            self.conn.execute(self._notify)
+            self._notified = True
+        # A unit of work that owns its transaction drops it on a conflict: no savepoint needed.
+        # Inside a consumer's batch the runner's transaction goes on, so the insert keeps one.
+        envelopes = self.store.append(
+            self.conn, stream_id, expected_version, new, savepoint=self._given_connection is not None
+        )
         self.recorded.extend(envelopes)
         loaded = self._loaded.pop(stream_id, None)
         if loaded is not None and envelopes and loaded.version == expected_version:

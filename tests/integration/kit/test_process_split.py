@@ -151,3 +151,26 @@ def test_the_listener_listens_again_when_its_session_is_killed_and_wakes_on_a_no
     finally:
         listener.close()
         engine.dispose()
+
+
+@pytest.mark.postgres
+def test_a_web_unit_of_work_wakes_the_worker_only_when_its_events_commit(pg_url, kafka, tmp_path):
+    """The ``NOTIFY`` is sent with the first recorded event, before the append lock; PostgreSQL holds
+    it to the commit, so a command that fails after recording wakes nobody."""
+    web = kit(pg_url, kafka, "loans", "web", tmp_path)
+    assert web.uow.notify is not None
+    listener, wake = NotifyListener(web.engine, outbox_channel("loans"), reconnect_seconds=0.2), threading.Event()
+    listener.start(wake)
+    try:
+        assert listener.listening.wait(10)
+        assert wake.wait(1)  # the first read after listening
+        wake.clear()
+        with pytest.raises(RuntimeError), web.uow(STAFF) as uow:
+            uow.record("s-failed", 0, [Noted(text="never committed")], case_id="case-1")
+            raise RuntimeError("the command fails after recording")
+        assert not wake.wait(1)
+        command(web, "s-committed", "committed")
+        assert wake.wait(5)
+    finally:
+        listener.close()
+        web.close()

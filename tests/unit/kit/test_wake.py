@@ -78,22 +78,26 @@ def recorded_statements(engine: Any) -> list[str]:
     return seen
 
 
-def test_the_unit_of_work_notifies_only_when_it_commits_events(tmp_path: Path):
+def test_the_unit_of_work_notifies_once_with_its_events_and_before_inserting_them(tmp_path: Path):
     engine = make_engine(f"sqlite:///{tmp_path / 'store.db'}")
     migrate(engine)
     marker = text("SELECT 'woken'")  # SQLite has no NOTIFY: any statement shows where it runs
     uows = UnitOfWorkFactory(engine, EventStore("loans"), notify=marker)
     seen = recorded_statements(engine)
     with uows(WORKER) as uow:
-        uow.commit()  # nothing recorded
-    with uows(WORKER) as uow:
-        uow.record("s-1", 0, [Noted(text="x")], case_id="c-1")
-        # left without commit: rolled back, nobody told
+        uow.record("s-0", 0, [], case_id="c-1")
+        uow.commit()  # nothing recorded: nobody told
     assert "SELECT 'woken'" not in seen
     with uows(WORKER) as uow:
         uow.record("s-1", 0, [Noted(text="x")], case_id="c-1")
+        uow.record("s-2", 0, [Noted(text="y")], case_id="c-1")
         uow.commit()
     assert seen.count("SELECT 'woken'") == 1
+    inserts = [i for i, statement in enumerate(seen) if statement.startswith("INSERT INTO events")]
+    # Sent before the first insert, so that the store's append lock (PostgreSQL) covers the inserts
+    # and the commit alone; PostgreSQL delivers it at the commit and drops it on a rollback
+    # (tests/integration/kit/test_process_split.py).
+    assert len(inserts) == 2 and seen.index("SELECT 'woken'") < inserts[0]
     engine.dispose()
 
 
