@@ -22,6 +22,11 @@ periodic tasks, woken by the web process's commits (``NOTIFY`` on PostgreSQL, ``
 data_version`` on SQLite). The CPU column then shows the web process's and the worker's time per
 command. Writes ``var/bench/commands-split.json``.
 
+Each rate also accounts for the whole machine's CPU per command: the loans processes, the database
+server (the postmaster and its backends, with those that ended), the Kafka broker, this client, and
+all cores together (``/proc/stat``), so a rate the machine cannot carry shows which part takes the
+cores.
+
 ``--threads`` also reads each loans process's ``/metrics`` (``tsunagu_thread_cpu_seconds``) before and
 after each rate's commands and prints the CPU milliseconds per command of each kind of thread: the
 event loop, the route's worker threads, the relay, the consumers, kafka-python's own threads.
@@ -31,6 +36,7 @@ from __future__ import annotations
 
 import argparse
 import json
+import os
 import shutil
 import sys
 import threading
@@ -58,6 +64,52 @@ def cpu_seconds(pid: int) -> float:
     return stat_cpu_seconds(Path(f"/proc/{pid}/stat"))
 
 
+def machine_cpu_seconds() -> float:
+    """Busy CPU seconds of every core together since boot (``/proc/stat``: all but idle and iowait)."""
+    user, nice, system, _idle, _iowait, irq, softirq, steal = map(int, Path("/proc/stat").read_text().split()[1:9])
+    return (user + nice + system + irq + softirq + steal) / _TICK
+
+
+def tree_cpu_seconds(root: int) -> float:
+    """CPU seconds of ``root``, of the children it has reaped and of those alive (a PostgreSQL
+    server: the postmaster, its backends that ended, and the connections open now)."""
+    fields = Path(f"/proc/{root}/stat").read_text().rsplit(")", 1)[1].split()
+    total = sum(int(f) for f in fields[11:15]) / _TICK  # utime, stime, cutime, cstime
+    for stat in Path("/proc").glob("[0-9]*/stat"):
+        try:
+            child = stat.read_text().rsplit(")", 1)[1].split()
+        except OSError:  # ended meanwhile: its time is in the root's cutime now, or lost (a few ms)
+            continue
+        if int(child[1]) == root:
+            total += (int(child[11]) + int(child[12])) / _TICK
+    return total
+
+
+def _postmaster_pid(pg: Any) -> int | None:
+    """The local PostgreSQL server's postmaster (the first line of ``postmaster.pid``); none for an external one."""
+    try:
+        return int((pg.data_dir / "pgdata" / "postmaster.pid").read_text().split()[0])
+    except (AttributeError, TypeError, OSError, ValueError, IndexError):
+        return None
+
+
+_TICK = os.sysconf("SC_CLK_TCK")
+CpuReaders = dict[str, Callable[[], float]]
+
+
+def machine_readers(pg_pid: int | None, kafka_pid: int | None) -> CpuReaders:
+    """What else ``open_loop`` accounts for per command besides the service: the database server,
+    the broker, this client, and every core together."""
+    readers: CpuReaders = {}
+    if pg_pid is not None:
+        readers["database server"] = lambda: tree_cpu_seconds(pg_pid)
+    if kafka_pid is not None:
+        readers["Kafka broker"] = lambda: cpu_seconds(kafka_pid)
+    readers["bench client"] = lambda: cpu_seconds(os.getpid())
+    readers["machine (all cores)"] = machine_cpu_seconds
+    return readers
+
+
 def open_loop(
     rate: float,
     seconds: float,
@@ -65,10 +117,12 @@ def open_loop(
     threads: int = 64,
     pid: int | None = None,
     worker_pid: int | None = None,
+    others: CpuReaders | None = None,
 ) -> dict[str, Any]:
     """Run ``call(i)`` at ``rate`` per second for ``seconds``; latencies from each scheduled time;
     with ``pid``, that process's CPU milliseconds per completed call (``worker_pid``: a split
-    service's worker process's, as ``worker_cpu_ms_per_call``)."""
+    service's worker process's, as ``worker_cpu_ms_per_call``); ``others``: CPU readers by name,
+    as ``others_cpu_ms_per_call``."""
     latencies: list[float] = []
     errors: list[str] = []
     lock = threading.Lock()
@@ -87,6 +141,7 @@ def open_loop(
 
     cpu_before = cpu_seconds(pid) if pid else 0.0
     worker_before = cpu_seconds(worker_pid) if worker_pid else 0.0
+    others_before = {name: read() for name, read in (others or {}).items()}
     began = time.perf_counter()
     with ThreadPoolExecutor(max_workers=threads) as pool:
         for i in range(total):
@@ -100,6 +155,10 @@ def open_loop(
     cpu = {"cpu_ms_per_call": round((cpu_seconds(pid) - cpu_before) * 1000 / done, 2)} if pid else {}
     if worker_pid:
         cpu["worker_cpu_ms_per_call"] = round((cpu_seconds(worker_pid) - worker_before) * 1000 / done, 2)
+    if others:
+        cpu["others_cpu_ms_per_call"] = {
+            name: round((read() - others_before[name]) * 1000 / done, 2) for name, read in others.items()
+        }
     return {
         "asked_per_s": rate,
         "completed": len(latencies),
@@ -118,9 +177,11 @@ def measure(
     pid: int | None = None,
     worker_pid: int | None = None,
     threads_of: dict[str, str] | None = None,
+    others: CpuReaders | None = None,
 ) -> dict[str, Any]:
     """``threads_of``: process label → base URL whose ``/metrics`` is read around each rate's commands,
-    for the CPU milliseconds per command of each of its threads (:mod:`bench.threads`)."""
+    for the CPU milliseconds per command of each of its threads (:mod:`bench.threads`); ``others``:
+    the rest of the machine's CPU readers (:func:`machine_readers`)."""
     desk = Desk(url, "loans")
     households = []
     for i in range(HOUSEHOLDS):
@@ -162,7 +223,9 @@ def measure(
         say(f"{rate}/s: GET /health, then open consultation, {seconds:.0f} s each")
         out["health"].append(open_loop(rate, seconds, health, pid=pid, worker_pid=worker_pid))
         before = {label: scrape(base) for label, base in (threads_of or {}).items()}
-        out["commands"].append(open_loop(rate, seconds, open_consultation, pid=pid, worker_pid=worker_pid))
+        out["commands"].append(
+            open_loop(rate, seconds, open_consultation, pid=pid, worker_pid=worker_pid, others=others)
+        )
         if threads_of:
             done = out["commands"][-1]["completed"]
             out["commands"][-1]["threads_cpu_ms_per_call"] = {
@@ -240,8 +303,16 @@ def main(argv: Sequence[str] | None = None) -> int:
                 wait_healthy(layout, procs, timeout=120)
                 worker = started[1].pid if args.split else None
                 threads_of = {p.process: p.url for p in procs} if args.threads else None
+                postmaster = _postmaster_pid(pg) if db == "postgresql" else None
+                others = machine_readers(postmaster, kafka.node.running_pid() if kafka.node else None)
                 result[db] = measure(
-                    loans.url, rates, args.seconds, pid=started[0].pid, worker_pid=worker, threads_of=threads_of
+                    loans.url,
+                    rates,
+                    args.seconds,
+                    pid=started[0].pid,
+                    worker_pid=worker,
+                    threads_of=threads_of,
+                    others=others,
                 )
             finally:
                 stop_services(layout)
@@ -271,7 +342,18 @@ def format_table(result: dict[str, Any]) -> str:
                 f"{cmd['max_ms']} | {cmd['errors']} | {cpu} | {health['p95_ms']}"
             )
         lines.append(f"{db}: highest rate with p95 < 100 ms: {result[db]['highest_rate_p95_under_100ms']}/s")
-    return "\n".join(lines + threads_table(result))
+    return "\n".join(lines + machine_table(result) + threads_table(result))
+
+
+def machine_table(result: dict[str, Any]) -> list[str]:
+    """Per database and rate, the CPU milliseconds per command of the rest of the machine."""
+    lines: list[str] = []
+    for db in ("sqlite", "postgresql"):
+        for cmd in result.get(db, {}).get("commands", []):
+            if shown := cmd.get("others_cpu_ms_per_call"):
+                parts = ", ".join(f"{name} {ms}" for name, ms in shown.items())
+                lines.append(f"{db} {cmd['asked_per_s']:.0f}/s: CPU ms per command elsewhere: {parts}")
+    return ["", *lines] if lines else []
 
 
 def threads_table(result: dict[str, Any]) -> list[str]:

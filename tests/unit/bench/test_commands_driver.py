@@ -2,9 +2,20 @@
 
 from __future__ import annotations
 
+import os
+import subprocess
+import sys
 import time
 
-from bench.commands import format_table, loans_processes, open_loop, parse_args
+from bench.commands import (
+    cpu_seconds,
+    format_table,
+    loans_processes,
+    machine_cpu_seconds,
+    open_loop,
+    parse_args,
+    tree_cpu_seconds,
+)
 from deploy.run import ServiceProc
 
 
@@ -79,3 +90,38 @@ def test_threads_adds_each_processs_cpu_per_command_by_thread_under_the_table():
     assert "sqlite 50/s web: CPU ms per command by thread: (whole process) 9.0, AnyIO worker thread 6.0" in table
     assert "sqlite 50/s worker: CPU ms per command by thread: relay:loans 2.5" in table
     assert not parse_args([]).threads
+
+
+def _spin(seconds: float) -> None:
+    end = time.process_time() + seconds
+    while time.process_time() < end:
+        pass
+
+
+def test_a_process_tree_counts_its_children_alive_and_ended():
+    before = tree_cpu_seconds(os.getpid())
+    live = subprocess.Popen([sys.executable, "-c", SPIN.format(0.3) + "\nimport time; time.sleep(30)"])
+    ended = subprocess.Popen([sys.executable, "-c", SPIN.format(0.3)])
+    try:
+        ended.wait(30)  # reaped by us: its time moves into our cutime
+        deadline = time.monotonic() + 30
+        while cpu_seconds(live.pid) < 0.3 and time.monotonic() < deadline:
+            time.sleep(0.05)
+        grown = tree_cpu_seconds(os.getpid()) - before
+        assert grown >= 0.55, grown  # both children's 0.3 s (and the interpreters' start-up)
+    finally:
+        live.kill()
+        live.wait()
+
+
+def test_the_machine_cpu_grows_with_busy_work_and_each_rate_lists_the_rest_of_the_machine():
+    before = machine_cpu_seconds()
+    _spin(0.3)
+    assert machine_cpu_seconds() - before >= 0.25
+    out = open_loop(20, 0.25, lambda _i: _spin(0.01), others={"this process": lambda: cpu_seconds(os.getpid())})
+    assert out["others_cpu_ms_per_call"]["this process"] >= 8  # 10 ms of CPU per call
+    result = {"postgresql": {"commands": [out], "health": [out], "highest_rate_p95_under_100ms": 20}}
+    assert "postgresql 20/s: CPU ms per command elsewhere: this process" in format_table(result)
+
+
+SPIN = "import time\nend = time.process_time() + {}\nwhile time.process_time() < end: pass"
