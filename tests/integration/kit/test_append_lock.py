@@ -4,7 +4,8 @@ Every append of a service waits for the lock (positions become visible in commit
 :mod:`shared.eventstore`) until the holder commits. So a command takes it last: its read rows are
 written and its wake-up ``NOTIFY`` sent before, and under the lock come only the insert of its
 events and the commit. Were the projection, the stream's head read or a savepoint moved back under
-it, every other command of the service would wait for them too.
+it, every other command of the service would wait for them too. And a command that starts a
+stream under an id it just drew reads nothing of it.
 """
 
 from __future__ import annotations
@@ -16,7 +17,7 @@ from typing import Any
 import pytest
 from sqlalchemy import event, select, text
 
-from shared.commands import Aggregate, CommandContext, execute
+from shared.commands import Aggregate, CommandContext, create, execute
 from shared.db import make_engine, migrate, reading
 from shared.errors import ConcurrencyConflict, NotFound
 from shared.events import DomainEvent
@@ -126,5 +127,24 @@ def test_a_rival_append_between_the_head_read_and_the_lock_is_refused_not_interl
                 select(events_table.c.stream_version, events_table.c.data).order_by(events_table.c.position)
             ).all()
         assert [(v, "late" in d) for v, d in rows] == [(1, False), (2, False)]
+    finally:
+        engine.dispose()
+
+
+def test_a_create_reads_no_stream_under_the_id_it_just_drew(pg_url):
+    """``create`` draws the id, so no stream can be under it: it reads none (neither a snapshot nor
+    events) and still records at version 1 behind the same lock."""
+    engine = make_engine(pg_url)
+    migrate(engine)
+    uows = UnitOfWorkFactory(engine, EventStore("loans"), ids=lambda: "n-drawn")
+    try:
+        seen = _statements(engine)
+        outcome = create(uows, CommandContext(actor=WORKER), NOTES, lambda _s, _u, _id: [Noted(text="opened")])
+        assert (outcome.id, outcome.version, outcome.state.texts) == ("n-drawn", 1, ("opened",))
+        reads = [s for s in seen if s.startswith("SELECT") and ("FROM events" in s or "FROM snapshots" in s)]
+        assert reads == [s for s in seen if "events.hash" in s]  # only the append's own head read
+        with reading(engine) as conn:
+            rows = conn.execute(select(events_table.c.stream_id, events_table.c.stream_version)).all()
+        assert [tuple(r) for r in rows] == [("note-n-drawn", 1)]
     finally:
         engine.dispose()
