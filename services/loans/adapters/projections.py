@@ -60,10 +60,12 @@ def save_consultation(conn: Connection, state: ConsultationState, events: Sequen
         "contact_count": state.contact_count,
         "version": version,
     }
+    inserted: dict[str, Any] | None = None
     for event in events:
         match event:
             case LoanConsultationOpened():
                 conn.execute(consultations.insert().values(**row_of(event, consultations, **row)))
+                inserted = dict(row)
                 _contact(
                     conn,
                     event.consultation_id,
@@ -102,7 +104,10 @@ def save_consultation(conn: Connection, state: ConsultationState, events: Sequen
                     )
             case _:
                 pass
-    conn.execute(consultations.update().where(consultations.c.consultation_id == state.consultation_id).values(**row))
+    if row != inserted:  # a row inserted just now already holds the state's values
+        conn.execute(
+            consultations.update().where(consultations.c.consultation_id == state.consultation_id).values(**row)
+        )
 
 
 def _contact(
