@@ -18,8 +18,10 @@ their dedupe marks (``processed_events``: consumer name + event id), so:
   :meth:`shared.contracts.EventContracts.violation`): the handler never sees it.
 
 Order of durability: dead letters are flushed to Kafka, then the transaction commits, then the
-offsets are committed (at once when the runner has caught up, at most once a ``commit_interval``
-while it works through a backlog: the dedupe marks make the few redelivered batches harmless).
+offsets are committed, at most once a ``commit_interval``: by the first poll after it is due, an
+idle one too (a steady trickle of events is not one commit per event: each is a round trip and a
+write to the group's offsets topic), and when the runner closes. A crash redelivers what came in
+since, and the dedupe marks make those batches harmless.
 A crash at any point re-delivers, never loses. A batch that fails as a
 whole (the dead-letter topic cannot be written, the database is away) is rolled back and the
 consumer seeks back to its first records, so the next commit can never move past an event that
@@ -112,9 +114,9 @@ class ConsumerRunner:
         self.batch_size = batch_size
         self.poll_ms = poll_ms
         self.commit_interval = commit_interval
-        """While full batches keep coming (a backlog), offsets are committed at most this often, in
-        seconds; the batch that catches up (fewer records than ``batch_size``) commits at once. A
-        crash redelivers at most this much, which the dedupe marks skip."""
+        """Offsets are committed at most this often, in seconds, by the first poll after it is due
+        (a poll that brings nothing too, so the last batch's wait at most this long plus one poll).
+        A crash redelivers at most this much, which the dedupe marks skip."""
         self.connect_timeout = connect_timeout
         self.on_commit = on_commit
         self.session_timeout = session_timeout
@@ -172,24 +174,10 @@ class ConsumerRunner:
                 raise
             self._uncommitted = True
         due = time.monotonic() - self._last_commit >= self.commit_interval
-        if commit_offsets and self._uncommitted and (due or self._caught_up(records)):
+        if commit_offsets and self._uncommitted and due:
             self._commit()
         self._report_lag()
         return len(records)
-
-    def _caught_up(self, records: Sequence[Any]) -> bool:
-        """Whether this poll left nothing behind: no records, or every assigned partition's position
-        at its high watermark as the last fetch reported it (unknown counts as behind)."""
-        if not records:
-            return True
-        try:
-            for tp in self.consumer.assignment():
-                highwater = self.consumer.highwater(tp)
-                if highwater is None or self.consumer.position(tp) < highwater:
-                    return False
-        except Exception:  # a partition revoked meanwhile: the interval decides
-            return False
-        return True
 
     def _commit(self) -> None:
         """Commit the group's offsets after a handled batch. A group rebalancing refuses the commit;
@@ -458,6 +446,8 @@ class ConsumerRunner:
             n = self.poll_once(commit_offsets=commit_offsets)
             seen += n
             idle = 0 if n or not self.consumer.assignment() else idle + 1
+        if commit_offsets and self._uncommitted:
+            self._commit()  # idle now: what was handled is not handed out again
         return seen
 
     # -- dead letters ----------------------------------------------------------------------

@@ -91,9 +91,11 @@ def test_consumer_killed_after_its_effect_and_before_its_offset_commit_does_not_
     third.consumer.close()
 
 
-def test_a_backlog_commits_offsets_once_per_interval_and_the_catching_up_batch_at_once(engine, kafka, new_topic):
-    """Offsets of full batches wait for the commit interval; a crash then redelivers those batches,
-    whose dedupe marks keep one effect per event; the batch that catches up commits at once."""
+def test_a_backlog_commits_offsets_once_per_interval_and_a_crash_redelivers_without_double_effects(
+    engine, kafka, new_topic
+):
+    """Offsets of batches wait for the commit interval; a crash then redelivers those batches,
+    whose dedupe marks keep one effect per event; a runner that has gone idle commits."""
     topic = new_topic("interval")
     publish(engine, kafka.bootstrap_servers, topic, [(f"i{i}", "ok") for i in range(9)])
     first = runner(engine, kafka, topic, "interval-group")
@@ -113,8 +115,8 @@ def test_a_backlog_commits_offsets_once_per_interval_and_the_catching_up_batch_a
     assert commits["n"] == 0 and first._uncommitted
     first.consumer.close(autocommit=False)  # the process dies before any commit
     assert len(effect_ids(engine)) == seen  # from three partitions: which ones is up to the broker
-    # The restarted member is handed everything again; each event still has one effect, and the
-    # poll that brings fewer records than a batch (the catch-up) commits at once.
+    # The restarted member is handed everything again; each event still has one effect, and once
+    # it is idle its offsets are committed.
     again = runner(engine, kafka, topic, "interval-group")
     assert again.run_until_idle() == 9
     assert effect_ids(engine) == sorted(f"i{i}" for i in range(9))
@@ -122,6 +124,42 @@ def test_a_backlog_commits_offsets_once_per_interval_and_the_catching_up_batch_a
     third = runner(engine, kafka, topic, "interval-group")
     assert third.run_until_idle(idle_polls=2) == 0
     third.consumer.close()
+
+
+def test_a_trickle_of_events_commits_offsets_once_per_interval_and_an_idle_poll_commits_the_rest(
+    engine, kafka, new_topic
+):
+    """One event at a time, each handled as it comes: not one offset commit per event (a round trip
+    and a write to the group's offsets topic each) but at most one per interval; the poll that comes
+    up empty after the interval commits the last ones, so a restart is handed nothing."""
+    topic = new_topic("trickle")
+    c = runner(engine, kafka, topic, "trickle-group")
+    c.commit_interval = 0.5
+    assert c.run_until_idle(idle_polls=1) == 0  # in the group, nothing yet
+    commits = {"n": 0}
+    real_commit = c.consumer.commit
+
+    def counted() -> None:
+        commits["n"] += 1
+        real_commit()
+
+    c.consumer.commit = counted  # type: ignore[method-assign]
+    began = time.monotonic()
+    for i in range(8):
+        publish(engine, kafka.bootstrap_servers, topic, [(f"t{i}", "ok")])
+        deadline = time.monotonic() + 10
+        while c.poll_once() == 0:
+            assert time.monotonic() < deadline
+    took = time.monotonic() - began
+    assert effect_ids(engine) == [f"t{i}" for i in range(8)]
+    assert commits["n"] <= 1 + took / 0.5, (commits["n"], took)  # not one per event
+    time.sleep(0.5)
+    c.poll_once()  # nothing comes: the interval is up, so what was handled is committed
+    assert not c._uncommitted and commits["n"] >= 1
+    c.consumer.close(autocommit=False)
+    again = runner(engine, kafka, topic, "trickle-group")
+    assert again.run_until_idle(idle_polls=2) == 0
+    again.consumer.close()
 
 
 def test_a_redelivered_event_within_one_consumer_has_one_effect(engine, kafka, new_topic):
