@@ -256,7 +256,7 @@ def policy(objects: Sequence[Mapping[str, Any]]) -> list[str]:
         # One release: a worker on another image would publish events its web processes do not write.
         if web_container.get("image") != worker_container.get("image"):
             errors.append(f"{name_of(worker)}: runs {worker_container.get('image')}, its web Deployment "
-                          f"{web_container.get('image')}")  # fmt: skip
+                          f"runs {web_container.get('image')}; one release runs both")  # fmt: skip
         errors += _routing(by_kind, service, web, worker)
 
     databases = [service_database_url(c, s) for s, d in deployments.items() if s in SERVICE_PORTS

@@ -357,6 +357,49 @@ def test_a_service_on_its_own_sqlite_file_breaks_the_one_relay_per_store_rule(ob
     assert error.startswith("Deployment/intake: INTAKE_DATABASE_URL must name the service's PostgreSQL")
 
 
+def _worker_on_another_tag(objects: list[dict[str, Any]]) -> None:
+    (worker,) = [o for o in objects if o["kind"] == "Deployment" and o["metadata"]["name"] == "reporting-worker"]
+    worker["spec"]["template"]["spec"]["containers"][0]["image"] = "registry.example.org/tsunagu/services:0.0.9"
+
+
+def _web_in_the_all_shape(objects: list[dict[str, Any]]) -> None:
+    (web,) = [o for o in objects if o["kind"] == "Deployment" and o["metadata"]["name"] == "loans"]
+    env = web["spec"]["template"]["spec"]["containers"][0]["env"]
+    env[:] = [e for e in env if e["name"] != "LOANS_PROCESS"]
+
+
+def _no_worker_replica(objects: list[dict[str, Any]]) -> None:
+    (worker,) = [o for o in objects if o["kind"] == "Deployment" and o["metadata"]["name"] == "districts-worker"]
+    worker["spec"]["replicas"] = 0
+
+
+def _worker_without_its_budget(objects: list[dict[str, Any]]) -> None:
+    objects[:] = [
+        o for o in objects if not (o["kind"] == "PodDisruptionBudget" and o["metadata"]["name"] == "intake-worker")
+    ]
+
+
+@pytest.mark.parametrize(
+    ("fault", "message"),
+    [
+        (
+            _worker_on_another_tag,
+            "Deployment/reporting-worker: runs registry.example.org/tsunagu/services:0.0.9, its web Deployment "
+            "runs registry.example.org/tsunagu/services:0.1.0; one release runs both",
+        ),
+        (_web_in_the_all_shape, "Deployment/loans: LOANS_PROCESS must be web"),
+        (_no_worker_replica, "Deployment/districts-worker: no replica; the service's events would never be published"),
+        (_worker_without_its_budget, "Deployment/intake-worker: no PodDisruptionBudget selects its pods"),
+    ],
+)
+def test_a_split_fault_in_the_rendered_overlay_is_caught_alone(
+    objects: list[dict[str, Any]], fault: Any, message: str
+) -> None:
+    broken = json.loads(json.dumps(objects))
+    fault(broken)
+    assert policy(broken) == [message]
+
+
 def test_the_schemas_are_vendored_with_their_provenance() -> None:
     readme = textwrap.dedent((REPO / "deploy/k8s/schemas/README.md").read_text())
     assert "kubernetes-validate 1.37.0" in readme and "strimzi" in readme.lower() and "cloudnative-pg" in readme
