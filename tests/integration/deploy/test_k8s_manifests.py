@@ -1,12 +1,14 @@
 """The cluster manifests (deploy/k8s): rendered by the pinned kustomize, every object validated
 offline against the vendored Kubernetes 1.33 and Strimzi/CloudNativePG CRD schemas, the platform's
-policy checked, and the settings they give read by the services' own settings classes.
+policy checked, and the settings they give read by the services' own settings classes. Production
+runs each service split (components/split): a web Deployment behind its Service and a worker
+Deployment on the same database that no Service selects; the base alone is the all-in-one shape.
 
 A broken overlay (a probe removed or moved, a typo, a wrong type, a topic on one replica, a committed
 Secret, the issuer on another address, a worker missing or on another database, a Service
-selecting workers) is rendered through the same pipeline and
-each fault is caught. Also: nginx accepts the front's configuration, the optional monitoring
-component validates, and the folders the services' image copies build every service.
+selecting workers) is rendered through the same pipeline and each fault is caught. Also: nginx
+accepts the front's configuration, the optional monitoring component validates and scrapes the
+workers too, and the folders the services' image copies build every service.
 """
 
 from __future__ import annotations
