@@ -8,7 +8,8 @@ API server's strict field validation makes it) and the CRDs of the operators the
 on (Strimzi 1.2 for Kafka, CloudNativePG 1.30 for PostgreSQL, and the Prometheus operator's for the
 optional ``components/monitoring``), converted from their
 ``openAPIV3Schema`` and made strict the same way. :func:`policy` checks what a schema cannot: the
-probes, that no secret value is committed, the topics' durability, one relay per store::
+probes, that no secret value is committed, the topics' durability, one relay per store, each
+service split into a web and a worker Deployment on one database::
 
     python -m deploy.k8s.check                        # render overlays/production, validate, policy
     python -m deploy.k8s.check write                  # regenerate the files derived from the repo
@@ -60,6 +61,7 @@ KUSTOMIZE_VERSION = "v5.5.0"
 INSTALL_HINT = f"scripts/bootstrap.sh builds it: go install {KUSTOMIZE_MODULE}@{KUSTOMIZE_VERSION}"
 
 MONITORING = HERE / "components" / "monitoring"
+SPLIT = HERE / "components" / "split"
 ALERTS_SOURCE = REPO / "deploy" / "monitoring" / "alerts.yml"
 ALERTS_FILE = MONITORING / "prometheusrule.yaml"
 REALM_SOURCE = REPO / "deploy" / "identity" / "tsunagu-realm.json"
@@ -221,56 +223,150 @@ def policy(objects: Sequence[Mapping[str, Any]]) -> list[str]:
                     errors.append(f"{name_of(deployment)}: {probe} is not GET {path}")
 
     for service, port in SERVICE_PORTS.items():
-        if service not in deployments:
+        # The production shape is split (components/split): a web Deployment <svc> serving HTTP,
+        # scaled with staff's requests, and a worker Deployment <svc>-worker running the relay, the
+        # consumers and the periodic tasks, scaled with the topics' partitions.
+        web, worker = deployments.get(service), deployments.get(f"{service}-worker")
+        if web is None:
             errors.append(f"Deployment/{service}: missing")
+        if worker is None:
+            errors.append(f"Deployment/{service}-worker: missing; the relay, consumers and periodic tasks run in it")
+        if web is None or worker is None:
             continue
-        deployment = deployments[service]
-        spec = deployment["spec"]
-        if spec.get("replicas", 1) < 2:
-            errors.append(f"{name_of(deployment)}: {spec.get('replicas', 1)} replica(s); a service runs 2 or more")
-        found = [c for c in _containers(deployment) if c["name"] == service]
-        if not found:
-            errors.append(f"{name_of(deployment)}: no container named {service}")
+        # Web processes are stateless HTTP: two at least, so a rollout or a lost node keeps serving.
+        if web["spec"].get("replicas", 1) < 2:
+            errors.append(f"{name_of(web)}: {web['spec'].get('replicas', 1)} replica(s); a service runs 2 or more")
+        # A worker at least: without one nothing is published and no event is consumed.
+        if worker["spec"].get("replicas", 1) < 1:
+            errors.append(f"{name_of(worker)}: no replica; the service's events would never be published")
+        web_errors, web_container = _service_container(web, service, port, "web")
+        worker_errors, worker_container = _service_container(worker, service, port, "worker")
+        errors += web_errors + worker_errors
+        if web_container is None or worker_container is None:
             continue
-        container = found[0]
-        if container.get("command") != ["python", "-m", f"services.{service}"]:
-            errors.append(f"{name_of(deployment)}: runs {container.get('command')}, not python -m services.{service}")
-        env = _env(container)
-        if env.get(f"{service.upper()}_HOST", {}).get("value") != "0.0.0.0":
-            errors.append(f"{name_of(deployment)}: {service.upper()}_HOST must be 0.0.0.0 (the default is loopback)")
-        if env.get(f"{service.upper()}_PORT", {}).get("value") != str(port):
-            errors.append(f"{name_of(deployment)}: {service.upper()}_PORT must be {port}")
-        # One relay per store: every replica runs a relay and only the holder of the store's
-        # PostgreSQL advisory lock publishes (shared/lease.py). The lease is shared only on
-        # PostgreSQL, so each service's replicas must share one PostgreSQL database of their own.
-        url = service_database_url(container, service)
-        if url is None or not url.startswith("postgresql+psycopg://"):
+        # The web processes' NOTIFY wakes the worker's relay only on the same database, and the
+        # worker publishes only what the web processes stored there.
+        web_url = service_database_url(web_container, service)
+        worker_url = service_database_url(worker_container, service)
+        if web_url and worker_url and web_url != worker_url:
             errors.append(
-                f"{name_of(deployment)}: {service.upper()}_DATABASE_URL must name the service's PostgreSQL "
-                "(postgresql+psycopg://...): with replicas the relay's lease needs a shared store"
+                f"{name_of(worker)}: {service.upper()}_DATABASE_URL is not its web Deployment's database "
+                f"({_database_of(worker_url)}, not {_database_of(web_url)}): the web's NOTIFY would not reach it"
             )
-        security = container.get("securityContext", {})
-        pod_security = deployment["spec"]["template"]["spec"].get("securityContext", {})
-        if not (security.get("runAsNonRoot") or pod_security.get("runAsNonRoot")):
-            errors.append(f"{name_of(deployment)}: does not run as non-root")
-        if not security.get("readOnlyRootFilesystem"):
-            errors.append(f"{name_of(deployment)}: root filesystem is writable")
-        if not container.get("resources", {}).get("requests") or not container.get("resources", {}).get("limits"):
-            errors.append(f"{name_of(deployment)}: no resource requests and limits")
+        # One release: a worker on another image would publish events its web processes do not write.
+        if web_container.get("image") != worker_container.get("image"):
+            errors.append(f"{name_of(worker)}: runs {worker_container.get('image')}, its web Deployment "
+                          f"runs {web_container.get('image')}; one release runs both")  # fmt: skip
+        errors += _routing(by_kind, service, web, worker)
+
     databases = [service_database_url(c, s) for s, d in deployments.items() if s in SERVICE_PORTS
                  for c in _containers(d) if c["name"] == s]  # fmt: skip
     hosts = [re.sub(r"^.*@([^/]+)/.*$", r"\1", u) for u in databases if u]
     if len(set(hosts)) != len(hosts):
         errors.append(f"services share a database server {hosts}: each service owns its store")
-    # A relay process of its own, if one is ever split out, runs once: replicas 1, Recreate.
-    for deployment in deployments.values():
-        if deployment["metadata"].get("labels", {}).get("app.kubernetes.io/component") == "relay":
-            spec = deployment["spec"]
-            if spec.get("replicas") != 1 or spec.get("strategy", {}).get("type") != "Recreate":
-                errors.append(f"{name_of(deployment)}: a relay runs as a singleton (replicas 1, strategy Recreate)")
 
+    # With the Prometheus operator (components/monitoring): every service pod is scraped, the
+    # workers too, as they alone export the relay's and the consumers' series the alert rules read.
+    for monitor in by_kind.get("PodMonitor", []):
+        for name in (n for s in SERVICE_PORTS for n in (s, f"{s}-worker") if n in deployments):
+            if not selects(monitor["spec"].get("selector", {}), pod_labels(deployments[name])):
+                errors.append(f"{name_of(monitor)}: does not scrape the pods of Deployment/{name}")
     errors += _kafka_policy(by_kind)
     errors += _wiring(by_kind, deployments)
+    return errors
+
+
+def _service_container(
+    deployment: Mapping[str, Any], service: str, port: int, process: str
+) -> tuple[list[str], Mapping[str, Any] | None]:
+    """The checks a service's container meets in its web and in its worker Deployment, and the container."""
+    errors: list[str] = []
+    found = [c for c in _containers(deployment) if c["name"] == service]
+    if not found:
+        return [f"{name_of(deployment)}: no container named {service}"], None
+    container = found[0]
+    if container.get("command") != ["python", "-m", f"services.{service}"]:
+        errors.append(f"{name_of(deployment)}: runs {container.get('command')}, not python -m services.{service}")
+    env = _env(container)
+    prefix = service.upper()
+    # Which of the service's work the process does (shared/settings.py, ServiceSettings.process).
+    if env.get(f"{prefix}_PROCESS", {}).get("value") != process:
+        errors.append(f"{name_of(deployment)}: {prefix}_PROCESS must be {process}")
+    if env.get(f"{prefix}_HOST", {}).get("value") != "0.0.0.0":
+        errors.append(f"{name_of(deployment)}: {prefix}_HOST must be 0.0.0.0 (the default is loopback)")
+    # The worker answers /health, /ready and /metrics on the same port in its own pod.
+    if env.get(f"{prefix}_PORT", {}).get("value") != str(port):
+        errors.append(f"{name_of(deployment)}: {prefix}_PORT must be {port}")
+    # One relay per store: every worker runs a relay and only the holder of the store's PostgreSQL
+    # advisory lock publishes (shared/lease.py). The lease is shared only on PostgreSQL, so each
+    # service's processes must share one PostgreSQL database of their own.
+    url = service_database_url(container, service)
+    if url is None or not url.startswith("postgresql+psycopg://"):
+        errors.append(
+            f"{name_of(deployment)}: {prefix}_DATABASE_URL must name the service's PostgreSQL "
+            "(postgresql+psycopg://...): with replicas the relay's lease needs a shared store"
+        )
+    security = container.get("securityContext", {})
+    pod_security = deployment["spec"]["template"]["spec"].get("securityContext", {})
+    if not (security.get("runAsNonRoot") or pod_security.get("runAsNonRoot")):
+        errors.append(f"{name_of(deployment)}: does not run as non-root")
+    if not security.get("readOnlyRootFilesystem"):
+        errors.append(f"{name_of(deployment)}: root filesystem is writable")
+    if not container.get("resources", {}).get("requests") or not container.get("resources", {}).get("limits"):
+        errors.append(f"{name_of(deployment)}: no resource requests and limits")
+    return errors, container
+
+
+def _database_of(url: str) -> str:
+    return re.sub(r"^.*@", "", url)
+
+
+def pod_labels(deployment: Mapping[str, Any]) -> dict[str, str]:
+    return dict(deployment["spec"]["template"]["metadata"].get("labels", {}))
+
+
+def selects(selector: Mapping[str, Any], labels: Mapping[str, str]) -> bool:
+    """Whether a label selector takes pods with these labels: a Service's plain map, or a
+    ``matchLabels``/``matchExpressions`` selector (PodDisruptionBudget, PodMonitor)."""
+    if "matchLabels" not in selector and "matchExpressions" not in selector:
+        selector = {"matchLabels": selector}
+    if any(labels.get(k) != v for k, v in selector.get("matchLabels", {}).items()):
+        return False
+    for expression in selector.get("matchExpressions", []):
+        key, operator, values = expression["key"], expression["operator"], expression.get("values", [])
+        matched = {
+            "In": key in labels and labels[key] in values,
+            "NotIn": labels.get(key) not in values,
+            "Exists": key in labels,
+            "DoesNotExist": key not in labels,
+        }.get(operator, False)
+        if not matched:
+            return False
+    return True
+
+
+def _routing(
+    by_kind: Mapping[str, list[Mapping[str, Any]]],
+    service: str,
+    web: Mapping[str, Any],
+    worker: Mapping[str, Any],
+) -> list[str]:
+    """The service's Service routes staff's HTTP to its web pods and never to a worker; each
+    Deployment has a PodDisruptionBudget of its own, so a node drain keeps one pod of each."""
+    errors: list[str] = []
+    services = {s["metadata"]["name"]: s for s in by_kind.get("Service", [])}
+    if service not in services:
+        return [f"Service/{service}: missing"]
+    selector = services[service]["spec"].get("selector", {})
+    if not selector or not selects(selector, pod_labels(web)):
+        errors.append(f"Service/{service}: does not select the pods of {name_of(web)}")
+    for deployment in by_kind.get("Deployment", []):
+        if deployment["metadata"]["name"].endswith("-worker") and selects(selector, pod_labels(deployment)):
+            errors.append(f"Service/{service}: selects the worker pods of {name_of(deployment)}; HTTP goes to web pods")
+    budgets = by_kind.get("PodDisruptionBudget", [])
+    for deployment in (web, worker):
+        if not any(selects(b["spec"].get("selector", {}), pod_labels(deployment)) for b in budgets):
+            errors.append(f"{name_of(deployment)}: no PodDisruptionBudget selects its pods")
     return errors
 
 
@@ -496,7 +592,7 @@ def main(argv: list[str] | None = None) -> int:
         for path in vendor(args.wheel, args.crd):
             print(f"wrote {path.relative_to(REPO)}")
         return 0
-    path = getattr(args, "path", PRODUCTION)
+    path = Path(getattr(args, "path", PRODUCTION)).resolve()
     stale = stale_derived()
     problems = [f"{p.relative_to(REPO)} is stale: python -m deploy.k8s.check write" for p in stale]
     try:
