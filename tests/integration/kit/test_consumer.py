@@ -58,6 +58,19 @@ def runner(engine, kafka, topic: str, name: str) -> ConsumerRunner:
     )
 
 
+def count_commits(made: ConsumerRunner) -> dict[str, int]:
+    """Counts the offset commits of ``made``'s group member from now on (``["n"]``)."""
+    commits = {"n": 0}
+    real_commit = made.consumer.commit
+
+    def counted() -> None:
+        commits["n"] += 1
+        real_commit()
+
+    made.consumer.commit = counted  # type: ignore[method-assign]
+    return commits
+
+
 def marks(engine, consumer: str) -> list[str]:
     """The event ids a consumer marked as processed (its dedupe marks)."""
     with engine.connect() as conn:
@@ -100,14 +113,7 @@ def test_a_backlog_commits_offsets_once_per_interval_and_a_crash_redelivers_with
     publish(engine, kafka.bootstrap_servers, topic, [(f"i{i}", "ok") for i in range(9)])
     first = runner(engine, kafka, topic, "interval-group")
     first.batch_size, first.commit_interval = 2, 3600.0
-    commits = {"n": 0}
-    real_commit = first.consumer.commit
-
-    def counted() -> None:
-        commits["n"] += 1
-        real_commit()
-
-    first.consumer.commit = counted  # type: ignore[method-assign]
+    commits = count_commits(first)
     # Batches of up to two, stopping short of the end: none of them commits its offsets.
     seen = 0
     while seen < 7:
@@ -136,14 +142,7 @@ def test_a_trickle_of_events_commits_offsets_once_per_interval_and_an_idle_poll_
     c = runner(engine, kafka, topic, "trickle-group")
     c.commit_interval = 0.5
     assert c.run_until_idle(idle_polls=1) == 0  # in the group, nothing yet
-    commits = {"n": 0}
-    real_commit = c.consumer.commit
-
-    def counted() -> None:
-        commits["n"] += 1
-        real_commit()
-
-    c.consumer.commit = counted  # type: ignore[method-assign]
+    commits = count_commits(c)
     began = time.monotonic()
     for i in range(8):
         publish(engine, kafka.bootstrap_servers, topic, [(f"t{i}", "ok")])
