@@ -360,19 +360,17 @@ def test_a_service_on_its_own_sqlite_file_breaks_the_one_relay_per_store_rule(ob
 
 
 def _worker_on_another_tag(objects: list[dict[str, Any]]) -> None:
-    (worker,) = [o for o in objects if o["kind"] == "Deployment" and o["metadata"]["name"] == "reporting-worker"]
+    worker = of_kind(objects, "Deployment")["reporting-worker"]
     worker["spec"]["template"]["spec"]["containers"][0]["image"] = "registry.example.org/tsunagu/services:0.0.9"
 
 
 def _web_in_the_all_shape(objects: list[dict[str, Any]]) -> None:
-    (web,) = [o for o in objects if o["kind"] == "Deployment" and o["metadata"]["name"] == "loans"]
-    env = web["spec"]["template"]["spec"]["containers"][0]["env"]
+    env = of_kind(objects, "Deployment")["loans"]["spec"]["template"]["spec"]["containers"][0]["env"]
     env[:] = [e for e in env if e["name"] != "LOANS_PROCESS"]
 
 
 def _no_worker_replica(objects: list[dict[str, Any]]) -> None:
-    (worker,) = [o for o in objects if o["kind"] == "Deployment" and o["metadata"]["name"] == "districts-worker"]
-    worker["spec"]["replicas"] = 0
+    of_kind(objects, "Deployment")["districts-worker"]["spec"]["replicas"] = 0
 
 
 def _worker_without_its_budget(objects: list[dict[str, Any]]) -> None:
