@@ -44,12 +44,15 @@ import time
 from collections.abc import Callable, Sequence
 from concurrent.futures import ThreadPoolExecutor
 from pathlib import Path
-from typing import Any
+from typing import TYPE_CHECKING, Any
 
 from bench.referral import Desk, summary
 from bench.threads import per_call, scrape
 from deploy.run import ServiceProc
-from shared.metrics import stat_cpu_seconds
+from shared.metrics import CLOCK_TICKS, fields_cpu_seconds, stat_cpu_seconds, stat_fields
+
+if TYPE_CHECKING:
+    from deploy.postgres.local import PgHandle
 
 REPO = Path(__file__).resolve().parents[1]
 HOUSEHOLDS = 50
@@ -67,33 +70,33 @@ def cpu_seconds(pid: int) -> float:
 def machine_cpu_seconds() -> float:
     """Busy CPU seconds of every core together since boot (``/proc/stat``: all but idle and iowait)."""
     user, nice, system, _idle, _iowait, irq, softirq, steal = map(int, Path("/proc/stat").read_text().split()[1:9])
-    return (user + nice + system + irq + softirq + steal) / _TICK
+    return (user + nice + system + irq + softirq + steal) / CLOCK_TICKS
 
 
 def tree_cpu_seconds(root: int) -> float:
     """CPU seconds of ``root``, of the children it has reaped and of those alive (a PostgreSQL
     server: the postmaster, its backends that ended, and the connections open now)."""
-    fields = Path(f"/proc/{root}/stat").read_text().rsplit(")", 1)[1].split()
-    total = sum(int(f) for f in fields[11:15]) / _TICK  # utime, stime, cutime, cstime
+    total = stat_cpu_seconds(Path(f"/proc/{root}/stat"), reaped=True)
     for stat in Path("/proc").glob("[0-9]*/stat"):
         try:
-            child = stat.read_text().rsplit(")", 1)[1].split()
+            child = stat_fields(stat)
         except OSError:  # ended meanwhile: its time is in the root's cutime now, or lost (a few ms)
             continue
         if int(child[1]) == root:
-            total += (int(child[11]) + int(child[12])) / _TICK
+            total += fields_cpu_seconds(child)
     return total
 
 
-def _postmaster_pid(pg: Any) -> int | None:
+def _postmaster_pid(pg: PgHandle | None) -> int | None:
     """The local PostgreSQL server's postmaster (the first line of ``postmaster.pid``); none for an external one."""
+    if pg is None or pg.data_dir is None:
+        return None
     try:
         return int((pg.data_dir / "pgdata" / "postmaster.pid").read_text().split()[0])
-    except (AttributeError, TypeError, OSError, ValueError, IndexError):
+    except (OSError, ValueError, IndexError):
         return None
 
 
-_TICK = os.sysconf("SC_CLK_TCK")
 CpuReaders = dict[str, Callable[[], float]]
 
 
@@ -152,7 +155,7 @@ def open_loop(
             pool.submit(one, i, scheduled)
     elapsed = time.perf_counter() - began
     done = max(1, len(latencies))
-    cpu = {"cpu_ms_per_call": round((cpu_seconds(pid) - cpu_before) * 1000 / done, 2)} if pid else {}
+    cpu: dict[str, Any] = {"cpu_ms_per_call": round((cpu_seconds(pid) - cpu_before) * 1000 / done, 2)} if pid else {}
     if worker_pid:
         cpu["worker_cpu_ms_per_call"] = round((cpu_seconds(worker_pid) - worker_before) * 1000 / done, 2)
     if others:

@@ -6,7 +6,7 @@ import os
 import re
 import threading
 from collections import defaultdict
-from collections.abc import Iterator
+from collections.abc import Iterator, Sequence
 from pathlib import Path
 
 from prometheus_client import REGISTRY, Counter, Gauge, Histogram
@@ -14,6 +14,7 @@ from prometheus_client.core import GaugeMetricFamily
 from prometheus_client.registry import Collector
 
 __all__ = [
+    "CLOCK_TICKS",
     "CONSUMER_DEAD_LETTERS",
     "CONSUMER_LAG",
     "CONSUMER_LAST_POLL",
@@ -26,7 +27,9 @@ __all__ = [
     "RELAY_PARKED_TOTAL",
     "RELAY_PUBLISHED",
     "ThreadCpu",
+    "fields_cpu_seconds",
     "stat_cpu_seconds",
+    "stat_fields",
     "thread_cpu_seconds",
 ]
 
@@ -84,7 +87,8 @@ class ThreadCpu(Collector):
 
 
 _NUMBERED = re.compile(r"-\d+")
-_TICK = os.sysconf("SC_CLK_TCK") if hasattr(os, "sysconf") else 100
+CLOCK_TICKS = os.sysconf("SC_CLK_TCK") if hasattr(os, "sysconf") else 100
+"""Ticks a second of the CPU times in Linux ``/proc`` (``/proc/<pid>/stat``, ``/proc/stat``)."""
 
 
 def thread_kind(name: str) -> str:
@@ -93,11 +97,22 @@ def thread_kind(name: str) -> str:
     return _NUMBERED.sub("", name)
 
 
-def stat_cpu_seconds(stat: Path) -> float:
+def stat_fields(stat: Path) -> list[str]:
+    """The fields of a Linux ``/proc`` stat file after the command name, which may hold spaces:
+    ``[1]`` the parent's pid, ``[11]``/``[12]`` user/system ticks, ``[13]``/``[14]`` those of the
+    children it has waited for (fields 4 and 14–17 of ``proc(5)``). Raises ``OSError`` where there is none."""
+    return stat.read_text().rsplit(")", 1)[1].split()
+
+
+def fields_cpu_seconds(fields: Sequence[str], *, reaped: bool = False) -> float:
+    """User + system CPU seconds from :func:`stat_fields`; ``reaped``: with the children's it has waited for."""
+    return sum(int(f) for f in fields[11 : 15 if reaped else 13]) / CLOCK_TICKS
+
+
+def stat_cpu_seconds(stat: Path, *, reaped: bool = False) -> float:
     """User + system CPU seconds from a Linux ``/proc`` stat file: a process's (``/proc/<pid>/stat``)
     or a thread's (``/proc/self/task/<tid>/stat``). Raises ``OSError`` where there is none."""
-    fields = stat.read_text().rsplit(")", 1)[1].split()  # after the command name, which may hold spaces
-    return (int(fields[11]) + int(fields[12])) / _TICK  # utime, stime (fields 14 and 15 of stat)
+    return fields_cpu_seconds(stat_fields(stat), reaped=reaped)
 
 
 def thread_cpu_seconds() -> dict[str, float]:
