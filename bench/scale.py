@@ -199,6 +199,47 @@ def group_members(bootstrap: str, group: str) -> list[set[tuple[str, int]]] | No
     return members
 
 
+def stall_report(bootstrap: str, group: str, engine: Engine, replicas: Sequence[Replica]) -> str:
+    """What a group that did not settle looks like: its coordinator's description, the service
+    database's sessions (who waits on what), and the end of each replica's log."""
+    from deploy.kafka.cluster import admin_client
+
+    lines = []
+    try:
+        with admin_client(bootstrap) as admin:
+            described = admin.describe_groups([group])[group]
+        lines.append(f"group {group}: state {described.get('group_state')}")
+        for m in described.get("members") or ():
+            parts = (m.get("member_assignment") or {}).get("assigned_partitions") or ()
+            owned = sorted(f"{t['topic']}/{p}" for t in parts for p in t["partitions"])
+            lines.append(f"  member {m.get('client_id')} {m.get('client_host')}: {owned}")
+    except Exception as exc:  # a report of a failure must not hide it
+        lines.append(f"group {group}: not described ({type(exc).__name__}: {exc})")
+    try:
+        query = text(
+            "SELECT application_name, state, wait_event_type, wait_event, "
+            "round(extract(epoch FROM now() - xact_start)::numeric, 1) AS xact_s, left(query, 120) AS query "
+            "FROM pg_stat_activity WHERE datname = current_database() AND pid <> pg_backend_pid()"
+        )
+        with engine.connect() as conn:
+            lines += [f"  session {dict(r._mapping)}" for r in conn.execute(query)]
+    except Exception as exc:
+        lines.append(f"sessions not read ({type(exc).__name__}: {exc})")
+    for r in replicas:
+        tail = r.log.read_text(errors="replace").splitlines()[-25:] if r.log.exists() else []
+        lines.append(f"{r.name} ({'alive' if r.alive() else 'dead'}), log tail:")
+        lines += [f"  {line[:300]}" for line in tail]
+        if r.alive() and r.proc is not None:
+            size = r.log.stat().st_size
+            os.kill(r.proc.pid, signal.SIGUSR1)  # the service dumps its threads' stacks to its log
+            time.sleep(1.0)
+            with r.log.open("rb") as f:
+                f.seek(size)
+                lines.append(f"{r.name} threads:")
+                lines += [f"  {line}" for line in f.read().decode(errors="replace").splitlines()]
+    return "\n".join(lines)
+
+
 def wait_for(what: str, check: Callable[[], Any], timeout: float, every: float = 0.2) -> Any:
     deadline = time.monotonic() + timeout
     while True:
@@ -497,7 +538,11 @@ def run_scenario(
         taken_over: dict[str, float] = {}
         for g in GROUPS:
             every: set[tuple[str, int]] = set().union(*shared_before[g])
-            held_after[g] = wait_for(f"{g} held by 1", partial(shared_by, bootstrap, g, 1, every), 90)
+            try:
+                held_after[g] = wait_for(f"{g} held by 1", partial(shared_by, bootstrap, g, 1, every), 90)
+            except TimeoutError as exc:
+                svc = g.split(".", 1)[0]
+                raise TimeoutError(f"{exc}\n{stall_report(bootstrap, g, engines[svc], replicas.of(svc))}") from None
             taken_over[g] = round(time.monotonic() - killed_at, 2)
             say(f"{g}: every partition on the survivor")
         runner.join(timeout=600)

@@ -13,7 +13,9 @@ starts them all and its relay watches the store for the web processes' commits (
 
 from __future__ import annotations
 
+import faulthandler
 import functools
+import signal
 import sys
 import threading
 from collections.abc import AsyncIterator, Callable, Sequence
@@ -238,6 +240,8 @@ def refused_settings(exc: ValidationError) -> str:
 def run_service(build: Callable[[], tuple[FastAPI, ServiceKit]], name: str) -> int:
     """``python -m services.<name>``: build and serve, or refuse to start (exit 2) saying which
     setting to fix, e.g. a production service without its signing configuration."""
+    # SIGUSR1 prints every thread's stack to the log: where a stuck consumer or relay waits
+    faulthandler.register(signal.SIGUSR1, all_threads=True)
     try:
         app, kit = build()
     except ValidationError as exc:
