@@ -61,6 +61,66 @@ def reachable(bootstrap_servers: str, timeout: float = 2.0) -> None:
 log = structlog.get_logger(__name__)
 
 
+def _mend_lost_join() -> None:
+    """Make kafka-python 3.0.12 take up a group join that finished while no ``poll`` waited for it.
+
+    The library runs JoinGroup + SyncGroup as one task. A ``poll`` whose timeout ends first leaves
+    the task in flight, and the next ``poll`` awaits it again. But if the task finishes *between*
+    two polls, nobody reads its result:
+
+    - when the member rejoins for a reason that the join itself clears (the partitions it dealt as
+      leader no longer match the topics' metadata: it assigned before it knew a topic's partitions,
+      or a partition was added), the next ``poll`` sees nothing to rejoin for. The member keeps its
+      old partitions (none, on a first join), never heartbeats again, and every other member's
+      join waits on it: a rebuild worker held nothing for 60 s; a group did not settle after a
+      replica was killed;
+    - otherwise the next ``poll`` throws the result away and sends a new JoinGroup, which starts
+      another rebalance of the whole group; on a loaded machine, where a join outlasts a poll
+      again and again, the group churns.
+
+    The mend (``tests/integration/kit/test_group_join.py`` fails on every run without it): a
+    coordinator whose join task is done while it is still ``REBALANCING`` needs to rejoin, and
+    the rejoin first takes the finished task's result as the library would have, had it waited.
+    """
+    from kafka.coordinator.consumer import ConsumerCoordinator
+    from kafka.structs import MemberState
+
+    need_rejoin, join_group_async = ConsumerCoordinator.need_rejoin, ConsumerCoordinator.join_group_async
+    if getattr(need_rejoin, "mended", False):
+        return
+
+    def finished_unread(self: ConsumerCoordinator) -> bool:
+        task = self._join_task
+        return task is not None and task.is_done and self.state is MemberState.REBALANCING
+
+    def mended_need_rejoin(self: ConsumerCoordinator) -> bool:
+        return finished_unread(self) or bool(need_rejoin(self))
+
+    async def mended_join_group_async(self: ConsumerCoordinator, timeout_ms: int | None = None) -> bool:
+        task = self._join_task
+        if finished_unread(self) and task.succeeded():
+            # what join_group_async does when its own wait returns the assignment
+            self._join_task = None
+            with self._lock:
+                self.rejoining = False
+                self.rejoin_needed = False
+                self.state = MemberState.STABLE
+                self._enable_heartbeat()
+            generation = self._generation
+            await self._on_join_complete_async(
+                generation.generation_id, generation.member_id, generation.protocol, task.value
+            )
+            return True
+        return bool(await join_group_async(self, timeout_ms))
+
+    mended_need_rejoin.mended = True  # type: ignore[attr-defined]
+    ConsumerCoordinator.need_rejoin = mended_need_rejoin
+    ConsumerCoordinator.join_group_async = mended_join_group_async
+
+
+_mend_lost_join()
+
+
 def make_producer(bootstrap_servers: str, **overrides: Any) -> KafkaProducer:
     config: dict[str, Any] = {
         "bootstrap_servers": bootstrap_servers.split(","),
