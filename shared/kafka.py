@@ -72,11 +72,9 @@ def _mend_lost_join() -> None:
       leader no longer match the topics' metadata: it assigned before it knew a topic's partitions,
       or a partition was added), the next ``poll`` sees nothing to rejoin for. The member keeps its
       old partitions (none, on a first join), never heartbeats again, and every other member's
-      join waits on it: a rebuild worker held nothing for 60 s; a group did not settle after a
-      replica was killed;
+      join waits on it (seen: a rebuild worker that held nothing for 60 s on a loaded machine);
     - otherwise the next ``poll`` throws the result away and sends a new JoinGroup, which starts
-      another rebalance of the whole group; on a loaded machine, where a join outlasts a poll
-      again and again, the group churns.
+      one more rebalance of the whole group.
 
     The mend (``tests/integration/kit/test_group_join.py`` fails on every run without it): a
     coordinator whose join task is done while it is still ``REBALANCING`` needs to rejoin, and
