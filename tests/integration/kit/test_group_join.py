@@ -1,8 +1,8 @@
 """A consumer whose group join completes while no poll waits for it still takes up its share.
 
 kafka-python 3.0.12 runs JoinGroup/SyncGroup as a task that outlives a short ``poll``. When the
-rejoin was asked for only by a metadata change (the leader assigned before it knew the topics'
-partitions), the leader's own assignment clears that reason mid-join; the next ``poll`` then sees
+rejoin was asked for only by a metadata change (here: a partition added to a topic the leader
+dealt), the leader's own assignment clears that reason mid-join; the next ``poll`` then sees
 nothing to rejoin and never takes the finished join's result: no partitions, no heartbeats, and the
 whole group waits on a member that will never answer (see :mod:`shared.kafka`).
 """
@@ -32,7 +32,7 @@ def _member(bootstrap: str, group: str, topics: list[str], name: str) -> KafkaCo
         heartbeat_interval_ms=300,
         metadata_max_age_ms=500,  # sees the added partition at once
     )
-    consumer.subscribe(topics)  # no metadata asked for first: the leader's first deal is empty
+    consumer.subscribe(topics)
     return consumer
 
 
