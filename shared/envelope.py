@@ -34,6 +34,7 @@ __all__ = [
     "Envelope",
     "EnvelopeError",
     "from_kafka",
+    "header_text",
     "kafka_record_from_store",
     "to_kafka",
 ]
@@ -212,12 +213,13 @@ _REQUIRED = tuple(
 )
 
 
-def _header_text(headers: Sequence[tuple[str, bytes]]) -> dict[str, str]:
+def header_text(headers: Sequence[tuple[str, bytes]]) -> dict[str, str]:
     """Every ``ce_`` header as text, keyed by its full name (a repeated name: the last one).
 
-    Fast path (the consumer runner's, per record): one comprehension decoding every header, half
-    the cost of a loop that picks the ``ce_`` ones first. A header that is not UTF-8 bytes (of any
-    name) takes the plain loop, which decodes only the ``ce_`` ones and says which one failed.
+    Fast path (per record, in the consumer runner and reporting's rebuild): one comprehension
+    decoding every header, half the cost of a loop that picks the ``ce_`` ones first. A header that
+    is not UTF-8 bytes (of any name) takes the plain loop, which decodes only the ``ce_`` ones and
+    says which one failed.
     """
     try:
         return {name: raw.decode() for name, raw in headers}
@@ -235,7 +237,7 @@ def _header_text(headers: Sequence[tuple[str, bytes]]) -> dict[str, str]:
 
 def from_kafka(key: bytes | None, headers: Sequence[tuple[str, bytes]] | None, value: bytes | None) -> Envelope:
     """Decode a binary-mode record; raise :class:`EnvelopeError` saying what is missing or wrong."""
-    attrs = _header_text(headers) if headers else {}
+    attrs = header_text(headers) if headers else {}
     missing = [a for a in _REQUIRED if not attrs.get(a)]
     if missing:
         raise EnvelopeError(f"record lacks CloudEvents headers {missing}")

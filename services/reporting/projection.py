@@ -24,7 +24,7 @@ import orjson
 
 from services.reporting.adapters import readmodel as rm
 from services.reporting.adapters.readmodel import Rows, ts
-from shared.envelope import Envelope
+from shared.envelope import Envelope, header_text
 
 __all__ = ["ALWAYS", "HANDLERS", "Fact", "Handler", "LinkEdge", "link_edge", "project"]
 
@@ -77,7 +77,7 @@ class Fact(NamedTuple):
     @classmethod
     def from_record(cls, headers: Sequence[tuple[str, bytes]], value: bytes | None) -> Fact:
         """The fast path of a rebuild: CloudEvents binary-mode headers straight to a fact."""
-        attrs = _header_text(headers)
+        attrs = header_text(headers)
         data = _orjson_loads(value or b"{}")
         if not isinstance(data, dict):
             raise ValueError("record value must be a JSON object")
@@ -118,25 +118,6 @@ Handler = Callable[[Rows, Fact], None]
 _fromisoformat = datetime.fromisoformat
 _orjson_dumps, _orjson_loads, _SORTED = orjson.dumps, orjson.loads, orjson.OPT_SORT_KEYS
 _canonical_encoder = json.JSONEncoder(ensure_ascii=False, sort_keys=True, separators=(",", ":"))
-
-
-def _header_text(headers: Sequence[tuple[str, bytes]]) -> dict[str, str]:
-    """Every ``ce_`` header as text, keyed by its full name; raises as decoding each one would.
-
-    Fast path: one join, decode and split for all headers at once (which also checks that every
-    value is UTF-8). Anything unusual (a repeated name, a NUL, a value that is not UTF-8 bytes —
-    even of a header we do not read) takes the plain per-header loop, which raises or not exactly
-    as before.
-    """
-    by_name = dict(headers)
-    if len(by_name) == len(headers):
-        try:
-            parts = b"\x00".join(by_name.values()).decode("utf-8").split("\x00")
-        except (TypeError, UnicodeDecodeError):
-            parts = []
-        if len(parts) == len(by_name):
-            return dict(zip(by_name, parts, strict=True))
-    return {k: v.decode("utf-8") for k, v in headers if k.startswith("ce_")}
 
 
 def _canonical(data: dict[str, Any]) -> str:

@@ -4,12 +4,14 @@ from __future__ import annotations
 
 from datetime import date, timedelta
 
+import pytest
+
 from services.reporting.adapters.readmodel import Rows
 from services.reporting.contracts import personal_fields
 from services.reporting.domain.case_view import REDACTED, TimelineEntry, build_case_view
 from services.reporting.domain.statistics import table1, table3
 from services.reporting.projection import HANDLERS, Fact, project
-from shared.envelope import Actor
+from shared.envelope import Actor, EnvelopeError, to_kafka
 from shared.reference import load_code_lists
 from tests.integration.reporting.builders import T0, History, consent, intake_opened, loan_opened, loan_response
 
@@ -109,3 +111,31 @@ def test_the_districts_own_records_reach_the_timeline_and_a_helpers_contact_is_p
         assert (prefixes["name"], prefixes["address_prefixes"]) == ("北部", '["大和"]')
     assert personal_fields("districts.HelperRegistered") == frozenset({"contact"})
     assert personal_fields("districts.AreaDefined") == frozenset()
+
+
+def test_a_raw_record_makes_the_same_fact_as_its_envelope() -> None:
+    """The rebuild reads facts straight from records (``Fact.from_record``), the live path from envelopes."""
+    h = History()
+    envs = [
+        h.add("loans", "lc-1", "H1", loan_opened("lc-1", "H1", T0, issues=("housing",)), T0),
+        h.add("intake", "ic-1", "P1", intake_opened("ic-1", "P1", T0), T0 + timedelta(minutes=1)),
+    ]
+    for env in envs:
+        _key, headers, value = to_kafka(env)
+        assert Fact.from_record(headers, value) == Fact.of(env)
+        odd = [*headers, ("x-trace", b"\xff\xfe")]  # a header we do not read, not UTF-8: still read
+        assert Fact.from_record(odd, value) == Fact.of(env)
+
+
+def test_a_raw_record_that_is_not_a_fact_says_what_is_wrong() -> None:
+    h = History()
+    env = h.add("loans", "lc-1", "H1", loan_opened("lc-1", "H1", T0), T0)
+    _key, headers, value = to_kafka(env)
+    without_id = [(k, v) for k, v in headers if k != "ce_id"]
+    with pytest.raises(KeyError, match="'id'"):
+        Fact.from_record(without_id, value)
+    broken = [(k, b"\xff" if k == "ce_subject" else v) for k, v in headers]
+    with pytest.raises(EnvelopeError, match="ce_subject"):
+        Fact.from_record(broken, value)
+    with pytest.raises(ValueError, match="JSON object"):
+        Fact.from_record(headers, b"[1, 2]")
