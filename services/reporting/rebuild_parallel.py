@@ -47,6 +47,7 @@ from sqlalchemy import Engine
 from services.reporting.adapters import readmodel as rm
 from services.reporting.projection import Fact, project
 from services.reporting.rebuild import (
+    FETCH,
     Progress,
     RebuildError,
     RebuildReport,
@@ -55,6 +56,7 @@ from services.reporting.rebuild import (
     _Replayer,
     _verify_and_switch,
     _Writer,
+    map_large_blocks,
 )
 from shared.clock import Clock, SystemClock
 from shared.kafka import make_consumer
@@ -127,8 +129,7 @@ def run_worker(engine: Engine, bootstrap_servers: str, spec: WorkerSpec, stop: t
             spec.topics,
             client_id=f"reporting-rebuild-{spec.index}",
             max_poll_records=spec.batch_size,
-            fetch_max_bytes=8 * 1024 * 1024,  # as the one-process rebuild: bounds the peak memory
-            max_partition_fetch_bytes=1024 * 1024,
+            **FETCH,  # as the one-process rebuild's
             # every partition of every topic dealt out in turn: 6 partitions over 2 workers are 3 and 3
             # (the default range assignor deals per topic, 2 and 1 of each)
             partition_assignment_strategy=(RoundRobinPartitionAssignor,),
@@ -290,6 +291,7 @@ def worker_main(engine: Engine, bootstrap_servers: str, stdin: IO[str], stdout: 
     """``python -m services.reporting rebuild-worker``: the spec on the first line of standard input;
     end of input (the coordinator closing the pipe) means stop; the tally is printed last."""
     spec = WorkerSpec.from_json(stdin.readline())
+    map_large_blocks()  # a process of its own, holding fetch buffers as the one-process rebuild does
     stop = threading.Event()
 
     def wait_for_stop() -> None:
