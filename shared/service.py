@@ -36,7 +36,7 @@ from shared.eventstore import EventStore
 from shared.kafka import BrokerProbe, LazyProducer
 from shared.lease import StoreLease
 from shared.relay import OutboxRelay
-from shared.settings import ServiceSettings
+from shared.settings import ServiceSettings, refused_settings
 from shared.uow import UnitOfWorkFactory
 from shared.wake import notify_statement, outbox_channel, store_watch
 
@@ -230,11 +230,6 @@ def serve(app: FastAPI, settings: ServiceSettings) -> None:
 
     log.info("service.listening", url=f"http://{settings.host}:{settings.port}", docs="/docs", process=settings.process)
     uvicorn.run(app, host=settings.host, port=settings.port, log_level="warning", access_log=False)
-
-
-def refused_settings(exc: ValidationError) -> str:
-    """A settings error as one line per problem, for an operator reading a service's log."""
-    return "; ".join(str(e.get("msg", e)).removeprefix("Value error, ") for e in exc.errors())
 
 
 def run_service(build: Callable[[], tuple[FastAPI, ServiceKit]], name: str) -> int:

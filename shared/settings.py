@@ -30,7 +30,7 @@ from __future__ import annotations
 from pathlib import Path
 from typing import Literal, Self, get_args
 
-from pydantic import Field, SecretStr, ValidationInfo, field_validator, model_validator
+from pydantic import Field, SecretStr, ValidationError, ValidationInfo, field_validator, model_validator
 from pydantic_settings import BaseSettings, SettingsConfigDict
 
 from shared.eventstore import DEFAULT_MAX_EVENT_BYTES
@@ -41,6 +41,7 @@ __all__ = [
     "OidcSettings",
     "ProcessRole",
     "ServiceSettings",
+    "refused_settings",
     "service_config",
     "settings_for",
 ]
@@ -174,3 +175,8 @@ def settings_for(service: str) -> ServiceSettings:
     prefixed = type(f"{service.title()}KitSettings", (ServiceSettings,), {"model_config": config})
     settings: ServiceSettings = prefixed(service=service)
     return settings
+
+
+def refused_settings(exc: ValidationError) -> str:
+    """A settings error as one line per problem, for an operator reading a service's log."""
+    return "; ".join(str(e.get("msg", e)).removeprefix("Value error, ") for e in exc.errors())

@@ -18,16 +18,8 @@ from pathlib import Path
 
 from pydantic import ValidationError
 
-from services.reporting import handlers
-from services.reporting.adapters import readmodel as rm
-from services.reporting.bootstrap import MIGRATIONS, build
 from services.reporting.config import Settings
-from services.reporting.exports import to_csv, to_xlsx
-from services.reporting.rebuild import RebuildError, rebuild
-from services.reporting.rebuild_parallel import rebuild_parallel, worker_main
-from shared.db import reading
-from shared.envelope import Actor
-from shared.service import build_kit, refused_settings, serve
+from shared.settings import refused_settings
 
 
 def main(argv: list[str] | None = None) -> int:
@@ -64,14 +56,42 @@ def main(argv: list[str] | None = None) -> int:
     except ValidationError as exc:
         print(f"reporting cannot start: {refused_settings(exc)}", file=sys.stderr)
         return 2
+    if args.command == "rebuild-worker":
+        return _rebuild_worker(settings)
+    return _operate(args, settings)
+
+
+def _rebuild_worker(settings: Settings) -> int:
+    """One process of ``rebuild --workers N``. It starts light, in half the time of the other commands:
+    no web framework, no migrations (the coordinator that started it ran them)."""
+    from services.reporting.rebuild_parallel import worker_main
+    from shared.db import make_engine
+
+    engine = make_engine(settings.resolved_database_url())
+    try:
+        return worker_main(engine, settings.kafka_bootstrap_servers, sys.stdin, sys.stdout)
+    finally:
+        engine.dispose()
+
+
+def _operate(args: argparse.Namespace, settings: Settings) -> int:
+    # imported here, not at the top, so that a rebuild worker starts without the web framework
+    from services.reporting import handlers
+    from services.reporting.adapters import readmodel as rm
+    from services.reporting.bootstrap import MIGRATIONS, build
+    from services.reporting.exports import to_csv, to_xlsx
+    from services.reporting.rebuild import RebuildError, rebuild
+    from services.reporting.rebuild_parallel import rebuild_parallel
+    from shared.db import reading
+    from shared.envelope import Actor
+    from shared.service import build_kit, serve
+
     if args.command in (None, "serve"):
         app, kit = build(settings)
         serve(app, kit.settings)
         return 0
     kit = build_kit(settings, [MIGRATIONS], kafka=False)
     try:
-        if args.command == "rebuild-worker":
-            return worker_main(kit.engine, settings.kafka_bootstrap_servers, sys.stdin, sys.stdout)
         if args.command == "rebuild":
             before = None
             if args.checksum:

@@ -54,7 +54,7 @@ def test_a_service_takes_its_process_role_from_its_prefixed_variable(monkeypatch
 
 def test_an_unknown_process_role_is_refused_naming_the_variable(monkeypatch):
     from services.loans.config import Settings
-    from shared.service import refused_settings
+    from shared.settings import refused_settings
 
     monkeypatch.setenv("LOANS_PROCESS", "wbe")
     with pytest.raises(ValidationError) as refused:
