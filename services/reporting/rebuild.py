@@ -89,14 +89,13 @@ class Progress:
             self.out.flush()
 
 
-FETCH = {"fetch_max_bytes": 32 * 1024 * 1024, "max_partition_fetch_bytes": 4 * 1024 * 1024}
+FETCH = {"fetch_max_bytes": 16 * 1024 * 1024, "max_partition_fetch_bytes": 2 * 1024 * 1024}
 """The replaying consumers' fetch sizes (both rebuilds). kafka-python asks for more only once every
 fetched record has been handed out, so each fetch is a pause in the replay: with 1 MB a partition
-(Kafka's default) the one-process rebuild spent about a tenth of its time waiting for the next fetch
-and replayed 15–17k events/s; with 4 MB it replays 19–21k events/s (bench.reporting, 200,000 events).
-They also bound the peak memory: a fetch response is held whole while its records are decoded, so the
-peak rises with the history only until every partition fills its share of a fetch, and stays flat
-from there (with 64 MB fetches of 8 MB a partition the peak still rose 295 → 385 MB over 1M events)."""
+(Kafka's default) the one-process rebuild replayed 15,500–16,200 events/s (bench.reporting, 250,000
+and 1M events), with 2 MB 17,600–19,300. They also bound the peak memory: a fetch response is held
+whole while its records are decoded. With 4 MB a partition the rebuild was no faster at 1M events
+and its peak RSS rose by 12–18 % from 250,000 events to 1M; with 2 MB it stayed within 3 %."""
 
 
 _M_MMAP_THRESHOLD = -3  # glibc's mallopt() parameter
@@ -107,11 +106,11 @@ def map_large_blocks(threshold: int = 1024 * 1024) -> bool:
 
     A replay allocates and frees fetch buffers of megabytes all the time. By default glibc raises its
     mmap threshold to the size of the largest block freed, so later buffers come from the heap, which
-    fragments and does not shrink: the rebuild's peak RSS grew with the length of the history (322 MB
-    after 200,000 events with 4 MB fetches, 369 MB after 1M). A fixed threshold keeps it at the
-    buffers' own size (277–279 MB after 200,000 events). Process-wide; the rebuilds run in processes
-    of their own (``python -m services.reporting rebuild``, its workers). Returns whether it took
-    effect (not on a C library without ``mallopt``)."""
+    fragments and keeps its high-water mark. The rebuild of 200,000 events (bench.reporting) peaked at
+    284–291 MB by default and at 263 MB with this (with 4 MB partition fetches: 322 and 277–279 MB).
+    Process-wide; the rebuilds run in
+    processes of their own (``python -m services.reporting rebuild``, its workers). Returns whether it
+    took effect (not on a C library without ``mallopt``)."""
     name = ctypes.util.find_library("c")
     try:
         libc = ctypes.CDLL(name)

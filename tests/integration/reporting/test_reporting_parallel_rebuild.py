@@ -12,6 +12,7 @@ from collections.abc import Callable
 from typing import Any
 
 import pytest
+from kafka import KafkaConsumer, TopicPartition
 
 from bench.reporting import produce
 from services.reporting.adapters import readmodel as rm
@@ -53,6 +54,20 @@ def test_a_two_process_rebuild_equals_the_one_process_rebuild(
     assert len(tallies) == 2 and all(t.events > 0 and t.partitions for t in tallies)
     shares = [set(t.partitions) for t in tallies]
     assert not shares[0] & shares[1] and len(shares[0] | shares[1]) == 9
+    # dealt by the events the partitions hold: the two shares differ by less than the largest partition
+    sizes = _partition_sizes(kafka.bootstrap_servers, sources)
+    held = sorted(sum(sizes[p] for p in share) for share in shares)
+    assert held[1] - held[0] <= max(sizes.values()), (held, sizes)
+
+
+def _partition_sizes(bootstrap: str, topics: list[str]) -> dict[str, int]:
+    consumer = KafkaConsumer(bootstrap_servers=bootstrap.split(","), group_id=None)
+    try:
+        tps = [TopicPartition(t, p) for t in topics for p in sorted(consumer.partitions_for_topic(t) or ())]
+        ends, begins = consumer.end_offsets(tps), consumer.beginning_offsets(tps)
+    finally:
+        consumer.close()
+    return {f"{tp.topic}/{tp.partition}": ends[tp] - begins[tp] for tp in tps}
 
 
 def test_a_worker_that_fails_fails_the_rebuild_and_readers_stay_on_the_old_generation(
