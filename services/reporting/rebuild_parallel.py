@@ -6,8 +6,9 @@
        (``building``), note every source partition's end offset
     2. start N worker processes (``python -m services.reporting rebuild-worker``), each a member of a
        fresh consumer group ``reporting-rebuild-<gen>-<nonce>`` subscribed to the source topics:
-       Kafka shares the partitions among them. Each projects its partitions' events up to the noted
-       end offsets into generation N+1 and commits the group's offsets after each written batch
+       Kafka shares the partitions among them, dealt by the events they hold (:class:`SizedAssignor`).
+       Each projects its partitions' events up to the noted end offsets into generation N+1 and
+       commits the group's offsets after each written batch
     3. the coordinator watches the group's committed offsets; once every partition has reached its
        end offset, every event up to there is in the new generation and the workers are told to stop
     4. the coordinator catches up what arrived meanwhile and runs the same switch transaction as the
@@ -63,7 +64,7 @@ from services.reporting.rebuild import (
 from shared.clock import Clock, SystemClock
 from shared.kafka import make_consumer
 
-__all__ = ["WorkerSpec", "rebuild_parallel", "run_worker"]
+__all__ = ["SizedAssignor", "WorkerSpec", "rebuild_parallel", "run_worker"]
 
 log = structlog.get_logger(__name__)
 
