@@ -184,12 +184,14 @@ class ConsumerRunner:
         that loses nothing: the batch's effects and dedupe marks are committed, so whoever gets the
         partitions next receives the records again and skips them. So it is no failure to back
         off from, only a note."""
-        self._uncommitted = False
         self._last_commit = time.monotonic()
         try:
             self.consumer.commit()
         except (CommitFailedError, RebalanceInProgressError) as exc:
+            # still uncommitted: tried again at the next interval, once the group has settled
             log.warning("consumer.commit_deferred", consumer=self.name, reason=type(exc).__name__)
+        else:
+            self._uncommitted = False
 
     def _rewind(self, polled: dict[TopicPartition, list[Any]]) -> None:
         for tp, batch in polled.items():
@@ -448,6 +450,11 @@ class ConsumerRunner:
             idle = 0 if n or not self.consumer.assignment() else idle + 1
         if commit_offsets and self._uncommitted:
             self._commit()  # idle now: what was handled is not handed out again
+            for _ in range(5):  # a rebalance refused it: a poll takes part in the rebalance, then again
+                if not self._uncommitted or time.monotonic() >= deadline:
+                    break
+                seen += self.poll_once(commit_offsets=False)
+                self._commit()
         return seen
 
     # -- dead letters ----------------------------------------------------------------------

@@ -343,6 +343,34 @@ def test_a_commit_refused_during_a_rebalance_is_no_failure_and_the_batch_stays_a
     again.consumer.close()
 
 
+def test_an_idle_commit_refused_by_a_rebalance_is_made_once_the_group_has_settled(
+    engine, kafka, new_topic, monkeypatch
+):
+    """Seen in CI: the idle commit met a rebalance (a member that had left was still being dropped),
+    and the next member was handed every record again. The runner now polls and commits again."""
+    from kafka.errors import RebalanceInProgressError
+
+    topic = new_topic("settle")
+    publish(engine, kafka.bootstrap_servers, topic, [(f"s{i}", "ok") for i in range(4)])
+    c = runner(engine, kafka, topic, "settle-group")
+    c.commit_interval = 3600.0  # only the idle commit
+    real_commit, calls = c.consumer.commit, {"n": 0}
+
+    def refuse_once() -> None:
+        calls["n"] += 1
+        if calls["n"] == 1:
+            raise RebalanceInProgressError("rebalancing")
+        real_commit()
+
+    monkeypatch.setattr(c.consumer, "commit", refuse_once)
+    assert c.run_until_idle() == 4
+    assert calls["n"] == 2 and not c._uncommitted
+    c.consumer.close(autocommit=False)
+    after = runner(engine, kafka, topic, "settle-group")
+    assert after.run_until_idle(idle_polls=2) == 0  # the offsets were committed: nothing again
+    after.consumer.close()
+
+
 def _poison_records() -> dict[str, tuple[list[tuple[str, bytes]], bytes | None]]:
     """One record of each kind a broken or hostile producer can put on a topic: (headers, value)."""
     good = Envelope(
