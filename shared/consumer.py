@@ -183,7 +183,8 @@ class ConsumerRunner:
         """Commit the group's offsets after a handled batch. A group rebalancing refuses the commit;
         that loses nothing: the batch's effects and dedupe marks are committed, so whoever gets the
         partitions next receives the records again and skips them. So it is no failure to back
-        off from, only a note."""
+        off from, only a note; the commit stays owed and is made at the next interval (or by
+        :meth:`run_until_idle` after one more poll)."""
         self._last_commit = time.monotonic()
         try:
             self.consumer.commit()

@@ -108,9 +108,8 @@ def map_large_blocks(threshold: int = 1024 * 1024) -> bool:
     mmap threshold to the size of the largest block freed, so later buffers come from the heap, which
     fragments and keeps its high-water mark. The rebuild of 200,000 events (bench.reporting) peaked at
     284–291 MB by default and at 263 MB with this (with 4 MB partition fetches: 322 and 277–279 MB).
-    Process-wide; the rebuilds run in
-    processes of their own (``python -m services.reporting rebuild``, its workers). Returns whether it
-    took effect (not on a C library without ``mallopt``)."""
+    Process-wide; the rebuilds run in processes of their own (``python -m services.reporting
+    rebuild``, its workers). Returns whether it took effect (not on a C library without ``mallopt``)."""
     name = ctypes.util.find_library("c")
     try:
         libc = ctypes.CDLL(name)
