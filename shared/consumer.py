@@ -25,7 +25,8 @@ since, and the dedupe marks make those batches harmless.
 A crash at any point re-delivers, never loses. A batch that fails as a
 whole (the dead-letter topic cannot be written, the database is away) is rolled back and the
 consumer seeks back to its first records, so the next commit can never move past an event that
-was neither applied nor dead-lettered; :meth:`ConsumerRunner.run` retries it with a growing pause.
+was neither applied nor dead-lettered; :meth:`ConsumerRunner.run` retries it with a growing pause,
+during which the member keeps polling with its partitions paused (a rebalance does not wait for it).
 
 ``replay_dead_letters`` runs the dead letters of this consumer through the handler again after
 a fix.
@@ -62,6 +63,12 @@ BatchHandler = Callable[[Connection, Sequence[Envelope]], None]
 Validator = Callable[[Envelope], str | None]
 # Whether a handler acts on events of this type (``ce_type``); the others are passed over.
 Wants = Callable[[str], bool]
+
+
+def _backoff_seconds(failures: int) -> float:
+    """The pause before a failed batch runs again: 1, 2, 4 ... up to ``_MAX_BACKOFF`` seconds."""
+    return min(_MAX_BACKOFF, 0.5 * 2.0**failures)
+
 
 _md = MetaData()
 processed_table = Table(
@@ -425,14 +432,41 @@ class ConsumerRunner:
                 # The batch was rewound (poll_once): the same records come again after a pause that
                 # grows while the fault lasts (a dead-letter topic away, the database down).
                 failures += 1
-                pause = min(_MAX_BACKOFF, 0.5 * 2**failures)
+                pause = _backoff_seconds(failures)
                 if isinstance(exc, BrokerUnavailable):
                     log.warning("consumer.waiting_for_kafka", consumer=self.name, error=str(exc), retry_in=pause)
                 else:
                     log.exception("consumer.error", consumer=self.name, failures=failures, retry_in=pause)
-                self._stop.wait(pause)
+                self._back_off(pause)
         self.close()
         log.info("consumer.stopped", consumer=self.name)
+
+    def _back_off(self, seconds: float) -> None:
+        """Wait ``seconds`` before a failed batch comes again, and stay a live member meanwhile.
+
+        The member's partitions are paused and it keeps polling, so a rebalance (a replica started,
+        one killed) completes now: a member that only slept would hold the whole group's join for
+        up to ``_MAX_BACKOFF``. A rebalance's new assignment is not paused; records a poll hands out
+        during the pause are put back (``_rewind``), so they come again after it."""
+        deadline = time.monotonic() + seconds
+        consumer = self._consumer
+        if consumer is None:  # no member yet (the broker was away): nothing to keep in the group
+            self._stop.wait(seconds)
+            return
+        try:
+            while not self._stop.is_set() and (left := deadline - time.monotonic()) > 0:
+                consumer.pause(*consumer.assignment())
+                polled = consumer.poll(timeout_ms=max(1, int(min(left * 1000, self.poll_ms))))
+                if polled:
+                    self._rewind(polled)
+        except Exception as exc:  # Kafka away as well: wait out the rest
+            log.warning("consumer.backoff_poll_failed", consumer=self.name, error=str(exc))
+            self._stop.wait(max(0.0, deadline - time.monotonic()))
+        finally:
+            try:
+                consumer.resume(*consumer.paused())
+            except Exception:  # the member is gone; the next poll_once makes it anew or fails again
+                log.debug("consumer.resume_failed", consumer=self.name)
 
     def stop(self) -> None:
         self._stop.set()

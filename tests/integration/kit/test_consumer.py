@@ -505,3 +505,51 @@ def test_a_runner_passes_over_the_types_it_does_not_want_without_a_mark_and_stil
     wanting.consumer.close()
     passing.consumer.close()
     producer.close()
+
+
+def test_a_member_backing_off_after_a_failed_batch_lets_a_new_replica_join_at_once(
+    engine, kafka, new_topic, monkeypatch
+):
+    """A batch that fails as a whole (the database away) runs again after a pause of up to 30 s. The
+    member keeps polling with its partitions paused meanwhile, so a replica started then gets its
+    share now, not when the pause ends (the group's join waits for every member's next poll); and
+    no event is lost or applied twice."""
+    import shared.consumer as consumer_module
+
+    topic = new_topic("backoff")
+    items = [(f"b{i:02d}", "ok") for i in range(12)]
+    publish(engine, kafka.bootstrap_servers, topic, items)
+    monkeypatch.setattr(consumer_module, "_backoff_seconds", lambda failures: 60.0)
+    failing = runner(engine, kafka, topic, "backoff-group")
+    attempts = {"n": 0}
+
+    def database_away(records: object) -> None:
+        attempts["n"] += 1
+        raise RuntimeError("database away")
+
+    monkeypatch.setattr(failing, "process", database_away)
+    thread = threading.Thread(target=failing.run, daemon=True)
+    thread.start()
+    deadline = time.monotonic() + 30
+    while attempts["n"] == 0 and time.monotonic() < deadline:
+        time.sleep(0.05)
+    assert attempts["n"] == 1  # the first batch failed: the member is in its 60 s pause
+
+    replica = runner(engine, kafka, topic, "backoff-group")
+    deadline = time.monotonic() + 30
+    while not replica.consumer.assignment() and time.monotonic() < deadline:
+        replica.poll_once()
+    share = replica.consumer.assignment()
+    assert share, "the new replica was kept out of the group until the other's pause ended"
+    assert attempts["n"] == 1  # the failing member joined the rebalance without running its batch again
+    assert len(share) < 3  # and the partitions were shared between the two
+
+    failing.stop()
+    thread.join(timeout=10)
+    assert not thread.is_alive()  # stopping ends the pause at once
+    deadline = time.monotonic() + 30
+    while len(replica.consumer.assignment()) < 3 and time.monotonic() < deadline:
+        replica.poll_once()  # the member that left hands its partitions over
+    replica.run_until_idle(idle_polls=3)
+    assert effect_ids(engine) == [e for e, _ in items]  # every event once, by the replica
+    replica.consumer.close()

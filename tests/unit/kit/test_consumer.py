@@ -1,0 +1,98 @@
+"""The consumer runner's pause after a failed batch, on a stand-in group member (no broker).
+
+The real-Kafka side (a replica joins while a member is backing off) is in
+``tests/integration/kit/test_consumer.py``."""
+
+from __future__ import annotations
+
+from collections import namedtuple
+from typing import Any
+
+from kafka import TopicPartition
+from sqlalchemy import create_engine
+
+from shared.consumer import ConsumerRunner, _backoff_seconds
+
+Record = namedtuple("Record", "topic partition offset")
+A, B = TopicPartition("t", 0), TopicPartition("t", 1)
+
+
+class Member:
+    """A group member whose polls hand out what the test lines up; it notes pauses and seeks."""
+
+    def __init__(self, polls: list[dict[TopicPartition, list[Any]]], assignment: set[TopicPartition]) -> None:
+        self.polls = polls
+        self._assignment = assignment
+        self._paused: set[TopicPartition] = set()
+        self.seeks: list[tuple[TopicPartition, int]] = []
+        self.paused_at_poll: list[set[TopicPartition]] = []
+
+    def assignment(self) -> set[TopicPartition]:
+        return set(self._assignment)
+
+    def pause(self, *tps: TopicPartition) -> None:
+        self._paused |= set(tps)
+
+    def paused(self) -> set[TopicPartition]:
+        return set(self._paused)
+
+    def resume(self, *tps: TopicPartition) -> None:
+        self._paused -= set(tps)
+
+    def poll(self, timeout_ms: int, **_: Any) -> dict[TopicPartition, list[Any]]:
+        assert timeout_ms >= 1
+        self.paused_at_poll.append(set(self._paused))
+        return self.polls.pop(0) if self.polls else {}
+
+    def seek(self, tp: TopicPartition, offset: int) -> None:
+        self.seeks.append((tp, offset))
+
+
+def make_runner(member: Member | None) -> ConsumerRunner:
+    return ConsumerRunner(
+        name="unit",
+        engine=create_engine("sqlite://"),
+        handler=lambda conn, env: None,
+        topics=["t"],
+        bootstrap_servers="127.0.0.1:1",
+        dead_letter_topic="t.dlq",
+        producer=None,  # type: ignore[arg-type]
+        poll_ms=5,
+        consumer=member,  # type: ignore[arg-type]
+    )
+
+
+def test_the_pause_grows_with_each_failure_up_to_thirty_seconds() -> None:
+    assert [_backoff_seconds(n) for n in (1, 2, 3, 6, 20)] == [1.0, 2.0, 4.0, 30.0, 30.0]
+
+
+def test_a_backing_off_member_polls_with_its_partitions_paused_and_resumes_them_after() -> None:
+    member = Member(polls=[], assignment={A, B})
+    make_runner(member)._back_off(0.05)
+    assert len(member.paused_at_poll) >= 2  # it kept polling through the pause ...
+    assert all(paused == {A, B} for paused in member.paused_at_poll)  # ... with nothing to fetch
+    assert member.paused() == set() and member.seeks == []
+
+
+def test_records_a_rebalance_hands_out_during_the_pause_are_put_back_for_after_it() -> None:
+    """A rebalance's new assignment is not paused: what a poll then brings is not handled (the pause
+    is for the failed batch) but sought back, so it comes again once the pause is over."""
+    member = Member(polls=[{}, {B: [Record("t", 1, 7), Record("t", 1, 8)]}], assignment={A, B})
+    make_runner(member)._back_off(0.05)
+    assert member.seeks == [(B, 7)]
+
+
+def test_without_a_member_yet_the_pause_is_a_plain_wait_that_stop_ends() -> None:
+    runner = make_runner(None)
+    runner.stop()
+    runner._back_off(60.0)  # returns at once: the runner was stopped
+
+
+def test_a_poll_that_fails_during_the_pause_waits_out_the_rest_and_leaves_nothing_paused() -> None:
+    class Away(Member):
+        def poll(self, timeout_ms: int, **_: Any) -> dict[TopicPartition, list[Any]]:
+            raise ConnectionError("broker away")
+
+    member = Away(polls=[], assignment={A})
+    make_runner(member)._back_off(0.02)
+    assert member.paused() == set()
