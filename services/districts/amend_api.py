@@ -13,7 +13,7 @@
 from __future__ import annotations
 
 from datetime import date
-from typing import Annotated, Any
+from typing import Any
 
 from fastapi import APIRouter
 from pydantic import Field
@@ -22,6 +22,7 @@ from services.districts import amend_handlers as handlers
 from services.districts.adapters import amendments as rows
 from services.districts.domain.amendments import ChangeLocalResource, RaiseMeetingIssue
 from services.districts.domain.errors import ResourceNotFound
+from services.districts.edges import Reader, Writer
 from services.districts.handlers import DEPARTMENT, RESOURCE
 from services.districts.responses import ResourceReply
 from shared.access import reads_own_records
@@ -29,12 +30,10 @@ from shared.bodies import VersionedBody, examples
 from shared.db import reading
 from shared.text import Code, Line
 from shared.views import View
-from shared.web import Edge, KitDep, edge
+from shared.web import KitDep
 
 __all__ = ["router"]
 
-Writer = Annotated[Edge, edge(departments={"districts"}, roles={"worker", "manager"})]
-Reader = Annotated[Edge, edge()]
 
 router = APIRouter(tags=["network 地区支援チーム・地区支援ネットワーク会議・福祉なんでも相談窓口"])
 

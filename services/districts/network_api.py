@@ -17,6 +17,7 @@ from services.districts import network_handlers as handlers
 from services.districts import network_queries as queries
 from services.districts.domain import commands as c
 from services.districts.domain.values import NetworkIssue
+from services.districts.edges import Reader, Writer
 from services.districts.network_responses import (
     DeskConsultationPage,
     DeskConsultationReply,
@@ -28,12 +29,10 @@ from services.districts.network_responses import (
 )
 from services.districts.network_schemas import DeskConsultationBody, MeetingBody, TeamBody
 from shared.access import record_reads
-from shared.web import Edge, KitDep, Limit, Offset, OptionalMonth, edge
+from shared.web import KitDep, Limit, Offset, OptionalMonth
 
 __all__ = ["router"]
 
-Writer = Annotated[Edge, edge(departments={"districts"}, roles={"worker", "manager"})]
-Reader = Annotated[Edge, edge()]
 
 router = APIRouter(tags=["network 地区支援チーム・地区支援ネットワーク会議・福祉なんでも相談窓口"])
 
