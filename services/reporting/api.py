@@ -6,8 +6,9 @@ from typing import Annotated, Literal
 
 from fastapi import APIRouter, Query, Response
 
-from services.reporting import handlers
-from services.reporting.adapters.queries import DistrictIssues, FlowRow, FollowUpItem
+from services.reporting import district_handlers, handlers
+from services.reporting.adapters.district_queries import DistrictIssues
+from services.reporting.adapters.queries import FlowRow, FollowUpItem
 from services.reporting.domain.case_view import CaseView
 from services.reporting.exports import to_csv, to_xlsx
 from services.reporting.responses import (
@@ -85,7 +86,7 @@ def get_district_schedule(
     month: Annotated[str, Query(description="the month (YYYY-MM) the events are held in")],
     district_id: Annotated[str | None, Query(description="only this district")] = None,
 ) -> DistrictScheduleView:
-    return handlers.district_schedule(kit, at.actor, month, district_id)
+    return district_handlers.district_schedule(kit, at.actor, month, district_id)
 
 
 @router.get(
@@ -99,7 +100,7 @@ def get_activity_records(
     at: Reader,
     month: Annotated[str, Query(description="the month (YYYY-MM) of the records")],
 ) -> ActivityRecordsView:
-    return handlers.activity_records(kit, at.actor, month)
+    return district_handlers.activity_records(kit, at.actor, month)
 
 
 @router.get(
@@ -113,7 +114,7 @@ def get_district_resources(
     at: Reader,
     district_id: Annotated[str, Query(description="the district")],
 ) -> DistrictResourcesView:
-    return handlers.district_resources(kit, at.actor, district_id)
+    return district_handlers.district_resources(kit, at.actor, district_id)
 
 
 @router.get(
@@ -130,7 +131,7 @@ def get_area_statistics(
         Query(description="the kind: city, daily_life (日常生活圏域), district_council (地区社協), community_care"),
     ] = "district_council",
 ) -> AreaStatisticsView:
-    return handlers.area_statistics(kit, at.actor, kind)
+    return district_handlers.area_statistics(kit, at.actor, kind)
 
 
 @router.get(
@@ -154,7 +155,7 @@ def get_district_evaluation(
     from services.reporting.exports import evaluation_xlsx
     from shared.reference import load_code_lists
 
-    evaluation = handlers.district_evaluation(kit, at.actor, district_id, fiscal_year)
+    evaluation = district_handlers.district_evaluation(kit, at.actor, district_id, fiscal_year)
     safe = "".join(ch if ch.isascii() and (ch.isalnum() or ch in "-_") else "_" for ch in evaluation.file.district_id)
     name = f"district-evaluation-{safe}-{fiscal_year}.xlsx"
     return Response(
@@ -178,7 +179,7 @@ def get_district_issue_accumulation(
     district_id: Annotated[str | None, Query(description="only this district")] = None,
     area_id: Annotated[str | None, Query(description="every district under this area (圏域)")] = None,
 ) -> DistrictIssueAccumulationView:
-    return handlers.district_issue_accumulation(kit, at.actor, from_month, to_month, district_id, area_id)
+    return district_handlers.district_issue_accumulation(kit, at.actor, from_month, to_month, district_id, area_id)
 
 
 @router.get(

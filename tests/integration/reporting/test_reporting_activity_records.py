@@ -19,7 +19,7 @@ from services.districts.domain.events import (
     ActivityRecordWritten,
 )
 from services.districts.domain.values import ActivityEntry
-from services.reporting import handlers
+from services.reporting import district_handlers, handlers
 from services.reporting.adapters import readmodel as rm
 from services.reporting.rebuild import rebuild
 from shared.auth import mint_token
@@ -116,7 +116,7 @@ def activity(reporting: Reporting) -> Reporting:
 
 
 def test_the_months_records_are_counted_by_approval_status(activity: Reporting) -> None:
-    view = handlers.activity_records(activity.kit, WORKER, MONTH)
+    view = district_handlers.activity_records(activity.kit, WORKER, MONTH)
     assert view.counts == {"draft": 1, "submitted": 1, "manager_approved": 0, "approved": 1, "returned": 1}
     assert view.total == 4
     rows = {r.record_id: r for r in view.records}
@@ -124,10 +124,10 @@ def test_the_months_records_are_counted_by_approval_status(activity: Reporting) 
     assert (rows["a2"].status, rows["a2"].comments, rows["a2"].returns) == ("returned", 1, 1)
     assert (rows["a3"].status, rows["a3"].submissions, rows["a3"].returns) == ("submitted", 2, 1)
     assert rows["a4"].status == "draft"
-    october = handlers.activity_records(activity.kit, WORKER, "2026-10")
+    october = district_handlers.activity_records(activity.kit, WORKER, "2026-10")
     assert (october.total, october.counts["draft"]) == (1, 1)
     with pytest.raises(InvalidCommand) as wrong:
-        handlers.activity_records(activity.kit, WORKER, "2026-9")
+        district_handlers.activity_records(activity.kit, WORKER, "2026-9")
     assert wrong.value.field == "month"
 
 
@@ -179,4 +179,4 @@ def test_a_rebuild_equals_the_live_activity_model(activity: Reporting) -> None:
     assert report.switched
     with activity.kit.engine.connect() as conn:
         assert rm.checksums(conn, report.generation) == live
-    assert handlers.activity_records(activity.kit, WORKER, MONTH).counts["approved"] == 1
+    assert district_handlers.activity_records(activity.kit, WORKER, MONTH).counts["approved"] == 1

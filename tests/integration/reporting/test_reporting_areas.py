@@ -12,7 +12,7 @@ import pytest
 from fastapi.testclient import TestClient
 
 from services.districts.domain.events import AreaAddressesChanged, AreaDefined
-from services.reporting import handlers
+from services.reporting import district_handlers
 from services.reporting.adapters import readmodel as rm
 from services.reporting.rebuild import rebuild
 from shared.auth import mint_token
@@ -122,7 +122,7 @@ def second_part(h: History) -> None:
 
 
 def _figures(reporting: Reporting, kind: str) -> dict[str | None, tuple[int, ...]]:
-    view = handlers.area_statistics(reporting.kit, WORKER, kind)
+    view = district_handlers.area_statistics(reporting.kit, WORKER, kind)
     out: dict[str | None, tuple[int, ...]] = {a.area_id: tuple(getattr(a, f) for f in FIGURES) for a in view.areas}
     out[None] = tuple(getattr(view.unmapped, f) for f in FIGURES)
     return out
@@ -158,7 +158,7 @@ def test_people_households_and_cases_follow_addresses_and_prefixes_and_a_rebuild
         "hokatsu-n": (2, 0, 1, 1, 0, 0),  # A and B (大和...); the salon's address is in no community-care area
         None: (2, 1, 1, 1, 1, 1),  # C and E, H1 and its loan, the salon and its helper
     }
-    view = handlers.area_statistics(reporting.kit, WORKER, "district_council")
+    view = district_handlers.area_statistics(reporting.kit, WORKER, "district_council")
     first = view.areas[0]
     assert (first.name, first.parent_id, first.parent_name, view.without_address, view.totals.people) == (
         "大和三丁目地区",

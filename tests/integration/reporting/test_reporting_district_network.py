@@ -8,7 +8,7 @@ import io
 import pytest
 from fastapi.testclient import TestClient
 
-from services.reporting import handlers
+from services.reporting import district_handlers
 from services.reporting.adapters import readmodel as rm
 from services.reporting.rebuild import rebuild
 from shared.auth import mint_token
@@ -35,7 +35,7 @@ def _headers(department: str, role: str = "worker") -> dict[str, str]:
 
 
 def test_issues_accumulate_per_district_and_month_and_sum_over_an_area(network: Reporting) -> None:
-    october = handlers.district_issue_accumulation(network.kit, WORKER, "2026-10", None, None, None)
+    october = district_handlers.district_issue_accumulation(network.kit, WORKER, "2026-10", None, None, None)
     assert [(m.district_id, m.month, m.meeting_issues, m.desk_consultations) for m in october.months] == [
         ("D1", "2026-10", 2, 1),  # the desk's 23:30 JST on 31 October is still October
         ("D2", "2026-10", 0, 1),
@@ -43,12 +43,14 @@ def test_issues_accumulate_per_district_and_month_and_sum_over_an_area(network: 
     ]
     assert october.months[0].by_category == {"living_environment": 2, "shopping_mobility": 1}
     assert (october.meeting_issues, october.desk_consultations, october.total) == (3, 2, 5)
-    autumn = handlers.district_issue_accumulation(network.kit, WORKER, "2026-10", "2026-11", "D1", None)
+    autumn = district_handlers.district_issue_accumulation(network.kit, WORKER, "2026-10", "2026-11", "D1", None)
     assert [(m.month, m.total) for m in autumn.months] == [("2026-10", 3), ("2026-11", 1)]
-    north = handlers.district_issue_accumulation(network.kit, WORKER, "2026-10", "2026-11", None, "north")
+    north = district_handlers.district_issue_accumulation(network.kit, WORKER, "2026-10", "2026-11", None, "north")
     assert {m.district_id for m in north.months} == {"D1", "D2"} and north.total == 5
-    assert handlers.district_issue_accumulation(network.kit, WORKER, "2026-10", None, "D3", "north").months == []
-    assert handlers.district_issue_accumulation(network.kit, WORKER, "2026-12", None, None, "city").total == 0
+    assert (
+        district_handlers.district_issue_accumulation(network.kit, WORKER, "2026-10", None, "D3", "north").months == []
+    )
+    assert district_handlers.district_issue_accumulation(network.kit, WORKER, "2026-12", None, None, "city").total == 0
 
 
 def test_the_route_answers_for_readers_and_names_the_wrong_field(network: Reporting) -> None:
@@ -99,11 +101,11 @@ def test_the_case_view_shows_the_meeting_and_the_desk_consultation_redacted_for_
 
 def test_the_handler_checks_the_role() -> None:
     with pytest.raises(Forbidden):
-        handlers.district_issue_accumulation(
+        district_handlers.district_issue_accumulation(
             None, Actor(staff_id="x", department="d", role="admin"), "2026-10", None, None, None
         )  # type: ignore[arg-type]
     with pytest.raises(InvalidCommand) as wrong:
-        handlers.district_issue_accumulation(None, WORKER, "26-10", None, None, None)  # type: ignore[arg-type]
+        district_handlers.district_issue_accumulation(None, WORKER, "26-10", None, None, None)  # type: ignore[arg-type]
     assert wrong.value.field == "from_month"
 
 
@@ -124,4 +126,6 @@ def test_a_rebuild_equals_the_live_accumulation(network: Reporting) -> None:
     assert report.switched
     with network.kit.engine.connect() as conn:
         assert rm.checksums(conn, report.generation) == live
-    assert handlers.district_issue_accumulation(network.kit, WORKER, "2026-10", "2026-11", None, None).total == 6
+    assert (
+        district_handlers.district_issue_accumulation(network.kit, WORKER, "2026-10", "2026-11", None, None).total == 6
+    )

@@ -7,7 +7,7 @@ import io
 import pytest
 from fastapi.testclient import TestClient
 
-from services.reporting import handlers
+from services.reporting import district_handlers
 from services.reporting.adapters import readmodel as rm
 from services.reporting.rebuild import rebuild
 from shared.auth import mint_token
@@ -32,7 +32,7 @@ def districts(reporting: Reporting) -> Reporting:
 
 
 def test_schedule_coverage_per_month_and_district(districts: Reporting) -> None:
-    october = handlers.district_schedule(districts.kit, WORKER, "2026-10", None)
+    october = district_handlers.district_schedule(districts.kit, WORKER, "2026-10", None)
     assert (october.scheduled, october.handled, october.uncovered, october.escalated) == (4, 2, 2, 1)
     d1, d2 = october.districts
     assert (d1.district_id, d1.scheduled, d1.handled, d1.uncovered, d1.escalated) == ("D1", 3, 1, 2, 1)
@@ -40,21 +40,21 @@ def test_schedule_coverage_per_month_and_district(districts: Reporting) -> None:
     assert [(d.department, d.handled, d.declined) for d in d1.departments] == [("intake", 1, 1), ("loans", 0, 2)]
     assert (d2.district_id, d2.scheduled, d2.handled, d2.escalated) == ("D2", 1, 1, 0)
     assert [(d.department, d.handled, d.declined) for d in d2.departments] == [("loans", 1, 0)]
-    only_d2 = handlers.district_schedule(districts.kit, WORKER, "2026-10", "D2")
+    only_d2 = district_handlers.district_schedule(districts.kit, WORKER, "2026-10", "D2")
     assert [d.district_id for d in only_d2.districts] == ["D2"] and only_d2.scheduled == 1
-    november = handlers.district_schedule(districts.kit, WORKER, "2026-11", "D1")
+    november = district_handlers.district_schedule(districts.kit, WORKER, "2026-11", "D1")
     assert (november.scheduled, november.handled, november.uncovered) == (1, 1, 0)
-    assert handlers.district_schedule(districts.kit, WORKER, "2026-12", None).districts == []
+    assert district_handlers.district_schedule(districts.kit, WORKER, "2026-12", None).districts == []
 
 
 def test_resources_per_district_by_kind(districts: Reporting) -> None:
-    d1 = handlers.district_resources(districts.kit, WORKER, "D1")
+    d1 = district_handlers.district_resources(districts.kit, WORKER, "D1")
     assert d1.resources == {"meeting_place": 1, "salon": 2}  # r1 registered twice counts once
     assert d1.helpers == {"district_volunteer": 1, "welfare_commissioner": 1}
     assert (d1.resource_total, d1.helper_total) == (3, 2)
-    d2 = handlers.district_resources(districts.kit, WORKER, "D2")
+    d2 = district_handlers.district_resources(districts.kit, WORKER, "D2")
     assert (d2.resources, d2.helpers) == ({"salon": 1}, {})
-    nowhere = handlers.district_resources(districts.kit, WORKER, "D9")
+    nowhere = district_handlers.district_resources(districts.kit, WORKER, "D9")
     assert (nowhere.resource_total, nowhere.helper_total) == (0, 0)
 
 
@@ -94,9 +94,9 @@ def test_the_routes_answer_the_counts_and_name_the_wrong_field(districts: Report
 
 def test_the_handlers_check_role_and_input() -> None:
     with pytest.raises(Forbidden):
-        handlers.district_schedule(None, Actor(staff_id="x", department="d", role="admin"), "2026-10", None)  # type: ignore[arg-type]
+        district_handlers.district_schedule(None, Actor(staff_id="x", department="d", role="admin"), "2026-10", None)  # type: ignore[arg-type]
     with pytest.raises(InvalidCommand) as wrong:
-        handlers.district_schedule(None, WORKER, "2026-1", None)  # type: ignore[arg-type]
+        district_handlers.district_schedule(None, WORKER, "2026-1", None)  # type: ignore[arg-type]
     assert wrong.value.field == "month"
 
 
@@ -119,7 +119,7 @@ def test_a_rebuild_equals_the_live_district_models(districts: Reporting) -> None
     assert report.switched
     with districts.kit.engine.connect() as conn:
         assert rm.checksums(conn, report.generation) == live
-    assert handlers.district_schedule(districts.kit, WORKER, "2026-10", None).escalated == 1
+    assert district_handlers.district_schedule(districts.kit, WORKER, "2026-10", None).escalated == 1
 
 
 def test_the_yearly_evaluation_workbook(districts: Reporting) -> None:

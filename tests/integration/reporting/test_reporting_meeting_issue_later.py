@@ -10,7 +10,7 @@ import pytest
 
 from services.districts.domain.events import NetworkMeetingIssueRaised
 from services.districts.domain.values import NetworkIssue
-from services.reporting import handlers
+from services.reporting import district_handlers
 from shared.envelope import Actor
 from tests.integration.reporting.builders import T0
 from tests.integration.reporting.conftest import Reporting
@@ -37,10 +37,10 @@ def test_an_issue_raised_later_counts_in_the_month_it_was_raised(reporting: Repo
     reporting.publish(history.envelopes)
     reporting.consume()
 
-    d3 = handlers.district_issue_accumulation(reporting.kit, WORKER, "2026-10", "2026-11", "D3", None)
+    d3 = district_handlers.district_issue_accumulation(reporting.kit, WORKER, "2026-10", "2026-11", "D3", None)
     assert [(m.month, m.meeting_issues, m.by_category) for m in d3.months] == [
         ("2026-10", 1, {"disaster": 1}),  # the meeting's own issue stays in October (held 9 October)
         ("2026-11", 1, {"isolation": 1}),  # the one raised on 2 November counts in November
     ]
-    everyone = handlers.district_issue_accumulation(reporting.kit, WORKER, "2026-10", "2026-11", None, None)
+    everyone = district_handlers.district_issue_accumulation(reporting.kit, WORKER, "2026-10", "2026-11", None, None)
     assert everyone.total == 7

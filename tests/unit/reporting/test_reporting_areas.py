@@ -6,7 +6,7 @@ from typing import Any
 
 import pytest
 
-from services.reporting import handlers
+from services.reporting import district_handlers
 from services.reporting.domain.areas import (
     Area,
     ResourceItem,
@@ -134,7 +134,7 @@ def test_the_case_view_places_the_person_by_the_address_the_viewer_sees() -> Non
 
 def test_the_handler_checks_the_role_and_names_a_wrong_kind() -> None:
     with pytest.raises(Forbidden):
-        handlers.area_statistics(None, Actor(staff_id="x", department="d", role="admin"), "city")  # type: ignore[arg-type]
+        district_handlers.area_statistics(None, Actor(staff_id="x", department="d", role="admin"), "city")  # type: ignore[arg-type]
     with pytest.raises(InvalidCommand) as wrong:
-        handlers.area_statistics(None, Actor(staff_id="x", department="d", role="worker"), "ward")  # type: ignore[arg-type]
+        district_handlers.area_statistics(None, Actor(staff_id="x", department="d", role="worker"), "ward")  # type: ignore[arg-type]
     assert wrong.value.field == "kind"
