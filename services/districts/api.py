@@ -1,10 +1,10 @@
 """Districts' HTTP routes (地区社協・地区担当): parse → authorise → call a handler.
 
 District staff (workers, managers) record concerns, outreach visits, watch-overs, salon attendance
-and volunteer roles, open district files (地区ファイル) and register local resources and helpers;
-the monthly schedule is shared with every department. Any department reads a case (what residents
-said is redacted for departments other than districts). Areas, district files and the registry are
-in :mod:`services.districts.area_api`; the support network in ``network_api``; amendments in
+and volunteer roles, and keep the monthly schedule (地域事業月間スケジュール), whose events every
+department marks as taken or not. Any department reads a case (what residents said is redacted
+for departments other than districts). Areas, district files and the registry are in
+:mod:`services.districts.area_api`; the support network in ``network_api``; amendments in
 ``amend_api``; activity records in ``activity_api``.
 """
 
