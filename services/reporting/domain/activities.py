@@ -151,7 +151,9 @@ def district_work(entries: Iterable[_Entry]) -> DistrictWork | None:
                 started_on=d.get("started_on"),
             )
         elif e.type == "districts.WatchOverEnded" and watch is not None and watch.watch_id == d.get("watch_id"):
-            watch = watch.model_copy(update={"ended_at": d.get("ended_at"), "end_reason": d.get("reason")})
+            # validated, not model_copy'd: the event's ISO text becomes the datetime the field says
+            ended = {"ended_at": d.get("ended_at"), "end_reason": d.get("reason")}
+            watch = WatchOver.model_validate({**watch.model_dump(), **ended})
         elif e.type == "districts.SalonAttended":
             salons.append(_keep(d, "attendance_id", "salon_name", "attended_on", "first_visit", "note"))
         elif e.type == "districts.VolunteerRoleTaken":

@@ -21,6 +21,7 @@ from services.districts.domain.events import (
     SalonAttended,
     VolunteerRoleTaken,
     WatchConcernRaised,
+    WatchOverEnded,
     WatchOverStarted,
 )
 from services.districts.domain.values import Watcher
@@ -245,6 +246,26 @@ def test_district_work_is_a_first_class_part_of_the_case_view_for_the_district_t
     assert work.watch_over is not None and work.watch_over.approach == "in_contact" and work.watch_over.watchers == 1
     assert [s["salon_name"] for s in work.salons] == ["男の料理教室"]
     assert [(r["role"], r["activity"]) for r in work.volunteer_roles] == [("instructor", "男の料理教室の講師")]
+
+
+def test_an_ended_watch_over_shows_when_it_ended_as_a_time_and_why() -> None:
+    """Seen as a serializer warning in a browser test: the end time stayed the event's text in a
+    field typed as a time."""
+    h = story()
+    ended = WatchOverEnded(
+        case_id="P1",
+        district_id="hayama-isshiki",
+        watch_id="w1",
+        reason="転居",
+        ended_at=T0 + 10 * D,
+        ended_by="d-w1",
+    )
+    h.add("districts", "district-case-P1", "P1", ended, T0 + 10 * D)
+    work = view(h, DISTRICTS).district_work
+
+    assert work is not None and work.watch_over is not None
+    assert work.watch_over.ended_at == T0 + 10 * D and isinstance(work.watch_over.ended_at, datetime)
+    assert work.watch_over.end_reason == "転居"
 
 
 def test_conferences_show_participant_kinds_decisions_action_items_and_reviews() -> None:
