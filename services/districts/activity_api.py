@@ -17,6 +17,7 @@ from services.districts import activity_handlers as handlers
 from services.districts import activity_queries as queries
 from services.districts.domain import commands as c
 from services.districts.domain.values import ActivityEntry
+from services.districts.edges import Approver, DistrictStaff, Writer
 from services.districts.responses import ActivityRecordPage, ActivityRecordReply, ActivityRecordView
 from services.districts.schemas import (
     ActivityApprovalBody,
@@ -27,13 +28,10 @@ from services.districts.schemas import (
     ActivityRevisionBody,
     ActivitySubmitBody,
 )
-from shared.web import Edge, KitDep, Limit, Month, Offset, OptionalMonth, edge
+from shared.web import Edge, KitDep, Limit, Month, Offset, OptionalMonth
 
 __all__ = ["router"]
 
-Author = Annotated[Edge, edge(departments={"districts"}, roles={"worker", "manager"})]
-Approver = Annotated[Edge, edge(departments={"districts"}, roles={"manager", "director"})]
-DistrictStaff = Annotated[Edge, edge(departments={"districts"}, roles={"worker", "manager", "director"})]
 RecordId = Annotated[str, Path(min_length=1, max_length=128, description="the record's id (ar-YYYY-MM-...)")]
 StatusParam = Annotated[
     str | None, Query(pattern="^(draft|submitted|manager_approved|approved|returned)$", description="only this status")
@@ -56,7 +54,7 @@ def _step(at: Edge) -> Any:
     summary="地区活動記録の作成 / open your activity record of a month (one per month)",
     response_model=ActivityRecordReply,
 )
-def write_record(body: ActivityRecordBody, kit: KitDep, at: Author) -> dict[str, Any]:
+def write_record(body: ActivityRecordBody, kit: KitDep, at: Writer) -> dict[str, Any]:
     cmd = c.WriteActivityRecord.of(
         body,
         staff_id=at.actor.staff_id,
@@ -113,7 +111,7 @@ def get_record(record_id: RecordId, kit: KitDep, at: DistrictStaff) -> dict[str,
     summary="地区活動記録の修正 / your entries as a whole (a draft, or returned to you)",
     response_model=ActivityRecordReply,
 )
-def revise_record(record_id: RecordId, body: ActivityRevisionBody, kit: KitDep, at: Author) -> dict[str, Any]:
+def revise_record(record_id: RecordId, body: ActivityRevisionBody, kit: KitDep, at: Writer) -> dict[str, Any]:
     cmd = c.WriteActivityRecord(
         staff_id=at.actor.staff_id,
         author_name=at.actor.name,
@@ -124,7 +122,7 @@ def revise_record(record_id: RecordId, body: ActivityRevisionBody, kit: KitDep, 
 
 
 @router.post("/{record_id}/submit", summary="提出・再提出 / submit your record", response_model=ActivityRecordReply)
-def submit_record(record_id: RecordId, body: ActivitySubmitBody, kit: KitDep, at: Author) -> dict[str, Any]:
+def submit_record(record_id: RecordId, body: ActivitySubmitBody, kit: KitDep, at: Writer) -> dict[str, Any]:
     cmd = c.SubmitActivityRecord.of(body, record_id=record_id, submitted_by=at.actor.staff_id)
     return at.submit(handlers.submit_record, kit, cmd, body)
 
