@@ -47,7 +47,7 @@ from sqlalchemy import Column, Connection, Engine, MetaData, String, Table, dele
 
 from shared.bulk import insert_rows
 from shared.envelope import Envelope, EnvelopeError, from_kafka
-from shared.kafka import BrokerUnavailable, LazyProducer, make_consumer, reachable
+from shared.kafka import BrokerUnavailable, LazyProducer, make_consumer, reachable, retry_pause
 from shared.metrics import CONSUMER_DEAD_LETTERS, CONSUMER_LAG, CONSUMER_LAST_POLL, CONSUMER_PROCESSED
 
 __all__ = ["BatchHandler", "ConsumerRunner", "Handler", "Validator", "Wants", "processed_table"]
@@ -55,7 +55,6 @@ __all__ = ["BatchHandler", "ConsumerRunner", "Handler", "Validator", "Wants", "p
 log = structlog.get_logger(__name__)
 
 Handler = Callable[[Connection, Envelope], None]
-_MAX_BACKOFF = 30.0  # seconds between retries of a batch that keeps failing
 # A handler that takes a whole batch of new events at once, to write their effects in one
 # statement (e.g. an archive). On a failure the runner calls it with one event at a time.
 BatchHandler = Callable[[Connection, Sequence[Envelope]], None]
@@ -63,11 +62,6 @@ BatchHandler = Callable[[Connection, Sequence[Envelope]], None]
 Validator = Callable[[Envelope], str | None]
 # Whether a handler acts on events of this type (``ce_type``); the others are passed over.
 Wants = Callable[[str], bool]
-
-
-def _backoff_seconds(failures: int) -> float:
-    """The pause before a failed batch runs again: 1, 2, 4 ... up to ``_MAX_BACKOFF`` seconds."""
-    return min(_MAX_BACKOFF, 0.5 * 2.0**failures)
 
 
 _md = MetaData()
@@ -432,7 +426,7 @@ class ConsumerRunner:
                 # The batch was rewound (poll_once): the same records come again after a pause that
                 # grows while the fault lasts (a dead-letter topic away, the database down).
                 failures += 1
-                pause = _backoff_seconds(failures)
+                pause = retry_pause(failures)
                 if isinstance(exc, BrokerUnavailable):
                     log.warning("consumer.waiting_for_kafka", consumer=self.name, error=str(exc), retry_in=pause)
                 else:
@@ -446,8 +440,9 @@ class ConsumerRunner:
 
         The member's partitions are paused and it keeps polling, so a rebalance (a replica started,
         one killed) completes now: a member that only slept would hold the whole group's join for
-        up to ``_MAX_BACKOFF``. A rebalance's new assignment is not paused; records a poll hands out
-        during the pause are put back (``_rewind``), so they come again after it."""
+        up to ``MAX_RETRY_PAUSE`` (:func:`shared.kafka.retry_pause`). A rebalance's new assignment
+        is not paused; records a poll hands out during the pause are put back (``_rewind``), so they
+        come again after it."""
         deadline = time.monotonic() + seconds
         consumer = self._consumer
         if consumer is None:  # no member yet (the broker was away): nothing to keep in the group

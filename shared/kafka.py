@@ -27,14 +27,25 @@ from kafka.producer.future import FutureRecordMetadata
 from shared.envelope import Envelope, to_kafka
 
 __all__ = [
+    "MAX_RETRY_PAUSE",
     "BrokerProbe",
     "BrokerUnavailable",
     "LazyProducer",
     "make_consumer",
     "make_producer",
     "reachable",
+    "retry_pause",
     "send_envelope",
 ]
+
+MAX_RETRY_PAUSE = 30.0
+"""Seconds at most between two tries of a relay batch or a consumer batch that keeps failing."""
+
+
+def retry_pause(failures: int) -> float:
+    """The pause after the ``failures``-th failure in a row of the relay's or a consumer runner's
+    batch (Kafka or the database away): 1, 2, 4 ... up to :data:`MAX_RETRY_PAUSE` seconds."""
+    return min(MAX_RETRY_PAUSE, 0.5 * 2.0**failures)
 
 
 class BrokerUnavailable(ConnectionError):

@@ -61,7 +61,7 @@ from sqlalchemy.types import BigInteger
 from shared.db import make_engine, reading
 from shared.envelope import kafka_record_from_store
 from shared.eventstore import EventStore, events_table
-from shared.kafka import BrokerUnavailable, LazyProducer
+from shared.kafka import BrokerUnavailable, LazyProducer, retry_pause
 from shared.lease import StoreLease
 from shared.metrics import (
     RELAY_BACKLOG,
@@ -126,7 +126,6 @@ _STREAM_WIDE = (
     InvalidProducerEpochError,
     ProducerFencedError,
 )
-_MAX_BACKOFF = 30.0
 _ACK_TIMEOUT = 130.0  # seconds: past the producer's delivery timeout (120 s), a record has failed
 _BACKLOG_EVERY = 1.0  # seconds between backlog gauge updates while the relay is busy
 
@@ -408,7 +407,7 @@ class OutboxRelay:
             except Exception as exc:
                 # Kafka or the database is away: the checkpoint stays before the failing record.
                 failures += 1
-                pause = min(_MAX_BACKOFF, 0.5 * 2**failures)
+                pause = retry_pause(failures)
                 if isinstance(exc, BrokerUnavailable):
                     log.warning("relay.waiting_for_kafka", topic=self.topic, error=str(exc), retry_in=pause)
                 else:

@@ -519,7 +519,7 @@ def test_a_member_backing_off_after_a_failed_batch_lets_a_new_replica_join_at_on
     topic = new_topic("backoff")
     items = [(f"b{i:02d}", "ok") for i in range(12)]
     publish(engine, kafka.bootstrap_servers, topic, items)
-    monkeypatch.setattr(consumer_module, "_backoff_seconds", lambda failures: 60.0)
+    monkeypatch.setattr(consumer_module, "retry_pause", lambda failures: 60.0)
     failing = runner(engine, kafka, topic, "backoff-group")
     attempts = {"n": 0}
 

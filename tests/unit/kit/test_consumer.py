@@ -11,7 +11,8 @@ from typing import Any
 from kafka import TopicPartition
 from sqlalchemy import create_engine
 
-from shared.consumer import ConsumerRunner, _backoff_seconds
+from shared.consumer import ConsumerRunner
+from shared.kafka import retry_pause
 
 Record = namedtuple("Record", "topic partition offset")
 A, B = TopicPartition("t", 0), TopicPartition("t", 1)
@@ -63,7 +64,8 @@ def make_runner(member: Member | None) -> ConsumerRunner:
 
 
 def test_the_pause_grows_with_each_failure_up_to_thirty_seconds() -> None:
-    assert [_backoff_seconds(n) for n in (1, 2, 3, 6, 20)] == [1.0, 2.0, 4.0, 30.0, 30.0]
+    """The consumer runner's and the relay's pause (one schedule, :func:`shared.kafka.retry_pause`)."""
+    assert [retry_pause(n) for n in (1, 2, 3, 6, 20)] == [1.0, 2.0, 4.0, 30.0, 30.0]
 
 
 def test_a_backing_off_member_polls_with_its_partitions_paused_and_resumes_them_after() -> None:
