@@ -42,7 +42,7 @@ from typing import Any
 
 import structlog
 from kafka import KafkaConsumer, KafkaProducer, TopicPartition
-from kafka.errors import CommitFailedError, RebalanceInProgressError
+from kafka.errors import CommitFailedError, KafkaError, RebalanceInProgressError
 from sqlalchemy import Column, Connection, Engine, MetaData, String, Table, delete, select
 
 from shared.bulk import insert_rows
@@ -53,6 +53,9 @@ from shared.metrics import CONSUMER_DEAD_LETTERS, CONSUMER_LAG, CONSUMER_LAST_PO
 __all__ = ["BatchHandler", "ConsumerRunner", "Handler", "Validator", "Wants", "processed_table"]
 
 log = structlog.get_logger(__name__)
+
+CLOSE_COMMIT_SECONDS = 5.0
+"""How long closing waits for its last offset commit before it leaves the group without it."""
 
 Handler = Callable[[Connection, Envelope], None]
 # A handler that takes a whole batch of new events at once, to write their effects in one
@@ -152,11 +155,22 @@ class ConsumerRunner:
         return self._consumer
 
     def close(self) -> None:
-        """Leave the group (offsets were committed after each batch), if a member was ever made."""
-        if self._consumer is not None and self._uncommitted:
-            self._commit()
+        """Commit the offsets still owed and leave the group, if a member was ever made.
+
+        The last commit is best effort and bounded: with the broker gone (a platform stopping,
+        Kafka down) it fails after ``CLOSE_COMMIT_SECONDS``, is logged, and the member is closed
+        all the same. That loses nothing: the batches' effects and dedupe marks are committed, so
+        whoever reads the partitions next receives those records again and skips them."""
         consumer, self._consumer = self._consumer, None
-        if consumer is not None:
+        if consumer is None:
+            return
+        try:
+            if self._uncommitted:
+                consumer.commit(timeout_ms=int(CLOSE_COMMIT_SECONDS * 1000))
+                self._uncommitted = False
+        except KafkaError as exc:
+            log.warning("consumer.final_commit_failed", consumer=self.name, reason=type(exc).__name__)
+        finally:
             consumer.close(autocommit=False)
 
     # -- one batch -------------------------------------------------------------------------

@@ -9,9 +9,10 @@ from collections import namedtuple
 from typing import Any
 
 from kafka import TopicPartition
+from kafka.errors import KafkaTimeoutError
 from sqlalchemy import create_engine
 
-from shared.consumer import ConsumerRunner
+from shared.consumer import CLOSE_COMMIT_SECONDS, ConsumerRunner
 from shared.kafka import retry_pause
 
 Record = namedtuple("Record", "topic partition offset")
@@ -47,6 +48,19 @@ class Member:
 
     def seek(self, tp: TopicPartition, offset: int) -> None:
         self.seeks.append((tp, offset))
+
+    commit_error: Exception | None = None
+    commits: list[int | None]
+    closed = False
+
+    def commit(self, timeout_ms: int | None = None) -> None:
+        self.commits = [*getattr(self, "commits", []), timeout_ms]
+        if self.commit_error is not None:
+            raise self.commit_error
+
+    def close(self, autocommit: bool = True) -> None:
+        assert not autocommit  # the runner commits itself, within its own bound
+        self.closed = True
 
 
 def make_runner(member: Member | None) -> ConsumerRunner:
@@ -98,3 +112,27 @@ def test_a_poll_that_fails_during_the_pause_waits_out_the_rest_and_leaves_nothin
     member = Away(polls=[], assignment={A})
     make_runner(member)._back_off(0.02)
     assert member.paused() == set()
+
+
+def test_closing_while_the_broker_is_gone_leaves_the_group_without_the_owed_commit_and_raises_nothing() -> None:
+    """The platform stopping after Kafka went away: the last commit times out (the stand-in raises
+    what kafka-python raises), the member is still closed, and a second close does nothing."""
+    member = Member(polls=[], assignment={A})
+    member.commit_error = KafkaTimeoutError()
+    runner = make_runner(member)
+    runner._uncommitted = True
+    runner.close()
+    assert member.commits == [int(CLOSE_COMMIT_SECONDS * 1000)]  # tried once, within the bound
+    assert member.closed
+    runner.close()
+    assert member.commits == [int(CLOSE_COMMIT_SECONDS * 1000)]
+
+
+def test_closing_commits_what_is_owed_and_only_then() -> None:
+    owed, settled = Member(polls=[], assignment={A}), Member(polls=[], assignment={A})
+    runner = make_runner(owed)
+    runner._uncommitted = True
+    runner.close()
+    assert owed.commits == [int(CLOSE_COMMIT_SECONDS * 1000)] and owed.closed and not runner._uncommitted
+    make_runner(settled).close()
+    assert getattr(settled, "commits", []) == [] and settled.closed

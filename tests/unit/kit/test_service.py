@@ -5,6 +5,12 @@ from __future__ import annotations
 import subprocess
 import sys
 from pathlib import Path
+from typing import Any
+
+from kafka.errors import KafkaTimeoutError
+
+from shared.service import build_kit
+from shared.settings import ServiceSettings
 
 REPO = Path(__file__).resolve().parents[3]
 
@@ -29,3 +35,25 @@ def test_sigusr1_prints_every_threads_stack_and_the_service_goes_on():
     assert "still running" in done.stdout
     assert "Current thread" in done.stderr
     assert "in build" in done.stderr and "run_service" in done.stderr
+
+
+class GoneBroker:
+    """A producer still holding records when the broker went away: its flush times out."""
+
+    closed = False
+
+    def flush(self, timeout: float | None = None) -> None:
+        raise KafkaTimeoutError("Timeout waiting for future")
+
+    def close(self, timeout: float | None = None) -> None:
+        self.closed = True
+
+    def __getattr__(self, name: str) -> Any:
+        raise AssertionError(f"stopping should not call producer.{name}")
+
+
+def test_a_service_whose_broker_went_away_still_stops_and_closes_everything(tmp_path: Path):
+    kit = build_kit(ServiceSettings(service="probe", var_dir=tmp_path, kafka_bootstrap_servers="127.0.0.1:1"))
+    producer = kit.producer = GoneBroker()  # type: ignore[assignment]
+    kit.close()
+    assert producer.closed  # closing went on past the failed flush
