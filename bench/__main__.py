@@ -1,6 +1,7 @@
 """``python -m bench [backbone] [--events N] [--size BYTES] [--db sqlite|postgresql|both]``, ``python -m bench auth``,
 ``python -m bench reporting``, ``python -m bench web``, ``python -m bench referral``,
-``python -m bench commands``, ``python -m bench scale``, ``python -m bench streams``."""
+``python -m bench commands``, ``python -m bench scale``, ``python -m bench streams``,
+``python -m bench backoff``."""
 
 from __future__ import annotations
 
@@ -33,6 +34,10 @@ if __name__ == "__main__":
         from bench.streams import main as streams_main
 
         sys.exit(streams_main(sys.argv[2:]))
+    if sys.argv[1:2] == ["backoff"]:
+        from bench.backoff import main as backoff_main
+
+        sys.exit(backoff_main(sys.argv[2:]))
     if sys.argv[1:2] == ["web"]:
         from bench.web import main as web_main
 
