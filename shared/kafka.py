@@ -22,6 +22,7 @@ from typing import Any
 
 import structlog
 from kafka import KafkaAdminClient, KafkaConsumer, KafkaProducer
+from kafka.errors import KafkaTimeoutError
 from kafka.producer.future import FutureRecordMetadata
 
 from shared.envelope import Envelope, to_kafka
@@ -207,15 +208,26 @@ class LazyProducer:
     def reset(self) -> None:
         """Close the current producer so that the next send makes a fresh one (kafka-python can
         keep failing the records behind one the broker refused as too large)."""
-        with self._lock:
-            producer, self._producer = self._producer, None
-        if producer is not None:
-            producer.close(timeout=5)
+        self.close(timeout=5)
 
     def close(self, timeout: float | None = None) -> None:
+        """Close the producer within ``timeout`` seconds, also when records are still unacknowledged.
+
+        kafka-python 3's ``close`` flushes first and raises when that times out (the broker gone),
+        before it reaches its own force close, so the producer would stay open with its sender
+        thread retrying. Here those records are dropped (their futures fail) and the producer is
+        closed all the same. Nothing is lost: no caller counts a record as delivered before its
+        acknowledgement (the relay sends it again from the store; a consumer's batch whose dead
+        letters were not acknowledged is not committed)."""
         with self._lock:
             producer, self._producer = self._producer, None
-        if producer is not None:
+        if producer is None:
+            return
+        try:
+            producer.close(timeout=timeout)
+        except KafkaTimeoutError:
+            log.warning("producer.closed_with_records_pending", bootstrap=self.bootstrap_servers)
+            producer._sender.force_close()  # the close kafka-python's own would end with
             producer.close(timeout=timeout)
 
 

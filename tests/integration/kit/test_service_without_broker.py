@@ -19,6 +19,7 @@ from deploy.kafka.tooling import free_ports
 from services.intake.bootstrap import build
 from services.intake.config import Settings
 from shared.auth import mint_token
+from shared.kafka import LazyProducer
 from shared.settings import DEV_JWT_SECRET
 from tests.support import envelopes, read_topic
 
@@ -75,3 +76,23 @@ def test_ready_answers_200_on_a_healthy_platform(kafka, tmp_path: Path):
         ready = _wait_for(client, 200, timeout=20)
         assert ready.status_code == 200 and ready.json() == {"status": "ready"}
     kit.close()
+
+
+def test_the_producer_closes_when_the_broker_went_away_with_a_record_unacknowledged(tmp_path: Path):
+    """kafka-python's own close raises here and leaves its sender thread running; the service's
+    producer drops the record (its future fails: the relay would send it again from the store)."""
+    kafka = start_single(tmp_path / "kafka", fresh=True)
+    try:
+        create_topics(kafka.bootstrap_servers, topics=["gone.events"], partitions=1)
+        producer = LazyProducer(kafka.bootstrap_servers, connect_timeout=1)
+        producer.send("gone.events", value=b"delivered").get(timeout=30)
+        sender = producer.get()._sender
+        kafka.stop()
+        pending = producer.send("gone.events", value=b"never acknowledged")
+        producer.close(timeout=1)
+        assert not producer.made
+        assert pending.is_done and pending.failed()  # dropped, and its sender says so
+        sender.join(timeout=10)
+        assert not sender.is_alive()
+    finally:
+        kafka.stop(remove_data=True)
