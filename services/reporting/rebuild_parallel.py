@@ -229,11 +229,19 @@ def run_worker(engine: Engine, bootstrap_servers: str, spec: WorkerSpec, stop: t
                     tally.rows_written += rm.bulk_write(conn, rows, spec.generation)
             rows = rm.Rows()
 
-    def commit(positions: dict[TopicPartition, OffsetAndMetadata]) -> None:
+    retry_commit_at = 0.0
+
+    def commit(positions: dict[TopicPartition, OffsetAndMetadata]) -> bool:
+        """Commit ``positions`` (those of partitions still dealt to this worker); ``False`` when the
+        group is rebalancing: the commit stays owed and is tried again half a second later."""
+        nonlocal retry_commit_at
         try:
             consumer.commit(offsets={tp: o for tp, o in positions.items() if tp in consumer.assignment()})
         except (CommitFailedError, RebalanceInProgressError):
-            log.warning("rebuild.commit_deferred", group=spec.group)  # the new owner redoes it; rows dedupe
+            log.warning("rebuild.commit_deferred", group=spec.group, worker=spec.index)
+            retry_commit_at = time.monotonic() + 0.5
+            return False
+        return True
 
     def checkpoint(*, wait: bool = False) -> None:
         """Commit the group's offsets up to what is written: the positions now, once every row queued
@@ -248,11 +256,13 @@ def run_worker(engine: Engine, bootstrap_servers: str, spec: WorkerSpec, stop: t
         release()
 
     def release() -> None:
+        """Commit the last checkpoint whose rows are all written. One a rebalance refused stays
+        pending: dropped, this worker's finished partitions (paused at their ends, nothing more to
+        read) would never be committed and the coordinator would wait for them until it gave up."""
         done = writer.batches if writer is not None else put
         ready = [p for p in pending if p[0] <= done]
-        if ready:
+        if ready and time.monotonic() >= retry_commit_at and commit(ready[-1][1]):
             del pending[: len(ready)]
-            commit(ready[-1][1])
 
     def work_left(dealt: set[TopicPartition]) -> bool:
         try:
@@ -466,11 +476,18 @@ def rebuild_parallel(
             if left != last_left:
                 last_left, moved_at = left, time.monotonic()
             elif time.monotonic() - moved_at > stall_seconds:
-                raise RebuildError(f"the rebuild workers committed nothing for {stall_seconds:.0f} s; not switching")
+                raise RebuildError(
+                    f"the rebuild workers committed nothing for {stall_seconds:.0f} s; not switching"
+                    + _last_words(procs)
+                )
             if failed := [w for w in procs if w.proc.poll() is not None]:
-                raise RebuildError(f"a rebuild worker exited with {failed[0].proc.returncode}; not switching")
+                raise RebuildError(
+                    f"a rebuild worker exited with {failed[0].proc.returncode}; not switching" + _last_words(procs)
+                )
             if time.monotonic() > deadline:
-                raise RebuildError(f"the rebuild workers did not finish in {timeout:.0f} s; not switching")
+                raise RebuildError(
+                    f"the rebuild workers did not finish in {timeout:.0f} s; not switching" + _last_words(procs)
+                )
             time.sleep(0.2)
         tallies = _stop(procs)
         for tally in tallies:
@@ -519,6 +536,16 @@ def rebuild_parallel(
     return report, tallies
 
 
+def _last_words(procs: list[_Worker], lines: int = 15) -> str:
+    """The last lines each worker wrote (its log goes to its standard output), for a failure's message."""
+    for w in procs:
+        if w.reader is not None and w.proc.poll() is not None:
+            w.reader.join(timeout=2)  # an ended worker's last lines may still be in the pipe
+    return "".join(
+        f"\n--- rebuild worker {i}, last lines ---\n" + "".join(w.output[-lines:]).rstrip() for i, w in enumerate(procs)
+    )
+
+
 def _stop(procs: list[_Worker], timeout: float = 60.0) -> list[WorkerTally]:
     """Close every worker's input (stop), wait for them all, and read their tallies."""
     for w in procs:
@@ -529,9 +556,9 @@ def _stop(procs: list[_Worker], timeout: float = 60.0) -> list[WorkerTally]:
         try:
             code = w.proc.wait(timeout=timeout)
         except subprocess.TimeoutExpired as exc:
-            raise RebuildError("a rebuild worker did not stop") from exc
+            raise RebuildError("a rebuild worker did not stop" + _last_words(procs)) from exc
         if code != 0:
-            raise RebuildError(f"a rebuild worker exited with {code}; not switching")
+            raise RebuildError(f"a rebuild worker exited with {code}; not switching" + _last_words(procs))
     for w in procs:
         if w.reader is not None:
             w.reader.join(timeout=10)  # the last lines, the tally among them

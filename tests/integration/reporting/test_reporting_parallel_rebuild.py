@@ -8,18 +8,26 @@ applications, referrals over many households), so every partition holds events.
 from __future__ import annotations
 
 import sys
+import threading
+import time
+import uuid
 from collections.abc import Callable
+from datetime import UTC, datetime
+from pathlib import Path
 from typing import Any
 
 import pytest
-from kafka import KafkaConsumer, TopicPartition
+from kafka import KafkaAdminClient, KafkaConsumer, TopicPartition
+from kafka.errors import RebalanceInProgressError
 
 from bench.reporting import produce
+from services.reporting import rebuild_parallel as rebuild_parallel_module
 from services.reporting.adapters import readmodel as rm
 from services.reporting.bootstrap import MIGRATIONS
 from services.reporting.config import Settings
 from services.reporting.rebuild import RebuildError, rebuild
-from services.reporting.rebuild_parallel import rebuild_parallel
+from services.reporting.rebuild_parallel import WorkerSpec, _committed, rebuild_parallel, run_worker
+from shared.kafka import make_consumer
 from shared.service import build_kit
 
 pytestmark = [pytest.mark.kafka, pytest.mark.postgres]
@@ -60,6 +68,15 @@ def test_a_two_process_rebuild_equals_the_one_process_rebuild(
     assert held[1] - held[0] <= max(sizes.values()), (held, sizes)
 
 
+def _ends(bootstrap: str, topics: list[str]) -> dict[tuple[str, int], int]:
+    consumer = KafkaConsumer(bootstrap_servers=bootstrap.split(","), group_id=None)
+    try:
+        tps = [TopicPartition(t, p) for t in topics for p in sorted(consumer.partitions_for_topic(t) or ())]
+        return {(tp.topic, tp.partition): end for tp, end in consumer.end_offsets(tps).items()}
+    finally:
+        consumer.close()
+
+
 def _partition_sizes(bootstrap: str, topics: list[str]) -> dict[str, int]:
     consumer = KafkaConsumer(bootstrap_servers=bootstrap.split(","), group_id=None)
     try:
@@ -80,16 +97,69 @@ def test_a_worker_that_fails_fails_the_rebuild_and_readers_stay_on_the_old_gener
     try:
         with kit.engine.connect() as conn:
             before = rm.active_generation(conn)
-        with pytest.raises(RebuildError, match="exited with 3"):
+        with pytest.raises(RebuildError, match="exited with 3") as failed:
             rebuild_parallel(
                 kit.engine,
                 kafka.bootstrap_servers,
                 [topic],
                 workers=2,
                 progress=None,
-                worker_command=[sys.executable, "-c", "import sys; sys.exit(3)"],
+                worker_command=[sys.executable, "-c", "import sys; print('the store is away'); sys.exit(3)"],
             )
+        assert "the store is away" in str(failed.value)  # what the worker said last (its log) comes with it
         with kit.engine.connect() as conn:
             assert rm.active_generation(conn) == before
     finally:
+        kit.close()
+
+
+def test_a_worker_whose_commit_a_rebalance_refused_commits_it_later(
+    kafka: Any, new_topic: Callable[..., str], tmp_path: Path, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    """Seen in CI: a rebalance refused a worker's commit of its whole share, read to the end in one
+    batch; with nothing more to read it never committed again and the coordinator gave up after
+    180 s. The owed commit is now kept and tried again (the member here is real, its first commit
+    refused as a rebalancing group refuses it)."""
+    topic = new_topic("loans")
+    produce(kafka.bootstrap_servers, {"intake": topic, "loans": topic, "districts": topic}, 0, 200, 20)
+    settings = Settings(var_dir=tmp_path, kafka_bootstrap_servers=kafka.bootstrap_servers, log_json=False)
+    kit = build_kit(settings, [MIGRATIONS], kafka=False)
+    with kit.engine.begin() as conn:
+        generation = rm.new_generation(conn, datetime.now(UTC))
+    refused: list[int] = []
+
+    def member(*args: Any, **kwargs: Any) -> KafkaConsumer:
+        consumer = make_consumer(*args, **kwargs)
+        commit = consumer.commit
+
+        def refuse_the_first(*a: Any, **kw: Any) -> None:
+            if not refused:
+                refused.append(1)
+                raise RebalanceInProgressError("the group is rebalancing")
+            commit(*a, **kw)
+
+        consumer.commit = refuse_the_first
+        return consumer
+
+    monkeypatch.setattr(rebuild_parallel_module, "make_consumer", member)
+    ends = _ends(kafka.bootstrap_servers, [topic])
+    group = f"rebuild-refused-{uuid.uuid4().hex[:8]}"
+    spec = WorkerSpec(generation, group, [topic], [(t, p, end) for (t, p), end in ends.items()], workers=1)
+    stop = threading.Event()
+    worker = threading.Thread(target=run_worker, args=(kit.engine, kafka.bootstrap_servers, spec, stop))
+    worker.start()
+    admin = KafkaAdminClient(bootstrap_servers=kafka.bootstrap_servers)
+    try:
+        deadline, committed = time.monotonic() + 60, {}
+        while time.monotonic() < deadline:
+            committed = {(tp.topic, tp.partition): offset for tp, offset in _committed(admin, group).items()}
+            if committed == ends:
+                break
+            time.sleep(0.2)
+        assert refused, "the stand-in never refused a commit"
+        assert committed == ends  # every partition committed to its end: the coordinator could switch
+    finally:
+        stop.set()
+        worker.join(timeout=30)
+        admin.close()
         kit.close()
