@@ -158,9 +158,10 @@ class WorkerTally:
     rows_written: int = 0
     skipped: int = 0
     partitions: list[str] = field(default_factory=list)
-    """The share the group dealt this worker last (once every worker had joined)."""
+    """The share the group dealt this worker last (once every worker had joined) while it still had
+    events to read."""
     rebalances: int = 0
-    """How often the share changed after every worker had joined."""
+    """How often the share changed after every worker had joined, while there was work left."""
     errors: list[str] = field(default_factory=list)
     joined_s: float = 0.0
     """Seconds from the worker's start until every worker was in the group."""
@@ -290,8 +291,11 @@ def run_worker(engine: Engine, bootstrap_servers: str, spec: WorkerSpec, stop: t
             dealt = consumer.assignment()  # read once a poll: the poll may have rebalanced the group
             if not joined:  # a new share arrives unpaused: hold it until every worker is in the group
                 consumer.pause(*dealt)
-            elif dealt and dealt != share:
-                tally.rebalances += bool(share)  # a member left and came back (or stalled): shares moved
+            elif dealt and dealt != share and (not share or work_left(dealt)):
+                # A member left and came back (or stalled): shares moved. Not a share of the work:
+                # what a rebalance deals once everything is read, e.g. when the other worker, told to
+                # stop a moment earlier, leaves the group and this one gets its finished partitions.
+                tally.rebalances += bool(share)
                 share = set(dealt)
             if polled:
                 last_fetch = time.monotonic()

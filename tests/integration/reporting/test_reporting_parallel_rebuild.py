@@ -26,7 +26,7 @@ from services.reporting.adapters import readmodel as rm
 from services.reporting.bootstrap import MIGRATIONS
 from services.reporting.config import Settings
 from services.reporting.rebuild import RebuildError, rebuild
-from services.reporting.rebuild_parallel import WorkerSpec, _committed, rebuild_parallel, run_worker
+from services.reporting.rebuild_parallel import WorkerSpec, WorkerTally, _committed, rebuild_parallel, run_worker
 from shared.kafka import make_consumer
 from shared.service import build_kit
 
@@ -163,3 +163,54 @@ def test_a_worker_whose_commit_a_rebalance_refused_commits_it_later(
         worker.join(timeout=30)
         admin.close()
         kit.close()
+
+
+def test_a_worker_that_finishes_and_leaves_first_does_not_make_the_others_share_its_own(
+    kafka: Any, pg_url: str, new_topic: Callable[..., str]
+) -> None:
+    """Told to stop, one worker leaves the group a moment before the other, whose rebalance then
+    deals it every partition, all of them read already. Its tally kept that as its share (1 in 10
+    runs of the two-process test); the share is the one it had work in."""
+    topic = new_topic("loans", partitions=6)
+    produce(kafka.bootstrap_servers, {"intake": topic, "loans": topic, "districts": topic}, 0, 600, 60)
+    settings = Settings(database_url=pg_url, kafka_bootstrap_servers=kafka.bootstrap_servers, log_json=False)
+    kit = build_kit(settings, [MIGRATIONS], kafka=False)
+    with kit.engine.begin() as conn:
+        generation = rm.new_generation(conn, datetime.now(UTC))
+    ends = _ends(kafka.bootstrap_servers, [topic])
+    group = f"rebuild-leaving-{uuid.uuid4().hex[:8]}"
+    tallies: dict[int, WorkerTally] = {}
+    stops = {0: threading.Event(), 1: threading.Event()}
+
+    def work(index: int) -> None:
+        spec = WorkerSpec(generation, group, [topic], [(t, p, e) for (t, p), e in ends.items()], index=index, workers=2)
+        tallies[index] = run_worker(kit.engine, kafka.bootstrap_servers, spec, stops[index])
+
+    threads = {i: threading.Thread(target=work, args=(i,)) for i in (0, 1)}
+    for thread in threads.values():
+        thread.start()
+    admin = KafkaAdminClient(bootstrap_servers=kafka.bootstrap_servers)
+    try:
+        deadline = time.monotonic() + 60
+        while _committed(admin, group) != {TopicPartition(t, p): e for (t, p), e in ends.items()}:
+            assert time.monotonic() < deadline, "the workers did not commit every partition to its end"
+            time.sleep(0.2)
+        stops[1].set()  # the first to stop leaves the group
+        threads[1].join(timeout=30)
+        while not _alone_in(admin, group):
+            assert time.monotonic() < deadline + 30, "the group did not settle on the remaining worker"
+            time.sleep(0.2)
+        time.sleep(1.5)  # the remaining worker polls, and is dealt every partition
+    finally:
+        stops[0].set()
+        threads[0].join(timeout=30)
+        admin.close()
+        kit.close()
+    shares = [set(tallies[i].partitions) for i in (0, 1)]
+    assert shares[0] and shares[1] and not shares[0] & shares[1], shares
+    assert len(shares[0] | shares[1]) == 6 and tallies[0].rebalances == 0
+
+
+def _alone_in(admin: KafkaAdminClient, group: str) -> bool:
+    described = admin.describe_groups([group])[group]
+    return described.get("group_state") == "Stable" and len(described.get("members") or ()) == 1
