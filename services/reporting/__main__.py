@@ -64,7 +64,7 @@ def main(argv: list[str] | None = None) -> int:
 def _rebuild_worker(settings: Settings) -> int:
     """One process of ``rebuild --workers N``. It starts light, in half the time of the other commands:
     no web framework, no migrations (the coordinator that started it ran them)."""
-    from services.reporting.rebuild_parallel import worker_main
+    from services.reporting.rebuild_worker import worker_main
     from shared.db import make_engine
 
     engine = make_engine(settings.resolved_database_url())

@@ -21,12 +21,13 @@ from kafka import KafkaAdminClient, KafkaConsumer, TopicPartition
 from kafka.errors import RebalanceInProgressError
 
 from bench.reporting import produce
-from services.reporting import rebuild_parallel as rebuild_parallel_module
+from services.reporting import rebuild_worker as rebuild_worker_module
 from services.reporting.adapters import readmodel as rm
 from services.reporting.bootstrap import MIGRATIONS
 from services.reporting.config import Settings
 from services.reporting.rebuild import RebuildError, rebuild
-from services.reporting.rebuild_parallel import WorkerSpec, WorkerTally, _committed, rebuild_parallel, run_worker
+from services.reporting.rebuild_parallel import _committed, rebuild_parallel
+from services.reporting.rebuild_worker import WorkerSpec, WorkerTally, run_worker
 from shared.kafka import make_consumer
 from shared.service import build_kit
 
@@ -141,7 +142,7 @@ def test_a_worker_whose_commit_a_rebalance_refused_commits_it_later(
         consumer.commit = refuse_the_first
         return consumer
 
-    monkeypatch.setattr(rebuild_parallel_module, "make_consumer", member)
+    monkeypatch.setattr(rebuild_worker_module, "make_consumer", member)
     ends = _ends(kafka.bootstrap_servers, [topic])
     group = f"rebuild-refused-{uuid.uuid4().hex[:8]}"
     spec = WorkerSpec(generation, group, [topic], [(t, p, end) for (t, p), end in ends.items()], workers=1)

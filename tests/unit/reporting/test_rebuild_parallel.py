@@ -8,7 +8,7 @@ from typing import Any
 from kafka import TopicPartition
 from kafka.protocol.consumer.metadata import ConsumerProtocolSubscription
 
-from services.reporting.rebuild_parallel import SizedAssignor, WorkerSpec
+from services.reporting.rebuild_worker import SizedAssignor, WorkerSpec
 
 
 class _Cluster:
