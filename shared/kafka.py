@@ -14,6 +14,7 @@ the broker itself (:class:`BrokerProbe`): a metadata fetch that succeeded a mome
 
 from __future__ import annotations
 
+import contextlib
 import socket
 import threading
 import time
@@ -228,7 +229,8 @@ class LazyProducer:
         except KafkaTimeoutError:
             log.warning("producer.closed_with_records_pending", bootstrap=self.bootstrap_servers)
             producer._sender.force_close()  # the close kafka-python's own would end with
-            producer.close(timeout=timeout)
+            with contextlib.suppress(KafkaTimeoutError):  # its sender fails what it held, then ends
+                producer.close(timeout=5.0 if timeout is None else timeout)
 
 
 class BrokerProbe:
