@@ -69,23 +69,19 @@ def test_a_two_process_rebuild_equals_the_one_process_rebuild(
     assert held[1] - held[0] <= max(sizes.values()), (held, sizes)
 
 
-def _ends(bootstrap: str, topics: list[str]) -> dict[tuple[str, int], int]:
+def _offsets(bootstrap: str, topics: list[str]) -> tuple[dict[TopicPartition, int], dict[TopicPartition, int]]:
+    """Every partition's first and end offsets."""
     consumer = KafkaConsumer(bootstrap_servers=bootstrap.split(","), group_id=None)
     try:
         tps = [TopicPartition(t, p) for t in topics for p in sorted(consumer.partitions_for_topic(t) or ())]
-        return {(tp.topic, tp.partition): end for tp, end in consumer.end_offsets(tps).items()}
+        return consumer.beginning_offsets(tps), consumer.end_offsets(tps)
     finally:
         consumer.close()
 
 
 def _partition_sizes(bootstrap: str, topics: list[str]) -> dict[str, int]:
-    consumer = KafkaConsumer(bootstrap_servers=bootstrap.split(","), group_id=None)
-    try:
-        tps = [TopicPartition(t, p) for t in topics for p in sorted(consumer.partitions_for_topic(t) or ())]
-        ends, begins = consumer.end_offsets(tps), consumer.beginning_offsets(tps)
-    finally:
-        consumer.close()
-    return {f"{tp.topic}/{tp.partition}": ends[tp] - begins[tp] for tp in tps}
+    begins, ends = _offsets(bootstrap, topics)
+    return {f"{tp.topic}/{tp.partition}": ends[tp] - begins[tp] for tp in ends}
 
 
 def test_a_worker_that_fails_fails_the_rebuild_and_readers_stay_on_the_old_generation(
@@ -143,9 +139,9 @@ def test_a_worker_whose_commit_a_rebalance_refused_commits_it_later(
         return consumer
 
     monkeypatch.setattr(rebuild_worker_module, "make_consumer", member)
-    ends = _ends(kafka.bootstrap_servers, [topic])
+    _, ends = _offsets(kafka.bootstrap_servers, [topic])
     group = f"rebuild-refused-{uuid.uuid4().hex[:8]}"
-    spec = WorkerSpec(generation, group, [topic], [(t, p, end) for (t, p), end in ends.items()], workers=1)
+    spec = WorkerSpec(generation, group, [topic], [(tp.topic, tp.partition, e) for tp, e in ends.items()], workers=1)
     stop = threading.Event()
     worker = threading.Thread(target=run_worker, args=(kit.engine, kafka.bootstrap_servers, spec, stop))
     worker.start()
@@ -153,7 +149,7 @@ def test_a_worker_whose_commit_a_rebalance_refused_commits_it_later(
     try:
         deadline, committed = time.monotonic() + 60, {}
         while time.monotonic() < deadline:
-            committed = {(tp.topic, tp.partition): offset for tp, offset in _committed(admin, group).items()}
+            committed = _committed(admin, group)
             if committed == ends:
                 break
             time.sleep(0.2)
@@ -178,13 +174,15 @@ def test_a_worker_that_finishes_and_leaves_first_does_not_make_the_others_share_
     kit = build_kit(settings, [MIGRATIONS], kafka=False)
     with kit.engine.begin() as conn:
         generation = rm.new_generation(conn, datetime.now(UTC))
-    ends = _ends(kafka.bootstrap_servers, [topic])
+    _, ends = _offsets(kafka.bootstrap_servers, [topic])
     group = f"rebuild-leaving-{uuid.uuid4().hex[:8]}"
     tallies: dict[int, WorkerTally] = {}
     stops = {0: threading.Event(), 1: threading.Event()}
 
     def work(index: int) -> None:
-        spec = WorkerSpec(generation, group, [topic], [(t, p, e) for (t, p), e in ends.items()], index=index, workers=2)
+        spec = WorkerSpec(
+            generation, group, [topic], [(tp.topic, tp.partition, e) for tp, e in ends.items()], index=index, workers=2
+        )
         tallies[index] = run_worker(kit.engine, kafka.bootstrap_servers, spec, stops[index])
 
     threads = {i: threading.Thread(target=work, args=(i,)) for i in (0, 1)}
@@ -193,7 +191,7 @@ def test_a_worker_that_finishes_and_leaves_first_does_not_make_the_others_share_
     admin = KafkaAdminClient(bootstrap_servers=kafka.bootstrap_servers)
     try:
         deadline = time.monotonic() + 60
-        while _committed(admin, group) != {TopicPartition(t, p): e for (t, p), e in ends.items()}:
+        while _committed(admin, group) != ends:
             assert time.monotonic() < deadline, "the workers did not commit every partition to its end"
             time.sleep(0.2)
         stops[1].set()  # the first to stop leaves the group
