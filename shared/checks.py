@@ -14,7 +14,7 @@ __all__ = ["not_after", "optional_text", "required_text", "unique"]
 def required_text(value: str | None, field_name: str, what: str) -> str:
     """The text, refused when missing or blank."""
     if value is None or not value.strip():
-        raise InvalidCommand(f"{field_name} is required: give {what}", field=field_name)
+        raise InvalidCommand(f"{field_name} is required: give {what}", field=field_name, reason="required")
     return value
 
 
@@ -32,6 +32,7 @@ def not_after(at: datetime, now: datetime, field_name: str) -> None:
         raise InvalidCommand(
             f"{field_name} {at.isoformat()} is in the future (now {now.isoformat()}); record it once it has happened",
             field=field_name,
+            reason="in_future",
         )
 
 

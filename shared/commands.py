@@ -180,7 +180,12 @@ def referenced(uow: UnitOfWork, aggregate: Aggregate[S], aggregate_id: str, fiel
     else:
         state, _version = uow.load(aggregate.stream(aggregate_id), aggregate.fold)
     if not aggregate.found(state):
-        raise UnknownReference(f"{field}: there is no {aggregate.name} {aggregate_id!r} here; {how}", field=field)
+        raise UnknownReference(
+            f"{field}: there is no {aggregate.name} {aggregate_id!r} here; {how}",
+            field=field,
+            reason="unknown_reference",
+            ctx={"id": aggregate_id},
+        )
     return state
 
 

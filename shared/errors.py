@@ -12,11 +12,23 @@
 
 ``shared.web`` maps these to status codes with a body that says what to fix; services
 subclass them for their own words but never raise HTTP exceptions from the domain.
+
+The message is English, for the API's users and the logs. A refusal staff can meet on a screen
+also names its ``reason`` (a stable key such as ``in_future``) with the values it speaks of
+(``ctx``), so that the web client says it in Japanese (its catalogue's ``errors.domain.<reason>``)::
+
+    raise InvalidCommand(f"held_on {day} is in the future", field="held_on", reason="in_future")
+
+:data:`REASONS` lists every reason; a test checks that raises use only these and that the client's
+catalogues say each of them.
 """
 
 from __future__ import annotations
 
+from collections.abc import Mapping
+
 __all__ = [
+    "REASONS",
     "AlreadyExists",
     "ConcurrencyConflict",
     "DomainError",
@@ -28,15 +40,46 @@ __all__ = [
 ]
 
 
+REASONS = frozenset(
+    {
+        "required",  # a field left empty
+        "at_least_one",  # a list given empty
+        "in_future",  # a day or moment that has not happened yet
+        "in_past",  # a due date already gone (ctx: today)
+        "before_earliest",  # before the day or moment it follows (ctx: earliest)
+        "not_positive_yen",  # an amount of yen that is not a positive whole number
+        "unknown_code",  # not in the code list (ctx: allowed)
+        "unknown_reference",  # names a record that is not registered (ctx: id)
+        "needs_time_zone",  # a moment without its UTC offset
+        "basis_required",  # sharing a case with outside members needs its basis (consent or statute)
+        "basis_reference",  # a basis needs its record (the consent id, the law or meeting)
+        "consent_needed",  # a case shared by its id with outside members needs the person's consent
+        "consent_refused",  # the person refused support: no intervention without consent
+        "secrecy_undertaking",  # an outside participant has not undertaken secrecy (守秘義務)
+        "secrecy_acknowledgement",  # sharing without consent needs the members' secrecy duty acknowledged
+    }
+)
+"""The refusals with words of their own in the web client (``errors.domain.<reason>``)."""
+
+Ctx = Mapping[str, str | int]
+
+
 class DomainError(Exception):
-    """Base of all refusals. ``message`` says what was wrong and how to fix it."""
+    """Base of all refusals. ``message`` says what was wrong and how to fix it; ``reason`` and
+    ``ctx`` say the same for a client to put in its users' words (see :data:`REASONS`)."""
 
     code: str = "domain_error"
 
-    def __init__(self, message: str, *, field: str | None = None) -> None:
+    def __init__(
+        self, message: str, *, field: str | None = None, reason: str | None = None, ctx: Ctx | None = None
+    ) -> None:
         super().__init__(message)
+        if reason is not None and reason not in REASONS:
+            raise ValueError(f"unknown refusal reason {reason!r}: add it to shared.errors.REASONS")
         self.message = message
         self.field = field
+        self.reason = reason
+        self.ctx = dict(ctx or {})
 
 
 class NotFound(DomainError):

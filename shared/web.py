@@ -3,7 +3,15 @@
 Errors are mapped here and only here. Every refusal answers JSON of one shape::
 
     {"error": "invalid", "message": "what was wrong and how to fix it", "field": "issues",
-     "details": [...]}   # details: pydantic's per-field errors for malformed requests
+     "details": [{"field": "note", "problem": "String should have at least 1 character",
+                  "type": "string_too_short", "ctx": {"min_length": 1}}]}
+
+A domain refusal that names a ``reason`` (:data:`shared.errors.REASONS`) adds it with its values:
+``"reason": "in_future", "ctx": {}``. ``details`` lists a malformed request's per-field errors:
+``problem`` is pydantic's English text; ``type`` and ``ctx`` are pydantic's stable error type and its
+parameters. Both let a client say the refusal in its users' language (the web client's
+``errors.domain.<reason>`` and ``errors.validation.<type>``). The OpenAPI documents show this
+shape (:class:`ErrorBody`) for every 422, not FastAPI's ``{"detail": [...]}``.
 
 =====================  ======
 DomainError subclass   status
@@ -44,7 +52,8 @@ from fastapi.openapi.docs import get_redoc_html, get_swagger_ui_html, get_swagge
 from fastapi.responses import HTMLResponse, JSONResponse
 from fastapi.staticfiles import StaticFiles
 from prometheus_client import CONTENT_TYPE_LATEST, generate_latest
-from pydantic import AfterValidator, AwareDatetime
+from pydantic import AfterValidator, AwareDatetime, BaseModel, Field
+from pydantic_core import PydanticCustomError
 from starlette.exceptions import HTTPException as StarletteHTTPException
 from starlette.types import ASGIApp, Message, Receive, Scope, Send
 
@@ -70,6 +79,8 @@ __all__ = [
     "DEFAULT_MAX_BODY_BYTES",
     "Day",
     "Edge",
+    "ErrorBody",
+    "ErrorDetail",
     "KitDep",
     "Limit",
     "Moment",
@@ -103,10 +114,62 @@ K = TypeVar("K")
 C = TypeVar("C", bound=Command)
 
 
-def error_body(code: str, message: str, field: str | None = None, details: Any = None) -> dict[str, Any]:
+class ErrorDetail(BaseModel):
+    """One field of a malformed request and what is wrong with it."""
+
+    field: str = Field(description="dotted path of the field (``query.limit``, ``entries.0.date``); empty: the body")
+    problem: str = Field(description="what is wrong, in English (pydantic's message)")
+    type: str = Field(
+        description="pydantic's error type, e.g. ``missing``, ``string_too_short``, ``date_out_of_range``"
+    )
+    ctx: dict[str, str | int | float | bool] = Field(
+        default_factory=dict, description='the type\'s parameters, e.g. ``{"max_length": 2000}``'
+    )
+
+
+class ErrorBody(BaseModel):
+    """Every refusal's body (4xx and 5xx)."""
+
+    error: str = Field(description="the kind: invalid, not_found, conflict, forbidden, unauthorized, ...")
+    message: str = Field(description="what was wrong and how to fix it, in English")
+    field: str | None = Field(default=None, description="the field the refusal is about, when one is")
+    reason: str | None = Field(
+        default=None, description="a domain refusal's stable key (shared.errors.REASONS), e.g. ``in_future``"
+    )
+    ctx: dict[str, str | int] | None = Field(default=None, description="the values the reason speaks of")
+    details: list[ErrorDetail] | None = Field(default=None, description="a malformed request's per-field errors")
+
+
+def _detail(err: Any) -> dict[str, Any]:
+    """pydantic's error as :class:`ErrorDetail` (never its ``input``: that may be personal data)."""
+    ctx = {
+        key: value if isinstance(value, (str, int, float, bool)) else str(value)
+        for key, value in (err.get("ctx") or {}).items()
+        if not isinstance(value, BaseException)
+    }
+    return {
+        "field": ".".join(str(p) for p in err.get("loc", ()) if p != "body"),
+        "problem": err.get("msg"),
+        "type": err.get("type", "value_error"),
+        "ctx": ctx,
+    }
+
+
+def error_body(
+    code: str,
+    message: str,
+    field: str | None = None,
+    details: Any = None,
+    *,
+    reason: str | None = None,
+    ctx: dict[str, str | int] | None = None,
+) -> dict[str, Any]:
     body: dict[str, Any] = {"error": code, "message": message}
     if field:
         body["field"] = field
+    if reason:
+        body["reason"] = reason
+        body["ctx"] = ctx or {}
     if details is not None:
         body["details"] = details
     return body
@@ -141,7 +204,11 @@ LATEST = date(2199, 12, 31)
 
 def _within_calendar(day: date) -> date:
     if not EARLIEST <= day <= LATEST:
-        raise ValueError(f"must be between {EARLIEST} and {LATEST}")
+        raise PydanticCustomError(
+            "date_out_of_range",
+            "must be between {earliest} and {latest}",
+            {"earliest": EARLIEST.isoformat(), "latest": LATEST.isoformat()},
+        )
     return day
 
 
@@ -447,7 +514,8 @@ def create_app(
 
     @app.exception_handler(DomainError)
     async def domain_error(_request: Request, exc: DomainError) -> JSONResponse:
-        return JSONResponse(error_body(exc.code, exc.message, exc.field), status_code=_status_for(exc))
+        body = error_body(exc.code, exc.message, exc.field, reason=exc.reason, ctx=exc.ctx)
+        return JSONResponse(body, status_code=_status_for(exc))
 
     @app.exception_handler(AuthError)
     async def auth_error(request: Request, exc: AuthError) -> JSONResponse:
@@ -468,10 +536,7 @@ def create_app(
 
     @app.exception_handler(RequestValidationError)
     async def validation_error(_request: Request, exc: RequestValidationError) -> JSONResponse:
-        details = [
-            {"field": ".".join(str(p) for p in err.get("loc", ()) if p != "body"), "problem": err.get("msg")}
-            for err in exc.errors()
-        ]
+        details = [_detail(err) for err in exc.errors()]
         summary = "; ".join(f"{d['field'] or 'body'}: {d['problem']}" for d in details[:5])
         return JSONResponse(
             error_body("invalid", f"the request is not valid — fix: {summary}", details=details),
@@ -495,10 +560,46 @@ def create_app(
 
     for router in routers:
         app.include_router(router)
+    _document_refusals(app)
     app.add_middleware(_Correlation)
     # Outermost, so that an oversized or NUL-bearing request is refused before anything reads it.
     app.add_middleware(_EdgeGuard, max_body_bytes=max_body_bytes)
     return app
+
+
+_FRAMEWORK_422 = "#/components/schemas/HTTPValidationError"
+
+
+def _document_refusals(app: FastAPI) -> None:
+    """The OpenAPI document shows the 422 body the service sends (:class:`ErrorBody`), not
+    FastAPI's default ``HTTPValidationError``: the web client's types are made from it."""
+    framework_document = app.openapi
+
+    def document() -> dict[str, Any]:
+        spec = framework_document()  # built once, then cached by FastAPI (and replaced here once)
+        schemas = spec.get("components", {}).get("schemas", {})
+        if "HTTPValidationError" in schemas:
+            body = ErrorBody.model_json_schema(ref_template="#/components/schemas/{model}")
+            schemas.update(body.pop("$defs", {}))
+            schemas["ErrorBody"] = body
+            del schemas["HTTPValidationError"]
+            schemas.pop("ValidationError", None)
+            _replace_ref(spec, _FRAMEWORK_422, "#/components/schemas/ErrorBody")
+        return spec
+
+    app.openapi = document  # type: ignore[method-assign]
+
+
+def _replace_ref(node: Any, old: str, new: str) -> None:
+    if isinstance(node, dict):
+        for key, value in node.items():
+            if key == "$ref" and value == old:
+                node[key] = new
+            else:
+                _replace_ref(value, old, new)
+    elif isinstance(node, list):
+        for item in node:
+            _replace_ref(item, old, new)
 
 
 def _offline_docs(app: FastAPI) -> None:

@@ -240,7 +240,9 @@ def areas_of_address(kit: ServiceKit, address: str) -> dict[str, Any]:
     """The area of each kind an address falls in, and the district's path (地区の特定)."""
     normalised = area_domain.normalise_address(address)
     if not normalised:
-        raise InvalidCommand("address is required: give an address, e.g. 大和三丁目5-1", field="address")
+        raise InvalidCommand(
+            "address is required: give an address, e.g. 大和三丁目5-1", field="address", reason="required"
+        )
     with reading(kit.engine) as conn:
         areas = _areas(conn)
     matched = area_domain.match_address(normalised, areas.values())

@@ -76,6 +76,8 @@ class CodeLists:
             raise InvalidCommand(
                 f"unknown {list_name} code(s) {unknown}; allowed (code list {self.version}): {sorted(allowed)}",
                 field=field_name or list_name,
+                reason="unknown_code",
+                ctx={"allowed": ", ".join(sorted(allowed))},
             )
 
 

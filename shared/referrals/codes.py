@@ -44,7 +44,12 @@ class ReferralCodes:
         elif kind == "external":
             _require(target, self.external_agencies, "external agency", field, self.version)
         else:
-            raise InvalidCommand(f"unknown target_kind {kind!r}; use 'department' or 'external'", field="target_kind")
+            raise InvalidCommand(
+                f"unknown target_kind {kind!r}; use 'department' or 'external'",
+                field="target_kind",
+                reason="unknown_code",
+                ctx={"allowed": "department, external"},
+            )
 
     def require_reason(self, reason: str, *, field: str = "reason_category") -> None:
         _require(reason, self.reasons, "reason category", field, self.version)
@@ -58,6 +63,8 @@ def _require(code: str, allowed: frozenset[str], what: str, field: str, version:
         raise InvalidCommand(
             f"unknown {what} {code!r}; allowed (referral codes {version}): {sorted(allowed)}",
             field=field,
+            reason="unknown_code",
+            ctx={"allowed": ", ".join(sorted(allowed))},
         )
 
 

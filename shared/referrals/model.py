@@ -178,7 +178,7 @@ def _aware(now: datetime) -> datetime:
 
 def _text(value: str | None, field: str) -> str:
     if value is None or not value.strip():
-        raise InvalidCommand(f"{field} is required: say why in a few words", field=field)
+        raise InvalidCommand(f"{field} is required: say why in a few words", field=field, reason="required")
     return value.strip()
 
 
@@ -242,17 +242,29 @@ def decide_make(
     codes.require_target(cmd.target_kind, cmd.target)
     codes.require_reason(cmd.reason_category)
     if cmd.priority not in PRIORITIES:
-        raise InvalidCommand(f"unknown priority {cmd.priority!r}; use one of {list(PRIORITIES)}", field="priority")
+        raise InvalidCommand(
+            f"unknown priority {cmd.priority!r}; use one of {list(PRIORITIES)}",
+            field="priority",
+            reason="unknown_code",
+            ctx={"allowed": ", ".join(PRIORITIES)},
+        )
     if cmd.basis_kind not in BASIS_KINDS:
         raise InvalidCommand(
-            f"unknown basis kind {cmd.basis_kind!r}; use one of {list(BASIS_KINDS)}", field="basis_kind"
+            f"unknown basis kind {cmd.basis_kind!r}; use one of {list(BASIS_KINDS)}",
+            field="basis_kind",
+            reason="unknown_code",
+            ctx={"allowed": ", ".join(BASIS_KINDS)},
         )
     if cmd.basis_kind != "none" and not (cmd.basis_reference or "").strip():
         raise InvalidCommand(
-            f"a {cmd.basis_kind} basis needs the id of its consent or meeting record", field="basis_reference"
+            f"a {cmd.basis_kind} basis needs the id of its consent or meeting record",
+            field="basis_reference",
+            reason="basis_reference",
         )
     if cmd.deadline.tzinfo is None or cmd.deadline.utcoffset() is None:
-        raise InvalidCommand("deadline needs a time zone (e.g. 2025-04-01T17:00:00+09:00)", field="deadline")
+        raise InvalidCommand(
+            "deadline needs a time zone (e.g. 2025-04-01T17:00:00+09:00)", field="deadline", reason="needs_time_zone"
+        )
     if cmd.deadline <= now:
         raise InvalidCommand(f"deadline {cmd.deadline.isoformat()} is not after now", field="deadline")
     basis_reference = cmd.basis_reference.strip() if cmd.basis_kind != "none" and cmd.basis_reference else None

@@ -214,7 +214,7 @@ def decide_register_person(
 
 def _check_birth_date(birth_date: date | None, now: datetime) -> None:
     if birth_date is not None and birth_date > local_date(now):
-        raise InvalidCommand(f"birth_date {birth_date} is in the future", field="birth_date")
+        raise InvalidCommand(f"birth_date {birth_date} is in the future", field="birth_date", reason="in_future")
 
 
 def decide_correct_person_details(
@@ -338,7 +338,7 @@ def decide_join_household(state: HouseholdState, command: JoinHousehold, *, now:
         )
     joined_on = command.joined_on or local_date(now)
     if joined_on > local_date(now):
-        raise InvalidCommand(f"joined_on {joined_on} is in the future", field="joined_on")
+        raise InvalidCommand(f"joined_on {joined_on} is in the future", field="joined_on", reason="in_future")
     return [
         MemberJoinedHousehold(
             household_id=command.household_id,
@@ -362,10 +362,13 @@ def decide_leave_household(state: HouseholdState, command: LeaveHousehold, *, no
         )
     left_on = command.left_on or local_date(now)
     if left_on > local_date(now):
-        raise InvalidCommand(f"left_on {left_on} is in the future", field="left_on")
+        raise InvalidCommand(f"left_on {left_on} is in the future", field="left_on", reason="in_future")
     if left_on < membership.joined_on:
         raise InvalidCommand(
-            f"left_on {left_on} is before the person joined on {membership.joined_on}", field="left_on"
+            f"left_on {left_on} is before the person joined on {membership.joined_on}",
+            field="left_on",
+            reason="before_earliest",
+            ctx={"earliest": membership.joined_on.isoformat()},
         )
     return [
         MemberLeftHousehold(

@@ -76,7 +76,7 @@ def test_a_record_is_returned_reworked_and_approved_by_the_manager_and_the_direc
     expect(manager.get_by_role("table", name="活動の記録")).to_contain_text("民生委員と訪問の分担を決めた")
     # Returning without a reason is refused beside the field.
     approval.get_by_role("button", name="差し戻す").click()
-    expect(approval.locator(".field-error")).to_be_visible()
+    expect(approval.locator(".field-error")).to_have_text("入力してください")
     approval.get_by_label("コメント・差し戻しの理由").fill("所感を具体的に（次の関わりの方針も）書いてください")
     shoot(manager, "activity-02-manager-returns-with-a-comment")
     no_violations(manager)

@@ -128,7 +128,9 @@ def test_story_7_mrs_a_is_played_by_clicking_at_districts_and_conferences_and_re
     # Outside participants without a basis: the service refuses, naming the basis; nothing is recorded.
     held.get_by_role("button", name="開催を記録する").click()
     basis = held.locator(".field.invalid").filter(has=conferences.get_by_role("combobox", name="根拠", exact=True))
-    expect(basis.get_by_role("alert")).to_contain_text("record the basis on which the case was shared")
+    expect(basis.get_by_role("alert")).to_contain_text(
+        "共有の根拠（支援会議などの法定の根拠、または本人同意）を記録してください"
+    )
     expect(conferences.get_by_role("combobox", name="根拠", exact=True)).to_have_attribute("aria-invalid", "true")
     expect(held.get_by_label("決定事項 2")).to_have_value("近隣住民は外出や散歩の際にようすを気にかける")
     shoot(conferences, "conferences-01-refusal-beside-the-basis")
@@ -215,7 +217,7 @@ def test_story_7_mrs_a_is_played_by_clicking_at_districts_and_conferences_and_re
     watch.get_by_label("関わり方").select_option(label="声かけ・訪問で見守る")
     watch.get_by_role("button", name="見守りを開始する").click()
     approach = watch.locator(".field.invalid").filter(has=districts.get_by_label("関わり方"))
-    expect(approach.get_by_role("alert")).to_contain_text("no intervention without her or his consent")
+    expect(approach.get_by_role("alert")).to_contain_text("本人の同意なしに関わることはできません")
     expect(watch.get_by_label("関わり方")).to_have_attribute("aria-invalid", "true")
     shoot(districts, "districts-03-refusal-beside-the-approach")
     assert not (found := axe_violations(districts)), describe(found)

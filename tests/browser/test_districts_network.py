@@ -74,7 +74,7 @@ def test_a_team_a_network_meeting_and_a_desk_consultation_that_reaches_intakes_i
     issue.get_by_label("課題の内容").fill(f"商店の閉店で買い物に困る高齢者が増えた {stamp}")
     form.get_by_role("button", name="記録する", exact=True).click()
     basis_error = shared.locator(".field-error")
-    expect(basis_error).to_contain_text("consent")
+    expect(basis_error).to_have_text("外部の参加者がいるため、ケースIDで共有するには本人同意が必要です")
     shoot(page, "network-02-case-without-a-basis-refused")
     shared.get_by_label("共有の根拠").select_option(label="本人同意")
     shared.get_by_label("根拠の記録（同意ID・会議名）").fill(f"同意書 {stamp}")

@@ -16,7 +16,7 @@ def test_a_field_the_service_refuses_shows_the_services_message_beside_it_and_no
     page.get_by_label("生年月日").fill("2300-01-01")  # a valid date the browser takes; the desk does not
     page.get_by_role("button", name="本人登録").click()
     error = page.locator(".field.invalid").filter(has=page.get_by_label("生年月日"))
-    expect(error.get_by_role("alert")).to_contain_text("in the future")
+    expect(error.get_by_role("alert")).to_have_text("未来の日付・日時は入力できません")
     expect(page.get_by_label("生年月日")).to_have_attribute("aria-invalid", "true")
     expect(page.get_by_label("氏名（漢字）")).to_have_value("未来 太郎")  # what was typed stays
     shoot(page, "forms-01-server-refusal-beside-the-field")

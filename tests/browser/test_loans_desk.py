@@ -216,7 +216,7 @@ def test_a_refusal_of_the_loans_service_is_shown_beside_the_field_it_names(web: 
     # The browser has no rule against 0; the service refuses it, naming the field.
     field = page.locator(".field.invalid").filter(has=page.get_by_label("申請額（円）"))
     expect(field).to_have_count(1)
-    expect(field.get_by_role("alert")).to_contain_text("requested_amount must be a positive whole number of yen")
+    expect(field.get_by_role("alert")).to_have_text("1円以上の金額を整数で入力してください")
     expect(amount).to_have_attribute("aria-invalid", "true")
     assert page.url.endswith(f"person_id={person}"), "nothing was submitted"
     shoot(page, "loans-11-refusal-beside-the-field")

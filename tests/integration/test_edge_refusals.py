@@ -10,8 +10,10 @@ from __future__ import annotations
 
 import importlib
 from collections.abc import Iterator
+from pathlib import Path
 from typing import Any
 
+import jsonschema
 import pytest
 from fastapi.testclient import TestClient
 
@@ -180,3 +182,99 @@ def test_a_narrative_over_its_length_is_refused_with_422_naming_the_field(servic
     assert response.status_code == 422, response.text
     problems = {d["field"]: d["problem"] for d in response.json()["details"]}
     assert "at most" in problems[field], problems
+
+
+def test_a_fields_problem_carries_its_type_and_parameters_and_never_the_value_sent(service):
+    # The web client says the problem in Japanese from ``type`` and ``ctx``; the value itself (a
+    # narrative, personal data) is never echoed back into a response or a browser's console.
+    name, client = service
+    if name not in LONG_TEXT:
+        return  # reporting takes no text
+    path, field = LONG_TEXT[name]
+    sent = "相談内容" * 5_000
+    response = client.post(path, json={field: sent})
+    assert response.status_code == 422, response.text
+    detail = next(d for d in response.json()["details"] if d["field"] == field)
+    documented = _body_schema(client, path)["properties"][field]
+    maximum = next(o["maxLength"] for o in [documented, *documented.get("anyOf", [])] if "maxLength" in o)
+    assert detail["type"] == "string_too_long" and detail["ctx"] == {"max_length": maximum}, detail
+    assert "相談内容相談内容" not in response.text
+
+
+def test_a_day_outside_the_calendar_names_its_bounds_for_the_client_to_say(tmp_path):
+    app, kit = _intake(tmp_path)
+    try:
+        response = app.get("/consultations", params={"opened_from": "0001-01-01"})
+        assert response.status_code == 422, response.text
+        (detail,) = response.json()["details"]
+        assert detail == {
+            "field": "query.opened_from",
+            "problem": "must be between 1900-01-01 and 2199-12-31",
+            "type": "date_out_of_range",
+            "ctx": {"earliest": "1900-01-01", "latest": "2199-12-31"},
+        }
+    finally:
+        kit.close()
+
+
+def test_every_422_is_documented_as_the_body_the_service_sends(service):
+    # The web client's types come from these documents: FastAPI's default {"detail": [...]} would
+    # type a body no service sends.
+    name, client = service
+    spec = client.app.openapi()  # type: ignore[attr-defined]
+    schemas = spec["components"]["schemas"]
+    assert "HTTPValidationError" not in schemas and "ValidationError" not in schemas
+    documented = 0
+    for item in spec["paths"].values():
+        for operation in item.values():
+            if "422" in operation.get("responses", {}):
+                content = operation["responses"]["422"]["content"]["application/json"]["schema"]
+                assert content == {"$ref": "#/components/schemas/ErrorBody"}, content
+                documented += 1
+    assert documented, f"{name}: no operation documents a 422?"
+    path, number = next(
+        (path, p["name"])
+        for path, operation in _operations(client)
+        for p in operation.get("parameters", [])
+        if p["in"] == "query" and _schema_kind(p["schema"]) == "integer"
+    )
+    refused = client.get(path, params={number: "many"})
+    assert refused.status_code == 422, refused.text
+    jsonschema.validate(refused.json(), {"$ref": "#/components/schemas/ErrorBody", "components": spec["components"]})
+    problems = {d["field"]: d["type"] for d in refused.json()["details"]}
+    assert problems[f"query.{number}"] == "int_parsing", problems
+
+
+def _body_schema(client: TestClient, path: str) -> dict[str, Any]:
+    spec = client.app.openapi()  # type: ignore[attr-defined]
+    ref = spec["paths"][path]["post"]["requestBody"]["content"]["application/json"]["schema"]["$ref"]
+    schema: dict[str, Any] = spec["components"]["schemas"][ref.rsplit("/", 1)[1]]
+    return schema
+
+
+def _intake(folder: Path) -> tuple[TestClient, Any]:
+    bootstrap = importlib.import_module("services.intake.bootstrap")
+    config = importlib.import_module("services.intake.config")
+    app, kit = bootstrap.build(config.Settings(var_dir=folder, log_json=False), kafka=False)
+    token = mint_token(DEV_JWT_SECRET, "s-1", "intake", "worker")
+    return TestClient(app, headers={"Authorization": f"Bearer {token}"}, raise_server_exceptions=False), kit
+
+
+def test_a_domain_refusal_names_its_reason_for_the_client_to_say_it(tmp_path):
+    # 生年月日 in the future: the domain's refusal, in English for the API and with its reason and
+    # field for the web client's Japanese words (errors.domain.in_future).
+    app, kit = _intake(tmp_path)
+    try:
+        response = app.post("/people", json={"name_kanji": "未来 太郎", "birth_date": "2300-01-01"})
+        assert response.status_code == 422, response.text
+        body = response.json()
+        assert (body["error"], body["field"], body["reason"], body["ctx"]) == ("invalid", "birth_date", "in_future", {})
+        assert "in the future" in body["message"]
+        spec = app.app.openapi()  # type: ignore[attr-defined]
+        jsonschema.validate(body, {"$ref": "#/components/schemas/ErrorBody", "components": spec["components"]})
+        assert app.get("/people", params={"q": "未来"}).json()["total"] == 0  # nothing was registered
+        # A refusal without a reason of its own keeps to the shape (no reason, no ctx).
+        missing = app.get("/consultations/c-none").json()
+        assert missing["error"] == "not_found" and "reason" not in missing and "ctx" not in missing
+    finally:
+        kit.close()

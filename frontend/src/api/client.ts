@@ -3,11 +3,12 @@
  * made by `npm run gen:api`). nginx routes /api/<service>/ to the service, so the client only ever
  * calls the services' public HTTP APIs, with the signed-in staff member's bearer token.
  */
+import i18n from "i18next";
 import createClient, { type Client, type Middleware } from "openapi-fetch";
 
 import type { paths as ConferencesPaths } from "./generated/conferences";
 import type { paths as DistrictsPaths } from "./generated/districts";
-import type { paths as IntakePaths } from "./generated/intake";
+import type { components, paths as IntakePaths } from "./generated/intake";
 import type { paths as LoansPaths } from "./generated/loans";
 import type { paths as ReportingPaths } from "./generated/reporting";
 
@@ -46,29 +47,75 @@ export const api = {
 
 export type ServiceName = keyof typeof api;
 
+/** Every service's refusal body, as its OpenAPI document declares it (shared/web.py ErrorBody). */
+export type ErrorBody = components["schemas"]["ErrorBody"];
+export type ErrorDetail = components["schemas"]["ErrorDetail"];
+
+/**
+ * One field's problem in the staff member's language: pydantic's error ``type`` with its ``ctx``
+ * (``errors.validation.<type>``), or the service's English text where the catalogue has no entry.
+ */
+export function problemText(detail: ErrorDetail): string {
+  const ctx = detail.ctx ?? {};
+  // "at least 1 character / item" is simply "required".
+  const key =
+    detail.type === "string_too_short" && ctx.min_length === 1
+      ? "missing"
+      : detail.type === "too_short" && ctx.min_length === 1
+        ? "too_short_one"
+        : detail.type;
+  return i18n.t(`errors.validation.${key}`, {
+    ...ctx,
+    defaultValue: i18n.t("errors.validation.other", { problem: detail.problem }),
+  });
+}
+
+/**
+ * A domain refusal in the staff member's language: its ``reason`` (``errors.domain.<reason>``, see
+ * shared/errors.py REASONS) with its ``ctx``; a refusal without one keeps the service's words.
+ */
+function refusalText(
+  reason: string | null | undefined,
+  ctx: Record<string, unknown> | null | undefined,
+  message: string,
+): string {
+  const fallback = i18n.t("errors.validation.other", { problem: message });
+  return reason ? i18n.t(`errors.domain.${reason}`, { ...(ctx ?? {}), defaultValue: fallback }) : fallback;
+}
+
 /** A refusal from a service: ``{error, message, field?, details?}`` as shared/web.py sends it. */
 export class ApiError extends Error {
   readonly status: number;
   readonly code: string;
   readonly field: string | undefined;
-  readonly fields: Record<string, string>;
+  readonly details: readonly ErrorDetail[];
+  readonly reason: string | undefined;
+  readonly ctx: Record<string, string | number>;
 
   constructor(status: number, body: unknown) {
-    const b = (typeof body === "object" && body !== null ? body : {}) as {
-      error?: string;
-      message?: string;
-      field?: string;
-      details?: { field?: string; problem?: string }[];
-    };
+    const b = (typeof body === "object" && body !== null ? body : {}) as Partial<ErrorBody>;
     super(b.message ?? `HTTP ${status}`);
     this.status = status;
     this.code = b.error ?? "error";
-    this.field = b.field;
-    this.fields = {};
-    if (b.field) this.fields[b.field] = this.message;
-    for (const d of b.details ?? []) {
-      if (d.field && d.problem) this.fields[d.field.replace(/^(query|path|header)\./, "")] = d.problem;
+    this.field = b.field ?? undefined;
+    this.details = b.details ?? [];
+    this.reason = b.reason ?? undefined;
+    this.ctx = b.ctx ?? {};
+  }
+
+  /** What to fix, in the language chosen now (the service's English when it gave no reason). */
+  get explanation(): string {
+    return this.reason ? refusalText(this.reason, this.ctx, this.message) : this.message;
+  }
+
+  /** Per field, what to fix (read at render time, so in the language chosen now). */
+  get fields(): Record<string, string> {
+    const fields: Record<string, string> = {};
+    if (this.field) fields[this.field] = refusalText(this.reason, this.ctx, this.message);
+    for (const d of this.details) {
+      if (d.field) fields[d.field.replace(/^(query|path|header)\./, "")] = problemText(d);
     }
+    return fields;
   }
 
   get isConflict(): boolean {

@@ -1,7 +1,8 @@
 import type { ReactNode } from "react";
+import i18n from "i18next";
 import { useTranslation } from "react-i18next";
 
-import { ApiError } from "../api/client";
+import { ApiError, problemText } from "../api/client";
 
 /** Loading, error and empty states of a query, the same on every screen. */
 export function QueryState({
@@ -36,7 +37,7 @@ export function ErrorNotice({ error }: { error: unknown }) {
   if (!error) return null;
   const message =
     error instanceof ApiError
-      ? t(`errors.status.${error.status}`, { defaultValue: t("errors.generic") }) + `: ${error.message}`
+      ? t(`errors.status.${error.status}`, { defaultValue: t("errors.generic") }) + `: ${explained(error)}`
       : error instanceof Error
         ? `${t("errors.generic")}: ${error.message}`
         : t("errors.generic");
@@ -45,6 +46,18 @@ export function ErrorNotice({ error }: { error: unknown }) {
       {message}
     </div>
   );
+}
+
+/** A malformed request's problems field by field in the chosen language; else the service's message. */
+function explained(error: ApiError): string {
+  const named = error.details.filter((d) => d.field);
+  if (!named.length) return error.explanation;
+  return named
+    .map((d) => {
+      const last = d.field.split(".").filter((part) => !/^\d+$/.test(part)).pop() ?? d.field;
+      return `${i18n.t(`fields.${last}`, { defaultValue: d.field })}: ${problemText(d)}`;
+    })
+    .join("、");
 }
 
 /** Fields a service withheld (redacted): said plainly, never shown as empty. */

@@ -340,6 +340,8 @@ def _check_due(due_on: date | None, not_before: date, field_name: str) -> None:
         raise InvalidCommand(
             f"{field_name} {due_on.isoformat()} is before the conference ({not_before.isoformat()}): give a later date",
             field=field_name,
+            reason="before_earliest",
+            ctx={"earliest": not_before.isoformat()},
         )
 
 
@@ -421,20 +423,25 @@ def decide_record_held(
         raise InvalidCommand(
             f"held_at {cmd.held_at.isoformat()} is in the future: record the conference once it has been held",
             field="held_at",
+            reason="in_future",
         )
     if not cmd.participants:
-        raise InvalidCommand("participants is required: name at least one participant", field="participants")
+        raise InvalidCommand(
+            "participants is required: name at least one participant", field="participants", reason="required"
+        )
     outside = sum(1 for p in cmd.participants if p.kind in OUTSIDE_KINDS)
     if outside and cmd.basis.kind == "none" and not state.case_study:
         raise NoSharingBasis(
             f"{outside} participant(s) from outside the council took part: record the basis on which the case "
             "was shared (statutory: 支援会議・地域ケア会議, with the law or meeting; consent: the consent id)",
             field="basis",
+            reason="basis_required",
         )
     if cmd.basis.kind != "none" and not (cmd.basis.reference or "").strip():
         raise InvalidCommand(
             f"a {cmd.basis.kind} basis needs its reference (the law or meeting, or the consent id)",
             field="basis.reference",
+            reason="basis_reference",
         )
     if len(action_ids) != len(cmd.action_items):
         raise ValueError("one new action id per action item")
@@ -550,6 +557,7 @@ def decide_record_undertaking(
         raise InvalidCommand(
             f"undertaken_on {cmd.undertaken_on.isoformat()} is in the future: record the undertaking once given",
             field="undertaken_on",
+            reason="in_future",
         )
     if state.status == "held" and not any(
         p.name == name and p.organisation == organisation for p in state.participants
@@ -619,6 +627,7 @@ def decide_record_advice(state: ConferenceState, cmd: RecordAdvice, *, now: date
             f"{adviser.name} ({adviser.organisation}) has no secrecy undertaking (守秘義務) recorded: record it "
             "before recording advice in their name",
             field="adviser_name",
+            reason="secrecy_undertaking",
         )
     assert state.conference_id is not None and state.case_id is not None
     return [

@@ -189,6 +189,7 @@ def _check_entries(entries: tuple[ActivityEntry, ...], month: str, today: date) 
             raise InvalidCommand(
                 f"entries[{n}].on {entry.on.isoformat()} is in the future: record an involvement once it happened",
                 field=f"entries.{n}.on",
+                reason="in_future",
             )
         required_text(entry.purpose, f"entries.{n}.purpose", "the purpose of the involvement (関わりの目的)")
         required_text(entry.done, f"entries.{n}.done", "what was done")
@@ -235,7 +236,9 @@ def decide_submit(state: ActivityRecordState, cmd: SubmitActivityRecord, *, now:
     if state.status not in ("draft", "returned"):
         raise IllegalTransition(f"the record is already {state.status}: nothing to submit", field="record_id")
     if not state.entries:
-        raise InvalidCommand("write at least one entry before submitting the record", field="entries")
+        raise InvalidCommand(
+            "write at least one entry before submitting the record", field="entries", reason="at_least_one"
+        )
     return [
         ActivityRecordSubmitted(
             record_id=record_id,

@@ -57,11 +57,15 @@ def decide_raise_issue(
     codes.require(ISSUE_CATEGORIES, cmd.category, field_name="category")
     description = required_text(cmd.description, "description", "what was raised (no personal details)")
     if cmd.raised_on > today:
-        raise InvalidCommand(f"raised_on {cmd.raised_on} is in the future: {JST_NOTE}", field="raised_on")
+        raise InvalidCommand(
+            f"raised_on {cmd.raised_on} is in the future: {JST_NOTE}", field="raised_on", reason="in_future"
+        )
     if state.held_on is not None and cmd.raised_on < state.held_on:
         raise InvalidCommand(
             f"raised_on {cmd.raised_on} is before the meeting ({state.held_on}): raise it on or after the meeting day",
             field="raised_on",
+            reason="before_earliest",
+            ctx={"earliest": state.held_on.isoformat()},
         )
     return [
         NetworkMeetingIssueRaised(

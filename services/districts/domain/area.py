@@ -75,7 +75,11 @@ def decide_define_area(
         raise InvalidCommand("a city is the top of the hierarchy: give no parent_id", field="parent_id")
     if wanted is not None:
         if not cmd.parent_id:
-            raise InvalidCommand(f"parent_id is required: a {cmd.kind} area lies in a {wanted} area", field="parent_id")
+            raise InvalidCommand(
+                f"parent_id is required: a {cmd.kind} area lies in a {wanted} area",
+                field="parent_id",
+                reason="required",
+            )
         if parent is None or parent.kind != wanted:
             raise InvalidCommand(
                 f"parent_id {cmd.parent_id!r} is a {parent.kind if parent else 'missing'} area: "

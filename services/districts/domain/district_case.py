@@ -157,7 +157,9 @@ def _known(state: DistrictCaseState, case_id: str) -> tuple[str, str]:
 def _not_future(day: date, now: datetime, field_name: str) -> None:
     if day > local_date(now):
         raise InvalidCommand(
-            f"{field_name} {day.isoformat()} is in the future: record it once it happened", field=field_name
+            f"{field_name} {day.isoformat()} is in the future: record it once it happened",
+            field=field_name,
+            reason="in_future",
         )
 
 
@@ -203,7 +205,9 @@ def decide_record_visit(
     if cmd.visited_at.tzinfo is None or cmd.visited_at.utcoffset() is None:
         raise InvalidCommand("visited_at must be timezone-aware (e.g. 2014-05-02T10:00:00+09:00)", field="visited_at")
     if cmd.visited_at > now:
-        raise InvalidCommand(f"visited_at {cmd.visited_at.isoformat()} is in the future", field="visited_at")
+        raise InvalidCommand(
+            f"visited_at {cmd.visited_at.isoformat()} is in the future", field="visited_at", reason="in_future"
+        )
     return [
         OutreachVisitRecorded.of(
             cmd,
@@ -226,13 +230,16 @@ def decide_start_watch_over(
         raise WatchOverState(f"case {case_id} is already watched over since {state.watch.started_on.isoformat()}")
     if not cmd.watchers:
         raise InvalidCommand(
-            "watchers is required: name who watches over (a resident, the 民生委員...)", field="watchers"
+            "watchers is required: name who watches over (a resident, the 民生委員...)",
+            field="watchers",
+            reason="required",
         )
     if cmd.approach == "in_contact" and state.refused:
         raise PersonRefusedContact(
             "the person refused support at the last visit: no intervention without her or his consent. "
             "Watch from a distance (approach 'from_a_distance'), or record a visit where they agreed first",
             field="approach",
+            reason="consent_refused",
         )
     return [WatchOverStarted.of(cmd, case_id=case_id, district_id=district_id, watch_id=watch_id, started_at=now)]
 

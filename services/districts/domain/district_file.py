@@ -152,7 +152,9 @@ def decide_record_population(
     """区分別人口: known categories, whole numbers not below zero, at least one."""
     district_id, year = _known(state, cmd.district_id, cmd.fiscal_year)
     if not cmd.counts:
-        raise InvalidCommand("counts is required: give the population of at least one category", field="counts")
+        raise InvalidCommand(
+            "counts is required: give the population of at least one category", field="counts", reason="required"
+        )
     for category, count in cmd.counts.items():
         codes.require(POPULATION, category, field_name="counts")
         if count < 0:

@@ -89,6 +89,7 @@ def decide_set_team(state: TeamState, cmd: SetSupportTeam, *, now: datetime, cod
         raise InvalidCommand(
             "members is required: the resident coordinator, the welfare counsellor (民生委員) and the CSW",
             field="members",
+            reason="required",
         )
     team_kinds = codes.flagged(MEMBER_KINDS, "team")
     seen: set[tuple[str, str]] = set()
@@ -102,6 +103,7 @@ def decide_set_team(state: TeamState, cmd: SetSupportTeam, *, now: datetime, cod
             raise InvalidCommand(
                 f"members[{i}].staff_id is required for a CSW: the council staff id of the district's CSW",
                 field=f"members[{i}].staff_id",
+                reason="required",
             )
         key = (member.kind, member.name)
         if key in seen:
@@ -157,6 +159,7 @@ def _basis(basis: ShareBasis, case_id: str | None, has_outside: bool, i: int) ->
         raise InvalidCommand(
             f"{where}: a {basis.kind} basis needs its reference (the consent id, or the law or meeting)",
             field=f"{where}.reference",
+            reason="basis_reference",
         )
     if case_id and basis.kind == "none" and has_outside:
         raise InvalidCommand(
@@ -164,6 +167,7 @@ def _basis(basis: ShareBasis, case_id: str | None, has_outside: bool, i: int) ->
             "person's consent (the consent id) or a statutory meeting (支援会議); otherwise discuss it "
             "without identifying details and leave case_id empty",
             field=where,
+            reason="consent_needed",
         )
     return basis if basis.kind != "none" else ShareBasis()
 
@@ -187,10 +191,14 @@ def decide_record_meeting(
             field="district_id",
         )
     if cmd.held_on > local_date(now):
-        raise InvalidCommand(f"held_on {cmd.held_on} is in the future: record the meeting once held", field="held_on")
+        raise InvalidCommand(
+            f"held_on {cmd.held_on} is in the future: record the meeting once held", field="held_on", reason="in_future"
+        )
     if not cmd.participants:
         raise InvalidCommand(
-            "participants is required: the team and outside members who took part", field="participants"
+            "participants is required: the team and outside members who took part",
+            field="participants",
+            reason="required",
         )
     kinds = codes.code_set(MEMBER_KINDS)
     for i, p in enumerate(cmd.participants):

@@ -20,7 +20,7 @@ from services.intake.domain.errors import ConsentNotFound
 from services.intake.domain.events import ConsentGiven, ConsentWithdrawn, StatutorySharingRecorded
 from shared.checks import not_after, optional_text, required_text, unique
 from shared.consent import SUPPORT_MEETING_BASIS, Consent, Recipient, StatutoryRecord
-from shared.dates import local_date
+from shared.dates import local_date, local_minute
 from shared.errors import AlreadyExists, IllegalTransition, InvalidCommand
 from shared.events import DomainEvent, Replay
 
@@ -94,7 +94,9 @@ def _check_person(state: ConsentLedger, person_id: str) -> str:
 
 def _recipients(recipients: tuple[Recipient, ...]) -> tuple[Recipient, ...]:
     if not recipients:
-        raise InvalidCommand("name at least one recipient (department or outside agency)", field="recipients")
+        raise InvalidCommand(
+            "name at least one recipient (department or outside agency)", field="recipients", reason="at_least_one"
+        )
     for i, recipient in enumerate(recipients):
         required_text(recipient.id, f"recipients[{i}].id", "the department or agency id")
     return tuple(dict.fromkeys(recipients))
@@ -110,13 +112,15 @@ def decide_give_consent(
     recipients = _recipients(command.recipients)
     purposes = unique(p for p in command.purposes if p.strip())
     if not purposes:
-        raise InvalidCommand("name at least one purpose of the sharing", field="purposes")
+        raise InvalidCommand("name at least one purpose of the sharing", field="purposes", reason="at_least_one")
     given_at = command.given_at or now
     not_after(given_at, now, "given_at")
     if command.valid_until < local_date(given_at):
         raise InvalidCommand(
             f"valid_until {command.valid_until} is before the consent was given ({local_date(given_at)})",
             field="valid_until",
+            reason="before_earliest",
+            ctx={"earliest": local_date(given_at).isoformat()},
         )
     return [
         ConsentGiven(
@@ -151,6 +155,8 @@ def decide_withdraw_consent(state: ConsentLedger, command: WithdrawConsent, *, n
         raise InvalidCommand(
             f"withdrawn_at {withdrawn_at.isoformat()} is before the consent was given ({consent.given_at.isoformat()})",
             field="withdrawn_at",
+            reason="before_earliest",
+            ctx={"earliest": local_minute(consent.given_at)},
         )
     return [
         ConsentWithdrawn(
@@ -181,6 +187,7 @@ def decide_record_statutory_sharing(
         raise InvalidCommand(
             "the members' secrecy duty (守秘義務) must be acknowledged before sharing without consent",
             field="secrecy_duty_acknowledged",
+            reason="secrecy_acknowledgement",
         )
     recipients = _recipients(command.recipients)
     shared_at = command.shared_at or now

@@ -42,7 +42,7 @@ from services.intake.domain.events import (
 )
 from services.intake.domain.values import ClosureOutcome, PlanStep, Urgency
 from shared.checks import not_after, optional_text, required_text, unique
-from shared.dates import local_date
+from shared.dates import local_date, local_minute
 from shared.errors import AlreadyExists, IllegalTransition, InvalidCommand
 from shared.events import DomainEvent, Replay, absorb
 from shared.reference import CodeLists
@@ -249,7 +249,9 @@ def decide_open_consultation(
     issues = unique(command.issues)
     if not issues:
         raise InvalidCommand(
-            f"give at least one issue category (code list {ISSUES}; 'other' when unclear)", field="issues"
+            f"give at least one issue category (code list {ISSUES}; 'other' when unclear)",
+            field="issues",
+            reason="at_least_one",
         )
     codes.require(ISSUES, *issues, field_name="issues")
     urgency: Urgency = command.urgency
@@ -293,6 +295,8 @@ def decide_record_contact(
             f"contacted_at {contacted_at.isoformat()} is before the consultation was opened "
             f"({state.opened_at.isoformat()}); the opening is the first contact",
             field="contacted_at",
+            reason="before_earliest",
+            ctx={"earliest": local_minute(state.opened_at)},
         )
     codes.require(CHANNELS, command.channel, field_name="channel")
     codes.require(SOURCES, command.party, field_name="party")
@@ -328,7 +332,9 @@ def decide_record_assessment(
     consultation_id, case_id = _require_open(state, command.consultation_id)
     issues = state.issues if command.issues is None else unique(command.issues)
     if not issues:
-        raise InvalidCommand(f"issues cannot be emptied; keep at least one {ISSUES} code", field="issues")
+        raise InvalidCommand(
+            f"issues cannot be emptied; keep at least one {ISSUES} code", field="issues", reason="at_least_one"
+        )
     codes.require(ISSUES, *issues, field_name="issues")
     return [
         AssessmentRecorded(
@@ -357,7 +363,7 @@ def decide_set_support_plan(
     """支援計画: every step names a ladder rung, an action and who carries it; kept in ladder order."""
     consultation_id, case_id = _require_open(state, command.consultation_id)
     if not command.steps:
-        raise InvalidCommand("a support plan needs at least one step", field="steps")
+        raise InvalidCommand("a support plan needs at least one step", field="steps", reason="at_least_one")
     order = {code.code: rank for rank, code in enumerate(codes.codes(LADDER))}
     opened_on = local_date(state.opened_at) if state.opened_at is not None else None
     for i, step in enumerate(command.steps):
@@ -368,6 +374,8 @@ def decide_set_support_plan(
             raise InvalidCommand(
                 f"steps[{i}].due_on {step.due_on} is before the consultation was opened ({opened_on})",
                 field=f"steps[{i}].due_on",
+                reason="before_earliest",
+                ctx={"earliest": opened_on.isoformat()},
             )
     steps: tuple[PlanStep, ...] = tuple(sorted(command.steps, key=lambda s: order[s.rung]))
     return [
@@ -393,7 +401,12 @@ def decide_schedule_follow_up(
         raise AlreadyExists(f"follow-up {follow_up_id!r} is already scheduled", field="follow_up_id")
     today = local_date(now)
     if command.due_on < today:
-        raise InvalidCommand(f"due_on {command.due_on} is in the past (today {today})", field="due_on")
+        raise InvalidCommand(
+            f"due_on {command.due_on} is in the past (today {today})",
+            field="due_on",
+            reason="in_past",
+            ctx={"today": today.isoformat()},
+        )
     return [
         FollowUpScheduled(
             consultation_id=consultation_id,

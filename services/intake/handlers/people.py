@@ -132,7 +132,10 @@ def require_person(uow: UnitOfWork, person_id: str, field: str = "person_id", *,
         if in_path:
             raise PersonNotFound(f"no person {person_id!r} is registered; register the person first", field=field)
         raise UnknownReference(
-            f"{field}: no person {person_id!r} is registered; register the person first (POST /people)", field=field
+            f"{field}: no person {person_id!r} is registered; register the person first (POST /people)",
+            field=field,
+            reason="unknown_reference",
+            ctx={"id": person_id},
         )
 
 
@@ -142,6 +145,8 @@ def require_household(uow: UnitOfWork, household_id: str) -> None:
         raise UnknownReference(
             f"household_id: no household {household_id!r} is registered; register it first (POST /households)",
             field="household_id",
+            reason="unknown_reference",
+            ctx={"id": household_id},
         )
 
 

@@ -204,7 +204,9 @@ def decide_record_issues(
     require_aware(now)
     _require_open(state, command.consultation_id, "record household issues")
     if not command.issues:
-        raise InvalidCommand("issues is empty: name at least one household_issue_categories code", field="issues")
+        raise InvalidCommand(
+            "issues is empty: name at least one household_issue_categories code", field="issues", reason="at_least_one"
+        )
     issues = _unique(command.issues)
     codes.require("household_issue_categories", *issues, field_name="issues")
     new = tuple(i for i in issues if i not in state.issues)

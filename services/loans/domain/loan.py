@@ -395,6 +395,7 @@ def decide_check_arrears(state: LoanState, command: CheckArrears, *, now: dateti
             f"as_of {command.as_of} is in the future (today is {local_date(now)} in Japan): "
             "arrears are checked up to today at most",
             field="as_of",
+            reason="in_future",
         )
     if state.status is not S.REPAYING:
         return []

@@ -17,7 +17,7 @@ def require_aware(now: datetime) -> None:
 
 def require_id(value: str, field: str) -> None:
     if not value.strip():
-        raise InvalidCommand(f"{field} is empty: give the id of the record", field=field)
+        raise InvalidCommand(f"{field} is empty: give the id of the record", field=field, reason="required")
 
 
 def require_optional_id(value: str | None, field: str) -> None:
@@ -27,9 +27,11 @@ def require_optional_id(value: str | None, field: str) -> None:
 
 def require_text(value: str, field: str, what: str) -> None:
     if not value.strip():
-        raise InvalidCommand(f"{field} is empty: write {what}", field=field)
+        raise InvalidCommand(f"{field} is empty: write {what}", field=field, reason="required")
 
 
 def require_positive_yen(amount: int, field: str) -> None:
     if amount <= 0:
-        raise InvalidCommand(f"{field} must be a positive whole number of yen, got {amount}", field=field)
+        raise InvalidCommand(
+            f"{field} must be a positive whole number of yen, got {amount}", field=field, reason="not_positive_yen"
+        )
