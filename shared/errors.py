@@ -57,6 +57,16 @@ REASONS = frozenset(
         "consent_refused",  # the person refused support: no intervention without consent
         "secrecy_undertaking",  # an outside participant has not undertaken secrecy (守秘義務)
         "secrecy_acknowledgement",  # sharing without consent needs the members' secrecy duty acknowledged
+        "out_of_range",  # a day outside the span the record allows (ctx: earliest, latest)
+        "amount_mismatch",  # an amount other than the one decided (ctx: amount)
+        "too_many",  # more entries than a record takes (ctx: max)
+        "outside_month",  # a day outside the record's month (ctx: month)
+        "code_format",  # an area or district code not in lower-case letters, digits, '-' or '_'
+        "nothing_changed",  # a correction that changes nothing
+        "subject_required",  # a consultation about nobody: a person, a household or a description
+        "name_required",  # a person with neither name in kanji nor in kana
+        "not_after_now",  # a deadline that is not in the future
+        "not_a_participant",  # a name that is not among the conference's participants
     }
 )
 """The refusals with words of their own in the web client (``errors.domain.<reason>``)."""

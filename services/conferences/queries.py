@@ -196,6 +196,7 @@ def minutes_for(kit: ServiceKit, conference_id: str, participant_name: str, orga
             f"{participant_name} ({organisation}) is not a participant of conference {conference_id}: name one "
             "as recorded in the minutes",
             field="participant_name",
+            reason="not_a_participant",
         )
     shown = participant_sees_details(state, participant)
     undertaking = state.undertaking_of(participant.name, participant.organisation)

@@ -206,7 +206,12 @@ AREA: Aggregate[area.AreaState] = Aggregate(
     name="area",
     prefix="district-area",
     fold=Fold(area.AreaState, area.apply, DISTRICT_EVENTS),
-    not_found=lambda area_id: AreaNotFound(f"no area {area_id!r}: define it first (POST /areas)", field="area_id"),
+    not_found=lambda area_id: AreaNotFound(
+        f"no area {area_id!r}: define it first (POST /areas)",
+        field="area_id",
+        reason="unknown_reference",
+        ctx={"id": area_id},
+    ),
     project=saving(rows.save_area),
     id_field="area_id",
 )

@@ -207,7 +207,12 @@ def _within(conn: Connection, area_id: str | None, district_id: str | None) -> l
         return None if district_id is None else [district_id]
     areas = _areas(conn)
     if area_id not in areas:
-        raise InvalidCommand(f"area_id {area_id!r} is not a defined area (GET /areas)", field="area_id")
+        raise InvalidCommand(
+            f"area_id {area_id!r} is not a defined area (GET /areas)",
+            field="area_id",
+            reason="unknown_reference",
+            ctx={"id": area_id},
+        )
     inside = [a for a in areas if area_id in _path(areas, a)]
     return [d for d in inside if d == district_id] if district_id is not None else inside
 
@@ -231,7 +236,12 @@ def area_detail(kit: ServiceKit, area_id: str) -> dict[str, Any]:
     with reading(kit.engine) as conn:
         areas = _areas(conn)
     if area_id not in areas:
-        raise AreaNotFound(f"no area {area_id!r}: define it first (POST /areas)", field="area_id")
+        raise AreaNotFound(
+            f"no area {area_id!r}: define it first (POST /areas)",
+            field="area_id",
+            reason="unknown_reference",
+            ctx={"id": area_id},
+        )
     children = [_view(areas, a) for a in areas.values() if a["parent_id"] == area_id]
     return {**_view(areas, areas[area_id]), "children": children}
 

@@ -117,7 +117,9 @@ HOUSEHOLD: Aggregate[HouseholdState] = Aggregate(
     prefix="household",
     fold=Fold(HouseholdState, apply_household, REGISTRY_EVENTS),
     exists=lambda s: s.registered,
-    not_found=lambda hid: HouseholdNotFound(f"no household {hid!r}: register it first", field="household_id"),
+    not_found=lambda hid: HouseholdNotFound(
+        f"no household {hid!r}: register it first", field="household_id", reason="unknown_reference", ctx={"id": hid}
+    ),
     project=_save_household,
     id_field="household_id",
 )
@@ -128,7 +130,9 @@ PERSON: Aggregate[PersonState] = Aggregate(
     prefix="person",
     fold=Fold(PersonState, apply_person, REGISTRY_EVENTS),
     exists=lambda s: s.registered,
-    not_found=lambda pid: PersonNotFound(f"no person {pid!r}: register the person first", field="person_id"),
+    not_found=lambda pid: PersonNotFound(
+        f"no person {pid!r}: register the person first", field="person_id", reason="unknown_reference", ctx={"id": pid}
+    ),
     id_field="person_id",
 )
 """本人: the details stay in the event (special-care data); loans keeps no person table."""

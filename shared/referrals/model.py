@@ -266,7 +266,9 @@ def decide_make(
             "deadline needs a time zone (e.g. 2025-04-01T17:00:00+09:00)", field="deadline", reason="needs_time_zone"
         )
     if cmd.deadline <= now:
-        raise InvalidCommand(f"deadline {cmd.deadline.isoformat()} is not after now", field="deadline")
+        raise InvalidCommand(
+            f"deadline {cmd.deadline.isoformat()} is not after now", field="deadline", reason="not_after_now"
+        )
     basis_reference = cmd.basis_reference.strip() if cmd.basis_kind != "none" and cmd.basis_reference else None
     return [
         ReferralMade(

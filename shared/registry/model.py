@@ -195,6 +195,7 @@ def decide_register_person(
             "give name_kanji or name_kana; a subject whose name is unknown is described on the "
             "consultation (subject_description) until identified",
             field="name_kanji",
+            reason="name_required",
         )
     _check_birth_date(command.birth_date, now)
     return [
@@ -245,7 +246,9 @@ def decide_correct_person_details(
     if not any(remaining.values()):
         raise InvalidCommand("a person record keeps a name in kanji or kana; do not clear both", field="clear")
     if not changes and not cleared:
-        raise InvalidCommand("nothing to correct: every given value equals the record", field="person_id")
+        raise InvalidCommand(
+            "nothing to correct: every given value equals the record", field="person_id", reason="nothing_changed"
+        )
     return [
         PersonDetailsCorrected(
             person_id=command.person_id,

@@ -31,7 +31,7 @@ from __future__ import annotations
 import uuid
 from collections.abc import Sequence
 from dataclasses import dataclass, field, replace
-from datetime import date, datetime
+from datetime import date, datetime, timedelta
 from typing import Literal
 
 from services.conferences.domain.commands import (
@@ -526,6 +526,8 @@ def decide_schedule_review(
         raise InvalidCommand(
             f"due_on {cmd.due_on.isoformat()} is not after the conference ({held_on.isoformat()}): give a later date",
             field="due_on",
+            reason="before_earliest",
+            ctx={"earliest": (held_on + timedelta(days=1)).isoformat()},
         )
     return [
         ConferenceReviewScheduled.of(
@@ -566,6 +568,7 @@ def decide_record_undertaking(
             f"{name} ({organisation}) did not take part in conference {cmd.conference_id}: name a participant "
             "as recorded in the minutes",
             field="participant_name",
+            reason="not_a_participant",
         )
     if state.undertaking_of(name, organisation) is not None:
         raise WrongConferenceState(f"the secrecy undertaking of {name} ({organisation}) is already recorded")
@@ -621,6 +624,7 @@ def decide_record_advice(state: ConferenceState, cmd: RecordAdvice, *, now: date
         raise InvalidCommand(
             f"adviser_name {cmd.adviser_name!r} did not take part: name a participant as recorded in the minutes",
             field="adviser_name",
+            reason="not_a_participant",
         )
     if adviser.kind in OUTSIDE_KINDS and state.undertaking_of(adviser.name, adviser.organisation) is None:
         raise NoSecrecyUndertaking(

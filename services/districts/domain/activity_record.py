@@ -178,12 +178,19 @@ def _check_month(month: str) -> str:
 
 def _check_entries(entries: tuple[ActivityEntry, ...], month: str, today: date) -> tuple[ActivityEntry, ...]:
     if len(entries) > MAX_ENTRIES:
-        raise InvalidCommand(f"at most {MAX_ENTRIES} entries a month, got {len(entries)}", field="entries")
+        raise InvalidCommand(
+            f"at most {MAX_ENTRIES} entries a month, got {len(entries)}",
+            field="entries",
+            reason="too_many",
+            ctx={"max": MAX_ENTRIES},
+        )
     for n, entry in enumerate(entries):
         if entry.on.isoformat()[:7] != month:
             raise InvalidCommand(
                 f"entries[{n}].on {entry.on.isoformat()} is not in the record's month {month}",
                 field=f"entries.{n}.on",
+                reason="outside_month",
+                ctx={"month": month},
             )
         if entry.on > today:
             raise InvalidCommand(

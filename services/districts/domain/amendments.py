@@ -95,7 +95,11 @@ def decide_change_resource(state: ResourceState, cmd: ChangeLocalResource, *, no
     }
     changed = tuple(f for f in _EDITABLE if after[f] != getattr(state, f))
     if not changed:
-        raise InvalidCommand("nothing to change: the resource is already registered with these facts", field="name")
+        raise InvalidCommand(
+            "nothing to change: the resource is already registered with these facts",
+            field="name",
+            reason="nothing_changed",
+        )
     return [
         LocalResourceChanged(
             resource_id=state.resource_id,

@@ -69,6 +69,7 @@ def decide_define_area(
             f"area_id {cmd.area_id!r} is not an area code: lower-case letters, digits, '-' or '_' "
             "(a district council area uses its district code)",
             field="area_id",
+            reason="code_format",
         )
     wanted = AREA_PARENT[cmd.kind]
     if wanted is None and cmd.parent_id:
@@ -107,7 +108,9 @@ def decide_change_addresses(state: AreaState, cmd: ChangeAreaAddresses, *, now: 
     prefixes = _prefixes(cmd.address_prefixes)
     if prefixes == state.address_prefixes:
         raise InvalidCommand(
-            "address_prefixes are the area's prefixes already: send the new list", field="address_prefixes"
+            "address_prefixes are the area's prefixes already: send the new list",
+            field="address_prefixes",
+            reason="nothing_changed",
         )
     return [AreaAddressesChanged.of(cmd, address_prefixes=prefixes, changed_at=now)]
 

@@ -174,6 +174,7 @@ def decide_raise_concern(
         raise InvalidCommand(
             f"district_id {cmd.district_id!r} is not a district code: lower-case letters, digits, '-' or '_'",
             field="district_id",
+            reason="code_format",
         )
     if state.district_id is not None and state.district_id != cmd.district_id:
         raise InvalidCommand(

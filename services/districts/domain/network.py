@@ -115,7 +115,7 @@ def decide_set_team(state: TeamState, cmd: SetSupportTeam, *, now: datetime, cod
         m if m.kind == "csw" else m.model_copy(update={"staff_id": optional_text(m.staff_id)}) for m in cmd.members
     )
     if state.district_id is not None and members == state.members and optional_text(cmd.note) is None:
-        raise InvalidCommand("the team is already made of these members", field="members")
+        raise InvalidCommand("the team is already made of these members", field="members", reason="nothing_changed")
     return [
         DistrictSupportTeamSet.of(
             cmd, members=members, note=optional_text(cmd.note), set_at=now, code_list_version=codes.version

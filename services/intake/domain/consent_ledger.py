@@ -182,6 +182,8 @@ def decide_record_statutory_sharing(
             f"basis {command.basis!r} is not a statutory basis; allowed: {sorted(STATUTORY_BASES)}. "
             "Other meetings need the person's consent (GiveConsent)",
             field="basis",
+            reason="unknown_code",
+            ctx={"allowed": ", ".join(sorted(STATUTORY_BASES))},
         )
     if not command.secrecy_duty_acknowledged:
         raise InvalidCommand(

@@ -243,6 +243,7 @@ def decide_open_consultation(
             "say who the consultation is about: person_id, household_id, or a subject_description "
             "of a person not yet identified (e.g. 'elderly woman living alone at 3-chome')",
             field="subject_description",
+            reason="subject_required",
         )
     codes.require(SOURCES, command.source, field_name="source")
     codes.require(CHANNELS, command.channel, field_name="channel")
@@ -459,6 +460,7 @@ def decide_close_consultation(
         raise InvalidCommand(
             f"outcome {command.outcome} needs a destination: the service or agency the case went to",
             field="destination",
+            reason="required",
         )
     return [
         ConsultationClosed(

@@ -315,12 +315,16 @@ def decide_disburse_loan(state: LoanState, command: DisburseLoan, *, now: dateti
             f"amount {command.amount} differs from the approved amount {state.amount}: disburse exactly "
             "the approved amount",
             field="amount",
+            reason="amount_mismatch",
+            ctx={"amount": state.amount},
         )
     if not state.approved_on <= command.disbursed_on <= local_date(now):
         raise InvalidCommand(
             f"disbursed_on {command.disbursed_on} must lie between the approval ({state.approved_on}) "
             f"and today ({local_date(now)})",
             field="disbursed_on",
+            reason="out_of_range",
+            ctx={"earliest": state.approved_on.isoformat(), "latest": local_date(now).isoformat()},
         )
     if command.disbursed_on > state.first_due_date:
         raise InvalidCommand(
@@ -353,6 +357,8 @@ def decide_record_repayment(
             f"paid_on {command.paid_on} must lie between the disbursement ({state.disbursed_on}) "
             f"and today ({local_date(now)})",
             field="paid_on",
+            reason="out_of_range",
+            ctx={"earliest": state.disbursed_on.isoformat(), "latest": local_date(now).isoformat()},
         )
     allocations: list[InstalmentAllocation] = []
     left = command.amount

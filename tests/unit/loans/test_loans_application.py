@@ -269,22 +269,27 @@ def test_denying_without_a_reason_is_refused(under_review: LoanState) -> None:
     assert refused.value.field == "reason"
 
 
+SPAN = {"earliest": "2015-04-01", "latest": "2015-04-01"}  # from the approval to today
+
+
 @pytest.mark.parametrize(
-    ("amount", "disbursed_on", "match"),
+    ("amount", "disbursed_on", "match", "reason", "ctx"),
     [
-        (90_000, date(2015, 4, 1), "approved amount 100000"),
-        (0, date(2015, 4, 1), "approved amount"),
-        (100_000, date(2015, 4, 2), "today"),  # in the future
-        (100_000, date(2015, 3, 31), "approval"),  # before the decision
+        (90_000, date(2015, 4, 1), "approved amount 100000", "amount_mismatch", {"amount": 100_000}),
+        (0, date(2015, 4, 1), "approved amount", "amount_mismatch", {"amount": 100_000}),
+        (100_000, date(2015, 4, 2), "today", "out_of_range", SPAN),  # in the future
+        (100_000, date(2015, 3, 31), "approval", "out_of_range", SPAN),  # before the decision
     ],
 )
 def test_disbursing_with_bad_values_is_refused(
-    approved: LoanState, amount: int, disbursed_on: date, match: str
+    approved: LoanState, amount: int, disbursed_on: date, match: str, reason: str, ctx: dict[str, object]
 ) -> None:
-    with pytest.raises(InvalidCommand, match=match):
+    # The reason and its values are what the desk's screen says in Japanese (errors.domain.*).
+    with pytest.raises(InvalidCommand, match=match) as refused:
         decide_disburse_loan(
             approved, DisburseLoan(application_id=APP, amount=amount, disbursed_on=disbursed_on), now=NOW
         )
+    assert (refused.value.reason, refused.value.ctx) == (reason, ctx)
 
 
 def test_disbursing_after_the_first_due_date_is_refused(approved: LoanState) -> None:
