@@ -67,6 +67,17 @@ REASONS = frozenset(
         "name_required",  # a person with neither name in kanji nor in kana
         "not_after_now",  # a deadline that is not in the future
         "not_a_participant",  # a name that is not among the conference's participants
+        "too_small",  # a number below its least (ctx: min)
+        "out_of_range_number",  # a number outside the span the record allows (ctx: first, last)
+        "instalments_too_many",  # so many instalments that a month's amount is under one yen (ctx: count, amount)
+        "single_instalment",  # one instalment repays the whole amount (ctx: amount)
+        "monthly_too_high",  # the monthly amount repays the loan before the last instalment (ctx: most)
+        "last_instalment_too_large",  # the last instalment twice the monthly amount or more (ctx: last, suggested)
+        "after_first_due",  # a disbursement after the first due date (ctx: first_due)
+        "exceeds_outstanding",  # a repayment over the outstanding balance (ctx: outstanding)
+        "no_basis_in_force",  # no consent or statutory sharing lets the details go to this recipient
+        "self_link",  # a record linked to itself
+        "listed_twice",  # one person or member listed twice
     }
 )
 """The refusals with words of their own in the web client (``errors.domain.<reason>``)."""

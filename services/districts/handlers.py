@@ -106,7 +106,9 @@ def raise_concern(kit: ServiceKit, ctx: CommandContext, cmd: RaiseWatchConcern) 
             )
             cmd = cmd.model_copy(update={"case_id": case_id})
         if not cmd.case_id:
-            raise InvalidCommand("case_id is required unless the concern comes with a referral_id", field="case_id")
+            raise InvalidCommand(
+                "case_id is required unless the concern comes with a referral_id", field="case_id", reason="required"
+            )
         opening = cmd
 
         def decide(state: district_case.DistrictCaseState, u: UnitOfWork) -> list[Any]:

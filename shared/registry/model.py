@@ -244,7 +244,9 @@ def decide_correct_person_details(
     remaining.update({k: v for k, v in changes.items() if k in remaining})
     remaining.update(dict.fromkeys(n for n in cleared if n in remaining))
     if not any(remaining.values()):
-        raise InvalidCommand("a person record keeps a name in kanji or kana; do not clear both", field="clear")
+        raise InvalidCommand(
+            "a person record keeps a name in kanji or kana; do not clear both", field="clear", reason="name_required"
+        )
     if not changes and not cleared:
         raise InvalidCommand(
             "nothing to correct: every given value equals the record", field="person_id", reason="nothing_changed"
@@ -267,7 +269,9 @@ def decide_link_person_records(
     """同一人物の記録の統合: explicit and audited; never a record with itself, never twice."""
     if command.person_id == command.duplicate_person_id:
         raise InvalidCommand(
-            "a record cannot be linked to itself; give the id of the other record", field="duplicate_person_id"
+            "a record cannot be linked to itself; give the id of the other record",
+            field="duplicate_person_id",
+            reason="self_link",
         )
     _require_person(person, command.person_id)
     if not duplicate.registered or duplicate.person_id != command.duplicate_person_id:
@@ -306,7 +310,7 @@ def decide_register_household(
         raise AlreadyExists(f"household {state.household_id!r} is already registered", field="household_id")
     ids = [m.person_id for m in command.members]
     if len(set(ids)) != len(ids):
-        raise InvalidCommand(f"members lists a person twice: {ids}", field="members")
+        raise InvalidCommand(f"members lists a person twice: {ids}", field="members", reason="listed_twice")
     recorded_by = required_text(command.registered_by, "registered_by", "the staff id")
     events: list[DomainEvent] = [
         HouseholdRegistered(

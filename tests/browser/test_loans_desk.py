@@ -183,6 +183,17 @@ def test_a_loan_is_approved_disbursed_and_repaid_on_its_schedule(web: WebPlatfor
     expect(approve.get_by_label("金額（円）")).to_have_value("100000")
     approve.get_by_label("償還回数").fill("4")
     approve.get_by_label("初回償還日").fill(first_due.isoformat())
+    # Terms that make a balloon last instalment: refused in Japanese, with the figures to fix them.
+    monthly = approve.get_by_label("月々の償還額（円）")
+    monthly.fill("10000")
+    approve.get_by_role("button", name="貸付を決定する").click()
+    refused = approve.locator(".field.invalid").filter(has=page.get_by_label("月々の償還額（円）"))
+    expect(refused.get_by_role("alert")).to_have_text(
+        "最終回が70,000円となり、月額の2倍以上になります。月額を上げる（例: 25,000円）か、償還回数を減らしてください"
+    )
+    expect(status).to_have_text("審査中")
+    shoot(page, "loans-08b-terms-refused-in-japanese")
+    monthly.fill("")
     approve.get_by_role("button", name="貸付を決定する").click()
     expect(status).to_have_text("貸付決定")
 

@@ -158,7 +158,12 @@ def decide_record_population(
     for category, count in cmd.counts.items():
         codes.require(POPULATION, category, field_name="counts")
         if count < 0:
-            raise InvalidCommand(f"counts.{category} is {count}: a population is not below zero", field="counts")
+            raise InvalidCommand(
+                f"counts.{category} is {count}: a population is not below zero",
+                field="counts",
+                reason="too_small",
+                ctx={"min": 0},
+            )
     return [
         DistrictPopulationRecorded.of(
             cmd,

@@ -107,7 +107,9 @@ def decide_set_team(state: TeamState, cmd: SetSupportTeam, *, now: datetime, cod
             )
         key = (member.kind, member.name)
         if key in seen:
-            raise InvalidCommand(f"members[{i}] {member.name!r} is listed twice", field=f"members[{i}].name")
+            raise InvalidCommand(
+                f"members[{i}] {member.name!r} is listed twice", field=f"members[{i}].name", reason="listed_twice"
+            )
         seen.add(key)
     if not any(m.kind == "csw" for m in cmd.members):
         raise InvalidCommand("members needs the district's CSW (kind csw, with the staff id)", field="members")

@@ -41,7 +41,9 @@ def make_referral(kit: ServiceKit, desk: ReferralDesk, ctx: CommandContext, req:
         person_id = person_id or row["person_id"]
         household_id = household_id or row["household_id"]
     if not case_id:
-        raise InvalidCommand("give case_id (person or household id) or consultation_id", field="case_id")
+        raise InvalidCommand(
+            "give case_id (person or household id) or consultation_id", field="case_id", reason="required"
+        )
     recipient = Recipient(kind="department" if req.target_kind == "department" else "agency", id=req.target)
     basis: Basis | None = None
     if req.basis_kind != "none":
@@ -53,6 +55,7 @@ def make_referral(kit: ServiceKit, desk: ReferralDesk, ctx: CommandContext, req:
                 "(POST /people/{person_id}/consents) or statutory sharing first, or refer with basis_kind 'none' "
                 "(the target then sees the referral and its reason category, not the details)",
                 field="basis_kind",
+                reason="no_basis_in_force",
             )
     deadline = kit.clock.now() + (
         timedelta(days=req.deadline_days) if req.deadline_days else DEFAULT_DEADLINES.get(req.priority, timedelta(7))

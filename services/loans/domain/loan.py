@@ -14,7 +14,7 @@ from __future__ import annotations
 
 from collections.abc import Collection, Iterable
 from dataclasses import dataclass, replace
-from datetime import date, datetime
+from datetime import date, datetime, timedelta
 from enum import StrEnum
 from typing import ClassVar, TypedDict
 
@@ -249,7 +249,10 @@ def decide_approve_loan(state: LoanState, command: ApproveLoan, *, now: datetime
     require_positive_yen(command.amount, "amount")
     if command.instalment_count <= 0:
         raise InvalidTerms(
-            f"instalment_count must be at least 1, got {command.instalment_count}", field="instalment_count"
+            f"instalment_count must be at least 1, got {command.instalment_count}",
+            field="instalment_count",
+            reason="too_small",
+            ctx={"min": 1},
         )
     monthly = command.monthly_amount
     if monthly is None:
@@ -259,12 +262,16 @@ def decide_approve_loan(state: LoanState, command: ApproveLoan, *, now: datetime
         raise InvalidTerms(
             f"grace_months (据置期間) cannot be negative, got {command.grace_months}; use 0 for none",
             field="grace_months",
+            reason="too_small",
+            ctx={"min": 0},
         )
     if command.first_due_date <= local_date(now):
         raise InvalidTerms(
             f"first_due_date {command.first_due_date} is not after the decision date {local_date(now)}: "
             "give a future first due date",
             field="first_due_date",
+            reason="before_earliest",
+            ctx={"earliest": (local_date(now) + timedelta(days=1)).isoformat()},
         )
     return [
         LoanApplicationApproved(
@@ -331,6 +338,8 @@ def decide_disburse_loan(state: LoanState, command: DisburseLoan, *, now: dateti
             f"disbursed_on {command.disbursed_on} is after the first due date {state.first_due_date}: "
             "the terms need a new decision",
             field="disbursed_on",
+            reason="after_first_due",
+            ctx={"first_due": state.first_due_date.isoformat()},
         )
     return [LoanDisbursed(**_keys(state), amount=command.amount, disbursed_on=command.disbursed_on, recorded_at=now)]
 
@@ -351,6 +360,8 @@ def decide_record_repayment(
             f"amount {command.amount} exceeds the outstanding balance {state.outstanding}: record at most "
             f"{state.outstanding} yen and refund the rest",
             field="amount",
+            reason="exceeds_outstanding",
+            ctx={"outstanding": state.outstanding},
         )
     if not state.disbursed_on <= command.paid_on <= local_date(now):
         raise InvalidCommand(
@@ -434,6 +445,8 @@ def decide_grant_grace(state: LoanState, command: GrantGrace, *, now: datetime) 
         raise InvalidCommand(
             f"months must be at least 1, got {command.months}: give the length of the grace in months",
             field="months",
+            reason="too_small",
+            ctx={"min": 1},
         )
     require_text(command.reason, "reason", "why repayment is postponed")
     require_optional_id(command.consultation_id, "consultation_id")
@@ -445,6 +458,8 @@ def decide_grant_grace(state: LoanState, command: GrantGrace, *, now: datetime) 
             f"from_instalment {start} cannot be postponed: choose an unpaid instalment between "
             f"{first_unpaid} and {count}",
             field="from_instalment",
+            reason="out_of_range_number",
+            ctx={"first": first_unpaid, "last": count},
         )
     return [
         GraceGranted(

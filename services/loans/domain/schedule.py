@@ -56,11 +56,15 @@ def default_monthly_amount(principal: int, instalment_count: int) -> int:
 def last_amount(principal: int, instalment_count: int, monthly_amount: int) -> int:
     """The last instalment, after checking that the terms make sense (else :class:`InvalidTerms`)."""
     if principal <= 0:
-        raise InvalidTerms(f"the amount must be a positive number of yen, got {principal}", field="amount")
+        raise InvalidTerms(
+            f"the amount must be a positive number of yen, got {principal}", field="amount", reason="not_positive_yen"
+        )
     if instalment_count <= 0:
         raise InvalidTerms(
             f"the number of instalments must be at least 1, got {instalment_count}",
             field="instalment_count",
+            reason="too_small",
+            ctx={"min": 1},
         )
     if monthly_amount <= 0:
         raise InvalidTerms(
@@ -68,11 +72,15 @@ def last_amount(principal: int, instalment_count: int, monthly_amount: int) -> i
             f"with {instalment_count} instalments the amount {principal} is too small: "
             "choose fewer instalments",
             field="monthly_amount",
+            reason="instalments_too_many",
+            ctx={"count": instalment_count, "amount": principal},
         )
     if instalment_count == 1 and monthly_amount != principal:
         raise InvalidTerms(
             f"a single instalment repays the whole amount: set the monthly amount to {principal} or leave it out",
             field="monthly_amount",
+            reason="single_instalment",
+            ctx={"amount": principal},
         )
     last = principal - monthly_amount * (instalment_count - 1)
     if last <= 0:
@@ -81,6 +89,8 @@ def last_amount(principal: int, instalment_count: int, monthly_amount: int) -> i
             f"{principal}; lower the monthly amount to at most "
             f"{(principal - 1) // max(instalment_count - 1, 1)} yen or choose fewer instalments",
             field="monthly_amount",
+            reason="monthly_too_high",
+            ctx={"most": (principal - 1) // max(instalment_count - 1, 1)},
         )
     if last >= 2 * monthly_amount:
         raise InvalidTerms(
@@ -88,6 +98,8 @@ def last_amount(principal: int, instalment_count: int, monthly_amount: int) -> i
             f"{monthly_amount}; raise the monthly amount (e.g. to "
             f"{default_monthly_amount(principal, instalment_count)}) or choose fewer instalments",
             field="monthly_amount",
+            reason="last_instalment_too_large",
+            ctx={"last": last, "suggested": default_monthly_amount(principal, instalment_count)},
         )
     return last
 

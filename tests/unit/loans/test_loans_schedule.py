@@ -98,8 +98,27 @@ def test_terms_that_cannot_make_a_schedule_are_refused(
 
 
 def test_a_too_high_monthly_amount_is_refused_with_the_highest_acceptable_one() -> None:
-    with pytest.raises(InvalidTerms, match="at most 49999 yen"):
+    with pytest.raises(InvalidTerms, match="at most 49999 yen") as refused:
         build_schedule(100_000, 3, date(2015, 5, 31), 50_000)
+    # What the loans desk's screen says in Japanese (errors.domain.monthly_too_high).
+    assert (refused.value.reason, refused.value.ctx) == ("monthly_too_high", {"most": 49_999})
+
+
+@pytest.mark.parametrize(
+    ("principal", "count", "monthly", "reason", "ctx"),
+    [
+        (100_000, 0, 1_000, "too_small", {"min": 1}),
+        (5, 10, None, "instalments_too_many", {"count": 10, "amount": 5}),
+        (100_000, 3, 10_000, "last_instalment_too_large", {"last": 80_000, "suggested": 33_333}),
+        (100_000, 1, 50_000, "single_instalment", {"amount": 100_000}),
+    ],
+)
+def test_a_refused_term_names_its_reason_and_the_figures_to_fix_it(
+    principal: int, count: int, monthly: int | None, reason: str, ctx: dict[str, int]
+) -> None:
+    with pytest.raises(InvalidTerms) as refused:
+        build_schedule(principal, count, date(2015, 5, 31), monthly)
+    assert (refused.value.reason, refused.value.ctx) == (reason, ctx)
 
 
 def test_the_module_examples_hold() -> None:
