@@ -304,7 +304,7 @@ def test_refusals_show_beside_their_fields_and_a_stale_assessment_keeps_what_was
     follow_up.get_by_role("button", name="予定を入れる").click()
     field = follow_up.locator(".field.invalid").filter(has=page.get_by_label("予定日"))
     expect(field.get_by_role("alert")).to_contain_text(
-        f"過去の日付は指定できません（今日は{japan_today().isoformat()}です）"
+        f"過去の日付は指定できません（今日は{japan_today():%Y/%m/%d}です）"
     )
     expect(follow_up.get_by_label("予定日")).to_have_attribute("aria-invalid", "true")
     expect(follow_up.get_by_label("目的")).to_have_value("返済計画の確認")

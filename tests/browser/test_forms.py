@@ -20,6 +20,12 @@ def test_a_field_the_service_refuses_shows_the_services_message_beside_it_and_no
     expect(page.get_by_label("生年月日")).to_have_attribute("aria-invalid", "true")
     expect(page.get_by_label("氏名（漢字）")).to_have_value("未来 太郎")  # what was typed stays
     shoot(page, "forms-01-server-refusal-beside-the-field")
+    # The refusal is words from the catalogue, so it follows the language the staff member picks.
+    refusal = page.locator(".field.invalid").get_by_role("alert")  # the only one; its label changes too
+    page.get_by_role("button", name="English").click()
+    expect(refusal).to_have_text("A day or time in the future cannot be entered")
+    page.get_by_role("button", name="日本語").click()
+    expect(refusal).to_have_text("未来の日付・日時は入力できません")
     with web.api("intake", "intake-worker") as intake:
         assert intake.get("/people", params={"name": "未来太郎"}).json()["total"] == 0
 

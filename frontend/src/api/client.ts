@@ -51,6 +51,16 @@ export type ServiceName = keyof typeof api;
 export type ErrorBody = components["schemas"]["ErrorBody"];
 export type ErrorDetail = components["schemas"]["ErrorDetail"];
 
+/** A refusal's values as the screens show them: days as 2026/10/01 (a day or a JST minute). */
+function shown(ctx: Record<string, unknown>): Record<string, unknown> {
+  return Object.fromEntries(
+    Object.entries(ctx).map(([key, value]) => [
+      key,
+      typeof value === "string" && /^\d{4}-\d{2}-\d{2}( \d{2}:\d{2})?$/.test(value) ? value.replaceAll("-", "/") : value,
+    ]),
+  );
+}
+
 /**
  * One field's problem in the staff member's language: pydantic's error ``type`` with its ``ctx``
  * (``errors.validation.<type>``), or the service's English text where the catalogue has no entry.
@@ -65,7 +75,7 @@ export function problemText(detail: ErrorDetail): string {
         ? "too_short_one"
         : detail.type;
   return i18n.t(`errors.validation.${key}`, {
-    ...ctx,
+    ...shown(ctx),
     defaultValue: i18n.t("errors.validation.other", { problem: detail.problem }),
   });
 }
@@ -80,7 +90,7 @@ function refusalText(
   message: string,
 ): string {
   const fallback = i18n.t("errors.validation.other", { problem: message });
-  return reason ? i18n.t(`errors.domain.${reason}`, { ...(ctx ?? {}), defaultValue: fallback }) : fallback;
+  return reason ? i18n.t(`errors.domain.${reason}`, { ...shown(ctx ?? {}), defaultValue: fallback }) : fallback;
 }
 
 /** A refusal from a service: ``{error, message, field?, details?}`` as shared/web.py sends it. */
