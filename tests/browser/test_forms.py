@@ -30,6 +30,23 @@ def test_a_field_the_service_refuses_shows_the_services_message_beside_it_and_no
         assert intake.get("/people", params={"name": "未来太郎"}).json()["total"] == 0
 
 
+def test_a_refusal_naming_a_field_the_form_does_not_have_is_said_not_swallowed(
+    web: WebPlatform, browser: Browser
+) -> None:
+    # The person comes from the link (?person_id=), not from a field of the form: the desk refuses a
+    # person nobody registered (422 naming person_id), and the form says so in Japanese.
+    page = sign_in(new_page(browser), web, "intake-worker", "/intake/consultations/new?person_id=p-nobody-registered")
+    page.get_by_role("combobox", name="相談経路", exact=True).select_option(label="本人")
+    page.get_by_role("combobox", name="相談方法", exact=True).select_option(label="電話")
+    page.get_by_role("group", name="相談内容（世帯の課題）").get_by_label("家族・人間関係").check()
+    page.get_by_role("button", name="受け付ける").click()
+    expect(page.get_by_role("alert")).to_have_text(
+        "入力内容を確認してください: 「p-nobody-registered」は登録されていません。先に登録してください"
+    )
+    shoot(page, "forms-00-refusal-of-a-field-the-form-lacks")
+    assert "/intake/consultations/new" in page.url  # nothing was opened
+
+
 def test_closing_a_consultation_someone_else_updated_is_refused_with_a_reload_that_keeps_the_typed_note(
     web: WebPlatform, browser: Browser
 ) -> None:

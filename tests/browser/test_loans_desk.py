@@ -232,3 +232,40 @@ def test_a_refusal_of_the_loans_service_is_shown_beside_the_field_it_names(web: 
     assert page.url.endswith(f"person_id={person}"), "nothing was submitted"
     shoot(page, "loans-11-refusal-beside-the-field")
     page.context.close()
+
+
+def test_a_decision_another_manager_made_first_is_said_with_a_reload_never_swallowed(
+    web: WebPlatform, browser: Browser
+) -> None:
+    # The service refuses the second decision with 409 naming application_id, a field the form does
+    # not have: the form says so (with the reload), instead of showing nothing at all.
+    household, person = registered_household(web, "逗子 四郎")
+    page = sign_in(
+        new_page(browser), web, "loans-manager", f"/loans/applications/new?household_id={household}&person_id={person}"
+    )
+    page.get_by_role("combobox", name="資金種類").select_option(label="緊急小口資金")
+    page.get_by_label("申請額（円）").fill("50000")
+    page.get_by_role("button", name="申請を受け付ける").click()
+    status = page.get_by_role("heading", level=1).locator("[data-status]")
+    page.get_by_role("form", name="審査に回す").get_by_role("button", name="審査に回す").click()
+    expect(status).to_have_text("審査中")
+    application_id = page.url.rsplit("/", 1)[1]
+    today = japan_today()
+    first_due = date(today.year + (today.month // 12), today.month % 12 + 1, 28)
+    with web.api("loans", "loans-manager") as loans:
+        first = loans.post(
+            f"/applications/{application_id}/approve",
+            json={"amount": 50_000, "instalment_count": 2, "first_due_date": first_due.isoformat()},
+        )
+        assert first.status_code == 200, first.text
+
+    approve = page.get_by_role("form", name="貸付決定")  # the screen still shows 審査中
+    approve.get_by_label("償還回数").fill("5")
+    approve.get_by_label("初回償還日").fill(first_due.isoformat())
+    approve.get_by_role("button", name="貸付を決定する").click()
+    notice = approve.get_by_role("alert")
+    expect(notice).to_contain_text("この記録は画面を開いた後に更新されています")
+    shoot(page, "loans-12-decided-meanwhile")
+    approve.get_by_role("button", name="最新の内容を読み込む").click()
+    expect(status).to_have_text("貸付決定")
+    page.context.close()

@@ -1,4 +1,4 @@
-import type { ReactNode } from "react";
+import { useLayoutEffect, useRef, useState, type ReactNode } from "react";
 import i18n from "i18next";
 import { useTranslation } from "react-i18next";
 
@@ -44,6 +44,25 @@ export function ErrorNotice({ error }: { error: unknown }) {
   return (
     <div className="error-notice" role="alert">
       {message}
+    </div>
+  );
+}
+
+/**
+ * A refusal that no field of the surrounding form shows beside itself (it names no field, or one the
+ * form does not have): shown here instead, so that no refusal goes unseen. ``children`` says how
+ * (an ErrorNotice by default; a form may offer a reload for a 409).
+ */
+export function Unplaced({ error, children }: { error: unknown; children?: (error: unknown) => ReactNode }) {
+  const anchor = useRef<HTMLDivElement>(null);
+  const [placed, setPlaced] = useState(false);
+  useLayoutEffect(() => {
+    // Before the browser paints: whether a field of this form now shows the refusal.
+    setPlaced(error != null && anchor.current?.closest("form")?.querySelector(".field-error") != null);
+  }, [error]);
+  return (
+    <div ref={anchor} className="unplaced">
+      {error != null && !placed && (children ? children(error) : <ErrorNotice error={error} />)}
     </div>
   );
 }

@@ -8,7 +8,7 @@ import { useCodeLists } from "../../api/codes";
 import { enumOf, rulesOf } from "../../api/rules";
 import { Checkbox, CheckboxGroup, SelectField, TextArea, TextField } from "../../components/Field";
 import { Pager } from "../../components/Pager";
-import { ErrorNotice, QueryState } from "../../components/States";
+import { QueryState, Unplaced } from "../../components/States";
 import { formatDate, formatDateTime } from "../../time";
 import { AssessmentSection, FollowUpForm, IdentifyForm, ReferralsSection, ReopenForm, SupervisionSection, SupportPlanSection } from "./Casework";
 
@@ -192,7 +192,7 @@ export function OpenConsultationPage() {
           <TextField name="subject_description" label={t("fields.subject_description")} hint={t("consultations.subjectHint")} value={form.subject_description} onChange={set("subject_description")} rules={rule("subject_description")} error={err.subject_description} />
         )}
         <Checkbox name="isolated" label={t("fields.isolated")} checked={form.isolated} onChange={(isolated) => setForm({ ...form, isolated })} />
-        {mutation.error && !Object.keys(err).length && <ErrorNotice error={mutation.error} />}
+        <Unplaced error={mutation.error} />
         <div className="actions">
           <button type="submit" disabled={mutation.isPending}>
             {t("consultations.openSubmit")}
@@ -357,7 +357,7 @@ function ContactForm({ consultationId, version }: { consultationId: string; vers
       <SelectField name="contact_outcome" label={t("fields.contact_outcome")} value={form.outcome} onChange={(outcome) => setForm({ ...form, outcome })} options={enumOf("intake", "ContactBody", "outcome").map((o) => ({ value: o, label: t(`contactOutcome.${o}`) }))} error={err?.fields.outcome} />
       <TextArea name="summary" label={t("fields.summary")} value={form.summary} onChange={(summary) => setForm({ ...form, summary })} rules={rulesOf("intake", "ContactBody", "summary")} error={err?.fields.summary} />
       <Conflict error={err} onReload={() => void queryClient.invalidateQueries({ queryKey: ["consultation", consultationId] })} />
-      {mutation.error && !err?.isConflict && !Object.keys(err?.fields ?? {}).length && <ErrorNotice error={mutation.error} />}
+      <Unplaced error={err?.isConflict ? null : mutation.error} />
       <button type="submit" disabled={mutation.isPending}>
         {t("consultations.recordContact")}
       </button>
@@ -401,7 +401,7 @@ function CloseForm({ consultationId, version }: { consultationId: string; versio
       <TextField name="destination" label={t("fields.destination")} value={destination} onChange={setDestination} rules={rulesOf("intake", "CloseBody", "destination")} error={err?.fields.destination} />
       <TextArea name="note" label={t("fields.note")} value={note} onChange={setNote} rules={rulesOf("intake", "CloseBody", "note")} error={err?.fields.note} rows={2} />
       <Conflict error={err} onReload={() => void queryClient.invalidateQueries({ queryKey: ["consultation", consultationId] })} />
-      {mutation.error && !err?.isConflict && !Object.keys(err?.fields ?? {}).length && <ErrorNotice error={mutation.error} />}
+      <Unplaced error={err?.isConflict ? null : mutation.error} />
       <button type="submit" disabled={mutation.isPending}>
         {t("consultations.close")}
       </button>
@@ -416,7 +416,9 @@ export function Conflict({ error, onReload }: { error: ApiError | null; onReload
   return (
     <div className="error-notice" role="alert">
       <p>
-        {t("conflict.message")} {error.message}
+        {t("conflict.message")}
+        {/* A stale version says all in the sentence above; a state that changed says which. */}
+        {error.code !== "conflict" && ` ${error.explanation}`}
       </p>
       <button type="button" onClick={onReload}>
         {t("conflict.reload")}

@@ -7,7 +7,7 @@ import { api, ApiError, ok } from "../../api/client";
 import { rulesOf } from "../../api/rules";
 import { TextArea, TextField } from "../../components/Field";
 import { Pager } from "../../components/Pager";
-import { ErrorNotice, QueryState, Withheld } from "../../components/States";
+import { QueryState, Withheld, Unplaced } from "../../components/States";
 import { formatDate } from "../../time";
 
 type Criteria = { name: string; birth_date: string; address: string; phone: string };
@@ -141,7 +141,7 @@ export function RegisterPersonPage() {
         <TextField name="address" label={t("fields.address")} value={form.address} onChange={set("address")} rules={rule("address")} error={err.address} />
         <TextField name="phone" type="tel" label={t("fields.phone")} value={form.phone} onChange={set("phone")} rules={rule("phone")} error={err.phone} />
         <TextArea name="care_notes" label={t("fields.care_notes")} hint={t("people.careHint")} value={form.care_notes} onChange={set("care_notes")} rules={rule("care_notes")} error={err.care_notes} />
-        {mutation.error && !Object.keys(err).length && <ErrorNotice error={mutation.error} />}
+        <Unplaced error={mutation.error} />
         <div className="actions">
           <button type="submit" disabled={mutation.isPending}>
             {t("people.register")}

@@ -9,7 +9,7 @@ import type { components } from "../../api/generated/loans";
 import { rulesOf } from "../../api/rules";
 import { SelectField, TextField } from "../../components/Field";
 import { Pager } from "../../components/Pager";
-import { ErrorNotice, QueryState, Redacted } from "../../components/States";
+import { ErrorNotice, QueryState, Redacted, Unplaced } from "../../components/States";
 import { formatDate, formatDateTime } from "../../time";
 import { CommandForm, fieldErrors, formatAmount, serviceToday, toInt, useCommand, useLoansRights } from "./common";
 
@@ -183,7 +183,7 @@ export function NewApplicationPage() {
         <SelectField name="fund_type" label={t("loansDesk.fields.fund_type")} value={form.fund_type} onChange={set("fund_type")} options={codes.options("loan_fund_types")} placeholder={t("form.choose")} required error={err.fund_type} />
         <TextField name="requested_amount" type="number" label={t("loansDesk.fields.requested_amount_yen")} value={form.requested_amount} onChange={set("requested_amount")} rules={rule("requested_amount")} error={err.requested_amount} />
         <TextField name="purpose" label={t("loansDesk.fields.purpose")} value={form.purpose} onChange={set("purpose")} rules={rule("purpose")} error={err.purpose} />
-        {mutation.error != null && !Object.keys(err).length && <ErrorNotice error={mutation.error} />}
+        <Unplaced error={mutation.error} />
         <div className="actions">
           <button type="submit" disabled={mutation.isPending}>
             {t("loansDesk.applications.submit")}

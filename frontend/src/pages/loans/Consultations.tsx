@@ -8,7 +8,7 @@ import { useCodeLists } from "../../api/codes";
 import { enumOf, rulesOf } from "../../api/rules";
 import { Checkbox, CheckboxGroup, SelectField, TextArea, TextField } from "../../components/Field";
 import { Pager } from "../../components/Pager";
-import { ErrorNotice, QueryState, Redacted } from "../../components/States";
+import { QueryState, Redacted, Unplaced } from "../../components/States";
 import { formatDateTime } from "../../time";
 import { CommandForm, fieldErrors, formatAmount, useCommand, useLoansRights, YesNo } from "./common";
 
@@ -242,7 +242,7 @@ export function OpenLoanConsultationPage() {
         <CheckboxGroup name="issues" legend={t("loansDesk.fields.issues")} options={codes.options("household_issue_categories")} values={form.issues} onChange={(issues) => setForm({ ...form, issues })} error={err.issues} />
         <TextArea name="summary" label={t("loansDesk.fields.summary")} hint={t("loansDesk.sensitiveHint")} value={form.summary} onChange={set("summary")} rules={rule("summary")} error={err.summary} />
         <TextField name="loan_application_id" label={t("loansDesk.consultations.onLoan")} hint={t("loansDesk.consultations.onLoanHint")} value={form.loan_application_id} onChange={set("loan_application_id")} rules={rule("loan_application_id")} error={err.loan_application_id} />
-        {mutation.error != null && !Object.keys(err).length && <ErrorNotice error={mutation.error} />}
+        <Unplaced error={mutation.error} />
         <div className="actions">
           <button type="submit" disabled={mutation.isPending}>
             {t("loansDesk.consultations.openSubmit")}

@@ -4,7 +4,7 @@ import { useTranslation } from "react-i18next";
 
 import { ApiError } from "../../api/client";
 import { useStaff } from "../../auth/useStaff";
-import { ErrorNotice } from "../../components/States";
+import { ErrorNotice, Unplaced } from "../../components/States";
 import { Conflict } from "../intake/Consultations";
 import { formatAmount } from "../reporting/timeline";
 import { jstToday } from "../../time";
@@ -49,10 +49,9 @@ export function CommandForm({
   danger?: boolean;
 }) {
   const queryClient = useQueryClient();
-  const err = error instanceof ApiError ? error : null;
-  // A stale version (or a state that changed) offers a reload; a 409 naming another field is a
-  // refusal of that field's value (e.g. districts' approach after a refusal), shown beside it.
-  const stale = err?.isConflict && (err.code === "conflict" || !err.field) ? err : null;
+  // A 409 naming a field of the form is a refusal of that field's value (e.g. districts' approach
+  // after a refusal), shown beside it; any other 409 (a stale version, a state that changed
+  // meanwhile) offers a reload; any other refusal no field shows is a notice.
   const reload = () => refresh.forEach((queryKey) => void queryClient.invalidateQueries({ queryKey }));
   return (
     <form
@@ -65,8 +64,9 @@ export function CommandForm({
     >
       <h3 id={`${id}-title`}>{title}</h3>
       {children}
-      <Conflict error={stale} onReload={reload} />
-      {error != null && !stale && !Object.keys(err?.fields ?? {}).length && <ErrorNotice error={error} />}
+      <Unplaced error={error}>
+        {(e) => (e instanceof ApiError && e.isConflict ? <Conflict error={e} onReload={reload} /> : <ErrorNotice error={e} />)}
+      </Unplaced>
       <div className="actions">
         <button type="submit" disabled={pending} className={danger ? "danger" : undefined}>
           {submit}
