@@ -124,3 +124,16 @@ def test_the_screens_speak_english_when_asked_and_remember_it(web: WebPlatform, 
     shoot(page, "forms-04-english")
     page.get_by_role("button", name="日本語").click()
     expect(page.get_by_role("heading", level=1)).to_have_text("生活福祉資金の業務画面")
+
+
+def test_a_service_that_does_not_answer_is_said_in_japanese(web: WebPlatform, browser: Browser) -> None:
+    # fetch() fails with the browser's English ("Failed to fetch"); staff read what happened and what to do.
+    page = sign_in(new_page(browser), web, "intake-worker")
+    page.route("**/api/intake/**", lambda route: route.abort("connectionrefused"))
+    page.goto(f"{web.url}/intake/consultations")
+    notice = page.get_by_role("alert").first
+    expect(notice).to_have_text(
+        "サービスから応答がありません。ネットワークの接続を確認して、もう一度お試しください", timeout=30_000
+    )
+    shoot(page, "forms-05-service-unreachable")
+    page.context.close()

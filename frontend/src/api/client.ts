@@ -22,12 +22,23 @@ export function setTokenSource(source: () => string | undefined): void {
 /** Why this read of personal data happens (recorded in the access log by the service). */
 export const DEFAULT_PURPOSE = "support_coordination";
 
+/** No answer came at all (the network, or the service is down): fetch() itself failed. */
+export class Unreachable extends Error {
+  constructor(cause: unknown) {
+    super(cause instanceof Error ? cause.message : String(cause));
+    this.name = "Unreachable";
+  }
+}
+
 const bearer: Middleware = {
   onRequest({ request }) {
     const token = tokenSource();
     if (token) request.headers.set("Authorization", `Bearer ${token}`);
     if (!request.headers.has("X-Purpose")) request.headers.set("X-Purpose", DEFAULT_PURPOSE);
     return request;
+  },
+  onError({ error }) {
+    return new Unreachable(error);
   },
 };
 

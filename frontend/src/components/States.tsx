@@ -2,7 +2,7 @@ import { useLayoutEffect, useRef, useState, type ReactNode } from "react";
 import i18n from "i18next";
 import { useTranslation } from "react-i18next";
 
-import { ApiError, problemText } from "../api/client";
+import { ApiError, problemText, Unreachable } from "../api/client";
 
 /** Loading, error and empty states of a query, the same on every screen. */
 export function QueryState({
@@ -38,8 +38,10 @@ export function ErrorNotice({ error }: { error: unknown }) {
   const message =
     error instanceof ApiError
       ? t(`errors.status.${error.status}`, { defaultValue: t("errors.generic") }) + `: ${explained(error)}`
-      : error instanceof Error
-        ? `${t("errors.generic")}: ${error.message}`
+      : error instanceof Unreachable // no answer came (the browser's own words would be English)
+        ? t("errors.network")
+        : error instanceof Error
+          ? `${t("errors.generic")}: ${error.message}`
         : t("errors.generic");
   return (
     <div className="error-notice" role="alert">

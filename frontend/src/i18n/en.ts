@@ -51,6 +51,7 @@ export const en: Catalogue = {
   state: { loading: "Loading…", empty: "Nothing to show.", notFound: "Page not found" },
   errors: {
     generic: "Could not be done",
+    network: "No answer from the service: check the network connection and try again",
     status: {
       "400": "Check what you entered",
       "401": "Please sign in again",
