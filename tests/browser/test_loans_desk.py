@@ -8,7 +8,7 @@ from __future__ import annotations
 import re
 from datetime import date
 
-from playwright.sync_api import Browser, Page, expect
+from playwright.sync_api import Browser, Locator, Page, expect
 
 from deploy.demo.kit import today as japan_today
 from tests.browser.harness import WebPlatform, new_page, shoot, sign_in
@@ -23,6 +23,32 @@ def registered_household(web: WebPlatform, name: str) -> tuple[str, str]:
         household = loans.post("/households", json={"members": [{"person_id": person_id, "relationship": "本人"}]})
         assert household.status_code == 201, household.text
         return str(household.json()["household_id"]), person_id
+
+
+def under_review(
+    web: WebPlatform, browser: Browser, name: str, amount: int, use: str | None = None
+) -> tuple[Page, Locator]:
+    """A 緊急小口資金 application of a new household, received and sent to review by the manager's
+    clicks: the page and its status badge."""
+    household, person = registered_household(web, name)
+    page = sign_in(
+        new_page(browser), web, "loans-manager", f"/loans/applications/new?household_id={household}&person_id={person}"
+    )
+    page.get_by_role("combobox", name="資金種類").select_option(label="緊急小口資金")
+    page.get_by_label("申請額（円）").fill(str(amount))
+    if use:
+        page.get_by_label("資金の使途").fill(use)
+    page.get_by_role("button", name="申請を受け付ける").click()
+    status = page.get_by_role("heading", level=1).locator("[data-status]")
+    expect(status).to_have_text("申請受付")
+    page.get_by_role("form", name="審査に回す").get_by_role("button", name="審査に回す").click()
+    expect(status).to_have_text("審査中")
+    return page, status, household
+
+
+def next_month_28th() -> date:
+    today = japan_today()
+    return date(today.year + (today.month // 12), today.month % 12 + 1, 28)
 
 
 def case_view_shows(page: Page, *texts: str, attempts: int = 30) -> None:
@@ -120,19 +146,7 @@ def test_story_1_a_loan_request_a_loan_cannot_solve_is_recorded_by_clicking_and_
 def test_a_denied_application_refers_the_household_to_budget_consultation_and_intake_sees_it(
     web: WebPlatform, browser: Browser
 ) -> None:
-    household, person = registered_household(web, "三浦 次郎")
-    page = sign_in(
-        new_page(browser), web, "loans-manager", f"/loans/applications/new?household_id={household}&person_id={person}"
-    )
-    page.get_by_role("combobox", name="資金種類").select_option(label="緊急小口資金")
-    page.get_by_label("申請額（円）").fill("100000")
-    page.get_by_label("資金の使途").fill("家賃の支払い")
-    page.get_by_role("button", name="申請を受け付ける").click()
-
-    status = page.get_by_role("heading", level=1).locator("[data-status]")
-    expect(status).to_have_text("申請受付")
-    page.get_by_role("form", name="審査に回す").get_by_role("button", name="審査に回す").click()
-    expect(status).to_have_text("審査中")
+    page, status, household = under_review(web, browser, "三浦 次郎", 100_000, use="家賃の支払い")
     deny = page.get_by_role("form", name="貸付不承認")
     expect(deny).to_contain_text("自動で総合相談窓口の家計相談へ")
     deny.get_by_label("不承認の理由").fill("償還の見込みが立たない")
@@ -166,19 +180,8 @@ def test_a_denied_application_refers_the_household_to_budget_consultation_and_in
 
 
 def test_a_loan_is_approved_disbursed_and_repaid_on_its_schedule(web: WebPlatform, browser: Browser) -> None:
-    household, person = registered_household(web, "葉山 三郎")
-    page = sign_in(
-        new_page(browser), web, "loans-manager", f"/loans/applications/new?household_id={household}&person_id={person}"
-    )
-    page.get_by_role("combobox", name="資金種類").select_option(label="緊急小口資金")
-    page.get_by_label("申請額（円）").fill("100000")
-    page.get_by_role("button", name="申請を受け付ける").click()
-    status = page.get_by_role("heading", level=1).locator("[data-status]")
-    page.get_by_role("form", name="審査に回す").get_by_role("button", name="審査に回す").click()
-    expect(status).to_have_text("審査中")
-
-    today = japan_today()
-    first_due = date(today.year + (today.month // 12), today.month % 12 + 1, 28)
+    page, status, _ = under_review(web, browser, "葉山 三郎", 100_000)
+    first_due = next_month_28th()
     approve = page.get_by_role("form", name="貸付決定")
     expect(approve.get_by_label("金額（円）")).to_have_value("100000")
     approve.get_by_label("償還回数").fill("4")
@@ -234,24 +237,12 @@ def test_a_refusal_of_the_loans_service_is_shown_beside_the_field_it_names(web: 
     page.context.close()
 
 
-def test_a_decision_another_manager_made_first_is_said_with_a_reload_never_swallowed(
-    web: WebPlatform, browser: Browser
-) -> None:
-    # The service refuses the second decision with 409 naming application_id, a field the form does
-    # not have: the form says so (with the reload), instead of showing nothing at all.
-    household, person = registered_household(web, "逗子 四郎")
-    page = sign_in(
-        new_page(browser), web, "loans-manager", f"/loans/applications/new?household_id={household}&person_id={person}"
-    )
-    page.get_by_role("combobox", name="資金種類").select_option(label="緊急小口資金")
-    page.get_by_label("申請額（円）").fill("50000")
-    page.get_by_role("button", name="申請を受け付ける").click()
-    status = page.get_by_role("heading", level=1).locator("[data-status]")
-    page.get_by_role("form", name="審査に回す").get_by_role("button", name="審査に回す").click()
-    expect(status).to_have_text("審査中")
+def test_a_decision_another_manager_made_first_is_refused_with_a_reload(web: WebPlatform, browser: Browser) -> None:
+    # Another manager decided while this screen still showed 審査中: the decision sent with the
+    # version this screen read is refused (409), and the form offers the reload.
+    page, status, _ = under_review(web, browser, "逗子 四郎", 50_000)
     application_id = page.url.rsplit("/", 1)[1]
-    today = japan_today()
-    first_due = date(today.year + (today.month // 12), today.month % 12 + 1, 28)
+    first_due = next_month_28th()
     with web.api("loans", "loans-manager") as loans:
         first = loans.post(
             f"/applications/{application_id}/approve",
