@@ -15,7 +15,7 @@ import { enumOf, rulesOf } from "../../api/rules";
 import { isManager } from "../../auth/staff";
 import { useStaff } from "../../auth/useStaff";
 import { CheckboxGroup, SelectField, TextArea, TextField } from "../../components/Field";
-import { ErrorNotice } from "../../components/States";
+import { Unplaced } from "../../components/States";
 import { formatDate, formatDateTime } from "../../time";
 import { Conflict } from "./Consultations";
 import "./casework.css";
@@ -39,13 +39,10 @@ function useRefresh(consultationId: string) {
   };
 }
 
-/** A refused command: 409 offers to reload (typed text stays); a message naming no shown field appears here. */
-export function Refusal({ error, shown, onReload }: { error: unknown; shown: readonly string[]; onReload: () => void }) {
-  if (!error) return null;
-  const api = error instanceof ApiError ? error : null;
-  if (api?.isConflict) return <Conflict error={api} onReload={onReload} />;
-  const beside = api ? shown.some((s) => fieldError(api, s) !== undefined) : false;
-  return beside ? null : <ErrorNotice error={error} />;
+/** A refused command: 409 offers to reload (typed text stays); a refusal no field of the form shows appears here. */
+export function Refusal({ error, onReload }: { error: unknown; onReload: () => void }) {
+  if (error instanceof ApiError && error.isConflict) return <Conflict error={error} onReload={onReload} />;
+  return <Unplaced error={error} />;
 }
 
 /** The server's message for a field (or for a nested field under it, e.g. ``steps.0.action``;
@@ -183,7 +180,7 @@ function AssessmentForm({ c }: { c: Consultation }) {
         onChange={setIssues}
         error={fieldError(mutation.error, "issues")}
       />
-      <Refusal error={mutation.error} shown={[...ASSESSMENT_TEXTS, "issues"]} onReload={() => void refresh()} />
+      <Refusal error={mutation.error} onReload={() => void refresh()} />
       <button type="submit" disabled={mutation.isPending}>
         {t("casework.assessment.submit")}
       </button>
@@ -306,7 +303,7 @@ function SupportPlanForm({ c }: { c: Consultation }) {
           {fieldError(mutation.error, "steps")}
         </p>
       )}
-      <Refusal error={mutation.error} shown={["goal", "steps"]} onReload={() => void refresh()} />
+      <Refusal error={mutation.error} onReload={() => void refresh()} />
       <div className="actions">
         <button type="button" className="secondary" onClick={() => setSteps([...steps, blank])}>
           {t("casework.plan.addStep")}
@@ -344,7 +341,7 @@ export function FollowUpForm({ c }: { c: Consultation }) {
     <Panel id="follow-up-form-title" title={t("casework.followUp.formTitle")} onSubmit={() => mutation.mutate()} startOpen={false}>
       <TextField name="due_on" type="date" label={t("casework.followUp.dueOn")} value={dueOn} onChange={setDueOn} rules={{ required: true }} error={fieldError(mutation.error, "due_on")} />
       <TextField name="purpose" label={t("casework.followUp.purpose")} value={purpose} onChange={setPurpose} rules={rulesOf("intake", "FollowUpBody", "purpose")} error={fieldError(mutation.error, "purpose")} />
-      <Refusal error={mutation.error} shown={["due_on", "purpose"]} onReload={() => void refresh()} />
+      <Refusal error={mutation.error} onReload={() => void refresh()} />
       <button type="submit" disabled={mutation.isPending}>
         {t("casework.followUp.submit")}
       </button>
@@ -369,7 +366,7 @@ export function ReopenForm({ c }: { c: Consultation }) {
   return (
     <Panel id="reopen-title" title={t("casework.reopen.title")} onSubmit={() => mutation.mutate()}>
       <TextField name="reason" label={t("casework.reopen.reason")} value={reason} onChange={setReason} rules={rulesOf("intake", "ReopenBody", "reason")} error={fieldError(mutation.error, "reason")} />
-      <Refusal error={mutation.error} shown={["reason"]} onReload={() => void refresh()} />
+      <Refusal error={mutation.error} onReload={() => void refresh()} />
       <button type="submit" disabled={mutation.isPending}>
         {t("casework.reopen.submit")}
       </button>
@@ -409,7 +406,7 @@ export function IdentifyForm({ c }: { c: Consultation }) {
       {person && households.length > 0 && (
         <SelectField name="household_id" label={t("casework.identify.household")} value={household} onChange={setHousehold} options={households.map((h) => ({ value: h.household_id, label: `${h.household_id}${h.relationship ? `（${h.relationship}）` : ""}` }))} placeholder={t("casework.identify.noHousehold")} error={fieldError(mutation.error, "household_id")} />
       )}
-      <Refusal error={mutation.error} shown={["person_id", "household_id"]} onReload={() => void refresh()} />
+      <Refusal error={mutation.error} onReload={() => void refresh()} />
       <button type="submit" disabled={mutation.isPending || !person}>
         {t("casework.identify.submit")}
       </button>
@@ -492,7 +489,6 @@ function ReferForm({ c }: { c: Consultation }) {
   const set = (k: keyof typeof blank) => (v: string) => setForm({ ...form, [k]: v, ...(k === "target_kind" ? { target: "" } : {}) });
   const reasons = [...codes.options("referral_reasons"), ...codes.options("household_issue_categories")];
   const targets = form.target_kind === "department" ? codes.options("departments").filter((d) => d.value !== "intake") : codes.options("external_agencies");
-  const shown = ["target_kind", "target", "reason_category", "reason_detail", "priority", "deadline_days", "basis_kind"];
   return (
     <Panel id="refer-title" title={t("casework.refer.title")} onSubmit={() => mutation.mutate()} startOpen={false}>
       <SelectField name="target_kind" label={t("casework.refer.targetKind")} value={form.target_kind} onChange={set("target_kind")} options={(["department", "external"] as const).map((k) => ({ value: k, label: t(`casework.refer.kinds.${k}`) }))} error={fieldError(mutation.error, "target_kind")} />
@@ -502,7 +498,7 @@ function ReferForm({ c }: { c: Consultation }) {
       <SelectField name="priority" label={t("casework.refer.priority")} value={form.priority} onChange={set("priority")} options={enumOf("intake", "ReferralBody", "priority").map((p) => ({ value: p, label: t(`priority.${p}`) }))} error={fieldError(mutation.error, "priority")} />
       <TextField name="deadline_days" type="number" label={t("casework.refer.deadlineDays")} value={form.deadline_days} onChange={set("deadline_days")} rules={rulesOf("intake", "ReferralBody", "deadline_days")} error={fieldError(mutation.error, "deadline_days")} />
       <SelectField name="basis_kind" label={t("casework.refer.basis")} value={form.basis_kind} onChange={set("basis_kind")} options={(["auto", "consent", "statutory", "none"] as const).map((b) => ({ value: b, label: t(`casework.refer.basisKinds.${b}`) }))} error={fieldError(mutation.error, "basis_kind")} />
-      <Refusal error={mutation.error} shown={shown} onReload={() => void refresh()} />
+      <Refusal error={mutation.error} onReload={() => void refresh()} />
       <button type="submit" disabled={mutation.isPending}>
         {t("casework.refer.submit")}
       </button>
@@ -563,7 +559,7 @@ function AcknowledgeButton({ c, commentId }: { c: Consultation; commentId: strin
       <button type="button" onClick={() => mutation.mutate()} disabled={mutation.isPending}>
         {t("casework.supervision.acknowledge")}
       </button>
-      <Refusal error={mutation.error} shown={[]} onReload={() => void refresh()} />
+      <Refusal error={mutation.error} onReload={() => void refresh()} />
     </div>
   );
 }
@@ -588,7 +584,7 @@ function CommentForm({ c }: { c: Consultation }) {
   return (
     <Panel id="comment-form-title" title={t("casework.supervision.formTitle")} onSubmit={() => mutation.mutate()}>
       <TextArea name="comment" label={t("casework.supervision.comment")} value={comment} onChange={setComment} rows={3} rules={rulesOf("intake", "CommentBody", "comment")} error={fieldError(mutation.error, "comment")} />
-      <Refusal error={mutation.error} shown={["comment"]} onReload={() => void refresh()} />
+      <Refusal error={mutation.error} onReload={() => void refresh()} />
       <button type="submit" disabled={mutation.isPending}>
         {t("casework.supervision.submit")}
       </button>

@@ -144,7 +144,7 @@ function WithdrawForm({ ledger, record, onDone }: { ledger: Ledger; record: Ledg
       }}
     >
       <TextField name="withdraw_reason" label={t("casework.consents.withdrawReason")} value={reason} onChange={setReason} rules={rulesOf("intake", "WithdrawBody", "reason")} error={fieldError(mutation.error, "reason")} />
-      <Refusal error={mutation.error} shown={["reason"]} onReload={() => void refresh()} />
+      <Refusal error={mutation.error} onReload={() => void refresh()} />
       <div className="actions">
         <button type="submit" disabled={mutation.isPending}>
           {t("casework.consents.withdrawSubmit")}
@@ -221,7 +221,7 @@ function GrantForm({ ledger }: { ledger: Ledger }) {
       <RecipientsField value={recipients} onChange={setRecipients} error={fieldError(mutation.error, "recipients")} />
       <SelectField name="purpose" label={t("casework.consents.purpose")} value={purpose} onChange={setPurpose} options={PURPOSES.map((p) => ({ value: p, label: t(`purposes.${p}`) }))} error={fieldError(mutation.error, "purposes")} />
       <TextField name="valid_until" type="date" label={t("casework.consents.validUntil")} value={validUntil} onChange={setValidUntil} rules={{ required: true }} error={fieldError(mutation.error, "valid_until")} />
-      <Refusal error={mutation.error} shown={["recipients", "purposes", "valid_until"]} onReload={() => void refresh()} />
+      <Refusal error={mutation.error} onReload={() => void refresh()} />
       <button type="submit" disabled={mutation.isPending}>
         {t("casework.consents.grant")}
       </button>
@@ -277,7 +277,7 @@ function StatutoryForm({ ledger }: { ledger: Ledger }) {
           </small>
         )}
       </div>
-      <Refusal error={mutation.error} shown={["meeting_id", "recipients", "secrecy_duty_acknowledged"]} onReload={() => void refresh()} />
+      <Refusal error={mutation.error} onReload={() => void refresh()} />
       <button type="submit" disabled={mutation.isPending}>
         {t("casework.consents.statutorySubmit")}
       </button>
@@ -336,7 +336,7 @@ export function LinkSection({ person }: { person: PersonRow }) {
         <p className="hint">{t("casework.link.intro")}</p>
         <PersonPicker chosen={duplicate} onChoose={setDuplicate} exclude={person.person_id} error={fieldError(mutation.error, "duplicate_person_id")} />
         <TextField name="link_reason" label={t("casework.link.reason")} value={reason} onChange={setReason} rules={rulesOf("intake", "LinkBody", "reason")} error={fieldError(mutation.error, "reason")} />
-        <Refusal error={mutation.error} shown={["duplicate_person_id", "reason"]} onReload={() => void refresh()} />
+        <Refusal error={mutation.error} onReload={() => void refresh()} />
         <button type="submit" disabled={mutation.isPending || !duplicate}>
           {t("casework.link.submit")}
         </button>

@@ -113,7 +113,7 @@ export function RegisterHouseholdPage() {
         <h2>{t("casework.households.firstMember")}</h2>
         <PersonPicker chosen={member} onChoose={setMember} error={fieldError(mutation.error, "members")} />
         {member && <TextField name="relationship" label={t("casework.households.relationship")} hint={t("casework.households.relationshipHint")} value={relationship} onChange={setRelationship} />}
-        <Refusal error={mutation.error} shown={["address", "members"]} onReload={() => undefined} />
+        <Refusal error={mutation.error} onReload={() => undefined} />
         <div className="actions">
           <button type="submit" disabled={mutation.isPending}>
             {t("casework.households.register")}
@@ -269,7 +269,7 @@ function LeaveForm({ household, member, onDone }: { household: Household; member
     >
       <TextField name="left_on" type="date" label={t("casework.households.leftOn")} value={leftOn} onChange={setLeftOn} error={fieldError(mutation.error, "left_on")} />
       <TextField name="leave_reason" label={t("casework.households.leaveReason")} value={reason} onChange={setReason} rules={rulesOf("intake", "LeaveBody", "reason")} error={fieldError(mutation.error, "reason")} />
-      <Refusal error={mutation.error} shown={["left_on", "reason"]} onReload={() => void refresh()} />
+      <Refusal error={mutation.error} onReload={() => void refresh()} />
       <div className="actions">
         <button type="submit" disabled={mutation.isPending}>
           {t("casework.households.leaveSubmit")}
@@ -320,7 +320,7 @@ function JoinForm({ household }: { household: Household }) {
       <PersonPicker chosen={person} onChoose={setPerson} error={fieldError(mutation.error, "member")} />
       <TextField name="relationship" label={t("casework.households.relationship")} hint={t("casework.households.relationshipHint")} value={relationship} onChange={setRelationship} error={fieldError(mutation.error, "member.relationship")} />
       <TextField name="joined_on" type="date" label={t("casework.households.joinedOn")} value={joinedOn} onChange={setJoinedOn} error={fieldError(mutation.error, "joined_on")} />
-      <Refusal error={mutation.error} shown={["member", "joined_on"]} onReload={() => void refresh()} />
+      <Refusal error={mutation.error} onReload={() => void refresh()} />
       <button type="submit" disabled={mutation.isPending || !person}>
         {t("casework.households.addMemberSubmit")}
       </button>
