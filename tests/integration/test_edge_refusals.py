@@ -24,16 +24,26 @@ SERVICES = ["intake", "loans", "reporting", "districts", "conferences"]
 ROLES = {"reporting": "manager"}
 
 
+def _served(name: str, folder: Path, role: str) -> Iterator[TestClient]:
+    """The service built without Kafka on ``folder``, called with a token of its own department."""
+    bootstrap = importlib.import_module(f"services.{name}.bootstrap")
+    config = importlib.import_module(f"services.{name}.config")
+    app, kit = bootstrap.build(config.Settings(var_dir=folder, log_json=False), kafka=False)
+    token = mint_token(DEV_JWT_SECRET, "s-1", name, role)
+    yield TestClient(app, headers={"Authorization": f"Bearer {token}"}, raise_server_exceptions=False)
+    kit.close()
+
+
 @pytest.fixture(params=SERVICES)
 def service(request: pytest.FixtureRequest, tmp_path) -> Iterator[tuple[str, TestClient]]:
     name = request.param
-    bootstrap = importlib.import_module(f"services.{name}.bootstrap")
-    config = importlib.import_module(f"services.{name}.config")
-    app, kit = bootstrap.build(config.Settings(var_dir=tmp_path, log_json=False), kafka=False)
-    token = mint_token(DEV_JWT_SECRET, "s-1", name, ROLES.get(name, "manager"))
-    client = TestClient(app, headers={"Authorization": f"Bearer {token}"}, raise_server_exceptions=False)
-    yield name, client
-    kit.close()
+    for client in _served(name, tmp_path, ROLES.get(name, "manager")):
+        yield name, client
+
+
+@pytest.fixture
+def intake(tmp_path) -> Iterator[TestClient]:
+    yield from _served("intake", tmp_path, "worker")
 
 
 def _schema_kind(schema: dict[str, Any]) -> str | None:
@@ -201,20 +211,16 @@ def test_a_fields_problem_carries_its_type_and_parameters_and_never_the_value_se
     assert "相談内容相談内容" not in response.text
 
 
-def test_a_day_outside_the_calendar_names_its_bounds_for_the_client_to_say(tmp_path):
-    app, kit = _intake(tmp_path)
-    try:
-        response = app.get("/consultations", params={"opened_from": "0001-01-01"})
-        assert response.status_code == 422, response.text
-        (detail,) = response.json()["details"]
-        assert detail == {
-            "field": "query.opened_from",
-            "problem": "must be between 1900-01-01 and 2199-12-31",
-            "type": "date_out_of_range",
-            "ctx": {"earliest": "1900-01-01", "latest": "2199-12-31"},
-        }
-    finally:
-        kit.close()
+def test_a_day_outside_the_calendar_names_its_bounds_for_the_client_to_say(intake):
+    response = intake.get("/consultations", params={"opened_from": "0001-01-01"})
+    assert response.status_code == 422, response.text
+    (detail,) = response.json()["details"]
+    assert detail == {
+        "field": "query.opened_from",
+        "problem": "must be between 1900-01-01 and 2199-12-31",
+        "type": "date_out_of_range",
+        "ctx": {"earliest": "1900-01-01", "latest": "2199-12-31"},
+    }
 
 
 def test_every_422_is_documented_as_the_body_the_service_sends(service):
@@ -252,29 +258,17 @@ def _body_schema(client: TestClient, path: str) -> dict[str, Any]:
     return schema
 
 
-def _intake(folder: Path) -> tuple[TestClient, Any]:
-    bootstrap = importlib.import_module("services.intake.bootstrap")
-    config = importlib.import_module("services.intake.config")
-    app, kit = bootstrap.build(config.Settings(var_dir=folder, log_json=False), kafka=False)
-    token = mint_token(DEV_JWT_SECRET, "s-1", "intake", "worker")
-    return TestClient(app, headers={"Authorization": f"Bearer {token}"}, raise_server_exceptions=False), kit
-
-
-def test_a_domain_refusal_names_its_reason_for_the_client_to_say_it(tmp_path):
+def test_a_domain_refusal_names_its_reason_for_the_client_to_say_it(intake):
     # 生年月日 in the future: the domain's refusal, in English for the API and with its reason and
     # field for the web client's Japanese words (errors.domain.in_future).
-    app, kit = _intake(tmp_path)
-    try:
-        response = app.post("/people", json={"name_kanji": "未来 太郎", "birth_date": "2300-01-01"})
-        assert response.status_code == 422, response.text
-        body = response.json()
-        assert (body["error"], body["field"], body["reason"], body["ctx"]) == ("invalid", "birth_date", "in_future", {})
-        assert "in the future" in body["message"]
-        spec = app.app.openapi()  # type: ignore[attr-defined]
-        jsonschema.validate(body, {"$ref": "#/components/schemas/ErrorBody", "components": spec["components"]})
-        assert app.get("/people", params={"q": "未来"}).json()["total"] == 0  # nothing was registered
-        # A refusal without a reason of its own keeps to the shape (no reason, no ctx).
-        missing = app.get("/consultations/c-none").json()
-        assert missing["error"] == "not_found" and "reason" not in missing and "ctx" not in missing
-    finally:
-        kit.close()
+    response = intake.post("/people", json={"name_kanji": "未来 太郎", "birth_date": "2300-01-01"})
+    assert response.status_code == 422, response.text
+    body = response.json()
+    assert (body["error"], body["field"], body["reason"], body["ctx"]) == ("invalid", "birth_date", "in_future", {})
+    assert "in the future" in body["message"]
+    spec = intake.get("/openapi.json").json()
+    jsonschema.validate(body, {"$ref": "#/components/schemas/ErrorBody", "components": spec["components"]})
+    assert intake.get("/people", params={"q": "未来"}).json()["total"] == 0  # nothing was registered
+    # A refusal without a reason of its own keeps to the shape (no reason, no ctx).
+    missing = intake.get("/consultations/c-none").json()
+    assert missing["error"] == "not_found" and "reason" not in missing and "ctx" not in missing
