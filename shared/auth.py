@@ -28,6 +28,7 @@ from fastapi import Depends, Request
 from fastapi.security import HTTPAuthorizationCredentials, HTTPBearer
 
 from shared.envelope import Actor
+from shared.errors import REASONS, Ctx
 
 __all__ = [
     "DEFAULT_MAX_TOKEN_LIFETIME",
@@ -55,10 +56,15 @@ _STAFF_ID_MAX = 128
 class AuthError(Exception):
     """401 (no or bad token) or 403 (valid token, not allowed). ``message`` says what to do."""
 
-    def __init__(self, status: int, message: str) -> None:
+    def __init__(self, status: int, message: str, *, reason: str | None = None, ctx: Ctx | None = None) -> None:
         super().__init__(message)
+        if reason is not None and reason not in REASONS:
+            raise ValueError(f"unknown refusal reason {reason!r}: add it to shared.errors.REASONS")
         self.status = status
         self.message = message
+        self.reason = reason
+        """As a domain refusal's (shared.errors): for the web client to say it in the staff member's words."""
+        self.ctx = dict(ctx or {})
 
 
 def mint_token(
@@ -179,10 +185,18 @@ def require(
     async def dependency(actor: CurrentActor) -> Actor:  # no I/O: on the event loop, no thread hop
         if allowed_departments is not None and actor.department not in allowed_departments:
             raise AuthError(
-                403, f"department {actor.department!r} may not do this; allowed: {sorted(allowed_departments)}"
+                403,
+                f"department {actor.department!r} may not do this; allowed: {sorted(allowed_departments)}",
+                reason="department_not_allowed",
+                ctx={"department": actor.department},
             )
         if allowed_roles is not None and actor.role not in allowed_roles:
-            raise AuthError(403, f"role {actor.role!r} may not do this; allowed: {sorted(allowed_roles)}")
+            raise AuthError(
+                403,
+                f"role {actor.role!r} may not do this; allowed: {sorted(allowed_roles)}",
+                reason="role_not_allowed",
+                ctx={"role": actor.role},
+            )
         return actor
 
     return dependency

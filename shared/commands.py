@@ -214,7 +214,11 @@ def execute_in(
     else:
         state, version = uow.load(stream, aggregate.fold)
     if new is True and version:
-        raise AlreadyExists(f"{aggregate.name} {aggregate_id!r} already exists: use a new id", field=aggregate.id_field)
+        raise AlreadyExists(
+            f"{aggregate.name} {aggregate_id!r} already exists: use a new id",
+            field=aggregate.id_field,
+            reason="already_recorded",
+        )
     if new is False and not aggregate.found(state):
         raise aggregate.not_found(aggregate_id)
     check_expected_version(stream, version, ctx.expected_version)

@@ -78,6 +78,43 @@ REASONS = frozenset(
         "no_basis_in_force",  # no consent or statutory sharing lets the details go to this recipient
         "self_link",  # a record linked to itself
         "listed_twice",  # one person or member listed twice
+        "already_recorded",  # the record (its id, or the same entry) is there already: a second submission
+        "already_done",  # the step was taken already (acknowledged, withdrawn, held, done, submitted...)
+        "closed_reopen_first",  # an intake consultation is closed (終結): reopen it to change it
+        "closed_open_new",  # a loans consultation is closed: open a new one
+        "not_closed",  # only a closed consultation can be reopened
+        "other_subject",  # the consultation is already about another person or household
+        "own_comment",  # the reviewer acknowledging their own comment
+        "manager_only",  # supervisor comments are a manager's (課長・局長)
+        "outcome_needs_application",  # the loan-applied outcome needs the application response recorded
+        "outcome_needs_other_response",  # the other outcomes need a response other than the application
+        "application_status",  # the loan application's status forbids the step (ctx: status)
+        "record_status",  # the activity record's status forbids the step (ctx: status)
+        "author_only",  # only the author writes or submits an activity record
+        "not_own_record",  # nobody approves or returns their own activity record
+        "approvers_comment",  # comments on an activity record are the approvers'
+        "manager_first",  # the manager approves an activity record before the director decides
+        "record_of_month_exists",  # the staff member's activity record of the month exists (ctx: month)
+        "watch_already",  # the person is watched over already (ctx: since)
+        "watch_none",  # the person is not watched over: nothing to end
+        "other_district",  # the case is looked after in another district (ctx: district)
+        "not_a_salon",  # the resource is not a salon or meeting place
+        "not_a_district",  # the area named is not a district council area (地区社協)
+        "csw_required",  # a support team needs the district's CSW
+        "no_support_team",  # the district has no support team yet
+        "not_held_yet",  # the conference is not recorded held yet
+        "not_case_study",  # cases are presented at a case-study meeting (事例検討会) only
+        "not_assignee",  # an action item is done by its department or conferences staff
+        "outside_only",  # only outside participants give a secrecy undertaking
+        "referral_status",  # the referral's status forbids the step (ctx: status)
+        "referral_not_yours",  # the referral is another department's to act on
+        "referral_outside_agency",  # a referral to an outside agency: its source records the outcome
+        "referral_own_desk",  # referrals are acted on at one's own department's desk (ctx: department)
+        "already_member",  # the person is in the household already
+        "not_member",  # the person is not a current member of the household
+        "period_reversed",  # a period that ends before it starts
+        "department_not_allowed",  # the staff member's department may not do this (ctx: department)
+        "role_not_allowed",  # the staff member's role may not do this (ctx: role)
     }
 )
 """The refusals with words of their own in the web client (``errors.domain.<reason>``)."""

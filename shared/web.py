@@ -524,7 +524,8 @@ def create_app(
         challenge = 'Bearer realm="tsunagu"' + (', error="invalid_token"' if sent else "")
         headers = {"WWW-Authenticate": challenge} if exc.status == 401 else None
         code = "unauthorized" if exc.status == 401 else "forbidden"
-        return JSONResponse(error_body(code, exc.message), status_code=exc.status, headers=headers)
+        body = error_body(code, exc.message, reason=exc.reason, ctx=exc.ctx)
+        return JSONResponse(body, status_code=exc.status, headers=headers)
 
     @app.exception_handler(StarletteHTTPException)
     async def framework_error(_request: Request, exc: StarletteHTTPException) -> JSONResponse:

@@ -68,6 +68,8 @@ def write_record(kit: ServiceKit, ctx: CommandContext, cmd: WriteActivityRecord)
                 f"you have an activity record of {state.month} already ({record_id}): revise it "
                 f"(PUT /activity-records/{record_id})",
                 field="month",
+                reason="record_of_month_exists",
+                ctx={"month": month},
             )
         return ar.decide_write(state, cmd, now=u.now(), record_id=record_id)
 

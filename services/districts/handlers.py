@@ -256,6 +256,7 @@ def _district(uow: UnitOfWork, district_id: str) -> area.AreaState:
         raise InvalidCommand(
             f"district_id {district_id!r} is a {found.kind} area, not a district council area (地区社協)",
             field="district_id",
+            reason="not_a_district",
         )
     return found
 

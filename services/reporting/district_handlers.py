@@ -37,7 +37,11 @@ _MONTH = re.compile(r"\d{4}-(0[1-9]|1[0-2])")
 
 def _check_reader(viewer: Actor) -> None:
     if viewer.role not in READER_ROLES:
-        raise Forbidden(f"role {viewer.role!r} may not read district statistics; allowed: {sorted(READER_ROLES)}")
+        raise Forbidden(
+            f"role {viewer.role!r} may not read district statistics; allowed: {sorted(READER_ROLES)}",
+            reason="role_not_allowed",
+            ctx={"role": viewer.role},
+        )
 
 
 def _check_district(district_id: str | None, *, required: bool) -> str | None:
@@ -151,7 +155,7 @@ def district_issue_accumulation(
     if not _MONTH.fullmatch(last):
         raise InvalidCommand(f"to_month must be YYYY-MM (e.g. 2027-03), got {to_month!r}", field="to_month")
     if last < first:
-        raise InvalidCommand("to_month is before from_month", field="to_month")
+        raise InvalidCommand("to_month is before from_month", field="to_month", reason="period_reversed")
     district = _check_district(district_id, required=False)
     area = None if area_id is None else area_id.strip()
     if area_id is not None and (not area or len(area) > 64):

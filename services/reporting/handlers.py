@@ -52,7 +52,7 @@ def _entry(env: Envelope) -> TimelineEntry:
 def _require_purpose(purpose: str) -> str:
     purpose = purpose.strip()
     if not purpose:
-        raise InvalidCommand("say why you read this case: pass purpose=<reason>", field="purpose")
+        raise InvalidCommand("say why you read this case: pass purpose=<reason>", field="purpose", reason="required")
     return purpose
 
 
@@ -72,7 +72,11 @@ def case_view(
     a consultation, application, referral or conference (its stream's events name their case).
     """
     if viewer.role not in READER_ROLES:
-        raise Forbidden(f"role {viewer.role!r} may not read case records; allowed: {sorted(READER_ROLES)}")
+        raise Forbidden(
+            f"role {viewer.role!r} may not read case records; allowed: {sorted(READER_ROLES)}",
+            reason="role_not_allowed",
+            ctx={"role": viewer.role},
+        )
     purpose = _require_purpose(purpose)
     now = kit.clock.now()
     with reading(kit.engine) as conn:
@@ -193,7 +197,9 @@ def access_log(
     """閲覧記録: who read this case (and its linked records), when, why and which fields, in reporting
     and in every other service; manager and auditor only. Reading the log is itself recorded."""
     if viewer.role not in AUDIT_ROLES:
-        raise Forbidden(f"only {sorted(AUDIT_ROLES)} may read access logs")
+        raise Forbidden(
+            f"only {sorted(AUDIT_ROLES)} may read access logs", reason="role_not_allowed", ctx={"role": viewer.role}
+        )
     with reading(kit.engine) as conn:
         gen = rm.active_generation(conn)
         ids = queries.case_group(case_id, queries.live_edges(conn, gen))
@@ -278,7 +284,7 @@ def verify_case(kit: ServiceKit, case_id: str) -> ChainCheck:
 
 def _check_period(start: date, end: date) -> tuple[str, str]:
     if end < start:
-        raise InvalidCommand("the period ends before it starts: pass from <= to", field="to")
+        raise InvalidCommand("the period ends before it starts: pass from <= to", field="to", reason="period_reversed")
     return queries.period_bounds(start, end)
 
 

@@ -244,7 +244,9 @@ class ReferralDesk:
         if actor.department != self.department:
             raise Forbidden(
                 f"staff of {actor.department!r} act on referrals through their own department's service, "
-                f"not {self.department!r}'s"
+                f"not {self.department!r}'s",
+                reason="referral_own_desk",
+                ctx={"department": actor.department},
             )
 
     def _involves(self, state: ReferralState, department: str) -> bool:

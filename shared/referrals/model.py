@@ -201,11 +201,13 @@ def _require_target_department(made: ReferralMade, department: str, action: str)
     if made.target_kind != "department":
         raise Forbidden(
             f"referral {made.referral_id} goes to the outside agency {made.target!r}; no department "
-            f"can {action} it: the source ({made.source_department}) records the agency's outcome instead"
+            f"can {action} it: the source ({made.source_department}) records the agency's outcome instead",
+            reason="referral_outside_agency",
         )
     if department != made.target:
         raise Forbidden(
-            f"only the target department {made.target!r} may {action} referral {made.referral_id}, not {department!r}"
+            f"only the target department {made.target!r} may {action} referral {made.referral_id}, not {department!r}",
+            reason="referral_not_yours",
         )
 
 
@@ -213,7 +215,8 @@ def _require_source_department(made: ReferralMade, department: str, action: str)
     if department != made.source_department:
         raise Forbidden(
             f"only the source department {made.source_department!r} may {action} referral "
-            f"{made.referral_id}, not {department!r}"
+            f"{made.referral_id}, not {department!r}",
+            reason="referral_not_yours",
         )
 
 
@@ -221,7 +224,9 @@ def _require_status(state: ReferralState, allowed: set[Status], action: str) -> 
     if state.status not in allowed:
         raise IllegalTransition(
             f"cannot {action} referral {state.referral_id}: it is {state.status.value}; "
-            f"allowed only while it is {' or '.join(sorted(s.value for s in allowed))}"
+            f"allowed only while it is {' or '.join(sorted(s.value for s in allowed))}",
+            reason="referral_status",
+            ctx={"status": state.status.value},
         )
 
 
@@ -237,7 +242,7 @@ def decide_make(
     now = _aware(now)
     codes = codes or load_referral_codes()
     if state is not None and state.made is not None:
-        raise IllegalTransition(f"referral {cmd.referral_id} has already been made")
+        raise IllegalTransition(f"referral {cmd.referral_id} has already been made", reason="already_recorded")
     codes.require_department(department, field="source_department")
     codes.require_target(cmd.target_kind, cmd.target)
     codes.require_reason(cmd.reason_category)
@@ -379,7 +384,8 @@ def decide_record_outcome(
     if made.target_kind != "external":
         raise IllegalTransition(
             f"referral {made.referral_id} goes to the department {made.target!r}; its outcome is "
-            "recorded by that department when it completes the referral"
+            "recorded by that department when it completes the referral",
+            reason="referral_not_yours",
         )
     _require_status(state, _ANSWERABLE, "record the outcome of")
     (codes or load_referral_codes()).require_outcome(cmd.outcome)

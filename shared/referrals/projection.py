@@ -77,12 +77,16 @@ def case_of_accepted_referral(
     made = state.made
     if made.target_kind != "department" or made.target != department:
         raise InvalidCommand(
-            f"referral {referral_id} is addressed to {made.target}, not {department}", field="referral_id"
+            f"referral {referral_id} is addressed to {made.target}, not {department}",
+            field="referral_id",
+            reason="referral_not_yours",
         )
     if state.status != Status.ACCEPTED:
         raise IllegalTransition(
             f"referral {referral_id} is {state.status.value}: accept it (POST /referrals/{referral_id}/accept) "
-            f"before {before}"
+            f"before {before}",
+            reason="referral_status",
+            ctx={"status": state.status.value},
         )
     if case_id and case_id != made.case_id:
         raise InvalidCommand(

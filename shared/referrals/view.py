@@ -40,7 +40,8 @@ def visible_referral(state: ReferralState, viewer_department: str, disclosure_al
     is_target = made.target_kind == "department" and viewer_department == made.target
     if not (is_source or is_target):
         raise Forbidden(
-            f"department {viewer_department!r} is neither the source nor the target of referral {made.referral_id}"
+            f"department {viewer_department!r} is neither the source nor the target of referral {made.referral_id}",
+            reason="referral_not_yours",
         )
     redacted: list[str] = []
 

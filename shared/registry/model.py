@@ -188,7 +188,9 @@ def decide_register_person(
 ) -> list[DomainEvent]:
     """本人登録: a new record under ``person_id``; a name in kanji or kana is required."""
     if state.registered:
-        raise AlreadyExists(f"person {state.person_id!r} is already registered", field="person_id")
+        raise AlreadyExists(
+            f"person {state.person_id!r} is already registered", field="person_id", reason="already_recorded"
+        )
     name_kanji, name_kana = optional_text(command.name_kanji), optional_text(command.name_kana)
     if name_kanji is None and name_kana is None:
         raise InvalidCommand(
@@ -280,6 +282,7 @@ def decide_link_person_records(
         raise IllegalTransition(
             f"records {command.person_id!r} and {command.duplicate_person_id!r} are already linked",
             field="duplicate_person_id",
+            reason="already_done",
         )
     return [
         PersonRecordsLinked(
@@ -307,7 +310,9 @@ def decide_register_household(
 ) -> list[DomainEvent]:
     """世帯登録: the household, then one MemberJoinedHousehold per first member (joined today)."""
     if state.registered:
-        raise AlreadyExists(f"household {state.household_id!r} is already registered", field="household_id")
+        raise AlreadyExists(
+            f"household {state.household_id!r} is already registered", field="household_id", reason="already_recorded"
+        )
     ids = [m.person_id for m in command.members]
     if len(set(ids)) != len(ids):
         raise InvalidCommand(f"members lists a person twice: {ids}", field="members", reason="listed_twice")
@@ -342,6 +347,7 @@ def decide_join_household(state: HouseholdState, command: JoinHousehold, *, now:
         raise IllegalTransition(
             f"person {person_id!r} is already a member of household {command.household_id!r}",
             field="member.person_id",
+            reason="already_member",
         )
     joined_on = command.joined_on or local_date(now)
     if joined_on > local_date(now):
@@ -366,6 +372,7 @@ def decide_leave_household(state: HouseholdState, command: LeaveHousehold, *, no
         raise IllegalTransition(
             f"person {command.person_id!r} is not a current member of household {command.household_id!r}",
             field="person_id",
+            reason="not_member",
         )
     left_on = command.left_on or local_date(now)
     if left_on > local_date(now):

@@ -272,3 +272,57 @@ def test_a_domain_refusal_names_its_reason_for_the_client_to_say_it(intake):
     # A refusal without a reason of its own keeps to the shape (no reason, no ctx).
     missing = intake.get("/consultations/c-none").json()
     assert missing["error"] == "not_found" and "reason" not in missing and "ctx" not in missing
+
+
+def test_a_refused_state_change_names_its_reason_and_what_it_found(intake, tmp_path):
+    # 再開 of a consultation that is still open, then a contact on one that is closed (終結): each
+    # refusal names the situation for the web client's words, not only the English sentence.
+    opened = intake.post(
+        "/consultations",
+        json={
+            "subject_description": "3丁目の一人暮らしの高齢女性",
+            "source": "self",
+            "channel": "phone",
+            "issues": ["other"],
+        },
+    )
+    assert opened.status_code == 201, opened.text
+    cid = opened.json()["consultation_id"]
+    reopen = intake.post(f"/consultations/{cid}/reopen", json={"reason": "再度の連絡"})
+    assert reopen.status_code == 409, reopen.text
+    assert (reopen.json()["error"], reopen.json()["reason"]) == ("illegal_transition", "not_closed")
+    closed = intake.post(f"/consultations/{cid}/close", json={"outcome": "solved"})
+    assert closed.status_code == 200, closed.text
+    contact = intake.post(
+        f"/consultations/{cid}/contacts",
+        json={"channel": "home_visit", "party": "self", "outcome": "not_reached", "summary": "訪問したが応答なし"},
+    )
+    assert contact.status_code == 409, contact.text
+    assert (contact.json()["reason"], contact.json()["field"]) == ("closed_reopen_first", "consultation_id")
+    # The state is as the refusals left it: closed, no contact recorded.
+    after = intake.get(f"/consultations/{cid}").json()
+    assert after["status"] == "closed" and after["contacts"] == []
+
+
+def test_a_department_or_role_the_route_does_not_admit_is_named_in_the_refusal(tmp_path):
+    # A loans worker at intake's desk, an intake auditor writing: 403 with the department or role
+    # refused in ctx, so that the screen says which (部署 / 役割) in the staff member's words.
+    for client in _served("intake", tmp_path, "worker"):
+        loans = mint_token(DEV_JWT_SECRET, "s-2", "loans", "worker")
+        auditor = mint_token(DEV_JWT_SECRET, "s-3", "intake", "auditor")
+        wrong_desk = client.post(
+            "/people", json={"name_kanji": "山田 花子"}, headers={"Authorization": f"Bearer {loans}"}
+        )
+        assert wrong_desk.status_code == 403, wrong_desk.text
+        body = wrong_desk.json()
+        assert (body["error"], body["reason"], body["ctx"]) == (
+            "forbidden",
+            "department_not_allowed",
+            {"department": "loans"},
+        )
+        read_only = client.post(
+            "/people", json={"name_kanji": "山田 花子"}, headers={"Authorization": f"Bearer {auditor}"}
+        )
+        assert read_only.status_code == 403, read_only.text
+        assert (read_only.json()["reason"], read_only.json()["ctx"]) == ("role_not_allowed", {"role": "auditor"})
+        assert client.get("/people", params={"q": "山田"}).json()["total"] == 0  # nothing was registered

@@ -331,7 +331,8 @@ def _require_held(state: ConferenceState, conference_id: str, what: str) -> None
     _require_known(state, conference_id)
     if state.status != "held":
         raise WrongConferenceState(
-            f"conference {conference_id} has not been held yet: record it held (with its participants) before {what}"
+            f"conference {conference_id} has not been held yet: record it held (with its participants) before {what}",
+            reason="not_held_yet",
         )
 
 
@@ -383,7 +384,7 @@ def decide_schedule(
 ) -> list[DomainEvent]:
     """会議を設定する: a known kind, a case, a purpose, an aware time."""
     if state.status != "new":
-        raise AlreadyExists(f"conference {conference_id} already exists")
+        raise AlreadyExists(f"conference {conference_id} already exists", reason="already_recorded")
     codes.require(KINDS, cmd.kind, field_name="kind")
     require_aware(cmd.scheduled_for, "scheduled_for")
     if cmd.kind == CASE_STUDY and not cmd.case_id.strip():
@@ -416,7 +417,8 @@ def decide_record_held(
     _require_known(state, cmd.conference_id)
     if state.status == "held":
         raise WrongConferenceState(
-            f"conference {cmd.conference_id} was already recorded as held: add action items or schedule a review"
+            f"conference {cmd.conference_id} was already recorded as held: add action items or schedule a review",
+            reason="already_done",
         )
     require_aware(cmd.held_at, "held_at")
     if cmd.held_at > now:
@@ -503,10 +505,11 @@ def decide_complete_action_item(state: ConferenceState, cmd: CompleteActionItem,
         raise NotTheAssignee(
             f"action item {cmd.action_id} is assigned to {item.assignee_kind} {item.assignee!r}: "
             f"conferences staff{' or ' + assignee_department + ' staff' if assignee_department else ''} "
-            "record it done"
+            "record it done",
+            reason="not_assignee",
         )
     if item.done:
-        raise WrongConferenceState(f"action item {cmd.action_id} is already done")
+        raise WrongConferenceState(f"action item {cmd.action_id} is already done", reason="already_done")
     assert state.conference_id is not None and state.case_id is not None
     return [
         ActionItemCompleted.of(
@@ -552,6 +555,7 @@ def decide_record_undertaking(
             f"participant_kind {cmd.participant_kind!r} is council staff or the person: only participants from "
             f"outside the council ({sorted(OUTSIDE_KINDS)}) give a secrecy undertaking",
             field="participant_kind",
+            reason="outside_only",
         )
     name = required_text(cmd.participant_name, "participant_name", "the participant's name or role")
     organisation = required_text(cmd.organisation, "organisation", "the participant's organisation or role")
@@ -571,7 +575,9 @@ def decide_record_undertaking(
             reason="not_a_participant",
         )
     if state.undertaking_of(name, organisation) is not None:
-        raise WrongConferenceState(f"the secrecy undertaking of {name} ({organisation}) is already recorded")
+        raise WrongConferenceState(
+            f"the secrecy undertaking of {name} ({organisation}) is already recorded", reason="already_recorded"
+        )
     assert state.conference_id is not None and state.case_id is not None
     return [
         SecrecyUndertakingRecorded.of(
@@ -594,7 +600,8 @@ def decide_present_study_case(
     if not state.case_study:
         raise WrongConferenceState(
             f"conference {cmd.conference_id} is a {state.kind}, not a case-study meeting (事例検討会): "
-            "present cases at a meeting of kind case_study"
+            "present cases at a meeting of kind case_study",
+            reason="not_case_study",
         )
     assert state.conference_id is not None and state.case_id is not None
     return [

@@ -205,7 +205,9 @@ def _check_entries(entries: tuple[ActivityEntry, ...], month: str, today: date) 
 
 def _require_record(state: ActivityRecordState, record_id: str) -> tuple[str, str, str]:
     if state.record_id is None or state.staff_id is None or state.month is None:
-        raise InvalidCommand(f"no activity record {record_id!r}", field="record_id")
+        raise InvalidCommand(
+            f"no activity record {record_id!r}", field="record_id", reason="unknown_reference", ctx={"id": record_id}
+        )
     return state.record_id, state.staff_id, state.month
 
 
@@ -215,11 +217,13 @@ def decide_write(
     """作成・修正: only the author, and only while the record is a draft or returned to them."""
     month = _check_month(cmd.month or state.month or "")
     if state.staff_id is not None and state.staff_id != cmd.written_by:
-        raise Forbidden("only the author writes an activity record", field="record_id")
+        raise Forbidden("only the author writes an activity record", field="record_id", reason="author_only")
     if state.status not in ("draft", "returned"):
         raise IllegalTransition(
             f"the record is {state.status}: it can be changed only as a draft or after it was returned",
             field="entries",
+            reason="record_status",
+            ctx={"status": state.status},
         )
     if state.month is not None and state.month != month:
         raise InvalidCommand(f"the record is of {state.month}, not {month}", field="month")
@@ -239,9 +243,11 @@ def decide_submit(state: ActivityRecordState, cmd: SubmitActivityRecord, *, now:
     """提出 (or 再提出 after a return): by the author, with at least one entry."""
     record_id, staff_id, month = _require_record(state, cmd.record_id)
     if staff_id != cmd.submitted_by:
-        raise Forbidden("only the author submits an activity record", field="record_id")
+        raise Forbidden("only the author submits an activity record", field="record_id", reason="author_only")
     if state.status not in ("draft", "returned"):
-        raise IllegalTransition(f"the record is already {state.status}: nothing to submit", field="record_id")
+        raise IllegalTransition(
+            f"the record is already {state.status}: nothing to submit", field="record_id", reason="already_done"
+        )
     if not state.entries:
         raise InvalidCommand(
             "write at least one entry before submitting the record", field="entries", reason="at_least_one"
@@ -261,19 +267,30 @@ def decide_submit(state: ActivityRecordState, cmd: SubmitActivityRecord, *, now:
 def _check_approver(state: ActivityRecordState, step: ApprovalStep, actor: str, doing: str) -> None:
     """The step must be the one the record waits for, and the approver not its author."""
     if actor == state.staff_id:
-        raise Forbidden(f"nobody {doing} their own activity record: the {_STEP_NAME[step]} does", field="record_id")
+        raise Forbidden(
+            f"nobody {doing} their own activity record: the {_STEP_NAME[step]} does",
+            field="record_id",
+            reason="not_own_record",
+        )
     waiting = waiting_step(state)
     if waiting is None:
         raise IllegalTransition(
-            f"the record is {state.status}: it waits for no approval (its author submits it first)", field="record_id"
+            f"the record is {state.status}: it waits for no approval (its author submits it first)",
+            field="record_id",
+            reason="record_status",
+            ctx={"status": state.status},
         )
     if waiting != step:
         if step == "director":
             raise IllegalTransition(
-                "the 地域福祉課長 (manager) approves the record first; the 局長 (director) decides after", field="step"
+                "the 地域福祉課長 (manager) approves the record first; the 局長 (director) decides after",
+                field="step",
+                reason="manager_first",
             )
         raise IllegalTransition(
-            "the 地域福祉課長 (manager) has approved the record already; it waits for the 局長 (director)", field="step"
+            "the 地域福祉課長 (manager) has approved the record already; it waits for the 局長 (director)",
+            field="step",
+            reason="already_done",
         )
 
 
@@ -310,10 +327,17 @@ def decide_comment(state: ActivityRecordState, cmd: CommentActivityRecord, *, no
     record_id, staff_id, month = _require_record(state, cmd.record_id)
     comment = required_text(cmd.comment, "comment", "the remark for the author")
     if cmd.commented_by == staff_id:
-        raise Forbidden("comments on an activity record are the approvers'; the author revises it", field="record_id")
+        raise Forbidden(
+            "comments on an activity record are the approvers'; the author revises it",
+            field="record_id",
+            reason="approvers_comment",
+        )
     if state.status in ("draft", "returned"):
         raise IllegalTransition(
-            f"the record is {state.status}: comment once its author has submitted it", field="record_id"
+            f"the record is {state.status}: comment once its author has submitted it",
+            field="record_id",
+            reason="record_status",
+            ctx={"status": state.status},
         )
     return [
         ActivityRecordCommented.of(

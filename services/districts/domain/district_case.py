@@ -180,10 +180,14 @@ def decide_raise_concern(
         raise InvalidCommand(
             f"case {state.case_id} is looked after in district {state.district_id!r}: raise the concern there",
             field="district_id",
+            reason="other_district",
+            ctx={"district": state.district_id},
         )
     codes.require(SOURCES, cmd.reported_by, field_name="reported_by")
     if cmd.referral_id and cmd.referral_id in state.referral_ids:
-        raise InvalidCommand(f"referral {cmd.referral_id} is already on this case", field="referral_id")
+        raise InvalidCommand(
+            f"referral {cmd.referral_id} is already on this case", field="referral_id", reason="already_recorded"
+        )
     return [
         WatchConcernRaised.of(
             cmd,
@@ -228,7 +232,11 @@ def decide_start_watch_over(
     """見守り開始: one at a time, with watchers; only from a distance while the person refuses."""
     case_id, district_id = _known(state, cmd.case_id)
     if state.watch is not None:
-        raise WatchOverState(f"case {case_id} is already watched over since {state.watch.started_on.isoformat()}")
+        raise WatchOverState(
+            f"case {case_id} is already watched over since {state.watch.started_on.isoformat()}",
+            reason="watch_already",
+            ctx={"since": state.watch.started_on.isoformat()},
+        )
     if not cmd.watchers:
         raise InvalidCommand(
             "watchers is required: name who watches over (a resident, the 民生委員...)",
@@ -249,7 +257,7 @@ def decide_end_watch_over(state: DistrictCaseState, cmd: EndWatchOver, *, now: d
     """見守り終了: only a running watch-over, with a reason."""
     case_id, district_id = _known(state, cmd.case_id)
     if state.watch is None:
-        raise WatchOverState(f"case {case_id} is not watched over: nothing to end")
+        raise WatchOverState(f"case {case_id} is not watched over: nothing to end", reason="watch_none")
     return [
         WatchOverEnded(
             case_id=case_id,
@@ -293,11 +301,14 @@ def decide_record_salon_attendance(
         raise InvalidCommand(
             f"resource_id {resource.resource_id!r} is a {resource.kind}, not a salon or meeting place",
             field="resource_id",
+            reason="not_a_salon",
         )
     salon = _named(cmd.salon_name, resource, "salon_name", "the salon's name, or a registered salon's resource_id")
     _not_future(cmd.attended_on, now, "attended_on")
     if (salon, cmd.attended_on) in state.salons:
-        raise InvalidCommand(f"attendance at {salon} on {cmd.attended_on.isoformat()} is already recorded")
+        raise InvalidCommand(
+            f"attendance at {salon} on {cmd.attended_on.isoformat()} is already recorded", reason="already_recorded"
+        )
     return [
         SalonAttended.of(
             cmd,
@@ -326,7 +337,9 @@ def decide_take_volunteer_role(
     role = required_text(cmd.role, "role", "the role, e.g. 講師")
     activity = _named(cmd.activity, resource, "activity", "the activity, e.g. 男の料理教室, or its resource_id")
     if (role, activity) in state.roles:
-        raise InvalidCommand(f"the role {role} in {activity} is already recorded", field="role")
+        raise InvalidCommand(
+            f"the role {role} in {activity} is already recorded", field="role", reason="already_recorded"
+        )
     return [
         VolunteerRoleTaken.of(
             cmd,

@@ -124,7 +124,9 @@ def decide_assign_csw(state: DistrictFileState, cmd: AssignDistrictCsw, *, now: 
     district_id, year = _known(state, cmd.district_id, cmd.fiscal_year)
     csw = required_text(cmd.csw_id, "csw_id", "the staff id of the new CSW")
     if csw == state.csw_id:
-        raise InvalidCommand(f"{csw} is already the district's CSW for {year}", field="csw_id")
+        raise InvalidCommand(
+            f"{csw} is already the district's CSW for {year}", field="csw_id", reason="already_recorded"
+        )
     return [
         DistrictCswAssigned(
             district_id=district_id, fiscal_year=year, csw_id=csw, assigned_at=now, assigned_by=cmd.assigned_by

@@ -112,7 +112,9 @@ def decide_set_team(state: TeamState, cmd: SetSupportTeam, *, now: datetime, cod
             )
         seen.add(key)
     if not any(m.kind == "csw" for m in cmd.members):
-        raise InvalidCommand("members needs the district's CSW (kind csw, with the staff id)", field="members")
+        raise InvalidCommand(
+            "members needs the district's CSW (kind csw, with the staff id)", field="members", reason="csw_required"
+        )
     members = tuple(
         m if m.kind == "csw" else m.model_copy(update={"staff_id": optional_text(m.staff_id)}) for m in cmd.members
     )
@@ -186,11 +188,14 @@ def decide_record_meeting(
 ) -> list[DomainEvent]:
     """会議の記録: known member kinds, the district's team set, cases on a basis, issues with a category."""
     if state.meeting_id is not None:
-        raise InvalidCommand(f"network meeting {meeting_id!r} is already recorded", field="meeting_id")
+        raise InvalidCommand(
+            f"network meeting {meeting_id!r} is already recorded", field="meeting_id", reason="already_recorded"
+        )
     if team.district_id is None:
         raise InvalidCommand(
             f"district {cmd.district_id!r} has no support team yet: set its team first (PUT /support-teams)",
             field="district_id",
+            reason="no_support_team",
         )
     if cmd.held_on > local_date(now):
         raise InvalidCommand(
@@ -281,7 +286,9 @@ def decide_take_desk_consultation(
 ) -> list[DomainEvent]:
     """相談受付: what was asked, how, the district issue it adds to; already happened."""
     if state.consultation_id is not None:
-        raise InvalidCommand(f"consultation {consultation_id!r} is already recorded", field="consultation_id")
+        raise InvalidCommand(
+            f"consultation {consultation_id!r} is already recorded", field="consultation_id", reason="already_recorded"
+        )
     not_after(cmd.taken_at, now, "taken_at")
     codes.require(CHANNELS, cmd.channel, field_name="channel")
     codes.require(ISSUE_CATEGORIES, cmd.issue_category, field_name="issue_category")

@@ -90,10 +90,15 @@ def decide_schedule(
 def decide_mark_coverage(state: ScheduleState, cmd: MarkEventCoverage, *, now: datetime) -> list[DomainEvent]:
     """対応の有無: a change of the department's answer; the first time nobody handles it, escalate."""
     if state.event_id is None or state.district_id is None:
-        raise InvalidCommand(f"no scheduled event {cmd.event_id!r}", field="event_id")
+        raise InvalidCommand(
+            f"no scheduled event {cmd.event_id!r}",
+            field="event_id",
+            reason="unknown_reference",
+            ctx={"id": cmd.event_id},
+        )
     if state.answers.get(cmd.department) == cmd.handles:
         answer = "handles" if cmd.handles else "does not handle"
-        raise InvalidCommand(f"{cmd.department} already {answer} this event", field="handles")
+        raise InvalidCommand(f"{cmd.department} already {answer} this event", field="handles", reason="already_done")
     marked = DistrictEventCoverageMarked.of(
         cmd, event_id=state.event_id, district_id=state.district_id, note=optional_text(cmd.note), marked_at=now
     )

@@ -218,6 +218,7 @@ def _require_open(state: ConsultationState, consultation_id: str) -> tuple[str, 
         raise ConsultationIsClosed(
             f"consultation {consultation_id!r} is closed ({state.outcome}); reopen it to change it",
             field="consultation_id",
+            reason="closed_reopen_first",
         )
     return ids
 
@@ -235,7 +236,11 @@ def decide_open_consultation(
     household's, else the consultation's own id (provisional until the subject is identified).
     """
     if state.status != "new":
-        raise AlreadyExists(f"consultation {state.consultation_id!r} is already open", field="consultation_id")
+        raise AlreadyExists(
+            f"consultation {state.consultation_id!r} is already open",
+            field="consultation_id",
+            reason="already_recorded",
+        )
     person_id, household_id = optional_text(command.person_id), optional_text(command.household_id)
     description = optional_text(command.subject_description)
     if person_id is None and household_id is None and description is None:
@@ -288,7 +293,9 @@ def decide_record_contact(
     """相談対応記録: a contact between the opening and now; it may carry out a scheduled follow-up."""
     consultation_id, case_id = _require_open(state, command.consultation_id)
     if any(c.contact_id == contact_id for c in state.contacts):
-        raise AlreadyExists(f"contact {contact_id!r} is already recorded", field="contact_id")
+        raise AlreadyExists(
+            f"contact {contact_id!r} is already recorded", field="contact_id", reason="already_recorded"
+        )
     contacted_at = command.contacted_at or now
     not_after(contacted_at, now, "contacted_at")
     if state.opened_at is not None and contacted_at < state.opened_at:
@@ -305,11 +312,17 @@ def decide_record_contact(
     if follow_up_id is not None:
         follow_up = state.follow_up(follow_up_id)
         if follow_up is None:
-            raise InvalidCommand(f"no follow-up {follow_up_id!r} is scheduled here", field="follow_up_id")
+            raise InvalidCommand(
+                f"no follow-up {follow_up_id!r} is scheduled here",
+                field="follow_up_id",
+                reason="unknown_reference",
+                ctx={"id": follow_up_id},
+            )
         if follow_up.done:
             raise IllegalTransition(
                 f"follow-up {follow_up_id!r} was already done by contact {follow_up.done_by_contact_id!r}",
                 field="follow_up_id",
+                reason="already_done",
             )
     return [
         ContactRecorded.of(
@@ -399,7 +412,9 @@ def decide_schedule_follow_up(
     """フォローアップ予定: due today or later, with a purpose."""
     consultation_id, case_id = _require_open(state, command.consultation_id)
     if state.follow_up(follow_up_id) is not None:
-        raise AlreadyExists(f"follow-up {follow_up_id!r} is already scheduled", field="follow_up_id")
+        raise AlreadyExists(
+            f"follow-up {follow_up_id!r} is already scheduled", field="follow_up_id", reason="already_recorded"
+        )
     today = local_date(now)
     if command.due_on < today:
         raise InvalidCommand(
@@ -430,12 +445,14 @@ def decide_identify_subject(state: ConsultationState, command: IdentifySubject, 
             f"consultation {consultation_id!r} is already about person {state.person_id!r}; "
             "link duplicate person records instead",
             field="person_id",
+            reason="other_subject",
         )
     household_id = optional_text(command.household_id)
     if household_id is not None and state.household_id not in (None, household_id):
         raise IllegalTransition(
             f"consultation {consultation_id!r} is about household {state.household_id!r}, not {household_id!r}",
             field="household_id",
+            reason="other_subject",
         )
     return [
         SubjectIdentified(
@@ -481,7 +498,9 @@ def decide_reopen_consultation(
     """再開: only a closed consultation, with a reason."""
     consultation_id, case_id = _require_exists(state, command.consultation_id)
     if state.status != "closed":
-        raise IllegalTransition(f"consultation {consultation_id!r} is open; only a closed one can be reopened")
+        raise IllegalTransition(
+            f"consultation {consultation_id!r} is open; only a closed one can be reopened", reason="not_closed"
+        )
     return [
         ConsultationReopened(
             consultation_id=consultation_id,
@@ -499,7 +518,7 @@ def decide_add_supervisor_comment(
     """スーパーバイズ: the reviewer's role is checked outside; the event records who reviewed."""
     consultation_id, case_id = _require_open(state, command.consultation_id)
     if state.comment(comment_id) is not None:
-        raise AlreadyExists(f"comment {comment_id!r} already exists", field="comment_id")
+        raise AlreadyExists(f"comment {comment_id!r} already exists", field="comment_id", reason="already_recorded")
     return [
         SupervisorCommentAdded(
             consultation_id=consultation_id,
@@ -519,17 +538,24 @@ def decide_acknowledge_supervisor_comment(
     consultation_id, case_id = _require_open(state, command.consultation_id)
     comment = state.comment(command.comment_id)
     if comment is None:
-        raise InvalidCommand(f"no comment {command.comment_id!r} on this consultation", field="comment_id")
+        raise InvalidCommand(
+            f"no comment {command.comment_id!r} on this consultation",
+            field="comment_id",
+            reason="unknown_reference",
+            ctx={"id": command.comment_id},
+        )
     if comment.acknowledged_by is not None:
         raise IllegalTransition(
             f"comment {command.comment_id!r} was already acknowledged by {comment.acknowledged_by!r}",
             field="comment_id",
+            reason="already_done",
         )
     acknowledged_by = required_text(command.acknowledged_by, "acknowledged_by", "the worker's staff id")
     if acknowledged_by == comment.reviewer_id:
         raise InvalidCommand(
             "the reviewer cannot acknowledge their own comment; the worker acknowledges it",
             field="acknowledged_by",
+            reason="own_comment",
         )
     return [
         SupervisorCommentAcknowledged(

@@ -173,7 +173,7 @@ def reopen_consultation(kit: ServiceKit, ctx: CommandContext, cmd: ReopenConsult
 def add_supervisor_comment(kit: ServiceKit, ctx: CommandContext, cmd: AddSupervisorComment) -> dict[str, Any]:
     """スーパーバイズ: only managers comment (checked here as well as at the route)."""
     if ctx.actor.role != "manager":
-        raise Forbidden("only a manager (課長・局長) leaves supervisor comments")
+        raise Forbidden("only a manager (課長・局長) leaves supervisor comments", reason="manager_only")
     new_id = kit.uow.ids()
     return _change(
         kit,

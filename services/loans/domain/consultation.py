@@ -144,6 +144,7 @@ def decide_open_consultation(
         raise IllegalTransition(
             f"consultation {state.consultation_id} is already opened: record a contact on it instead",
             field="consultation_id",
+            reason="already_recorded",
         )
     require_id(consultation_id, "consultation_id")
     require_id(command.household_id, "household_id")
@@ -174,7 +175,9 @@ def decide_record_contact(
     _require_open(state, command.consultation_id, "record a contact")
     require_id(contact_id, "contact_id")
     if contact_id in state.contact_ids:
-        raise IllegalTransition(f"contact {contact_id} is already recorded", field="contact_id")
+        raise IllegalTransition(
+            f"contact {contact_id} is already recorded", field="contact_id", reason="already_recorded"
+        )
     fund_type = command.fund_type if command.fund_type is not None else state.fund_type
     codes.require("loan_fund_types", fund_type, field_name="fund_type")
     _require_contact_codes(codes, command.channel, command.counterpart)
@@ -237,7 +240,9 @@ def decide_record_response(
     _require_open(state, command.consultation_id, "record a response")
     require_id(response_id, "response_id")
     if any(r.response_id == response_id for r in state.responses):
-        raise IllegalTransition(f"response {response_id} is already recorded", field="response_id")
+        raise IllegalTransition(
+            f"response {response_id} is already recorded", field="response_id", reason="already_recorded"
+        )
     codes.require("responses", command.response, field_name="response")
     return [
         ResponseRecorded.of(
@@ -267,6 +272,7 @@ def decide_close_consultation(
             f"outcome {command.outcome.value} needs a {LOAN_APPLICATION_RESPONSE!r} response: "
             "record the response first or choose another outcome",
             field="outcome",
+            reason="outcome_needs_application",
         )
     if command.outcome is ConsultationOutcome.SOLVED_BY_OTHER_MEANS and not any(
         r != LOAN_APPLICATION_RESPONSE for r in responses
@@ -275,6 +281,7 @@ def decide_close_consultation(
             f"outcome {command.outcome.value} needs at least one response other than "
             f"{LOAN_APPLICATION_RESPONSE!r}: record how it was solved first or choose another outcome",
             field="outcome",
+            reason="outcome_needs_other_response",
         )
     return [
         LoanConsultationClosed(
@@ -308,6 +315,7 @@ def _require_open(state: ConsultationState, consultation_id: str, action: str) -
             f"consultation {consultation_id} is closed ({state.outcome}): open a new consultation "
             f"for household {state.household_id} to {action}",
             field="consultation_id",
+            reason="closed_open_new",
         )
 
 

@@ -54,5 +54,5 @@ class WrongApplicationStatus(IllegalTransition):
     """状態不整合: the application's current status forbids the command."""
 
     def __init__(self, message: str, *, status: str, field: str | None = None) -> None:
-        super().__init__(message, field=field)
+        super().__init__(message, field=field, reason="application_status", ctx={"status": status})
         self.status = status

@@ -221,6 +221,7 @@ def decide_submit_application(
         raise IllegalTransition(
             f"application {state.application_id} is already submitted: submit a new application with a new id",
             field="application_id",
+            reason="already_recorded",
         )
     require_id(application_id, "application_id")
     require_id(command.household_id, "household_id")
@@ -353,7 +354,9 @@ def decide_record_repayment(
     assert state.disbursed_on is not None
     require_id(payment_id, "payment_id")
     if payment_id in state.payment_ids:
-        raise IllegalTransition(f"payment {payment_id} is already recorded", field="payment_id")
+        raise IllegalTransition(
+            f"payment {payment_id} is already recorded", field="payment_id", reason="already_recorded"
+        )
     require_positive_yen(command.amount, "amount")
     if command.amount > state.outstanding:
         raise RepaymentExceedsOutstanding(

@@ -100,16 +100,19 @@ def test_an_empty_record_is_not_submitted_and_only_its_author_submits_or_revises
     with pytest.raises(InvalidCommand) as nothing:
         ar.decide_submit(empty, c.SubmitActivityRecord(record_id=rid, submitted_by="d-w1"), now=T0)
     assert nothing.value.field == "entries"
-    with pytest.raises(Forbidden):
+    with pytest.raises(Forbidden) as other:
         ar.decide_submit(empty, c.SubmitActivityRecord(record_id=rid, submitted_by="d-w2"), now=T0)
-    with pytest.raises(Forbidden):
+    assert other.value.reason == "author_only"
+    with pytest.raises(Forbidden) as other:
         ar.decide_write(empty, write(entry(), by="d-w2"), now=T0, record_id=rid)
+    assert other.value.reason == "author_only"
 
 
 def test_nobody_approves_or_returns_their_own_record() -> None:
     state = submitted()
-    with pytest.raises(Forbidden, match="own"):
+    with pytest.raises(Forbidden, match="own") as own:
         approve(state, "manager", "d-w1")
+    assert own.value.reason == "not_own_record"
     with pytest.raises(Forbidden, match="own"):
         give_back(state, "manager", "d-w1")
 
@@ -118,7 +121,7 @@ def test_the_director_cannot_decide_before_the_manager_and_the_manager_not_twice
     state = submitted()
     with pytest.raises(IllegalTransition, match="approves the record first") as early:
         approve(state, "director", "d-d1")
-    assert early.value.field == "step"
+    assert (early.value.field, early.value.reason) == ("step", "manager_first")
     with pytest.raises(IllegalTransition):
         give_back(state, "director", "d-d1")
     first = ar.replay_state(approve(state, "manager", "d-m1"), state)
@@ -129,8 +132,9 @@ def test_the_director_cannot_decide_before_the_manager_and_the_manager_not_twice
     assert (done.status, done.director_approved_by, ar.waiting_step(done)) == ("approved", "d-d1", None)
     with pytest.raises(IllegalTransition):
         approve(done, "director", "d-d1")
-    with pytest.raises(IllegalTransition):
+    with pytest.raises(IllegalTransition) as changed:
         ar.decide_write(done, write(entry()), now=T0, record_id=done.record_id or "")
+    assert (changed.value.reason, changed.value.ctx) == ("record_status", {"status": "approved"})
 
 
 def test_a_returned_record_goes_back_to_its_author_who_revises_and_resubmits_from_the_first_step() -> None:
@@ -193,7 +197,11 @@ def test_handlers_run_the_chain_with_versions_and_refuse_a_second_record_of_the_
     assert stored.stream_id == f"district-activity-{rid}" and stored.case_id == rid and stored.actor == WORKER
     with pytest.raises(AlreadyExists) as twice:
         h.write_record(kit, ctx(WORKER), write(entry()))
-    assert twice.value.field == "month"
+    assert (twice.value.field, twice.value.reason, twice.value.ctx) == (
+        "month",
+        "record_of_month_exists",
+        {"month": "2014-06"},
+    )
     with pytest.raises(ConcurrencyConflict):
         h.revise_record(kit, ctx(WORKER, version=7), rid, write(entry(5)))
     assert (

@@ -113,14 +113,18 @@ def test_a_later_visit_where_the_person_was_reached_lifts_the_refusal_but_not_re
 
 def test_one_watch_over_at_a_time_and_ending_needs_one_running():
     watched = dc.replay(dc.decide_start_watch_over(concern(), watch(), now=T0, watch_id="w1"), concern())
-    with pytest.raises(WatchOverState, match="already"):
+    with pytest.raises(WatchOverState, match="already") as refused:
         dc.decide_start_watch_over(watched, watch(), now=T0, watch_id="w2")
+    assert refused.value.reason == "watch_already" and refused.value.ctx == {
+        "since": watched.watch.started_on.isoformat()
+    }
     ended = dc.replay(
         dc.decide_end_watch_over(watched, EndWatchOver(case_id="c-a", reason="転居", ended_by="d1"), now=T0), watched
     )
     assert ended.watch is None and ended.status == "concern"
-    with pytest.raises(WatchOverState, match="not watched"):
+    with pytest.raises(WatchOverState, match="not watched") as refused:
         dc.decide_end_watch_over(ended, EndWatchOver(case_id="c-a", reason="x", ended_by="d1"), now=T0)
+    assert refused.value.reason == "watch_none"
 
 
 def test_salon_attendance_marks_the_first_visit_and_refuses_the_same_day_twice():

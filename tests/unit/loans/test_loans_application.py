@@ -194,6 +194,7 @@ def test_a_command_the_status_forbids_is_refused_with_what_to_do(
 
     assert isinstance(refused.value, IllegalTransition)
     assert refused.value.status == state.status.value
+    assert (refused.value.reason, refused.value.ctx) == ("application_status", {"status": state.status.value})
 
 
 def test_approving_a_withdrawn_application_is_refused(withdrawn: LoanState) -> None:

@@ -70,8 +70,9 @@ def test_a_referral_may_go_to_the_same_department_and_to_an_outside_agency() -> 
 
 
 def test_making_the_same_referral_twice_is_an_illegal_transition(internal: ReferralState) -> None:
-    with pytest.raises(IllegalTransition):
+    with pytest.raises(IllegalTransition) as refused:
         decide_make(internal, make_command(), department="loans", now=T0)
+    assert refused.value.reason == "already_recorded"
 
 
 @pytest.mark.parametrize(
@@ -136,8 +137,9 @@ def test_declining_without_a_reason_is_refused(internal: ReferralState) -> None:
 
 @pytest.mark.parametrize("department", ["loans", "districts"])
 def test_only_the_target_department_may_accept_or_decline(internal: ReferralState, department: str) -> None:
-    with pytest.raises(Forbidden):
+    with pytest.raises(Forbidden) as refused:
         accept(internal, department=department)
+    assert refused.value.reason == "referral_not_yours"
     with pytest.raises(Forbidden):
         decide_decline(
             internal, DeclineReferral(referral_id="ref-1", by="s", reason="r"), department=department, now=LATER
@@ -145,14 +147,17 @@ def test_only_the_target_department_may_accept_or_decline(internal: ReferralStat
 
 
 def test_no_department_may_accept_a_referral_to_an_outside_agency(external: ReferralState) -> None:
-    with pytest.raises(Forbidden, match="outside agency"):
+    with pytest.raises(Forbidden, match="outside agency") as refused:
         accept(external, department="community_support_centre")
+    assert refused.value.reason == "referral_outside_agency"
 
 
 def test_an_accepted_referral_cannot_be_accepted_or_declined_again(internal: ReferralState) -> None:
     state = accept(internal)
-    with pytest.raises(IllegalTransition):
+    with pytest.raises(IllegalTransition) as refused:
         accept(state)
+    # The status it found, for the screen to name by its label (「受理」).
+    assert (refused.value.reason, refused.value.ctx) == ("referral_status", {"status": "accepted"})
     with pytest.raises(IllegalTransition):
         decide_decline(state, DeclineReferral(referral_id="ref-1", by="s", reason="r"), department="intake", now=LATER)
 
