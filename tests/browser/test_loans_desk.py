@@ -111,6 +111,14 @@ def test_story_1_a_loan_request_a_loan_cannot_solve_is_recorded_by_clicking_and_
     expect(page.locator("[data-field=responses]")).to_have_text("住宅支援給付")
 
     close = page.get_by_role("form", name="相談を終結する")
+    # "借入申請へ" with no loan application recorded: refused beside the outcome, in Japanese.
+    close.get_by_role("combobox", name="相談の結果").select_option(label="借入申請へ")
+    close.get_by_role("button", name="終結する").click()
+    expect(close.locator(".field-error")).to_contain_text(
+        "「借入申請へ」で終結するには、先に借入申請の対応を記録してください"
+    )
+    expect(close).not_to_contain_text("needs")
+    shoot(page, "loans-02a-close-refused")
     close.get_by_role("combobox", name="相談の結果").select_option(label="他の方法で解決")
     close.get_by_label("メモ").fill("借入せずに転居できた")
     close.get_by_role("button", name="終結する").click()

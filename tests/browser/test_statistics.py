@@ -205,6 +205,9 @@ def test_a_worker_is_refused_the_access_log_plainly_and_sees_referral_reasons_by
     page = sign_in(new_page(browser), web, "intake-worker", f"/reporting/cases/{story.case_id}/audit")
     expect(page.get_by_role("heading", level=1, name="閲覧記録と改ざん検知を見る権限がありません")).to_be_visible()
     expect(page.get_by_role("alert")).to_contain_text("管理職と監査担当だけが見られます")
+    # The service's answer in the staff member's words, the role by its label (not "role 'worker'").
+    expect(page.get_by_role("alert")).to_contain_text("サービスの回答: 役割「担当者」ではこの操作・閲覧はできません")
+    expect(page.get_by_role("alert")).not_to_contain_text("may")
     expect(page.get_by_test_id("access-log")).to_have_count(0)
     shoot(page, "statistics-08-refused")
     no_serious_violations(page, "refusal")

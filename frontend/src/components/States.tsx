@@ -37,7 +37,7 @@ export function ErrorNotice({ error }: { error: unknown }) {
   if (!error) return null;
   const message =
     error instanceof ApiError
-      ? t(`errors.status.${error.status}`, { defaultValue: t("errors.generic") }) + `: ${explained(error)}`
+      ? lead(error) + `: ${explained(error)}`
       : error instanceof Unreachable // no answer came (the browser's own words would be English)
         ? t("errors.network")
         : error instanceof Error
@@ -67,6 +67,12 @@ export function Unplaced({ error, children }: { error: unknown; children?: (erro
       {error != null && !placed && (children ? children(error) : <ErrorNotice error={error} />)}
     </div>
   );
+}
+
+/** What kind of refusal: by its status, except a 409 that is not a stale version (the state forbids it). */
+function lead(error: ApiError): string {
+  if (error.status === 409 && error.code !== "conflict") return i18n.t("errors.stateRefused");
+  return i18n.t(`errors.status.${error.status}`, { defaultValue: i18n.t("errors.generic") });
 }
 
 /** A malformed request's problems field by field in the chosen language; else the service's message. */

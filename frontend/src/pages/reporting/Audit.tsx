@@ -60,7 +60,7 @@ function Refusal({ error }: { error: ApiError }) {
       <h1 id="refusal-title">{t("statistics.audit.refusedTitle")}</h1>
       <div className="error-notice" role="alert">
         <p>{t("statistics.audit.refusedBody")}</p>
-        <p className="hint">{t("statistics.audit.refusedDetail", { message: error.message })}</p>
+        <p className="hint">{t("statistics.audit.refusedDetail", { message: error.explanation })}</p>
       </div>
     </section>
   );
