@@ -1,31 +1,12 @@
-"""The HTTP edge every service shares: app factory, error mapping, health, readiness, metrics.
+"""The HTTP edge every service shares: the app factory, the per-request edge, health, readiness, metrics.
 
-Errors are mapped here and only here. Every refusal answers JSON of one shape::
-
-    {"error": "invalid", "message": "what was wrong and how to fix it", "field": "issues",
-     "details": [{"field": "note", "problem": "String should have at least 1 character",
-                  "type": "string_too_short", "ctx": {"min_length": 1}}]}
-
-A domain refusal that names a ``reason`` (:data:`shared.errors.REASONS`) adds it with its values:
-``"reason": "in_future", "ctx": {}``. ``details`` lists a malformed request's per-field errors:
-``problem`` is pydantic's English text; ``type`` and ``ctx`` are pydantic's stable error type and its
-parameters. Both let a client say the refusal in its users' language (the web client's
-``errors.domain.<reason>`` and ``errors.validation.<type>``). The OpenAPI documents show this
-shape (:class:`ErrorBody`) for every 422, not FastAPI's ``{"detail": [...]}``.
-
-=====================  ======
-DomainError subclass   status
-=====================  ======
-NotFound               404
-InvalidCommand         422
-IllegalTransition      409
-ConcurrencyConflict    409
-Forbidden              403
-AuthError              401/403
-malformed request      422   (also malformed JSON, a NUL character, a number or date out of range)
-body over the cap      413   (``max_body_bytes``, 1 MiB by default)
-framework refusals     their status (404 unknown path, 405, 400 unreadable body), same shape
-=====================  ======
+- :func:`create_app`: a service's FastAPI app with ``/health``, ``/ready``, ``/metrics``, the
+  refusal handlers (:mod:`shared.refusals`: one JSON shape, the status of each kind of refusal) and
+  the two ASGI layers (:mod:`shared.guards`: body cap, NUL characters, correlation id).
+- :func:`edge` / :class:`Edge`: what a route gets per request: the actor (bearer token, department
+  and role checked), the correlation id, ``If-Match`` / ``expected_version``, the purpose of a read
+  and the ETag of the reply.
+- The query and body types every service bounds the same way (``Limit``, ``Offset``, ``Day``, ...).
 
 The documentation pages (``/docs``, ``/redoc``) load Swagger UI and ReDoc from this service
 (``/docs-assets``, the files of the ``fastapi-offline`` package), never from a CDN: councils run
@@ -34,44 +15,31 @@ closed networks.
 
 from __future__ import annotations
 
-import json
-import time
-import uuid
 from collections.abc import Awaitable, Callable, Iterable, Sequence
 from contextlib import AbstractAsyncContextManager
 from dataclasses import dataclass
 from datetime import date, datetime
 from importlib.resources import files
 from typing import Annotated, Any, TypeVar
-from urllib.parse import parse_qsl
 
 import structlog
 from fastapi import APIRouter, Depends, FastAPI, Header, Query, Request, Response
-from fastapi.exceptions import RequestValidationError
 from fastapi.openapi.docs import get_redoc_html, get_swagger_ui_html, get_swagger_ui_oauth2_redirect_html
 from fastapi.responses import HTMLResponse, JSONResponse
 from fastapi.staticfiles import StaticFiles
 from prometheus_client import CONTENT_TYPE_LATEST, generate_latest
-from pydantic import AfterValidator, AwareDatetime, BaseModel, Field
+from pydantic import AfterValidator, AwareDatetime
 from pydantic_core import PydanticCustomError
-from starlette.exceptions import HTTPException as StarletteHTTPException
-from starlette.types import ASGIApp, Message, Receive, Scope, Send
 
 from shared.access import record_reads
-from shared.auth import AuthError, TokenVerifier, current_actor, require
+from shared.auth import TokenVerifier, current_actor, require
 from shared.bodies import Body, VersionedBody
 from shared.commands import CommandContext
 from shared.domain import Command
 from shared.envelope import Actor
-from shared.errors import (
-    ConcurrencyConflict,
-    DomainError,
-    Forbidden,
-    IllegalTransition,
-    InvalidCommand,
-    NotFound,
-)
-from shared.metrics import HTTP_LATENCY
+from shared.errors import InvalidCommand
+from shared.guards import CORRELATION_HEADER, DEFAULT_MAX_BODY_BYTES, Correlation, EdgeGuard
+from shared.refusals import document_refusals, handle_refusals
 from shared.service import ServiceKit
 
 __all__ = [
@@ -79,8 +47,6 @@ __all__ = [
     "DEFAULT_MAX_BODY_BYTES",
     "Day",
     "Edge",
-    "ErrorBody",
-    "ErrorDetail",
     "KitDep",
     "Limit",
     "Moment",
@@ -91,88 +57,17 @@ __all__ = [
     "correlation_id",
     "create_app",
     "edge",
-    "error_body",
     "parse_if_match",
     "service_kit",
     "tagged",
 ]
 
-CORRELATION_HEADER = "X-Correlation-ID"
 ReadinessCheck = Callable[[], str | None]  # returns None when ready, else what is not ready
-
-_STATUS: dict[type[DomainError], int] = {
-    NotFound: 404,
-    InvalidCommand: 422,
-    IllegalTransition: 409,
-    ConcurrencyConflict: 409,
-    Forbidden: 403,
-}
 
 log = structlog.get_logger(__name__)
 
 K = TypeVar("K")
 C = TypeVar("C", bound=Command)
-
-
-class ErrorDetail(BaseModel):
-    """One field of a malformed request and what is wrong with it."""
-
-    field: str = Field(description="dotted path of the field (``query.limit``, ``entries.0.date``); empty: the body")
-    problem: str = Field(description="what is wrong, in English (pydantic's message)")
-    type: str = Field(
-        description="pydantic's error type, e.g. ``missing``, ``string_too_short``, ``date_out_of_range``"
-    )
-    ctx: dict[str, str | int | float | bool] = Field(
-        default_factory=dict, description='the type\'s parameters, e.g. ``{"max_length": 2000}``'
-    )
-
-
-class ErrorBody(BaseModel):
-    """Every refusal's body (4xx and 5xx)."""
-
-    error: str = Field(description="the kind: invalid, not_found, conflict, forbidden, unauthorized, ...")
-    message: str = Field(description="what was wrong and how to fix it, in English")
-    field: str | None = Field(default=None, description="the field the refusal is about, when one is")
-    reason: str | None = Field(
-        default=None, description="a domain refusal's stable key (shared.errors.REASONS), e.g. ``in_future``"
-    )
-    ctx: dict[str, str | int] | None = Field(default=None, description="the values the reason speaks of")
-    details: list[ErrorDetail] | None = Field(default=None, description="a malformed request's per-field errors")
-
-
-def _detail(err: Any) -> dict[str, Any]:
-    """pydantic's error as :class:`ErrorDetail` (never its ``input``: that may be personal data)."""
-    ctx = {
-        key: value if isinstance(value, (str, int, float, bool)) else str(value)
-        for key, value in (err.get("ctx") or {}).items()
-        if not isinstance(value, BaseException)
-    }
-    return {
-        "field": ".".join(str(p) for p in err.get("loc", ()) if p != "body"),
-        "problem": err.get("msg"),
-        "type": err.get("type", "value_error"),
-        "ctx": ctx,
-    }
-
-
-def error_body(
-    code: str,
-    message: str,
-    field: str | None = None,
-    details: Any = None,
-    *,
-    reason: str | None = None,
-    ctx: dict[str, str | int] | None = None,
-) -> dict[str, Any]:
-    body: dict[str, Any] = {"error": code, "message": message}
-    if field:
-        body["field"] = field
-    if reason:
-        body["reason"] = reason
-        body["ctx"] = ctx or {}
-    if details is not None:
-        body["details"] = details
-    return body
 
 
 async def service_kit(request: Request) -> ServiceKit:
@@ -340,161 +235,6 @@ def edge(*, departments: Iterable[str] | None = None, roles: Iterable[str] | Non
     return Depends(dependency)
 
 
-DEFAULT_MAX_BODY_BYTES = 1024 * 1024
-_DOCS_ASSETS = "/docs-assets"
-_BODYLESS = {"GET", "HEAD", "OPTIONS", "DELETE"}
-_HTTP_CODES = {400: "bad_request", 404: "not_found", 405: "method_not_allowed", 413: "too_large", 415: "unsupported"}
-
-
-class _EdgeGuard:
-    """What no route should ever see, refused before routing (a pure ASGI layer, so it also
-    covers bodies the framework would read whole): a body over ``max_body_bytes`` (413, checked
-    on ``Content-Length`` and while reading, so a chunked upload is cut off too) and a NUL
-    character in the path, a query parameter or any string of a JSON body (422 naming it:
-    PostgreSQL cannot store one, and no name or note holds one)."""
-
-    def __init__(self, app: ASGIApp, max_body_bytes: int) -> None:
-        self.app = app
-        self.max_body_bytes = max_body_bytes
-
-    async def __call__(self, scope: Scope, receive: Receive, send: Send) -> None:
-        if scope["type"] != "http":
-            await self.app(scope, receive, send)
-            return
-        if (where := _nul_in_target(scope)) is not None:
-            await _refuse(scope, send, 422, "invalid", f"{where} contains a NUL character: remove it", where)
-            return
-        declared = dict(scope["headers"]).get(b"content-length")
-        if declared is not None and declared.isdigit() and int(declared) > self.max_body_bytes:
-            await self._too_large(scope, send, int(declared))
-            return
-        if scope["method"] in _BODYLESS and declared is None:
-            await self.app(scope, receive, send)
-            return
-        body = bytearray()
-        while True:
-            message = await receive()
-            if message["type"] != "http.request":
-                return  # the client went away
-            body += message.get("body", b"")
-            if len(body) > self.max_body_bytes:
-                await self._too_large(scope, send, len(body))
-                return
-            if not message.get("more_body", False):
-                break
-        if (b"\\u0000" in body or b"\x00" in body) and (where := _nul_in_json(bytes(body))) is not None:
-            await _refuse(scope, send, 422, "invalid", f"{where} contains a NUL character: remove it", where)
-            return
-        replayed = False
-
-        async def replay() -> Message:
-            nonlocal replayed
-            if replayed:
-                return await receive()  # after the body: wait for the client to disconnect
-            replayed = True
-            return {"type": "http.request", "body": bytes(body), "more_body": False}
-
-        await self.app(scope, replay, send)
-
-    async def _too_large(self, scope: Scope, send: Send, size: int) -> None:
-        limit = self.max_body_bytes
-        message = (
-            f"the request body is {size:,} bytes or more; this service accepts at most {limit:,} bytes "
-            f"({limit // 1024:,} KiB): shorten the text you send"
-        )
-        await _refuse(scope, send, 413, "too_large", message, "body")
-
-
-class _Correlation:
-    """The request's correlation id (``X-Correlation-ID``, or a new one) on ``request.state``, in
-    the log context and on the response; the request's latency in the route's histogram.
-
-    A pure ASGI layer: Starlette's ``@app.middleware("http")`` runs every request's app in a task
-    of its own behind memory streams, which cost a command a good part of its time on the HTTP edge."""
-
-    def __init__(self, app: ASGIApp) -> None:
-        self.app = app
-
-    async def __call__(self, scope: Scope, receive: Receive, send: Send) -> None:
-        if scope["type"] != "http":
-            await self.app(scope, receive, send)
-            return
-        sent = next((v for k, v in scope["headers"] if k == _CORRELATION_KEY), None)
-        cid = sent.decode("latin-1") if sent else str(uuid.uuid4())
-        scope.setdefault("state", {})["correlation_id"] = cid
-        header = (_CORRELATION_KEY, cid.encode("latin-1"))
-        status = 500
-
-        async def send_with_id(message: Message) -> None:
-            nonlocal status
-            if message["type"] == "http.response.start":
-                status = message["status"]
-                message["headers"] = [*message.get("headers", ()), header]
-            await send(message)
-
-        structlog.contextvars.bind_contextvars(correlation_id=cid)
-        started = time.perf_counter()
-        try:
-            await self.app(scope, receive, send_with_id)
-        finally:
-            path = getattr(scope.get("route"), "path", "unmatched")
-            HTTP_LATENCY.labels(scope["method"], path, str(status)).observe(time.perf_counter() - started)
-            structlog.contextvars.unbind_contextvars("correlation_id")
-
-
-_CORRELATION_KEY = CORRELATION_HEADER.lower().encode("latin-1")
-
-
-def _nul_in_target(scope: Scope) -> str | None:
-    if "\x00" in scope.get("path", ""):
-        return "path"
-    query = scope.get("query_string", b"")
-    if b"%00" in query or b"\x00" in query:
-        for name, value in parse_qsl(query.decode("latin-1"), keep_blank_values=True):
-            if "\x00" in name or "\x00" in value:
-                return f"query.{name.replace(chr(0), '')}"
-        return "query"
-    return None
-
-
-def _nul_in_json(body: bytes) -> str | None:
-    """The dotted path of the first string (key or value) holding a NUL, if the body is JSON."""
-    try:
-        document = json.loads(body)
-    except ValueError:
-        return "body" if b"\x00" in body else None  # malformed JSON is the framework's 422 to give
-
-    def walk(node: Any, path: str) -> str | None:
-        if isinstance(node, str):
-            return (path or "body") if "\x00" in node else None
-        items = node.items() if isinstance(node, dict) else enumerate(node) if isinstance(node, list) else ()
-        for key, value in items:
-            here = f"{path}.{key}" if path else str(key)
-            if isinstance(key, str) and "\x00" in key:
-                return here.replace("\x00", "")
-            if (found := walk(value, here)) is not None:
-                return found
-        return None
-
-    return walk(document, "")
-
-
-async def _refuse(scope: Scope, send: Send, status: int, code: str, message: str, field: str) -> None:
-    response = JSONResponse(error_body(code, message, field), status_code=status)
-    await response(scope, _drained, send)
-
-
-async def _drained() -> Message:
-    return {"type": "http.disconnect"}
-
-
-def _status_for(exc: DomainError) -> int:
-    for cls in type(exc).__mro__:
-        if cls in _STATUS:
-            return _STATUS[cls]
-    return 400
-
-
 def create_app(
     *,
     title: str,
@@ -512,37 +252,7 @@ def create_app(
     app.state.tokens = tokens
     _offline_docs(app)
 
-    @app.exception_handler(DomainError)
-    async def domain_error(_request: Request, exc: DomainError) -> JSONResponse:
-        body = error_body(exc.code, exc.message, exc.field, reason=exc.reason, ctx=exc.ctx)
-        return JSONResponse(body, status_code=_status_for(exc))
-
-    @app.exception_handler(AuthError)
-    async def auth_error(request: Request, exc: AuthError) -> JSONResponse:
-        # RFC 6750: the scheme and realm; a token that was sent and refused is an invalid_token.
-        sent = request.headers.get("authorization", "").lower().startswith("bearer ")
-        challenge = 'Bearer realm="tsunagu"' + (', error="invalid_token"' if sent else "")
-        headers = {"WWW-Authenticate": challenge} if exc.status == 401 else None
-        code = "unauthorized" if exc.status == 401 else "forbidden"
-        body = error_body(code, exc.message, reason=exc.reason, ctx=exc.ctx)
-        return JSONResponse(body, status_code=exc.status, headers=headers)
-
-    @app.exception_handler(StarletteHTTPException)
-    async def framework_error(_request: Request, exc: StarletteHTTPException) -> JSONResponse:
-        # The framework's own refusals (unknown path, wrong method, a body it cannot read) in the
-        # project's shape, not {"detail": ...}.
-        code = _HTTP_CODES.get(exc.status_code, "error")
-        message = exc.detail if isinstance(exc.detail, str) else json.dumps(exc.detail, ensure_ascii=False)
-        return JSONResponse(error_body(code, message), status_code=exc.status_code, headers=exc.headers)
-
-    @app.exception_handler(RequestValidationError)
-    async def validation_error(_request: Request, exc: RequestValidationError) -> JSONResponse:
-        details = [_detail(err) for err in exc.errors()]
-        summary = "; ".join(f"{d['field'] or 'body'}: {d['problem']}" for d in details[:5])
-        return JSONResponse(
-            error_body("invalid", f"the request is not valid — fix: {summary}", details=details),
-            status_code=422,
-        )
+    handle_refusals(app)
 
     @app.get("/health", tags=["operations"], summary="Liveness: the process answers")
     def health() -> dict[str, str]:
@@ -561,46 +271,14 @@ def create_app(
 
     for router in routers:
         app.include_router(router)
-    _document_refusals(app)
-    app.add_middleware(_Correlation)
+    document_refusals(app)
+    app.add_middleware(Correlation)
     # Outermost, so that an oversized or NUL-bearing request is refused before anything reads it.
-    app.add_middleware(_EdgeGuard, max_body_bytes=max_body_bytes)
+    app.add_middleware(EdgeGuard, max_body_bytes=max_body_bytes)
     return app
 
 
-_FRAMEWORK_422 = "#/components/schemas/HTTPValidationError"
-
-
-def _document_refusals(app: FastAPI) -> None:
-    """The OpenAPI document shows the 422 body the service sends (:class:`ErrorBody`), not
-    FastAPI's default ``HTTPValidationError``: the web client's types are made from it."""
-    framework_document = app.openapi
-
-    def document() -> dict[str, Any]:
-        spec = framework_document()  # built once, then cached by FastAPI (and replaced here once)
-        schemas = spec.get("components", {}).get("schemas", {})
-        if "HTTPValidationError" in schemas:
-            body = ErrorBody.model_json_schema(ref_template="#/components/schemas/{model}")
-            schemas.update(body.pop("$defs", {}))
-            schemas["ErrorBody"] = body
-            del schemas["HTTPValidationError"]
-            schemas.pop("ValidationError", None)
-            _replace_ref(spec, _FRAMEWORK_422, "#/components/schemas/ErrorBody")
-        return spec
-
-    app.openapi = document  # type: ignore[method-assign]
-
-
-def _replace_ref(node: Any, old: str, new: str) -> None:
-    if isinstance(node, dict):
-        for key, value in node.items():
-            if key == "$ref" and value == old:
-                node[key] = new
-            else:
-                _replace_ref(value, old, new)
-    elif isinstance(node, list):
-        for item in node:
-            _replace_ref(item, old, new)
+_DOCS_ASSETS = "/docs-assets"
 
 
 def _offline_docs(app: FastAPI) -> None:
