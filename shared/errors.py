@@ -115,6 +115,7 @@ REASONS = frozenset(
         "period_reversed",  # a period that ends before it starts
         "department_not_allowed",  # the staff member's department may not do this (ctx: department)
         "role_not_allowed",  # the staff member's role may not do this (ctx: role)
+        "stale_version",  # the record changed since the screen read it (every ConcurrencyConflict)
     }
 )
 """The refusals with words of their own in the web client (``errors.domain.<reason>``)."""
@@ -127,11 +128,14 @@ class DomainError(Exception):
     ``ctx`` say the same for a client to put in its users' words (see :data:`REASONS`)."""
 
     code: str = "domain_error"
+    default_reason: str | None = None
+    """The reason of every refusal of this kind that names none of its own."""
 
     def __init__(
         self, message: str, *, field: str | None = None, reason: str | None = None, ctx: Ctx | None = None
     ) -> None:
         super().__init__(message)
+        reason = reason if reason is not None else self.default_reason
         if reason is not None and reason not in REASONS:
             raise ValueError(f"unknown refusal reason {reason!r}: add it to shared.errors.REASONS")
         self.message = message
@@ -160,7 +164,10 @@ class IllegalTransition(DomainError):
 
 
 class ConcurrencyConflict(DomainError):
+    """The stream moved on since the caller read it: whoever raises it, the screen says "reload"."""
+
     code = "conflict"
+    default_reason = "stale_version"
 
 
 class Forbidden(DomainError):

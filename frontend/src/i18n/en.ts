@@ -138,6 +138,7 @@ export const en: Catalogue = {
       period_reversed: "The period ends before it starts",
       department_not_allowed: "Staff of $t(departments.{{department}}) cannot do this",
       role_not_allowed: "The role “$t(roles.{{role}})” cannot do or read this",
+      stale_version: "The record was changed after this screen read it: reload it, then send again",
     },
     validation: {
       missing: "Fill this in",

@@ -149,6 +149,7 @@ export const ja = {
       period_reversed: "期間の終わりが始まりより前になっています",
       department_not_allowed: "$t(departments.{{department}})の職員はこの操作ができません",
       role_not_allowed: "役割「$t(roles.{{role}})」ではこの操作・閲覧はできません",
+      stale_version: "画面を開いた後に記録が更新されています。最新の内容を読み込んでから、もう一度送信してください",
     },
     validation: {
       missing: "入力してください",

@@ -9,7 +9,7 @@ from pathlib import Path
 
 import pytest
 
-from shared.errors import REASONS, InvalidCommand
+from shared.errors import REASONS, ConcurrencyConflict, InvalidCommand
 
 ROOT = Path(__file__).resolve().parents[3]
 CATALOGUES = {"ja": ROOT / "frontend/src/i18n/ja.ts", "en": ROOT / "frontend/src/i18n/en.ts"}
@@ -193,3 +193,11 @@ def test_the_catalogue_reader_finds_a_desks_labels_and_misses_an_absent_one():
     assert "made" in _catalogue_keys("en", "referrals.status")
     with pytest.raises(KeyError):
         _catalogue_keys("ja", "referrals.no_such_block")
+
+
+def test_a_stale_version_is_said_as_such_wherever_it_is_raised():
+    # The store, the unit of work and the fakes raise ConcurrencyConflict without naming a reason:
+    # the kind names it, so the screen says "reload" in the staff member's words.
+    assert ConcurrencyConflict("stream s-1 is at version 3, not 2").reason == "stale_version"
+    assert ConcurrencyConflict("x", reason="already_done").reason == "already_done"
+    assert InvalidCommand("x").reason is None
