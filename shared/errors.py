@@ -116,6 +116,7 @@ REASONS = frozenset(
         "department_not_allowed",  # the staff member's department may not do this (ctx: department)
         "role_not_allowed",  # the staff member's role may not do this (ctx: role)
         "stale_version",  # the record changed since the screen read it (every ConcurrencyConflict)
+        "not_found",  # the record named does not exist (every NotFound; the message names its id)
     }
 )
 """The refusals with words of their own in the web client (``errors.domain.<reason>``)."""
@@ -146,6 +147,7 @@ class DomainError(Exception):
 
 class NotFound(DomainError):
     code = "not_found"
+    default_reason = "not_found"
 
 
 class InvalidCommand(DomainError):

@@ -47,6 +47,16 @@ def test_a_refusal_naming_a_field_the_form_does_not_have_is_said_not_swallowed(
     assert "/intake/consultations/new" in page.url  # nothing was opened
 
 
+def test_a_record_that_does_not_exist_is_said_in_japanese_on_its_page(web: WebPlatform, browser: Browser) -> None:
+    # An old or mistyped link: the page says what to do in the staff member's words, with no English.
+    page = sign_in(new_page(browser), web, "intake-worker", "/intake/consultations/c-no-such-consultation")
+    expect(page.get_by_role("alert")).to_have_text(
+        "見つかりません: 指定された記録がありません。番号を確かめるか、一覧から開き直してください"
+    )
+    shoot(page, "forms-06-record-not-found")
+    page.context.close()
+
+
 def test_closing_a_consultation_someone_else_updated_is_refused_with_a_reload_that_keeps_the_typed_note(
     web: WebPlatform, browser: Browser
 ) -> None:

@@ -270,8 +270,12 @@ def test_a_domain_refusal_names_its_reason_for_the_client_to_say_it(intake):
     jsonschema.validate(body, {"$ref": "#/components/schemas/ErrorBody", "components": spec["components"]})
     assert intake.get("/people", params={"q": "未来"}).json()["total"] == 0  # nothing was registered
     # A refusal without a reason of its own keeps to the shape (no reason, no ctx).
+    unreadable = intake.post("/people", content=b"{", headers={"content-type": "application/json"}).json()
+    assert unreadable["error"] == "invalid" and "reason" not in unreadable and "ctx" not in unreadable
+    # A kind of refusal may give every refusal of its kind one reason: whatever is not found.
     missing = intake.get("/consultations/c-none").json()
-    assert missing["error"] == "not_found" and "reason" not in missing and "ctx" not in missing
+    assert (missing["error"], missing["reason"], missing["ctx"]) == ("not_found", "not_found", {})
+    assert "c-none" in missing["message"]
 
 
 def test_a_refused_state_change_names_its_reason_and_what_it_found(intake, tmp_path):

@@ -139,6 +139,7 @@ export const en: Catalogue = {
       department_not_allowed: "Staff of $t(departments.{{department}}) cannot do this",
       role_not_allowed: "The role “$t(roles.{{role}})” cannot do or read this",
       stale_version: "The record was changed after this screen read it: reload it, then send again",
+      not_found: "There is no such record: check its number, or open it again from a list",
     },
     validation: {
       missing: "Fill this in",

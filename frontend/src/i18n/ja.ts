@@ -150,6 +150,7 @@ export const ja = {
       department_not_allowed: "$t(departments.{{department}})の職員はこの操作ができません",
       role_not_allowed: "役割「$t(roles.{{role}})」ではこの操作・閲覧はできません",
       stale_version: "画面を開いた後に記録が更新されています。最新の内容を読み込んでから、もう一度送信してください",
+      not_found: "指定された記録がありません。番号を確かめるか、一覧から開き直してください",
     },
     validation: {
       missing: "入力してください",

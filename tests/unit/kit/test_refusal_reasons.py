@@ -9,7 +9,7 @@ from pathlib import Path
 
 import pytest
 
-from shared.errors import REASONS, ConcurrencyConflict, InvalidCommand
+from shared.errors import REASONS, ConcurrencyConflict, InvalidCommand, NotFound
 
 ROOT = Path(__file__).resolve().parents[3]
 CATALOGUES = {"ja": ROOT / "frontend/src/i18n/ja.ts", "en": ROOT / "frontend/src/i18n/en.ts"}
@@ -201,3 +201,4 @@ def test_a_stale_version_is_said_as_such_wherever_it_is_raised():
     assert ConcurrencyConflict("stream s-1 is at version 3, not 2").reason == "stale_version"
     assert ConcurrencyConflict("x", reason="already_done").reason == "already_done"
     assert InvalidCommand("x").reason is None
+    assert NotFound("consultation 'c-1' does not exist").reason == "not_found"
