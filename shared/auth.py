@@ -28,7 +28,7 @@ from fastapi import Depends, Request
 from fastapi.security import HTTPAuthorizationCredentials, HTTPBearer
 
 from shared.envelope import Actor
-from shared.errors import REASONS, Ctx
+from shared.errors import Ctx, known_reason
 
 __all__ = [
     "DEFAULT_MAX_TOKEN_LIFETIME",
@@ -58,11 +58,9 @@ class AuthError(Exception):
 
     def __init__(self, status: int, message: str, *, reason: str | None = None, ctx: Ctx | None = None) -> None:
         super().__init__(message)
-        if reason is not None and reason not in REASONS:
-            raise ValueError(f"unknown refusal reason {reason!r}: add it to shared.errors.REASONS")
         self.status = status
         self.message = message
-        self.reason = reason
+        self.reason = known_reason(reason)
         """As a domain refusal's (shared.errors): for the web client to say it in the staff member's words."""
         self.ctx = dict(ctx or {})
 

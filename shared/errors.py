@@ -10,7 +10,7 @@
     ├── ConcurrencyConflict     the stream moved on since the caller read it    → 409
     └── Forbidden               the actor's department/role/consent forbids it → 403
 
-``shared.web`` maps these to status codes with a body that says what to fix; services
+``shared.refusals`` maps these to status codes with a body that says what to fix; services
 subclass them for their own words but never raise HTTP exceptions from the domain.
 
 The message is English, for the API's users and the logs. A refusal staff can meet on a screen
@@ -37,6 +37,7 @@ __all__ = [
     "InvalidCommand",
     "NotFound",
     "UnknownReference",
+    "known_reason",
 ]
 
 
@@ -124,6 +125,13 @@ REASONS = frozenset(
 Ctx = Mapping[str, str | int]
 
 
+def known_reason(reason: str | None) -> str | None:
+    """``reason`` if it is one of :data:`REASONS` (or None); a ValueError where it is raised otherwise."""
+    if reason is not None and reason not in REASONS:
+        raise ValueError(f"unknown refusal reason {reason!r}: add it to shared.errors.REASONS")
+    return reason
+
+
 class DomainError(Exception):
     """Base of all refusals. ``message`` says what was wrong and how to fix it; ``reason`` and
     ``ctx`` say the same for a client to put in its users' words (see :data:`REASONS`)."""
@@ -136,12 +144,9 @@ class DomainError(Exception):
         self, message: str, *, field: str | None = None, reason: str | None = None, ctx: Ctx | None = None
     ) -> None:
         super().__init__(message)
-        reason = reason if reason is not None else self.default_reason
-        if reason is not None and reason not in REASONS:
-            raise ValueError(f"unknown refusal reason {reason!r}: add it to shared.errors.REASONS")
         self.message = message
         self.field = field
-        self.reason = reason
+        self.reason = known_reason(reason if reason is not None else self.default_reason)
         self.ctx = dict(ctx or {})
 
 

@@ -58,7 +58,7 @@ export const api = {
 
 export type ServiceName = keyof typeof api;
 
-/** Every service's refusal body, as its OpenAPI document declares it (shared/web.py ErrorBody). */
+/** Every service's refusal body, as its OpenAPI document declares it (shared/refusals.py ErrorBody). */
 export type ErrorBody = components["schemas"]["ErrorBody"];
 export type ErrorDetail = components["schemas"]["ErrorDetail"];
 
@@ -104,7 +104,7 @@ function refusalText(
   return reason ? i18n.t(`errors.domain.${reason}`, { ...shown(ctx ?? {}), defaultValue: fallback }) : fallback;
 }
 
-/** A refusal from a service: ``{error, message, field?, details?}`` as shared/web.py sends it. */
+/** A refusal from a service: ``{error, message, field?, details?}`` as shared/refusals.py sends it. */
 export class ApiError extends Error {
   readonly status: number;
   readonly code: string;
