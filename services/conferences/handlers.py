@@ -23,7 +23,7 @@ from datetime import datetime, time, timedelta
 from typing import Any
 
 from services.conferences.adapters import rows
-from services.conferences.domain import conference
+from services.conferences.domain import case_study, conference, meeting, secrecy
 from services.conferences.domain.commands import (
     AssignActionItem,
     CompleteActionItem,
@@ -183,7 +183,7 @@ def schedule_conference(kit: ServiceKit, ctx: CommandContext, cmd: ScheduleConfe
                 before="scheduling the conference it asks for",
             )
             scheduling = cmd.model_copy(update={"case_id": case_id})
-        return conference.decide_schedule(
+        return meeting.decide_schedule(
             state, scheduling, now=uow.now(), conference_id=conference_id, codes=load_code_lists()
         )
 
@@ -201,7 +201,7 @@ def record_held(kit: ServiceKit, ctx: CommandContext, cmd: RecordConferenceHeld)
             ctx,
             CONFERENCE,
             cmd.conference_id,
-            lambda s, u: conference.decide_record_held(
+            lambda s, u: meeting.decide_record_held(
                 s, cmd, now=u.now(), action_ids=action_ids, departments=departments
             ),
         )
@@ -220,7 +220,7 @@ def assign_action_item(kit: ServiceKit, ctx: CommandContext, cmd: AssignActionIt
             ctx,
             CONFERENCE,
             cmd.conference_id,
-            lambda s, u: conference.decide_assign_action_item(
+            lambda s, u: meeting.decide_assign_action_item(
                 s, cmd, now=u.now(), action_id=action_id, departments=departments
             ),
         )
@@ -236,7 +236,7 @@ def complete_action_item_in(uow: UnitOfWork, ctx: CommandContext, cmd: CompleteA
         ctx,
         CONFERENCE,
         cmd.conference_id,
-        lambda s, u: conference.decide_complete_action_item(s, cmd, now=u.now()),
+        lambda s, u: meeting.decide_complete_action_item(s, cmd, now=u.now()),
     )
 
 
@@ -256,7 +256,7 @@ def record_undertaking(kit: ServiceKit, ctx: CommandContext, cmd: RecordSecrecyU
         ctx,
         CONFERENCE,
         cmd.conference_id,
-        lambda s, uow: conference.decide_record_undertaking(s, cmd, now=uow.now()),
+        lambda s, uow: secrecy.decide_record_undertaking(s, cmd, now=uow.now()),
     )
     return _reply(outcome)
 
@@ -269,7 +269,7 @@ def present_study_case(kit: ServiceKit, ctx: CommandContext, cmd: PresentStudyCa
         ctx,
         CONFERENCE,
         cmd.conference_id,
-        lambda s, uow: conference.decide_present_study_case(s, cmd, now=uow.now(), study_case_id=study_case_id),
+        lambda s, uow: case_study.decide_present_study_case(s, cmd, now=uow.now(), study_case_id=study_case_id),
     )
     return _reply(outcome, study_case_id=study_case_id)
 
@@ -281,7 +281,7 @@ def record_advice(kit: ServiceKit, ctx: CommandContext, cmd: RecordAdvice) -> di
         ctx,
         CONFERENCE,
         cmd.conference_id,
-        lambda s, uow: conference.decide_record_advice(s, cmd, now=uow.now()),
+        lambda s, uow: case_study.decide_record_advice(s, cmd, now=uow.now()),
     )
     return _reply(outcome, study_case_id=cmd.study_case_id)
 
@@ -294,6 +294,6 @@ def schedule_review(kit: ServiceKit, ctx: CommandContext, cmd: ScheduleReview) -
         ctx,
         CONFERENCE,
         cmd.conference_id,
-        lambda s, uow: conference.decide_schedule_review(s, cmd, now=uow.now(), review_id=review_id),
+        lambda s, uow: meeting.decide_schedule_review(s, cmd, now=uow.now(), review_id=review_id),
     )
     return _reply(outcome, review_id=review_id)

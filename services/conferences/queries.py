@@ -12,7 +12,7 @@ department that presented it.
 
 The minutes for one participant (:func:`minutes_for`) show a participant from outside the council
 the details only on a statutory or consent basis and once their secrecy undertaking is recorded
-(:func:`services.conferences.domain.conference.participant_sees_details`); otherwise the details are
+(:func:`services.conferences.domain.secrecy.participant_sees_details`); otherwise the details are
 withheld and the reason says what is missing.
 """
 
@@ -25,7 +25,8 @@ from typing import Any, TypeVar
 from sqlalchemy import Connection
 
 from services.conferences.adapters import rows
-from services.conferences.domain.conference import ConferenceState, StudyCase, participant_sees_details
+from services.conferences.domain.conference import ConferenceState, StudyCase
+from services.conferences.domain.secrecy import participant_sees_details
 from services.conferences.domain.values import OUTSIDE_KINDS
 from services.conferences.handlers import CONFERENCE, CONFERENCE_FOLD
 from shared.access import reads_details

@@ -22,38 +22,21 @@ An action item assigned to another council department becomes a referral (紹介
 that department, ``action_item_referral_id(action_id)``: the handlers make it in the same unit of
 work; completing the referral completes the item.
 
-Fold: :func:`apply`. Decisions: ``decide_*(state, command, *, now, <new ids>) -> events``; they
-raise a :class:`shared.errors.DomainError` and emit nothing when refused.
+This module holds the state and its fold (:func:`apply`) and the checks the decisions share. The
+decisions, ``decide_*(state, command, *, now, <new ids>) -> events``, raise a
+:class:`shared.errors.DomainError` and emit nothing when refused; they live beside it by what they
+decide: :mod:`.meeting` (schedule, hold, action items, reviews), :mod:`.secrecy` (undertakings and
+who sees the details) and :mod:`.case_study` (cases presented, advice).
 """
 
 from __future__ import annotations
 
 import uuid
-from collections.abc import Sequence
 from dataclasses import dataclass, field, replace
-from datetime import date, datetime, timedelta
+from datetime import date, datetime
 from typing import Literal
 
-from services.conferences.domain.commands import (
-    AssignActionItem,
-    CompleteActionItem,
-    PresentStudyCase,
-    RecordAdvice,
-    RecordConferenceHeld,
-    RecordSecrecyUndertaking,
-    ScheduleConference,
-    ScheduleReview,
-)
-from services.conferences.domain.errors import (
-    ActionItemNotFound,
-    AlreadyExists,
-    ConferenceNotFound,
-    NoSecrecyUndertaking,
-    NoSharingBasis,
-    NotTheAssignee,
-    StudyCaseNotFound,
-    WrongConferenceState,
-)
+from services.conferences.domain.errors import ConferenceNotFound, WrongConferenceState
 from services.conferences.domain.events import (
     ActionItemAssigned,
     ActionItemCompleted,
@@ -64,18 +47,9 @@ from services.conferences.domain.events import (
     ConferenceScheduled,
     SecrecyUndertakingRecorded,
 )
-from services.conferences.domain.values import (
-    OUTSIDE_KINDS,
-    ActionItemSpec,
-    Expertise,
-    Participant,
-    ShareBasis,
-)
-from shared.checks import required_text
-from shared.dates import local_date, require_aware
+from services.conferences.domain.values import Expertise, Participant, ShareBasis
 from shared.errors import InvalidCommand
 from shared.events import DomainEvent, Replay, absorb
-from shared.reference import CodeLists
 
 __all__ = [
     "CASE_STUDY",
@@ -89,16 +63,10 @@ __all__ = [
     "Undertaking",
     "action_item_referral_id",
     "apply",
-    "decide_assign_action_item",
-    "decide_complete_action_item",
-    "decide_present_study_case",
-    "decide_record_advice",
-    "decide_record_held",
-    "decide_record_undertaking",
-    "decide_schedule",
-    "decide_schedule_review",
-    "participant_sees_details",
+    "check_due",
     "replay",
+    "require_held",
+    "require_known",
 ]
 
 KINDS = "conference_kinds"
@@ -304,31 +272,18 @@ def apply(state: ConferenceState, event: DomainEvent) -> ConferenceState:
 replay = Replay(ConferenceState, apply)
 
 
-def participant_sees_details(state: ConferenceState, participant: Participant) -> bool:
-    """Whether the minutes may show ``participant`` the case's details (守秘義務・共有の根拠).
-
-    Council staff and the person always; a participant from outside the council only when the
-    meeting was held on a statutory (支援会議) or consent basis and their secrecy undertaking is
-    recorded. A case-study meeting's anonymised cases and advice are shown to a participant from
-    outside once their undertaking is recorded, whatever the basis.
-    """
-    if participant.kind not in OUTSIDE_KINDS:
-        return True
-    if state.undertaking_of(participant.name, participant.organisation) is None:
-        return False
-    return state.case_study or state.basis.kind in ("statutory", "consent")
-
-
 # --- checks ---------------------------------------------------------------------------------------
 
 
-def _require_known(state: ConferenceState, conference_id: str) -> None:
+def require_known(state: ConferenceState, conference_id: str) -> None:
+    """Refuse a step on a conference that was never scheduled."""
     if state.status == "new":
         raise ConferenceNotFound(f"no conference {conference_id!r} was scheduled", field="conference_id")
 
 
-def _require_held(state: ConferenceState, conference_id: str, what: str) -> None:
-    _require_known(state, conference_id)
+def require_held(state: ConferenceState, conference_id: str, what: str) -> None:
+    """Refuse ``what`` (a step that needs the minutes) before the conference is recorded held."""
+    require_known(state, conference_id)
     if state.status != "held":
         raise WrongConferenceState(
             f"conference {conference_id} has not been held yet: record it held (with its participants) before {what}",
@@ -336,7 +291,8 @@ def _require_held(state: ConferenceState, conference_id: str, what: str) -> None
         )
 
 
-def _check_due(due_on: date | None, not_before: date, field_name: str) -> None:
+def check_due(due_on: date | None, not_before: date, field_name: str) -> None:
+    """Refuse a due day before ``not_before`` (the day the conference was held)."""
     if due_on is not None and due_on < not_before:
         raise InvalidCommand(
             f"{field_name} {due_on.isoformat()} is before the conference ({not_before.isoformat()}): give a later date",
@@ -344,312 +300,3 @@ def _check_due(due_on: date | None, not_before: date, field_name: str) -> None:
             reason="before_earliest",
             ctx={"earliest": not_before.isoformat()},
         )
-
-
-def _assigned(
-    state: ConferenceState,
-    item: ActionItemSpec,
-    action_id: str,
-    *,
-    now: datetime,
-    by: str,
-    field_name: str,
-    departments: frozenset[str] | None = None,
-) -> ActionItemAssigned:
-    assert state.conference_id is not None and state.case_id is not None and state.held_at is not None
-    _check_due(item.due_on, local_date(state.held_at), f"{field_name}.due_on")
-    if item.assignee_kind == "department" and departments is not None and item.assignee not in departments:
-        raise InvalidCommand(
-            f"{field_name}.assignee {item.assignee!r} is not a council department: use one of {sorted(departments)}",
-            field=f"{field_name}.assignee",
-        )
-    return ActionItemAssigned(
-        conference_id=state.conference_id,
-        case_id=state.case_id,
-        action_id=action_id,
-        description=item.description,
-        assignee_kind=item.assignee_kind,
-        assignee=item.assignee,
-        due_on=item.due_on,
-        assigned_at=now,
-        assigned_by=by,
-    )
-
-
-# --- decisions ------------------------------------------------------------------------------------
-
-
-def decide_schedule(
-    state: ConferenceState, cmd: ScheduleConference, *, now: datetime, conference_id: str, codes: CodeLists
-) -> list[DomainEvent]:
-    """会議を設定する: a known kind, a case, a purpose, an aware time."""
-    if state.status != "new":
-        raise AlreadyExists(f"conference {conference_id} already exists", reason="already_recorded")
-    codes.require(KINDS, cmd.kind, field_name="kind")
-    require_aware(cmd.scheduled_for, "scheduled_for")
-    if cmd.kind == CASE_STUDY and not cmd.case_id.strip():
-        case_id = f"study-{conference_id}"  # a case-study meeting discusses several cases, or none known
-    else:
-        case_id = required_text(cmd.case_id, "case_id", "the person, household or provisional case id")
-    return [
-        ConferenceScheduled.of(
-            cmd,
-            conference_id=conference_id,
-            case_id=case_id,
-            purpose=required_text(cmd.purpose, "purpose", "what the meeting is to decide"),
-            referral_id=cmd.referral_id or None,
-            scheduled_at=now,
-            code_list_version=codes.version,
-        )
-    ]
-
-
-def decide_record_held(
-    state: ConferenceState,
-    cmd: RecordConferenceHeld,
-    *,
-    now: datetime,
-    action_ids: Sequence[str],
-    departments: frozenset[str] | None = None,
-) -> list[DomainEvent]:
-    """会議の記録: once; outside participants need a statutory or consent basis with its reference
-    (a case-study meeting excepted: its cases are discussed without identifying details)."""
-    _require_known(state, cmd.conference_id)
-    if state.status == "held":
-        raise WrongConferenceState(
-            f"conference {cmd.conference_id} was already recorded as held: add action items or schedule a review",
-            reason="already_done",
-        )
-    require_aware(cmd.held_at, "held_at")
-    if cmd.held_at > now:
-        raise InvalidCommand(
-            f"held_at {cmd.held_at.isoformat()} is in the future: record the conference once it has been held",
-            field="held_at",
-            reason="in_future",
-        )
-    if not cmd.participants:
-        raise InvalidCommand(
-            "participants is required: name at least one participant", field="participants", reason="required"
-        )
-    outside = sum(1 for p in cmd.participants if p.kind in OUTSIDE_KINDS)
-    if outside and cmd.basis.kind == "none" and not state.case_study:
-        raise NoSharingBasis(
-            f"{outside} participant(s) from outside the council took part: record the basis on which the case "
-            "was shared (statutory: 支援会議・地域ケア会議, with the law or meeting; consent: the consent id)",
-            field="basis",
-            reason="basis_required",
-        )
-    if cmd.basis.kind != "none" and not (cmd.basis.reference or "").strip():
-        raise InvalidCommand(
-            f"a {cmd.basis.kind} basis needs its reference (the law or meeting, or the consent id)",
-            field="basis.reference",
-            reason="basis_reference",
-        )
-    if len(action_ids) != len(cmd.action_items):
-        raise ValueError("one new action id per action item")
-    decisions = tuple(d for d in cmd.decisions if d.strip())
-    basis = cmd.basis if cmd.basis.kind != "none" else ShareBasis()
-    assert state.conference_id is not None and state.case_id is not None
-    held = ConferenceHeld.of(
-        cmd,
-        conference_id=state.conference_id,
-        case_id=state.case_id,
-        outside_participants=outside,
-        basis=basis,
-        summary=cmd.summary or None,
-        decisions=decisions,
-        person_wishes=cmd.person_wishes or None,
-        recorded_at=now,
-    )
-    held_state = apply(state, held)
-    items = [
-        _assigned(
-            held_state,
-            item,
-            aid,
-            now=now,
-            by=cmd.recorded_by,
-            field_name=f"action_items[{i}]",
-            departments=departments,
-        )
-        for i, (item, aid) in enumerate(zip(cmd.action_items, action_ids, strict=True))
-    ]
-    return [held, *items]
-
-
-def decide_assign_action_item(
-    state: ConferenceState,
-    cmd: AssignActionItem,
-    *,
-    now: datetime,
-    action_id: str,
-    departments: frozenset[str] | None = None,
-) -> list[DomainEvent]:
-    """役割を追加する: only on a held conference."""
-    _require_held(state, cmd.conference_id, "assigning action items")
-    return [
-        _assigned(state, cmd.item, action_id, now=now, by=cmd.assigned_by, field_name="item", departments=departments)
-    ]
-
-
-def decide_complete_action_item(state: ConferenceState, cmd: CompleteActionItem, *, now: datetime) -> list[DomainEvent]:
-    """役割の実施: once, by conferences staff or the department the item was assigned to."""
-    _require_held(state, cmd.conference_id, "completing action items")
-    item = state.action_item(cmd.action_id)
-    if item is None:
-        raise ActionItemNotFound(
-            f"conference {cmd.conference_id} has no action item {cmd.action_id!r}", field="action_id"
-        )
-    assignee_department = item.assignee if item.assignee_kind == "department" else None
-    if cmd.completed_by_department not in {CONFERENCE_DEPARTMENT, assignee_department}:
-        raise NotTheAssignee(
-            f"action item {cmd.action_id} is assigned to {item.assignee_kind} {item.assignee!r}: "
-            f"conferences staff{' or ' + assignee_department + ' staff' if assignee_department else ''} "
-            "record it done",
-            reason="not_assignee",
-        )
-    if item.done:
-        raise WrongConferenceState(f"action item {cmd.action_id} is already done", reason="already_done")
-    assert state.conference_id is not None and state.case_id is not None
-    return [
-        ActionItemCompleted.of(
-            cmd, conference_id=state.conference_id, case_id=state.case_id, note=cmd.note or None, completed_at=now
-        )
-    ]
-
-
-def decide_schedule_review(
-    state: ConferenceState, cmd: ScheduleReview, *, now: datetime, review_id: str
-) -> list[DomainEvent]:
-    """経過確認を予定する: after the conference was held, on a later day."""
-    _require_held(state, cmd.conference_id, "scheduling a review")
-    assert state.conference_id is not None and state.case_id is not None and state.held_at is not None
-    held_on = local_date(state.held_at)
-    if cmd.due_on <= held_on:
-        raise InvalidCommand(
-            f"due_on {cmd.due_on.isoformat()} is not after the conference ({held_on.isoformat()}): give a later date",
-            field="due_on",
-            reason="before_earliest",
-            ctx={"earliest": (held_on + timedelta(days=1)).isoformat()},
-        )
-    return [
-        ConferenceReviewScheduled.of(
-            cmd,
-            conference_id=state.conference_id,
-            case_id=state.case_id,
-            review_id=review_id,
-            purpose=required_text(cmd.purpose, "purpose", "what the review is to look at"),
-            scheduled_at=now,
-        )
-    ]
-
-
-def decide_record_undertaking(
-    state: ConferenceState, cmd: RecordSecrecyUndertaking, *, now: datetime
-) -> list[DomainEvent]:
-    """守秘義務の誓約を記録する: of a participant from outside the council, once, on a day not in the
-    future; before the meeting (expected participants) or after it (one who took part)."""
-    _require_known(state, cmd.conference_id)
-    if cmd.participant_kind not in OUTSIDE_KINDS:
-        raise InvalidCommand(
-            f"participant_kind {cmd.participant_kind!r} is council staff or the person: only participants from "
-            f"outside the council ({sorted(OUTSIDE_KINDS)}) give a secrecy undertaking",
-            field="participant_kind",
-            reason="outside_only",
-        )
-    name = required_text(cmd.participant_name, "participant_name", "the participant's name or role")
-    organisation = required_text(cmd.organisation, "organisation", "the participant's organisation or role")
-    if cmd.undertaken_on > local_date(now):
-        raise InvalidCommand(
-            f"undertaken_on {cmd.undertaken_on.isoformat()} is in the future: record the undertaking once given",
-            field="undertaken_on",
-            reason="in_future",
-        )
-    if state.status == "held" and not any(
-        p.name == name and p.organisation == organisation for p in state.participants
-    ):
-        raise InvalidCommand(
-            f"{name} ({organisation}) did not take part in conference {cmd.conference_id}: name a participant "
-            "as recorded in the minutes",
-            field="participant_name",
-            reason="not_a_participant",
-        )
-    if state.undertaking_of(name, organisation) is not None:
-        raise WrongConferenceState(
-            f"the secrecy undertaking of {name} ({organisation}) is already recorded", reason="already_recorded"
-        )
-    assert state.conference_id is not None and state.case_id is not None
-    return [
-        SecrecyUndertakingRecorded.of(
-            cmd,
-            conference_id=state.conference_id,
-            case_id=state.case_id,
-            participant_name=name,
-            organisation=organisation,
-            reference=(cmd.reference or "").strip() or None,
-            recorded_at=now,
-        )
-    ]
-
-
-def decide_present_study_case(
-    state: ConferenceState, cmd: PresentStudyCase, *, now: datetime, study_case_id: str
-) -> list[DomainEvent]:
-    """事例を出す: only at a case-study meeting; a summary without identifying details, a case id optional."""
-    _require_known(state, cmd.conference_id)
-    if not state.case_study:
-        raise WrongConferenceState(
-            f"conference {cmd.conference_id} is a {state.kind}, not a case-study meeting (事例検討会): "
-            "present cases at a meeting of kind case_study",
-            reason="not_case_study",
-        )
-    assert state.conference_id is not None and state.case_id is not None
-    return [
-        CaseStudyCasePresented.of(
-            cmd,
-            conference_id=state.conference_id,
-            case_id=state.case_id,
-            study_case_id=study_case_id,
-            discussed_case_id=(cmd.discussed_case_id or "").strip() or None,
-            summary=required_text(cmd.summary, "summary", "the case in a few lines, without names"),
-            presented_at=now,
-        )
-    ]
-
-
-def decide_record_advice(state: ConferenceState, cmd: RecordAdvice, *, now: datetime) -> list[DomainEvent]:
-    """助言を記録する: on a presented case of a held case-study meeting, in the name of a participant;
-    one from outside the council only once their secrecy undertaking is recorded."""
-    _require_held(state, cmd.conference_id, "recording advice")
-    case = state.study_case(cmd.study_case_id)
-    if case is None:
-        raise StudyCaseNotFound(
-            f"conference {cmd.conference_id} has no presented case {cmd.study_case_id!r}", field="study_case_id"
-        )
-    adviser = next((p for p in state.participants if p.name == cmd.adviser_name), None)
-    if adviser is None:
-        raise InvalidCommand(
-            f"adviser_name {cmd.adviser_name!r} did not take part: name a participant as recorded in the minutes",
-            field="adviser_name",
-            reason="not_a_participant",
-        )
-    if adviser.kind in OUTSIDE_KINDS and state.undertaking_of(adviser.name, adviser.organisation) is None:
-        raise NoSecrecyUndertaking(
-            f"{adviser.name} ({adviser.organisation}) has no secrecy undertaking (守秘義務) recorded: record it "
-            "before recording advice in their name",
-            field="adviser_name",
-            reason="secrecy_undertaking",
-        )
-    assert state.conference_id is not None and state.case_id is not None
-    return [
-        CaseStudyAdviceRecorded.of(
-            cmd,
-            conference_id=state.conference_id,
-            case_id=state.case_id,
-            study_case_id=case.study_case_id,
-            adviser_name=adviser.name,
-            adviser_organisation=adviser.organisation,
-            advice=required_text(cmd.advice, "advice", "what the adviser advised"),
-            recorded_at=now,
-        )
-    ]

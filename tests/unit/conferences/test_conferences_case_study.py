@@ -7,6 +7,7 @@ from datetime import UTC, date, datetime
 
 import pytest
 
+from services.conferences.domain import case_study, meeting, secrecy
 from services.conferences.domain import conference as conf
 from services.conferences.domain.commands import (
     AssignActionItem,
@@ -44,7 +45,7 @@ def scheduled(kind: str = "case_study", case_id: str = "") -> conf.ConferenceSta
     cmd = ScheduleConference(
         case_id=case_id, kind=kind, purpose="定例の事例検討会", scheduled_for=T0, scheduled_by="c1"
     )
-    return conf.replay(conf.decide_schedule(conf.ConferenceState(), cmd, now=T0, conference_id="s1", codes=CODES))
+    return conf.replay(meeting.decide_schedule(conf.ConferenceState(), cmd, now=T0, conference_id="s1", codes=CODES))
 
 
 def pledge(state: conf.ConferenceState, who: Participant = LAWYER, **fields: object) -> conf.ConferenceState:
@@ -58,7 +59,7 @@ def pledge(state: conf.ConferenceState, who: Participant = LAWYER, **fields: obj
         "recorded_by": "c1",
     }
     values.update(fields)
-    return conf.replay(conf.decide_record_undertaking(state, RecordSecrecyUndertaking(**values), now=T0), state)  # type: ignore[arg-type]
+    return conf.replay(secrecy.decide_record_undertaking(state, RecordSecrecyUndertaking(**values), now=T0), state)  # type: ignore[arg-type]
 
 
 def present(state: conf.ConferenceState, **fields: object) -> conf.ConferenceState:
@@ -70,7 +71,7 @@ def present(state: conf.ConferenceState, **fields: object) -> conf.ConferenceSta
     }
     values.update(fields)
     cmd = PresentStudyCase(**values)  # type: ignore[arg-type]
-    return conf.replay(conf.decide_present_study_case(state, cmd, now=T0, study_case_id="k1"), state)
+    return conf.replay(case_study.decide_present_study_case(state, cmd, now=T0, study_case_id="k1"), state)
 
 
 def hold(
@@ -84,7 +85,7 @@ def hold(
         decisions=("時間軸で課題を整理する",),
         recorded_by="c1",
     )
-    return conf.replay(conf.decide_record_held(state, cmd, now=T0, action_ids=[]), state)
+    return conf.replay(meeting.decide_record_held(state, cmd, now=T0, action_ids=[]), state)
 
 
 def advise(state: conf.ConferenceState, adviser: str = LAWYER.name, study_case_id: str = "k1") -> list[object]:
@@ -96,7 +97,7 @@ def advise(state: conf.ConferenceState, adviser: str = LAWYER.name, study_case_i
         advice="債務整理は法テラスの利用を検討する",
         recorded_by="c1",
     )
-    return list(conf.decide_record_advice(state, cmd, now=T0))
+    return list(case_study.decide_record_advice(state, cmd, now=T0))
 
 
 def test_a_case_study_meeting_needs_no_case_of_its_own_but_other_kinds_do() -> None:
@@ -198,7 +199,7 @@ def test_after_the_meeting_only_someone_who_took_part_undertakes() -> None:
         pledge(state, GUARDIAN)
     assert refused.value.field == "participant_name"
     assert isinstance(
-        conf.decide_record_undertaking(
+        secrecy.decide_record_undertaking(
             state,
             RecordSecrecyUndertaking(
                 conference_id="s1",
@@ -217,19 +218,19 @@ def test_after_the_meeting_only_someone_who_took_part_undertakes() -> None:
 def test_the_basis_and_the_undertaking_decide_what_the_minutes_show_a_participant() -> None:
     consent = ShareBasis(kind="consent", reference="consent-1")
     meeting = hold(scheduled(kind="case_conference", case_id="p-1"), CENTRE, LOANS_STAFF, basis=consent)
-    assert not conf.participant_sees_details(meeting, CENTRE)  # no undertaking yet: withheld
-    assert conf.participant_sees_details(meeting, LOANS_STAFF)  # council staff
-    assert conf.participant_sees_details(pledge(meeting, CENTRE, undertaken_on=date(2015, 6, 10)), CENTRE)
+    assert not secrecy.participant_sees_details(meeting, CENTRE)  # no undertaking yet: withheld
+    assert secrecy.participant_sees_details(meeting, LOANS_STAFF)  # council staff
+    assert secrecy.participant_sees_details(pledge(meeting, CENTRE, undertaken_on=date(2015, 6, 10)), CENTRE)
 
     study = pledge(hold(scheduled()))  # a case study on no basis: anonymised cases to those who undertook
-    assert conf.participant_sees_details(study, LAWYER) and not conf.participant_sees_details(study, GUARDIAN)
+    assert secrecy.participant_sees_details(study, LAWYER) and not secrecy.participant_sees_details(study, GUARDIAN)
 
 
 def test_an_action_item_for_an_unknown_department_is_refused_naming_the_field() -> None:
     state = hold(scheduled())
     item = ActionItemSpec(description="家計相談", assignee_kind="department", assignee="accounting")
     with pytest.raises(InvalidCommand) as refused:
-        conf.decide_assign_action_item(
+        meeting.decide_assign_action_item(
             state,
             AssignActionItem(conference_id="s1", item=item, assigned_by="c1"),
             now=T0,
@@ -246,6 +247,6 @@ def test_each_action_item_has_its_own_stable_referral_id() -> None:
 
 def test_the_scheduled_event_of_a_case_study_carries_its_provisional_case() -> None:
     cmd = ScheduleConference(case_id="", kind="case_study", purpose="事例検討", scheduled_for=T0, scheduled_by="c1")
-    [event] = conf.decide_schedule(conf.ConferenceState(), cmd, now=T0, conference_id="s2", codes=CODES)
+    [event] = meeting.decide_schedule(conf.ConferenceState(), cmd, now=T0, conference_id="s2", codes=CODES)
     assert isinstance(event, ConferenceScheduled) and event.case_id == "study-s2"
     assert not isinstance(event, CaseStudyCasePresented)

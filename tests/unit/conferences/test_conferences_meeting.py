@@ -1,4 +1,4 @@
-"""The conference aggregate: decisions and refusals, with time and ids passed in."""
+"""The meeting's decisions (schedule, held, action items, reviews) and their refusals, with time and ids passed in."""
 
 from __future__ import annotations
 
@@ -7,6 +7,7 @@ from datetime import UTC, date, datetime, timedelta
 import pytest
 
 from services.conferences.domain import conference as conf
+from services.conferences.domain import meeting
 from services.conferences.domain.commands import (
     AssignActionItem,
     CompleteActionItem,
@@ -41,7 +42,7 @@ def scheduled(kind: str = "community_care_meeting") -> conf.ConferenceState:
     cmd = ScheduleConference(
         case_id="p-a", kind=kind, purpose="ネズミ発生家屋対策", scheduled_for=T0, scheduled_by="c1"
     )
-    return conf.replay(conf.decide_schedule(conf.ConferenceState(), cmd, now=T0, conference_id="m1", codes=CODES))
+    return conf.replay(meeting.decide_schedule(conf.ConferenceState(), cmd, now=T0, conference_id="m1", codes=CODES))
 
 
 def held(
@@ -58,11 +59,11 @@ def held(
         recorded_by="c1",
     )
     ids = [f"a{i}" for i in range(len(items))]
-    return conf.replay(conf.decide_record_held(state, cmd, now=T0 + timedelta(hours=2), action_ids=ids), state)
+    return conf.replay(meeting.decide_record_held(state, cmd, now=T0 + timedelta(hours=2), action_ids=ids), state)
 
 
 def test_a_conference_is_scheduled_with_a_kind_from_the_code_list_and_records_the_version():
-    [event] = conf.decide_schedule(
+    [event] = meeting.decide_schedule(
         conf.ConferenceState(),
         ScheduleConference(case_id="p-a", kind="case_study", purpose="事例検討", scheduled_for=T0, scheduled_by="c1"),
         now=T0,
@@ -76,14 +77,14 @@ def test_a_conference_is_scheduled_with_a_kind_from_the_code_list_and_records_th
 def test_an_unknown_conference_kind_is_refused_naming_the_allowed_codes():
     cmd = ScheduleConference(case_id="p-a", kind="party", purpose="x", scheduled_for=T0, scheduled_by="c1")
     with pytest.raises(InvalidCommand, match="community_care_meeting") as refused:
-        conf.decide_schedule(conf.ConferenceState(), cmd, now=T0, conference_id="m1", codes=CODES)
+        meeting.decide_schedule(conf.ConferenceState(), cmd, now=T0, conference_id="m1", codes=CODES)
     assert refused.value.field == "kind"
 
 
 def test_a_conference_id_is_used_once():
     cmd = ScheduleConference(case_id="p-a", kind="case_conference", purpose="x", scheduled_for=T0, scheduled_by="c1")
     with pytest.raises(AlreadyExists):
-        conf.decide_schedule(scheduled(), cmd, now=T0, conference_id="m1", codes=CODES)
+        meeting.decide_schedule(scheduled(), cmd, now=T0, conference_id="m1", codes=CODES)
 
 
 def test_a_held_conference_records_participants_outside_count_and_one_event_per_action_item():
@@ -97,7 +98,7 @@ def test_a_held_conference_records_participants_outside_count_and_one_event_per_
         person_wishes="他人の世話にはなりたくない",
         recorded_by="c1",
     )
-    events = conf.decide_record_held(state, cmd, now=T0, action_ids=["a1", "a2"])
+    events = meeting.decide_record_held(state, cmd, now=T0, action_ids=["a1", "a2"])
     assert [type(e) for e in events] == [ConferenceHeld, ActionItemAssigned, ActionItemAssigned]
     assert isinstance(events[0], ConferenceHeld) and events[0].outside_participants == 2
     after = conf.replay(events, state)
@@ -110,13 +111,13 @@ def test_a_held_conference_records_participants_outside_count_and_one_event_per_
 def test_outside_participants_without_a_sharing_basis_are_refused():
     cmd = RecordConferenceHeld(conference_id="m1", held_at=T0, participants=(CENTRE, CSW), recorded_by="c1")
     with pytest.raises(NoSharingBasis, match="statutory") as refused:
-        conf.decide_record_held(scheduled(), cmd, now=T0, action_ids=[])
+        meeting.decide_record_held(scheduled(), cmd, now=T0, action_ids=[])
     assert refused.value.field == "basis"
 
 
 def test_an_internal_meeting_needs_no_basis():
     cmd = RecordConferenceHeld(conference_id="m1", held_at=T0, participants=(CSW,), recorded_by="c1")
-    [event] = conf.decide_record_held(scheduled(), cmd, now=T0, action_ids=[])
+    [event] = meeting.decide_record_held(scheduled(), cmd, now=T0, action_ids=[])
     assert isinstance(event, ConferenceHeld) and event.basis.kind == "none"
 
 
@@ -125,7 +126,7 @@ def test_a_consent_basis_needs_the_consent_reference():
         conference_id="m1", held_at=T0, participants=(CENTRE,), basis=ShareBasis(kind="consent"), recorded_by="c1"
     )
     with pytest.raises(InvalidCommand, match="reference"):
-        conf.decide_record_held(scheduled(), cmd, now=T0, action_ids=[])
+        meeting.decide_record_held(scheduled(), cmd, now=T0, action_ids=[])
 
 
 def test_a_conference_cannot_be_recorded_before_it_happened_nor_twice():
@@ -133,16 +134,16 @@ def test_a_conference_cannot_be_recorded_before_it_happened_nor_twice():
         conference_id="m1", held_at=T0 + timedelta(days=1), participants=(CSW,), recorded_by="c1"
     )
     with pytest.raises(InvalidCommand, match="future"):
-        conf.decide_record_held(scheduled(), future, now=T0, action_ids=[])
+        meeting.decide_record_held(scheduled(), future, now=T0, action_ids=[])
     again = RecordConferenceHeld(conference_id="m1", held_at=T0, participants=(CSW,), recorded_by="c1")
     with pytest.raises(WrongConferenceState):
-        conf.decide_record_held(held(), again, now=T0, action_ids=[])
+        meeting.decide_record_held(held(), again, now=T0, action_ids=[])
 
 
 def test_an_unscheduled_conference_is_not_found():
     cmd = RecordConferenceHeld(conference_id="m9", held_at=T0, participants=(CSW,), recorded_by="c1")
     with pytest.raises(ConferenceNotFound):
-        conf.decide_record_held(conf.ConferenceState(), cmd, now=T0, action_ids=[])
+        meeting.decide_record_held(conf.ConferenceState(), cmd, now=T0, action_ids=[])
 
 
 def test_an_action_item_due_before_the_conference_is_refused():
@@ -154,10 +155,10 @@ def test_an_action_item_due_before_the_conference_is_refused():
 
 def test_action_items_are_assigned_only_after_the_conference_was_held():
     with pytest.raises(WrongConferenceState, match="not been held"):
-        conf.decide_assign_action_item(
+        meeting.decide_assign_action_item(
             scheduled(), AssignActionItem(conference_id="m1", item=ENGAGE, assigned_by="c1"), now=T0, action_id="a9"
         )
-    [event] = conf.decide_assign_action_item(
+    [event] = meeting.decide_assign_action_item(
         held(), AssignActionItem(conference_id="m1", item=ENGAGE, assigned_by="c1"), now=T0, action_id="a9"
     )
     assert isinstance(event, ActionItemAssigned) and event.action_id == "a9"
@@ -168,16 +169,16 @@ def test_the_assigned_department_marks_its_action_item_done_once():
     done = CompleteActionItem(
         conference_id="m1", action_id="a0", note="見守り開始", completed_by="d1", completed_by_department="districts"
     )
-    after = conf.replay(conf.decide_complete_action_item(state, done, now=T0), state)
+    after = conf.replay(meeting.decide_complete_action_item(state, done, now=T0), state)
     assert after.open_action_items == () and after.action_items[0].completed_by_department == "districts"
     with pytest.raises(WrongConferenceState, match="already done"):
-        conf.decide_complete_action_item(after, done, now=T0)
+        meeting.decide_complete_action_item(after, done, now=T0)
 
 
 def test_another_department_may_not_mark_an_action_item_done():
     cmd = CompleteActionItem(conference_id="m1", action_id="a0", completed_by="l1", completed_by_department="loans")
     with pytest.raises(NotTheAssignee):
-        conf.decide_complete_action_item(held(WATCH), cmd, now=T0)
+        meeting.decide_complete_action_item(held(WATCH), cmd, now=T0)
 
 
 def test_conferences_staff_mark_an_outside_agencys_item_done_and_an_unknown_item_is_not_found():
@@ -185,14 +186,14 @@ def test_conferences_staff_mark_an_outside_agencys_item_done_and_an_unknown_item
     by_conferences = CompleteActionItem(
         conference_id="m1", action_id="a0", completed_by="c1", completed_by_department="conferences"
     )
-    assert conf.decide_complete_action_item(state, by_conferences, now=T0)
+    assert meeting.decide_complete_action_item(state, by_conferences, now=T0)
     with pytest.raises(ActionItemNotFound):
-        conf.decide_complete_action_item(state, by_conferences.model_copy(update={"action_id": "zz"}), now=T0)
+        meeting.decide_complete_action_item(state, by_conferences.model_copy(update={"action_id": "zz"}), now=T0)
 
 
 def test_a_review_is_scheduled_after_the_conference_day():
     state = held()
-    [event] = conf.decide_schedule_review(
+    [event] = meeting.decide_schedule_review(
         state,
         ScheduleReview(conference_id="m1", due_on=date(2014, 8, 20), purpose="経過共有", scheduled_by="c1"),
         now=T0,
@@ -200,7 +201,7 @@ def test_a_review_is_scheduled_after_the_conference_day():
     )
     assert conf.apply(state, event).reviews[0].review_id == "r1"
     with pytest.raises(InvalidCommand, match="not after"):
-        conf.decide_schedule_review(
+        meeting.decide_schedule_review(
             state,
             ScheduleReview(conference_id="m1", due_on=date(2014, 5, 20), purpose="x", scheduled_by="c1"),
             now=T0,
