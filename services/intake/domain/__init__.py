@@ -2,11 +2,12 @@
 
 Modules:
 
-* :mod:`.registry_events`, :mod:`.registry` — people and households (generic ``registry.*`` events)
-* :mod:`.events`, :mod:`.consultation` — consultations (``intake.*`` events)
-* :mod:`.consent` — the disclosure policy (free of intake specifics);
-  :mod:`.consent_ledger` — the per-person consent ledger that feeds it
-* :mod:`.commands`, :mod:`.values`, :mod:`.errors`, :mod:`.normalise`, :mod:`.dates`
+* :mod:`.events`, :mod:`.consultation` — consultations (``intake.*`` events): the state, its fold and
+  its life (open, subject identified, close, reopen); :mod:`.support` — the support given while it is
+  open (contacts, assessment, plan, follow-ups, supervision)
+* :mod:`.consent_ledger` — the per-person consent ledger that feeds the disclosure policy
+  (:mod:`shared.consent`); people and households are the platform's registry (:mod:`shared.registry`)
+* :mod:`.commands`, :mod:`.values`, :mod:`.errors`
 """
 
 from __future__ import annotations

@@ -12,7 +12,7 @@ from collections.abc import Sequence
 from typing import Any
 
 from services.intake.adapters import consultations as consultation_rows
-from services.intake.domain import consultation
+from services.intake.domain import consultation, support
 from services.intake.domain.commands import (
     AcknowledgeSupervisorComment,
     AddSupervisorComment,
@@ -105,9 +105,7 @@ def record_contact(
         kit,
         ctx,
         cmd.consultation_id,
-        lambda s, uow: consultation.decide_record_contact(
-            s, cmd, now=uow.now(), contact_id=new_id, codes=load_code_lists()
-        ),
+        lambda s, uow: support.decide_record_contact(s, cmd, now=uow.now(), contact_id=new_id, codes=load_code_lists()),
         contact_id=new_id,
     )
 
@@ -118,7 +116,7 @@ def record_assessment(kit: ServiceKit, ctx: CommandContext, cmd: RecordAssessmen
         kit,
         ctx,
         cmd.consultation_id,
-        lambda s, uow: consultation.decide_record_assessment(s, cmd, now=uow.now(), codes=load_code_lists()),
+        lambda s, uow: support.decide_record_assessment(s, cmd, now=uow.now(), codes=load_code_lists()),
     )
 
 
@@ -128,7 +126,7 @@ def set_support_plan(kit: ServiceKit, ctx: CommandContext, cmd: SetSupportPlan) 
         kit,
         ctx,
         cmd.consultation_id,
-        lambda s, uow: consultation.decide_set_support_plan(s, cmd, now=uow.now(), codes=load_code_lists()),
+        lambda s, uow: support.decide_set_support_plan(s, cmd, now=uow.now(), codes=load_code_lists()),
     )
 
 
@@ -139,7 +137,7 @@ def schedule_follow_up(kit: ServiceKit, ctx: CommandContext, cmd: ScheduleFollow
         kit,
         ctx,
         cmd.consultation_id,
-        lambda s, uow: consultation.decide_schedule_follow_up(s, cmd, now=uow.now(), follow_up_id=new_id),
+        lambda s, uow: support.decide_schedule_follow_up(s, cmd, now=uow.now(), follow_up_id=new_id),
         follow_up_id=new_id,
     )
 
@@ -179,7 +177,7 @@ def add_supervisor_comment(kit: ServiceKit, ctx: CommandContext, cmd: AddSupervi
         kit,
         ctx,
         cmd.consultation_id,
-        lambda s, uow: consultation.decide_add_supervisor_comment(s, cmd, now=uow.now(), comment_id=new_id),
+        lambda s, uow: support.decide_add_supervisor_comment(s, cmd, now=uow.now(), comment_id=new_id),
         comment_id=new_id,
     )
 
@@ -192,5 +190,5 @@ def acknowledge_supervisor_comment(
         kit,
         ctx,
         cmd.consultation_id,
-        lambda s, uow: consultation.decide_acknowledge_supervisor_comment(s, cmd, now=uow.now()),
+        lambda s, uow: support.decide_acknowledge_supervisor_comment(s, cmd, now=uow.now()),
     )

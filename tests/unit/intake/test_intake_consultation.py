@@ -22,16 +22,10 @@ from services.intake.domain.commands import (
 from services.intake.domain.consultation import (
     ConsultationState,
     apply,
-    decide_acknowledge_supervisor_comment,
-    decide_add_supervisor_comment,
     decide_close_consultation,
     decide_identify_subject,
     decide_open_consultation,
-    decide_record_assessment,
-    decide_record_contact,
     decide_reopen_consultation,
-    decide_schedule_follow_up,
-    decide_set_support_plan,
     replay,
 )
 from services.intake.domain.errors import ConsultationIsClosed, ConsultationNotFound
@@ -46,6 +40,14 @@ from services.intake.domain.events import (
     SupervisorCommentAcknowledged,
     SupervisorCommentAdded,
     SupportPlanSet,
+)
+from services.intake.domain.support import (
+    decide_acknowledge_supervisor_comment,
+    decide_add_supervisor_comment,
+    decide_record_assessment,
+    decide_record_contact,
+    decide_schedule_follow_up,
+    decide_set_support_plan,
 )
 from services.intake.domain.values import PlanStep, Responsible
 from shared.errors import AlreadyExists, IllegalTransition, InvalidCommand

@@ -19,17 +19,19 @@ from services.intake.domain.commands import (
 from services.intake.domain.consent_ledger import ConsentLedger, decide_give_consent, replay_consents
 from services.intake.domain.consultation import (
     ConsultationState,
-    decide_acknowledge_supervisor_comment,
-    decide_add_supervisor_comment,
     decide_identify_subject,
     decide_open_consultation,
+    replay,
+)
+from services.intake.domain.events import ConsultationOpened, ContactRecorded, SubjectIdentified
+from services.intake.domain.support import (
+    decide_acknowledge_supervisor_comment,
+    decide_add_supervisor_comment,
     decide_record_assessment,
     decide_record_contact,
     decide_schedule_follow_up,
     decide_set_support_plan,
-    replay,
 )
-from services.intake.domain.events import ConsultationOpened, ContactRecorded, SubjectIdentified
 from services.intake.domain.values import PlanStep, Responsible
 from shared.consent import Recipient, disclosure_basis
 from shared.events import DomainEvent
