@@ -38,14 +38,16 @@ from services.loans.domain.loan import (
     LoanState,
     apply_loan,
     decide_approve_loan,
-    decide_check_arrears,
     decide_deny_application,
-    decide_disburse_loan,
-    decide_grant_grace,
-    decide_record_repayment,
     decide_start_review,
     decide_submit_application,
     decide_withdraw_application,
+)
+from services.loans.domain.repayment import (
+    decide_check_arrears,
+    decide_disburse_loan,
+    decide_grant_grace,
+    decide_record_repayment,
 )
 from shared.commands import Aggregate, CommandContext, Decision, Outcome, create, execute, referenced, saving
 from shared.db import reading

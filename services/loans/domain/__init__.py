@@ -8,8 +8,8 @@ Two aggregates, each a fold plus decisions::
     state = fold_loan(events)                          # or apply_loan(state, event)
     new = decide_check_arrears(state, CheckArrears(application_id=aid, as_of=today), now=now)
 
-Modules: ``events`` (and ``LOANS_EVENTS``), ``commands``, ``consultation``, ``loan``, ``schedule``,
-``errors``, ``validation``.
+Modules: ``events`` (and ``LOANS_EVENTS``), ``commands``, ``consultation``, ``loan`` (the application),
+``repayment`` (the loan once approved), ``schedule``, ``errors``, ``validation``.
 """
 
 from services.loans.domain.commands import (
@@ -46,15 +46,17 @@ from services.loans.domain.loan import (
     LoanState,
     apply_loan,
     decide_approve_loan,
-    decide_check_arrears,
     decide_deny_application,
-    decide_disburse_loan,
-    decide_grant_grace,
-    decide_record_repayment,
     decide_start_review,
     decide_submit_application,
     decide_withdraw_application,
     fold_loan,
+)
+from services.loans.domain.repayment import (
+    decide_check_arrears,
+    decide_disburse_loan,
+    decide_grant_grace,
+    decide_record_repayment,
 )
 from services.loans.domain.schedule import Instalment, build_schedule
 

@@ -7,7 +7,9 @@
         └──────────────┴──────────────┴──► withdrawn
 
 Decisions are pure: time (``now``) and new ids are arguments, and every refusal is a
-``DomainError`` whose message says what to do instead.
+``DomainError`` whose message says what to do instead. This module decides the application (submit,
+review, approve, deny, withdraw); the loan once approved (disbursement, repayments, arrears, grace)
+is decided in :mod:`.repayment`.
 """
 
 from __future__ import annotations
@@ -20,11 +22,7 @@ from typing import ClassVar, TypedDict
 
 from services.loans.domain.commands import (
     ApproveLoan,
-    CheckArrears,
     DenyLoanApplication,
-    DisburseLoan,
-    GrantGrace,
-    RecordRepayment,
     StartLoanReview,
     SubmitLoanApplication,
     WithdrawLoanApplication,
@@ -32,12 +30,10 @@ from services.loans.domain.commands import (
 from services.loans.domain.errors import (
     InvalidTerms,
     LoanApplicationNotFound,
-    RepaymentExceedsOutstanding,
     WrongApplicationStatus,
 )
 from services.loans.domain.events import (
     GraceGranted,
-    InstalmentAllocation,
     InstalmentMissed,
     LoanApplicationApproved,
     LoanApplicationDenied,
@@ -57,25 +53,25 @@ from services.loans.domain.validation import (
     require_text,
 )
 from shared.dates import local_date
-from shared.errors import IllegalTransition, InvalidCommand
+from shared.errors import IllegalTransition
 from shared.events import DomainEvent, absorb
 from shared.reference import CodeLists
 
 __all__ = [
     "ApplicationStatus",
+    "Keys",
     "LoanState",
     "ScheduledInstalment",
     "apply_loan",
     "decide_approve_loan",
-    "decide_check_arrears",
     "decide_deny_application",
-    "decide_disburse_loan",
-    "decide_grant_grace",
-    "decide_record_repayment",
     "decide_start_review",
     "decide_submit_application",
     "decide_withdraw_application",
     "fold_loan",
+    "keys_of",
+    "not_found",
+    "require_status",
 ]
 
 
@@ -239,14 +235,14 @@ def decide_submit_application(
 def decide_start_review(state: LoanState, command: StartLoanReview, *, now: datetime) -> list[DomainEvent]:
     """審査中: send a submitted application for review."""
     require_aware(now)
-    _require_status(state, command.application_id, (S.SUBMITTED,), "send the application for review")
-    return [LoanApplicationReviewStarted(**_keys(state), review_started_at=now)]
+    require_status(state, command.application_id, (S.SUBMITTED,), "send the application for review")
+    return [LoanApplicationReviewStarted(**keys_of(state), review_started_at=now)]
 
 
 def decide_approve_loan(state: LoanState, command: ApproveLoan, *, now: datetime) -> list[DomainEvent]:
     """貸付決定: approve an application under review, with terms that make a valid schedule."""
     require_aware(now)
-    _require_status(state, command.application_id, (S.UNDER_REVIEW,), "approve the loan")
+    require_status(state, command.application_id, (S.UNDER_REVIEW,), "approve the loan")
     require_positive_yen(command.amount, "amount")
     if command.instalment_count <= 0:
         raise InvalidTerms(
@@ -276,7 +272,7 @@ def decide_approve_loan(state: LoanState, command: ApproveLoan, *, now: datetime
         )
     return [
         LoanApplicationApproved(
-            **_keys(state),
+            **keys_of(state),
             amount=command.amount,
             instalment_count=command.instalment_count,
             monthly_amount=monthly,
@@ -291,9 +287,9 @@ def decide_approve_loan(state: LoanState, command: ApproveLoan, *, now: datetime
 def decide_deny_application(state: LoanState, command: DenyLoanApplication, *, now: datetime) -> list[DomainEvent]:
     """貸付不承認: deny an application under review."""
     require_aware(now)
-    _require_status(state, command.application_id, (S.UNDER_REVIEW,), "deny the application")
+    require_status(state, command.application_id, (S.UNDER_REVIEW,), "deny the application")
     require_text(command.reason, "reason", "why the application is denied")
-    return [LoanApplicationDenied(**_keys(state), reason=command.reason, denied_at=now)]
+    return [LoanApplicationDenied(**keys_of(state), reason=command.reason, denied_at=now)]
 
 
 def decide_withdraw_application(
@@ -301,179 +297,13 @@ def decide_withdraw_application(
 ) -> list[DomainEvent]:
     """申請取下げ・辞退: withdraw before the money is paid out."""
     require_aware(now)
-    _require_status(
+    require_status(
         state,
         command.application_id,
         (S.SUBMITTED, S.UNDER_REVIEW, S.APPROVED),
         "withdraw the application",
     )
-    return [LoanApplicationWithdrawn(**_keys(state), reason=command.reason, withdrawn_at=now)]
-
-
-# --- decisions: loan ---------------------------------------------------------------------------
-
-
-def decide_disburse_loan(state: LoanState, command: DisburseLoan, *, now: datetime) -> list[DomainEvent]:
-    """貸付金交付: pay out the approved amount, once."""
-    require_aware(now)
-    _require_status(state, command.application_id, (S.APPROVED,), "disburse the loan")
-    assert state.approved_on is not None and state.first_due_date is not None
-    if command.amount != state.amount:
-        raise InvalidCommand(
-            f"amount {command.amount} differs from the approved amount {state.amount}: disburse exactly "
-            "the approved amount",
-            field="amount",
-            reason="amount_mismatch",
-            ctx={"amount": state.amount},
-        )
-    if not state.approved_on <= command.disbursed_on <= local_date(now):
-        raise InvalidCommand(
-            f"disbursed_on {command.disbursed_on} must lie between the approval ({state.approved_on}) "
-            f"and today ({local_date(now)})",
-            field="disbursed_on",
-            reason="out_of_range",
-            ctx={"earliest": state.approved_on.isoformat(), "latest": local_date(now).isoformat()},
-        )
-    if command.disbursed_on > state.first_due_date:
-        raise InvalidCommand(
-            f"disbursed_on {command.disbursed_on} is after the first due date {state.first_due_date}: "
-            "the terms need a new decision",
-            field="disbursed_on",
-            reason="after_first_due",
-            ctx={"first_due": state.first_due_date.isoformat()},
-        )
-    return [LoanDisbursed(**_keys(state), amount=command.amount, disbursed_on=command.disbursed_on, recorded_at=now)]
-
-
-def decide_record_repayment(
-    state: LoanState, command: RecordRepayment, *, now: datetime, payment_id: str
-) -> list[DomainEvent]:
-    """償還金入金: credit a repayment to the oldest unpaid instalments; the last one completes the loan."""
-    require_aware(now)
-    _require_status(state, command.application_id, (S.REPAYING,), "record a repayment")
-    assert state.disbursed_on is not None
-    require_id(payment_id, "payment_id")
-    if payment_id in state.payment_ids:
-        raise IllegalTransition(
-            f"payment {payment_id} is already recorded", field="payment_id", reason="already_recorded"
-        )
-    require_positive_yen(command.amount, "amount")
-    if command.amount > state.outstanding:
-        raise RepaymentExceedsOutstanding(
-            f"amount {command.amount} exceeds the outstanding balance {state.outstanding}: record at most "
-            f"{state.outstanding} yen and refund the rest",
-            field="amount",
-            reason="exceeds_outstanding",
-            ctx={"outstanding": state.outstanding},
-        )
-    if not state.disbursed_on <= command.paid_on <= local_date(now):
-        raise InvalidCommand(
-            f"paid_on {command.paid_on} must lie between the disbursement ({state.disbursed_on}) "
-            f"and today ({local_date(now)})",
-            field="paid_on",
-            reason="out_of_range",
-            ctx={"earliest": state.disbursed_on.isoformat(), "latest": local_date(now).isoformat()},
-        )
-    allocations: list[InstalmentAllocation] = []
-    left = command.amount
-    for instalment in state.instalments:
-        if left == 0:
-            break
-        credit = min(left, instalment.remaining)
-        if credit > 0:
-            allocations.append(InstalmentAllocation(number=instalment.number, amount=credit))
-            left -= credit
-    outstanding_after = state.outstanding - command.amount
-    events: list[DomainEvent] = [
-        RepaymentReceived(
-            **_keys(state),
-            payment_id=payment_id,
-            amount=command.amount,
-            paid_on=command.paid_on,
-            allocations=tuple(allocations),
-            outstanding_after=outstanding_after,
-            recorded_at=now,
-        )
-    ]
-    if outstanding_after == 0:
-        events.append(LoanFullyRepaid(**_keys(state), repaid_on=command.paid_on))
-    return events
-
-
-def decide_check_arrears(state: LoanState, command: CheckArrears, *, now: datetime) -> list[DomainEvent]:
-    """滞納: one ``InstalmentMissed`` per instalment newly overdue as of ``as_of``.
-
-    Idempotent: an instalment already reported at its current due date is not reported again, so
-    checking twice emits nothing new. Applications that are not being repaid have no arrears: the
-    check emits nothing for them, so a nightly batch may run over every application.
-    """
-    require_aware(now)
-    if state.status is S.NEW:
-        raise _not_found(command.application_id, "check arrears")
-    if command.as_of > local_date(now):
-        raise InvalidCommand(
-            f"as_of {command.as_of} is in the future (today is {local_date(now)} in Japan): "
-            "arrears are checked up to today at most",
-            field="as_of",
-            reason="in_future",
-        )
-    if state.status is not S.REPAYING:
-        return []
-    overdue = state.overdue(command.as_of)
-    already = sum(1 for i in overdue if (i.number, i.due_date) in state.misses)
-    events: list[DomainEvent] = []
-    for instalment in overdue:
-        if (instalment.number, instalment.due_date) in state.misses:
-            continue
-        already += 1
-        events.append(
-            InstalmentMissed(
-                **_keys(state),
-                instalment_number=instalment.number,
-                due_date=instalment.due_date,
-                amount_unpaid=instalment.remaining,
-                missed_count=len(state.misses) + len(events) + 1,
-                overdue_count=already,
-                as_of=command.as_of,
-            )
-        )
-    return events
-
-
-def decide_grant_grace(state: LoanState, command: GrantGrace, *, now: datetime) -> list[DomainEvent]:
-    """償還猶予: postpone the unpaid instalments from one instalment on by whole months."""
-    require_aware(now)
-    _require_status(state, command.application_id, (S.REPAYING,), "grant grace")
-    if command.months <= 0:
-        raise InvalidCommand(
-            f"months must be at least 1, got {command.months}: give the length of the grace in months",
-            field="months",
-            reason="too_small",
-            ctx={"min": 1},
-        )
-    require_text(command.reason, "reason", "why repayment is postponed")
-    require_optional_id(command.consultation_id, "consultation_id")
-    first_unpaid = next(i.number for i in state.instalments if i.remaining > 0)
-    start = command.from_instalment if command.from_instalment is not None else first_unpaid
-    count = len(state.instalments)
-    if not first_unpaid <= start <= count:
-        raise InvalidCommand(
-            f"from_instalment {start} cannot be postponed: choose an unpaid instalment between "
-            f"{first_unpaid} and {count}",
-            field="from_instalment",
-            reason="out_of_range_number",
-            ctx={"first": first_unpaid, "last": count},
-        )
-    return [
-        GraceGranted(
-            **_keys(state),
-            from_instalment=start,
-            months=command.months,
-            reason=command.reason,
-            consultation_id=command.consultation_id,
-            granted_at=now,
-        )
-    ]
+    return [LoanApplicationWithdrawn(**keys_of(state), reason=command.reason, withdrawn_at=now)]
 
 
 # --- helpers -----------------------------------------------------------------------------------
@@ -489,9 +319,10 @@ _WHAT_NEXT: dict[ApplicationStatus, str] = {
 }
 
 
-def _require_status(state: LoanState, application_id: str, allowed: Collection[ApplicationStatus], action: str) -> None:
+def require_status(state: LoanState, application_id: str, allowed: Collection[ApplicationStatus], action: str) -> None:
+    """Refuse ``action`` unless the application exists and is in one of the ``allowed`` statuses."""
     if state.status is S.NEW:
-        raise _not_found(application_id, action)
+        raise not_found(application_id, action)
     if application_id != state.application_id:
         raise ValueError(f"command for application {application_id!r} decided on the state of {state.application_id!r}")
     if state.status not in allowed:
@@ -504,21 +335,24 @@ def _require_status(state: LoanState, application_id: str, allowed: Collection[A
         )
 
 
-def _not_found(application_id: str, action: str) -> LoanApplicationNotFound:
+def not_found(application_id: str, action: str) -> LoanApplicationNotFound:
+    """The refusal of ``action`` on an application never submitted."""
     return LoanApplicationNotFound(
         f"no loan application {application_id!r}: submit it before you {action}", field="application_id"
     )
 
 
-class _Keys(TypedDict):
+class Keys(TypedDict):
+    """The identifying fields of an application event."""
+
     application_id: str
     household_id: str
     person_id: str
 
 
-def _keys(state: LoanState) -> _Keys:
+def keys_of(state: LoanState) -> Keys:
     """The identifying fields every application event carries (the case key among them)."""
-    return _Keys(
+    return Keys(
         application_id=state.application_id,
         household_id=state.household_id,
         person_id=state.person_id,
