@@ -26,23 +26,10 @@ from typing import Any
 import pytest
 from sqlalchemy import create_engine
 
-from deploy.k8s.check import (
-    BASE,
-    PRODUCTION,
-    REALM_FILE,
-    SERVICE_PORTS,
-    SPLIT,
-    WEB_CONF,
-    expected_topics,
-    kustomize_binary,
-    pod_labels,
-    policy,
-    production_realm,
-    render,
-    selects,
-    stale_derived,
-    validate,
-)
+from deploy.k8s.check import kustomize_binary, render, validate
+from deploy.k8s.derived import REALM_FILE, WEB_CONF, production_realm, stale_derived
+from deploy.k8s.layout import BASE, PRODUCTION, SERVICE_PORTS, SPLIT
+from deploy.k8s.policy import expected_topics, pod_labels, policy, selects
 from shared.lease import StoreLease
 from shared.settings import OidcSettings
 
@@ -429,7 +416,8 @@ def test_the_monitoring_component_scrapes_the_services_and_loads_the_alert_rules
     valid against the operator's CRDs, job "tsunagu" as the rules expect, the rules of alerts.yml."""
     import yaml
 
-    from deploy.k8s.check import ALERTS_SOURCE, MONITORING
+    from deploy.k8s.derived import ALERTS_SOURCE
+    from deploy.k8s.layout import MONITORING
 
     overlay = tmp_path / "monitored"
     overlay.mkdir()
