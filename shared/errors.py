@@ -118,6 +118,11 @@ REASONS = frozenset(
         "role_not_allowed",  # the staff member's role may not do this (ctx: role)
         "stale_version",  # the record changed since the screen read it (every ConcurrencyConflict)
         "not_found",  # the record named does not exist (every NotFound; the message names its id)
+        "month_format",  # a month not given as YYYY-MM
+        "too_long",  # text longer than it may be (ctx: max)
+        "area_top",  # a city is the top of the area hierarchy: it has no parent area
+        "area_parent",  # an area's parent is not of the kind it lies in (ctx: kind, wanted)
+        "event_too_large",  # a record larger than an event may be (ctx: max, in bytes)
     }
 )
 """The refusals with words of their own in the web client (``errors.domain.<reason>``)."""

@@ -269,6 +269,8 @@ class EventStore:
             f"{event.event_type} would be {size:,} bytes, more than the {self.max_event_bytes:,} bytes "
             f"an event may have{where}",
             field=largest,
+            reason="event_too_large",
+            ctx={"max": self.max_event_bytes},
         )
 
     # -- reading ---------------------------------------------------------------------------

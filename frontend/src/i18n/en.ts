@@ -140,6 +140,11 @@ export const en: Catalogue = {
       role_not_allowed: "The role “$t(roles.{{role}})” cannot do or read this",
       stale_version: "The record was changed after this screen read it: reload it, then send again",
       not_found: "There is no such record: check its number, or open it again from a list",
+      month_format: "Give the month as year-month, e.g. 2026-10",
+      too_long: "Use at most {{max}} characters",
+      area_top: "A city is the top of the area hierarchy: choose no parent area",
+      area_parent: "A “$t(areasDesk.kinds.{{kind}})” lies in a “$t(areasDesk.kinds.{{wanted}})”: choose one as its parent area",
+      event_too_large: "The record is too large (at most {{max, number}} bytes): shorten its longest entry, or record it in parts",
     },
     validation: {
       missing: "Fill this in",

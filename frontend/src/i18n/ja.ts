@@ -151,6 +151,11 @@ export const ja = {
       role_not_allowed: "役割「$t(roles.{{role}})」ではこの操作・閲覧はできません",
       stale_version: "画面を開いた後に記録が更新されています。最新の内容を読み込んでから、もう一度送信してください",
       not_found: "指定された記録がありません。番号を確かめるか、一覧から開き直してください",
+      month_format: "年月は「2026-10」のように年-月で指定してください",
+      too_long: "{{max}}文字以内で指定してください",
+      area_top: "市は圏域の最上位です。上位の圏域は指定しないでください",
+      area_parent: "「$t(areasDesk.kinds.{{kind}})」は「$t(areasDesk.kinds.{{wanted}})」の中に置きます。上位の圏域には「$t(areasDesk.kinds.{{wanted}})」を選んでください",
+      event_too_large: "記録が大きすぎます（上限{{max, number}}バイト）。長い項目を短くするか、分けて記録してください",
     },
     validation: {
       missing: "入力してください",

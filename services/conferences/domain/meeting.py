@@ -75,6 +75,8 @@ def _assigned(
         raise InvalidCommand(
             f"{field_name}.assignee {item.assignee!r} is not a council department: use one of {sorted(departments)}",
             field=f"{field_name}.assignee",
+            reason="unknown_code",
+            ctx={"allowed": ", ".join(sorted(departments))},
         )
     return ActionItemAssigned(
         conference_id=state.conference_id,

@@ -172,7 +172,9 @@ def replay_state(events: Iterable[DomainEvent], state: ActivityRecordState | Non
 def _check_month(month: str) -> str:
     month = month.strip()
     if not _MONTH.fullmatch(month):
-        raise InvalidCommand(f"month must be YYYY-MM (e.g. 2014-06), got {month!r}", field="month")
+        raise InvalidCommand(
+            f"month must be YYYY-MM (e.g. 2014-06), got {month!r}", field="month", reason="month_format"
+        )
     return month
 
 

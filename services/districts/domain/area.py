@@ -73,7 +73,9 @@ def decide_define_area(
         )
     wanted = AREA_PARENT[cmd.kind]
     if wanted is None and cmd.parent_id:
-        raise InvalidCommand("a city is the top of the hierarchy: give no parent_id", field="parent_id")
+        raise InvalidCommand(
+            "a city is the top of the hierarchy: give no parent_id", field="parent_id", reason="area_top"
+        )
     if wanted is not None:
         if not cmd.parent_id:
             raise InvalidCommand(
@@ -86,6 +88,8 @@ def decide_define_area(
                 f"parent_id {cmd.parent_id!r} is a {parent.kind if parent else 'missing'} area: "
                 f"a {cmd.kind} area lies in a {wanted} area",
                 field="parent_id",
+                reason="area_parent",
+                ctx={"kind": cmd.kind, "wanted": wanted},
             )
     prefixes = _prefixes(cmd.address_prefixes)
     return [

@@ -208,7 +208,11 @@ def decide_record_visit(
     """アウトリーチ訪問: on a known case, at an aware time not in the future."""
     case_id, district_id = _known(state, cmd.case_id)
     if cmd.visited_at.tzinfo is None or cmd.visited_at.utcoffset() is None:
-        raise InvalidCommand("visited_at must be timezone-aware (e.g. 2014-05-02T10:00:00+09:00)", field="visited_at")
+        raise InvalidCommand(
+            "visited_at must be timezone-aware (e.g. 2014-05-02T10:00:00+09:00)",
+            field="visited_at",
+            reason="needs_time_zone",
+        )
     if cmd.visited_at > now:
         raise InvalidCommand(
             f"visited_at {cmd.visited_at.isoformat()} is in the future", field="visited_at", reason="in_future"

@@ -102,6 +102,8 @@ def _year(fiscal_year: int) -> int:
         raise InvalidCommand(
             f"fiscal_year {fiscal_year} is not a fiscal year (年度, e.g. 2014 for April 2014 – March 2015)",
             field="fiscal_year",
+            reason="out_of_range_number",
+            ctx={"first": FIRST_YEAR, "last": LAST_YEAR},
         )
     return fiscal_year
 

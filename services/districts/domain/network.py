@@ -98,6 +98,8 @@ def decide_set_team(state: TeamState, cmd: SetSupportTeam, *, now: datetime, cod
             raise InvalidCommand(
                 f"members[{i}].kind {member.kind!r} is not a team role; use one of {sorted(team_kinds)}",
                 field=f"members[{i}].kind",
+                reason="unknown_code",
+                ctx={"allowed": ", ".join(sorted(team_kinds))},
             )
         if member.kind == "csw" and not (member.staff_id or "").strip():
             raise InvalidCommand(
@@ -213,6 +215,8 @@ def decide_record_meeting(
             raise InvalidCommand(
                 f"participants[{i}].kind {p.kind!r} is unknown; use one of {sorted(kinds)}",
                 field=f"participants[{i}].kind",
+                reason="unknown_code",
+                ctx={"allowed": ", ".join(sorted(kinds))},
             )
     outside_count = sum(1 for p in cmd.participants if outside(p.kind, codes))
     fresh = iter(ids)

@@ -52,6 +52,9 @@ def test_an_event_larger_than_the_topic_takes_is_refused_with_422_naming_the_fie
     body = response.json()
     assert body["error"] == "invalid" and body["field"] == "summary"
     assert "loans.LoanConsultationOpened" in body["message"] and "16,384 bytes" in body["message"]
+    # A long Japanese text can pass the field's character limit and still be too large: the client
+    # says so in Japanese from the reason and the limit.
+    assert (body["reason"], body["ctx"]) == ("event_too_large", {"max": 16_384})
     with kit.engine.connect() as conn:
         assert conn.execute(select(func.count()).select_from(events_table)).scalar_one() == registered
     ok = client.post("/consultations", json={**CONSULTATION, "summary": "相" * 100}, headers=AUTH)

@@ -238,6 +238,7 @@ def test_an_action_item_for_an_unknown_department_is_refused_naming_the_field() 
             departments=frozenset({"intake", "districts"}),
         )
     assert refused.value.field == "item.assignee"
+    assert (refused.value.reason, refused.value.ctx) == ("unknown_code", {"allowed": "districts, intake"})
 
 
 def test_each_action_item_has_its_own_stable_referral_id() -> None:

@@ -114,6 +114,7 @@ def test_a_team_is_refused_naming_the_field(members: tuple[TeamMember, ...], fie
     with pytest.raises(InvalidCommand) as refused:
         network.decide_set_team(network.TeamState(), team_cmd(*members), now=T0, codes=CODES)
     assert refused.value.field == field
+    assert refused.value.reason is not None, "every refusal of the team form has the client's words"
 
 
 # --- the network meeting ------------------------------------------------------------------------------
@@ -173,6 +174,7 @@ def test_a_meeting_is_refused_naming_the_field(over: dict[str, Any], field: str)
     with pytest.raises(InvalidCommand) as refused:
         decide_meeting(meeting_cmd(**over))
     assert refused.value.field == field
+    assert refused.value.reason is not None, "every refusal of the meeting form has the client's words"
 
 
 def test_a_meeting_held_today_in_japan_is_recorded_before_9_am_jst() -> None:

@@ -61,8 +61,14 @@ def test_an_area_lies_in_the_kind_of_area_the_hierarchy_names() -> None:
     with pytest.raises(InvalidCommand, match="lies in a daily_life area") as wrong:
         area.decide_define_area(area.AreaState(), define("x", "district_council", "ebina"), parent=city, now=T0)
     assert wrong.value.field == "parent_id"
-    with pytest.raises(InvalidCommand, match="top of the hierarchy"):
+    # The client says it with the kinds' labels: 「地区社協の圏域」は「日常生活圏域」の中に置きます.
+    assert (wrong.value.reason, wrong.value.ctx) == (
+        "area_parent",
+        {"kind": "district_council", "wanted": "daily_life"},
+    )
+    with pytest.raises(InvalidCommand, match="top of the hierarchy") as top:
         area.decide_define_area(area.AreaState(), define("y", "city", "ebina"), parent=city, now=T0)
+    assert top.value.reason == "area_top"
     with pytest.raises(InvalidCommand) as bad_id:
         area.decide_define_area(area.AreaState(), define("Yamato 3", "city"), parent=None, now=T0)
     assert bad_id.value.field == "area_id"

@@ -162,6 +162,7 @@ def _catalogue_keys(language: str, path: str) -> set[str]:
 
 def _nested_values() -> dict[str, set[str]]:
     from services.districts.domain.activity_record import STATUSES
+    from services.districts.domain.values import AREA_PARENT
     from services.loans.domain.loan import ApplicationStatus
     from shared.auth import DEPARTMENTS, ROLES
     from shared.referrals.model import Status
@@ -172,6 +173,7 @@ def _nested_values() -> dict[str, set[str]]:
         "districtsDesk.activity.statuses": set(STATUSES),
         "departments": set(DEPARTMENTS),
         "roles": set(ROLES),
+        "areasDesk.kinds": set(AREA_PARENT),
     }
 
 
