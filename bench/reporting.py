@@ -346,6 +346,7 @@ def case_latency(db_url: str, cases: int, samples: int = 1000) -> dict[str, floa
     from services.reporting import handlers
     from services.reporting.adapters import queries
     from services.reporting.adapters import readmodel as rm
+    from services.reporting.adapters.generations import active_generation
     from services.reporting.bootstrap import MIGRATIONS
     from services.reporting.config import Settings
     from services.reporting.contracts import personal_fields
@@ -357,7 +358,7 @@ def case_latency(db_url: str, cases: int, samples: int = 1000) -> dict[str, floa
     actor = Actor(staff_id="bench", department="loans", role="worker")
     rnd = random.Random(5)
     with kit.engine.connect() as conn:
-        gen = rm.active_generation(conn)
+        gen = active_generation(conn)
         known = sorted(conn.execute(select(rm.timeline.c.case_id).where(rm.timeline.c.gen == gen).distinct()).scalars())
         conn.rollback()
     model, full = [], []
@@ -365,7 +366,7 @@ def case_latency(db_url: str, cases: int, samples: int = 1000) -> dict[str, floa
         case = rnd.choice(known)
         began = time.perf_counter()
         with kit.engine.connect() as conn:
-            gen = rm.active_generation(conn)
+            gen = active_generation(conn)
             ids = queries.case_group(case, queries.live_edges(conn, gen))
             entries = queries.timeline(conn, gen, ids)
             conn.rollback()

@@ -77,7 +77,7 @@ def _rebuild_worker(settings: Settings) -> int:
 def _operate(args: argparse.Namespace, settings: Settings) -> int:
     # imported here, not at the top, so that a rebuild worker starts without the web framework
     from services.reporting import handlers
-    from services.reporting.adapters import readmodel as rm
+    from services.reporting.adapters.generations import active_generation, checksums
     from services.reporting.bootstrap import MIGRATIONS, build
     from services.reporting.exports import to_csv, to_xlsx
     from services.reporting.rebuild import RebuildError, rebuild
@@ -96,7 +96,7 @@ def _operate(args: argparse.Namespace, settings: Settings) -> int:
             before = None
             if args.checksum:
                 with reading(kit.engine) as conn:
-                    before = rm.checksums(conn, rm.active_generation(conn))
+                    before = checksums(conn, active_generation(conn))
             try:
                 if args.workers > 1:
                     report, _tallies = rebuild_parallel(
@@ -129,7 +129,7 @@ def _operate(args: argparse.Namespace, settings: Settings) -> int:
                 print("  skipped:", error)
             if before is not None:
                 with reading(kit.engine) as conn:
-                    after = rm.checksums(conn, report.generation)
+                    after = checksums(conn, report.generation)
                 for name, digest in after.items():
                     print(f"  {name:<24} {'same' if before.get(name) == digest else 'DIFFERS'} {digest}")
             return 0

@@ -7,8 +7,10 @@ from collections.abc import Sequence
 from sqlalchemy import Connection
 
 from services.reporting.adapters import archive
-from services.reporting.adapters.readmodel import Rows, active_generation
-from services.reporting.projection import Fact, link_edge, project
+from services.reporting.adapters.generations import active_generation
+from services.reporting.adapters.rows import Rows
+from services.reporting.facts import Fact
+from services.reporting.projection import link_edge, project
 from shared.envelope import Envelope
 
 

@@ -10,7 +10,7 @@ from collections.abc import Mapping
 from pydantic import BaseModel
 
 from services.reporting.adapters import district_queries
-from services.reporting.adapters import readmodel as rm
+from services.reporting.adapters.generations import active_generation
 from services.reporting.domain.areas import FIGURES
 from services.reporting.handlers import READER_ROLES
 from services.reporting.responses import (
@@ -49,9 +49,13 @@ def _check_district(district_id: str | None, *, required: bool) -> str | None:
         return None
     value = (district_id or "").strip()
     if not value:
-        raise InvalidCommand("name the district: pass district_id=<district id>", field="district_id")
+        raise InvalidCommand(
+            "name the district: pass district_id=<district id>", field="district_id", reason="required"
+        )
     if len(value) > 64:
-        raise InvalidCommand("district_id is too long (at most 64 characters)", field="district_id")
+        raise InvalidCommand(
+            "district_id is too long (at most 64 characters)", field="district_id", reason="too_long", ctx={"max": 64}
+        )
     return value
 
 
@@ -61,10 +65,12 @@ def district_schedule(kit: ServiceKit, viewer: Actor, month: str, district_id: s
     _check_reader(viewer)
     month = month.strip()
     if not _MONTH.fullmatch(month):
-        raise InvalidCommand(f"month must be YYYY-MM (e.g. 2026-10), got {month!r}", field="month")
+        raise InvalidCommand(
+            f"month must be YYYY-MM (e.g. 2026-10), got {month!r}", field="month", reason="month_format"
+        )
     district = _check_district(district_id, required=False)
     with reading(kit.engine) as conn:
-        rows = district_queries.district_schedule(conn, rm.active_generation(conn), month, district)
+        rows = district_queries.district_schedule(conn, active_generation(conn), month, district)
     districts = [
         DistrictCoverageView(
             district_id=r.district_id,
@@ -96,7 +102,7 @@ def district_resources(kit: ServiceKit, viewer: Actor, district_id: str) -> Dist
     district = _check_district(district_id, required=True)
     assert district is not None
     with reading(kit.engine) as conn:
-        counts = district_queries.district_resources(conn, rm.active_generation(conn), district)
+        counts = district_queries.district_resources(conn, active_generation(conn), district)
     resources, helpers = counts["resource"], counts["helper"]
     return DistrictResourcesView(
         district_id=district,
@@ -123,9 +129,14 @@ def district_evaluation(kit: ServiceKit, viewer: Actor, district_id: str, fiscal
     district = _check_district(district_id, required=True)
     assert district is not None
     if not 2000 <= fiscal_year <= 2100:
-        raise InvalidCommand(f"fiscal_year must be a year such as 2026, got {fiscal_year}", field="fiscal_year")
+        raise InvalidCommand(
+            f"fiscal_year must be a year such as 2026, got {fiscal_year}",
+            field="fiscal_year",
+            reason="out_of_range_number",
+            ctx={"first": 2000, "last": 2100},
+        )
     with reading(kit.engine) as conn:
-        file = district_queries.district_file(conn, rm.active_generation(conn), district, fiscal_year)
+        file = district_queries.district_file(conn, active_generation(conn), district, fiscal_year)
     if file is None:
         raise NotFound(f"no district file of {district} for fiscal year {fiscal_year}", field="district_id")
     months = [f"{fiscal_year + (m < 4)}-{m:02d}" for m in (*range(4, 13), *range(1, 4))]
@@ -150,24 +161,35 @@ def district_issue_accumulation(
     _check_reader(viewer)
     first = from_month.strip()
     if not _MONTH.fullmatch(first):
-        raise InvalidCommand(f"from_month must be YYYY-MM (e.g. 2026-04), got {from_month!r}", field="from_month")
+        raise InvalidCommand(
+            f"from_month must be YYYY-MM (e.g. 2026-04), got {from_month!r}", field="from_month", reason="month_format"
+        )
     last = (to_month or first).strip()
     if not _MONTH.fullmatch(last):
-        raise InvalidCommand(f"to_month must be YYYY-MM (e.g. 2027-03), got {to_month!r}", field="to_month")
+        raise InvalidCommand(
+            f"to_month must be YYYY-MM (e.g. 2027-03), got {to_month!r}", field="to_month", reason="month_format"
+        )
     if last < first:
         raise InvalidCommand("to_month is before from_month", field="to_month", reason="period_reversed")
     district = _check_district(district_id, required=False)
     area = None if area_id is None else area_id.strip()
     if area_id is not None and (not area or len(area) > 64):
-        raise InvalidCommand("area_id must name an area (at most 64 characters)", field="area_id")
+        raise InvalidCommand(
+            "area_id must name an area (at most 64 characters)", field="area_id", reason="too_long", ctx={"max": 64}
+        )
     with reading(kit.engine) as conn:
-        gen = rm.active_generation(conn)
+        gen = active_generation(conn)
         within: list[str] | None = None
         if area is not None:
             within = district_queries.districts_within(conn, gen, area)
             if within is None:
                 conn.rollback()
-                raise InvalidCommand(f"area_id {area!r} is not a defined area", field="area_id")
+                raise InvalidCommand(
+                    f"area_id {area!r} is not a defined area",
+                    field="area_id",
+                    reason="unknown_reference",
+                    ctx={"id": area},
+                )
         if district is not None:
             within = [d for d in (within if within is not None else [district]) if d == district]
         rows = district_queries.district_issue_accumulation(conn, gen, first, last, within)
@@ -204,9 +226,11 @@ def activity_records(kit: ServiceKit, viewer: Actor, month: str) -> ActivityReco
     _check_reader(viewer)
     month = month.strip()
     if not _MONTH.fullmatch(month):
-        raise InvalidCommand(f"month must be YYYY-MM (e.g. 2026-10), got {month!r}", field="month")
+        raise InvalidCommand(
+            f"month must be YYYY-MM (e.g. 2026-10), got {month!r}", field="month", reason="month_format"
+        )
     with reading(kit.engine) as conn:
-        rows = district_queries.activity_records(conn, rm.active_generation(conn), month)
+        rows = district_queries.activity_records(conn, active_generation(conn), month)
     counts = dict.fromkeys(district_queries.ACTIVITY_STATUSES, 0)
     for r in rows:
         counts[r.status] = counts.get(r.status, 0) + 1
@@ -228,9 +252,14 @@ def area_statistics(kit: ServiceKit, viewer: Actor, kind: str) -> AreaStatistics
     consultations, resources and helpers, and what no area of the kind holds."""
     _check_reader(viewer)
     if kind not in AREA_KINDS:
-        raise InvalidCommand(f"kind must be one of {', '.join(AREA_KINDS)}, got {kind!r}", field="kind")
+        raise InvalidCommand(
+            f"kind must be one of {', '.join(AREA_KINDS)}, got {kind!r}",
+            field="kind",
+            reason="unknown_code",
+            ctx={"allowed": ", ".join(AREA_KINDS)},
+        )
     with reading(kit.engine) as conn:
-        defined, figures = district_queries.area_figures(conn, rm.active_generation(conn), kind)
+        defined, figures = district_queries.area_figures(conn, active_generation(conn), kind)
 
     def row(area_id: str | None, counts: Mapping[str, int]) -> AreaFiguresView:
         area = defined.get(area_id) if area_id is not None else None

@@ -15,6 +15,7 @@ from sqlalchemy import select
 
 from services.reporting.adapters import archive, district_queries, queries
 from services.reporting.adapters import readmodel as rm
+from services.reporting.adapters.generations import active_generation
 from services.reporting.contracts import coded_fields, occurred_field, personal_fields, sensitive_codes
 from services.reporting.domain.areas import CaseArea, case_areas
 from services.reporting.domain.case_view import CaseView, TimelineEntry, build_case_view
@@ -81,7 +82,7 @@ def case_view(
     now = kit.clock.now()
     with reading(kit.engine) as conn:
         if as_of is None:
-            gen = rm.active_generation(conn)
+            gen = active_generation(conn)
             ids = queries.case_group(case_id, queries.live_edges(conn, gen))
             entries = queries.timeline(conn, gen, ids)
         else:
@@ -116,7 +117,7 @@ def case_view(
 def _case_areas(kit: ServiceKit, view: CaseView, as_of: datetime | None) -> list[CaseArea]:
     """The case's areas (圏域) as the areas stood (at ``as_of``), from the timeline the viewer sees."""
     with reading(kit.engine) as conn:
-        defined = district_queries.areas(conn, rm.active_generation(conn), rm.ts(as_of) if as_of else None)
+        defined = district_queries.areas(conn, active_generation(conn), rm.ts(as_of) if as_of else None)
     facts = ((e.type, e.data, e.redacted) for e in view.timeline)
     return case_areas(view.case_id, view.case_ids, facts, defined)
 
@@ -201,7 +202,7 @@ def access_log(
             f"only {sorted(AUDIT_ROLES)} may read access logs", reason="role_not_allowed", ctx={"role": viewer.role}
         )
     with reading(kit.engine) as conn:
-        gen = rm.active_generation(conn)
+        gen = active_generation(conn)
         ids = queries.case_group(case_id, queries.live_edges(conn, gen))
         rows = conn.execute(
             select(events_table.c.data, events_table.c.actor_name)
@@ -292,7 +293,7 @@ def statistics_tables(kit: ServiceKit, start: date, end: date) -> list[StatTable
     lo, hi = _check_period(start, end)
     codes = load_code_lists()
     with reading(kit.engine) as conn:
-        gen = rm.active_generation(conn)
+        gen = active_generation(conn)
         t1 = queries.table1_counts(conn, gen, lo, hi)
         initial, t2 = queries.table2_counts(conn, gen, lo, hi)
         t3 = queries.table3_counts(conn, gen, lo, hi)
@@ -303,18 +304,18 @@ def statistics_tables(kit: ServiceKit, start: date, end: date) -> list[StatTable
 def referral_flow(kit: ServiceKit, start: date, end: date) -> list[queries.FlowRow]:
     lo, hi = _check_period(start, end)
     with reading(kit.engine) as conn:
-        rows = queries.referral_flow(conn, rm.active_generation(conn), lo, hi)
+        rows = queries.referral_flow(conn, active_generation(conn), lo, hi)
     return rows
 
 
 def district_issues(kit: ServiceKit, start: date, end: date) -> list[district_queries.DistrictIssues]:
     lo, hi = _check_period(start, end)
     with reading(kit.engine) as conn:
-        rows = district_queries.district_issues(conn, rm.active_generation(conn), lo, hi)
+        rows = district_queries.district_issues(conn, active_generation(conn), lo, hi)
     return rows
 
 
 def follow_up_list(kit: ServiceKit) -> list[queries.FollowUpItem]:
     with reading(kit.engine) as conn:
-        rows = queries.follow_up_list(conn, rm.active_generation(conn), kit.clock.now())
+        rows = queries.follow_up_list(conn, active_generation(conn), kit.clock.now())
     return rows

@@ -10,124 +10,29 @@ reads no state, so the projection is order-free and replay-deterministic. Adding
 
     HANDLERS["conferences.MeetingHeld"] = _meeting_held
 
-:data:`ALWAYS` handlers see every event (the case timeline, district assignment).
+:data:`ALWAYS` handlers see every event (the case timeline, district assignment). The fact and the
+handler type are in :mod:`.facts`; the districts' handlers (地区) are in :mod:`.district_projection`,
+whose :data:`~.district_projection.DISTRICT_HANDLERS` this table takes in.
 """
 
 from __future__ import annotations
 
-import json
-from collections.abc import Callable, Mapping, Sequence
-from datetime import UTC, datetime, timedelta, timezone
-from typing import Any, NamedTuple
-
-import orjson
+from collections.abc import Sequence
+from typing import Any
 
 from services.reporting.adapters import readmodel as rm
-from services.reporting.adapters.readmodel import Rows, ts
-from shared.envelope import Envelope, header_text
+from services.reporting.adapters.readmodel import ts
+from services.reporting.adapters.rows import Rows
+from services.reporting.district_projection import DISTRICT_HANDLERS
+from services.reporting.facts import Fact, Handler, canonical_json
 
-__all__ = ["ALWAYS", "HANDLERS", "Fact", "Handler", "LinkEdge", "link_edge", "project"]
-
-_JST = timezone(timedelta(hours=9), "JST")
+__all__ = ["ALWAYS", "HANDLERS", "LinkEdge", "link_edge", "project"]
 
 ACCESS_PREFIX = "access."
 """Access-trail events (shared.access.PersonalDataRead): archived, never part of a case's timeline."""
 
 INTAKE_REACHED = frozenset({"solved", "connected_to_service", "referred_outside"})
 """Intake closure outcomes that count as having reached a service (others go on 要フォロー)."""
-
-
-class Fact(NamedTuple):
-    """One event as the projection sees it (from a live :class:`Envelope` or a raw Kafka record).
-
-    A named tuple rather than a frozen dataclass: a rebuild makes one per event, and a tuple is
-    several times cheaper to build; it is just as immutable.
-    """
-
-    id: str
-    source: str
-    type: str
-    time: datetime
-    caseid: str
-    subject: str
-    streamversion: int
-    actor_id: str
-    actor_department: str
-    actor_role: str
-    data: dict[str, Any]
-    actor_name: str | None = None
-
-    @classmethod
-    def of(cls, env: Envelope) -> Fact:
-        return cls(
-            id=env.id,
-            source=env.source,
-            type=env.type,
-            time=env.time,
-            caseid=env.caseid,
-            subject=env.subject,
-            streamversion=env.streamversion,
-            actor_id=env.actor.staff_id,
-            actor_department=env.actor.department,
-            actor_role=env.actor.role,
-            data=dict(env.data),
-            actor_name=env.actor.name,
-        )
-
-    @classmethod
-    def from_record(cls, headers: Sequence[tuple[str, bytes]], value: bytes | None) -> Fact:
-        """The fast path of a rebuild: CloudEvents binary-mode headers straight to a fact."""
-        attrs = header_text(headers)
-        data = _orjson_loads(value or b"{}")
-        if not isinstance(data, dict):
-            raise ValueError("record value must be a JSON object")
-        try:
-            return cls(
-                attrs["ce_id"],
-                attrs["ce_source"],
-                attrs["ce_type"],
-                _fromisoformat(attrs["ce_time"]),
-                attrs["ce_caseid"],
-                attrs["ce_subject"],
-                int(attrs.get("ce_streamversion", "0")),
-                attrs["ce_actorid"],
-                attrs["ce_actordept"],
-                attrs["ce_actorrole"],
-                data,
-                attrs.get("ce_actorname"),
-            )
-        except KeyError as missing:  # named as before: the attribute, without the header prefix
-            raise KeyError(str(missing.args[0]).removeprefix("ce_")) from None
-
-    def when(self, key: str) -> str:
-        """The event's own domain time field as fixed-width UTC text, else its recording time."""
-        value = self.data.get(key)
-        if isinstance(value, str):
-            try:
-                moment = datetime.fromisoformat(value)
-            except ValueError:
-                moment = self.time
-            if moment.tzinfo is None:
-                moment = moment.replace(tzinfo=UTC)
-            return ts(moment)
-        return ts(self.time)
-
-
-Handler = Callable[[Rows, Fact], None]
-
-_fromisoformat = datetime.fromisoformat
-_orjson_dumps, _orjson_loads, _SORTED = orjson.dumps, orjson.loads, orjson.OPT_SORT_KEYS
-_canonical_encoder = json.JSONEncoder(ensure_ascii=False, sort_keys=True, separators=(",", ":"))
-
-
-def _canonical(data: dict[str, Any]) -> str:
-    """``json.dumps(data, ensure_ascii=False, sort_keys=True, separators=(",", ":"))`` by orjson (five
-    times faster; a float may be spelled differently, e.g. ``1e-7`` for ``1e-07``, the same number).
-    What orjson refuses (an integer beyond 64 bits, a key that is not text) goes through json."""
-    try:
-        return _orjson_dumps(data, option=_SORTED).decode()
-    except TypeError:  # orjson.JSONEncodeError
-        return _canonical_encoder.encode(data)
 
 
 # -- every event -----------------------------------------------------------------------------
@@ -149,7 +54,7 @@ def _timeline(rows: Rows, f: Fact) -> None:
         actor_department=f.actor_department,
         actor_role=f.actor_role,
         actor_name=f.actor_name,
-        data=_canonical(f.data),
+        data=canonical_json(f.data),
     )
 
 
@@ -316,184 +221,6 @@ def _referral_step(step: str) -> Handler:
     return handler
 
 
-# -- districts: the monthly schedule (地域事業) and the resources of a district ---------------------
-
-
-def _district_event_scheduled(rows: Rows, f: Fact) -> None:
-    d = f.data
-    rows.add(
-        rm.district_events,
-        event_id=f.id,
-        schedule_id=d["event_id"],
-        district_id=d["district_id"],
-        held_on=str(d["held_on"])[:10],
-        kind=d["kind"],
-        at=f.when("scheduled_at"),
-    )
-
-
-def _district_event_step(when: str) -> Handler:
-    """A department marking whether it handles a scheduled event, or its escalation (no department)."""
-
-    def handler(rows: Rows, f: Fact) -> None:
-        d = f.data
-        marked = "handles" in d
-        rows.add(
-            rm.district_event_steps,
-            event_id=f.id,
-            schedule_id=d["event_id"],
-            district_id=d["district_id"],
-            step=("handles" if d["handles"] is True else "declines") if marked else "escalated",
-            department=d["department"] if marked else None,
-            at=f.when(when),
-        )
-
-    handler.__name__ = f"_district_event_{'marked' if when == 'marked_at' else 'escalated'}"
-    return handler
-
-
-def _district_registered(category: str, id_field: str) -> Handler:
-    def handler(rows: Rows, f: Fact) -> None:
-        d = f.data
-        rows.add(
-            rm.district_resources,
-            event_id=f.id,
-            district_id=d["district_id"],
-            category=category,
-            item_id=d[id_field],
-            kind=d["kind"],
-            at=f.when("registered_at"),
-        )
-
-    handler.__name__ = f"_district_{category}_registered"
-    return handler
-
-
-def _district_file(step: str, csw: str | None, text: str | None, when: str) -> Handler:
-    def handler(rows: Rows, f: Fact) -> None:
-        d = f.data
-        rows.add(
-            rm.district_files,
-            event_id=f.id,
-            district_id=d["district_id"],
-            fiscal_year=int(d["fiscal_year"]),
-            step=step,
-            csw_id=d[csw] if csw else None,
-            text=d[text] if text else None,
-            at=f.when(when),
-        )
-
-    handler.__name__ = f"_district_file_{step}"
-    return handler
-
-
-# -- districts: the district issue accumulation (ケースの積み上げ) and the areas (圏域) -------------
-
-
-def _meeting_issue(rows: Rows, f: Fact, issue: Mapping[str, Any]) -> None:
-    """One issue of a network meeting, counted in the event's ``month``."""
-    d = f.data
-    rows.add(
-        rm.district_issues,
-        event_id=f.id,
-        item_id=str(issue["issue_id"]),
-        district_id=d["district_id"],
-        month=str(d["month"]),
-        source="meeting",
-        category=str(issue["category"]),
-        at=f.when("recorded_at"),
-    )
-
-
-def _network_meeting_held(rows: Rows, f: Fact) -> None:
-    for issue in f.data.get("issues") or ():
-        _meeting_issue(rows, f, issue)
-
-
-def _network_meeting_issue_raised(rows: Rows, f: Fact) -> None:
-    """An issue raised after the meeting counts in the month it was raised (JST day ``raised_on``)."""
-    _meeting_issue(rows, f, f.data["issue"])
-
-
-def _desk_consultation_taken(rows: Rows, f: Fact) -> None:
-    d = f.data
-    taken = f.when("taken_at")
-    rows.add(
-        rm.district_issues,
-        event_id=f.id,
-        item_id=str(d["consultation_id"]),
-        district_id=d["district_id"],
-        month=datetime.fromisoformat(taken.replace("Z", "+00:00")).astimezone(_JST).strftime("%Y-%m"),
-        source="desk",
-        category=str(d["issue_category"]),
-        at=taken,
-    )
-
-
-def _area_defined(rows: Rows, f: Fact) -> None:
-    d = f.data
-    rows.add(
-        rm.areas,
-        event_id=f.id,
-        area_id=d["area_id"],
-        kind=d["kind"],
-        parent_id=d.get("parent_id"),
-        at=f.when("defined_at"),
-    )
-    _area_addresses(rows, f, d.get("name"), "defined_at")
-
-
-def _area_addresses(rows: Rows, f: Fact, name: object = None, when: str = "changed_at") -> None:
-    """The address prefixes of an area (not personal data: 町名・丁目 lists), replaced as a whole."""
-    d = f.data
-    rows.add(
-        rm.area_prefixes,
-        event_id=f.id,
-        area_id=d["area_id"],
-        name=str(name) if name else None,
-        address_prefixes=_canonical_encoder.encode([str(p) for p in d.get("address_prefixes") or ()]),
-        at=f.when(when),
-    )
-
-
-def _area_addresses_changed(rows: Rows, f: Fact) -> None:
-    _area_addresses(rows, f)
-
-
-# -- districts: monthly activity records (地区活動記録) and their approval -------------------------
-# Codes, ids and times only: the entries, comments and reasons (x-personal-fields) stay in districts.
-
-_ACTIVITY_WHEN = {
-    "written": "written_at",
-    "submitted": "submitted_at",
-    "commented": "commented_at",
-    "approved": "approved_at",
-    "returned": "returned_at",
-}
-
-
-def _activity_step(step: str) -> Handler:
-    def handler(rows: Rows, f: Fact) -> None:
-        d = f.data
-        kind = step
-        if step == "approved":
-            kind = "manager_approved" if d["step"] == "manager" else "approved"
-        rows.add(
-            rm.activity_records,
-            event_id=f.id,
-            record_id=d["record_id"],
-            staff_id=d["staff_id"],
-            author_name=d.get("author_name") if step == "written" else None,
-            month=d["month"],
-            step=kind,
-            stream_version=f.streamversion,
-            at=f.when(_ACTIVITY_WHEN[step]),
-        )
-
-    handler.__name__ = f"_activity_{step}"
-    return handler
-
-
 ALWAYS: tuple[Handler, ...] = (_timeline, _district)
 
 HANDLERS: dict[str, Handler] = {
@@ -516,24 +243,7 @@ HANDLERS: dict[str, Handler] = {
     "referral.ReferralOutcomeRecorded": _referral_step("completed"),
     "referral.ReferralCancelled": _referral_step("cancelled"),
     "referral.ReferralExpired": _referral_step("expired"),
-    "districts.DistrictEventScheduled": _district_event_scheduled,
-    "districts.DistrictEventCoverageMarked": _district_event_step("marked_at"),
-    "districts.DistrictEventEscalated": _district_event_step("escalated_at"),
-    "districts.LocalResourceRegistered": _district_registered("resource", "resource_id"),
-    "districts.HelperRegistered": _district_registered("helper", "helper_id"),
-    "districts.DistrictFileOpened": _district_file("opened", "csw_id", "goal", "opened_at"),
-    "districts.DistrictCswAssigned": _district_file("csw", "csw_id", None, "assigned_at"),
-    "districts.DistrictGoalEvaluated": _district_file("evaluated", None, "evaluation", "evaluated_at"),
-    "districts.NetworkMeetingHeld": _network_meeting_held,
-    "districts.NetworkMeetingIssueRaised": _network_meeting_issue_raised,
-    "districts.DeskConsultationTaken": _desk_consultation_taken,
-    "districts.AreaDefined": _area_defined,
-    "districts.AreaAddressesChanged": _area_addresses_changed,
-    "districts.ActivityRecordWritten": _activity_step("written"),
-    "districts.ActivityRecordSubmitted": _activity_step("submitted"),
-    "districts.ActivityRecordCommented": _activity_step("commented"),
-    "districts.ActivityRecordApproved": _activity_step("approved"),
-    "districts.ActivityRecordReturned": _activity_step("returned"),
+    **DISTRICT_HANDLERS,
 }
 
 

@@ -13,7 +13,7 @@
 
 Readers take the active generation once per read, so they keep answering from the old model
 until the commit and never see a half-built one. Rows are a pure function of each event and
-keyed by event id, so the rebuilt generation equals the live-built one (:func:`readmodel.checksums`).
+keyed by event id, so the rebuilt generation equals the live-built one (:func:`generations.checksums`).
 """
 
 from __future__ import annotations
@@ -34,7 +34,10 @@ from sqlalchemy import Connection, Engine, exists, func, select
 
 from services.reporting.adapters import archive as archive_tables
 from services.reporting.adapters import readmodel as rm
-from services.reporting.projection import Fact, project
+from services.reporting.adapters.generations import drop_generations, new_generation, switch_generation
+from services.reporting.adapters.rows import Rows, bulk_write
+from services.reporting.facts import Fact
+from services.reporting.projection import project
 from shared.clock import Clock, SystemClock
 
 __all__ = ["FETCH", "RebuildError", "RebuildReport", "map_large_blocks", "rebuild"]
@@ -140,7 +143,7 @@ class _Writer:
 
     def __init__(self, engine: Engine, gen: int, depth: int = 2) -> None:
         self.engine, self.gen = engine, gen
-        self.queue: queue.Queue[rm.Rows | None] = queue.Queue(maxsize=depth)
+        self.queue: queue.Queue[Rows | None] = queue.Queue(maxsize=depth)
         self.error: BaseException | None = None
         self.written = 0
         self.batches = 0
@@ -157,7 +160,7 @@ class _Writer:
                         return
                     if self.error is None:
                         with conn.begin():
-                            self.written += rm.bulk_write(conn, rows, self.gen)
+                            self.written += bulk_write(conn, rows, self.gen)
                         self.batches += 1
                 except BaseException as exc:  # handed to the replaying thread
                     self.error = exc
@@ -168,7 +171,7 @@ class _Writer:
         if self.error is not None:
             raise self.error
 
-    def put(self, rows: rm.Rows) -> int:
+    def put(self, rows: Rows) -> int:
         """Queue a batch (waits while ``depth`` batches are queued); returns the rows written so far."""
         while True:
             self._raise()
@@ -205,13 +208,11 @@ class _Replayer:
     def lag(self, ends: dict[TopicPartition, int]) -> int:
         return sum(max(0, ends[tp] - self.consumer.position(tp)) for tp in self.partitions)
 
-    def run(
-        self, ends: dict[TopicPartition, int], write: Callable[[rm.Rows], int], flush_rows: int | None = None
-    ) -> None:
+    def run(self, ends: dict[TopicPartition, int], write: Callable[[Rows], int], flush_rows: int | None = None) -> None:
         """Replay until every partition reaches ``ends``; ``write`` persists a batch of rows."""
         flush_rows = flush_rows or self.batch_size
         report = self.report
-        rows = rm.Rows()
+        rows = Rows()
         from_record = Fact.from_record
         idle = 0
         while self.lag(ends) > 0:
@@ -236,7 +237,7 @@ class _Replayer:
                     self.consumer.seek(tp, end)
             if rows.count >= flush_rows:
                 report.rows_written += write(rows)
-                rows = rm.Rows()
+                rows = Rows()
             self.progress.update(report.events, self.lag(ends))
         if rows.count:
             report.rows_written += write(rows)
@@ -277,7 +278,7 @@ def _verify_and_switch(
             lock = lock.with_for_update()
         conn.execute(lock)
         final_ends = consumer.end_offsets(partitions)
-        replayer.run(final_ends, lambda rows: rm.bulk_write(conn, rows, gen))
+        replayer.run(final_ends, lambda rows: bulk_write(conn, rows, gen))
         bar.update(report.events, 0, force=True)
         bar.finish()
         report.missing_from_new = _missing(conn, gen)
@@ -287,7 +288,7 @@ def _verify_and_switch(
                 f"{report.missing_from_new} archived events are missing from generation {gen}: not switching"
             )
         if switch:
-            report.replaced = rm.switch_generation(conn, gen, clock.now())
+            report.replaced = switch_generation(conn, gen, clock.now())
             report.switched = True
         conn.commit()
 
@@ -295,7 +296,7 @@ def _verify_and_switch(
 def _drop_replaced(engine: Engine, grace_seconds: float) -> None:
     time.sleep(grace_seconds)  # reads that took the old generation just before the switch finish first
     with engine.begin() as conn:
-        rm.drop_generations(conn, ("retired",))
+        drop_generations(conn, ("retired",))
 
 
 def rebuild(
@@ -316,8 +317,8 @@ def rebuild(
     started = time.perf_counter()
     map_large_blocks()
     with engine.begin() as conn:
-        rm.drop_generations(conn, ("retired", "building"))
-        gen = rm.new_generation(conn, clock.now())
+        drop_generations(conn, ("retired", "building"))
+        gen = new_generation(conn, clock.now())
     report = RebuildReport(generation=gen)
     consumer = _consumer(bootstrap_servers, batch_size)
     try:

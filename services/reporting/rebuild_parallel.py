@@ -16,7 +16,7 @@
 
 A rebalance (a worker joining late, or dying) moves partitions between members; the new owner starts
 from the committed offset, so some events are projected twice — rows are a pure function of each
-event and keyed by it, so the second write is skipped (:func:`readmodel.bulk_write`). A worker that
+event and keyed by it, so the second write is skipped (:func:`rows.bulk_write`). A worker that
 exits with an error fails the rebuild and readers stay on the old generation.
 
 On PostgreSQL the workers write concurrently; SQLite has one writer at a time, so more workers
@@ -44,7 +44,8 @@ from kafka.admin import KafkaAdminClient
 from kafka.errors import KafkaError
 from sqlalchemy import Engine
 
-from services.reporting.adapters import readmodel as rm
+from services.reporting.adapters.generations import drop_generations, new_generation
+from services.reporting.adapters.rows import Rows, bulk_write
 from services.reporting.rebuild import (
     Progress,
     RebuildError,
@@ -114,8 +115,8 @@ def rebuild_parallel(
     clock = clock or SystemClock()
     started = time.perf_counter()
     with engine.begin() as conn:
-        rm.drop_generations(conn, ("retired", "building"))
-        gen = rm.new_generation(conn, clock.now())
+        drop_generations(conn, ("retired", "building"))
+        gen = new_generation(conn, clock.now())
     report = RebuildReport(generation=gen)
     consumer = _consumer(bootstrap_servers, batch_size)
     procs: list[_Worker] = []
@@ -195,9 +196,9 @@ def rebuild_parallel(
             consumer.seek(tp, ends[tp])
         replayer = _Replayer(consumer, partitions, report, bar, batch_size)
 
-        def write_committed(rows: rm.Rows) -> int:
+        def write_committed(rows: Rows) -> int:
             with engine.begin() as conn:
-                return rm.bulk_write(conn, rows, gen)
+                return bulk_write(conn, rows, gen)
 
         for _ in range(5):
             ends = consumer.end_offsets(partitions)

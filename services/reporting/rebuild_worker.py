@@ -27,8 +27,9 @@ from kafka.errors import CommitFailedError, RebalanceInProgressError
 from kafka.protocol.consumer.metadata import ConsumerProtocolAssignment, ConsumerProtocolSubscription
 from sqlalchemy import Engine
 
-from services.reporting.adapters import readmodel as rm
-from services.reporting.projection import Fact, project
+from services.reporting.adapters.rows import Rows, bulk_write
+from services.reporting.facts import Fact
+from services.reporting.projection import project
 from services.reporting.rebuild import FETCH, _Writer, map_large_blocks
 from shared.kafka import make_consumer
 
@@ -174,7 +175,7 @@ def run_worker(engine: Engine, bootstrap_servers: str, spec: WorkerSpec, stop: t
     admin = KafkaAdminClient(
         bootstrap_servers=bootstrap_servers.split(","), client_id=f"reporting-rebuild-{spec.index}"
     )
-    rows = rm.Rows()
+    rows = Rows()
     from_record = Fact.from_record
     flush_rows = max(spec.batch_size * 2, 1)
     moved = False  # positions advanced since the last commit
@@ -194,8 +195,8 @@ def run_worker(engine: Engine, bootstrap_servers: str, spec: WorkerSpec, stop: t
                 put += 1
             else:
                 with engine.begin() as conn:
-                    tally.rows_written += rm.bulk_write(conn, rows, spec.generation)
-            rows = rm.Rows()
+                    tally.rows_written += bulk_write(conn, rows, spec.generation)
+            rows = Rows()
 
     retry_commit_at = 0.0
 

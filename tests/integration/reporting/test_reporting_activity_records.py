@@ -21,6 +21,7 @@ from services.districts.domain.events import (
 from services.districts.domain.values import ActivityEntry
 from services.reporting import district_handlers, handlers
 from services.reporting.adapters import readmodel as rm
+from services.reporting.adapters.generations import active_generation, checksums, count_rows
 from services.reporting.rebuild import rebuild
 from shared.auth import mint_token
 from shared.envelope import Actor
@@ -155,7 +156,7 @@ def test_entries_comments_and_reasons_stay_out_of_the_read_model_and_are_redacte
     with activity.kit.engine.connect() as conn:
         columns = set(rm.activity_records.c.keys())
         assert not columns & {"entries", "comment", "reason"}
-        assert rm.count_rows(conn, rm.activity_records, rm.active_generation(conn)) == 15
+        assert count_rows(conn, rm.activity_records, active_generation(conn)) == 15
     view = handlers.case_view(activity.kit, "a2", INTAKE, "職員会議の確認")
     by_type = {e.type: e for e in view.timeline}
     assert by_type["districts.ActivityRecordReturned"].redacted == ["reason"]
@@ -167,7 +168,7 @@ def test_entries_comments_and_reasons_stay_out_of_the_read_model_and_are_redacte
 
 def test_a_rebuild_equals_the_live_activity_model(activity: Reporting) -> None:
     with activity.kit.engine.connect() as conn:
-        live = rm.checksums(conn, rm.active_generation(conn))
+        live = checksums(conn, active_generation(conn))
     report = rebuild(
         activity.kit.engine,
         activity.bootstrap_servers,
@@ -178,5 +179,5 @@ def test_a_rebuild_equals_the_live_activity_model(activity: Reporting) -> None:
     )
     assert report.switched
     with activity.kit.engine.connect() as conn:
-        assert rm.checksums(conn, report.generation) == live
+        assert checksums(conn, report.generation) == live
     assert district_handlers.activity_records(activity.kit, WORKER, MONTH).counts["approved"] == 1

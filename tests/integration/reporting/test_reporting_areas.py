@@ -14,6 +14,7 @@ from fastapi.testclient import TestClient
 from services.districts.domain.events import AreaAddressesChanged, AreaDefined
 from services.reporting import district_handlers
 from services.reporting.adapters import readmodel as rm
+from services.reporting.adapters.generations import active_generation, checksums, count_rows
 from services.reporting.rebuild import rebuild
 from shared.auth import mint_token
 from shared.envelope import Actor
@@ -169,8 +170,8 @@ def test_people_households_and_cases_follow_addresses_and_prefixes_and_a_rebuild
     )
 
     with reporting.kit.engine.connect() as conn:
-        live = rm.checksums(conn, rm.active_generation(conn))
-        assert rm.count_rows(conn, rm.area_prefixes, rm.active_generation(conn)) == 6
+        live = checksums(conn, active_generation(conn))
+        assert count_rows(conn, rm.area_prefixes, active_generation(conn)) == 6
     report = rebuild(
         reporting.kit.engine,
         reporting.bootstrap_servers,
@@ -181,7 +182,7 @@ def test_people_households_and_cases_follow_addresses_and_prefixes_and_a_rebuild
     )
     assert report.switched
     with reporting.kit.engine.connect() as conn:
-        assert rm.checksums(conn, report.generation) == live
+        assert checksums(conn, report.generation) == live
     assert _figures(reporting, "district_council") == after
 
 
@@ -207,6 +208,8 @@ def test_the_route_answers_readers_names_the_wrong_kind_and_the_case_view_shows_
     assert "大和" not in str(body["unmapped"]) and "綾瀬" not in client.get(url, headers=_headers("intake")).text
     bad = client.get(url, params={"kind": "ward"}, headers=_headers("districts"))
     assert 400 <= bad.status_code < 500 and "kind" in bad.text
+    # The query's type refuses it before the handler: pydantic's literal_error, which the client says.
+    assert [(d["field"], d["type"]) for d in bad.json()["details"]] == [("query.kind", "literal_error")]
     assert client.get(url).status_code == 401
     assert client.get(url, headers=_headers("districts", "admin")).status_code == 403
 

@@ -10,6 +10,7 @@ from fastapi.testclient import TestClient
 
 from services.reporting import district_handlers
 from services.reporting.adapters import readmodel as rm
+from services.reporting.adapters.generations import active_generation, checksums, count_rows
 from services.reporting.rebuild import rebuild
 from shared.auth import mint_token
 from shared.envelope import Actor
@@ -71,16 +72,23 @@ def test_the_route_answers_for_readers_and_names_the_wrong_field(network: Report
             "by_category": {"disaster": 1},
         }
     ]
-    for params, field in (
-        ({}, "from_month"),
-        ({"from_month": "2026-13"}, "from_month"),
-        ({"from_month": "2026-10", "to_month": "2026-9"}, "to_month"),
-        ({"from_month": "2026-10", "to_month": "2026-09"}, "to_month"),
-        ({"from_month": "2026-10", "area_id": "nowhere"}, "area_id"),
-        ({"from_month": "2026-10", "district_id": " "}, "district_id"),
+    # Each refusal names its field and, where the service checks it, its reason (the client's words).
+    for params, field, reason in (
+        ({}, "from_month", None),  # FastAPI's own "missing"
+        ({"from_month": "2026-13"}, "from_month", "month_format"),
+        ({"from_month": "2026-10", "to_month": "2026-9"}, "to_month", "month_format"),
+        ({"from_month": "2026-10", "to_month": "2026-09"}, "to_month", "period_reversed"),
+        ({"from_month": "2026-10", "area_id": "nowhere"}, "area_id", "unknown_reference"),
+        ({"from_month": "2026-10", "area_id": "a" * 65}, "area_id", "too_long"),
+        ({"from_month": "2026-10", "district_id": " "}, "district_id", "required"),
+        ({"from_month": "2026-10", "district_id": "d" * 65}, "district_id", "too_long"),
     ):
         bad = client.get(url, params=params, headers=_headers("districts"))
         assert 400 <= bad.status_code < 500 and field in bad.text, (params, bad.status_code, bad.text)
+        assert bad.json().get("reason") == reason, (params, bad.text)
+    assert client.get(
+        url, params={"from_month": "2026-10", "area_id": "nowhere"}, headers=_headers("districts")
+    ).json()["ctx"] == {"id": "nowhere"}
     assert client.get(url, params={"from_month": "2026-10"}).status_code == 401
     assert client.get(url, params={"from_month": "2026-10"}, headers=_headers("districts", "admin")).status_code == 403
 
@@ -111,10 +119,10 @@ def test_the_handler_checks_the_role() -> None:
 
 def test_a_rebuild_equals_the_live_accumulation(network: Reporting) -> None:
     with network.kit.engine.connect() as conn:
-        gen = rm.active_generation(conn)
-        live = rm.checksums(conn, gen)
-        assert rm.count_rows(conn, rm.district_issues, gen) == 6
-        assert rm.count_rows(conn, rm.areas, gen) == 6
+        gen = active_generation(conn)
+        live = checksums(conn, gen)
+        assert count_rows(conn, rm.district_issues, gen) == 6
+        assert count_rows(conn, rm.areas, gen) == 6
     report = rebuild(
         network.kit.engine,
         network.bootstrap_servers,
@@ -125,7 +133,7 @@ def test_a_rebuild_equals_the_live_accumulation(network: Reporting) -> None:
     )
     assert report.switched
     with network.kit.engine.connect() as conn:
-        assert rm.checksums(conn, report.generation) == live
+        assert checksums(conn, report.generation) == live
     assert (
         district_handlers.district_issue_accumulation(network.kit, WORKER, "2026-10", "2026-11", None, None).total == 6
     )

@@ -9,6 +9,7 @@ from fastapi.testclient import TestClient
 
 from services.reporting import district_handlers
 from services.reporting.adapters import readmodel as rm
+from services.reporting.adapters.generations import active_generation, checksums, count_rows
 from services.reporting.rebuild import rebuild
 from shared.auth import mint_token
 from shared.envelope import Actor
@@ -102,12 +103,12 @@ def test_the_handlers_check_role_and_input() -> None:
 
 def test_a_rebuild_equals_the_live_district_models(districts: Reporting) -> None:
     with districts.kit.engine.connect() as conn:
-        gen = rm.active_generation(conn)
-        live = rm.checksums(conn, gen)
-        assert rm.count_rows(conn, rm.district_events, gen) == 5
-        assert rm.count_rows(conn, rm.district_event_steps, gen) == 8
-        assert rm.count_rows(conn, rm.district_resources, gen) == 7
-        assert rm.count_rows(conn, rm.district_files, gen) == 3
+        gen = active_generation(conn)
+        live = checksums(conn, gen)
+        assert count_rows(conn, rm.district_events, gen) == 5
+        assert count_rows(conn, rm.district_event_steps, gen) == 8
+        assert count_rows(conn, rm.district_resources, gen) == 7
+        assert count_rows(conn, rm.district_files, gen) == 3
     report = rebuild(
         districts.kit.engine,
         districts.bootstrap_servers,
@@ -118,7 +119,7 @@ def test_a_rebuild_equals_the_live_district_models(districts: Reporting) -> None
     )
     assert report.switched
     with districts.kit.engine.connect() as conn:
-        assert rm.checksums(conn, report.generation) == live
+        assert checksums(conn, report.generation) == live
     assert district_handlers.district_schedule(districts.kit, WORKER, "2026-10", None).escalated == 1
 
 

@@ -23,6 +23,7 @@ from kafka.errors import RebalanceInProgressError
 from bench.reporting import produce
 from services.reporting import rebuild_worker as rebuild_worker_module
 from services.reporting.adapters import readmodel as rm
+from services.reporting.adapters.generations import active_generation, checksums, count_rows, new_generation
 from services.reporting.bootstrap import MIGRATIONS
 from services.reporting.config import Settings
 from services.reporting.rebuild import RebuildError, rebuild
@@ -45,14 +46,14 @@ def test_a_two_process_rebuild_equals_the_one_process_rebuild(
     try:
         one = rebuild(kit.engine, kafka.bootstrap_servers, sources, progress=None, grace_seconds=0, drop_old=False)
         with kit.engine.connect() as conn:
-            by_one = rm.checksums(conn, one.generation)
+            by_one = checksums(conn, one.generation)
         two, tallies = rebuild_parallel(
             kit.engine, kafka.bootstrap_servers, sources, workers=2, progress=None, grace_seconds=0, drop_old=False
         )
         with kit.engine.connect() as conn:
-            assert rm.active_generation(conn) == two.generation != one.generation
-            by_two = rm.checksums(conn, two.generation)
-            assert rm.count_rows(conn, rm.timeline, two.generation) > 0
+            assert active_generation(conn) == two.generation != one.generation
+            by_two = checksums(conn, two.generation)
+            assert count_rows(conn, rm.timeline, two.generation) > 0
     finally:
         kit.close()
     assert two.switched and two.replaced == one.generation and two.missing_from_new == 0
@@ -93,7 +94,7 @@ def test_a_worker_that_fails_fails_the_rebuild_and_readers_stay_on_the_old_gener
     kit = build_kit(settings, [MIGRATIONS], kafka=False)
     try:
         with kit.engine.connect() as conn:
-            before = rm.active_generation(conn)
+            before = active_generation(conn)
         with pytest.raises(RebuildError, match="exited with 3") as failed:
             rebuild_parallel(
                 kit.engine,
@@ -105,7 +106,7 @@ def test_a_worker_that_fails_fails_the_rebuild_and_readers_stay_on_the_old_gener
             )
         assert "the store is away" in str(failed.value)  # what the worker said last (its log) comes with it
         with kit.engine.connect() as conn:
-            assert rm.active_generation(conn) == before
+            assert active_generation(conn) == before
     finally:
         kit.close()
 
@@ -122,7 +123,7 @@ def test_a_worker_whose_commit_a_rebalance_refused_commits_it_later(
     settings = Settings(var_dir=tmp_path, kafka_bootstrap_servers=kafka.bootstrap_servers, log_json=False)
     kit = build_kit(settings, [MIGRATIONS], kafka=False)
     with kit.engine.begin() as conn:
-        generation = rm.new_generation(conn, datetime.now(UTC))
+        generation = new_generation(conn, datetime.now(UTC))
     refused: list[int] = []
 
     def member(*args: Any, **kwargs: Any) -> KafkaConsumer:
@@ -173,7 +174,7 @@ def test_a_worker_that_finishes_and_leaves_first_does_not_make_the_others_share_
     settings = Settings(database_url=pg_url, kafka_bootstrap_servers=kafka.bootstrap_servers, log_json=False)
     kit = build_kit(settings, [MIGRATIONS], kafka=False)
     with kit.engine.begin() as conn:
-        generation = rm.new_generation(conn, datetime.now(UTC))
+        generation = new_generation(conn, datetime.now(UTC))
     _, ends = _offsets(kafka.bootstrap_servers, [topic])
     group = f"rebuild-leaving-{uuid.uuid4().hex[:8]}"
     tallies: dict[int, WorkerTally] = {}

@@ -12,6 +12,7 @@ from sqlalchemy import select, update
 from services.reporting import handlers
 from services.reporting.adapters import archive
 from services.reporting.adapters import readmodel as rm
+from services.reporting.adapters.generations import active_generation, checksums, count_rows
 from services.reporting.domain.case_view import REDACTED
 from services.reporting.rebuild import rebuild
 from shared.clock import FixedClock
@@ -151,14 +152,14 @@ def test_personal_fields_follow_department_and_consent(loaded: Reporting) -> Non
 
 def test_duplicate_delivery_changes_nothing(loaded: Reporting) -> None:
     with loaded.kit.engine.connect() as conn:
-        before = rm.checksums(conn, rm.active_generation(conn))
+        before = checksums(conn, active_generation(conn))
         archived = archive.count(conn)
     _h, intake, loans = scripted()
     loaded.duplicates += len(loans + intake)  # redelivered ids are not marked again
     loaded.publish(loans + intake)
     loaded.consume()
     with loaded.kit.engine.connect() as conn:
-        assert rm.checksums(conn, rm.active_generation(conn)) == before
+        assert checksums(conn, active_generation(conn)) == before
         assert archive.count(conn) == archived
 
 
@@ -245,8 +246,8 @@ def test_follow_up_list_and_referral_flow(loaded: Reporting) -> None:
 
 def test_rebuild_equals_live_model_and_switches(loaded: Reporting) -> None:
     with loaded.kit.engine.connect() as conn:
-        live_gen = rm.active_generation(conn)
-        live = rm.checksums(conn, live_gen)
+        live_gen = active_generation(conn)
+        live = checksums(conn, live_gen)
     out = io.StringIO()
     report = rebuild(
         loaded.kit.engine,
@@ -260,14 +261,14 @@ def test_rebuild_equals_live_model_and_switches(loaded: Reporting) -> None:
     assert report.events == 23
     assert "ev/s" in out.getvalue() and "lag" in out.getvalue()
     with loaded.kit.engine.connect() as conn:
-        assert rm.active_generation(conn) == report.generation
-        assert rm.checksums(conn, report.generation) == live
+        assert active_generation(conn) == report.generation
+        assert checksums(conn, report.generation) == live
     # the live consumer now writes the new generation
     h = History()
     loaded.publish([h.add("loans", "lc-9", "H9", loan_opened("lc-9", "H9", T0 + D), T0 + D)])
     loaded.consume()
     with loaded.kit.engine.connect() as conn:
-        assert rm.count_rows(conn, rm.loan_consultations, report.generation) == 4
+        assert count_rows(conn, rm.loan_consultations, report.generation) == 4
 
 
 def test_any_id_of_a_case_leads_to_it(loaded: Reporting) -> None:

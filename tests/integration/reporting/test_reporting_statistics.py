@@ -14,6 +14,7 @@ from openpyxl import load_workbook
 
 from services.reporting import handlers
 from services.reporting.adapters import readmodel as rm
+from services.reporting.adapters.generations import active_generation, count_rows, generation_states
 from services.reporting.charts import table_figure, table_png
 from services.reporting.exports import to_csv, to_xlsx
 from services.reporting.rebuild import rebuild
@@ -133,7 +134,7 @@ def test_blue_green_switch_under_concurrent_reads(reporting: Reporting) -> None:
     start, end = (T0 - timedelta(days=1)).date(), (T0 + timedelta(days=30)).date()
     full = sum(t1.values())
     with reporting.kit.engine.begin() as conn:  # an old model that lost rows (e.g. an old bug)
-        gen = rm.active_generation(conn)
+        gen = active_generation(conn)
         conn.execute(
             rm.loan_contacts.delete().where(
                 rm.loan_contacts.c.gen == gen, rm.loan_contacts.c.consultation_id.like("lc-1%")
@@ -160,7 +161,7 @@ def test_blue_green_switch_under_concurrent_reads(reporting: Reporting) -> None:
 
     def before_switch(new_gen: int) -> None:
         with reporting.kit.engine.connect() as conn:
-            assert rm.count_rows(conn, rm.loan_contacts, new_gen) == full
+            assert count_rows(conn, rm.loan_contacts, new_gen) == full
         answer = handlers.statistics_tables(reporting.kit, start, end)[0].total
         assert answer == stale  # built, verified, not yet switched: readers still on the old model
 
@@ -182,7 +183,7 @@ def test_blue_green_switch_under_concurrent_reads(reporting: Reporting) -> None:
     assert report.switched and after == full
     assert set(seen) <= {stale, full} and stale in seen
     with reporting.kit.engine.connect() as conn:
-        assert rm.generation_states(conn) == {report.generation: "active"}
+        assert generation_states(conn) == {report.generation: "active"}
 
 
 def handlers_actor():  # type: ignore[no-untyped-def]

@@ -5,10 +5,11 @@ from __future__ import annotations
 
 from datetime import date, datetime, timedelta
 
-from services.reporting.adapters.readmodel import Rows
+from services.reporting.adapters.rows import Rows
 from services.reporting.contracts import coded_fields, occurred_field, personal_fields, sensitive_codes
 from services.reporting.domain.case_view import REDACTED, build_case_view
-from services.reporting.projection import Fact, project
+from services.reporting.facts import Fact
+from services.reporting.projection import project
 from shared.envelope import Actor
 from tests.integration.reporting.builders import T0, History, consent
 from tests.integration.reporting.network_builders import (

@@ -6,8 +6,9 @@ from datetime import date, timedelta
 
 import pytest
 
-from services.reporting.adapters.readmodel import Rows
-from services.reporting.projection import Fact, project
+from services.reporting.adapters.rows import Rows
+from services.reporting.facts import Fact
+from services.reporting.projection import project
 from tests.integration.reporting.builders import (
     T0,
     History,

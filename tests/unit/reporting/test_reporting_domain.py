@@ -6,11 +6,12 @@ from datetime import date, timedelta
 
 import pytest
 
-from services.reporting.adapters.readmodel import Rows
+from services.reporting.adapters.rows import Rows
 from services.reporting.contracts import personal_fields
 from services.reporting.domain.case_view import REDACTED, TimelineEntry, build_case_view
 from services.reporting.domain.statistics import table1, table3
-from services.reporting.projection import HANDLERS, Fact, project
+from services.reporting.facts import Fact
+from services.reporting.projection import HANDLERS, project
 from shared.envelope import Actor, EnvelopeError, to_kafka
 from shared.reference import load_code_lists
 from tests.integration.reporting.builders import T0, History, consent, intake_opened, loan_opened, loan_response
