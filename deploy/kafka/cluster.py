@@ -33,11 +33,11 @@ import time
 from collections.abc import Sequence
 
 from deploy.kafka.launch import (
-    _cluster_node_dirs,
-    _default_bootstrap,
     attach_cluster,
     attach_single,
+    cluster_node_dirs,
     create_topics,
+    default_bootstrap,
     start_cluster,
     start_single,
     topic_names,
@@ -70,12 +70,12 @@ from deploy.kafka.tooling import (
     TOPIC_ALREADY_EXISTS,
     KafkaError,
     Settings,
-    _resolve,
     ensure_jars,
     free_ports,
     log,
     port_is_free,
     random_cluster_id,
+    resolve_path,
     settings,
 )
 
@@ -124,7 +124,7 @@ def _cmd_start(args: argparse.Namespace) -> None:
         print(f"already running: {running.bootstrap_servers}")
         return
     port = args.port
-    if port is None and (args.fresh or KafkaNode.load(_resolve(args.data_dir)) is None):
+    if port is None and (args.fresh or KafkaNode.load(resolve_path(args.data_dir)) is None):
         # A new broker gets the conventional port; a formatted one keeps its recorded port.
         port = 9092 if port_is_free(9092) or not args.any_port else None
     began = time.monotonic()
@@ -149,7 +149,7 @@ def _cmd_stop(args: argparse.Namespace) -> None:
         named = args.data_dir or args.base_dir
         single = args.data_dir or (None if named else DEFAULT_SINGLE_DIR)
         base = args.base_dir or (None if named else DEFAULT_CLUSTER_DIR)
-        dirs = ([_resolve(single)] if single else []) + (_cluster_node_dirs(_resolve(base)) if base else [])
+        dirs = ([resolve_path(single)] if single else []) + (cluster_node_dirs(resolve_path(base)) if base else [])
         nodes = [n for n in (KafkaNode.load(d) for d in dirs) if n is not None]
     stop_nodes(nodes, remove_data=args.remove_data)
     print(f"kafka stopped ({len(nodes)} node dirs checked)")
@@ -158,7 +158,7 @@ def _cmd_stop(args: argparse.Namespace) -> None:
 def _cluster_or_fail(base_dir: str) -> ClusterHandle:
     cluster = attach_cluster(base_dir)
     if cluster is None:
-        raise KafkaError(f"no cluster under {_resolve(base_dir)}; run start-cluster first")
+        raise KafkaError(f"no cluster under {resolve_path(base_dir)}; run start-cluster first")
     return cluster
 
 
@@ -173,7 +173,7 @@ def _cmd_start_node(args: argparse.Namespace) -> None:
 
 
 def _cmd_create_topics(args: argparse.Namespace) -> None:
-    bootstrap = args.bootstrap or _default_bootstrap()
+    bootstrap = args.bootstrap or default_bootstrap()
     created = create_topics(
         bootstrap,
         topics=args.topic or None,
@@ -187,7 +187,7 @@ def _cmd_status(args: argparse.Namespace) -> None:
     external = settings().external_bootstrap
     if external:
         print(f"external (KAFKA_BOOTSTRAP_SERVERS): {external}")
-    single = KafkaNode.load(_resolve(args.data_dir))
+    single = KafkaNode.load(resolve_path(args.data_dir))
     clustered = attach_cluster(args.base_dir)
     nodes = [("single", single)] if single else []
     nodes += [("cluster", n) for n in (clustered.nodes.values() if clustered else [])]

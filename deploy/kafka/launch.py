@@ -9,11 +9,11 @@ from deploy.kafka.nodes import (
     ClusterHandle,
     KafkaHandle,
     KafkaNode,
-    _format_storage,
-    _prepare_dir,
-    _server_properties,
-    _stop_hint,
     admin_client,
+    format_storage,
+    prepare_dir,
+    server_properties,
+    stop_hint,
     wait_ready,
 )
 from deploy.kafka.tooling import (
@@ -24,12 +24,12 @@ from deploy.kafka.tooling import (
     DEFAULT_SINGLE_DIR,
     TOPIC_ALREADY_EXISTS,
     KafkaError,
-    _resolve,
     ensure_jars,
     free_ports,
     log,
     port_is_free,
     random_cluster_id,
+    resolve_path,
     settings,
 )
 
@@ -55,7 +55,7 @@ def start_single(
     if external:
         return KafkaHandle(external)
     ensure_jars()
-    root = _resolve(data_dir)
+    root = resolve_path(data_dir)
     node = None if fresh else KafkaNode.load(root, heap)
     if node is not None and port not in (None, node.port):
         raise KafkaError(f"{root} was formatted for port {node.port}; use fresh=True to change it")
@@ -65,15 +65,15 @@ def start_single(
         return KafkaHandle(node.address, node)
     if node is None:
         _ensure_not_running(root, replace=fresh)
-        _prepare_dir(root, fresh=True)
+        prepare_dir(root, fresh=True)
         broker_port, controller_port = (port, free_ports(1)[0]) if port else free_ports(2)
         if not port_is_free(broker_port):
             raise KafkaError(f"port {broker_port} is already in use")
         node = KafkaNode(1, broker_port, controller_port, root, heap)
         quorum = f"controller.quorum.bootstrap.servers=127.0.0.1:{controller_port}"
-        node.props_file.write_text(_server_properties(node, quorum, replication=1))
+        node.props_file.write_text(server_properties(node, quorum, replication=1))
         cluster_id = random_cluster_id()
-        _format_storage([node], cluster_id, standalone=True)
+        format_storage([node], cluster_id, standalone=True)
         node.save_state(cluster_id)
     node.launch()
     try:
@@ -94,12 +94,12 @@ def _ensure_not_running(root: Path, *, replace: bool) -> None:
     if node is None or (pid := node.running_pid()) is None:
         return
     if not replace:
-        raise KafkaError(f"a Kafka node from {root} is already running (pid {pid}); {_stop_hint(root)}")
+        raise KafkaError(f"a Kafka node from {root} is already running (pid {pid}); {stop_hint(root)}")
     log.warning("killing leftover Kafka node (pid %s) in %s", pid, root)
     node.stop(kill=True)
 
 
-def _cluster_node_dirs(base: Path) -> list[Path]:
+def cluster_node_dirs(base: Path) -> list[Path]:
     return sorted(p for p in base.glob("node-*") if p.is_dir())
 
 
@@ -118,10 +118,10 @@ def start_cluster(
     ``KAFKA_BOOTSTRAP_SERVERS`` is ignored because fault tests need nodes to kill.
     """
     ensure_jars()
-    base = _resolve(base_dir)
-    for d in _cluster_node_dirs(base):
+    base = resolve_path(base_dir)
+    for d in cluster_node_dirs(base):
         _ensure_not_running(d, replace=fresh)
-    loaded = [] if fresh else [KafkaNode.load(d, heap) for d in _cluster_node_dirs(base)]
+    loaded = [] if fresh else [KafkaNode.load(d, heap) for d in cluster_node_dirs(base)]
     nodes = [node for node in loaded if node is not None]
     if len(nodes) != n:
         nodes = _format_cluster(n, base, heap)
@@ -137,7 +137,7 @@ def start_cluster(
 
 
 def _format_cluster(n: int, base: Path, heap: str) -> list[KafkaNode]:
-    _prepare_dir(base, fresh=True)
+    prepare_dir(base, fresh=True)
     ports = free_ports(2 * n)
     nodes = []
     for i in range(1, n + 1):
@@ -147,9 +147,9 @@ def _format_cluster(n: int, base: Path, heap: str) -> list[KafkaNode]:
     voters = ",".join(f"{node.node_id}@127.0.0.1:{node.controller_port}" for node in nodes)
     for node in nodes:
         quorum = f"controller.quorum.voters={voters}"
-        node.props_file.write_text(_server_properties(node, quorum, replication=min(3, n)))
+        node.props_file.write_text(server_properties(node, quorum, replication=min(3, n)))
     cluster_id = random_cluster_id()
-    _format_storage(nodes, cluster_id, standalone=False)
+    format_storage(nodes, cluster_id, standalone=False)
     for node in nodes:
         node.save_state(cluster_id)
     return nodes
@@ -211,7 +211,7 @@ def create_topics(
 
 def attach_single(data_dir: str | Path = DEFAULT_SINGLE_DIR) -> KafkaHandle | None:
     """Handle for a broker started from ``data_dir`` by another process, if it is running."""
-    node = KafkaNode.load(_resolve(data_dir))
+    node = KafkaNode.load(resolve_path(data_dir))
     if node is None or node.running_pid() is None:
         return None
     return KafkaHandle(node.address, node)
@@ -219,13 +219,13 @@ def attach_single(data_dir: str | Path = DEFAULT_SINGLE_DIR) -> KafkaHandle | No
 
 def attach_cluster(base_dir: str | Path = DEFAULT_CLUSTER_DIR) -> ClusterHandle | None:
     """Handle for a cluster formatted under ``base_dir`` (running or not), if any."""
-    base = _resolve(base_dir)
-    nodes = [KafkaNode.load(d) for d in _cluster_node_dirs(base)]
+    base = resolve_path(base_dir)
+    nodes = [KafkaNode.load(d) for d in cluster_node_dirs(base)]
     present = [n for n in nodes if n is not None]
     return ClusterHandle(present, base) if present else None
 
 
-def _default_bootstrap() -> str:
+def default_bootstrap() -> str:
     external = settings().external_bootstrap
     if external:
         return external

@@ -14,11 +14,11 @@ from pathlib import Path
 from typing import Any
 
 from deploy.kafka.processes import (
-    _cmdline,
-    _process_alive,
-    _signal_group,
-    _wait_gone,
+    cmdline,
+    process_alive,
+    signal_group,
     terminate,
+    wait_gone,
 )
 from deploy.kafka.tooling import (
     DEFAULT_HEAP,
@@ -26,9 +26,9 @@ from deploy.kafka.tooling import (
     LIB_DIR,
     LOG4J_CONFIG,
     KafkaError,
-    _port_open,
-    _require_tool,
-    _resolve,
+    port_open,
+    require_tool,
+    resolve_path,
 )
 
 # --------------------------------------------------------------------------- nodes
@@ -71,9 +71,9 @@ class KafkaNode:
             pid = int(self.pid_file.read_text().strip())
         except (OSError, ValueError):
             return None
-        if not _process_alive(pid):
+        if not process_alive(pid):
             return None
-        cmd = _cmdline(pid)
+        cmd = cmdline(pid)
         if cmd and str(self.props_file) not in cmd:
             return None  # pid was recycled by an unrelated process
         return pid
@@ -86,10 +86,10 @@ class KafkaNode:
 
     def launch(self) -> None:
         """Start the JVM in the background; returns immediately (see ``wait_ready``)."""
-        java = _require_tool("java")
+        java = require_tool("java")
         if (pid := self.running_pid()) is not None:
             raise KafkaError(
-                f"a Kafka node from {self.data_dir} is already running (pid {pid}); {_stop_hint(self.data_dir)}"
+                f"a Kafka node from {self.data_dir} is already running (pid {pid}); {stop_hint(self.data_dir)}"
             )
         cmd = [
             java,
@@ -128,8 +128,8 @@ class KafkaNode:
         pid = self.live_pid()
         if pid is not None:
             if kill:
-                _signal_group(pid, signal.SIGKILL)
-                _wait_gone(pid, self.process, 5.0)
+                signal_group(pid, signal.SIGKILL)
+                wait_gone(pid, self.process, 5.0)
             else:
                 terminate(pid, self.process, timeout)
         self.process = None
@@ -167,7 +167,7 @@ class KafkaNode:
         )
 
 
-def _server_properties(node: KafkaNode, quorum: str, replication: int) -> str:
+def server_properties(node: KafkaNode, quorum: str, replication: int) -> str:
     """Broker config; ``quorum`` is a ``controller.quorum.*`` line (standalone or static voters)."""
     isr = min(2, replication)
     props = {
@@ -207,9 +207,9 @@ def _server_properties(node: KafkaNode, quorum: str, replication: int) -> str:
     return "\n".join([*lines, quorum, ""])
 
 
-def _format_storage(nodes: Sequence[KafkaNode], cluster_id: str, standalone: bool) -> None:
+def format_storage(nodes: Sequence[KafkaNode], cluster_id: str, standalone: bool) -> None:
     """Run ``StorageTool format`` for every node (in parallel: each is a JVM launch)."""
-    java = _require_tool("java")
+    java = require_tool("java")
     procs = []
     for node in nodes:
         cmd = [
@@ -233,7 +233,7 @@ def _format_storage(nodes: Sequence[KafkaNode], cluster_id: str, standalone: boo
             raise KafkaError(f"StorageTool format failed for node {node.node_id}:\n{text}")
 
 
-def _prepare_dir(data_dir: Path, fresh: bool) -> None:
+def prepare_dir(data_dir: Path, fresh: bool) -> None:
     if fresh and data_dir.exists():
         shutil.rmtree(data_dir)
     data_dir.mkdir(parents=True, exist_ok=True)
@@ -277,7 +277,7 @@ def wait_ready(nodes: Sequence[KafkaNode], expect: Iterable[int], timeout: float
         for node in nodes:
             if node.node_id in wanted:
                 node.check_alive()
-        if all(_port_open(n.port) for n in nodes if n.node_id in wanted):
+        if all(port_open(n.port) for n in nodes if n.node_id in wanted):
             try:
                 active = _active_brokers(bootstrap)
                 if wanted <= active:
@@ -365,13 +365,13 @@ class ClusterHandle:
         return f"ClusterHandle({self.bootstrap_servers!r}, base_dir={self.base_dir})"
 
 
-def _stop_hint(data_dir: Path) -> str:
+def stop_hint(data_dir: Path) -> str:
     return f"stop it with: python -m deploy.kafka.cluster --data-dir {data_dir} stop"
 
 
 def discover_nodes(root: str | Path = "var") -> list[KafkaNode]:
     """Every node directory (holding ``node.json``) under ``root``, e.g. test leftovers."""
-    base = _resolve(root)
+    base = resolve_path(root)
     found = (KafkaNode.load(p.parent) for p in sorted(base.glob("**/node.json")))
     return [node for node in found if node is not None]
 
@@ -383,7 +383,7 @@ def stop_nodes(
     sig = signal.SIGKILL if kill else signal.SIGTERM
     for node in nodes:
         if (pid := node.live_pid()) is not None:
-            _signal_group(pid, sig)
+            signal_group(pid, sig)
     for node in nodes:
         node.stop(kill=kill, timeout=timeout)
     if remove_data:

@@ -16,7 +16,7 @@ from deploy.kafka.tooling import (
 # --------------------------------------------------------------------------- processes
 
 
-def _process_alive(pid: int) -> bool:
+def process_alive(pid: int) -> bool:
     """True when ``pid`` exists and is not a zombie waiting to be reaped."""
     try:
         os.kill(pid, 0)
@@ -31,26 +31,26 @@ def _process_alive(pid: int) -> bool:
     return stat.rsplit(")", 1)[-1].split()[0] != "Z"
 
 
-def _cmdline(pid: int) -> str:
+def cmdline(pid: int) -> str:
     try:
         return Path(f"/proc/{pid}/cmdline").read_bytes().replace(b"\0", b" ").decode(errors="replace")
     except OSError:
         return ""
 
 
-def _signal_group(pid: int, sig: signal.Signals) -> None:
+def signal_group(pid: int, sig: signal.Signals) -> None:
     # The JVM is started with start_new_session=True, so its pgid is its pid.
     with contextlib.suppress(ProcessLookupError):
         os.killpg(pid, sig)
 
 
-def _wait_gone(pid: int, proc: subprocess.Popen[bytes] | None, timeout: float) -> bool:
+def wait_gone(pid: int, proc: subprocess.Popen[bytes] | None, timeout: float) -> bool:
     deadline = time.monotonic() + timeout
     while time.monotonic() < deadline:
         if proc is not None:
             if proc.poll() is not None:
                 return True
-        elif not _process_alive(pid):
+        elif not process_alive(pid):
             return True
         time.sleep(0.05)
     return False
@@ -58,9 +58,9 @@ def _wait_gone(pid: int, proc: subprocess.Popen[bytes] | None, timeout: float) -
 
 def terminate(pid: int, proc: subprocess.Popen[bytes] | None = None, timeout: float = 10.0) -> None:
     """SIGTERM the process group, then SIGKILL it if it is still there after ``timeout``."""
-    _signal_group(pid, signal.SIGTERM)
-    if _wait_gone(pid, proc, timeout):
+    signal_group(pid, signal.SIGTERM)
+    if wait_gone(pid, proc, timeout):
         return
     log.warning("pid %s ignored SIGTERM for %.0fs; sending SIGKILL", pid, timeout)
-    _signal_group(pid, signal.SIGKILL)
-    _wait_gone(pid, proc, 5.0)
+    signal_group(pid, signal.SIGKILL)
+    wait_gone(pid, proc, 5.0)

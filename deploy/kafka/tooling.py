@@ -59,12 +59,12 @@ def settings() -> Settings:
 # --------------------------------------------------------------------------- tooling
 
 
-def _resolve(path: str | Path) -> Path:
+def resolve_path(path: str | Path) -> Path:
     p = Path(path)
     return p if p.is_absolute() else REPO_ROOT / p
 
 
-def _require_tool(name: str) -> str:
+def require_tool(name: str) -> str:
     found = shutil.which(name)
     if found is None:
         raise KafkaError(f"`{name}` not found on PATH; install it with: {INSTALL_HINT}")
@@ -73,10 +73,10 @@ def _require_tool(name: str) -> str:
 
 def ensure_jars() -> Path:
     """Make sure ``deploy/kafka/lib`` holds the Kafka jars, resolving them with Maven if not."""
-    _require_tool("java")
+    require_tool("java")
     if any(LIB_DIR.glob("kafka_2.13-*.jar")):
         return LIB_DIR
-    mvn = _require_tool("mvn")
+    mvn = require_tool("mvn")
     log.info("resolving Kafka jars from Maven Central into %s", LIB_DIR)
     result = subprocess.run([mvn, *MVN_COMMAND[1:]], cwd=KAFKA_DIR, capture_output=True, text=True, check=False)
     if result.returncode != 0 or not any(LIB_DIR.glob("kafka_2.13-*.jar")):
@@ -117,7 +117,7 @@ def port_is_free(port: int) -> bool:
         return True
 
 
-def _port_open(port: int) -> bool:
+def port_open(port: int) -> bool:
     with socket.socket(socket.AF_INET, socket.SOCK_STREAM) as s:
         s.settimeout(0.2)
         return s.connect_ex(("127.0.0.1", port)) == 0

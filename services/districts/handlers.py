@@ -243,7 +243,7 @@ def change_area_addresses(kit: ServiceKit, ctx: CommandContext, cmd: ChangeAreaA
     ).reply("area_id", "kind", "name", "parent_id")
 
 
-def _district(uow: UnitOfWork, district_id: str) -> area.AreaState:
+def district_area(uow: UnitOfWork, district_id: str) -> area.AreaState:
     """The district council area a record belongs to (422 naming ``district_id`` otherwise)."""
     found = referenced(
         uow,
@@ -285,7 +285,7 @@ def _file_reply(outcome: Outcome[district_file.DistrictFileState]) -> dict[str, 
 def open_file(kit: ServiceKit, ctx: CommandContext, cmd: OpenDistrictFile) -> dict[str, Any]:
     """地区ファイル作成: one per district council area and fiscal year."""
     with ctx.unit_of_work(kit.uow) as uow:
-        _district(uow, cmd.district_id)
+        district_area(uow, cmd.district_id)
         outcome = execute_in(
             uow,
             ctx,
@@ -354,7 +354,7 @@ def register_resource(kit: ServiceKit, ctx: CommandContext, cmd: RegisterLocalRe
     """地域資源の登録, in a defined district."""
     resource_id = kit.uow.ids()
     with ctx.unit_of_work(kit.uow) as uow:
-        _district(uow, cmd.district_id)
+        district_area(uow, cmd.district_id)
         outcome = execute_in(
             uow,
             ctx,
@@ -373,7 +373,7 @@ def register_helper(kit: ServiceKit, ctx: CommandContext, cmd: RegisterHelper) -
     """担い手の登録, in a defined district, helping in one of its resources (if any)."""
     helper_id = kit.uow.ids()
     with ctx.unit_of_work(kit.uow) as uow:
-        _district(uow, cmd.district_id)
+        district_area(uow, cmd.district_id)
         resource = _resource(uow, cmd.resource_id)
         outcome = execute_in(
             uow,
@@ -412,7 +412,7 @@ def schedule_event(kit: ServiceKit, ctx: CommandContext, cmd: ScheduleDistrictEv
     """地域事業の登録, in a defined district."""
     event_id = kit.uow.ids()
     with ctx.unit_of_work(kit.uow) as uow:
-        _district(uow, cmd.district_id)
+        district_area(uow, cmd.district_id)
         outcome = execute_in(
             uow,
             ctx,

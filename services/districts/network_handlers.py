@@ -22,7 +22,7 @@ from services.districts.domain import network
 from services.districts.domain.commands import RecordNetworkMeeting, SetSupportTeam, TakeDeskConsultation
 from services.districts.domain.errors import DeskConsultationNotFound, NetworkMeetingNotFound, SupportTeamNotFound
 from services.districts.domain.events import DISTRICT_EVENTS
-from services.districts.handlers import DEPARTMENT, _district
+from services.districts.handlers import DEPARTMENT, district_area
 from shared.commands import Aggregate, CommandContext, execute_in, saving
 from shared.events import DomainEvent
 from shared.reference import load_code_lists
@@ -101,7 +101,7 @@ DESK: Aggregate[network.DeskState] = Aggregate(
 def set_team(kit: ServiceKit, ctx: CommandContext, cmd: SetSupportTeam) -> dict[str, Any]:
     """地区支援チームの編成 (or its change), for a defined district council area."""
     with ctx.unit_of_work(kit.uow) as uow:
-        _district(uow, cmd.district_id)
+        district_area(uow, cmd.district_id)
         outcome = execute_in(
             uow,
             ctx,
@@ -119,7 +119,7 @@ def record_meeting(kit: ServiceKit, ctx: CommandContext, cmd: RecordNetworkMeeti
     meeting_id = kit.uow.ids()
     ids = [kit.uow.ids() for _ in range(len(cmd.issues) + len(cmd.cases))]
     with ctx.unit_of_work(kit.uow) as uow:
-        _district(uow, cmd.district_id)
+        district_area(uow, cmd.district_id)
         team, _version = uow.load(TEAM.stream(cmd.district_id), TEAM.fold)
         outcome = execute_in(
             uow,
@@ -149,7 +149,7 @@ def take_desk_consultation(kit: ServiceKit, ctx: CommandContext, cmd: TakeDeskCo
     consultation_id = kit.uow.ids()
     referral_id = kit.uow.ids()
     with ctx.unit_of_work(kit.uow) as uow:
-        _district(uow, cmd.district_id)
+        district_area(uow, cmd.district_id)
         outcome = execute_in(
             uow,
             ctx,

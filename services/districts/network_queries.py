@@ -12,7 +12,7 @@ from typing import Any
 from services.districts.adapters import network as network_rows
 from services.districts.domain.errors import NetworkMeetingNotFound, SupportTeamNotFound
 from services.districts.handlers import DEPARTMENT
-from services.districts.queries import _within
+from services.districts.queries import districts_in
 from shared.access import reads_own_records
 from shared.db import reading
 from shared.envelope import Actor
@@ -45,7 +45,7 @@ def list_meetings(
 ) -> dict[str, Any]:
     with reading(kit.engine) as conn:
         items, total = network_rows.list_meetings(
-            conn, district_ids=_within(conn, area_id, district_id), month=month, limit=limit, offset=offset
+            conn, district_ids=districts_in(conn, area_id, district_id), month=month, limit=limit, offset=offset
         )
     return page(items, total, limit, offset)
 
@@ -80,7 +80,7 @@ def list_desk_consultations(
 ) -> dict[str, Any]:
     with reading(kit.engine) as conn:
         items, total = network_rows.list_desk_consultations(
-            conn, district_ids=_within(conn, area_id, district_id), month=month, limit=limit, offset=offset
+            conn, district_ids=districts_in(conn, area_id, district_id), month=month, limit=limit, offset=offset
         )
     shown = [_hide(item, viewer, "consulter", "summary") for item in items]
     return page(shown, total, limit, offset)

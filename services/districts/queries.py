@@ -146,7 +146,7 @@ def list_cases(
     area_id: str | None = None,
 ) -> dict[str, Any]:
     with reading(kit.engine) as conn:
-        within = _within(conn, area_id, None)
+        within = districts_in(conn, area_id, None)
         items, total, counts = rows.list_cases(
             conn, district_id=district_id, status=status, limit=limit, offset=offset, district_ids=within
         )
@@ -201,7 +201,7 @@ def _view(areas: dict[str, dict[str, Any]], row: dict[str, Any]) -> dict[str, An
     return {**row, "path": _path(areas, str(row["area_id"]))}
 
 
-def _within(conn: Connection, area_id: str | None, district_id: str | None) -> list[str] | None:
+def districts_in(conn: Connection, area_id: str | None, district_id: str | None) -> list[str] | None:
     """The district codes a filter admits: one district, every area under ``area_id``, or all (``None``)."""
     if area_id is None:
         return None if district_id is None else [district_id]
@@ -287,7 +287,11 @@ def list_district_files(
 ) -> dict[str, Any]:
     with reading(kit.engine) as conn:
         items, total = rows.page_files(
-            conn, district_ids=_within(conn, area_id, district_id), fiscal_year=fiscal_year, limit=limit, offset=offset
+            conn,
+            district_ids=districts_in(conn, area_id, district_id),
+            fiscal_year=fiscal_year,
+            limit=limit,
+            offset=offset,
         )
     return page(items, total, limit, offset)
 
@@ -328,7 +332,12 @@ def list_resources(
 ) -> dict[str, Any]:
     with reading(kit.engine) as conn:
         items, total = rows.page_resources(
-            conn, district_ids=_within(conn, area_id, district_id), kind=kind, name=name, limit=limit, offset=offset
+            conn,
+            district_ids=districts_in(conn, area_id, district_id),
+            kind=kind,
+            name=name,
+            limit=limit,
+            offset=offset,
         )
     return page(items, total, limit, offset)
 
@@ -369,7 +378,7 @@ def list_helpers(
     with reading(kit.engine) as conn:
         items, total = rows.page_helpers(
             conn,
-            district_ids=_within(conn, area_id, district_id),
+            district_ids=districts_in(conn, area_id, district_id),
             kind=kind,
             resource_id=resource_id,
             limit=limit,
@@ -397,7 +406,7 @@ def list_schedule(
         items, total, counts = rows.page_schedule(
             conn,
             month=month,
-            district_ids=_within(conn, area_id, district_id),
+            district_ids=districts_in(conn, area_id, district_id),
             status=status,
             limit=limit,
             offset=offset,

@@ -121,7 +121,7 @@ def map_large_blocks(threshold: int = 1024 * 1024) -> bool:
         return False
 
 
-def _consumer(bootstrap_servers: str, batch_size: int) -> KafkaConsumer:
+def rebuild_consumer(bootstrap_servers: str, batch_size: int) -> KafkaConsumer:
     """The replaying consumer: no group, so the live consumer's offsets are untouched."""
     return KafkaConsumer(
         bootstrap_servers=bootstrap_servers.split(","),
@@ -133,7 +133,7 @@ def _consumer(bootstrap_servers: str, batch_size: int) -> KafkaConsumer:
     )
 
 
-class _Writer:
+class RebuildWriter:
     """Writes batches on its own connection in a thread, so the database works while we fetch and parse.
 
     At most ``depth`` batches wait (memory stays flat however long the history is); each batch is
@@ -193,7 +193,7 @@ class _Writer:
             self.thread.join()
 
 
-class _Replayer:
+class Replayer:
     def __init__(
         self,
         consumer: KafkaConsumer,
@@ -254,11 +254,11 @@ def _missing(conn: Connection, gen: int) -> int:
     return int(conn.execute(query).scalar_one())
 
 
-def _verify_and_switch(
+def verify_and_switch(
     engine: Engine,
     consumer: KafkaConsumer,
     partitions: list[TopicPartition],
-    replayer: _Replayer,
+    replayer: Replayer,
     report: RebuildReport,
     bar: Progress,
     clock: Clock,
@@ -293,7 +293,7 @@ def _verify_and_switch(
         conn.commit()
 
 
-def _drop_replaced(engine: Engine, grace_seconds: float) -> None:
+def drop_replaced(engine: Engine, grace_seconds: float) -> None:
     time.sleep(grace_seconds)  # reads that took the old generation just before the switch finish first
     with engine.begin() as conn:
         drop_generations(conn, ("retired",))
@@ -320,7 +320,7 @@ def rebuild(
         drop_generations(conn, ("retired", "building"))
         gen = new_generation(conn, clock.now())
     report = RebuildReport(generation=gen)
-    consumer = _consumer(bootstrap_servers, batch_size)
+    consumer = rebuild_consumer(bootstrap_servers, batch_size)
     try:
         partitions = [TopicPartition(t, p) for t in topics for p in sorted(consumer.partitions_for_topic(t) or ())]
         consumer.assign(partitions)
@@ -328,11 +328,11 @@ def rebuild(
         begins = consumer.beginning_offsets(partitions)
         ends = consumer.end_offsets(partitions)
         bar = Progress(progress, sum(ends[tp] - begins[tp] for tp in partitions))
-        replayer = _Replayer(consumer, partitions, report, bar, batch_size)
+        replayer = Replayer(consumer, partitions, report, bar, batch_size)
         # Writes in a writer thread, overlapping with fetching and parsing: COPY on PostgreSQL; on
         # SQLite the engine's own work (sqlite3 releases the GIL while it steps) runs beside the
         # replaying thread's decoding instead of after it. Larger batches.
-        writer = _Writer(engine, gen)
+        writer = RebuildWriter(engine, gen)
         try:
             flush_rows = max(batch_size * 2, 1)
             replayer.run(ends, writer.put, flush_rows)
@@ -345,12 +345,12 @@ def rebuild(
         finally:
             writer.close()
         report.rows_written += writer.written
-        _verify_and_switch(engine, consumer, partitions, replayer, report, bar, clock, switch, before_switch)
+        verify_and_switch(engine, consumer, partitions, replayer, report, bar, clock, switch, before_switch)
     finally:
         consumer.close()
     report.seconds = time.perf_counter() - started
     if report.switched and drop_old:
-        _drop_replaced(engine, grace_seconds)
+        drop_replaced(engine, grace_seconds)
     log.info(
         "reporting.rebuilt",
         generation=gen,

@@ -50,10 +50,10 @@ from services.reporting.rebuild import (
     Progress,
     RebuildError,
     RebuildReport,
-    _consumer,
-    _drop_replaced,
-    _Replayer,
-    _verify_and_switch,
+    Replayer,
+    drop_replaced,
+    rebuild_consumer,
+    verify_and_switch,
 )
 from services.reporting.rebuild_worker import RESULT_PREFIX, WorkerSpec, WorkerTally
 from shared.clock import Clock, SystemClock
@@ -118,7 +118,7 @@ def rebuild_parallel(
         drop_generations(conn, ("retired", "building"))
         gen = new_generation(conn, clock.now())
     report = RebuildReport(generation=gen)
-    consumer = _consumer(bootstrap_servers, batch_size)
+    consumer = rebuild_consumer(bootstrap_servers, batch_size)
     procs: list[_Worker] = []
     group = f"reporting-rebuild-{gen}-{uuid.uuid4().hex[:8]}"
     admin = KafkaAdminClient(bootstrap_servers=bootstrap_servers.split(","), client_id="reporting-rebuild")
@@ -194,7 +194,7 @@ def rebuild_parallel(
         consumer.assign(partitions)
         for tp in partitions:
             consumer.seek(tp, ends[tp])
-        replayer = _Replayer(consumer, partitions, report, bar, batch_size)
+        replayer = Replayer(consumer, partitions, report, bar, batch_size)
 
         def write_committed(rows: Rows) -> int:
             with engine.begin() as conn:
@@ -205,7 +205,7 @@ def rebuild_parallel(
             if replayer.lag(ends) <= batch_size:
                 break
             replayer.run(ends, write_committed)
-        _verify_and_switch(engine, consumer, partitions, replayer, report, bar, clock, switch, before_switch)
+        verify_and_switch(engine, consumer, partitions, replayer, report, bar, clock, switch, before_switch)
     finally:
         for w in procs:  # on failure: make sure no worker outlives the coordinator
             if w.proc.poll() is None:
@@ -217,7 +217,7 @@ def rebuild_parallel(
         consumer.close()
     report.seconds = time.perf_counter() - started
     if report.switched and drop_old:
-        _drop_replaced(engine, grace_seconds)
+        drop_replaced(engine, grace_seconds)
     log.info(
         "reporting.rebuilt",
         generation=gen,

@@ -30,7 +30,7 @@ from sqlalchemy import Engine
 from services.reporting.adapters.rows import Rows, bulk_write
 from services.reporting.facts import Fact
 from services.reporting.projection import project
-from services.reporting.rebuild import FETCH, _Writer, map_large_blocks
+from services.reporting.rebuild import FETCH, RebuildWriter, map_large_blocks
 from shared.kafka import make_consumer
 
 __all__ = ["RESULT_PREFIX", "SizedAssignor", "WorkerSpec", "WorkerTally", "run_worker", "worker_main"]
@@ -181,7 +181,7 @@ def run_worker(engine: Engine, bootstrap_servers: str, spec: WorkerSpec, stop: t
     moved = False  # positions advanced since the last commit
     last_commit = time.monotonic()
     # PostgreSQL: COPY in a writer thread while this one fetches and parses, as the one-process rebuild
-    writer = _Writer(engine, spec.generation) if engine.dialect.name == "postgresql" else None
+    writer = RebuildWriter(engine, spec.generation) if engine.dialect.name == "postgresql" else None
 
     put = 0  # batches handed to the writer
     pending: list[tuple[int, dict[TopicPartition, OffsetAndMetadata]]] = []

@@ -178,3 +178,39 @@ def test_a_forbidden_import_breaks_its_contract(tmp_path: Path, case: str) -> No
     # The module with the added line starts a chain of its own (not only a link in another's).
     importer = path.removesuffix(".py").removesuffix("/__init__").replace("/", ".")
     assert re.search(rf"^-\s+{re.escape(importer)} -> ", report, re.MULTILINE), report
+
+
+# --- a module's private names stay its own ---------------------------------------------------------
+
+PROJECT_PACKAGES = ("services", "shared", "deploy", "bench", "tools")
+
+
+def private_imports(source: str) -> list[str]:
+    """The ``from <project module> import _name`` lines of ``source``: a name with a leading
+    underscore is its module's own; another module that needs it gets a public name instead."""
+    import ast
+
+    found = []
+    for node in ast.walk(ast.parse(source)):
+        if isinstance(node, ast.ImportFrom) and node.module and node.module.split(".")[0] in PROJECT_PACKAGES:
+            found += [
+                f"{node.module}.{a.name}" for a in node.names if a.name.startswith("_") and a.name != "__version__"
+            ]
+    return found
+
+
+def test_no_module_imports_another_modules_private_name() -> None:
+    offenders = {
+        str(path.relative_to(REPO)): names
+        for package in PROJECT_PACKAGES
+        for path in sorted((REPO / package).rglob("*.py"))
+        if (names := private_imports(path.read_text(encoding="utf-8")))
+    }
+    assert offenders == {}, f"give these a public name in their module: {offenders}"
+
+
+def test_the_private_import_check_finds_one_and_passes_a_public_one() -> None:
+    assert private_imports("from services.reporting.rebuild import Replayer, _Writer\n") == [
+        "services.reporting.rebuild._Writer"
+    ]
+    assert private_imports("from collections import _chain\nfrom shared.errors import REASONS\n") == []
