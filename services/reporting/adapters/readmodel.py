@@ -332,7 +332,3 @@ def ts(moment: datetime) -> str:
     if utc.year >= 1000:  # isoformat is several times faster than strftime; same text ("...+00:00" -> "Z")
         return utc.isoformat(timespec="microseconds")[:-6] + "Z"
     return utc.strftime("%Y-%m-%dT%H:%M:%S.%fZ")
-
-
-def parse_ts(text: str) -> datetime:
-    return datetime.fromisoformat(text)
