@@ -30,6 +30,7 @@ from typing import TYPE_CHECKING
 import httpx
 
 from deploy.kafka.cluster import attach_single, create_topics, start_single
+from deploy.processes import alive, signal_group, wait_gone
 
 if TYPE_CHECKING:
     from deploy.demo.kit import StoryResult
@@ -151,34 +152,6 @@ def wait_healthy(layout: Layout, services: list[ServiceProc], timeout: float = 6
             time.sleep(0.3)
 
 
-def _alive(pid: int) -> bool:
-    try:
-        os.kill(pid, 0)
-    except ProcessLookupError:
-        return False
-    except PermissionError:
-        return True
-    try:  # a child of ours that exited is a zombie until reaped: reap it
-        done, _ = os.waitpid(pid, os.WNOHANG)
-        return done == 0
-    except ChildProcessError:
-        return Path(f"/proc/{pid}").exists() and "zombie" not in _state(pid)
-
-
-def _state(pid: int) -> str:
-    try:
-        return Path(f"/proc/{pid}/status").read_text().split("State:")[1].splitlines()[0].lower()
-    except (OSError, IndexError):
-        return ""
-
-
-def _wait_gone(pids: list[int], timeout: float) -> list[int]:
-    deadline = time.monotonic() + timeout
-    while (left := [p for p in pids if _alive(p)]) and time.monotonic() < deadline:
-        time.sleep(0.1)
-    return left
-
-
 def stop_services(layout: Layout) -> None:
     """SIGTERM every service (each closes its kit: relay, consumers, producer), wait for them, and
     kill what is left after :data:`STOP_TIMEOUT`. Services stop before the broker they talk to."""
@@ -186,12 +159,10 @@ def stop_services(layout: Layout) -> None:
         return
     pids = [int(line) for line in layout.services_pid.read_text().split()]
     for pid in pids:
-        with contextlib.suppress(ProcessLookupError, PermissionError):
-            os.killpg(pid, signal.SIGTERM)
-    for pid in _wait_gone(pids, STOP_TIMEOUT):
+        signal_group(pid, signal.SIGTERM)
+    for pid in wait_gone(pids, STOP_TIMEOUT):
         print(f"service pid {pid} did not stop in {STOP_TIMEOUT:.0f}s; killing it", file=sys.stderr)
-        with contextlib.suppress(ProcessLookupError, PermissionError):
-            os.killpg(pid, signal.SIGKILL)
+        signal_group(pid, signal.SIGKILL)
     layout.services_pid.unlink(missing_ok=True)
 
 
@@ -218,10 +189,10 @@ def stop_platform(layout: Layout) -> None:
     exits 0); then stop whatever a run that died left behind."""
     if layout.platform_pid.exists():
         pid = int(layout.platform_pid.read_text().strip() or 0)
-        if pid and _alive(pid):
+        if pid and alive(pid):
             with contextlib.suppress(ProcessLookupError, PermissionError):
                 os.kill(pid, signal.SIGTERM)
-            if _wait_gone([pid], STOP_TIMEOUT + 20):
+            if wait_gone([pid], STOP_TIMEOUT + 20):
                 print(f"the platform (pid {pid}) did not stop; stopping its parts", file=sys.stderr)
         layout.platform_pid.unlink(missing_ok=True)
     from deploy.web.local import attach as attach_web

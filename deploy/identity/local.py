@@ -57,7 +57,7 @@ from deploy.identity.caches import (
     save_seed,
     seed_dir,
 )
-from deploy.identity.processes import is_keycloak, signal_group
+from deploy.identity.processes import is_keycloak
 from deploy.identity.tooling import (
     REALM_FILE,
     REPO_ROOT,
@@ -70,6 +70,7 @@ from deploy.identity.tooling import (
 )
 from deploy.kafka.tooling import free_ports, port_is_free
 from deploy.postgres.local import PgHandle
+from deploy.processes import signal_group
 
 DEFAULT_DATA_DIR = "var/identity/local"
 DEFAULT_PORT = 8180

@@ -13,13 +13,7 @@ from dataclasses import dataclass, field
 from pathlib import Path
 from typing import Any
 
-from deploy.kafka.processes import (
-    cmdline,
-    process_alive,
-    signal_group,
-    terminate,
-    wait_gone,
-)
+from deploy.kafka.processes import terminate
 from deploy.kafka.tooling import (
     DEFAULT_HEAP,
     DEFAULT_PARTITIONS,
@@ -30,6 +24,7 @@ from deploy.kafka.tooling import (
     require_tool,
     resolve_path,
 )
+from deploy.processes import alive, cmdline, signal_group, wait_gone
 
 # --------------------------------------------------------------------------- nodes
 
@@ -71,7 +66,7 @@ class KafkaNode:
             pid = int(self.pid_file.read_text().strip())
         except (OSError, ValueError):
             return None
-        if not process_alive(pid):
+        if not alive(pid):
             return None
         cmd = cmdline(pid)
         if cmd and str(self.props_file) not in cmd:
@@ -129,9 +124,9 @@ class KafkaNode:
         if pid is not None:
             if kill:
                 signal_group(pid, signal.SIGKILL)
-                wait_gone(pid, self.process, 5.0)
+                wait_gone([pid], 5.0)
             else:
-                terminate(pid, self.process, timeout)
+                terminate(pid, timeout)
         self.process = None
         self.pid_file.unlink(missing_ok=True)
 

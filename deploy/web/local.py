@@ -30,6 +30,8 @@ from urllib.parse import urlsplit
 
 import httpx
 
+from deploy.processes import alive, signal_group, wait_gone
+
 REPO = Path(__file__).resolve().parents[2]
 FRONTEND = REPO / "frontend"
 DIST = FRONTEND / "dist"
@@ -127,24 +129,9 @@ class WebFront:
             return
         with contextlib.suppress(ProcessLookupError, PermissionError):
             os.kill(pid, signal.SIGQUIT)  # graceful: finish the requests in flight
-        deadline = time.monotonic() + timeout
-        while _alive(pid) and time.monotonic() < deadline:
-            time.sleep(0.1)
-        if _alive(pid):
-            with contextlib.suppress(ProcessLookupError, PermissionError):
-                os.killpg(pid, signal.SIGKILL)
+        if wait_gone([pid], timeout):
+            signal_group(pid, signal.SIGKILL)
         self.pid_file.unlink(missing_ok=True)
-
-
-def _alive(pid: int) -> bool:
-    with contextlib.suppress(ChildProcessError, OSError):
-        done, _ = os.waitpid(pid, os.WNOHANG)
-        if done:
-            return False
-    try:
-        return "State:\tZ" not in Path(f"/proc/{pid}/status").read_text()
-    except OSError:
-        return False
 
 
 def render_config(
@@ -234,7 +221,7 @@ def attach(var: Path) -> WebFront | None:
     """The front a run left under ``var`` (for ``make stop``), if its nginx is still alive."""
     front = WebFront(var, 0)
     pid = front.pid()
-    return front if pid is not None and _alive(pid) else None
+    return front if pid is not None and alive(pid) else None
 
 
 def main(argv: Sequence[str] | None = None) -> int:
