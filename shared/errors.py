@@ -122,6 +122,7 @@ REASONS = frozenset(
         "too_long",  # text longer than it may be (ctx: max)
         "area_top",  # a city is the top of the area hierarchy: it has no parent area
         "area_parent",  # an area's parent is not of the kind it lies in (ctx: kind, wanted)
+        "resource_other_district",  # a helper named with a resource of another district (ctx: district)
         "event_too_large",  # a record larger than an event may be (ctx: max, in bytes)
     }
 )

@@ -144,6 +144,7 @@ export const en: Catalogue = {
       too_long: "Use at most {{max}} characters",
       area_top: "A city is the top of the area hierarchy: choose no parent area",
       area_parent: "A “$t(areasDesk.kinds.{{kind}})” lies in a “$t(areasDesk.kinds.{{wanted}})”: choose one as its parent area",
+      resource_other_district: "The resource chosen belongs to another district ({{district}}): register the helper there",
       event_too_large: "The record is too large (at most {{max, number}} bytes): shorten its longest entry, or record it in parts",
     },
     validation: {

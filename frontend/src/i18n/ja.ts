@@ -155,6 +155,7 @@ export const ja = {
       too_long: "{{max}}文字以内で指定してください",
       area_top: "市は圏域の最上位です。上位の圏域は指定しないでください",
       area_parent: "「$t(areasDesk.kinds.{{kind}})」は「$t(areasDesk.kinds.{{wanted}})」の中に置きます。上位の圏域には「$t(areasDesk.kinds.{{wanted}})」を選んでください",
+      resource_other_district: "選んだ地域資源は別の地区（{{district}}）のものです。担い手はその地区で登録してください",
       event_too_large: "記録が大きすぎます（上限{{max, number}}バイト）。長い項目を短くするか、分けて記録してください",
     },
     validation: {

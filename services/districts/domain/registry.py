@@ -105,6 +105,8 @@ def decide_register_helper(
             f"resource_id {resource.resource_id!r} is in district {resource.district_id!r}, "
             f"not {cmd.district_id!r}: register the helper in the resource's district",
             field="resource_id",
+            reason="resource_other_district",
+            ctx={"district": resource.district_id},
         )
     return [
         HelperRegistered.of(

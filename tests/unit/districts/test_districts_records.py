@@ -271,6 +271,7 @@ def test_a_helper_of_another_districts_resource_or_an_unknown_kind_is_refused(ki
     with pytest.raises(InvalidCommand, match="resource's district") as elsewhere:
         handlers.register_helper(kit, AS_WORKER, helper)
     assert elsewhere.value.field == "resource_id"
+    assert (elsewhere.value.reason, elsewhere.value.ctx) == ("resource_other_district", {"district": "hayama-isshiki"})
     with pytest.raises(InvalidCommand) as kind:
         handlers.register_helper(kit, AS_WORKER, helper.model_copy(update={"kind": "wizard", "resource_id": None}))
     assert kind.value.field == "kind"
