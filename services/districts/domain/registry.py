@@ -106,7 +106,7 @@ def decide_register_helper(
             f"not {cmd.district_id!r}: register the helper in the resource's district",
             field="resource_id",
             reason="resource_other_district",
-            ctx={"district": resource.district_id},
+            ctx={"district": resource.district_id or ""},
         )
     return [
         HelperRegistered.of(
