@@ -4,7 +4,9 @@ from __future__ import annotations
 
 from sqlalchemy import func, select
 
-from bench.backbone import effects_table, format_table, run_backbone
+from bench.backbone import run_backbone
+from bench.backbone_measure import effects_table
+from bench.backbone_report import format_table
 from shared.db import make_engine
 
 N = 300

@@ -4,7 +4,8 @@ from __future__ import annotations
 
 import pytest
 
-from bench.backbone import BackboneResult, Figure, format_summary, main, summarize
+from bench.backbone import main
+from bench.backbone_report import BackboneResult, Figure, format_summary, summarize
 
 
 def _round(raw_seconds: float, relay_seconds: float) -> BackboneResult:
