@@ -19,7 +19,7 @@ test: bootstrap
 	$(VENV)/bin/pytest -n $(TEST_WORKERS) --dist loadscope
 
 lint:
-	$(VENV)/bin/ruff check . && $(VENV)/bin/mypy shared services deploy tools && $(VENV)/bin/lint-imports
+	$(VENV)/bin/ruff check . && $(VENV)/bin/mypy shared services deploy tools bench && $(VENV)/bin/lint-imports
 
 run: bootstrap
 	$(PY) -m deploy.run

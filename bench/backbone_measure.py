@@ -285,7 +285,7 @@ def measure_projection_runner(bootstrap: str, topic: str, db: str, url: str, n: 
             validate=EventContracts.load().violation,
         )
         with engine.connect() as conn:
-            statuses = dict(
+            statuses: dict[str, int] = dict(
                 conn.execute(
                     select(processed_table.c.status, func.count())
                     .where(processed_table.c.consumer == name)

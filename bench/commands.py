@@ -196,7 +196,8 @@ def measure(
     def client() -> Desk:
         if not hasattr(local, "desk"):
             local.desk = Desk(url, "loans")
-        return local.desk
+        desk: Desk = local.desk
+        return desk
 
     def open_consultation(i: int) -> None:
         person, hh = households[i % HOUSEHOLDS]

@@ -295,7 +295,7 @@ def child_rebuild(db_url: str, bootstrap: str, topics: list[str]) -> dict[str, A
     from services.reporting.rebuild import rebuild
     from shared.service import build_kit
 
-    settings = Settings(database_url=db_url, kafka_bootstrap_servers=bootstrap, topics=topics, log_json=True)
+    settings = Settings(database_url=db_url, topics=topics, log_json=True)  # no broker: the rebuild is given it
     kit = build_kit(settings, [MIGRATIONS], kafka=False)
     rss_before = _vm("VmRSS")
     report = rebuild(kit.engine, bootstrap, topics, progress=sys.stderr, grace_seconds=0)
@@ -316,7 +316,7 @@ def child_parallel(db_url: str, bootstrap: str, workers: int, topics: list[str])
     from services.reporting.rebuild_parallel import rebuild_parallel
     from shared.service import build_kit
 
-    settings = Settings(database_url=db_url, kafka_bootstrap_servers=bootstrap, topics=topics, log_json=True)
+    settings = Settings(database_url=db_url, topics=topics, log_json=True)  # no broker: the rebuild is given it
     kit = build_kit(settings, [MIGRATIONS], kafka=False)
     report, tallies = rebuild_parallel(
         kit.engine, bootstrap, topics, workers=workers, progress=sys.stderr, grace_seconds=0
