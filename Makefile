@@ -15,11 +15,13 @@ bootstrap:
 # Each worker starts its own broker, database and provider (tests/conftest.py); a module's tests, and
 # the browser and end-to-end packages, stay together on one worker (their platform is set up once).
 TEST_WORKERS ?= 2
+# The lint runs first (about 20 s): a type error or an unformatted file fails the build as a test would.
 test: bootstrap
+	$(MAKE) --no-print-directory lint
 	$(VENV)/bin/pytest -n $(TEST_WORKERS) --dist loadscope
 
 lint:
-	$(VENV)/bin/ruff check . && $(VENV)/bin/mypy shared services deploy tools bench && $(VENV)/bin/lint-imports
+	$(VENV)/bin/ruff check . && $(VENV)/bin/ruff format --check shared services tests deploy tools bench && $(VENV)/bin/mypy shared services deploy tools bench && $(VENV)/bin/lint-imports
 
 run: bootstrap
 	$(PY) -m deploy.run
