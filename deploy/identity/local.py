@@ -68,7 +68,7 @@ from deploy.identity.tooling import (
     keycloak_version,
     settings,
 )
-from deploy.kafka.tooling import free_ports, port_is_free
+from deploy.kafka.tooling import free_ports, port_is_free, resolve_path
 from deploy.postgres.local import PgHandle
 from deploy.processes import signal_group
 
@@ -189,11 +189,6 @@ class KeycloakHandle:
 # --------------------------------------------------------------------------- state and layout
 
 
-def _resolve(path: str | Path) -> Path:
-    p = Path(path)
-    return p if p.is_absolute() else REPO_ROOT / p
-
-
 def _read_state(data_dir: Path) -> dict[str, object]:
     try:
         state = json.loads((data_dir / "keycloak.json").read_text())
@@ -287,7 +282,7 @@ def _environment(java_home: Path, dist: Path, data_dir: Path) -> dict[str, str]:
 
 def attach(data_dir: str | Path = DEFAULT_DATA_DIR) -> KeycloakHandle | None:
     """A handle for the Keycloak recorded in ``data_dir`` (running or not), or None."""
-    root = _resolve(data_dir)
+    root = resolve_path(data_dir)
     state = _read_state(root)
     port = state.get("port")
     if not isinstance(port, int):
@@ -318,7 +313,7 @@ def start(
     ``database``: keep the realm in PostgreSQL (:meth:`Database.on` a server of ``deploy.postgres``)
     instead of the dev-file storage under ``data_dir``.
     """
-    root = _resolve(data_dir)
+    root = resolve_path(data_dir)
     running = attach(root)
     if running is not None and running.is_running():
         if not fresh and port in (None, running.port) and running.answers():
@@ -420,7 +415,7 @@ def _log_tail(handle: KeycloakHandle, lines: int = 30) -> str:
 
 def discover(root: str | Path = "var") -> list[KeycloakHandle]:
     """Every Keycloak data directory (holding ``keycloak.json``) under ``root``, e.g. test leftovers."""
-    found = (attach(p.parent) for p in sorted(_resolve(root).glob("**/keycloak.json")))
+    found = (attach(p.parent) for p in sorted(resolve_path(root).glob("**/keycloak.json")))
     return [handle for handle in found if handle is not None]
 
 
@@ -451,7 +446,7 @@ def _cmd_stop(args: argparse.Namespace) -> None:
 def _cmd_status(args: argparse.Namespace) -> int:
     handle = attach(args.data_dir)
     if handle is None:
-        print(f"no local Keycloak has been started in {_resolve(args.data_dir)}")
+        print(f"no local Keycloak has been started in {resolve_path(args.data_dir)}")
         return 1
     if not handle.is_running():
         print(f"stopped: {handle.base_url} ({handle.data_dir})")

@@ -24,7 +24,6 @@ import os
 import pwd
 import re
 import shutil
-import socket
 import subprocess
 import sys
 import time
@@ -34,7 +33,8 @@ from pathlib import Path
 
 from sqlalchemy import create_engine, make_url, text
 
-REPO_ROOT = Path(__file__).resolve().parent.parent.parent
+from deploy.kafka.tooling import free_ports, resolve_path
+
 DEFAULT_DATA_DIR = "var/postgres"
 PG_USER = "postgres"
 INSTALL_HINT = "apt-get update && apt-get install -y postgresql"
@@ -117,17 +117,6 @@ def ensure_installed() -> Path:
 
 
 # --------------------------------------------------------------------------- helpers
-
-
-def _resolve(path: str | Path) -> Path:
-    p = Path(path)
-    return p if p.is_absolute() else REPO_ROOT / p
-
-
-def free_port() -> int:
-    with socket.socket(socket.AF_INET, socket.SOCK_STREAM) as s:
-        s.bind(("127.0.0.1", 0))
-        return int(s.getsockname()[1])
 
 
 def _ensure_system_user() -> None:
@@ -311,7 +300,7 @@ def start(
     if env.database_url:
         return PgHandle(external_url=env.database_url)
     bin_dir = ensure_installed()
-    root = _resolve(data_dir)
+    root = resolve_path(data_dir)
     if is_running(bin_dir, root):
         if not fresh:
             return PgHandle(_recorded_port(root), root, bin_dir)
@@ -321,7 +310,7 @@ def start(
     if recorded is None or not (root / "pgdata" / "PG_VERSION").exists():
         shutil.rmtree(root, ignore_errors=True)
         root.mkdir(parents=True)
-        recorded = port or free_port()
+        recorded = port or free_ports(1)[0]
         _initdb(bin_dir, root, recorded)
     elif port not in (None, recorded):
         raise PostgresError(f"{root} was initialised for port {recorded}; use fresh=True to change it")
@@ -347,7 +336,7 @@ def start(
 
 def attach(data_dir: str | Path = DEFAULT_DATA_DIR) -> PgHandle | None:
     """Handle for a server initialised in ``data_dir`` (running or not), or None."""
-    root = _resolve(data_dir)
+    root = resolve_path(data_dir)
     port = _recorded_port(root)
     bin_dir = find_bin_dir()
     if port is None or bin_dir is None:
@@ -368,7 +357,7 @@ def _cmd_start(args: argparse.Namespace) -> None:
 
 def discover(root: str | Path = "var") -> list[PgHandle]:
     """Every server directory (holding ``server.json``) under ``root``, e.g. test leftovers."""
-    found = (attach(p.parent) for p in sorted(_resolve(root).glob("**/server.json")))
+    found = (attach(p.parent) for p in sorted(resolve_path(root).glob("**/server.json")))
     return [handle for handle in found if handle is not None]
 
 
