@@ -217,7 +217,6 @@ def execute_in(
         raise AlreadyExists(
             f"{aggregate.name} {aggregate_id!r} already exists: use a new id",
             field=aggregate.id_field,
-            reason="already_recorded",
         )
     if new is False and not aggregate.found(state):
         raise aggregate.not_found(aggregate_id)

@@ -189,3 +189,5 @@ class Forbidden(DomainError):
 
 class AlreadyExists(IllegalTransition):
     """登録済み: the id was already used to start a stream (person, household, consultation...)."""
+
+    default_reason = "already_recorded"

@@ -188,9 +188,7 @@ def decide_register_person(
 ) -> list[DomainEvent]:
     """本人登録: a new record under ``person_id``; a name in kanji or kana is required."""
     if state.registered:
-        raise AlreadyExists(
-            f"person {state.person_id!r} is already registered", field="person_id", reason="already_recorded"
-        )
+        raise AlreadyExists(f"person {state.person_id!r} is already registered", field="person_id")
     name_kanji, name_kana = optional_text(command.name_kanji), optional_text(command.name_kana)
     if name_kanji is None and name_kana is None:
         raise InvalidCommand(
@@ -310,9 +308,7 @@ def decide_register_household(
 ) -> list[DomainEvent]:
     """世帯登録: the household, then one MemberJoinedHousehold per first member (joined today)."""
     if state.registered:
-        raise AlreadyExists(
-            f"household {state.household_id!r} is already registered", field="household_id", reason="already_recorded"
-        )
+        raise AlreadyExists(f"household {state.household_id!r} is already registered", field="household_id")
     ids = [m.person_id for m in command.members]
     if len(set(ids)) != len(ids):
         raise InvalidCommand(f"members lists a person twice: {ids}", field="members", reason="listed_twice")

@@ -19,6 +19,7 @@
 
 from __future__ import annotations
 
+from shared import errors as kit
 from shared.errors import Forbidden, IllegalTransition, InvalidCommand, NotFound
 
 __all__ = [
@@ -54,7 +55,7 @@ class NoSharingBasis(InvalidCommand):
     """共有の根拠なし: people from outside the council took part, but no basis to share the case was given."""
 
 
-class AlreadyExists(IllegalTransition):
+class AlreadyExists(kit.AlreadyExists):
     """設定済み: the conference id was already used."""
 
 

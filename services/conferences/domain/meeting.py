@@ -96,7 +96,7 @@ def decide_schedule(
 ) -> list[DomainEvent]:
     """会議を設定する: a known kind, a case, a purpose, an aware time."""
     if state.status != "new":
-        raise AlreadyExists(f"conference {conference_id} already exists", reason="already_recorded")
+        raise AlreadyExists(f"conference {conference_id} already exists")
     codes.require(KINDS, cmd.kind, field_name="kind")
     require_aware(cmd.scheduled_for, "scheduled_for")
     if cmd.kind == CASE_STUDY and not cmd.case_id.strip():

@@ -108,9 +108,7 @@ def decide_give_consent(
     """同意取得: recipients and purposes named, valid until a date not before the giving."""
     person_id = _check_person(state, command.person_id)
     if state.consent(consent_id) is not None:
-        raise AlreadyExists(
-            f"consent {consent_id!r} is already recorded", field="consent_id", reason="already_recorded"
-        )
+        raise AlreadyExists(f"consent {consent_id!r} is already recorded", field="consent_id")
     recipients = _recipients(command.recipients)
     purposes = unique(p for p in command.purposes if p.strip())
     if not purposes:
@@ -179,9 +177,7 @@ def decide_record_statutory_sharing(
     """法定の情報共有: a statutory basis, the meeting, its members and their secrecy duty."""
     person_id = _check_person(state, command.person_id)
     if any(r.sharing_id == sharing_id for r in state.statutory_records):
-        raise AlreadyExists(
-            f"statutory sharing {sharing_id!r} is already recorded", field="sharing_id", reason="already_recorded"
-        )
+        raise AlreadyExists(f"statutory sharing {sharing_id!r} is already recorded", field="sharing_id")
     if command.basis not in STATUTORY_BASES:
         raise InvalidCommand(
             f"basis {command.basis!r} is not a statutory basis; allowed: {sorted(STATUTORY_BASES)}. "

@@ -232,7 +232,6 @@ def decide_open_consultation(
         raise AlreadyExists(
             f"consultation {state.consultation_id!r} is already open",
             field="consultation_id",
-            reason="already_recorded",
         )
     person_id, household_id = optional_text(command.person_id), optional_text(command.household_id)
     description = optional_text(command.subject_description)

@@ -58,9 +58,7 @@ def decide_record_contact(
     """相談対応記録: a contact between the opening and now; it may carry out a scheduled follow-up."""
     consultation_id, case_id = require_open(state, command.consultation_id)
     if any(c.contact_id == contact_id for c in state.contacts):
-        raise AlreadyExists(
-            f"contact {contact_id!r} is already recorded", field="contact_id", reason="already_recorded"
-        )
+        raise AlreadyExists(f"contact {contact_id!r} is already recorded", field="contact_id")
     contacted_at = command.contacted_at or now
     not_after(contacted_at, now, "contacted_at")
     if state.opened_at is not None and contacted_at < state.opened_at:
@@ -177,9 +175,7 @@ def decide_schedule_follow_up(
     """フォローアップ予定: due today or later, with a purpose."""
     consultation_id, case_id = require_open(state, command.consultation_id)
     if state.follow_up(follow_up_id) is not None:
-        raise AlreadyExists(
-            f"follow-up {follow_up_id!r} is already scheduled", field="follow_up_id", reason="already_recorded"
-        )
+        raise AlreadyExists(f"follow-up {follow_up_id!r} is already scheduled", field="follow_up_id")
     today = local_date(now)
     if command.due_on < today:
         raise InvalidCommand(
@@ -207,7 +203,7 @@ def decide_add_supervisor_comment(
     """スーパーバイズ: the reviewer's role is checked outside; the event records who reviewed."""
     consultation_id, case_id = require_open(state, command.consultation_id)
     if state.comment(comment_id) is not None:
-        raise AlreadyExists(f"comment {comment_id!r} already exists", field="comment_id", reason="already_recorded")
+        raise AlreadyExists(f"comment {comment_id!r} already exists", field="comment_id")
     return [
         SupervisorCommentAdded(
             consultation_id=consultation_id,

@@ -9,7 +9,8 @@ from pathlib import Path
 
 import pytest
 
-from shared.errors import REASONS, ConcurrencyConflict, InvalidCommand, NotFound
+from services.conferences.domain.errors import AlreadyExists as ConferenceExists
+from shared.errors import REASONS, AlreadyExists, ConcurrencyConflict, InvalidCommand, NotFound
 
 ROOT = Path(__file__).resolve().parents[3]
 CATALOGUES = {"ja": ROOT / "frontend/src/i18n/ja.ts", "en": ROOT / "frontend/src/i18n/en.ts"}
@@ -204,3 +205,9 @@ def test_a_stale_version_is_said_as_such_wherever_it_is_raised():
     assert ConcurrencyConflict("x", reason="already_done").reason == "already_done"
     assert InvalidCommand("x").reason is None
     assert NotFound("consultation 'c-1' does not exist").reason == "not_found"
+    # A second submission of the same id, in the kit, a service's domain or a service's own subclass.
+    assert AlreadyExists("consent 'c-1' is already recorded").reason == "already_recorded"
+    assert ConferenceExists("conference m-1 already exists").reason == "already_recorded"
+    assert AlreadyExists("x", reason="record_of_month_exists", ctx={"month": "2026-10"}).reason == (
+        "record_of_month_exists"
+    )
