@@ -23,10 +23,12 @@ it can move to ``shared/`` when a second service needs it.
 from __future__ import annotations
 
 from collections.abc import Callable, Iterable, Mapping
-from datetime import date, datetime, timedelta, timezone
+from datetime import date, datetime
 from typing import Any, Literal
 
 from pydantic import BaseModel, ConfigDict
+
+from shared.dates import local_date
 
 __all__ = [
     "SUPPORT_MEETING_BASIS",
@@ -39,7 +41,6 @@ __all__ = [
     "withhold_sensitive_codes",
 ]
 
-_JST = timezone(timedelta(hours=9), "JST")
 
 SUPPORT_MEETING_BASIS = "self_reliance_support_meeting"
 """支援会議 (生活困窮者自立支援法): members share case information under a statutory secrecy duty."""
@@ -98,7 +99,7 @@ def consent_in_force(consent: Consent, at: datetime) -> bool:
     _require_aware(at)
     if at < consent.given_at:
         return False
-    if at.astimezone(_JST).date() > consent.valid_until:
+    if local_date(at) > consent.valid_until:
         return False
     return consent.withdrawn_at is None or at < consent.withdrawn_at
 

@@ -8,16 +8,15 @@ monthly activity records (地区活動記録). Pure functions ``(rows, fact) -> 
 from __future__ import annotations
 
 from collections.abc import Mapping
-from datetime import datetime, timedelta, timezone
+from datetime import datetime
 from typing import Any
 
 from services.reporting.adapters import readmodel as rm
 from services.reporting.adapters.rows import Rows
 from services.reporting.facts import Fact, Handler, canonical_encoder
+from shared.dates import JST
 
 __all__ = ["DISTRICT_HANDLERS"]
-
-_JST = timezone(timedelta(hours=9), "JST")
 
 
 # -- districts: the monthly schedule (地域事業) and the resources of a district ---------------------
@@ -127,7 +126,7 @@ def _desk_consultation_taken(rows: Rows, f: Fact) -> None:
         event_id=f.id,
         item_id=str(d["consultation_id"]),
         district_id=d["district_id"],
-        month=datetime.fromisoformat(taken.replace("Z", "+00:00")).astimezone(_JST).strftime("%Y-%m"),
+        month=datetime.fromisoformat(taken.replace("Z", "+00:00")).astimezone(JST).strftime("%Y-%m"),
         source="desk",
         category=str(d["issue_category"]),
         at=taken,

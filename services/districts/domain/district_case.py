@@ -16,7 +16,7 @@ from __future__ import annotations
 
 import re
 from dataclasses import dataclass, replace
-from datetime import date, datetime, timedelta, timezone
+from datetime import date, datetime
 from typing import Literal
 
 from services.districts.domain.commands import (
@@ -39,6 +39,7 @@ from services.districts.domain.events import (
 from services.districts.domain.registry import ResourceState
 from services.districts.domain.values import Approach, Frequency, VisitOutcome
 from shared.checks import required_text
+from shared.dates import local_date
 from shared.errors import InvalidCommand
 from shared.events import DomainEvent, Replay, absorb
 from shared.reference import CodeLists
@@ -54,18 +55,11 @@ __all__ = [
     "decide_record_visit",
     "decide_start_watch_over",
     "decide_take_volunteer_role",
-    "local_date",
     "replay",
 ]
 
 SOURCES = "consultation_sources"
 DISTRICT_ID = re.compile(r"^[a-z0-9][a-z0-9_-]{0,63}$")
-_JST = timezone(timedelta(hours=9), "JST")
-
-
-def local_date(at: datetime) -> date:
-    """The calendar day in Japan at the instant ``at``."""
-    return at.astimezone(_JST).date()
 
 
 @dataclass(frozen=True)

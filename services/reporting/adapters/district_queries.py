@@ -14,8 +14,8 @@ from pydantic import BaseModel
 from sqlalchemy import Connection, select
 
 from services.reporting.adapters import readmodel as rm
-from services.reporting.adapters.queries import JST
 from services.reporting.domain import areas as area_domain
+from shared.dates import JST
 
 # -- district issues -------------------------------------------------------------------------
 

@@ -6,7 +6,7 @@ import json
 import statistics
 from collections import defaultdict
 from collections.abc import Callable, Iterable, Sequence
-from datetime import date, datetime, time, timedelta, timezone
+from datetime import date, datetime, time, timedelta
 from typing import Any
 
 from pydantic import BaseModel
@@ -16,9 +16,8 @@ from services.reporting.adapters import readmodel as rm
 from services.reporting.adapters.readmodel import ts
 from services.reporting.domain.case_view import TimelineEntry
 from services.reporting.domain.follow_ups import FACT_TYPES, Fact, stalled
+from shared.dates import JST
 from shared.envelope import Actor
-
-JST = timezone(timedelta(hours=9), "JST")
 
 Edge = tuple[str, str, str]
 EdgeSource = Callable[[Sequence[str]], Iterable[Edge]]

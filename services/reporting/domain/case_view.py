@@ -19,7 +19,7 @@ reporting does not know is redacted whole for other departments.
 from __future__ import annotations
 
 from collections.abc import Callable, Iterable, Mapping
-from datetime import date, datetime, time, timedelta, timezone
+from datetime import date, datetime, time
 from typing import Any, Literal
 
 from pydantic import BaseModel
@@ -34,6 +34,7 @@ from services.reporting.domain.activities import (
 )
 from services.reporting.domain.areas import CaseArea
 from shared.consent import Consent, Recipient, StatutoryRecord, disclosure_basis, withhold_sensitive_codes
+from shared.dates import JST
 from shared.envelope import Actor
 from shared.referrals import REFERRAL_EVENTS, ReferralState, Status
 from shared.referrals import apply as apply_referral
@@ -54,7 +55,6 @@ PersonalFields = Callable[[str], frozenset[str]]
 OccurredField = Callable[[str], str | None]
 CodedFields = Callable[[str], Mapping[str, str]]
 SensitiveCodes = Callable[[str], frozenset[str]]
-_JST = timezone(timedelta(hours=9))
 
 
 def _occurred(entry: TimelineEntry, occurred_field: OccurredField) -> datetime:
@@ -63,7 +63,7 @@ def _occurred(entry: TimelineEntry, occurred_field: OccurredField) -> datetime:
     raw = entry.data.get(field) if field else None
     if isinstance(raw, str):
         try:
-            at = datetime.fromisoformat(raw) if "T" in raw else datetime.combine(date.fromisoformat(raw), time(), _JST)
+            at = datetime.fromisoformat(raw) if "T" in raw else datetime.combine(date.fromisoformat(raw), time(), JST)
         except ValueError:
             return entry.time
         return at if at.tzinfo else entry.time

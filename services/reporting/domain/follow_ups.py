@@ -29,12 +29,13 @@ from __future__ import annotations
 
 from collections.abc import Iterable
 from dataclasses import dataclass
-from datetime import date, datetime, timedelta, timezone
+from datetime import date, datetime
 from typing import Any
+
+from shared.dates import JST
 
 __all__ = ["FACT_TYPES", "Fact", "Stalled", "stalled"]
 
-_JST = timezone(timedelta(hours=9))
 
 FACT_TYPES = (
     "intake.FollowUpScheduled",
@@ -74,11 +75,11 @@ def _day(value: Any) -> date | None:
 
 
 def _start_of(day: date) -> datetime:
-    return datetime.combine(day, datetime.min.time(), _JST)
+    return datetime.combine(day, datetime.min.time(), JST)
 
 
 def stalled(facts: Iterable[Fact], now: datetime) -> list[Stalled]:
-    today = now.astimezone(_JST).date()
+    today = now.astimezone(JST).date()
     refusals: dict[str, Fact] = {}
     open_work: set[str] = set()
     follow_ups: dict[str, Fact] = {}
