@@ -9,6 +9,7 @@ breaks, and only that one, fails: none is misspelt or silently empty).
 
 from __future__ import annotations
 
+import ast
 import os
 import re
 import subprocess
@@ -188,8 +189,6 @@ PROJECT_PACKAGES = ("services", "shared", "deploy", "bench", "tools")
 def private_imports(source: str) -> list[str]:
     """The ``from <project module> import _name`` lines of ``source``: a name with a leading
     underscore is its module's own; another module that needs it gets a public name instead."""
-    import ast
-
     found = []
     for node in ast.walk(ast.parse(source)):
         if isinstance(node, ast.ImportFrom) and node.module and node.module.split(".")[0] in PROJECT_PACKAGES:
