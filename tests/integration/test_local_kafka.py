@@ -19,6 +19,7 @@ from typing import Any
 import pytest
 from kafka import KafkaConsumer, KafkaProducer, TopicPartition
 from kafka.admin import ConfigResource, ConfigResourceType
+from kafka.errors import KafkaConnectionError
 
 from deploy.kafka.cluster import (
     ClusterHandle,
@@ -63,12 +64,21 @@ def _produce(bootstrap: str, topic: str, values: list[bytes], **headers: bytes) 
 def _consume(bootstrap: str, topic: str, expect: int, timeout: float = 30.0) -> list[Any]:
     """Every record of ``topic`` from the beginning (no consumer group: nothing to rebalance)."""
     consumer = KafkaConsumer(bootstrap_servers=bootstrap.split(","), enable_auto_commit=False)
+    deadline = time.monotonic() + timeout
     try:
-        tps = [TopicPartition(topic, p) for p in sorted(consumer.partitions_for_topic(topic) or ())]
+        while True:
+            try:
+                tps = [TopicPartition(topic, p) for p in sorted(consumer.partitions_for_topic(topic) or ())]
+                break
+            except KafkaConnectionError:
+                # right after a broker is killed the survivors' metadata may still name it, and
+                # kafka-python's metadata refresh can pick it: a refused connection, not lost data
+                if time.monotonic() > deadline:
+                    raise
+                time.sleep(0.5)
         consumer.assign(tps)
         consumer.seek_to_beginning(*tps)
         records: list[Any] = []
-        deadline = time.monotonic() + timeout
         while len(records) < expect and time.monotonic() < deadline:
             for batch in consumer.poll(timeout_ms=500).values():
                 records.extend(batch)
