@@ -46,6 +46,7 @@ from kafka.errors import CommitFailedError, KafkaError, RebalanceInProgressError
 from sqlalchemy import Column, Connection, Engine, MetaData, String, Table, delete, select
 
 from shared.bulk import insert_rows
+from shared.db import pipelined
 from shared.envelope import Envelope, EnvelopeError, from_kafka
 from shared.kafka import BrokerUnavailable, LazyProducer, make_consumer, reachable, retry_pause
 from shared.metrics import CONSUMER_DEAD_LETTERS, CONSUMER_LAG, CONSUMER_LAST_POLL, CONSUMER_PROCESSED
@@ -301,12 +302,13 @@ class ConsumerRunner:
             else:
                 CONSUMER_PROCESSED.labels(self.name, "duplicate").inc()
         try:
-            if self.batch_handler is not None:
-                if fresh:
-                    self.batch_handler(conn, fresh)
-            else:
-                for env in fresh:
-                    self._run_handler(conn, env)
+            with pipelined(conn):
+                if self.batch_handler is not None:
+                    if fresh:
+                        self.batch_handler(conn, fresh)
+                else:
+                    for env in fresh:
+                        self._run_handler(conn, env)
         except Exception:
             log.info("consumer.batch_retry_per_event", consumer=self.name)
             return False

@@ -20,13 +20,17 @@ from contextlib import contextmanager
 from pathlib import Path
 from typing import Any
 
+import psycopg
 from alembic import command
 from alembic.config import Config
 from sqlalchemy import Connection, Engine, create_engine, event, text
+from sqlalchemy.engine.interfaces import DBAPICursor, ExecutionContext
+from sqlalchemy.exc import DBAPIError
+from sqlalchemy.sql.expression import Insert
 
 from shared.lease import lock_key
 
-__all__ = ["KIT_MIGRATIONS", "is_postgres", "make_engine", "migrate"]
+__all__ = ["KIT_MIGRATIONS", "is_postgres", "make_engine", "migrate", "pipelined"]
 
 KIT_MIGRATIONS = Path(__file__).parent / "migrations"
 # Replicas started together (a cluster's Deployment) migrate one database in turn, not at once.
@@ -49,6 +53,68 @@ def reading(engine: Engine) -> Iterator[Connection]:
     with engine.connect() as conn:
         yield conn
         conn.rollback()
+
+
+_PIPELINE = "tsunagu.pipeline"
+"""The key, in a connection's ``info``, of the psycopg pipeline :func:`pipelined` holds open."""
+
+
+@contextmanager
+def pipelined(conn: Connection) -> Iterator[None]:
+    """Send the block's plain ``INSERT`` statements without waiting for each one's answer.
+
+    On PostgreSQL with psycopg the block runs in the driver's pipeline mode: a plain ``INSERT``
+    (SQLAlchemy's ``table.insert()`` without ``RETURNING``) is sent and the block goes on; every
+    other statement (a ``SELECT``, an ``UPDATE``, an upsert, anything with ``RETURNING``, driver SQL)
+    is answered before :meth:`Connection.execute` returns (see :func:`_answer_now`), so reads see
+    the writes before them and row counts are right. A consumer's handlers that append events and
+    rows for each event so pay one round trip per read, not one per statement. What such an
+    ``INSERT`` refuses (a unique key, a check) is raised later: by the next statement that waits
+    for its answer or at the end of the block, as SQLAlchemy's :class:`DBAPIError`; the caller rolls
+    the transaction back (as :class:`shared.consumer.ConsumerRunner` does, then reruns the batch one
+    savepoint per event outside a pipeline). An ``INSERT`` whose count is wanted says so with
+    SQLAlchemy's ``preserve_rowcount`` execution option and is answered at once. Elsewhere (SQLite)
+    the block runs as it is.
+    """
+    if conn.dialect.name != "postgresql" or conn.dialect.driver != "psycopg":
+        yield
+        return
+    if not event.contains(conn.engine, "after_cursor_execute", _answer_now):
+        event.listen(conn.engine, "after_cursor_execute", _answer_now)
+    driver = conn.connection.driver_connection
+    assert isinstance(driver, psycopg.Connection)
+    try:
+        with driver.pipeline() as pipeline:
+            conn.info[_PIPELINE] = pipeline
+            try:
+                yield
+            finally:
+                conn.info.pop(_PIPELINE, None)
+    except psycopg.Error as exc:  # an INSERT's refusal that arrived with the block's last answers
+        raise DBAPIError.instance(None, None, exc, psycopg.Error) from exc
+
+
+def _answer_now(
+    conn: Connection,
+    _cursor: DBAPICursor,
+    _statement: str,
+    _parameters: Any,
+    context: ExecutionContext | None,
+    _executemany: bool,
+) -> None:
+    """In a :func:`pipelined` block, wait for the answer of every statement but a plain ``INSERT``."""
+    pipeline = conn.info.get(_PIPELINE)
+    if pipeline is None:
+        return
+    compiled = getattr(context, "compiled", None)
+    plain_insert = (
+        compiled is not None
+        and type(compiled.statement) is Insert  # the dialects' upsert constructs are subclasses
+        and not getattr(compiled, "effective_returning", None)
+        and not (context is not None and context.execution_options.get("preserve_rowcount"))
+    )
+    if not plain_insert:
+        pipeline.sync()
 
 
 def _writer_lock(key: str) -> threading.Lock:

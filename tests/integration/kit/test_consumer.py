@@ -250,6 +250,59 @@ def test_a_batch_handler_writes_a_batch_at_once_and_a_poison_event_still_goes_al
     c.consumer.close()
 
 
+claims_md = MetaData()
+claims = Table("claims", claims_md, Column("name", String(32), primary_key=True), Column("event_id", String(64)))
+
+
+def test_an_insert_the_database_refuses_late_dead_letters_only_its_event_and_the_batch_reads_its_own_writes(
+    engine, kafka, new_topic
+):
+    """On PostgreSQL the fast path sends a handler's plain INSERTs without waiting (shared.db.pipelined):
+    a key refused there surfaces at a later event's read or at the batch's end, not at its own
+    execute. The batch must still land whole but for that one event, and each handler's read must
+    see the writes of the events before it."""
+    claims_md.create_all(engine)
+    with engine.begin() as conn:
+        conn.execute(claims.insert(), {"name": "taken", "event_id": "before"})
+    topic = new_topic("refused")
+    # e0 and e2 share a partition (their case): e2's read must see e0's claim
+    items = [("e0", "free-0"), ("e1", "taken"), ("e2", "free-0"), ("e3", "free-3")]
+    publish(engine, kafka.bootstrap_servers, topic, items)
+
+    def claim(conn: Connection, env: Envelope) -> None:
+        name = env.data["text"]
+        # "taken" is not looked up on purpose: only the database's key refuses it
+        if name != "taken" and conn.execute(select(claims.c.name).where(claims.c.name == name)).first():
+            conn.execute(effects.insert(), {"event_id": env.id, "n": -1})
+            return
+        conn.execute(claims.insert(), {"name": name, "event_id": env.id})
+        conn.execute(effects.insert(), {"event_id": env.id, "n": env.data["n"]})
+
+    c = ConsumerRunner(
+        name="refused-group",
+        engine=engine,
+        handler=claim,
+        topics=[topic],
+        bootstrap_servers=kafka.bootstrap_servers,
+        dead_letter_topic=topic + ".dlq",
+        producer=make_producer(kafka.bootstrap_servers),
+    )
+    c.run_until_idle()
+    assert effect_ids(engine) == ["e0", "e2", "e3"]
+    with engine.connect() as conn:
+        assert sorted(tuple(r) for r in conn.execute(select(claims))) == [
+            ("free-0", "e0"),
+            ("free-3", "e3"),
+            ("taken", "before"),
+        ]
+        assert conn.execute(select(effects.c.n).where(effects.c.event_id == "e2")).scalar_one() == -1
+    [dead] = read_topic(kafka.bootstrap_servers, topic + ".dlq", expect=1)
+    assert dict(dead.headers)["dlq_error"].decode().startswith("IntegrityError")
+    assert dict(dead.headers)["ce_id"] == b"e1"
+    assert marks(engine, "refused-group") == ["e0", "e1", "e2", "e3"]
+    c.consumer.close()
+
+
 class FailingDeadLetters:
     """A producer whose sends fail while ``down`` (a dead-letter topic away), then a real one."""
 
