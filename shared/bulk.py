@@ -153,6 +153,8 @@ def _fallback(
         stmt = table.insert()
     if returning is not None:
         stmt = stmt.returning(table.c[returning])
+    else:  # SQLAlchemy forgets an INSERT's count on PostgreSQL unless asked to keep it
+        stmt = stmt.execution_options(preserve_rowcount=True)
     params = [{c: row.get(c) for c in cols} for row in rows]
     result = conn.execute(stmt, params)
     if returning is None:

@@ -2,8 +2,10 @@
 
 from __future__ import annotations
 
+from datetime import UTC, datetime
+
 import pytest
-from sqlalchemy import Boolean, Column, Integer, MetaData, String, Table, select
+from sqlalchemy import Boolean, Column, DateTime, Integer, MetaData, String, Table, select
 from sqlalchemy.exc import IntegrityError
 
 from shared import bulk
@@ -129,3 +131,22 @@ def test_several_tables_in_one_go_raise_sqlalchemys_error_and_roll_back_whole(en
     assert _others(engine) == [] and len(_all(engine)) == 1
     with engine.begin() as conn:  # the pool's connection is usable again
         assert bulk.insert_tables(conn, batches[:1]) == 1
+
+
+stamped = Table(
+    "bulk_stamped",
+    md,
+    Column("id", String(64), primary_key=True),
+    Column("at", DateTime(timezone=True), nullable=False),  # no plain driver array: SQLAlchemy's statement
+)
+
+
+def test_a_table_the_driver_statement_cannot_write_goes_through_sqlalchemy_with_the_same_counts(engine):
+    at = datetime(2026, 4, 1, 9, 30, tzinfo=UTC)
+    with engine.begin() as conn:
+        assert insert_rows(conn, stamped, [{"id": "a", "at": at}, {"id": "b", "at": at}]) == (2, [])
+        # a conflict is skipped and not counted; with RETURNING only the new row comes back
+        assert insert_rows(conn, stamped, [{"id": "a", "at": at}, {"id": "c", "at": at}]) == (1, [])
+        assert insert_rows(conn, stamped, [{"id": "c", "at": at}, {"id": "d", "at": at}], returning="id") == (1, ["d"])
+    with engine.connect() as conn:
+        assert sorted(r.id for r in conn.execute(select(stamped))) == ["a", "b", "c", "d"]
