@@ -94,3 +94,19 @@ def test_a_refused_insert_is_raised_by_the_next_read_not_passed_over(engine):
             pytest.fail("a read after a refused insert must not answer")
         conn.rollback()
     assert _stored(engine) == [("kept", 1)]
+
+
+def test_a_refusal_answered_at_once_inside_a_savepoint_can_be_rolled_back_and_the_block_goes_on(engine):
+    """The event store's append: INSERT .. RETURNING in a savepoint, a conflict caught and undone."""
+    with engine.begin() as conn:
+        conn.execute(rows.insert(), {"id": "kept", "n": 1})
+    with engine.begin() as conn, pipelined(conn):
+        conn.execute(rows.insert(), {"id": "before", "n": 2})
+        conn.exec_driver_sql("SAVEPOINT try_it")
+        with pytest.raises(IntegrityError):
+            conn.execute(rows.insert().returning(rows.c.id), {"id": "kept", "n": 3}).all()
+        conn.exec_driver_sql("ROLLBACK TO SAVEPOINT try_it")
+        conn.exec_driver_sql("RELEASE SAVEPOINT try_it")
+        conn.execute(rows.insert(), {"id": "after", "n": 4})
+        assert conn.execute(select(func.count()).select_from(rows)).scalar_one() == 3
+    assert _stored(engine) == [("after", 4), ("before", 2), ("kept", 1)]
