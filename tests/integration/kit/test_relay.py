@@ -18,7 +18,8 @@ from sqlalchemy import text
 from shared.db import make_engine, migrate
 from shared.eventstore import EventStore
 from shared.kafka import LazyProducer, make_producer
-from shared.relay import OutboxRelay, load_checkpoint, parked_events
+from shared.parked import parked_events
+from shared.relay import OutboxRelay, load_checkpoint
 from tests.support import envelopes, new_event, read_topic
 
 REPO = Path(__file__).resolve().parents[3]
