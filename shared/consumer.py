@@ -221,8 +221,10 @@ class ConsumerRunner:
     def process(self, records: Sequence[Any]) -> None:
         """Handle one polled batch in one transaction.
 
-        The fast path runs every new event's handler without savepoints, checks duplicates with
-        one query and writes all dedupe marks with one statement. If any handler raises, the
+        The fast path runs every new event's handler without savepoints (on PostgreSQL in psycopg's
+        pipeline mode, :func:`shared.db.pipelined`: their plain INSERTs are not waited for one by
+        one), checks duplicates with one query and writes all dedupe marks with one statement. If
+        any handler raises, or the database refuses a write when its answer arrives, the
         whole transaction is rolled back and the batch runs again on the careful path, one
         savepoint per event, so that only the poison event is dead-lettered. Handlers write only
         to the database, so a rolled-back first run leaves no trace.
