@@ -46,11 +46,11 @@ def publish(engine, bootstrap: str, topic: str, items: list[tuple[str, str]]) ->
     producer.close()
 
 
-def runner(engine, kafka, topic: str, name: str) -> ConsumerRunner:
+def runner(engine, kafka, topic: str, name: str, handler=record_effect) -> ConsumerRunner:
     return ConsumerRunner(
         name=name,
         engine=engine,
-        handler=record_effect,
+        handler=handler,
         topics=[topic],
         bootstrap_servers=kafka.bootstrap_servers,
         dead_letter_topic=topic + ".dlq",
@@ -278,15 +278,7 @@ def test_an_insert_the_database_refuses_late_dead_letters_only_its_event_and_the
         conn.execute(claims.insert(), {"name": name, "event_id": env.id})
         conn.execute(effects.insert(), {"event_id": env.id, "n": env.data["n"]})
 
-    c = ConsumerRunner(
-        name="refused-group",
-        engine=engine,
-        handler=claim,
-        topics=[topic],
-        bootstrap_servers=kafka.bootstrap_servers,
-        dead_letter_topic=topic + ".dlq",
-        producer=make_producer(kafka.bootstrap_servers),
-    )
+    c = runner(engine, kafka, topic, "refused-group", handler=claim)
     c.run_until_idle()
     assert effect_ids(engine) == ["e0", "e2", "e3"]
     with engine.connect() as conn:

@@ -16,11 +16,9 @@ rows = Table("pipelined_rows", md, Column("id", String(32), primary_key=True), C
 
 @pytest.fixture
 def engine(db_url):
-    engine = make_engine(db_url)
-    md.drop_all(engine)
+    engine = make_engine(db_url)  # a database of the test's own (tests/conftest.py: db_url)
     md.create_all(engine)
     yield engine
-    md.drop_all(engine)
     engine.dispose()
 
 
