@@ -11,6 +11,7 @@ It knows nothing of any department. Modules:
 - :mod:`shared.lease`       — one relay per store across replicas: a PostgreSQL advisory-lock lease
 - :mod:`shared.wake`        — a worker process's relay woken by a web process's commits (NOTIFY, data_version)
 - :mod:`shared.consumer`    — consumer runner: dedupe, savepoints, dead letters, offsets after commit
+- :mod:`shared.deadletters` — the dead letters, the operator's side: list, show, replay after a fix
 - :mod:`shared.contracts`   — the published event contracts (``schemas/events``) as data, and validation
 - :mod:`shared.columns`     — column specs, one line a column, for read tables and their Alembic revisions;
                               ``row_of`` (a read row from an event's or a state's fields)

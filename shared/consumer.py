@@ -28,8 +28,8 @@ consumer seeks back to its first records, so the next commit can never move past
 was neither applied nor dead-lettered; :meth:`ConsumerRunner.run` retries it with a growing pause,
 during which the member keeps polling with its partitions paused (a rebalance does not wait for it).
 
-``replay_dead_letters`` runs the dead letters of this consumer through the handler again after
-a fix.
+:mod:`shared.deadletters` lists, shows and replays the dead letters through the handler again
+after a fix (``python -m services.<name> dead-letters list|show|replay``).
 """
 
 from __future__ import annotations
@@ -43,7 +43,7 @@ from typing import Any
 import structlog
 from kafka import KafkaConsumer, KafkaProducer, TopicPartition
 from kafka.errors import CommitFailedError, KafkaError, RebalanceInProgressError
-from sqlalchemy import Column, Connection, Engine, MetaData, String, Table, delete, select
+from sqlalchemy import Column, Connection, Engine, MetaData, String, Table, select
 
 from shared.bulk import insert_rows
 from shared.db import pipelined
@@ -286,11 +286,11 @@ class ConsumerRunner:
         return the ones to dead-letter; no handler runs for them."""
         refused = []
         for record, env, error in invalid:
-            if self._status(conn, env.id) is not None:
+            if self.status_of(conn, env.id) is not None:
                 CONSUMER_PROCESSED.labels(self.name, "duplicate").inc()
                 continue
             log.warning("consumer.invalid_event", consumer=self.name, event_type=env.type, event_id=env.id, error=error)
-            self._mark(conn, env.id, "dead")
+            self.mark(conn, env.id, "dead")
             refused.append((record, error))
         return refused
 
@@ -361,30 +361,32 @@ class ConsumerRunner:
 
     def _handle_record(self, conn: Connection, env: Envelope) -> str | None:
         """The careful path: one savepoint per event; returns the error of a failing handler."""
-        if self._status(conn, env.id) is not None:
+        if self.status_of(conn, env.id) is not None:
             CONSUMER_PROCESSED.labels(self.name, "duplicate").inc()
             return None
         savepoint = conn.begin_nested()
         try:
             self._run_handler(conn, env)
-            self._mark(conn, env.id, "done")
+            self.mark(conn, env.id, "done")
             savepoint.commit()
         except Exception as exc:
             savepoint.rollback()
             log.exception("consumer.handler_failed", consumer=self.name, event_type=env.type, event_id=env.id)
-            self._mark(conn, env.id, "dead")
+            self.mark(conn, env.id, "dead")
             return f"{type(exc).__name__}: {exc}"
         CONSUMER_PROCESSED.labels(self.name, "handled").inc()
         return None
 
-    def _status(self, conn: Connection, event_id: str) -> str | None:
+    def status_of(self, conn: Connection, event_id: str) -> str | None:
+        """This consumer's dedupe mark of an event: ``done``, ``dead`` or ``None`` (never seen)."""
         return conn.execute(
             select(processed_table.c.status).where(
                 processed_table.c.consumer == self.name, processed_table.c.event_id == event_id
             )
         ).scalar()
 
-    def _mark(self, conn: Connection, event_id: str, status: str) -> None:
+    def mark(self, conn: Connection, event_id: str, status: str) -> None:
+        """Write this consumer's dedupe mark of an event, in ``conn``'s transaction."""
         conn.execute(
             processed_table.insert().values(
                 consumer=self.name,
@@ -504,58 +506,3 @@ class ConsumerRunner:
                 seen += self.poll_once(commit_offsets=False)
                 self._commit()
         return seen
-
-    # -- dead letters ----------------------------------------------------------------------
-    def replay_dead_letters(self, timeout: float = 30.0) -> tuple[int, int]:
-        """Run this consumer's dead letters through the handler again; returns (fixed, still_failing)."""
-        replay = make_consumer(self.bootstrap_servers, group_id=f"{self.name}.dlq-replay", topics=())
-        partitions = replay.partitions_for_topic(self.dead_letter_topic) or set()
-        replay.assign([TopicPartition(self.dead_letter_topic, p) for p in partitions])
-        fixed = failing = 0
-        deadline = time.monotonic() + timeout
-        try:
-            while time.monotonic() < deadline:
-                polled = replay.poll(timeout_ms=500)
-                records = [r for batch in polled.values() for r in batch]
-                if not records:
-                    break
-                for record in records:
-                    headers = dict(record.headers or [])
-                    if headers.get("dlq_consumer", b"").decode() != self.name:
-                        continue
-                    ok = self._replay_one(record)
-                    fixed, failing = (fixed + 1, failing) if ok else (fixed, failing + 1)
-                replay.commit()
-        finally:
-            replay.close(autocommit=False)
-        return fixed, failing
-
-    def _replay_one(self, record: Any) -> bool:
-        try:
-            env = from_kafka(record.key, record.headers, record.value)
-        except EnvelopeError:
-            return False
-        if self.validate is not None and (problem := self.validate(env)) is not None:
-            log.warning("consumer.replay_invalid", consumer=self.name, event_id=env.id, error=problem)
-            return False
-        with self.engine.connect() as conn:
-            conn.begin()
-            status = self._status(conn, env.id)
-            if status == "done":
-                conn.rollback()
-                return True
-            conn.execute(
-                delete(processed_table).where(
-                    processed_table.c.consumer == self.name, processed_table.c.event_id == env.id
-                )
-            )
-            try:
-                with conn.begin_nested():
-                    self.handler(conn, env)
-                self._mark(conn, env.id, "done")
-                conn.commit()
-                return True
-            except Exception:
-                log.exception("consumer.replay_failed", consumer=self.name, event_id=env.id)
-                conn.rollback()
-                return False

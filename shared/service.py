@@ -240,9 +240,20 @@ def serve(app: FastAPI, settings: ServiceSettings) -> None:
     uvicorn.run(app, host=settings.host, port=settings.port, log_level="warning", access_log=False)
 
 
-def run_service(build: Callable[[], tuple[FastAPI, ServiceKit]], name: str) -> int:
+def run_service(build: Callable[[], tuple[FastAPI, ServiceKit]], name: str, argv: Sequence[str] | None = None) -> int:
     """``python -m services.<name>``: build and serve, or refuse to start (exit 2) saying which
-    setting to fix, e.g. a production service without its signing configuration."""
+    setting to fix, e.g. a production service without its signing configuration.
+
+    ``python -m services.<name> dead-letters list|show|replay``: the operator's commands for its
+    consumers' dead letters (:mod:`shared.deadletters`), with the service's own settings."""
+    argv = sys.argv[1:] if argv is None else argv
+    if argv[:1] == ["dead-letters"]:
+        from shared.deadletters import main as dead_letters
+
+        return dead_letters(argv[1:], build, name)
+    if argv[:1] not in ([], ["serve"]):
+        print(f"usage: python -m services.{name} [serve | dead-letters list|show|replay]", file=sys.stderr)
+        return 2
     # SIGUSR1 prints every thread's stack to the log: where a stuck consumer or relay waits
     faulthandler.register(signal.SIGUSR1, all_threads=True)
     try:

@@ -6,6 +6,7 @@
 - ``case ID --purpose P [--as-of T]``: print a case view (audit replay with ``--as-of``); the read is recorded
 - ``verify ID``: check the hash chains of a case's streams as archived
 - ``export --from D --to D --out DIR``: tables 1–3 as CSV and one Excel workbook
+- ``dead-letters list|show P:O|replay``: the projection's dead letters (:mod:`shared.deadletters`)
 """
 
 from __future__ import annotations
@@ -23,9 +24,16 @@ from shared.settings import refused_settings
 
 
 def main(argv: list[str] | None = None) -> int:
+    argv = sys.argv[1:] if argv is None else argv
+    if argv[:1] == ["dead-letters"]:
+        from services.reporting.bootstrap import build
+        from shared.deadletters import main as dead_letters
+
+        return dead_letters(argv[1:], build, "reporting")
     parser = argparse.ArgumentParser(prog="python -m services.reporting", description=__doc__.splitlines()[0])
     sub = parser.add_subparsers(dest="command")
     sub.add_parser("serve", help="run the service (default)")
+    sub.add_parser("dead-letters", help="list|show P:O|replay the projection's dead letters (see its --help)")
     rb = sub.add_parser("rebuild", help="replay all topics into a new generation and switch readers to it")
     rb.add_argument("--batch-size", type=int, default=5000)
     rb.add_argument("--no-switch", action="store_true", help="build and verify only")
