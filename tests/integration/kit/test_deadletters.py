@@ -228,3 +228,23 @@ def test_a_services_command_line_lists_shows_and_replays_its_consumers_dead_lett
         [sys.executable, "-m", "services.loans", "dead-letter", "list"], env=env, capture_output=True, text=True
     )
     assert misspelt.returncode == 2 and "usage: python -m services.loans" in misspelt.stderr  # starts no service
+
+
+@pytest.mark.parametrize("db_url", ["sqlite"], indirect=True)
+def test_reporting_takes_the_dead_letters_command_beside_its_own(db_url, kafka):
+    """Reporting has commands of its own (rebuild, case, ...); ``dead-letters`` reaches its projection's."""
+    prefix = f"t{uuid.uuid4().hex[:6]}."
+    env = {
+        **os.environ,
+        "REPORTING_DATABASE_URL": db_url,
+        "REPORTING_KAFKA_BOOTSTRAP_SERVERS": kafka.bootstrap_servers,
+        "REPORTING_CONSUMER_GROUP_PREFIX": prefix,
+    }
+    command = [sys.executable, "-m", "services.reporting", "dead-letters", "list", "--consumer", "nobody"]
+    run = subprocess.run(command, env=env, capture_output=True, text=True, timeout=120)
+    assert run.returncode == 2, run.stderr
+    assert f"reporting has no consumer 'nobody'; its consumers: {prefix}reporting.projection" in run.stderr
+    command[-1] = f"{prefix}reporting.projection"
+    run = subprocess.run(command, env=env, capture_output=True, text=True, timeout=120)
+    assert run.returncode == 0 and run.stdout == "", run.stderr
+    assert "0 dead letters not replayed" in run.stderr
