@@ -55,7 +55,7 @@ def test_story_7_mrs_a_is_played_by_clicking_at_districts_and_conferences_and_re
     districts.locator(f"tr[data-referral='{outreach}']").get_by_role("link", name="見守りの気づきを記録する").click()
     form = districts.get_by_role("form", name="見守りの気づきを記録する")
     expect(form.get_by_label("受理した紹介から")).to_have_value(outreach)
-    form.get_by_label("地区コード").fill("yamato-3chome")
+    form.locator("select[name=district_id]").select_option("yamato-3chome")  # the districts by name (圏域)
     form.get_by_label("気づいた人（経路）").select_option(label="民生委員・児童委員")
     form.get_by_label("気づいた人の名前・立場").fill("担当地区の民生委員（近隣住民の訴えから）")
     form.get_by_label("気づいたこと").fill(
@@ -65,6 +65,7 @@ def test_story_7_mrs_a_is_played_by_clicking_at_districts_and_conferences_and_re
     form.get_by_role("button", name="記録する").click()
     districts.wait_for_url(re.compile(rf".*/districts/cases/{re.escape(provisional)}$"))
     expect(districts.get_by_role("heading", level=1)).to_contain_text("気づき・訪問中")
+    expect(districts.locator("[data-field=district_id]")).to_have_text("大和三丁目地区社協")
     timeline = districts.get_by_role("list", name="経過（気づき・訪問・見守り・サロン・担い手）")
     expect(timeline.locator("[data-entry=concern]")).to_contain_text("ネズミが頻繁に出る")
 

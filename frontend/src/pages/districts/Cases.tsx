@@ -14,6 +14,7 @@ import { formatDate, formatDateTime, isoToJstInput, jstInputToIso } from "../../
 import { CommandForm, fieldErrors, serviceToday, useCommand, YesNo } from "../loans/common";
 import { ActionItemTable } from "../conferences/Work";
 import { APPROACHES, FREQUENCIES, lines, useDistrictsRights, VISIT_OUTCOMES, WATCHER_ROLES } from "./common";
+import { useAreaNames, useAreaOptions, withCurrent } from "./hooks";
 
 type Detail = components["schemas"]["DistrictCaseDetail"];
 const PAGE = 20;
@@ -26,12 +27,14 @@ export function DistrictCaseListPage() {
   const [status, setStatus] = useState("");
   const [district, setDistrict] = useState("");
   const [offset, setOffset] = useState(0);
+  const districts = useAreaOptions("district_council");
+  const names = useAreaNames();
   const query = useQuery({
     queryKey: ["district-cases", status, district, offset],
     queryFn: () =>
       ok(
         api.districts.GET("/cases", {
-          params: { query: { status: status || undefined, district_id: district.trim() || undefined, limit: PAGE, offset } },
+          params: { query: { status: status || undefined, district_id: district || undefined, limit: PAGE, offset } },
         }),
       ),
   });
@@ -41,15 +44,16 @@ export function DistrictCaseListPage() {
     <section aria-labelledby="district-cases-title">
       <h1 id="district-cases-title">{t("districtsDesk.cases.title")}</h1>
       <div className="filters">
-        <TextField
+        <SelectField
           name="district_id"
-          type="search"
-          label={t("districtsDesk.fields.district_id")}
+          label={t("districtsDesk.files.district")}
           value={district}
           onChange={(v) => {
             setDistrict(v);
             setOffset(0);
           }}
+          placeholder={t("districtsDesk.all")}
+          options={districts}
         />
         {rights.write && (
           <Link className="button" to="/districts/concerns/new">
@@ -81,7 +85,7 @@ export function DistrictCaseListPage() {
               <thead>
                 <tr>
                   <th scope="col">{t("districtsDesk.fields.case_id")}</th>
-                  <th scope="col">{t("districtsDesk.fields.district_id")}</th>
+                  <th scope="col">{t("districtsDesk.files.district")}</th>
                   <th scope="col">{t("districtsDesk.fields.status")}</th>
                   <th scope="col">{t("districtsDesk.fields.concerns")}</th>
                   <th scope="col">{t("districtsDesk.fields.visit_count")}</th>
@@ -96,7 +100,7 @@ export function DistrictCaseListPage() {
                     <td>
                       <Link to={`/districts/cases/${encodeURIComponent(c.case_id)}`}>{c.case_id}</Link>
                     </td>
-                    <td>{c.district_id}</td>
+                    <td>{names(c.district_id)}</td>
                     <td>
                       <span className={`status status-${c.status}`}>{t(`districtsDesk.caseStatus.${c.status}`, { defaultValue: c.status })}</span>
                       {c.refused && <span className="tag">{t("districtsDesk.fields.refused")}</span>}
@@ -140,6 +144,7 @@ export function ConcernFormPanel({ caseId, districtId }: { caseId?: string; dist
     reporter: "",
     concern: "",
   });
+  const districts = useAreaOptions("district_council");
   const accepted = useQuery({
     queryKey: ["referrals", "districts", "accepted-for-concerns"],
     queryFn: () => ok(api.districts.GET("/referrals/inbox", { params: { query: { status: "accepted", limit: 100 } } })),
@@ -152,7 +157,7 @@ export function ConcernFormPanel({ caseId, districtId }: { caseId?: string; dist
           body: {
             referral_id: form.referral_id || null,
             case_id: form.case_id.trim() || null,
-            district_id: form.district_id.trim(),
+            district_id: form.district_id,
             reported_by: form.reported_by,
             reporter: form.reporter.trim() || null,
             concern: form.concern,
@@ -196,7 +201,7 @@ export function ConcernFormPanel({ caseId, districtId }: { caseId?: string; dist
           <TextField name="case_id" label={t("districtsDesk.fields.case_id")} hint={t("districtsDesk.concernForm.caseHint")} value={form.case_id} onChange={set("case_id")} rules={rule("case_id")} error={err.case_id} />
         </>
       )}
-      <TextField name="district_id" label={t("districtsDesk.fields.district_id")} hint={t("districtsDesk.concernForm.districtHint")} value={form.district_id} onChange={set("district_id")} rules={rule("district_id")} error={err.district_id} />
+      <SelectField name="district_id" label={t("districtsDesk.files.district")} value={form.district_id} onChange={set("district_id")} placeholder={t("form.choose")} options={withCurrent(districts, form.district_id)} required error={err.district_id} />
       <SelectField name="reported_by" label={t("districtsDesk.fields.reported_by")} value={form.reported_by} onChange={set("reported_by")} options={codes.options("consultation_sources")} placeholder={t("form.choose")} required error={err.reported_by} />
       <TextField name="reporter" label={t("districtsDesk.fields.reporter")} value={form.reporter} onChange={set("reporter")} rules={rule("reporter")} error={err.reporter} />
       <TextArea name="concern" label={t("districtsDesk.fields.concern")} hint={t("districtsDesk.concernForm.concernHint")} value={form.concern} onChange={set("concern")} rules={rule("concern")} error={err.concern} rows={3} />
@@ -295,6 +300,7 @@ export function DistrictCasePage() {
   const codes = useCodeLists();
   const rights = useDistrictsRights();
   const { caseId = "" } = useParams();
+  const names = useAreaNames();
   const query = useQuery({
     queryKey: ["district-case", caseId],
     queryFn: () => ok(api.districts.GET("/cases/{case_id}", { params: { path: { case_id: caseId } } })),
@@ -317,8 +323,8 @@ export function DistrictCasePage() {
           </h1>
           <Redacted fields={c.redacted} />
           <dl className="facts">
-            <dt>{t("districtsDesk.fields.district_id")}</dt>
-            <dd data-field="district_id">{c.district_id}</dd>
+            <dt>{t("districtsDesk.files.district")}</dt>
+            <dd data-field="district_id">{names(c.district_id ?? "")}</dd>
             <dt>{t("districtsDesk.fields.refused")}</dt>
             <dd data-field="refused">{c.refused ? <strong>{t("districtsDesk.cases.refusedFlag")}</strong> : <YesNo value={false} />}</dd>
             <dt>{t("districtsDesk.cases.watchNow")}</dt>

@@ -4,11 +4,12 @@ import { useTranslation } from "react-i18next";
 import { Link } from "react-router-dom";
 
 import { api, ok } from "../../api/client";
-import { TextField } from "../../components/Field";
+import { SelectField, TextField } from "../../components/Field";
 import { QueryState } from "../../components/States";
 import { formatDate } from "../../time";
 import { YesNo } from "../loans/common";
 import { ActionItemsPage } from "../conferences/Work";
+import { useAreaNames, useAreaOptions } from "./hooks";
 
 const LIMIT = 200;
 
@@ -17,12 +18,14 @@ export function SalonAttendancePage() {
   const { t } = useTranslation();
   const [district, setDistrict] = useState("");
   const [salon, setSalon] = useState("");
+  const districts = useAreaOptions("district_council");
+  const names = useAreaNames();
   const query = useQuery({
     queryKey: ["district-salons", district, salon],
     queryFn: () =>
       ok(
         api.districts.GET("/salons/attendance", {
-          params: { query: { district_id: district.trim() || undefined, salon_name: salon.trim() || undefined, limit: LIMIT } },
+          params: { query: { district_id: district || undefined, salon_name: salon.trim() || undefined, limit: LIMIT } },
         }),
       ),
   });
@@ -30,7 +33,7 @@ export function SalonAttendancePage() {
     <section aria-labelledby="salons-title">
       <h1 id="salons-title">{t("districtsDesk.salons.title")}</h1>
       <div className="filters">
-        <TextField name="district_id" type="search" label={t("districtsDesk.fields.district_id")} value={district} onChange={setDistrict} />
+        <SelectField name="district_id" label={t("districtsDesk.files.district")} value={district} onChange={setDistrict} placeholder={t("districtsDesk.all")} options={districts} />
         <TextField name="salon_name" type="search" label={t("districtsDesk.salons.filterSalon")} value={salon} onChange={setSalon} />
       </div>
       <QueryState isLoading={query.isLoading} error={query.error} isEmpty={!query.data?.items.length}>
@@ -41,7 +44,7 @@ export function SalonAttendancePage() {
               <th scope="col">{t("districtsDesk.fields.attended_on")}</th>
               <th scope="col">{t("districtsDesk.fields.salon_name")}</th>
               <th scope="col">{t("districtsDesk.fields.first_visit")}</th>
-              <th scope="col">{t("districtsDesk.fields.district_id")}</th>
+              <th scope="col">{t("districtsDesk.files.district")}</th>
               <th scope="col">{t("districtsDesk.fields.case_id")}</th>
             </tr>
           </thead>
@@ -53,7 +56,7 @@ export function SalonAttendancePage() {
                 <td>
                   <YesNo value={a.first_visit} />
                 </td>
-                <td>{a.district_id}</td>
+                <td>{names(a.district_id)}</td>
                 <td>
                   <Link to={`/districts/cases/${encodeURIComponent(a.case_id)}`}>{a.case_id}</Link>
                 </td>
@@ -70,15 +73,17 @@ export function SalonAttendancePage() {
 export function VolunteersPage() {
   const { t } = useTranslation();
   const [district, setDistrict] = useState("");
+  const districts = useAreaOptions("district_council");
+  const names = useAreaNames();
   const query = useQuery({
     queryKey: ["district-volunteers", district],
-    queryFn: () => ok(api.districts.GET("/volunteers", { params: { query: { district_id: district.trim() || undefined, limit: LIMIT } } })),
+    queryFn: () => ok(api.districts.GET("/volunteers", { params: { query: { district_id: district || undefined, limit: LIMIT } } })),
   });
   return (
     <section aria-labelledby="volunteers-title">
       <h1 id="volunteers-title">{t("districtsDesk.volunteers.title")}</h1>
       <div className="filters">
-        <TextField name="district_id" type="search" label={t("districtsDesk.fields.district_id")} value={district} onChange={setDistrict} />
+        <SelectField name="district_id" label={t("districtsDesk.files.district")} value={district} onChange={setDistrict} placeholder={t("districtsDesk.all")} options={districts} />
       </div>
       <QueryState isLoading={query.isLoading} error={query.error} isEmpty={!query.data?.items.length}>
         <table className="data">
@@ -88,7 +93,7 @@ export function VolunteersPage() {
               <th scope="col">{t("districtsDesk.fields.started_on")}</th>
               <th scope="col">{t("districtsDesk.fields.activity")}</th>
               <th scope="col">{t("districtsDesk.fields.role")}</th>
-              <th scope="col">{t("districtsDesk.fields.district_id")}</th>
+              <th scope="col">{t("districtsDesk.files.district")}</th>
               <th scope="col">{t("districtsDesk.fields.case_id")}</th>
             </tr>
           </thead>
@@ -98,7 +103,7 @@ export function VolunteersPage() {
                 <td>{formatDate(v.started_on)}</td>
                 <td>{v.activity}</td>
                 <td>{v.role}</td>
-                <td>{v.district_id}</td>
+                <td>{names(v.district_id)}</td>
                 <td>
                   <Link to={`/districts/cases/${encodeURIComponent(v.case_id)}`}>{v.case_id}</Link>
                 </td>

@@ -23,3 +23,9 @@ export function useAreaNames(): (id: string) => string {
   const names = new Map((query.data?.items ?? []).map((a) => [a.area_id, a.name]));
   return (id: string) => names.get(id) ?? id;
 }
+
+/** The options with ``value`` kept as one of them (by its code) when it is set and not among them:
+ *  a record's district that is not (or no longer) a defined area still shows, and is sent unchanged. */
+export function withCurrent(options: Option[], value: string): Option[] {
+  return !value || options.some((o) => o.value === value) ? options : [...options, { value, label: value }];
+}
