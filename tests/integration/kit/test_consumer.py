@@ -7,44 +7,26 @@ import threading
 import time
 
 import pytest
-from sqlalchemy import Column, Connection, Integer, MetaData, String, Table, select
+from sqlalchemy import Column, Connection, MetaData, String, Table, select
 
 from shared.consumer import ConsumerRunner, processed_table
-from shared.db import make_engine, migrate
 from shared.deadletters import replay_dead_letters
 from shared.envelope import Envelope, from_kafka, to_kafka
 from shared.eventstore import EventStore
 from shared.kafka import make_consumer, make_producer
 from shared.relay import OutboxRelay
-from tests.support import T0, WORKER, Noted, new_event, read_topic
-
-effects_md = MetaData()
-effects = Table("effects", effects_md, Column("event_id", String(64)), Column("n", Integer))
+from tests.support import T0, WORKER, Noted, effect_ids, effects, effects_engine, new_event, publish, read_topic
 
 
 @pytest.fixture
 def engine(db_url):
-    engine = make_engine(db_url)
-    migrate(engine)
-    effects_md.create_all(engine)
-    yield engine
-    engine.dispose()
+    yield from effects_engine(db_url)
 
 
 def record_effect(conn: Connection, env: Envelope) -> None:
     if env.data.get("text") == "poison":
         raise ValueError("cannot handle this event")
     conn.execute(effects.insert().values(event_id=env.id, n=env.data["n"]))
-
-
-def publish(engine, bootstrap: str, topic: str, items: list[tuple[str, str]]) -> None:
-    store = EventStore("intake")
-    with engine.begin() as conn:
-        for i, (event_id, text) in enumerate(items):
-            store.append(conn, f"s-{event_id}", 0, [new_event(event_id, case_id=f"case-{i % 2}", n=i, text=text)])
-    producer = make_producer(bootstrap)
-    OutboxRelay(engine, store, producer, topic).drain()
-    producer.close()
 
 
 def runner(engine, kafka, topic: str, name: str, handler=record_effect) -> ConsumerRunner:
@@ -77,11 +59,6 @@ def marks(engine, consumer: str) -> list[str]:
     with engine.connect() as conn:
         query = select(processed_table.c.event_id).where(processed_table.c.consumer == consumer)
         return sorted(r[0] for r in conn.execute(query))
-
-
-def effect_ids(engine) -> list[str]:
-    with engine.connect() as conn:
-        return sorted(r[0] for r in conn.execute(select(effects.c.event_id)))
 
 
 def test_consumer_killed_after_its_effect_and_before_its_offset_commit_does_not_double_the_effect(

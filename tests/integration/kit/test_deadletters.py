@@ -14,31 +14,22 @@ from pathlib import Path
 from typing import Any
 
 import pytest
-from sqlalchemy import Column, Connection, Integer, MetaData, String, Table, select
+from sqlalchemy import Connection
 
 from deploy.kafka.cluster import create_topics
 from shared.consumer import ConsumerRunner
-from shared.db import make_engine, migrate
+from shared.db import make_engine
 from shared.deadletters import main, read_dead_letters, replay_dead_letters, statuses
 from shared.envelope import Envelope, to_kafka
-from shared.eventstore import EventStore
 from shared.kafka import make_producer
-from shared.relay import OutboxRelay
 from shared.service import ConsumerSpec, build_kit
 from shared.settings import ServiceSettings
-from tests.support import T0, WORKER, new_event
-
-effects_md = MetaData()
-effects = Table("dl_effects", effects_md, Column("event_id", String(64)), Column("n", Integer))
+from tests.support import T0, WORKER, effect_ids, effects, effects_engine, publish
 
 
 @pytest.fixture
 def engine(db_url):
-    engine = make_engine(db_url)
-    migrate(engine)
-    effects_md.create_all(engine)
-    yield engine
-    engine.dispose()
+    yield from effects_engine(db_url)
 
 
 class Handler:
@@ -51,16 +42,6 @@ class Handler:
         if env.data.get("text") in self.refused:
             raise ValueError(f"cannot handle {env.data['text']}")
         conn.execute(effects.insert().values(event_id=env.id, n=env.data["n"]))
-
-
-def publish(engine, bootstrap: str, topic: str, items: list[tuple[str, str]]) -> None:
-    store = EventStore("intake")
-    with engine.begin() as conn:
-        for i, (event_id, text) in enumerate(items):
-            store.append(conn, f"s-{event_id}", 0, [new_event(event_id, case_id=f"case-{i}", n=i, text=text)])
-    producer = make_producer(bootstrap)
-    OutboxRelay(engine, store, producer, topic).drain()
-    producer.close()
 
 
 def runner(engine, bootstrap: str, topic: str, name: str, handler: Handler) -> ConsumerRunner:
@@ -78,11 +59,6 @@ def runner(engine, bootstrap: str, topic: str, name: str, handler: Handler) -> C
 def table(out: str) -> list[str]:
     """The command's own lines (tab-separated): the kit's log lines may share stdout in a test."""
     return [line for line in out.splitlines() if "\t" in line]
-
-
-def effect_ids(engine) -> list[str]:
-    with engine.connect() as conn:
-        return sorted(r[0] for r in conn.execute(select(effects.c.event_id)))
 
 
 def test_a_dead_letter_that_still_fails_is_tried_again_by_the_next_replay_and_applied_once(engine, kafka, new_topic):
