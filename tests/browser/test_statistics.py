@@ -156,6 +156,10 @@ def test_a_manager_reads_table_1_for_a_fiscal_year_downloads_it_and_follows_up_c
         expect(district_table).to_contain_text("月")
         for code in {c for r in issues for c in r["counts"]}:
             expect(district_table).not_to_contain_text(code)
+        # Districts by the names their areas (圏域) give them, not by their codes.
+        assert any(r["district_id"] == "yamato-3chome" for r in issues), issues
+        row_head = district_table.locator("tr[data-district=yamato-3chome] th").first
+        expect(row_head).to_have_text("大和三丁目地区社協")
     else:
         expect(page.get_by_text("この期間に記録された課題はありません。")).to_be_visible()
     shoot(page, "statistics-04-district-issues")

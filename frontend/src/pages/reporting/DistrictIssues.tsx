@@ -4,6 +4,7 @@ import { useTranslation } from "react-i18next";
 import { api, ok } from "../../api/client";
 import { useCodeLists } from "../../api/codes";
 import { QueryState } from "../../components/States";
+import { useAreaNames } from "../districts/hooks";
 import { useFiscalPeriod } from "./Period";
 
 /** The service's name for cases no district event placed yet. */
@@ -13,6 +14,7 @@ const UNASSIGNED = "(未割当)";
 export function DistrictIssuesPage() {
   const { t } = useTranslation();
   const codes = useCodeLists();
+  const names = useAreaNames();
   const { from, to, picker } = useFiscalPeriod();
   const query = useQuery({
     queryKey: ["district-issues", from, to],
@@ -54,7 +56,7 @@ export function DistrictIssuesPage() {
             <tbody>
               {rows.map((r) => (
                 <tr key={`${r.district_id}-${r.month}`} data-district={r.district_id}>
-                  <th scope="row" className="nowrap">{r.district_id === UNASSIGNED ? t("statistics.districts.unassigned") : r.district_id}</th>
+                  <th scope="row" className="nowrap">{r.district_id === UNASSIGNED ? t("statistics.districts.unassigned") : names(r.district_id)}</th>
                   <td className="nowrap">{month(r.month)}</td>
                   {categories.map((c) => (
                     <td key={c.value} className="num">
