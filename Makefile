@@ -21,7 +21,7 @@ test: bootstrap
 	$(VENV)/bin/pytest -n $(TEST_WORKERS) --dist loadscope
 
 lint:
-	$(VENV)/bin/ruff check . && $(VENV)/bin/ruff format --check shared services tests deploy tools bench && $(VENV)/bin/mypy shared services deploy tools bench && $(VENV)/bin/lint-imports
+	$(VENV)/bin/ruff check . && $(VENV)/bin/ruff format --check shared services tests deploy tools bench && $(VENV)/bin/mypy shared services deploy tools bench && $(VENV)/bin/lint-imports && $(PY) -m deploy.k8s.check
 
 run: bootstrap
 	$(PY) -m deploy.run
