@@ -246,7 +246,7 @@ def run_service(build: Callable[[], tuple[FastAPI, ServiceKit]], name: str, argv
 
     ``python -m services.<name> dead-letters list|show|replay``: the operator's commands for its
     consumers' dead letters (:mod:`shared.deadletters`), with the service's own settings."""
-    argv = sys.argv[1:] if argv is None else argv
+    argv = list(sys.argv[1:] if argv is None else argv)
     if argv[:1] == ["dead-letters"]:
         from shared.deadletters import main as dead_letters
 

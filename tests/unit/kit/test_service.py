@@ -7,9 +7,10 @@ import sys
 from pathlib import Path
 from typing import Any
 
+import pytest
 from kafka.errors import KafkaTimeoutError
 
-from shared.service import build_kit
+from shared.service import build_kit, run_service
 from shared.settings import ServiceSettings
 
 REPO = Path(__file__).resolve().parents[3]
@@ -57,3 +58,22 @@ def test_a_service_whose_broker_went_away_still_stops_and_closes_everything(tmp_
     producer = kit.producer = GoneBroker()  # type: ignore[assignment]
     kit.close()
     assert producer.closed  # closing went on past the failed flush
+
+
+def test_a_service_command_line_serves_or_takes_dead_letters_and_refuses_anything_else(monkeypatch, capsys):
+    """``python -m services.<name> [serve]`` builds and serves; a misspelt command starts nothing."""
+    monkeypatch.setattr("shared.service.faulthandler.register", lambda *args, **kwargs: None)
+    built: list[str] = []
+
+    def build():
+        built.append("built")
+        raise SystemExit(7)  # stands in for serving: the test stops where the service would start
+
+    assert run_service(build, "probe", ("serv",)) == 2
+    assert "usage: python -m services.probe [serve | dead-letters list|show|replay]" in capsys.readouterr().err
+    assert built == []
+    for argv in ((), ("serve",), ["serve"]):
+        with pytest.raises(SystemExit) as ended:
+            run_service(build, "probe", argv)
+        assert ended.value.code == 7
+    assert built == ["built"] * 3
