@@ -145,16 +145,20 @@ def statuses(engine: Engine, letters: Sequence[DeadLetter]) -> dict[tuple[str, s
     return found
 
 
-def replay_dead_letters(runner: ConsumerRunner, timeout: float = 30.0) -> tuple[int, int]:
+def replay_dead_letters(
+    runner: ConsumerRunner, letters: Sequence[DeadLetter] | None = None, timeout: float = 30.0
+) -> tuple[int, int]:
     """Run ``runner``'s dead letters through its handler again; returns (fixed, still failing).
 
-    Those replayed before are passed over (not counted); those that fail again stay ``dead`` and
-    are tried by the next replay."""
+    ``letters``: the dead-letter topic as already read (the others' letters are passed over);
+    ``None`` reads it now. Those replayed before are passed over (not counted); those that fail
+    again stay ``dead`` and are tried by the next replay."""
     fixed = failing = 0
-    letters = read_dead_letters(
-        runner.bootstrap_servers, runner.dead_letter_topic, consumer=runner.name, timeout=timeout
-    )
+    if letters is None:
+        letters = read_dead_letters(runner.bootstrap_servers, runner.dead_letter_topic, timeout=timeout)
     for letter in letters:
+        if letter.consumer != runner.name:
+            continue
         outcome = _replay_one(runner, letter)
         fixed += outcome == "fixed"
         failing += outcome == "failing"
@@ -242,27 +246,28 @@ def main(argv: Sequence[str], build: Callable[[], tuple[Any, ServiceKit]], servi
 
 
 def _run(args: argparse.Namespace, kit: ServiceKit, runners: dict[str, ConsumerRunner], chosen: str | None) -> int:
-    topic, bootstrap = kit.settings.dead_letter_topic, kit.settings.kafka_bootstrap_servers
+    topic = kit.settings.dead_letter_topic
+    letters = read_dead_letters(kit.settings.kafka_bootstrap_servers, topic, consumer=chosen)  # once for all
     if args.action == "replay":
         failing = 0
         for name, runner in sorted(runners.items()):
             if chosen in (None, name):
-                fixed, still = replay_dead_letters(runner)
+                fixed, still = replay_dead_letters(runner, letters)
                 failing += still
                 print(f"{name}\tfixed {fixed}\tstill failing {still}")
         return 1 if failing else 0
-    letters = read_dead_letters(bootstrap, topic, consumer=chosen)
     marks = statuses(kit.engine, letters)
+    states = [(d, _state(d, marks)) for d in letters]
     if args.action == "show":
-        found = [d for d in letters if d.at == args.at]
+        found = [(d, state) for d, state in states if d.at == args.at]
         if not found:
             print(f"no dead letter at {args.at} (partition:offset) of {topic}", file=sys.stderr)
             return 1
-        return _show(found[0], _state(found[0], marks))
-    shown = [d for d in letters if args.all or _state(d, marks) != "replayed"]
-    for d in shown:
-        print(f"{d.at}\t{d.consumer}\t{d.event_id or '-'}\t{d.event_type or '-'}\t{_state(d, marks)}\t{d.error}")
-    waiting = sum(1 for d in letters if _state(d, marks) != "replayed")
+        return _show(*found[0])
+    for d, state in states:
+        if args.all or state != "replayed":
+            print(f"{d.at}\t{d.consumer}\t{d.event_id or '-'}\t{d.event_type or '-'}\t{state}\t{d.error}")
+    waiting = sum(1 for _, state in states if state != "replayed")
     print(f"{waiting} dead letters not replayed, of {len(letters)} on {topic}", file=sys.stderr)
     return 0
 
