@@ -4,7 +4,7 @@
 VENV := .venv
 PY := $(VENV)/bin/python
 
-.PHONY: bootstrap test lint run stop bench k8s
+.PHONY: bootstrap test lint run stop bench k8s backup restore
 
 bootstrap:
 	./scripts/bootstrap.sh
@@ -32,6 +32,17 @@ stop:
 	$(PY) -m deploy.kafka.cluster stop
 	$(PY) -m deploy.postgres.local stop
 	$(PY) -m deploy.identity.local stop
+
+# Back up make run's stores at one moment, while the platform runs or not (var/backups/<time>/;
+# deploy/backup.py). KEEP=14 deletes all but the newest 14.
+backup: bootstrap
+	$(PY) -m deploy.backup create --keep $(or $(KEEP),0)
+
+# With the platform stopped: put a backup back (BACKUP=<name>, from `python -m deploy.backup list`),
+# then `make run`: each service publishes its events again to a new broker.
+restore: bootstrap
+	@test -n "$(BACKUP)" || { echo "name the backup: make restore BACKUP=<name> (the names: $(PY) -m deploy.backup list)" >&2; exit 2; }
+	$(PY) -m deploy.backup restore $(BACKUP)
 
 bench:
 	$(PY) -m bench
