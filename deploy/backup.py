@@ -27,7 +27,7 @@ The identity provider's data (``var/identity``: staff added in Keycloak's consol
 backup: the realm is kept as code (``deploy/identity/tsunagu-realm.json``); export staff added by
 hand with Keycloak's own ``kc.sh export``. On PostgreSQL, use the database's own backups.
 
-``python -m deploy.backup create | list | restore NAME`` (``make backup``, ``make restore BACKUP=NAME``).
+``python -m deploy.backup create | list | verify NAME | restore NAME`` (``make backup``, ``make restore BACKUP=NAME``).
 """
 
 from __future__ import annotations
@@ -122,7 +122,9 @@ def create(run_dir: Path, backups: Path, *, now: datetime | None = None) -> Path
     """Copy every store of ``run_dir`` at one moment into a new folder of ``backups``; return it."""
     stores = stores_in(run_dir)
     if not stores:
-        raise BackupError(f"no service stores (<service>.db) in {run_dir}: nothing to back up")
+        raise BackupError(
+            f"no service stores (<service>.db) in {run_dir}: nothing to back up (on PostgreSQL, use its own backups)"
+        )
     taken = now or datetime.now(UTC)
     name = taken.strftime("%Y%m%dT%H%M%S.%fZ")
     partial = backups / f"{name}.partial"
@@ -158,8 +160,9 @@ def read_manifest(backup: Path) -> dict[str, Any]:
     return manifest
 
 
-def verify(backup: Path) -> dict[str, Any]:
-    """The manifest, once every store in it has its recorded size and SHA-256."""
+def verify(backup: Path, *, integrity: bool = False) -> dict[str, Any]:
+    """The manifest, once every store in it has its recorded SHA-256 (and, with ``integrity``,
+    passes SQLite's integrity check again)."""
     manifest = read_manifest(backup)
     for name, facts in manifest["stores"].items():
         copy = backup / facts["file"]
@@ -167,6 +170,8 @@ def verify(backup: Path) -> dict[str, Any]:
             raise BackupError(f"{name}: {copy} is missing from the backup")
         if _sha256(copy) != facts["sha256"]:
             raise BackupError(f"{name}: {copy} does not match the SHA-256 its manifest recorded: the copy is damaged")
+        if integrity:
+            _facts(copy)
     return manifest
 
 
@@ -246,6 +251,13 @@ def _describe(backup: Path) -> str:
     return f"{backup.name}  taken {manifest['taken_at']}  {len(stores)} stores, {events} events, {size / 1e6:.1f} MB"
 
 
+def _chosen(backup: str, backups: Path) -> Path:
+    chosen = Path(backup) if Path(backup).is_dir() else backups / backup
+    if not chosen.is_dir():
+        raise BackupError(f"no backup {backup!r} in {backups} (python -m deploy.backup list)")
+    return chosen
+
+
 def main(argv: Sequence[str] | None = None) -> int:
     parser = argparse.ArgumentParser(prog="python -m deploy.backup", description=__doc__.split("\n\n")[0])
     parser.add_argument("--var", type=Path, default=VAR, help="the platform's folder (default var/)")
@@ -254,6 +266,8 @@ def main(argv: Sequence[str] | None = None) -> int:
     make = sub.add_parser("create", help="back up every store at one moment, while the platform runs or not")
     make.add_argument("--keep", type=int, default=0, help="then delete all but the newest KEEP backups (0: keep all)")
     sub.add_parser("list", help="the backups, oldest first")
+    check = sub.add_parser("verify", help="check a backup's sums and SQLite's integrity, without restoring it")
+    check.add_argument("backup", help="a backup's name (from list) or its folder")
     back = sub.add_parser("restore", help="with the platform stopped: put a backup's stores back for a new broker")
     back.add_argument("backup", help="a backup's name (from list) or its folder")
     args = parser.parse_args(argv)
@@ -268,10 +282,12 @@ def main(argv: Sequence[str] | None = None) -> int:
         elif args.command == "list":
             found = backups_in(backups)
             print("\n".join(_describe(p) for p in found) if found else f"no backups in {backups}")
+        elif args.command == "verify":
+            chosen = _chosen(args.backup, backups)
+            verify(chosen, integrity=True)
+            print(f"whole: {_describe(chosen)}")
         else:
-            chosen = Path(args.backup) if Path(args.backup).is_dir() else backups / args.backup
-            if not chosen.is_dir():
-                raise BackupError(f"no backup {args.backup!r} in {backups} (python -m deploy.backup list)")
+            chosen = _chosen(args.backup, backups)
             aside = restore(chosen, var)
             print(f"restored {_describe(chosen)}\n  into {var / 'run'}")
             if aside is not None:

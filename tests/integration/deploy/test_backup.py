@@ -122,6 +122,7 @@ def test_a_damaged_backup_or_a_running_platform_is_refused_and_var_run_stays(tmp
 
     # The command says what to do, in one line, and exits 1.
     argv = ["--var", str(tmp_path / "var"), "--to", str(tmp_path / "backups")]
+    assert main([*argv, "verify", backup.name]) == 1
     assert main([*argv, "restore", "no-such-backup"]) == 1
     assert main([*argv, "restore", backup.name]) == 1
     assert main(["--var", str(tmp_path / "empty"), "create"]) == 1
@@ -251,3 +252,4 @@ def test_the_command_lists_and_keeps_the_newest(tmp_path: Path) -> None:
     kept = sorted(p.name for p in (tmp_path / "var" / "backups").iterdir())
     assert len(kept) == 2
     assert main([*argv, "list"]) == 0
+    assert main([*argv, "verify", kept[-1]]) == 0
