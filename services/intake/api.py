@@ -237,20 +237,24 @@ def list_consultations(
     limit: Limit = 50,
     offset: Offset = 0,
 ) -> dict[str, Any]:
-    return queries.list_consultations(
+    return at.read(
         kit,
-        person_id=person_id,
-        limit=limit,
-        offset=offset,
-        status=status,
-        urgency=urgency,
-        issue=issue,
-        source=source,
-        household_id=household_id,
-        opened_from=opened_from,
-        opened_to=opened_to,
-        unacknowledged_comments=unacknowledged_comments,
-        commented=commented,
+        queries.list_consultations(
+            kit,
+            at.actor,
+            person_id=person_id,
+            limit=limit,
+            offset=offset,
+            status=status,
+            urgency=urgency,
+            issue=issue,
+            source=source,
+            household_id=household_id,
+            opened_from=opened_from,
+            opened_to=opened_to,
+            unacknowledged_comments=unacknowledged_comments,
+            commented=commented,
+        ),
     )
 
 

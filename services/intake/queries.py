@@ -155,13 +155,28 @@ def list_households(
 
 
 def list_consultations(
-    kit: ServiceKit, *, person_id: str | None = None, limit: int = 50, offset: int = 0, **filters: Any
+    kit: ServiceKit,
+    viewer: Actor,
+    *,
+    person_id: str | None = None,
+    limit: int = 50,
+    offset: int = 0,
+    **filters: Any,
 ) -> dict[str, Any]:
-    """相談一覧: newest first, with counts by status; a person's list covers their linked records."""
+    """相談一覧: newest first, with counts by status; a person's list covers their linked records.
+
+    Each row names its person (``subject_name``) for those who read intake's details; an auditor's
+    rows withhold it (``redacted``)."""
     with reading(kit.engine) as conn:
         case_ids = registry.person_group(conn, person_id) if person_id else None
         flt = consultation_rows.ConsultationFilter(case_ids=case_ids, **filters)
         items, total, counts = consultation_rows.list_consultations(conn, flt, limit=limit, offset=offset)
+        names = registry.names_of(conn, sorted({i["person_id"] for i in items if i["person_id"]}))
+    shown = sees_details(viewer)
+    for item in items:
+        name = names.get(item["person_id"] or "")
+        item["subject_name"] = name if shown else None
+        item["redacted"] = ["subject_name"] if name and not shown else []
     return page(
         items,
         total,

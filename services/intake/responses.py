@@ -64,6 +64,9 @@ class ConsultationRow(View):
     consultation_id: str
     case_id: str
     person_id: str | None = None
+    subject_name: str | None = Field(
+        default=None, description="対象者: the person's name (kanji, else kana); null when withheld (see redacted)"
+    )
     household_id: str | None = None
     status: Literal["open", "closed"]
     source: str
@@ -78,6 +81,7 @@ class ConsultationRow(View):
     outcome: str | None = None
     closed_at: str | None = None
     version: int
+    redacted: list[str] = Field(default=[])
 
 
 class ConsultationPage(PageView):

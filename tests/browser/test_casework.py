@@ -341,3 +341,28 @@ def test_refusals_show_beside_their_fields_and_a_stale_assessment_keeps_what_was
     expect(page.get_by_role("table", name="同意台帳")).to_contain_text("法定の情報共有（支援会議）")
     shoot(page, "casework-14-person-ledger-and-link")
     page.context.close()
+
+
+def test_the_consultation_list_names_the_person_to_intake_staff_and_withholds_it_from_an_auditor(
+    web: WebPlatform, browser: Browser
+) -> None:
+    """相談一覧: staff find a consultation by whom it is about; an auditor reads codes and dates, never names."""
+    pid, _ = intake_person_with_consultation(web, "一覧 和子", "一覧に名前が出るか")
+    page = sign_in(new_page(browser), web, "intake-worker")
+    page.goto(f"{web.url}/intake/consultations")
+    named = page.get_by_role("row").filter(has=page.get_by_role("link", name="一覧 和子", exact=True))
+    expect(named).to_have_count(1)
+    expect(page.get_by_role("columnheader", name="対象者")).to_be_visible()
+    shoot(page, "casework-10-consultation-list-with-names")
+    no_serious_violations(page)
+    named.get_by_role("link", name="一覧 和子", exact=True).click()
+    expect(page).to_have_url(re.compile(f"/intake/people/{pid}$"))
+    page.context.close()
+
+    auditor = sign_in(new_page(browser), web, "intake-auditor")
+    auditor.goto(f"{web.url}/intake/consultations")
+    first = auditor.get_by_role("row").nth(1)
+    expect(first.locator("[data-field=subject_name]")).to_have_text("非開示")
+    shoot(auditor, "casework-11-consultation-list-for-an-auditor")
+    assert "一覧 和子" not in auditor.content()
+    auditor.context.close()

@@ -267,6 +267,8 @@ export const en: Catalogue = {
     recordContact: "Record",
     closeTitle: "Close",
     close: "Close",
+    unidentified: "Not identified",
+    householdOnly: "Household",
   },
   contactOutcome: { reached: "Reached", not_reached: "Not reached", refused: "Refused" },
   closeOutcome: {
@@ -326,6 +328,7 @@ export const en: Catalogue = {
     own_words: "The person's own words",
     wishes: "The person's wishes",
     urgency: "Urgency",
+    subject_name: "Subject",
     subject_description: "Subject (not identified)",
     isolated: "Socially isolated",
     opened_at: "Opened",

@@ -284,6 +284,8 @@ export const ja = {
     recordContact: "記録する",
     closeTitle: "終結する",
     close: "終結する",
+    unidentified: "未特定",
+    householdOnly: "世帯の相談",
   },
   contactOutcome: { reached: "話ができた", not_reached: "つながらなかった", refused: "拒否された" },
   closeOutcome: {
@@ -343,6 +345,7 @@ export const ja = {
     own_words: "本人の言葉",
     wishes: "本人の希望",
     urgency: "緊急度",
+    subject_name: "対象者",
     subject_description: "対象者（未特定）",
     isolated: "社会的に孤立している",
     opened_at: "受付日時",

@@ -181,6 +181,16 @@ def search_people(
     return [dict(r) for r in rows], int(total)
 
 
+def names_of(conn: Connection, person_ids: Sequence[str]) -> dict[str, str]:
+    """氏名: each registered person's name (kanji, else kana), by person id."""
+    if not person_ids:
+        return {}
+    rows = conn.execute(
+        select(people.c.person_id, people.c.name_kanji, people.c.name_kana).where(people.c.person_id.in_(person_ids))
+    ).all()
+    return {pid: name for pid, kanji, kana in rows if (name := kanji or kana)}
+
+
 def linked_ids(conn: Connection, person_ids: Sequence[str]) -> dict[str, list[str]]:
     """For each kept record, the other records folded into it."""
     if not person_ids:

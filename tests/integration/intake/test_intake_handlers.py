@@ -116,10 +116,10 @@ def test_dv_abuse_consultation_is_raised_to_same_day_and_listed_under_its_issue(
     opened = open_about(kit, person_id=person_id, issues=("dv_abuse", "housing"))
     assert opened["urgency"] == "same_day" and opened["case_id"] == person_id
     open_about(kit, person_id=person_id)
-    listed = queries.list_consultations(kit, issue="dv_abuse")
+    listed = queries.list_consultations(kit, WORKER, issue="dv_abuse")
     assert [i["consultation_id"] for i in listed["items"]] == [opened["consultation_id"]]
     assert listed["items"][0]["issues"] == ["dv_abuse", "housing"]
-    assert queries.list_consultations(kit, person_id=person_id)["counts"] == {"open": 2, "closed": 0}
+    assert queries.list_consultations(kit, WORKER, person_id=person_id)["counts"] == {"open": 2, "closed": 0}
 
 
 def test_stale_update_is_refused_with_a_conflict_and_writes_nothing(kit):
@@ -180,7 +180,7 @@ def test_identifying_the_subject_moves_the_consultation_to_the_persons_case(kit)
         c.IdentifySubject(consultation_id=opened["consultation_id"], person_id=person_id, identified_by="x"),
     )
     assert moved["case_id"] == person_id
-    assert queries.list_consultations(kit, person_id=person_id)["total"] == 1
+    assert queries.list_consultations(kit, WORKER, person_id=person_id)["total"] == 1
 
 
 def test_linked_duplicate_records_show_as_one_person_and_one_case(kit):
@@ -203,7 +203,7 @@ def test_linked_duplicate_records_show_as_one_person_and_one_case(kit):
     )
     assert [p["person_id"] for p in found["items"]] == [kept]
     assert found["items"][0]["linked_person_ids"] == [duplicate]
-    assert queries.list_consultations(kit, person_id=duplicate)["total"] == 2
+    assert queries.list_consultations(kit, WORKER, person_id=duplicate)["total"] == 2
     with pytest.raises(IllegalTransition):
         handlers.link_person_records(kit, at(WORKER), link)
     reverse = registry_commands.LinkPersonRecords(
@@ -255,7 +255,7 @@ def test_supervisor_comments_are_for_managers_and_the_worker_acknowledges_them(k
     with pytest.raises(Forbidden):
         handlers.add_supervisor_comment(kit, at(WORKER), comment)
     added = handlers.add_supervisor_comment(kit, at(MANAGER), comment.model_copy(update={"reviewer_id": "i-m1"}))
-    assert queries.list_consultations(kit, unacknowledged_comments=True)["total"] == 1
+    assert queries.list_consultations(kit, WORKER, unacknowledged_comments=True)["total"] == 1
     handlers.acknowledge_supervisor_comment(
         kit,
         at(WORKER),
@@ -263,7 +263,7 @@ def test_supervisor_comments_are_for_managers_and_the_worker_acknowledges_them(k
     )
     detail = queries.consultation_detail(kit, cid, WORKER)
     assert detail["supervisor_comments"][0]["acknowledged_by"] == "i-w1"
-    assert queries.list_consultations(kit, unacknowledged_comments=True)["total"] == 0
+    assert queries.list_consultations(kit, WORKER, unacknowledged_comments=True)["total"] == 0
 
 
 def test_support_plan_follows_the_ladder_and_closing_needs_a_destination(kit):
@@ -286,7 +286,7 @@ def test_support_plan_follows_the_ladder_and_closing_needs_a_destination(kit):
         kit, at(WORKER), c.CloseConsultation(consultation_id=cid, outcome="solved", closed_by="i")
     )
     assert closed["status"] == "closed"
-    assert queries.list_consultations(kit, status="closed")["total"] == 1
+    assert queries.list_consultations(kit, WORKER, status="closed")["total"] == 1
 
 
 def give_consent(kit: ServiceKit, person_id: str, recipient: Recipient, until: date = date(2016, 3, 31)) -> str:

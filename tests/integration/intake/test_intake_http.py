@@ -300,3 +300,41 @@ def test_a_consultation_lists_its_households_referrals_with_its_own(app):
     assert for_case.status_code == 201, for_case.text
     listed = app.get(f"/consultations/{cid}", headers=auth()).json()["referrals"]
     assert {r["referral_id"] for r in listed} == {for_household.json()["referral_id"], for_case.json()["referral_id"]}
+
+
+def test_the_consultation_list_names_each_person_to_intake_staff_and_withholds_it_from_auditors(app):
+    """相談一覧 shows whom each consultation is about (a list of ids and dates alone is no use at a desk)."""
+    kanji = app.post("/people", json={"name_kanji": "山田 花子", "name_kana": "ヤマダ ハナコ"}, headers=auth()).json()
+    kana = app.post("/people", json={"name_kana": "スズキ イチロウ"}, headers=auth()).json()
+    opened = {}
+    for key, subject in (
+        ("kanji", {"person_id": kanji["person_id"]}),
+        ("kana", {"person_id": kana["person_id"]}),
+        ("unknown", {"subject_description": "3丁目の一人暮らしの高齢女性（氏名不明）"}),
+    ):
+        r = app.post(
+            "/consultations",
+            json={**subject, "source": "self", "channel": "phone", "issues": ["other"]},
+            headers=auth(),
+        )
+        assert r.status_code == 201, r.text
+        opened[r.json()["consultation_id"]] = key
+
+    def listed(role: str) -> dict[str, tuple[str | None, list[str]]]:
+        r = app.get("/consultations", headers=auth("intake", role))
+        assert r.status_code == 200, r.text
+        return {opened[i["consultation_id"]]: (i["subject_name"], i["redacted"]) for i in r.json()["items"]}
+
+    assert listed("worker") == {"kanji": ("山田 花子", []), "kana": ("スズキ イチロウ", []), "unknown": (None, [])}
+    assert listed("manager")["kanji"] == ("山田 花子", [])
+    assert listed("auditor") == {
+        "kanji": (None, ["subject_name"]),
+        "kana": (None, ["subject_name"]),
+        "unknown": (None, []),
+    }
+    # Each row read leaves its access event, naming the name as shown or withheld.
+    reads = [r for r in stored(app, "access.PersonalDataRead") if r["route"] == "/consultations"]
+    mine = {(r["viewer_role"], r["case_id"]): r for r in reads}
+    assert "subject_name" in mine[("worker", kanji["person_id"])]["fields_shown"]
+    assert mine[("auditor", kanji["person_id"])]["fields_redacted"] == ["subject_name"]
+    assert len(reads) == 3 * 3  # three lists of three rows

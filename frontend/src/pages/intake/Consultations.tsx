@@ -4,11 +4,12 @@ import { useTranslation } from "react-i18next";
 import { Link, useNavigate, useParams, useSearchParams } from "react-router-dom";
 
 import { api, ApiError, ok } from "../../api/client";
+import type { components } from "../../api/generated/intake";
 import { useCodeLists } from "../../api/codes";
 import { enumOf, rulesOf } from "../../api/rules";
 import { Checkbox, CheckboxGroup, SelectField, TextArea, TextField } from "../../components/Field";
 import { Pager } from "../../components/Pager";
-import { QueryState, Unplaced } from "../../components/States";
+import { QueryState, Unplaced, Withheld } from "../../components/States";
 import { formatDate, formatDateTime } from "../../time";
 import { AssessmentSection, FollowUpForm, IdentifyForm, ReferralsSection, ReopenForm, SupervisionSection, SupportPlanSection } from "./Casework";
 
@@ -76,6 +77,7 @@ export function ConsultationListPage() {
               <thead>
                 <tr>
                   <th scope="col">{t("fields.opened_at")}</th>
+                  <th scope="col">{t("fields.subject_name")}</th>
                   <th scope="col">{t("fields.urgency")}</th>
                   <th scope="col">{t("fields.issues")}</th>
                   <th scope="col">{t("fields.source")}</th>
@@ -88,6 +90,9 @@ export function ConsultationListPage() {
                   <tr key={c.consultation_id} className={c.urgency !== "normal" ? "urgent" : undefined}>
                     <td>
                       <Link to={`/intake/consultations/${encodeURIComponent(c.consultation_id)}`}>{formatDateTime(c.opened_at)}</Link>
+                    </td>
+                    <td data-field="subject_name">
+                      <Subject row={c} />
                     </td>
                     <td>{t(`priority.${c.urgency}`)}</td>
                     <td>{c.issues.map((i) => codes.label("household_issue_categories", i)).join("、")}</td>
@@ -428,6 +433,16 @@ export function Conflict({ error, onReload }: { error: ApiError | null; onReload
 }
 
 /** The subject's name (their ID until it has loaded, or when it cannot be read), linking to them. */
+/** 対象者 of a list row: the person's name, withheld, or whom the consultation is about before identification. */
+type ConsultationRow = components["schemas"]["ConsultationRow"];
+
+function Subject({ row }: { row: Pick<ConsultationRow, "subject_name" | "person_id" | "household_id" | "redacted"> }) {
+  const { t } = useTranslation();
+  if (row.redacted?.includes("subject_name")) return <Withheld />;
+  if (row.subject_name && row.person_id) return <Link to={`/intake/people/${encodeURIComponent(row.person_id)}`}>{row.subject_name}</Link>;
+  return <span className="detail">{t(row.household_id ? "consultations.householdOnly" : "consultations.unidentified")}</span>;
+}
+
 function PersonLink({ personId }: { personId: string }) {
   const person = useQuery({
     queryKey: ["person", personId],
