@@ -36,6 +36,7 @@ import argparse
 import contextlib
 import hashlib
 import json
+import os
 import shutil
 import sqlite3
 import sys
@@ -182,8 +183,9 @@ def running(var: Path) -> list[str]:
     found = []
     for pid_file in (var / "run" / "platform.pid", var / "run" / "services.pid"):
         if pid_file.exists():
-            pids = [int(p) for p in pid_file.read_text().split() if p.isdigit()]
-            found += [f"{pid_file.name}: pid {pid}" for pid in pids if alive(pid)]
+            live = [p for p in pid_file.read_text().split() if p.isdigit() and alive(int(p))]
+            if live:
+                found.append(f"{pid_file.name}: pid{'s' if len(live) > 1 else ''} {', '.join(live)}")
     if attach_single(var / "kafka") is not None:
         found.append(f"the broker of {var / 'kafka'}")
     return found
@@ -293,6 +295,12 @@ def main(argv: Sequence[str] | None = None) -> int:
             if aside is not None:
                 print(f"  the replaced run and kafka folders are in {aside}")
             print("  start the platform (make run): each service publishes its events again to a new broker")
+            if os.environ.get("KAFKA_BOOTSTRAP_SERVERS"):
+                print(
+                    "  KAFKA_BOOTSTRAP_SERVERS names a cluster: delete and create its topics before the services "
+                    "start, or they will apply again the events published after the backup",
+                    file=sys.stderr,
+                )
     except BackupError as exc:
         print(f"{parser.prog} {args.command}: {exc}", file=sys.stderr)
         return 1

@@ -212,11 +212,12 @@ def test_a_manager_comments_the_worker_acknowledges_and_the_review_queue_empties
     queued = manager.locator(f"tr[data-consultation='{cid}']")
     expect(queued).to_have_count(1)
     expect(queued.locator("td").last).to_have_text("1")
+    expect(queued.locator("[data-field=subject_name]")).to_have_text("大船 次郎")
     shoot(manager, "casework-06-review-queue")
 
     worker = sign_in(new_page(browser), web, "intake-worker", "/intake/review")
     row = worker.locator(f"tr[data-consultation='{cid}']")
-    row.get_by_role("link").click()
+    row.get_by_role("link").first.click()  # the date opens the consultation (the name, the person)
     expect(worker.get_by_role("form", name="コメントする（管理職）")).to_have_count(0)
     comment = worker.get_by_role("list", name="スーパーバイズ").get_by_role("listitem")
     expect(comment).to_contain_text("家計表を作る前に収入の見込みを本人と確認すること")

@@ -436,7 +436,7 @@ export function Conflict({ error, onReload }: { error: ApiError | null; onReload
 /** 対象者 of a list row: the person's name, withheld, or whom the consultation is about before identification. */
 type ConsultationRow = components["schemas"]["ConsultationRow"];
 
-function Subject({ row }: { row: Pick<ConsultationRow, "subject_name" | "person_id" | "household_id" | "redacted"> }) {
+export function Subject({ row }: { row: Pick<ConsultationRow, "subject_name" | "person_id" | "household_id" | "redacted"> }) {
   const { t } = useTranslation();
   if (row.redacted?.includes("subject_name")) return <Withheld />;
   if (row.subject_name && row.person_id) return <Link to={`/intake/people/${encodeURIComponent(row.person_id)}`}>{row.subject_name}</Link>;

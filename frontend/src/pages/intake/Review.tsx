@@ -10,6 +10,7 @@ import { TextField } from "../../components/Field";
 import { Pager } from "../../components/Pager";
 import { QueryState } from "../../components/States";
 import { formatDate, formatDateTime } from "../../time";
+import { Subject } from "./Consultations";
 
 type Queue = "unacknowledged" | "uncommented" | "never";
 
@@ -66,6 +67,7 @@ export function ReviewQueuePage() {
               <thead>
                 <tr>
                   <th scope="col">{t("fields.opened_at")}</th>
+                  <th scope="col">{t("fields.subject_name")}</th>
                   <th scope="col">{t("fields.urgency")}</th>
                   <th scope="col">{t("fields.issues")}</th>
                   <th scope="col">{t("consultations.contacts")}</th>
@@ -77,6 +79,9 @@ export function ReviewQueuePage() {
                   <tr key={c.consultation_id} data-consultation={c.consultation_id} className={c.urgency !== "normal" ? "urgent" : undefined}>
                     <td>
                       <Link to={`/intake/consultations/${encodeURIComponent(c.consultation_id)}`}>{formatDateTime(c.opened_at)}</Link>
+                    </td>
+                    <td data-field="subject_name">
+                      <Subject row={c} />
                     </td>
                     <td>{t(`priority.${c.urgency}`)}</td>
                     <td>{c.issues.map((i) => codes.label("household_issue_categories", i)).join("、")}</td>
