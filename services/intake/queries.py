@@ -16,19 +16,22 @@ from services.intake.adapters import consultations as consultation_rows
 from services.intake.adapters import registry
 from services.intake.domain.events import (
     INTAKE_EVENTS,
+    AssessmentRecorded,
     ConsultationClosed,
     ConsultationOpened,
     ContactRecorded,
     SupervisorCommentAcknowledged,
     SupervisorCommentAdded,
+    SupportPlanSet,
 )
 from services.intake.handlers import CONSENTS, CONSULTATION, CONSULTATION_FOLD, HOUSEHOLD, PERSON
 from shared.access import reads_own_records
-from shared.consent import Consent, consent_in_force
+from shared.consent import Consent, consent_in_force, withhold_sensitive_codes
 from shared.db import reading
 from shared.envelope import Actor
 from shared.errors import NotFound
 from shared.pages import page
+from shared.reference import load_code_lists
 from shared.referrals.desk import ReferralDesk
 from shared.registry.events import PERSON_DETAIL_FIELDS
 from shared.service import ServiceKit
@@ -177,6 +180,9 @@ def list_consultations(
         name = names.get(item["person_id"] or "")
         item["subject_name"] = name if shown else None
         item["redacted"] = ["subject_name"] if name and not shown else []
+        if not shown:
+            item["issues"], hidden = _without_sensitive_issues(item["issues"])
+            item["redacted"] += hidden
     return page(
         items,
         total,
@@ -209,7 +215,7 @@ def consultation_detail(
     acknowledged = {
         e.comment_id: n for e, n in zip(events, names, strict=True) if isinstance(e, SupervisorCommentAcknowledged)
     }
-    return {
+    view: dict[str, Any] = {
         "consultation_id": consultation_id,
         "case_id": state.case_id,
         "status": state.status,
@@ -262,7 +268,52 @@ def consultation_detail(
         "closing_note": closed.note if closed and state.status == "closed" else None,
         "referrals": _referrals(desk, viewer, state.case_id, state.household_id),
         "version": envelopes[-1].streamversion,
+        "redacted": [],
     }
+    return view if sees_details(viewer) else _withheld(view)
+
+
+def _without_sensitive_issues(issues: list[str]) -> tuple[list[str], list[str]]:
+    """The issue codes without the special-care ones (DV, illness, disability), and ``["issues"]``
+    when one was withheld."""
+    shown, hidden = withhold_sensitive_codes(
+        {"issues": issues},
+        ConsultationOpened.coded_fields,
+        lambda code_list: load_code_lists().flagged(code_list, "sensitive"),
+        redacted="",
+    )
+    return list(shown["issues"]), hidden
+
+
+def _withheld(view: dict[str, Any]) -> dict[str, Any]:
+    """相談記録 for a viewer who does not read intake's details (its auditors): codes, statuses and
+    dates stay; the narratives the events mark personal, and special-care issue codes, are ``None``
+    (or dropped) and named in ``redacted``, so the screen says 非開示 instead of showing nothing."""
+    redacted = [f for f in sorted(ConsultationOpened.personal_fields) if view[f] is not None]
+    for name in redacted:
+        view[name] = None
+    if view["closing_note"] is not None:
+        view["closing_note"] = None
+        redacted.append("closing_note")
+    view["issues"], hidden = _without_sensitive_issues(view["issues"])
+    if view["assessment"] and view["assessment"].get("issues"):
+        view["assessment"]["issues"], in_assessment = _without_sensitive_issues(view["assessment"]["issues"])
+        hidden = sorted({*hidden, *in_assessment})
+    redacted += hidden
+    for items, fields in (
+        (view["contacts"], ContactRecorded.personal_fields),
+        (view["supervisor_comments"], SupervisorCommentAdded.personal_fields),
+        ([view["assessment"]] if view["assessment"] else [], AssessmentRecorded.personal_fields),
+        ([view["support_plan"]] if view["support_plan"] else [], SupportPlanSet.personal_fields),
+    ):
+        for item in items:
+            for name in sorted(fields):
+                if item.get(name) is not None:
+                    item[name] = None
+                    if name not in redacted:
+                        redacted.append(name)
+    view["redacted"] = redacted
+    return view
 
 
 def _referrals(desk: ReferralDesk | None, viewer: Actor, case_id: str, household_id: str | None) -> list[Any]:

@@ -101,7 +101,7 @@ class CommentView(View):
     comment_id: str
     reviewer_id: str
     reviewer_name: str | None = Field(default=None, description="the manager's name when they commented")
-    comment: str
+    comment: str | None = Field(description="null when withheld (see the consultation's redacted)")
     added_at: str | None = None
     acknowledged_by: str | None = None
     acknowledged_by_name: str | None = None
@@ -142,6 +142,7 @@ class ConsultationView(View):
     closing_note: str | None = None
     referrals: list[ReferralView]
     version: int
+    redacted: list[str] = Field(default=[], description="fields withheld from this viewer (an auditor: narratives)")
 
 
 class HouseholdMemberView(View):

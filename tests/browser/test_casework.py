@@ -344,10 +344,11 @@ def test_refusals_show_beside_their_fields_and_a_stale_assessment_keeps_what_was
     page.context.close()
 
 
-def test_the_consultation_list_names_the_person_to_intake_staff_and_withholds_it_from_an_auditor(
+def test_the_consultation_list_names_the_person_to_intake_staff_and_an_auditor_reads_without_names_or_forms(
     web: WebPlatform, browser: Browser
 ) -> None:
-    """相談一覧: staff find a consultation by whom it is about; an auditor reads codes and dates, never names."""
+    """相談一覧: staff find a consultation by whom it is about; an auditor reads codes and dates, never
+    names, and is offered no form of the desk."""
     pid, _ = intake_person_with_consultation(web, "一覧 和子", "一覧に名前が出るか")
     page = sign_in(new_page(browser), web, "intake-worker")
     page.goto(f"{web.url}/intake/consultations")
@@ -366,4 +367,18 @@ def test_the_consultation_list_names_the_person_to_intake_staff_and_withholds_it
     expect(first.locator("[data-field=subject_name]")).to_have_text("非開示")
     shoot(auditor, "casework-11-consultation-list-for-an-auditor")
     assert "一覧 和子" not in auditor.content()
+    # An auditor reads; the desk's forms and its 相談受付 are not offered (the service would refuse them).
+    expect(auditor.get_by_role("link", name="相談受付")).to_have_count(0)
+    first.get_by_role("link").first.click()
+    expect(auditor.get_by_role("heading", level=1)).to_contain_text("相談記録")
+    expect(auditor.get_by_role("heading", name="対応記録")).to_be_visible()
+    expect(auditor.locator("form")).to_have_count(0)
+    expect(auditor.locator(".redacted-note")).to_contain_text("本人の言葉")
+    assert "一覧に名前が出るか" not in auditor.content()  # the person's own words are not the audit's
+    shoot(auditor, "casework-12-consultation-for-an-auditor")
+    auditor.goto(f"{web.url}/intake/people/{pid}")
+    expect(auditor.get_by_role("heading", name="同意台帳")).to_be_visible()
+    expect(auditor.locator("form")).to_have_count(0)
+    expect(auditor.get_by_role("link", name="相談受付")).to_have_count(0)
+    shoot(auditor, "casework-13-person-for-an-auditor")
     auditor.context.close()

@@ -41,7 +41,7 @@ export const NAV: Record<Department, Link[]> = {
     { to: "/referrals", key: "nav.referrals" },
     { to: "/intake/people", key: "nav.people" },
     { to: "/intake/consultations", key: "nav.consultations" },
-    { to: "/intake/consultations/new", key: "nav.newConsultation" },
+    { to: "/intake/consultations/new", key: "nav.newConsultation", writers: true },
     { to: "/intake/households", key: "casework.nav.households" },
     { to: "/intake/follow-ups", key: "casework.nav.followUps" },
     { to: "/intake/review", key: "casework.nav.review" },

@@ -197,6 +197,7 @@ export const en: Catalogue = {
   redaction: {
     label: "Withheld",
     reason: "special-care personal data: shown only with the person's consent or a statutory basis (support meeting).",
+    auditor: "auditors read who did what and when, never the record's narratives (the person's words, contact notes, comments) or special-care issues.",
   },
   priority: { normal: "Normal", urgent: "Urgent", same_day: "Same day" },
   referrals: {
@@ -329,6 +330,7 @@ export const en: Catalogue = {
     wishes: "The person's wishes",
     urgency: "Urgency",
     subject_name: "Subject",
+    closing_note: "Closing note",
     subject_description: "Subject (not identified)",
     isolated: "Socially isolated",
     opened_at: "Opened",

@@ -208,6 +208,7 @@ export const ja = {
   redaction: {
     label: "非開示",
     reason: "要配慮個人情報のため、本人の同意または法定の根拠（支援会議）がない部署には表示されません。",
+    auditor: "監査担当には、記録の記述（本人の言葉、対応の内容、コメントなど）と要配慮の課題は表示されません。表示されるのは、誰がいつ何をしたかです。",
   },
   priority: { normal: "通常", urgent: "至急", same_day: "当日対応" },
   referrals: {
@@ -346,6 +347,7 @@ export const ja = {
     wishes: "本人の希望",
     urgency: "緊急度",
     subject_name: "対象者",
+    closing_note: "終結時のメモ",
     subject_description: "対象者（未特定）",
     isolated: "社会的に孤立している",
     opened_at: "受付日時",

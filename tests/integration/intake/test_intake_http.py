@@ -338,3 +338,83 @@ def test_the_consultation_list_names_each_person_to_intake_staff_and_withholds_i
     assert "subject_name" in mine[("worker", kanji["person_id"])]["fields_shown"]
     assert mine[("auditor", kanji["person_id"])]["fields_redacted"] == ["subject_name"]
     assert len(reads) == 3 * 3  # three lists of three rows
+
+
+def test_an_intake_auditor_reads_a_consultation_as_codes_statuses_and_dates_never_its_narratives(app):
+    """The auditor's rule (shared.access): who did what and when, never what the person said."""
+    pid = app.post("/people", json={"name_kanji": "監査 花子"}, headers=auth()).json()["person_id"]
+    opened = app.post(
+        "/consultations",
+        json={
+            "person_id": pid,
+            "source": "neighbour",
+            "source_detail": "隣の家の方から",
+            "channel": "phone",
+            "issues": ["dv_abuse", "household_budget"],
+            "own_words": "夫から逃げたい",
+            "wishes": "子どもと暮らしたい",
+        },
+        headers=auth(),
+    )
+    assert opened.status_code == 201, opened.text
+    cid = opened.json()["consultation_id"]
+    contact = {"channel": "phone", "party": "self", "outcome": "reached", "summary": "避難先について相談"}
+    assert app.post(f"/consultations/{cid}/contacts", json=contact, headers=auth()).status_code == 201
+    assessment = {
+        "person_picture": "30代女性。子ども2人",
+        "obstacles": "収入がない",
+        "issues": ["dv_abuse", "household_budget"],
+    }
+    assert app.post(f"/consultations/{cid}/assessment", json=assessment, headers=auth()).status_code == 200
+    comment = {"comment": "安全確認を最優先に"}
+    assert (
+        app.post(f"/consultations/{cid}/comments", json=comment, headers=auth("intake", "manager")).status_code == 201
+    )
+    closed = app.post(f"/consultations/{cid}/close", json={"outcome": "solved", "note": "避難完了"}, headers=auth())
+    assert closed.status_code == 200, closed.text
+
+    worker = app.get(f"/consultations/{cid}", headers=auth()).json()
+    assert worker["own_words"] == "夫から逃げたい" and worker["redacted"] == []
+    assert worker["contacts"][-1]["summary"] == "避難先について相談"
+    assert worker["supervisor_comments"][0]["comment"] == "安全確認を最優先に"
+    assert "dv_abuse" in worker["issues"] and worker["closing_note"] == "避難完了"
+
+    audit = app.get(f"/consultations/{cid}", headers=auth("intake", "auditor"))
+    assert audit.status_code == 200, audit.text
+    seen = audit.json()
+    for name in ("source_detail", "own_words", "wishes", "closing_note"):
+        assert seen[name] is None, name
+    assert all(c["summary"] is None for c in seen["contacts"])
+    assert seen["supervisor_comments"][0]["comment"] is None
+    assert seen["assessment"]["person_picture"] is None and seen["assessment"]["obstacles"] is None
+    assert seen["issues"] == ["household_budget"] and seen["assessment"]["issues"] == ["household_budget"]
+    assert sorted(seen["redacted"]) == sorted(
+        [
+            "closing_note",
+            "comment",
+            "issues",
+            "obstacles",
+            "own_words",
+            "person_picture",
+            "source_detail",
+            "summary",
+            "urgency_reason",
+            "wishes",
+        ]
+    )
+    # What an audit is for stays: who opened and closed it, when, how, the outcome.
+    assert (seen["opened_by"], seen["outcome"], seen["channel"], seen["source"]) == (
+        worker["opened_by"],
+        "solved",
+        "phone",
+        "neighbour",
+    )
+    for text in ("夫から逃げたい", "子どもと暮らしたい", "避難", "安全確認", "収入がない", "隣の家"):
+        assert text not in audit.text, text
+    # The list withholds the DV code from the auditor as well, and says so.
+    row = next(
+        i
+        for i in app.get("/consultations", headers=auth("intake", "auditor")).json()["items"]
+        if i["consultation_id"] == cid
+    )
+    assert row["issues"] == ["household_budget"] and sorted(row["redacted"]) == ["issues", "subject_name"]

@@ -12,14 +12,14 @@ import { api, ApiError, ok } from "../../api/client";
 import { useCodeLists } from "../../api/codes";
 import type { components } from "../../api/generated/intake";
 import { enumOf, rulesOf } from "../../api/rules";
-import { isManager } from "../../auth/staff";
 import { useStaff } from "../../auth/useStaff";
 import { CheckboxGroup, SelectField, TextArea, TextField } from "../../components/Field";
-import { Unplaced } from "../../components/States";
+import { Unplaced, Withheld } from "../../components/States";
 import { formatDate, formatDateTime } from "../../time";
 import { Conflict } from "./Consultations";
 import "./casework.css";
 import { PersonPicker, type PersonRow } from "./PersonPicker";
+import { useIntakeWrites } from "./common";
 
 export type Consultation = components["schemas"]["ConsultationView"];
 type Step = { rung: string; action: string; kind: string; name: string; due_on: string };
@@ -70,7 +70,9 @@ function Panel({
   onSubmit: () => void;
   startOpen?: boolean;
 }) {
+  const writes = useIntakeWrites();
   const [open, setOpen] = useState(startOpen ?? true);
+  if (!writes) return null;
   const form = (
     <form
       className={startOpen === undefined ? "panel" : undefined}
@@ -511,6 +513,7 @@ function ReferForm({ c }: { c: Consultation }) {
 export function SupervisionSection({ c }: { c: Consultation }) {
   const { t } = useTranslation();
   const staff = useStaff();
+  const writes = useIntakeWrites();
   return (
     <section aria-labelledby="supervision-title">
       <h2 id="supervision-title">{t("casework.supervision.title")}</h2>
@@ -518,7 +521,7 @@ export function SupervisionSection({ c }: { c: Consultation }) {
         <ul className="comments" aria-label={t("casework.supervision.title")}>
           {c.supervisor_comments.map((m) => (
             <li key={m.comment_id} className={m.acknowledged_at ? "comment" : "comment awaiting"} data-comment={m.comment_id}>
-              <p className="words">{m.comment}</p>
+              <p className="words">{m.comment ?? <Withheld />}</p>
               <p className="detail">
                 {t("casework.supervision.reviewer")}: {m.reviewer_name ?? m.reviewer_id} · {formatDateTime(m.added_at)}
               </p>
@@ -527,7 +530,7 @@ export function SupervisionSection({ c }: { c: Consultation }) {
                   {t("casework.supervision.acknowledged", { who: m.acknowledged_by_name ?? m.acknowledged_by ?? "", time: formatDateTime(m.acknowledged_at) })}
                 </p>
               ) : (
-                <AcknowledgeButton c={c} commentId={m.comment_id} />
+                writes && <AcknowledgeButton c={c} commentId={m.comment_id} />
               )}
             </li>
           ))}
@@ -535,7 +538,7 @@ export function SupervisionSection({ c }: { c: Consultation }) {
       ) : (
         <p className="empty">{t("casework.supervision.none")}</p>
       )}
-      {isManager(staff) && <CommentForm c={c} />}
+      {staff.role === "manager" && <CommentForm c={c} />}
     </section>
   );
 }

@@ -17,6 +17,7 @@ import { QueryState } from "../../components/States";
 import { formatDate, formatDateTime } from "../../time";
 import { fieldError, Refusal } from "./Casework";
 import { PersonPicker, type PersonRow } from "./PersonPicker";
+import { useIntakeWrites } from "./common";
 
 type Ledger = components["schemas"]["ConsentLedger"];
 type LedgerRecord = components["schemas"]["ConsentRecord"];
@@ -31,6 +32,7 @@ function useRecipientLabel() {
 }
 
 export function ConsentLedgerSection({ personId }: { personId: string }) {
+  const writes = useIntakeWrites();
   const { t } = useTranslation();
   const query = useQuery({
     queryKey: ["consents", personId],
@@ -44,8 +46,8 @@ export function ConsentLedgerSection({ personId }: { personId: string }) {
         {ledger && (
           <>
             {ledger.records.length ? <LedgerTable ledger={ledger} /> : <p className="empty">{t("casework.consents.none")}</p>}
-            <GrantForm ledger={ledger} />
-            <StatutoryForm ledger={ledger} />
+            {writes && <GrantForm ledger={ledger} />}
+            {writes && <StatutoryForm ledger={ledger} />}
           </>
         )}
       </QueryState>
@@ -54,6 +56,7 @@ export function ConsentLedgerSection({ personId }: { personId: string }) {
 }
 
 function LedgerTable({ ledger }: { ledger: Ledger }) {
+  const writes = useIntakeWrites();
   const { t } = useTranslation();
   const recipient = useRecipientLabel();
   const [withdrawing, setWithdrawing] = useState<string | null>(null);
@@ -86,7 +89,7 @@ function LedgerTable({ ledger }: { ledger: Ledger }) {
             <td>{formatDate(r.valid_until) || "—"}</td>
             <td>
               <State record={r} />
-              {r.kind === "consent" && r.in_force && !r.withdrawn_at && (
+              {writes && r.kind === "consent" && r.in_force && !r.withdrawn_at && (
                 withdrawing === r.record_id ? (
                   <WithdrawForm ledger={ledger} record={r} onDone={() => setWithdrawing(null)} />
                 ) : (

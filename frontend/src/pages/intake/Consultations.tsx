@@ -4,17 +4,20 @@ import { useTranslation } from "react-i18next";
 import { Link, useNavigate, useParams, useSearchParams } from "react-router-dom";
 
 import { api, ApiError, ok } from "../../api/client";
+import { useStaff } from "../../auth/useStaff";
 import type { components } from "../../api/generated/intake";
 import { useCodeLists } from "../../api/codes";
 import { enumOf, rulesOf } from "../../api/rules";
 import { Checkbox, CheckboxGroup, SelectField, TextArea, TextField } from "../../components/Field";
 import { Pager } from "../../components/Pager";
-import { QueryState, Unplaced, Withheld } from "../../components/States";
+import { QueryState, Redacted, Unplaced, Withheld } from "../../components/States";
 import { formatDate, formatDateTime } from "../../time";
 import { AssessmentSection, FollowUpForm, IdentifyForm, ReferralsSection, ReopenForm, SupervisionSection, SupportPlanSection } from "./Casework";
+import { useIntakeWrites } from "./common";
 
 /** 相談一覧: filtered and paged by the service, with counts by status. */
 export function ConsultationListPage() {
+  const writes = useIntakeWrites();
   const { t } = useTranslation();
   const codes = useCodeLists();
   const [status, setStatus] = useState<"" | "open" | "closed">("open");
@@ -65,9 +68,11 @@ export function ConsultationListPage() {
           options={enumOf("intake", "OpenConsultationBody", "urgency").map((u) => ({ value: u, label: t(`priority.${u}`) }))}
           placeholder={t("consultations.all")}
         />
-        <Link className="button" to="/intake/consultations/new">
-          {t("nav.newConsultation")}
-        </Link>
+        {writes && (
+          <Link className="button" to="/intake/consultations/new">
+            {t("nav.newConsultation")}
+          </Link>
+        )}
       </div>
       <QueryState isLoading={query.isLoading} error={query.error} isEmpty={!query.data?.items.length}>
         {query.data && (
@@ -210,6 +215,8 @@ export function OpenConsultationPage() {
 
 /** 相談記録: the consultation, its contacts, and the commands staff give next (contact, close). */
 export function ConsultationPage() {
+  const writes = useIntakeWrites();
+  const staff = useStaff();
   const { t } = useTranslation();
   const { consultationId = "" } = useParams();
   const codes = useCodeLists();
@@ -225,6 +232,7 @@ export function ConsultationPage() {
           <h1 id="consultation-title">
             {t("consultations.detailTitle")} <span className={`status status-${c.status}`}>{t(`consultations.${c.status}`)}</span>
           </h1>
+          <Redacted fields={c.redacted ?? []} reason={staff.role === "auditor" ? t("redaction.auditor") : undefined} />
           <dl className="facts">
             <dt>{t("fields.opened_at")}</dt>
             <dd>{formatDateTime(c.opened_at)}</dd>
@@ -243,7 +251,7 @@ export function ConsultationPage() {
             <dt>{t("fields.urgency")}</dt>
             <dd>{t(`priority.${c.urgency}`)}</dd>
             <dt>{t("fields.own_words")}</dt>
-            <dd className="words">{c.own_words}</dd>
+            <dd className="words">{c.redacted?.includes("own_words") ? <Withheld /> : c.own_words}</dd>
             {c.subject_description && (
               <>
                 <dt>{t("fields.subject_description")}</dt>
@@ -293,7 +301,7 @@ export function ConsultationPage() {
           ) : (
             <p className="empty">{t("state.empty")}</p>
           )}
-          {c.status === "open" && <ContactForm consultationId={c.consultation_id} version={c.version} />}
+          {c.status === "open" && writes && <ContactForm consultationId={c.consultation_id} version={c.version} />}
           <AssessmentSection c={c} />
           <SupportPlanSection c={c} />
           <section aria-labelledby="follow-ups-title">
@@ -315,7 +323,7 @@ export function ConsultationPage() {
           <ReferralsSection c={c} />
           {!c.person_id && c.status === "open" && <IdentifyForm c={c} />}
           {c.status === "closed" && <ReopenForm c={c} />}
-          {c.status === "open" && <CloseForm consultationId={c.consultation_id} version={c.version} />}
+          {c.status === "open" && writes && <CloseForm consultationId={c.consultation_id} version={c.version} />}
         </section>
       )}
     </QueryState>

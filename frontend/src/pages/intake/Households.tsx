@@ -14,11 +14,13 @@ import { QueryState, Redacted, Withheld } from "../../components/States";
 import { formatDate, formatDateTime } from "../../time";
 import { fieldError, Refusal } from "./Casework";
 import { PersonPicker, type PersonRow } from "./PersonPicker";
+import { useIntakeWrites } from "./common";
 
 type Household = components["schemas"]["HouseholdView"];
 type Member = components["schemas"]["HouseholdMemberView"];
 
 export function HouseholdListPage() {
+  const writes = useIntakeWrites();
   const { t } = useTranslation();
   const [address, setAddress] = useState("");
   const [criteria, setCriteria] = useState("");
@@ -43,9 +45,11 @@ export function HouseholdListPage() {
         <TextField name="address" type="search" label={t("casework.households.address")} value={address} onChange={setAddress} />
         <div className="actions">
           <button type="submit">{t("form.search")}</button>
-          <Link className="button secondary" to="/intake/households/new">
-            {t("casework.households.register")}
-          </Link>
+          {writes && (
+            <Link className="button secondary" to="/intake/households/new">
+              {t("casework.households.register")}
+            </Link>
+          )}
         </div>
       </form>
       <QueryState isLoading={query.isLoading} error={query.error} isEmpty={!query.data?.items.length} emptyText={t("casework.households.none")}>
@@ -125,6 +129,7 @@ export function RegisterHouseholdPage() {
 }
 
 export function HouseholdPage() {
+  const writes = useIntakeWrites();
   const { t } = useTranslation();
   const { householdId = "" } = useParams();
   const query = useQuery({
@@ -147,9 +152,11 @@ export function HouseholdPage() {
             <dd>{formatDateTime(h.registered_at)}</dd>
           </dl>
           <div className="actions">
-            <Link className="button" to={`/intake/consultations/new?household_id=${encodeURIComponent(h.household_id)}`}>
-              {t("casework.households.newConsultation")}
-            </Link>
+            {writes && (
+              <Link className="button" to={`/intake/consultations/new?household_id=${encodeURIComponent(h.household_id)}`}>
+                {t("casework.households.newConsultation")}
+              </Link>
+            )}
             <Link className="button secondary" to={`/cases/${encodeURIComponent(h.household_id)}`}>
               {t("consultations.openCase")}
             </Link>
@@ -161,7 +168,7 @@ export function HouseholdPage() {
               <MemberTable household={h} members={h.former_members} labelledBy="former-title" />
             </>
           )}
-          <JoinForm household={h} />
+          {writes && <JoinForm household={h} />}
         </section>
       )}
     </QueryState>
@@ -183,6 +190,7 @@ function Members({ household }: { household: Household }) {
 }
 
 function MemberTable({ household, members, labelledBy, current }: { household: Household; members: Member[]; labelledBy: string; current?: boolean }) {
+  const writes = useIntakeWrites();
   const { t } = useTranslation();
   const [leaving, setLeaving] = useState<string | null>(null);
   return (
@@ -206,6 +214,8 @@ function MemberTable({ household, members, labelledBy, current }: { household: H
             <td>
               {!current ? (
                 formatDate(m.left_on)
+              ) : !writes ? (
+                "—"
               ) : leaving === m.person_id ? (
                 <LeaveForm household={household} member={m} onDone={() => setLeaving(null)} />
               ) : (

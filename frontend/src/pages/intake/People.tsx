@@ -9,12 +9,14 @@ import { TextArea, TextField } from "../../components/Field";
 import { Pager } from "../../components/Pager";
 import { QueryState, Withheld, Unplaced } from "../../components/States";
 import { formatDate } from "../../time";
+import { useIntakeWrites } from "./common";
 
 type Criteria = { name: string; birth_date: string; address: string; phone: string };
 const EMPTY: Criteria = { name: "", birth_date: "", address: "", phone: "" };
 
 /** 本人検索: kana or kanji, birth date, address, phone; the search runs on the service and pages there. */
 export function PeopleSearchPage() {
+  const writes = useIntakeWrites();
   const { t } = useTranslation();
   const [form, setForm] = useState<Criteria>(EMPTY);
   const [criteria, setCriteria] = useState<Criteria | null>(null);
@@ -57,9 +59,11 @@ export function PeopleSearchPage() {
         <TextField name="phone" type="tel" label={t("fields.phone")} value={form.phone} onChange={set("phone")} />
         <div className="actions">
           <button type="submit">{t("form.search")}</button>
-          <Link className="button secondary" to="/intake/people/new">
-            {t("people.register")}
-          </Link>
+          {writes && (
+            <Link className="button secondary" to="/intake/people/new">
+              {t("people.register")}
+            </Link>
+          )}
         </div>
       </form>
       {criteria && (

@@ -7,9 +7,11 @@ import { useCodeLists } from "../../api/codes";
 import { QueryState, Redacted, Withheld } from "../../components/States";
 import { formatDate, formatDateTime } from "../../time";
 import { ConsentLedgerSection, LinkSection } from "./Consents";
+import { useIntakeWrites } from "./common";
 
 /** 本人情報: the person, their households, their consultations; links to open one and to the case view. */
 export function PersonPage() {
+  const writes = useIntakeWrites();
   const { t } = useTranslation();
   const { personId = "" } = useParams();
   const codes = useCodeLists();
@@ -33,7 +35,7 @@ export function PersonPage() {
     <QueryState isLoading={person.isLoading} error={person.error}>
       {p && (
         <section aria-labelledby="person-title">
-          <h1 id="person-title">{p.name_kanji ?? t("people.unnamed")}</h1>
+          <h1 id="person-title">{p.name_kanji ?? (p.redacted.includes("name_kanji") ? <Withheld /> : t("people.unnamed"))}</h1>
           <Redacted fields={p.redacted} />
           <dl className="facts">
             {/* A withheld field says so; an empty one shows a dash. */}
@@ -67,9 +69,11 @@ export function PersonPage() {
             <dd>{formatDateTime(p.registered_at)}</dd>
           </dl>
           <div className="actions">
-            <Link className="button" to={newConsultation}>
-              {t("nav.newConsultation")}
-            </Link>
+            {writes && (
+              <Link className="button" to={newConsultation}>
+                {t("nav.newConsultation")}
+              </Link>
+            )}
             <Link className="button secondary" to={`/cases/${encodeURIComponent(p.case_id)}`}>
               {t("consultations.openCase")}
             </Link>
@@ -88,7 +92,7 @@ export function PersonPage() {
             </ul>
           </QueryState>
           <ConsentLedgerSection personId={p.person_id} />
-          <LinkSection person={p} />
+          {writes && <LinkSection person={p} />}
         </section>
       )}
     </QueryState>
