@@ -28,6 +28,7 @@ from typing import Any
 from fastapi import APIRouter
 from sqlalchemy import Connection
 
+from shared.access import reads_details
 from shared.commands import CommandContext
 from shared.db import reading
 from shared.envelope import Actor, Envelope
@@ -159,7 +160,10 @@ class ReferralDesk:
     # -- queries ---------------------------------------------------------------------------
     def view(self, state: ReferralState, viewer: Actor) -> dict[str, Any]:
         """The referral as ``viewer`` may see it, with its ``version`` (the ETag for an answer's If-Match)."""
-        return {**visible_referral(state, viewer.department, disclosure_allowed(state)), "version": state.version}
+        shown = visible_referral(
+            state, viewer.department, disclosure_allowed(state), reads_details=reads_details(viewer)
+        )
+        return {**shown, "version": state.version}
 
     def get(self, referral_id: str, viewer: Actor) -> dict[str, Any]:
         with reading(self.kit.engine) as conn:

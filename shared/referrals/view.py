@@ -33,8 +33,14 @@ def _sensitive_reasons() -> frozenset[str]:
     return load_code_lists().flagged(ReferralMade.coded_fields["reason_category"], "sensitive")
 
 
-def visible_referral(state: ReferralState, viewer_department: str, disclosure_allowed: bool) -> dict[str, Any]:
-    """The referral as ``viewer_department`` may see it (JSON types); other departments get Forbidden."""
+def visible_referral(
+    state: ReferralState, viewer_department: str, disclosure_allowed: bool, *, reads_details: bool = True
+) -> dict[str, Any]:
+    """The referral as ``viewer_department`` may see it (JSON types); other departments get Forbidden.
+
+    ``reads_details`` is false for a role that reads no personal details at all (an auditor, an
+    admin: :func:`shared.access.reads_details`): it sees the referral's codes, dates and answers of
+    its own department's referrals, never their notes or a special-care reason."""
     made = state.require_made()
     is_source = viewer_department == made.source_department
     is_target = made.target_kind == "department" and viewer_department == made.target
@@ -46,7 +52,7 @@ def visible_referral(state: ReferralState, viewer_department: str, disclosure_al
     redacted: list[str] = []
 
     def personal(name: str, value: str | None, written_by_viewer: bool) -> str | None:
-        if value is None or written_by_viewer or disclosure_allowed:
+        if value is None or (reads_details and (written_by_viewer or disclosure_allowed)):
             return value
         redacted.append(name)
         return None
@@ -54,7 +60,7 @@ def visible_referral(state: ReferralState, viewer_department: str, disclosure_al
     # A DV, illness or disability reason is special-care data itself: without a basis the target
     # sees that a referral exists, its priority and deadline, not why.
     reason: str | None = made.reason_category
-    if not (is_source or disclosure_allowed) and reason in _sensitive_reasons():
+    if not (reads_details and (is_source or disclosure_allowed)) and reason in _sensitive_reasons():
         reason = None
         redacted.append("reason_category")
 

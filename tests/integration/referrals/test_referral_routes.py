@@ -101,3 +101,29 @@ def test_a_new_referral_carries_its_first_version_and_an_if_match_that_is_no_ver
         "/referrals/r-1/decline", json={"reason": "対象外"}, headers={**auth("conferences"), "If-Match": "v1"}
     )
     assert garbled.status_code == 422 and garbled.json()["field"] == "If-Match"
+
+
+def test_the_departments_auditor_reads_its_inbox_without_the_notes_its_workers_read(client: TestClient) -> None:
+    body: dict[str, Any] = {
+        "case_id": "p-3",
+        "target_kind": "department",
+        "target": "districts",
+        "reason_category": "isolation_outreach",
+        "reason_detail": "近所の方によると、夜も電気がつかない",
+    }
+    made = client.post("/referrals", json=body, headers=auth("conferences"))
+    assert made.status_code == 201, made.text
+    referral_id = made.json()["referral_id"]
+    worker = client.get(f"/referrals/{referral_id}", headers=auth("conferences")).json()
+    assert worker["reason_detail"] == body["reason_detail"] and worker["redacted"] == []
+    for path in (f"/referrals/{referral_id}", "/referrals/outbox"):
+        answer = client.get(path, headers=auth("conferences", "auditor"))
+        assert answer.status_code == 200, answer.text
+        assert "夜も電気" not in answer.text, path
+    audited = client.get(f"/referrals/{referral_id}", headers=auth("conferences", "auditor")).json()
+    assert audited["reason_detail"] is None and audited["redacted"] == ["reason_detail"]
+    assert (audited["status"], audited["target"], audited["reason_category"]) == (
+        "made",
+        "districts",
+        "isolation_outreach",
+    )

@@ -134,3 +134,26 @@ def test_a_special_care_reason_category_is_withheld_from_the_target_without_a_ba
     assert hidden["priority"] == "same_day" and "dv_abuse" not in json.dumps(hidden)
     assert visible_referral(dv, "loans", disclosure_allowed=True)["reason_category"] == "dv_abuse"
     assert visible_referral(dv, "intake", disclosure_allowed=False)["reason_category"] == "dv_abuse"  # its author
+
+
+def test_an_auditor_of_either_side_reads_the_referrals_routing_and_answers_never_its_notes() -> None:
+    """An auditor (or admin) reads no personal details at all (shared.access), even of its own
+    department's referrals and even with a basis: who referred whom, when, and how it ended."""
+    dv = state_of(
+        made(department="intake", target="loans", reason_category="dv_abuse", reason_detail=DETAIL),
+        ReferralAccepted(referral_id="ref-1", by="staff-loans-1", note="精神科通院中", at=T0),
+    )
+    for department, basis in (("intake", False), ("loans", True)):
+        view = visible_referral(dv, department, disclosure_allowed=basis, reads_details=False)
+        assert view["reason_detail"] is None and view["accept_note"] is None and view["reason_category"] is None
+        assert sorted(view["redacted"]) == ["accept_note", "reason_category", "reason_detail"]
+        assert (view["status"], view["accepted_by"], view["source_department"]) == (
+            "accepted",
+            "staff-loans-1",
+            "intake",
+        )
+        assert DETAIL not in json.dumps(view, ensure_ascii=False) and "精神科" not in json.dumps(
+            view, ensure_ascii=False
+        )
+    # The same referral's staff still read what their side may read.
+    assert visible_referral(dv, "intake", disclosure_allowed=False)["reason_detail"] == DETAIL
