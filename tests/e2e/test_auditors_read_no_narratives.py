@@ -1,0 +1,123 @@
+"""An auditor reads who did what, when and why, never what the person said (shared/access.py).
+
+After the seed's stories are played, every value any service's events hold in a field their
+contract marks personal (``x-personal-fields``: the person's words, contact notes, comments,
+addresses...) is collected from the stores, less the words that also stand in a field no contract
+marks personal (a helper's name in the roster, a support plan's step). Then the auditor of every department asks every
+GET route of every service (its OpenAPI document), each path parameter filled with ids the events
+hold under that name. Whatever an auditor may open, no personal value may appear in the answer.
+The same sweep with a worker's token finds such values: the check is not vacuous.
+"""
+
+from __future__ import annotations
+
+import json
+import re
+from collections.abc import Iterator
+from typing import Any
+
+import httpx
+import pytest
+
+from deploy.demo.stories import load_all
+from shared.contracts import EventContracts
+from shared.eventstore import events_table
+from tests.e2e.harness import SERVICE_NAMES, Platform
+
+pytestmark = pytest.mark.kafka
+
+MIN_LENGTH = 6  # shorter values (a name's half, a code-like word) could stand in a label by chance
+IDS_PER_PARAMETER = 4
+
+
+def _narrative(text: str) -> bool:
+    """Words a person wrote or said (the stories' are Japanese), not a code, id or date that a
+    personal field's nested record carries beside them."""
+    return len(text) >= MIN_LENGTH and not text.isascii()
+
+
+def _strings(value: Any) -> Iterator[str]:
+    if isinstance(value, str):
+        yield value
+    elif isinstance(value, list | tuple):
+        for v in value:
+            yield from _strings(v)
+    elif isinstance(value, dict):
+        for v in value.values():
+            yield from _strings(v)
+
+
+@pytest.fixture(scope="module")
+def stored(platform: Platform) -> tuple[set[str], dict[str, list[str]]]:
+    """The personal values the stores hold, and the ids they hold under each field name."""
+    load_all(platform.urls, platform.token)
+    contracts = EventContracts.load()
+    personal: set[str] = set()
+    public: set[str] = set()  # the same words in a field no contract marks personal (a helper's name)
+    ids: dict[str, list[str]] = {}
+    for kit in platform.kits.values():
+        with kit.engine.connect() as conn:
+            rows = conn.execute(events_table.select().with_only_columns(events_table.c.event_type, events_table.c.data))
+            for event_type, data in rows:
+                payload = json.loads(data)
+                marked = contracts.personal_fields(event_type)
+                for name, value in payload.items():
+                    (personal if name in marked else public).update(s for s in _strings(value) if _narrative(s))
+                for name, value in payload.items():
+                    if name.endswith("_id") and isinstance(value, str) and value not in ids.setdefault(name, []):
+                        ids[name].append(value)
+    personal -= public
+    assert len(personal) > 50, "the stories hold narratives"
+    return personal, ids
+
+
+def _gets(platform: Platform, ids: dict[str, list[str]]) -> Iterator[tuple[str, str]]:
+    """(service, path) for every GET route, its parameters filled with stored ids of that name."""
+    for service in SERVICE_NAMES:
+        if service not in platform.urls:
+            continue
+        document = httpx.get(platform.urls[service] + "/openapi.json").json()
+        for template, operations in document["paths"].items():
+            if "get" not in operations or template in ("/health", "/ready", "/metrics"):
+                continue
+            names = re.findall(r"{(\w+)}", template)
+            if not names:
+                yield service, template
+                continue
+            choices = [ids.get(n) or ids.get("case_id", []) for n in names]
+            for i in range(IDS_PER_PARAMETER):
+                path = template
+                for name, values in zip(names, choices, strict=True):
+                    if not values:
+                        break
+                    path = path.replace("{" + name + "}", values[i % len(values)])
+                else:
+                    yield service, path
+
+
+def _leaks(platform: Platform, stored: tuple[set[str], dict[str, list[str]]], department: str, role: str) -> list[str]:
+    personal, ids = stored
+    found = []
+    for service, path in _gets(platform, ids):
+        with platform.client(service, department, role) as client:
+            answer = client.get(path, headers={"X-Purpose": "audit"})
+        if answer.status_code != 200 or "json" not in answer.headers.get("content-type", ""):
+            continue
+        text = answer.content.decode("utf-8", errors="replace")
+        shown = json.dumps(answer.json(), ensure_ascii=False)
+        found += [f"{service} GET {path}: {value[:40]!r}" for value in personal if value in text or value in shown]
+    return found
+
+
+@pytest.mark.parametrize("department", ["intake", "loans", "districts", "conferences", "reporting"])
+def test_no_route_of_any_service_shows_an_auditor_a_personal_value(
+    platform: Platform, stored: tuple[set[str], dict[str, list[str]]], department: str
+) -> None:
+    leaks = _leaks(platform, stored, department, "auditor")
+    assert not leaks, f"{department}'s auditor read personal values:\n" + "\n".join(sorted(set(leaks))[:40])
+
+
+def test_the_same_sweep_finds_personal_values_for_a_worker(
+    platform: Platform, stored: tuple[set[str], dict[str, list[str]]]
+) -> None:
+    assert _leaks(platform, stored, "intake", "worker"), "a worker reads their own department's records"
