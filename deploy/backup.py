@@ -93,21 +93,28 @@ def _all_writes_held(stores: Sequence[Store]) -> Iterator[None]:
             conn.close()
 
 
-def _facts(path: Path) -> dict[str, Any]:
-    """Size, SHA-256, integrity and event-store head of one copied store."""
+def _tables(conn: sqlite3.Connection) -> set[str]:
+    return {row[0] for row in conn.execute("SELECT name FROM sqlite_master WHERE type='table'")}
+
+
+def _checked(path: Path) -> tuple[int, int]:
+    """The events and head position of one copied store, once it passes SQLite's integrity check."""
     conn = sqlite3.connect(f"file:{path}?mode=ro", uri=True)
     try:
         check = conn.execute("PRAGMA integrity_check").fetchone()[0]
         if check != "ok":
             raise BackupError(f"the copy {path} fails SQLite's integrity check: {check}")
-        tables = {row[0] for row in conn.execute("SELECT name FROM sqlite_master WHERE type='table'")}
-        events, head = (
-            conn.execute("SELECT count(*), coalesce(max(position), 0) FROM events").fetchone()
-            if ("events" in tables)
-            else (0, 0)
-        )
+        if "events" not in _tables(conn):
+            return 0, 0
+        events, head = conn.execute("SELECT count(*), coalesce(max(position), 0) FROM events").fetchone()
+        return int(events), int(head)
     finally:
         conn.close()
+
+
+def _facts(path: Path) -> dict[str, Any]:
+    """Size, SHA-256, event count and head position of one copied store (checked first)."""
+    events, head = _checked(path)
     return {"file": path.name, "bytes": path.stat().st_size, "sha256": _sha256(path), "events": events, "head": head}
 
 
@@ -172,7 +179,7 @@ def verify(backup: Path, *, integrity: bool = False) -> dict[str, Any]:
         if _sha256(copy) != facts["sha256"]:
             raise BackupError(f"{name}: {copy} does not match the SHA-256 its manifest recorded: the copy is damaged")
         if integrity:
-            _facts(copy)
+            _checked(copy)
     return manifest
 
 
@@ -220,7 +227,7 @@ def _for_a_new_broker(path: Path) -> None:
     conn = sqlite3.connect(path, isolation_level=None)
     try:
         conn.execute("BEGIN IMMEDIATE")
-        tables = {row[0] for row in conn.execute("SELECT name FROM sqlite_master WHERE type='table'")}
+        tables = _tables(conn)
         if "relay_checkpoints" in tables:
             conn.execute("UPDATE relay_checkpoints SET position = 0")
         if "processed_events" in tables:
