@@ -1,7 +1,7 @@
 """``python -m bench [backbone] [--events N] [--size BYTES] [--db sqlite|postgresql|both]``, ``python -m bench auth``,
 ``python -m bench reporting``, ``python -m bench web``, ``python -m bench referral``,
 ``python -m bench commands``, ``python -m bench scale``, ``python -m bench streams``,
-``python -m bench backoff``."""
+``python -m bench backoff``, ``python -m bench backup``."""
 
 from __future__ import annotations
 
@@ -38,6 +38,10 @@ if __name__ == "__main__":
         from bench.backoff import main as backoff_main
 
         sys.exit(backoff_main(sys.argv[2:]))
+    if sys.argv[1:2] == ["backup"]:
+        from bench.backup import main as backup_main
+
+        sys.exit(backup_main(sys.argv[2:]))
     if sys.argv[1:2] == ["web"]:
         from bench.web import main as web_main
 
