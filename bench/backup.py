@@ -46,27 +46,29 @@ DATA = json.dumps(
 )
 
 
+def _row(stream: str, version: int) -> dict[str, Any]:
+    """One stored event of a contact's size."""
+    return {
+        "event_id": str(uuid.uuid4()),
+        "stream_id": stream,
+        "stream_version": version,
+        "event_type": "intake.ContactRecorded",
+        "case_id": stream,
+        "occurred_at": "2026-12-01T09:00:00+00:00",
+        "actor_id": "intake-worker-1",
+        "actor_department": "intake",
+        "actor_role": "worker",
+        "schema_version": 1,
+        "data": DATA,
+        "prev_hash": "0" * 64,
+        "hash": "0" * 64,
+    }
+
+
 def _fill(engine: Engine, events: int, batch: int = 2000) -> None:
     store_metadata.create_all(engine, tables=[events_table])
     for start in range(0, events, batch):
-        rows = [
-            {
-                "event_id": str(uuid.uuid4()),
-                "stream_id": f"consultation-{n // 10}",
-                "stream_version": n % 10 + 1,
-                "event_type": "intake.ContactRecorded",
-                "case_id": f"case-{n // 10}",
-                "occurred_at": "2026-12-01T09:00:00+00:00",
-                "actor_id": "intake-worker-1",
-                "actor_department": "intake",
-                "actor_role": "worker",
-                "schema_version": 1,
-                "data": DATA,
-                "prev_hash": "0" * 64,
-                "hash": "0" * 64,
-            }
-            for n in range(start, min(events, start + batch))
-        ]
+        rows = [_row(f"consultation-{n // 10}", n % 10 + 1) for n in range(start, min(events, start + batch))]
         with engine.begin() as conn:
             conn.execute(insert(events_table), rows)
 
@@ -87,23 +89,7 @@ class _Writer(threading.Thread):
             began = time.perf_counter()
             during = self.during.is_set()
             with self.engine.begin() as conn:
-                conn.execute(
-                    insert(events_table).values(
-                        event_id=str(uuid.uuid4()),
-                        stream_id="writer",
-                        stream_version=len(self.commits) + 1,
-                        event_type="intake.ContactRecorded",
-                        case_id="writer",
-                        occurred_at="2026-12-01T09:00:00+00:00",
-                        actor_id="w",
-                        actor_department="intake",
-                        actor_role="worker",
-                        schema_version=1,
-                        data=DATA,
-                        prev_hash="0" * 64,
-                        hash="0" * 64,
-                    )
-                )
+                conn.execute(insert(events_table).values(_row("writer", len(self.commits) + 1)))
             self.commits.append((during or self.during.is_set(), time.perf_counter() - began))
             time.sleep(0.002)
 

@@ -48,13 +48,12 @@ from pathlib import Path
 from typing import Any
 
 from deploy.processes import alive
+from deploy.run import VAR, Layout
 
-REPO = Path(__file__).resolve().parents[1]
-VAR = REPO / "var"
 STORES = ("intake", "loans", "districts", "conferences", "reporting")  # the lock order, always the same
 LOCK_TIMEOUT = 60.0  # seconds to wait for a service's write transaction to end (the services' busy timeout)
 MANIFEST = "manifest.json"
-DEMO_MARK = "demo-loaded"  # make run's list of the loaded demo stories: restored with the stores
+DEMO_MARK = Layout(VAR).demo_mark.name  # make run's list of the loaded demo stories: restored with the stores
 
 
 class BackupError(Exception):
@@ -92,6 +91,11 @@ def _all_writes_held(stores: Sequence[Store]) -> Iterator[None]:
             with contextlib.suppress(sqlite3.Error):
                 conn.rollback()
             conn.close()
+
+
+def _stamp(moment: datetime) -> str:
+    """A backup's (or a replaced folder's) name: sortable, to the microsecond."""
+    return moment.strftime("%Y%m%dT%H%M%S.%fZ")
 
 
 def _tables(conn: sqlite3.Connection) -> set[str]:
@@ -158,7 +162,7 @@ def create(run_dir: Path, backups: Path, *, now: datetime | None = None) -> Path
             f"no service stores (<service>.db) in {run_dir}: nothing to back up (on PostgreSQL, use its own backups)"
         )
     taken = now or datetime.now(UTC)
-    name = taken.strftime("%Y%m%dT%H%M%S.%fZ")
+    name = _stamp(taken)
     partial = backups / f"{name}.partial"
     partial.mkdir(parents=True)
     try:
@@ -211,8 +215,9 @@ def running(var: Path) -> list[str]:
     """What of the platform in ``var`` still runs (a restore must wait for ``make stop``)."""
     from deploy.kafka.cluster import attach_single
 
+    layout = Layout(var)
     found = []
-    for pid_file in (var / "run" / "platform.pid", var / "run" / "services.pid"):
+    for pid_file in (layout.platform_pid, layout.services_pid):
         if pid_file.exists():
             live = [p for p in pid_file.read_text().split() if p.isdigit() and alive(int(p))]
             if live:
@@ -226,17 +231,18 @@ def restore(backup: Path, var: Path, *, now: datetime | None = None) -> Path | N
     """Put ``backup``'s stores in ``var/run``, ready for a new broker; return where the replaced
     ``run`` and ``kafka`` folders went (``None`` when there were none)."""
     manifest = verify(backup)
+    layout = Layout(var)
     still = running(var)
     if still:
         raise BackupError("the platform still runs (" + "; ".join(still) + "): stop it first (make stop)")
     aside = None
-    moved = [d for d in (var / "run", var / "kafka") if d.exists()]
+    moved = [d for d in (layout.run_dir, var / "kafka") if d.exists()]
     if moved:
-        aside = var / "replaced" / (now or datetime.now(UTC)).strftime("%Y%m%dT%H%M%S.%fZ")
+        aside = var / "replaced" / _stamp(now or datetime.now(UTC))
         aside.mkdir(parents=True)
         for folder in moved:
             folder.rename(aside / folder.name)
-    run_dir = var / "run"
+    run_dir = layout.run_dir
     run_dir.mkdir(parents=True)
     for facts in manifest["stores"].values():
         shutil.copy2(backup / facts["file"], run_dir / facts["file"])
@@ -308,7 +314,7 @@ def main(argv: Sequence[str] | None = None) -> int:
     backups = (args.to or var / "backups").resolve()
     try:
         if args.command == "create":
-            done = create(var / "run", backups)
+            done = create(Layout(var).run_dir, backups)
             print(f"backed up: {_describe(done)}\n  in {done}")
             for old in prune(backups, args.keep):
                 print(f"deleted the older backup {old.name}")
