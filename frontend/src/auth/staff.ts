@@ -32,6 +32,12 @@ export function staffFromToken(accessToken: string | undefined): Staff | null {
   }
 }
 
+/** Whether ``staff`` acts at ``department``'s desk: its workers and managers write there; its
+ * auditors (and the 局長, who approves) read, and no other department writes its records. */
+export function writesAt(staff: Staff, department: Department): boolean {
+  return staff.department === department && (staff.role === "worker" || staff.role === "manager");
+}
+
 export function isManager(staff: Staff): boolean {
   return staff.role === "manager" || staff.role === "auditor" || staff.role === "director";
 }

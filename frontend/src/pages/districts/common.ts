@@ -1,10 +1,10 @@
+import { writesAt } from "../../auth/staff";
 import { useStaff } from "../../auth/useStaff";
 import { jstToday } from "../../time";
 
 /** District staff (workers and managers) record concerns, visits, watch-overs, salons and roles. */
 export function useDistrictsRights(): { write: boolean } {
-  const staff = useStaff();
-  return { write: staff.department === "districts" && (staff.role === "worker" || staff.role === "manager") };
+  return { write: writesAt(useStaff(), "districts") };
 }
 
 export const VISIT_OUTCOMES = ["reached", "not_reached", "refused"] as const;

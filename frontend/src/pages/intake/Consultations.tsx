@@ -441,9 +441,9 @@ export function Conflict({ error, onReload }: { error: ApiError | null; onReload
 }
 
 /** The subject's name (their ID until it has loaded, or when it cannot be read), linking to them. */
-/** 対象者 of a list row: the person's name, withheld, or whom the consultation is about before identification. */
 type ConsultationRow = components["schemas"]["ConsultationRow"];
 
+/** 対象者 of a list row: the person's name, withheld, or whom the consultation is about before identification. */
 export function Subject({ row }: { row: Pick<ConsultationRow, "subject_name" | "person_id" | "household_id" | "redacted"> }) {
   const { t } = useTranslation();
   if (row.redacted?.includes("subject_name")) return <Withheld />;

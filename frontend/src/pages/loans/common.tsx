@@ -3,6 +3,7 @@ import type { ReactNode } from "react";
 import { useTranslation } from "react-i18next";
 
 import { ApiError } from "../../api/client";
+import { writesAt } from "../../auth/staff";
 import { useStaff } from "../../auth/useStaff";
 import { ErrorNotice, Unplaced } from "../../components/States";
 import { Conflict } from "../intake/Consultations";
@@ -14,8 +15,7 @@ export { formatAmount };
 /** Loans staff (worker or manager) write; managers also decide (貸付決定・不承認・償還猶予). */
 export function useLoansRights(): { write: boolean; decide: boolean } {
   const staff = useStaff();
-  const own = staff.department === "loans";
-  return { write: own && (staff.role === "worker" || staff.role === "manager"), decide: own && staff.role === "manager" };
+  return { write: writesAt(staff, "loans"), decide: staff.department === "loans" && staff.role === "manager" };
 }
 
 /** The server's per-field messages of a failed command (beside each field). */
