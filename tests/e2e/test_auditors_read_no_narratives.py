@@ -12,39 +12,24 @@ The same sweep with a worker's token finds such values: the check is not vacuous
 from __future__ import annotations
 
 import json
-import re
-from collections.abc import Iterator
-from typing import Any
 
-import httpx
 import pytest
 
 from deploy.demo.stories import load_all
 from shared.contracts import EventContracts
 from shared.eventstore import events_table
-from tests.e2e.harness import SERVICE_NAMES, Platform
+from tests.e2e.harness import Platform
+from tests.e2e.sweep import gets, leaks, strings
 
 pytestmark = pytest.mark.kafka
 
 MIN_LENGTH = 6  # shorter values (a name's half, a code-like word) could stand in a label by chance
-IDS_PER_PARAMETER = 4
 
 
 def _narrative(text: str) -> bool:
     """Words a person wrote or said (the stories' are Japanese), not a code, id or date that a
     personal field's nested record carries beside them."""
     return len(text) >= MIN_LENGTH and not text.isascii()
-
-
-def _strings(value: Any) -> Iterator[str]:
-    if isinstance(value, str):
-        yield value
-    elif isinstance(value, list | tuple):
-        for v in value:
-            yield from _strings(v)
-    elif isinstance(value, dict):
-        for v in value.values():
-            yield from _strings(v)
 
 
 @pytest.fixture(scope="module")
@@ -62,7 +47,7 @@ def stored(platform: Platform) -> tuple[set[str], dict[str, list[str]]]:
                 payload = json.loads(data)
                 marked = contracts.personal_fields(event_type)
                 for name, value in payload.items():
-                    (personal if name in marked else public).update(s for s in _strings(value) if _narrative(s))
+                    (personal if name in marked else public).update(s for s in strings(value) if _narrative(s))
                 for name, value in payload.items():
                     if name.endswith("_id") and isinstance(value, str) and value not in ids.setdefault(name, []):
                         ids[name].append(value)
@@ -71,42 +56,9 @@ def stored(platform: Platform) -> tuple[set[str], dict[str, list[str]]]:
     return personal, ids
 
 
-def _gets(platform: Platform, ids: dict[str, list[str]]) -> Iterator[tuple[str, str]]:
-    """(service, path) for every GET route, its parameters filled with stored ids of that name."""
-    for service in SERVICE_NAMES:
-        if service not in platform.urls:
-            continue
-        document = httpx.get(platform.urls[service] + "/openapi.json").json()
-        for template, operations in document["paths"].items():
-            if "get" not in operations or template in ("/health", "/ready", "/metrics"):
-                continue
-            names = re.findall(r"{(\w+)}", template)
-            if not names:
-                yield service, template
-                continue
-            choices = [ids.get(n) or ids.get("case_id", []) for n in names]
-            for i in range(IDS_PER_PARAMETER):
-                path = template
-                for name, values in zip(names, choices, strict=True):
-                    if not values:
-                        break
-                    path = path.replace("{" + name + "}", values[i % len(values)])
-                else:
-                    yield service, path
-
-
 def _leaks(platform: Platform, stored: tuple[set[str], dict[str, list[str]]], department: str, role: str) -> list[str]:
     personal, ids = stored
-    found = []
-    for service, path in _gets(platform, ids):
-        with platform.client(service, department, role) as client:
-            answer = client.get(path, headers={"X-Purpose": "audit"})
-        if answer.status_code != 200 or "json" not in answer.headers.get("content-type", ""):
-            continue
-        text = answer.content.decode("utf-8", errors="replace")
-        shown = json.dumps(answer.json(), ensure_ascii=False)
-        found += [f"{service} GET {path}: {value[:40]!r}" for value in personal if value in text or value in shown]
-    return found
+    return leaks(platform, list(gets(platform, ids)), personal, department, role)
 
 
 @pytest.mark.parametrize(
