@@ -10,7 +10,7 @@ screen says 非開示 rather than showing nothing.
 from __future__ import annotations
 
 from datetime import date
-from typing import Literal
+from typing import Annotated, Literal
 
 from pydantic import Field
 
@@ -30,6 +30,15 @@ __all__ = [
 ]
 
 ApplicationStatus = Literal["new", "submitted", "under_review", "approved", "denied", "withdrawn", "repaying", "repaid"]
+
+
+SubjectName = Annotated[
+    str | None,
+    Field(
+        description="相談者・申請者: the person's name (kanji, else kana), else the household's first member's, as "
+        "this desk registered them; null when withheld (see redacted) or registered at another desk"
+    ),
+]
 
 
 class HouseholdView(View):
@@ -64,6 +73,7 @@ class ConsultationRow(View):
     consultation_id: str
     household_id: str
     person_id: str | None = None
+    subject_name: SubjectName = None
     fund_type: str
     kind: str
     initial: bool = Field(description="初期相談: counted in 実数")
@@ -123,6 +133,7 @@ class ApplicationView(View):
     application_id: str
     household_id: str
     person_id: str
+    subject_name: SubjectName = None
     consultation_id: str | None = None
     fund_type: str
     status: ApplicationStatus
@@ -161,6 +172,7 @@ class FollowUpRow(View):
     consultation_id: str
     household_id: str
     person_id: str | None = None
+    subject_name: SubjectName = None
     fund_type: str
     kind: str
     issues: list[str]
@@ -185,11 +197,20 @@ class HistorySummary(View):
     open_referrals: int
 
 
+class HouseholdMember(View):
+    """世帯員: a member of a household the desk registered."""
+
+    person_id: str
+    name: str | None = Field(default=None, description="氏名 (kanji, else kana); null when withheld (see redacted)")
+    redacted: list[str] = Field(default=[])
+
+
 class HouseholdHistory(View):
     """世帯の貸付履歴: consultations, applications and loans, follow-ups and referrals."""
 
     household_id: str
     registered_here: bool
+    members: list[HouseholdMember] = Field(default=[], description="its members, when the desk registered it")
     consultations: list[ConsultationRow]
     applications: list[ApplicationView]
     follow_ups: list[FollowUpRow]

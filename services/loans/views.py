@@ -8,13 +8,18 @@ viewer                                          sees
 loans workers and managers                     everything in the read tables
                                                 (:func:`shared.access.reads_own_records`)
 staff of other departments                      codes, statuses, amounts, schedules, arrears and
-                                                referrals; free text (summary, purpose, reasons)
-                                                and sensitive issue codes (障害, 病気, DV...) are
-                                                withheld and named in ``redacted``
+                                                referrals; free text (summary, purpose, reasons),
+                                                the person's name and sensitive issue codes (障害,
+                                                病気, DV...) are withheld and named in ``redacted``
 ==============================================  ===============================================
 
 The desk's lists serve the cross-department work of 総合相談 (an intake worker looks up whether a
 household borrows and is in arrears) without spreading special-care data (要配慮個人情報).
+
+Each row names its person (相談者・申請者, ``subject_name``) for the desk's own staff: the person
+the record names, else the household's first member, as the desk registered them. The desk keeps
+no person table: the name is folded from the person's ``registry.*`` events in its own store (the
+details stay in the event); a person or household another desk registered has no name here.
 """
 
 from __future__ import annotations
@@ -25,7 +30,7 @@ from typing import Any
 from sqlalchemy import Connection
 
 from services.loans.adapters import queries
-from services.loans.handlers import LoansDeps
+from services.loans.handlers import PERSON, LoansDeps
 from shared.access import reads_own_records
 from shared.db import reading
 from shared.envelope import Actor
@@ -42,7 +47,7 @@ __all__ = [
     "sees_everything",
 ]
 
-_FREE_TEXT = ("summary", "purpose", "decision_reason")
+_FREE_TEXT = ("summary", "purpose", "decision_reason", "subject_name", "name")
 
 
 def sees_everything(viewer: Actor) -> bool:
@@ -68,44 +73,54 @@ def _redact(deps: LoansDeps, item: dict[str, Any], viewer: Actor) -> dict[str, A
     return shown
 
 
-def _page(deps: LoansDeps, page: dict[str, Any], viewer: Actor) -> dict[str, Any]:
-    return {**page, "items": [_redact(deps, i, viewer) for i in page["items"]]}
+def _named(deps: LoansDeps, conn: Connection, items: list[dict[str, Any]]) -> list[dict[str, Any]]:
+    """``items`` each with ``subject_name``: its person's name, else its household's first member's."""
+    firsts = queries.first_members(conn, {i["household_id"] for i in items if not i.get("person_id")})
+    subjects = {id(i): i.get("person_id") or firsts.get(i["household_id"]) for i in items}
+    names = {}
+    for person_id in {p for p in subjects.values() if p}:
+        state = PERSON.fold.run(deps.kit.store.read_stream(conn, PERSON.stream(person_id)))
+        names[person_id] = state.details.name_kanji or state.details.name_kana
+    return [{**i, "subject_name": names.get(subjects[id(i)] or "")} for i in items]
+
+
+def _page(deps: LoansDeps, conn: Connection, page: dict[str, Any], viewer: Actor) -> dict[str, Any]:
+    return {**page, "items": [_redact(deps, i, viewer) for i in _named(deps, conn, page["items"])]}
 
 
 def consultations(deps: LoansDeps, viewer: Actor, search: queries.Search) -> dict[str, Any]:
     with reading(deps.kit.engine) as conn:
-        page = queries.list_consultations(conn, search)
-    return _page(deps, page, viewer)
+        return _page(deps, conn, queries.list_consultations(conn, search), viewer)
 
 
 def consultation(deps: LoansDeps, viewer: Actor, consultation_id: str) -> dict[str, Any]:
     """One consultation with its contacts (codes and times only: the notes stay in the events)."""
     with reading(deps.kit.engine) as conn:
         row = queries.consultation(conn, consultation_id)
+        if row is None:
+            raise NotFound(f"no loan consultation {consultation_id!r}: check the id", field="consultation_id")
         contacts = queries.consultation_contacts(conn, consultation_id)
-    if row is None:
-        raise NotFound(f"no loan consultation {consultation_id!r}: check the id", field="consultation_id")
-    return {**_redact(deps, row, viewer), "contacts": contacts}
+        (named,) = _named(deps, conn, [row])
+    return {**_redact(deps, named, viewer), "contacts": contacts}
 
 
 def applications(deps: LoansDeps, viewer: Actor, search: queries.Search) -> dict[str, Any]:
     with reading(deps.kit.engine) as conn:
-        page = queries.list_applications(conn, search)
-    return _page(deps, page, viewer)
+        return _page(deps, conn, queries.list_applications(conn, search), viewer)
 
 
 def application(deps: LoansDeps, viewer: Actor, application_id: str) -> dict[str, Any]:
     with reading(deps.kit.engine) as conn:
         row = queries.application(conn, application_id)
-    if row is None:
-        raise NotFound(f"no loan application {application_id!r}: check the id", field="application_id")
-    return _redact(deps, row, viewer)
+        if row is None:
+            raise NotFound(f"no loan application {application_id!r}: check the id", field="application_id")
+        (named,) = _named(deps, conn, [row])
+    return _redact(deps, named, viewer)
 
 
 def follow_ups(deps: LoansDeps, viewer: Actor, search: queries.Search) -> dict[str, Any]:
     with reading(deps.kit.engine) as conn:
-        page = queries.follow_ups_list(conn, search)
-    return _page(deps, page, viewer)
+        return _page(deps, conn, queries.follow_ups_list(conn, search), viewer)
 
 
 def household_history(deps: LoansDeps, viewer: Actor, household_id: str, desk: ReferralDesk | None) -> dict[str, Any]:
@@ -113,9 +128,16 @@ def household_history(deps: LoansDeps, viewer: Actor, household_id: str, desk: R
     follow-ups and the referrals about the household that the viewer's department may see."""
     with reading(deps.kit.engine) as conn:
         household = queries.household(conn, household_id)
-        consults = queries.consultations_for_household(conn, household_id)
-        apps = queries.applications_for_household(conn, household_id)
-        follow = queries.follow_ups_list(conn, queries.Search(household_id=household_id, limit=500))
+        consults = _named(deps, conn, queries.consultations_for_household(conn, household_id))
+        apps = _named(deps, conn, queries.applications_for_household(conn, household_id))
+        follow = _named(
+            deps, conn, queries.follow_ups_list(conn, queries.Search(household_id=household_id, limit=500))["items"]
+        )
+        members = _named(
+            deps,
+            conn,
+            [{"household_id": household_id, "person_id": p} for p in (household or {}).get("member_ids", [])],
+        )
     referrals = desk.for_case(household_id, viewer) if desk is not None else []
     if household is None and not consults and not apps and not referrals:
         raise NotFound(
@@ -127,7 +149,8 @@ def household_history(deps: LoansDeps, viewer: Actor, household_id: str, desk: R
         "registered_here": household is not None,
         "consultations": [_redact(deps, i, viewer) for i in consults],
         "applications": [_redact(deps, i, viewer) for i in apps],
-        "follow_ups": [_redact(deps, i, viewer) for i in follow["items"]],
+        "follow_ups": [_redact(deps, i, viewer) for i in follow],
+        "members": [_redact(deps, {"person_id": m["person_id"], "name": m["subject_name"]}, viewer) for m in members],
         "referrals": referrals,
         "summary": {
             "consultations": len(consults),

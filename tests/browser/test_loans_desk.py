@@ -133,13 +133,15 @@ def test_story_1_a_loan_request_a_loan_cannot_solve_is_recorded_by_clicking_and_
     expect(row).to_contain_text("離職・就職・職場関係、住居")
     expect(row).to_contain_text("他の方法で解決")
     expect(row.locator("td").nth(5)).to_have_text("2")
+    expect(row.locator("td").nth(1)).to_have_text("横須賀 一郎")  # 相談者, not the household's id
     assert int(page.locator("[data-count=contacts]").inner_text()) >= 2
     assert int(page.locator("[data-count=initial]").inner_text()) >= 1
     shoot(page, "loans-03-consultation-list")
 
     # The household's loan history, then its case view.
-    row.get_by_role("link", name=household).click()
-    expect(page.get_by_role("heading", name=re.compile("世帯の貸付履歴"))).to_be_visible()
+    row.get_by_role("link", name="横須賀 一郎").click()
+    expect(page.get_by_role("heading", name="世帯の貸付履歴（横須賀 一郎）")).to_be_visible()
+    expect(page.locator("[data-field=members]")).to_have_text("横須賀 一郎")
     expect(page.get_by_role("table").first).to_contain_text("住宅支援給付")
     shoot(page, "loans-04-household-history")
     page.get_by_role("link", name="ケースの全体像を開く").click()
@@ -149,6 +151,14 @@ def test_story_1_a_loan_request_a_loan_cannot_solve_is_recorded_by_clicking_and_
     )
     shoot(page, "loans-05-case-view")
     page.context.close()
+
+    # Another department's worker reads the loans list with the name withheld (docs/PRIVACY.md).
+    other = sign_in(new_page(browser), web, "intake-worker", "/loans/consultations")
+    row = other.locator(f"tr[data-consultation='{consultation}']")
+    expect(row.locator("td").nth(1)).to_have_text("世帯 非開示")
+    expect(other.get_by_text("横須賀 一郎")).to_have_count(0)
+    shoot(other, "loans-03b-consultation-list-for-intake")
+    other.context.close()
 
 
 def test_a_denied_application_refers_the_household_to_budget_consultation_and_intake_sees_it(

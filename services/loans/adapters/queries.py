@@ -24,6 +24,7 @@ __all__ = [
     "consultation",
     "consultation_contacts",
     "consultations_for_household",
+    "first_members",
     "follow_ups_list",
     "household",
     "list_applications",
@@ -230,3 +231,13 @@ def household(conn: Connection, household_id: str) -> dict[str, Any] | None:
     item = dict(row._mapping)
     item["member_ids"] = _json_list(item["member_ids"])
     return item
+
+
+def first_members(conn: Connection, household_ids: set[str]) -> dict[str, str]:
+    """The first member registered with each household the desk registered (by household id)."""
+    if not household_ids:
+        return {}
+    rows = conn.execute(
+        select(households.c.household_id, households.c.member_ids).where(households.c.household_id.in_(household_ids))
+    )
+    return {hid: members[0] for hid, raw in rows if (members := _json_list(raw))}

@@ -217,9 +217,38 @@ def test_other_departments_read_without_free_text_or_sensitive_issues(client: Te
     open_consultation(client, issues=["dv_abuse", "housing"], summary="夫からの暴力")
     seen = client.get("/consultations", headers=auth("intake")).json()["items"][0]
     assert seen["summary"] is None and seen["issues"] == ["housing"]
-    assert set(seen["redacted"]) == {"summary", "issues"}
+    assert set(seen["redacted"]) == {"summary", "issues", "subject_name"}
     own = client.get("/consultations", headers=WORKER).json()["items"][0]
     assert own["summary"] == "夫からの暴力" and "dv_abuse" in own["issues"]
+
+
+def test_every_list_names_the_person_to_the_loans_desk_and_withholds_the_name_from_others(
+    service: tuple[TestClient, ServiceKit],
+) -> None:
+    """相談者: the person the record names, else the household's first member; no name for a household
+    another desk registered; other departments' staff and auditors read ``redacted`` instead."""
+    client, kit = service
+    register_person(kit.uow, "p-2")
+    register_household(kit.uow, "hh-3", "p-2", "p-1")
+    named = open_consultation(client)["consultation_id"]  # p-1 of hh-1
+    household_only = open_consultation(client, household_id="hh-3", person_id=None)["consultation_id"]
+    unnamed = open_consultation(client, household_id="hh-2", person_id=None)["consultation_id"]  # no members
+    rows = {r["consultation_id"]: r for r in client.get("/consultations", headers=WORKER).json()["items"]}
+    assert rows[named]["subject_name"] == "登録 p-1"
+    assert rows[household_only]["subject_name"] == "登録 p-2"
+    assert rows[unnamed]["subject_name"] is None and "subject_name" not in rows[unnamed]["redacted"]
+    assert client.get(f"/consultations/{named}", headers=MANAGER).json()["subject_name"] == "登録 p-1"
+    history = client.get("/households/hh-3/history", headers=WORKER).json()
+    assert [(m["person_id"], m["name"]) for m in history["members"]] == [("p-2", "登録 p-2"), ("p-1", "登録 p-1")]
+    assert history["consultations"][0]["subject_name"] == "登録 p-2"
+    for department, role in (("intake", "worker"), ("districts", "manager"), ("loans", "auditor"), ("admin", "admin")):
+        for row in client.get("/consultations", headers=auth(department, role)).json()["items"]:
+            assert row["subject_name"] is None, (department, role)
+        seen = client.get(f"/consultations/{named}", headers=auth(department, role)).json()
+        assert seen["subject_name"] is None and "subject_name" in seen["redacted"], (department, role)
+        members = client.get("/households/hh-3/history", headers=auth(department, role)).json()["members"]
+        assert [m["name"] for m in members] == [None, None] and all(m["redacted"] == ["name"] for m in members)
+        assert "登録" not in client.get("/households/hh-3/history", headers=auth(department, role)).text
 
 
 # --- applications and loans ----------------------------------------------------------------------

@@ -11,7 +11,7 @@ import { SelectField, TextField } from "../../components/Field";
 import { Pager } from "../../components/Pager";
 import { ErrorNotice, QueryState, Redacted, Unplaced } from "../../components/States";
 import { formatDate, formatDateTime } from "../../time";
-import { CommandForm, fieldErrors, formatAmount, serviceToday, toInt, useCommand, useLoansRights } from "./common";
+import { CommandForm, fieldErrors, formatAmount, Household, serviceToday, toInt, useCommand, useLoansRights } from "./common";
 
 type Application = components["schemas"]["ApplicationView"];
 type ConsultationRow = components["schemas"]["ConsultationRow"];
@@ -80,7 +80,7 @@ export function ApplicationListPage() {
               <thead>
                 <tr>
                   <th scope="col">{t("loansDesk.fields.submitted_at")}</th>
-                  <th scope="col">{t("loansDesk.fields.household_id")}</th>
+                  <th scope="col">{t("loansDesk.fields.subject_name")}</th>
                   <th scope="col">{t("loansDesk.fields.fund_type")}</th>
                   <th scope="col">{t("loansDesk.fields.requested_amount")}</th>
                   <th scope="col">{t("loansDesk.status")}</th>
@@ -95,7 +95,7 @@ export function ApplicationListPage() {
                       <Link to={`/loans/applications/${encodeURIComponent(a.application_id)}`}>{formatDateTime(a.submitted_at)}</Link>
                     </td>
                     <td>
-                      <Link to={`/loans/households/${encodeURIComponent(a.household_id)}`}>{a.household_id}</Link>
+                      <Household row={a} />
                     </td>
                     <td>{codes.label("loan_fund_types", a.fund_type)}</td>
                     <td>{formatAmount(a.requested_amount)}</td>
@@ -244,9 +244,9 @@ export function ApplicationPage() {
           <Redacted fields={a.redacted} />
           {a.status === "denied" && <AutomaticReferral householdId={a.household_id} />}
           <dl className="facts">
-            <dt>{t("loansDesk.fields.household_id")}</dt>
+            <dt>{t("loansDesk.fields.subject_name")}</dt>
             <dd>
-              <Link to={`/loans/households/${encodeURIComponent(a.household_id)}`}>{a.household_id}</Link>
+              <Household row={a} />
             </dd>
             <dt>{t("loansDesk.fields.submitted_at")}</dt>
             <dd>{formatDateTime(a.submitted_at)}</dd>

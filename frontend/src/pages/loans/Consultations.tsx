@@ -10,7 +10,7 @@ import { Checkbox, CheckboxGroup, SelectField, TextArea, TextField } from "../..
 import { Pager } from "../../components/Pager";
 import { QueryState, Redacted, Unplaced } from "../../components/States";
 import { formatDateTime } from "../../time";
-import { CommandForm, fieldErrors, formatAmount, useCommand, useLoansRights, YesNo } from "./common";
+import { CommandForm, fieldErrors, formatAmount, Household, useCommand, useLoansRights, YesNo } from "./common";
 
 const PAGE = 20;
 
@@ -91,7 +91,7 @@ export function LoanConsultationListPage() {
               <thead>
                 <tr>
                   <th scope="col">{t("loansDesk.fields.opened_at")}</th>
-                  <th scope="col">{t("loansDesk.fields.household_id")}</th>
+                  <th scope="col">{t("loansDesk.fields.subject_name")}</th>
                   <th scope="col">{t("loansDesk.fields.fund_type")}</th>
                   <th scope="col">{t("loansDesk.fields.kind")}</th>
                   <th scope="col">{t("loansDesk.fields.issues")}</th>
@@ -107,7 +107,7 @@ export function LoanConsultationListPage() {
                       <Link to={`/loans/consultations/${encodeURIComponent(c.consultation_id)}`}>{formatDateTime(c.opened_at)}</Link>
                     </td>
                     <td>
-                      <Link to={`/loans/households/${encodeURIComponent(c.household_id)}`}>{c.household_id}</Link>
+                      <Household row={c} />
                     </td>
                     <td>{codes.label("loan_fund_types", c.fund_type)}</td>
                     <td>{codes.label("loan_consultation_kinds", c.kind)}</td>
@@ -275,9 +275,9 @@ export function LoanConsultationPage() {
           </h1>
           <Redacted fields={c.redacted} />
           <dl className="facts">
-            <dt>{t("loansDesk.fields.household_id")}</dt>
+            <dt>{t("loansDesk.fields.subject_name")}</dt>
             <dd>
-              <Link to={`/loans/households/${encodeURIComponent(c.household_id)}`}>{c.household_id}</Link>
+              <Household row={c} />
             </dd>
             <dt>{t("loansDesk.fields.opened_at")}</dt>
             <dd>{formatDateTime(c.opened_at)}</dd>

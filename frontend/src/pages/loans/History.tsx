@@ -41,9 +41,10 @@ export function HouseholdHistoryPage() {
     queryFn: () => ok(api.loans.GET("/households/{household_id}/history", { params: { path: { household_id: householdId } } })),
   });
   const h = query.data;
+  const names = (h?.members ?? []).flatMap((m) => (m.name ? [m.name] : []));
   return (
     <section aria-labelledby="history-title">
-      <h1 id="history-title">{t("loansDesk.history.title", { id: householdId })}</h1>
+      <h1 id="history-title">{t("loansDesk.history.title", { id: names.length ? names.join("・") : householdId })}</h1>
       <QueryState isLoading={query.isLoading} error={query.error}>
         {h && (
           <>
@@ -52,6 +53,14 @@ export function HouseholdHistoryPage() {
               {" ・ "}
               <Link to={`/loans/consultations/new?household_id=${encodeURIComponent(h.household_id)}`}>{t("loansDesk.consultations.new")}</Link>
             </p>
+            {h.members.length > 0 && (
+              <dl className="facts">
+                <dt>{t("loansDesk.history.members")}</dt>
+                <dd data-field="members">{h.members.map((m) => m.name ?? t("redaction.label")).join("、")}</dd>
+                <dt>{t("loansDesk.fields.household_id")}</dt>
+                <dd>{h.household_id}</dd>
+              </dl>
+            )}
             <ul className="cards loans-cards" aria-label={t("loansDesk.history.summary")}>
               <li className="card">
                 <span>{t("loansDesk.history.consultations")}</span>

@@ -1,11 +1,12 @@
 import { useMutation, useQueryClient } from "@tanstack/react-query";
 import type { ReactNode } from "react";
 import { useTranslation } from "react-i18next";
+import { Link } from "react-router-dom";
 
 import { ApiError } from "../../api/client";
 import { writesAt } from "../../auth/staff";
 import { useStaff } from "../../auth/useStaff";
-import { ErrorNotice, Unplaced } from "../../components/States";
+import { ErrorNotice, Unplaced, Withheld } from "../../components/States";
 import { Conflict } from "../intake/Consultations";
 import { formatAmount } from "../reporting/timeline";
 import { jstToday } from "../../time";
@@ -16,6 +17,27 @@ export { formatAmount };
 export function useLoansRights(): { write: boolean; decide: boolean } {
   const staff = useStaff();
   return { write: writesAt(staff, "loans"), decide: staff.department === "loans" && staff.role === "manager" };
+}
+
+/**
+ * 相談者・世帯: a record's household, linked to its loan history and named by its person (or first
+ * member) as the desk registered them; 非開示 where the name is withheld from the viewer, the id
+ * where another desk registered the household.
+ */
+export function Household({ row }: { row: { household_id: string; subject_name?: string | null; redacted?: string[] } }) {
+  const { t } = useTranslation();
+  const withheld = row.redacted?.includes("subject_name");
+  return (
+    <span className="household" data-household={row.household_id}>
+      <Link to={`/loans/households/${encodeURIComponent(row.household_id)}`}>{row.subject_name ?? (withheld ? t("loansDesk.household") : row.household_id)}</Link>
+      {withheld && (
+        <>
+          {" "}
+          <Withheld />
+        </>
+      )}
+    </span>
+  );
 }
 
 /** The server's per-field messages of a failed command (beside each field). */
