@@ -4,6 +4,10 @@ Every event model's schema is kept at ``schemas/events/<type>/v<N>.json``. Chang
 fields without raising its ``schema_version`` makes :func:`check` report the event: consumers in
 other services (and years of archived events) rely on the old shape. A new version needs a new
 file (``export``) and an upcaster from the old one registered on the ``EventRegistry``.
+
+``x-personal-fields`` is the one part that may change within a version, and only to mark more: the
+events on the wire keep their shape, and consumers redact the union over all versions. Unmarking a
+field is reported: the events already stored hold it, and every reader would show them.
 """
 
 from __future__ import annotations
@@ -52,6 +56,25 @@ def export(registries: Iterable[EventRegistry], folder: Path) -> list[Path]:
     return written
 
 
+def _compare(event_type: str, cls: type[DomainEvent], committed: dict[str, Any]) -> list[str]:
+    current = schema_of(cls)
+    marked, kept = set(committed.pop("x-personal-fields", ())), set(current.pop("x-personal-fields", ()))
+    problems = []
+    if committed != current:
+        problems.append(
+            f"{event_type} v{cls.schema_version}: the model changed without a new schema_version; "
+            "raise schema_version, add an upcaster, and export"
+        )
+    if marked - kept:
+        problems.append(
+            f"{event_type} v{cls.schema_version}: {sorted(marked - kept)} no longer marked personal; stored events "
+            "hold them as special-care data (要配慮個人情報): keep them in personal_fields"
+        )
+    elif kept - marked:
+        problems.append(f"{event_type} v{cls.schema_version}: {sorted(kept - marked)} newly marked personal; export")
+    return problems
+
+
 def check(registries: Iterable[EventRegistry], folder: Path) -> list[str]:
     """What does not match the committed schemas; empty when every contract is kept."""
     problems = []
@@ -60,11 +83,8 @@ def check(registries: Iterable[EventRegistry], folder: Path) -> list[str]:
             path = _path(folder, cls)
             if not path.exists():
                 problems.append(f"{event_type} v{cls.schema_version}: no committed schema; run the export")
-            elif json.loads(path.read_text(encoding="utf-8")) != json.loads(_dump(schema_of(cls))):
-                problems.append(
-                    f"{event_type} v{cls.schema_version}: the model changed without a new schema_version; "
-                    "raise schema_version, add an upcaster, and export"
-                )
+            else:
+                problems += _compare(event_type, cls, json.loads(path.read_text(encoding="utf-8")))
             for older in range(1, cls.schema_version):
                 if (folder / event_type / f"v{older}.json").exists() and not registry.has_upcaster(event_type, older):
                     problems.append(f"{event_type}: v{older} events exist but no upcaster to v{older + 1}")

@@ -223,7 +223,11 @@ def due_reviews(
     return at.read(
         kit,
         queries.due_reviews(
-            kit, until=until or (local_date(kit.clock.now()) + timedelta(days=7)), case_id=case_id, limit=limit
+            kit,
+            at.actor,
+            until=until or (local_date(kit.clock.now()) + timedelta(days=7)),
+            case_id=case_id,
+            limit=limit,
         ),
     )
 

@@ -167,7 +167,7 @@ def conference_detail(kit: ServiceKit, conference_id: str, viewer: Actor) -> dic
             }
             for a in state.action_items
         ],
-        "reviews": [rows.review_fields(r) for r in state.reviews],
+        "reviews": [{**rows.review_fields(r), "purpose": r.purpose if shown else None} for r in state.reviews],
         "undertakings": _undertakings(state, _staff_names(envelopes)),
         "study_cases": [_study_case(c, viewer, shown) for c in state.study_cases],
         "version": envelopes[-1].streamversion,
@@ -176,7 +176,7 @@ def conference_detail(kit: ServiceKit, conference_id: str, viewer: Actor) -> dic
     if not shown:
         for name in _PERSONAL:
             view[name] = [] if name == "decisions" else None
-        view["redacted"] = [*_PERSONAL, "action_items.description", "action_items.note"]
+        view["redacted"] = [*_PERSONAL, "action_items.description", "action_items.note", "reviews.purpose"]
     return view
 
 
@@ -268,11 +268,9 @@ def action_items(
     row's ``redacted`` (so the assigned department reads its own work in the list)."""
     with reading(kit.engine) as conn:
         items = rows.list_action_items(conn, assignee=assignee, case_id=case_id, done=done, limit=limit)
-        states: dict[str, tuple[ConferenceState, bool]] = {}
+        states = _conferences_of(kit, conn, items, viewer)
         referrals: dict[str, tuple[str, str]] = {}
-        for conference_id in dict.fromkeys(str(i["conference_id"]) for i in items):
-            state = CONFERENCE_FOLD.run(kit.store.read_stream(conn, CONFERENCE.stream(conference_id)))
-            states[conference_id] = (state, sees_details(state, viewer, _requested_by(conn, state)))
+        for state, _ in states.values():
             referrals.update(_referral_statuses(conn, state))
     listed = []
     for item in items:
@@ -292,5 +290,25 @@ def action_items(
     return {"items": listed}
 
 
-def due_reviews(kit: ServiceKit, *, until: date, case_id: str | None, limit: int) -> dict[str, Any]:
-    return {"items": _read(kit, rows.due_reviews, until=until, case_id=case_id, limit=limit)}
+def _conferences_of(
+    kit: ServiceKit, conn: Connection, items: list[dict[str, Any]], viewer: Actor
+) -> dict[str, tuple[ConferenceState, bool]]:
+    """The conference of each listed row, and whether ``viewer`` reads its details (:func:`sees_details`)."""
+    states: dict[str, tuple[ConferenceState, bool]] = {}
+    for conference_id in dict.fromkeys(str(i["conference_id"]) for i in items):
+        state = CONFERENCE_FOLD.run(kit.store.read_stream(conn, CONFERENCE.stream(conference_id)))
+        states[conference_id] = (state, sees_details(state, viewer, _requested_by(conn, state)))
+    return states
+
+
+def due_reviews(kit: ServiceKit, viewer: Actor, *, until: date, case_id: str | None, limit: int) -> dict[str, Any]:
+    """Reviews due by ``until``; what each is for only to a viewer who reads its conference's details,
+    else ``purpose`` is ``None`` and named in the row's ``redacted``."""
+    with reading(kit.engine) as conn:
+        items = rows.due_reviews(conn, until=until, case_id=case_id, limit=limit)
+        states = _conferences_of(kit, conn, items, viewer)
+    return {
+        "items": [
+            i if states[str(i["conference_id"])][1] else {**i, "purpose": None, "redacted": ["purpose"]} for i in items
+        ]
+    }

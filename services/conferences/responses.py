@@ -7,6 +7,8 @@ these models only document (and check) their shape. Special-care details withhel
 
 from __future__ import annotations
 
+from pydantic import Field
+
 from services.conferences.domain.values import Participant, ShareBasis
 from shared.views import PageView, View
 
@@ -89,7 +91,8 @@ class StudyCaseView(View):
 class ReviewView(View):
     review_id: str
     due_on: str
-    purpose: str
+    purpose: str | None = None
+    """null when withheld (see the conference's ``redacted``)"""
 
 
 class ConferenceView(View):
@@ -216,7 +219,9 @@ class ReviewRow(View):
     conference_id: str
     case_id: str
     due_on: str
-    purpose: str
+    purpose: str | None = None
+    """null when withheld (see ``redacted``)"""
+    redacted: list[str] = Field(default=[])
 
 
 class ReviewList(View):

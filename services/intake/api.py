@@ -353,7 +353,9 @@ def due_follow_ups(
     until: Annotated[date | None, Query(description="due on or before (default: a week from today)")] = None,
     limit: Limit = 100,
 ) -> dict[str, Any]:
-    return at.read(kit, queries.due_follow_ups(kit, until or (local_date(kit.clock.now()) + timedelta(days=7)), limit))
+    return at.read(
+        kit, queries.due_follow_ups(kit, at.actor, until or (local_date(kit.clock.now()) + timedelta(days=7)), limit)
+    )
 
 
 referrals = APIRouter(prefix="/referrals", tags=["referrals 紹介"])

@@ -20,6 +20,7 @@ from services.intake.domain.events import (
     ConsultationClosed,
     ConsultationOpened,
     ContactRecorded,
+    FollowUpScheduled,
     SupervisorCommentAcknowledged,
     SupervisorCommentAdded,
     SupportPlanSet,
@@ -305,6 +306,7 @@ def _withheld(view: dict[str, Any]) -> dict[str, Any]:
         (view["supervisor_comments"], SupervisorCommentAdded.personal_fields),
         ([view["assessment"]] if view["assessment"] else [], AssessmentRecorded.personal_fields),
         ([view["support_plan"]] if view["support_plan"] else [], SupportPlanSet.personal_fields),
+        (view["follow_ups"], FollowUpScheduled.personal_fields),
     ):
         for item in items:
             for name in sorted(fields):
@@ -345,8 +347,11 @@ def _in_force(consent: Consent, now: datetime) -> bool:
     return consent_in_force(consent, now)
 
 
-def due_follow_ups(kit: ServiceKit, until: date, limit: int) -> dict[str, Any]:
-    """フォローアップ予定: open consultations' follow-ups due by ``until``."""
+def due_follow_ups(kit: ServiceKit, viewer: Actor, until: date, limit: int) -> dict[str, Any]:
+    """フォローアップ予定: open consultations' follow-ups due by ``until``; what each is for (the
+    event marks it personal) is withheld from a viewer who reads no details, and named in ``redacted``."""
     with reading(kit.engine) as conn:
         items = consultation_rows.due_follow_ups(conn, until=until, limit=limit)
+    if not sees_details(viewer):
+        items = [{**i, "purpose": None, "redacted": sorted(FollowUpScheduled.personal_fields)} for i in items]
     return {"items": items, "until": until.isoformat()}

@@ -203,8 +203,9 @@ class DueFollowUp(View):
     consultation_id: str
     case_id: str
     due_on: str
-    purpose: str
+    purpose: str | None = Field(description="null when withheld (see redacted)")
     status: Literal["open", "closed"]
+    redacted: list[str] = Field(default=[])
 
 
 class FollowUpsDue(View):

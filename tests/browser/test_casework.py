@@ -349,7 +349,19 @@ def test_the_consultation_list_names_the_person_to_intake_staff_and_an_auditor_r
 ) -> None:
     """相談一覧: staff find a consultation by whom it is about; an auditor reads codes and dates, never
     names, and is offered no form of the desk."""
-    pid, _ = intake_person_with_consultation(web, "一覧 和子", "一覧に名前が出るか")
+    pid, cid = intake_person_with_consultation(web, "一覧 和子", "一覧に名前が出るか")
+    with web.api("intake", "intake-worker") as intake:
+        step = {
+            "rung": "existing_mechanisms",
+            "action": "司法書士による債務整理",
+            "responsible": {"kind": "department", "name": "intake"},
+        }
+        plan = intake.put(f"/consultations/{cid}/support-plan", json={"goal": "家計の立て直し", "steps": [step]})
+        assert plan.status_code == 200, plan.text
+        due = intake.post(
+            f"/consultations/{cid}/follow-ups", json={"due_on": "2099-01-10", "purpose": "返済の見通しを確認"}
+        )
+        assert due.status_code == 201, due.text
     page = sign_in(new_page(browser), web, "intake-worker")
     page.goto(f"{web.url}/intake/consultations")
     named = page.get_by_role("row").filter(has=page.get_by_role("link", name="一覧 和子", exact=True))
@@ -375,6 +387,12 @@ def test_the_consultation_list_names_the_person_to_intake_staff_and_an_auditor_r
     expect(auditor.locator("form")).to_have_count(0)
     expect(auditor.locator(".redacted-note")).to_contain_text("本人の言葉")
     assert "一覧に名前が出るか" not in auditor.content()  # the person's own words are not the audit's
+    auditor.goto(f"{web.url}/intake/consultations/{cid}")
+    expect(auditor.locator("[data-field=steps]")).to_contain_text("非開示")  # the plan's steps, the goal
+    expect(auditor.locator("[data-field=goal]")).to_have_text("非開示")
+    expect(auditor.get_by_role("list", name="フォローアップ予定")).to_contain_text("非開示")
+    for words in ("司法書士", "家計の立て直し", "返済の見通し"):
+        assert words not in auditor.content(), words
     shoot(auditor, "casework-12-consultation-for-an-auditor")
     auditor.goto(f"{web.url}/intake/people/{pid}")
     expect(auditor.get_by_role("heading", name="同意台帳")).to_be_visible()

@@ -2,8 +2,8 @@
 
 After the seed's stories are played, every value any service's events hold in a field their
 contract marks personal (``x-personal-fields``: the person's words, contact notes, comments,
-addresses...) is collected from the stores, less the words that also stand in a field no contract
-marks personal (a helper's name in the roster, a support plan's step). Then the auditor of every department asks every
+addresses...) is collected from the stores, less the words that also stand in (or inside) a field no
+contract marks personal (a helper's name in the roster). Then the auditor of every department asks every
 GET route of every service (its OpenAPI document), each path parameter filled with ids the events
 hold under that name. Whatever an auditor may open, no personal value may appear in the answer.
 The same sweep with a worker's token finds such values: the check is not vacuous.
@@ -51,7 +51,9 @@ def stored(platform: Platform) -> tuple[set[str], dict[str, list[str]]]:
                 for name, value in payload.items():
                     if name.endswith("_id") and isinstance(value, str) and value not in ids.setdefault(name, []):
                         ids[name].append(value)
-    personal -= public
+    # A word that stands inside a public one ("あんしんセンター", who carries a plan's step, inside the
+    # participant "あんしんセンター職員") cannot tell a leak from the roster: left out too.
+    personal = {p for p in personal - public if not any(p in words for words in public)}
     assert len(personal) > 50, "the stories hold narratives"
     return personal, ids
 

@@ -45,3 +45,24 @@ def test_an_incompatible_change_is_caught_until_versioned_with_an_upcaster(tmp_p
     assert any("no upcaster" in p for p in check([v2], tmp_path))
     v2.add_upcaster("test.Moved", 1, lambda d: {"street": d["address"]})
     assert check([v2], tmp_path) == []
+
+
+def _marked() -> type[DomainEvent]:
+    class Moved(DomainEvent):  # the same model, its address now marked special-care data
+        event_type: ClassVar[str] = "test.Moved"
+        personal_fields: ClassVar[frozenset[str]] = frozenset({"address"})
+        address: str
+
+    return Moved
+
+
+def test_marking_a_field_personal_keeps_the_version_and_unmarking_it_is_refused(tmp_path):
+    MovedMarked = _marked()
+    export([EventRegistry([Moved])], tmp_path)
+    [problem] = check([EventRegistry([MovedMarked])], tmp_path)
+    assert "newly marked personal; export" in problem
+    export([EventRegistry([MovedMarked])], tmp_path)
+    assert check([EventRegistry([MovedMarked])], tmp_path) == []
+    assert (tmp_path / "test.Moved" / "v1.json").exists() and not (tmp_path / "test.Moved" / "v2.json").exists()
+    [problem] = check([EventRegistry([Moved])], tmp_path)
+    assert "['address'] no longer marked personal" in problem

@@ -109,6 +109,7 @@ class ConferenceReviewScheduled(ConferenceEvent):
     """経過確認の予定 (モニタリング): the participants will look at the case again by ``due_on``."""
 
     event_type: ClassVar[str] = "conferences.ConferenceReviewScheduled"
+    personal_fields: ClassVar[frozenset[str]] = frozenset({"purpose"})
 
     review_id: str
     due_on: date

@@ -139,7 +139,7 @@ class SupportPlanSet(ConsultationEvent):
     """
 
     event_type: ClassVar[str] = "intake.SupportPlanSet"
-    personal_fields: ClassVar[frozenset[str]] = frozenset({"goal"})
+    personal_fields: ClassVar[frozenset[str]] = frozenset({"goal", "steps"})
 
     plan_version: int
     goal: str | None
@@ -153,6 +153,7 @@ class FollowUpScheduled(ConsultationEvent):
     """フォローアップ予定 / モニタリング: the desk will look at the case again by ``due_on``."""
 
     event_type: ClassVar[str] = "intake.FollowUpScheduled"
+    personal_fields: ClassVar[frozenset[str]] = frozenset({"purpose"})
 
     follow_up_id: str
     due_on: date

@@ -221,7 +221,7 @@ def build_case_view(
         departments=sorted({e.department for e in ordered}),
         statuses=_statuses(ordered),
         open_referrals=_open_referrals(ordered, moment),
-        next_follow_up=_next_follow_up(ordered, meetings_seen),
+        next_follow_up=_next_follow_up(timeline, meetings_seen),
         district_work=district_work(timeline),
         conferences=meetings_seen,
         open_action_items=open_items,

@@ -147,7 +147,7 @@ def test_reviews_due_are_listed_soonest_first(kit):
             CommandContext(actor=STAFF),
             c.ScheduleReview(conference_id=cid, due_on=due, purpose="経過", scheduled_by="c"),
         )
-    due = queries.due_reviews(kit, until=date(2015, 12, 31), case_id="p-t", limit=10)["items"]
+    due = queries.due_reviews(kit, STAFF, until=date(2015, 12, 31), case_id="p-t", limit=10)["items"]
     assert [r["due_on"] for r in due] == ["2015-07-01", "2015-09-01"]
 
 

@@ -140,3 +140,28 @@ def test_the_action_item_list_says_what_is_to_be_done_only_to_those_who_read_the
     assert loans[on_consent]["redacted"] == ["description", "note"]
     conferences = listed("conferences")
     assert [conferences[c]["description"] for c in (on_consent, internal)] == ["サロンを勧める", "病歴を確認する"]
+
+
+def test_what_a_review_is_for_is_read_only_by_those_who_read_the_conferences_details(service: Any) -> None:
+    """経過確認の目的 is about the person (e.g. 判断能力の確認): a contract-marked personal field."""
+    client, _ = service
+    on_consent = scheduled(client)
+    assert client.post(f"/conferences/{on_consent}/held", json=HELD, headers=auth()).status_code == 200
+    review = {"due_on": "2015-07-01", "purpose": "判断能力の確認"}
+    assert client.post(f"/conferences/{on_consent}/reviews", json=review, headers=auth()).status_code == 201
+
+    def due(department: str) -> dict[str, Any]:
+        answer = client.get("/reviews", params={"until": "2015-12-31"}, headers=auth(department))
+        assert answer.status_code == 200, answer.json()
+        [row] = answer.json()["items"]
+        return dict(row)
+
+    assert due("conferences")["purpose"] == "判断能力の確認" and due("conferences")["redacted"] == []
+    # districts took work at the meeting, held on consent: it reads the meeting and what the review is for.
+    assert due("districts")["purpose"] == "判断能力の確認"
+    loans = due("loans")
+    assert (loans["due_on"], loans["purpose"], loans["redacted"]) == ("2015-07-01", None, ["purpose"])
+    detail = client.get(f"/conferences/{on_consent}", headers=auth("loans")).json()
+    assert detail["reviews"][0]["purpose"] is None and "reviews.purpose" in detail["redacted"]
+    assert "判断能力" not in client.get(f"/conferences/{on_consent}", headers=auth("loans")).text
+    assert client.get(f"/conferences/{on_consent}", headers=auth()).json()["reviews"][0]["purpose"] == "判断能力の確認"

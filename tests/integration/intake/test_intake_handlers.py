@@ -148,7 +148,7 @@ def test_contacts_count_and_a_follow_up_is_done_by_the_contact_that_carries_it_o
         at(WORKER),
         c.ScheduleFollowUp(consultation_id=cid, due_on=date(2015, 6, 8), purpose="様子の確認", scheduled_by="i-w1"),
     )
-    assert [f["follow_up_id"] for f in queries.due_follow_ups(kit, date(2015, 6, 30), 10)["items"]] == [
+    assert [f["follow_up_id"] for f in queries.due_follow_ups(kit, WORKER, date(2015, 6, 30), 10)["items"]] == [
         follow["follow_up_id"]
     ]
     clock.set(T0 + timedelta(days=7))
@@ -167,7 +167,7 @@ def test_contacts_count_and_a_follow_up_is_done_by_the_contact_that_carries_it_o
     detail = queries.consultation_detail(kit, cid, WORKER)
     assert detail["contact_count"] == 2  # 延件数: the opening and the visit
     assert detail["follow_ups"][0]["done"] is True
-    assert queries.due_follow_ups(kit, date(2015, 6, 30), 10)["items"] == []
+    assert queries.due_follow_ups(kit, WORKER, date(2015, 6, 30), 10)["items"] == []
 
 
 def test_identifying_the_subject_moves_the_consultation_to_the_persons_case(kit):

@@ -370,6 +370,26 @@ def test_an_intake_auditor_reads_a_consultation_as_codes_statuses_and_dates_neve
     assert (
         app.post(f"/consultations/{cid}/comments", json=comment, headers=auth("intake", "manager")).status_code == 201
     )
+    step = {
+        "rung": "existing_mechanisms",
+        "action": "保護命令の申立てを支援",
+        "responsible": {"kind": "department", "name": "intake"},
+    }
+    plan = app.put(f"/consultations/{cid}/support-plan", json={"goal": "安全な住まい", "steps": [step]}, headers=auth())
+    assert plan.status_code == 200, plan.text
+    due = app.post(
+        f"/consultations/{cid}/follow-ups",
+        json={"due_on": "2099-01-10", "purpose": "避難後の生活を確認"},
+        headers=auth(),
+    )
+    assert due.status_code == 201, due.text
+    everything_due = {"until": "2099-12-31"}
+    assert (
+        app.get("/follow-ups", params=everything_due, headers=auth()).json()["items"][0]["purpose"]
+        == "避難後の生活を確認"
+    )
+    audit_due = app.get("/follow-ups", params=everything_due, headers=auth("intake", "auditor")).json()["items"][0]
+    assert (audit_due["due_on"], audit_due["purpose"], audit_due["redacted"]) == ("2099-01-10", None, ["purpose"])
     closed = app.post(f"/consultations/{cid}/close", json={"outcome": "solved", "note": "避難完了"}, headers=auth())
     assert closed.status_code == 200, closed.text
 
@@ -378,6 +398,8 @@ def test_an_intake_auditor_reads_a_consultation_as_codes_statuses_and_dates_neve
     assert worker["contacts"][-1]["summary"] == "避難先について相談"
     assert worker["supervisor_comments"][0]["comment"] == "安全確認を最優先に"
     assert "dv_abuse" in worker["issues"] and worker["closing_note"] == "避難完了"
+    assert worker["support_plan"]["steps"][0]["action"] == "保護命令の申立てを支援"
+    assert worker["follow_ups"][0]["purpose"] == "避難後の生活を確認"
 
     audit = app.get(f"/consultations/{cid}", headers=auth("intake", "auditor"))
     assert audit.status_code == 200, audit.text
@@ -388,15 +410,20 @@ def test_an_intake_auditor_reads_a_consultation_as_codes_statuses_and_dates_neve
     assert seen["supervisor_comments"][0]["comment"] is None
     assert seen["assessment"]["person_picture"] is None and seen["assessment"]["obstacles"] is None
     assert seen["issues"] == ["household_budget"] and seen["assessment"]["issues"] == ["household_budget"]
+    assert seen["support_plan"]["goal"] is None and seen["support_plan"]["steps"] is None
+    assert (seen["follow_ups"][0]["due_on"], seen["follow_ups"][0]["purpose"]) == ("2099-01-10", None)
     assert sorted(seen["redacted"]) == sorted(
         [
             "closing_note",
             "comment",
+            "goal",
             "issues",
             "obstacles",
             "own_words",
             "person_picture",
+            "purpose",
             "source_detail",
+            "steps",
             "summary",
             "urgency_reason",
             "wishes",
@@ -409,7 +436,16 @@ def test_an_intake_auditor_reads_a_consultation_as_codes_statuses_and_dates_neve
         "phone",
         "neighbour",
     )
-    for text in ("夫から逃げたい", "子どもと暮らしたい", "避難", "安全確認", "収入がない", "隣の家"):
+    for text in (
+        "夫から逃げたい",
+        "子どもと暮らしたい",
+        "避難",
+        "安全確認",
+        "収入がない",
+        "隣の家",
+        "保護命令",
+        "安全な住まい",
+    ):
         assert text not in audit.text, text
     # The list withholds the DV code from the auditor as well, and says so.
     row = next(

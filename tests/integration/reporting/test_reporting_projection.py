@@ -144,6 +144,9 @@ def test_personal_fields_follow_department_and_consent(loaded: Reporting) -> Non
     assert opened(no_consent)["own_words"] == REDACTED and opened(no_consent)["issues"] == ["housing"]
     loans_summary = next(e for e in no_consent.timeline if e.type == "loans.LoanConsultationOpened")
     assert loans_summary.redacted == ["summary"]
+    # What intake's follow-up is for is personal: the next follow-up says when, not why, without consent.
+    assert with_consent.next_follow_up is not None and with_consent.next_follow_up.purpose != REDACTED
+    assert no_consent.next_follow_up is not None and no_consent.next_follow_up.purpose == REDACTED
     with pytest.raises(InvalidCommand):
         handlers.case_view(loaded.kit, "P1", LOANS, "  ")
     with pytest.raises(Forbidden):

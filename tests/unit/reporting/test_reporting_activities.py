@@ -531,6 +531,10 @@ def test_the_next_follow_up_includes_conference_reviews_and_open_action_items() 
         "rv2",
     )
     assert [i.action_id for i in after.open_action_items] == ["a2"]
+    assert after.next_follow_up.purpose == "経過確認"
+    # What the review is for is the meeting's personal data: withheld from a department with no part in it.
+    hidden = view(h, LOANS).next_follow_up
+    assert hidden is not None and (hidden.follow_up_id, hidden.purpose) == ("rv2", REDACTED)
 
 
 def test_the_department_that_asked_for_a_meeting_on_a_basis_reads_its_minutes() -> None:

@@ -146,7 +146,7 @@ export function ConferencePage() {
                 <ul aria-labelledby="reviews-title" data-field="reviews">
                   {c.reviews.map((r) => (
                     <li key={r.review_id}>
-                      {formatDate(r.due_on)} {r.purpose}
+                      {formatDate(r.due_on)} {r.purpose ?? <Withheld />}
                     </li>
                   ))}
                 </ul>

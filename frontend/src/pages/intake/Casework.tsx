@@ -202,16 +202,22 @@ function responsibleLabel(codes: ReturnType<typeof useCodeLists>, kind: string, 
 export function SupportPlanSection({ c }: { c: Consultation }) {
   const { t } = useTranslation();
   const codes = useCodeLists();
-  const plan = c.support_plan as { goal?: string | null; steps?: { rung: string; action: string; responsible: { kind: string; name: string }; due_on?: string | null }[]; set_at?: string } | null | undefined;
+  const plan = c.support_plan as { goal?: string | null; steps?: { rung: string; action: string; responsible: { kind: string; name: string }; due_on?: string | null }[] | null; set_at?: string } | null | undefined;
   const rungs = codes.options(LADDER);
+  const withheld = (field: string) => c.redacted?.includes(field);
   return (
     <section aria-labelledby="plan-title">
       <h2 id="plan-title">{t("casework.plan.title")}</h2>
       {plan ? (
         <>
           <p>
-            <strong>{t("casework.plan.goal")}:</strong> <span data-field="goal">{plan.goal}</span>
+            <strong>{t("casework.plan.goal")}:</strong> <span data-field="goal">{withheld("goal") ? <Withheld /> : plan.goal}</span>
           </p>
+          {withheld("steps") ? (
+            <p data-field="steps">
+              <strong>{t("casework.plan.ladder")}:</strong> <Withheld />
+            </p>
+          ) : (
           <ol className="ladder" aria-label={t("casework.plan.ladder")}>
             {rungs.map((r, n) => {
               const steps = (plan.steps ?? []).filter((s) => s.rung === r.value);
@@ -236,6 +242,7 @@ export function SupportPlanSection({ c }: { c: Consultation }) {
               );
             })}
           </ol>
+          )}
         </>
       ) : (
         <p className="empty">{t("casework.plan.none")}</p>

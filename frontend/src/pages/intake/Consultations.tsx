@@ -310,7 +310,7 @@ export function ConsultationPage() {
               <ul aria-labelledby="follow-ups-title">
                 {c.follow_ups.map((f) => (
                   <li key={f.follow_up_id}>
-                    {formatDate(f.due_on)} {f.purpose} {f.done ? `（${t("consultations.done")}）` : ""}
+                    {formatDate(f.due_on)} {f.purpose ?? <Withheld />} {f.done ? `（${t("consultations.done")}）` : ""}
                   </li>
                 ))}
               </ul>

@@ -8,7 +8,7 @@ import { api, ok } from "../../api/client";
 import { useCodeLists } from "../../api/codes";
 import { TextField } from "../../components/Field";
 import { Pager } from "../../components/Pager";
-import { QueryState } from "../../components/States";
+import { QueryState, Withheld } from "../../components/States";
 import { formatDate, formatDateTime } from "../../time";
 import { Subject } from "./Consultations";
 
@@ -148,7 +148,7 @@ export function FollowUpsDuePage() {
                       {formatDate(f.due_on)}
                       {overdue && <strong className="flag"> {t("casework.followUp.overdue")}</strong>}
                     </td>
-                    <td>{f.purpose}</td>
+                    <td>{f.purpose ?? <Withheld />}</td>
                     <td>
                       <Link to={`/intake/consultations/${encodeURIComponent(f.consultation_id)}`}>{t("casework.common.open")}</Link>
                     </td>

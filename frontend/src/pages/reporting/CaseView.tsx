@@ -183,7 +183,7 @@ export function CaseViewPage() {
             )}
             {view.next_follow_up && (
               <p>
-                {t("caseView.nextFollowUp")}: {formatDate(view.next_follow_up.due_on)} {view.next_follow_up.purpose}
+                {t("caseView.nextFollowUp")}: {formatDate(view.next_follow_up.due_on)} {view.next_follow_up.purpose ?? <Withheld />}
               </p>
             )}
             <h2>{t("caseView.timeline")}</h2>
