@@ -33,6 +33,7 @@ from services.loans.responses import (
     ConsultationView,
     FollowUpPage,
     HouseholdHistory,
+    HouseholdSearch,
     HouseholdView,
     PersonRegistered,
 )
@@ -120,6 +121,23 @@ def register_person(body: RegisterPersonBody, deps: Deps, at: LoansStaff) -> Row
     cmd = RegisterPerson(**body.model_dump(), registered_by=at.actor.staff_id)
     outcome = handlers.register_person(deps, at.command(), cmd)
     return at.reply({"person_id": outcome.id, "version": outcome.version})
+
+
+@router.get(
+    "/households",
+    tags=["households 世帯"],
+    summary="世帯の検索 / households registered here with a member of that name (loans staff)",
+    response_model=HouseholdSearch,
+)
+def search_households(
+    deps: Deps,
+    at: LoansStaff,
+    name: Annotated[
+        str, Query(min_length=1, max_length=100, description="part of a member's name, in kanji or kana (e.g. 横須賀)")
+    ],
+    limit: Limit = 20,
+) -> Row:
+    return at.read(deps.kit, views.households_named(deps, name, limit))
 
 
 @router.get(

@@ -205,6 +205,21 @@ class HouseholdMember(View):
     redacted: list[str] = Field(default=[])
 
 
+class HouseholdFound(View):
+    """One household the search found, with its members' names."""
+
+    household_id: str
+    registered_at: str
+    members: list[HouseholdMember]
+
+
+class HouseholdSearch(View):
+    """世帯の検索: households the desk registered with a member of that name, newest first."""
+
+    name: str
+    items: list[HouseholdFound]
+
+
 class HouseholdHistory(View):
     """世帯の貸付履歴: consultations, applications and loans, follow-ups and referrals."""
 

@@ -36,6 +36,7 @@ from shared.db import reading
 from shared.envelope import Actor
 from shared.errors import NotFound
 from shared.referrals.desk import ReferralDesk
+from shared.registry.normalise import normalise_name
 
 __all__ = [
     "application",
@@ -44,6 +45,7 @@ __all__ = [
     "consultations",
     "follow_ups",
     "household_history",
+    "households_named",
     "sees_everything",
 ]
 
@@ -73,19 +75,47 @@ def _redact(deps: LoansDeps, item: dict[str, Any], viewer: Actor) -> dict[str, A
     return shown
 
 
-def _named(deps: LoansDeps, conn: Connection, items: list[dict[str, Any]]) -> list[dict[str, Any]]:
+def _names(conn: Connection, person_ids: set[str] | None = None) -> dict[str, str]:
+    """氏名 (kanji, else kana) of people registered here, by person id."""
+    return {
+        pid: name
+        for pid, (kanji, kana) in queries.person_names(conn, PERSON, person_ids).items()
+        if (name := kanji or kana)
+    }
+
+
+def _named(conn: Connection, items: list[dict[str, Any]]) -> list[dict[str, Any]]:
     """``items`` each with ``subject_name``: its person's name, else its household's first member's."""
     firsts = queries.first_members(conn, {i["household_id"] for i in items if not i.get("person_id")})
     subjects = {id(i): i.get("person_id") or firsts.get(i["household_id"]) for i in items}
-    names = {}
-    for person_id in {p for p in subjects.values() if p}:
-        state = PERSON.fold.run(deps.kit.store.read_stream(conn, PERSON.stream(person_id)))
-        names[person_id] = state.details.name_kanji or state.details.name_kana
+    names = _names(conn, {p for p in subjects.values() if p})
     return [{**i, "subject_name": names.get(subjects[id(i)] or "")} for i in items]
 
 
+def households_named(deps: LoansDeps, name: str, limit: int) -> dict[str, Any]:
+    """世帯の検索: the households the desk registered with a member whose name (kanji or kana, widths
+    and kana forms folded as at intake's 本人検索) holds ``name``, each with its members' names."""
+    key = normalise_name(name)
+    with reading(deps.kit.engine) as conn:
+        everyone = queries.person_names(conn, PERSON)
+        matched = {pid for pid, names in everyone.items() if any(n and key in normalise_name(n) for n in names)}
+        found = queries.households_of(conn, matched, limit)
+    named = {pid: kanji or kana for pid, (kanji, kana) in everyone.items()}
+    return {
+        "name": name,
+        "items": [
+            {
+                "household_id": h["household_id"],
+                "registered_at": h["registered_at"],
+                "members": [{"person_id": pid, "name": named.get(pid), "redacted": []} for pid in h["member_ids"]],
+            }
+            for h in found
+        ],
+    }
+
+
 def _page(deps: LoansDeps, conn: Connection, page: dict[str, Any], viewer: Actor) -> dict[str, Any]:
-    return {**page, "items": [_redact(deps, i, viewer) for i in _named(deps, conn, page["items"])]}
+    return {**page, "items": [_redact(deps, i, viewer) for i in _named(conn, page["items"])]}
 
 
 def consultations(deps: LoansDeps, viewer: Actor, search: queries.Search) -> dict[str, Any]:
@@ -100,7 +130,7 @@ def consultation(deps: LoansDeps, viewer: Actor, consultation_id: str) -> dict[s
         if row is None:
             raise NotFound(f"no loan consultation {consultation_id!r}: check the id", field="consultation_id")
         contacts = queries.consultation_contacts(conn, consultation_id)
-        (named,) = _named(deps, conn, [row])
+        (named,) = _named(conn, [row])
     return {**_redact(deps, named, viewer), "contacts": contacts}
 
 
@@ -114,7 +144,7 @@ def application(deps: LoansDeps, viewer: Actor, application_id: str) -> dict[str
         row = queries.application(conn, application_id)
         if row is None:
             raise NotFound(f"no loan application {application_id!r}: check the id", field="application_id")
-        (named,) = _named(deps, conn, [row])
+        (named,) = _named(conn, [row])
     return _redact(deps, named, viewer)
 
 
@@ -128,16 +158,12 @@ def household_history(deps: LoansDeps, viewer: Actor, household_id: str, desk: R
     follow-ups and the referrals about the household that the viewer's department may see."""
     with reading(deps.kit.engine) as conn:
         household = queries.household(conn, household_id)
-        consults = _named(deps, conn, queries.consultations_for_household(conn, household_id))
-        apps = _named(deps, conn, queries.applications_for_household(conn, household_id))
+        consults = _named(conn, queries.consultations_for_household(conn, household_id))
+        apps = _named(conn, queries.applications_for_household(conn, household_id))
         follow = _named(
-            deps, conn, queries.follow_ups_list(conn, queries.Search(household_id=household_id, limit=500))["items"]
+            conn, queries.follow_ups_list(conn, queries.Search(household_id=household_id, limit=500))["items"]
         )
-        members = _named(
-            deps,
-            conn,
-            [{"household_id": household_id, "person_id": p} for p in (household or {}).get("member_ids", [])],
-        )
+        names = _names(conn, set((household or {}).get("member_ids", [])))
     referrals = desk.for_case(household_id, viewer) if desk is not None else []
     if household is None and not consults and not apps and not referrals:
         raise NotFound(
@@ -150,7 +176,10 @@ def household_history(deps: LoansDeps, viewer: Actor, household_id: str, desk: R
         "consultations": [_redact(deps, i, viewer) for i in consults],
         "applications": [_redact(deps, i, viewer) for i in apps],
         "follow_ups": [_redact(deps, i, viewer) for i in follow],
-        "members": [_redact(deps, {"person_id": m["person_id"], "name": m["subject_name"]}, viewer) for m in members],
+        "members": [
+            _redact(deps, {"person_id": pid, "name": names.get(pid)}, viewer)
+            for pid in (household or {}).get("member_ids", [])
+        ],
         "referrals": referrals,
         "summary": {
             "consultations": len(consults),

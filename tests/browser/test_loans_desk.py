@@ -73,6 +73,7 @@ def test_story_1_a_loan_request_a_loan_cannot_solve_is_recorded_by_clicking_and_
     # A household new to the desk: the person and household are registered first.
     register = page.get_by_role("form", name="世帯を登録する")
     register.get_by_label("本人の氏名").fill("横須賀 一郎")
+    register.get_by_label("フリガナ（任意）").fill("ヨコスカ イチロウ")
     register.get_by_role("button", name="世帯を登録する").click()
     expect(register).to_have_count(0)
     household = page.locator("input[name=household_id]").input_value()
@@ -150,6 +151,19 @@ def test_story_1_a_loan_request_a_loan_cannot_solve_is_recorded_by_clicking_and_
         page, "貸付相談の受付", "離職・就職・職場関係", "住居", "住宅支援給付", "貸付相談の終結", "他の方法で解決"
     )
     shoot(page, "loans-05-case-view")
+    page.context.close()
+
+    # The household comes back: found by name (世帯を探す), the new consultation taken for it.
+    page = sign_in(new_page(browser), web, "loans-worker", "/loans/consultations/new")
+    finder = page.get_by_role("search", name="世帯を探す")
+    finder.get_by_label("世帯員の氏名（漢字またはカナ）").fill("よこすか")
+    finder.get_by_role("button", name="検索").click()
+    found = page.locator(f"tr[data-household='{household}']")
+    expect(found).to_contain_text("横須賀 一郎")
+    shoot(page, "loans-06-find-household")
+    found.get_by_role("button", name="横須賀 一郎さんの相談として受け付ける").click()
+    expect(page.locator("input[name=household_id]")).to_have_value(household)
+    expect(page.get_by_role("search", name="世帯を探す")).to_have_count(0)
     page.context.close()
 
     # Another department's worker reads the loans list with the name withheld (docs/PRIVACY.md).

@@ -15,7 +15,10 @@ from typing import Any
 from sqlalchemy import ColumnElement, Connection, RowMapping, Select, Table, case, func, select
 
 from services.loans.adapters.tables import applications, consultations, contacts, follow_ups, households, instalments
+from shared.commands import Aggregate
+from shared.eventstore import events_table
 from shared.pages import counts_by, equal_to, page, page_of
+from shared.registry.model import PersonState
 
 __all__ = [
     "Search",
@@ -27,8 +30,10 @@ __all__ = [
     "first_members",
     "follow_ups_list",
     "household",
+    "households_of",
     "list_applications",
     "list_consultations",
+    "person_names",
     "repaying_application_ids",
 ]
 
@@ -241,3 +246,39 @@ def first_members(conn: Connection, household_ids: set[str]) -> dict[str, str]:
         select(households.c.household_id, households.c.member_ids).where(households.c.household_id.in_(household_ids))
     )
     return {hid: members[0] for hid, raw in rows if (members := _json_list(raw))}
+
+
+def person_names(
+    conn: Connection, person: Aggregate[PersonState], person_ids: set[str] | None = None
+) -> dict[str, tuple[str | None, str | None]]:
+    """(氏名, カナ) of the people registered at this desk, by person id (all of them when
+    ``person_ids`` is ``None``), folded from their ``registry.*`` events: the desk keeps no person
+    table, the details stay in the event."""
+    if person_ids is not None and not person_ids:
+        return {}
+    e = events_table.c
+    where = (
+        e.stream_id.like(person.stream("%")) if person_ids is None else e.stream_id.in_(map(person.stream, person_ids))
+    )
+    rows = conn.execute(
+        select(e.stream_id, e.event_type, e.schema_version, e.data).where(where).order_by(e.stream_id, e.stream_version)
+    )
+    fold, states = person.fold, dict[str, PersonState]()
+    for stream, event_type, version, data in rows:
+        event = fold.registry.parse(event_type, version, json.loads(data))
+        states[stream] = fold.apply(states.get(stream) or fold.initial(), event)
+    return {s.person_id: (s.details.name_kanji, s.details.name_kana) for s in states.values() if s.person_id}
+
+
+def households_of(conn: Connection, person_ids: set[str], limit: int) -> list[dict[str, Any]]:
+    """The households the desk registered with any of ``person_ids`` among their members, newest first."""
+    if not person_ids:
+        return []
+    found = []
+    for row in conn.execute(select(households).order_by(households.c.registered_at.desc())).mappings():
+        members = _json_list(row["member_ids"])
+        if person_ids.intersection(members):
+            found.append({**row, "member_ids": members})
+            if len(found) == limit:
+                break
+    return found

@@ -251,6 +251,38 @@ def test_every_list_names_the_person_to_the_loans_desk_and_withholds_the_name_fr
         assert "登録" not in client.get("/households/hh-3/history", headers=auth(department, role)).text
 
 
+def test_the_desk_finds_a_household_by_a_members_name_in_kanji_or_kana_and_only_its_staff_search(
+    client: TestClient,
+) -> None:
+    """世帯の検索: a household that comes back is found by name, not by an id nobody remembers."""
+    people = [("横須賀 一郎", "ヨコスカ イチロウ"), ("横須賀 花", "ヨコスカ ハナ"), ("逗子 次郎", None)]
+    ids = []
+    for kanji, kana in people:
+        r = client.post("/people", json={"name_kanji": kanji, "name_kana": kana}, headers=WORKER)
+        assert r.status_code == 201, r.text
+        ids.append(r.json()["person_id"])
+    family = client.post(
+        "/households", json={"members": [{"person_id": ids[0]}, {"person_id": ids[1]}]}, headers=WORKER
+    ).json()["household_id"]
+    other = client.post("/households", json={"members": [{"person_id": ids[2]}]}, headers=WORKER).json()["household_id"]
+
+    def found(name: str, headers: dict[str, str] = WORKER) -> list[dict[str, Any]]:
+        r = client.get("/households", params={"name": name}, headers=headers)
+        assert r.status_code == 200, r.text
+        return list(r.json()["items"])
+
+    [hit] = found("横須賀")
+    assert hit["household_id"] == family
+    assert [(m["person_id"], m["name"]) for m in hit["members"]] == [(ids[0], "横須賀 一郎"), (ids[1], "横須賀 花")]
+    assert [h["household_id"] for h in found("よこすか　はな", MANAGER)] == [family]  # hiragana, full-width space
+    assert [h["household_id"] for h in found("逗子")] == [other]
+    assert found("鎌倉") == []
+    missing = client.get("/households", params={"name": ""}, headers=WORKER)
+    assert missing.status_code == 422 and "name" in missing.text
+    for department, role in (("intake", "worker"), ("loans", "auditor")):
+        assert client.get("/households", params={"name": "横須賀"}, headers=auth(department, role)).status_code == 403
+
+
 # --- applications and loans ----------------------------------------------------------------------
 
 

@@ -218,30 +218,30 @@ export function SupportPlanSection({ c }: { c: Consultation }) {
               <strong>{t("casework.plan.ladder")}:</strong> <Withheld />
             </p>
           ) : (
-          <ol className="ladder" aria-label={t("casework.plan.ladder")}>
-            {rungs.map((r, n) => {
-              const steps = (plan.steps ?? []).filter((s) => s.rung === r.value);
-              return (
-                <li key={r.value} className={steps.length ? "rung has-steps" : "rung"} data-rung={r.value}>
-                  <div className="rung-head">
-                    <span className="rung-number">{t("casework.plan.rungNumber", { n: n + 1 })}</span> {r.label}
-                  </div>
-                  {steps.length ? (
-                    <ul>
-                      {steps.map((s, m) => (
-                        <li key={m}>
-                          {s.action} — {responsibleLabel(codes, s.responsible.kind, s.responsible.name, t)}
-                          {s.due_on ? `（${t("casework.plan.dueOn")} ${formatDate(s.due_on)}）` : ""}
-                        </li>
-                      ))}
-                    </ul>
-                  ) : (
-                    <p className="empty">{t("casework.plan.emptyRung")}</p>
-                  )}
-                </li>
-              );
-            })}
-          </ol>
+            <ol className="ladder" aria-label={t("casework.plan.ladder")}>
+              {rungs.map((r, n) => {
+                const steps = (plan.steps ?? []).filter((s) => s.rung === r.value);
+                return (
+                  <li key={r.value} className={steps.length ? "rung has-steps" : "rung"} data-rung={r.value}>
+                    <div className="rung-head">
+                      <span className="rung-number">{t("casework.plan.rungNumber", { n: n + 1 })}</span> {r.label}
+                    </div>
+                    {steps.length ? (
+                      <ul>
+                        {steps.map((s, m) => (
+                          <li key={m}>
+                            {s.action} — {responsibleLabel(codes, s.responsible.kind, s.responsible.name, t)}
+                            {s.due_on ? `（${t("casework.plan.dueOn")} ${formatDate(s.due_on)}）` : ""}
+                          </li>
+                        ))}
+                      </ul>
+                    ) : (
+                      <p className="empty">{t("casework.plan.emptyRung")}</p>
+                    )}
+                  </li>
+                );
+              })}
+            </ol>
           )}
         </>
       ) : (

@@ -11,6 +11,7 @@ import { Pager } from "../../components/Pager";
 import { QueryState, Redacted, Unplaced } from "../../components/States";
 import { formatDateTime } from "../../time";
 import { CommandForm, fieldErrors, formatAmount, Household, useCommand, useLoansRights, YesNo } from "./common";
+import { FindHousehold } from "./FindHousehold";
 
 const PAGE = 20;
 
@@ -136,12 +137,13 @@ export function LoanConsultationListPage() {
 function RegisterHousehold({ onRegistered }: { onRegistered: (householdId: string, personId: string) => void }) {
   const { t } = useTranslation();
   const [name, setName] = useState("");
+  const [kana, setKana] = useState("");
   const [address, setAddress] = useState("");
   const [memberName, setMemberName] = useState("");
   const [relationship, setRelationship] = useState("");
   const mutation = useCommand(
     async () => {
-      const person = await ok(api.loans.POST("/people", { body: { name_kanji: name || null } }));
+      const person = await ok(api.loans.POST("/people", { body: { name_kanji: name || null, name_kana: kana.trim() || null } }));
       const members = [{ person_id: person.person_id, relationship: "本人" }];
       if (memberName.trim()) {
         // 世帯員: a mother's child, a borrower's son — registered with the household in one step.
@@ -159,6 +161,7 @@ function RegisterHousehold({ onRegistered }: { onRegistered: (householdId: strin
     <CommandForm id="register-household" title={t("loansDesk.register.title")} submit={t("loansDesk.register.submit")} run={() => mutation.mutate()} refresh={[]} error={mutation.error} pending={mutation.isPending}>
       <p className="hint">{t("loansDesk.register.hint")}</p>
       <TextField name="name_kanji" label={t("loansDesk.register.name")} value={name} onChange={setName} rules={{ ...rulesOf("loans", "RegisterPersonBody", "name_kanji"), required: true }} error={err.name_kanji} />
+      <TextField name="name_kana" label={t("loansDesk.register.kana")} value={kana} onChange={setKana} rules={rulesOf("loans", "RegisterPersonBody", "name_kana")} error={err.name_kana} />
       <TextField name="address" label={t("loansDesk.register.address")} value={address} onChange={setAddress} rules={rulesOf("loans", "RegisterHouseholdBody", "address")} error={err.address} />
       <TextField name="member_name" label={t("loansDesk.register.memberName")} value={memberName} onChange={setMemberName} rules={rulesOf("loans", "RegisterPersonBody", "name_kanji")} />
       <TextField name="member_relationship" label={t("loansDesk.register.memberRelationship")} value={relationship} onChange={setRelationship} rules={rulesOf("loans", "HouseholdMember", "relationship")} />
@@ -224,6 +227,17 @@ export function OpenLoanConsultationPage() {
   return (
     <section aria-labelledby="open-loan-title">
       <h1 id="open-loan-title">{t("loansDesk.consultations.openTitle")}</h1>
+      {!form.household_id && (
+        <FindHousehold
+          pick={(h) =>
+            h.members.map((m) => (
+              <button key={m.person_id} type="button" className="secondary" onClick={() => setForm({ ...form, household_id: h.household_id, person_id: m.person_id })}>
+                {t("loansDesk.find.use", { name: m.name ?? m.person_id })}
+              </button>
+            ))
+          }
+        />
+      )}
       {!form.household_id && <RegisterHousehold onRegistered={(household_id, person_id) => setForm({ ...form, household_id, person_id })} />}
       <form
         aria-labelledby="open-loan-title"

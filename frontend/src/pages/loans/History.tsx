@@ -8,16 +8,19 @@ import { useCodeLists } from "../../api/codes";
 import { TextField } from "../../components/Field";
 import { QueryState } from "../../components/States";
 import { formatDateTime } from "../../time";
-import { formatAmount } from "./common";
+import { formatAmount, useLoansRights } from "./common";
+import { FindHousehold } from "./FindHousehold";
 
 /** Opens a household's loan history by its id. */
 export function HouseholdOpenPage() {
   const { t } = useTranslation();
+  const rights = useLoansRights(); // the search is the desk's own (its staff); an id opens any history
   const navigate = useNavigate();
   const [id, setId] = useState("");
   return (
     <section aria-labelledby="household-open-title">
       <h1 id="household-open-title">{t("loansDesk.history.openTitle")}</h1>
+      {rights.write && <FindHousehold pick={(h) => <Link to={`/loans/households/${encodeURIComponent(h.household_id)}`}>{t("loansDesk.find.open")}</Link>} />}
       <form
         onSubmit={(e) => {
           e.preventDefault();
