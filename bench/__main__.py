@@ -1,7 +1,7 @@
 """``python -m bench [backbone] [--events N] [--size BYTES] [--db sqlite|postgresql|both]``, ``python -m bench auth``,
 ``python -m bench reporting``, ``python -m bench web``, ``python -m bench referral``,
 ``python -m bench commands``, ``python -m bench scale``, ``python -m bench streams``,
-``python -m bench backoff``, ``python -m bench backup``."""
+``python -m bench backoff``, ``python -m bench backup``, ``python -m bench names``."""
 
 from __future__ import annotations
 
@@ -42,6 +42,10 @@ if __name__ == "__main__":
         from bench.backup import main as backup_main
 
         sys.exit(backup_main(sys.argv[2:]))
+    if sys.argv[1:2] == ["names"]:
+        from bench.names import main as names_main
+
+        sys.exit(names_main(sys.argv[2:]))
     if sys.argv[1:2] == ["web"]:
         from bench.web import main as web_main
 

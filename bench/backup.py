@@ -6,7 +6,8 @@ them in a loop, as a desk does, the whole time. Per round, the bench times:
 
 - the baseline: copying the five files as they are (``shutil.copyfile``; not a usable backup, since
   it takes no lock and no consistent moment, but it is the floor for moving the bytes);
-- ``deploy.backup.create`` (every write lock held, ``VACUUM INTO``, integrity check, SHA-256);
+- ``deploy.backup.create`` (every write lock held while a read snapshot begins on each store, the
+  snapshots copied with SQLite's backup API, integrity check, SHA-256);
 - how long the write locks were held: the writer's pause;
 - the writer's longest commit while a backup ran, against its longest commit between backups.
 

@@ -46,6 +46,7 @@ __all__ = [
     "follow_ups",
     "household_history",
     "households_named",
+    "names_of",
     "sees_everything",
 ]
 
@@ -75,7 +76,7 @@ def _redact(deps: LoansDeps, item: dict[str, Any], viewer: Actor) -> dict[str, A
     return shown
 
 
-def _names(conn: Connection, person_ids: set[str] | None = None) -> dict[str, str]:
+def names_of(conn: Connection, person_ids: set[str] | None = None) -> dict[str, str]:
     """氏名 (kanji, else kana) of people registered here, by person id."""
     return {
         pid: name
@@ -88,7 +89,7 @@ def _named(conn: Connection, items: list[dict[str, Any]]) -> list[dict[str, Any]
     """``items`` each with ``subject_name``: its person's name, else its household's first member's."""
     firsts = queries.first_members(conn, {i["household_id"] for i in items if not i.get("person_id")})
     subjects = {id(i): i.get("person_id") or firsts.get(i["household_id"]) for i in items}
-    names = _names(conn, {p for p in subjects.values() if p})
+    names = names_of(conn, {p for p in subjects.values() if p})
     return [{**i, "subject_name": names.get(subjects[id(i)] or "")} for i in items]
 
 
@@ -163,7 +164,7 @@ def household_history(deps: LoansDeps, viewer: Actor, household_id: str, desk: R
         follow = _named(
             conn, queries.follow_ups_list(conn, queries.Search(household_id=household_id, limit=500))["items"]
         )
-        names = _names(conn, set((household or {}).get("member_ids", [])))
+        names = names_of(conn, set((household or {}).get("member_ids", [])))
     referrals = desk.for_case(household_id, viewer) if desk is not None else []
     if household is None and not consults and not apps and not referrals:
         raise NotFound(
