@@ -11,7 +11,7 @@ import { Pager } from "../../components/Pager";
 import { ErrorNotice, QueryState } from "../../components/States";
 import { CommandForm, fieldErrors, useCommand } from "../loans/common";
 import { AREA_KINDS, lines, thisFiscalYear } from "./common";
-import { useAreaNames, useAreaOptions } from "./hooks";
+import { useAreaNames, useAreaOptions, useAreas } from "./hooks";
 
 const PAGE = 50;
 
@@ -194,11 +194,7 @@ function AddressesForm() {
   const { t } = useTranslation();
   const [areaId, setAreaId] = useState("");
   const [prefixes, setPrefixes] = useState("");
-  const all = useQuery({
-    queryKey: ["district-areas", ""],
-    queryFn: () => ok(api.districts.GET("/areas", { params: { query: {} } })),
-    staleTime: 60_000,
-  });
+  const all = useAreas();
   // The version the form writes on is the one shown: a change made meanwhile is a 409, and the
   // conflict's reload brings the new version without losing the typed prefixes.
   const area = all.data?.items.find((a) => a.area_id === areaId);

@@ -3,24 +3,25 @@ import { useQuery } from "@tanstack/react-query";
 import { api, ok } from "../../api/client";
 import type { Option } from "../../components/Field";
 
-/** The areas (圏域) as select options; `kind` narrows them (district_council: the districts). */
-export function useAreaOptions(kind?: "city" | "daily_life" | "district_council" | "community_care"): Option[] {
-  const query = useQuery({
-    queryKey: ["district-areas", kind ?? ""],
-    queryFn: () => ok(api.districts.GET("/areas", { params: { query: kind ? { kind } : {} } })),
+/** Every area (圏域) of the city, in tree order: one request (and one cache entry) that every
+ *  screen's names, choices and forms share, whichever of them asks first. */
+export function useAreas() {
+  return useQuery({
+    queryKey: ["district-areas", ""],
+    queryFn: () => ok(api.districts.GET("/areas", { params: { query: { limit: 500 } } })),
     staleTime: 60_000,
   });
-  return (query.data?.items ?? []).map((a) => ({ value: a.area_id, label: `${a.name}（${a.area_id}）` }));
+}
+
+/** The areas as select options; `kind` narrows them (district_council: the districts). */
+export function useAreaOptions(kind?: "city" | "daily_life" | "district_council" | "community_care"): Option[] {
+  const items = useAreas().data?.items ?? [];
+  return items.filter((a) => !kind || a.kind === kind).map((a) => ({ value: a.area_id, label: `${a.name}（${a.area_id}）` }));
 }
 
 /** An area's (or district's) name by its code. */
 export function useAreaNames(): (id: string) => string {
-  const query = useQuery({
-    queryKey: ["district-areas", ""],
-    queryFn: () => ok(api.districts.GET("/areas", { params: { query: {} } })),
-    staleTime: 60_000,
-  });
-  const names = new Map((query.data?.items ?? []).map((a) => [a.area_id, a.name]));
+  const names = new Map((useAreas().data?.items ?? []).map((a) => [a.area_id, a.name]));
   return (id: string) => names.get(id) ?? id;
 }
 
