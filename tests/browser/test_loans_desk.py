@@ -163,7 +163,9 @@ def test_story_1_a_loan_request_a_loan_cannot_solve_is_recorded_by_clicking_and_
     shoot(page, "loans-06-find-household")
     found.get_by_role("button", name="横須賀 一郎さんの相談として受け付ける").click()
     expect(page.locator("input[name=household_id]")).to_have_value(household)
+    expect(page.locator("[data-field=chosen]")).to_contain_text("相談者：横須賀 一郎さんの世帯")
     expect(page.get_by_role("search", name="世帯を探す")).to_have_count(0)
+    shoot(page, "loans-07-household-chosen")
     page.context.close()
 
     # Another department's worker reads the loans list with the name withheld (docs/PRIVACY.md).

@@ -40,6 +40,8 @@ export const loansJa = {
     action: "選ぶ",
     open: "貸付履歴を開く",
     use: "{{name}}さんの相談として受け付ける",
+    chosen: "相談者：{{name}}さんの世帯",
+    again: "選び直す",
   },
   fields: {
     subject_name: "相談者・世帯",
@@ -248,6 +250,8 @@ export const loansEn: Shape<typeof loansJa> = {
     action: "Choose",
     open: "Open the loan history",
     use: "Take the consultation for {{name}}",
+    chosen: "For: {{name}}'s household",
+    again: "Choose again",
   },
   fields: {
     subject_name: "Person / household",

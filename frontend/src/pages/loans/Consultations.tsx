@@ -200,6 +200,7 @@ export function OpenLoanConsultationPage() {
     summary: "",
     loan_application_id: params.get("loan_application_id") ?? "",
   });
+  const [chosen, setChosen] = useState(""); // the name of the member 世帯を探す chose, shown beside the ids
   const mutation = useCommand(
     () =>
       ok(
@@ -231,7 +232,10 @@ export function OpenLoanConsultationPage() {
         <FindHousehold
           pick={(h) =>
             h.members.map((m) => (
-              <button key={m.person_id} type="button" className="secondary" onClick={() => setForm({ ...form, household_id: h.household_id, person_id: m.person_id })}>
+              <button key={m.person_id} type="button" className="secondary" onClick={() => {
+                  setForm({ ...form, household_id: h.household_id, person_id: m.person_id });
+                  setChosen(m.name ?? "");
+                }}>
                 {t("loansDesk.find.use", { name: m.name ?? m.person_id })}
               </button>
             ))
@@ -239,6 +243,21 @@ export function OpenLoanConsultationPage() {
         />
       )}
       {!form.household_id && <RegisterHousehold onRegistered={(household_id, person_id) => setForm({ ...form, household_id, person_id })} />}
+      {chosen && form.household_id && (
+        <p className="chosen" data-field="chosen">
+          {t("loansDesk.find.chosen", { name: chosen })}{" "}
+          <button
+            type="button"
+            className="secondary"
+            onClick={() => {
+              setForm({ ...form, household_id: "", person_id: "" });
+              setChosen("");
+            }}
+          >
+            {t("loansDesk.find.again")}
+          </button>
+        </p>
+      )}
       <form
         aria-labelledby="open-loan-title"
         onSubmit={(e) => {
