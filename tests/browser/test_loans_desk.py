@@ -294,3 +294,15 @@ def test_a_decision_another_manager_made_first_is_refused_with_a_reload(web: Web
     approve.get_by_role("button", name="最新の内容を読み込む").click()
     expect(status).to_have_text("貸付決定")
     page.context.close()
+
+
+def test_the_case_page_says_where_the_desk_finds_a_case_without_its_id(web: WebPlatform, browser: Browser) -> None:
+    """ケースの全体像を開く asks for an id nobody remembers: it points each desk to its own search."""
+    page = sign_in(new_page(browser), web, "loans-worker", "/cases")
+    find = page.get_by_role("region", name="記録から探す")
+    expect(find).to_contain_text("ケースIDが分からないときは")
+    shoot(page, "loans-08-case-page-points-to-the-search")
+    find.get_by_role("link", name="世帯を探す").click()
+    expect(page.get_by_role("search", name="世帯を探す")).to_be_visible()
+    expect(page.get_by_role("navigation", name="業務メニュー").get_by_role("link", name="世帯を探す")).to_be_visible()
+    page.context.close()

@@ -55,6 +55,7 @@ export const NAV: Record<Department, Link[]> = {
     { to: "/referrals", key: "nav.referrals" },
     { to: "/loans/consultations", key: "nav.loanConsultations" },
     { to: "/loans/applications", key: "nav.applications" },
+    { to: "/loans/households", key: "nav.loanHouseholds" },
     { to: "/cases", key: "nav.caseView" },
     ...SCHEDULE,
     ...FIGURES,

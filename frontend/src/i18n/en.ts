@@ -36,6 +36,7 @@ export const en: Catalogue = {
     newConsultation: "Open a consultation",
     caseView: "Case view",
     loanConsultations: "Loan consultations",
+    loanHouseholds: "Find a household",
     applications: "Applications and loans",
     districtCases: "District cases",
     conferences: "Case conferences",
@@ -292,6 +293,8 @@ export const en: Catalogue = {
   },
   caseView: {
     openTitle: "Open a case",
+    findTitle: "Find it from the records",
+    findHint: "Without the case id, find the person or household in your desk's records and choose “Open the case view” there.",
     caseId: "Case id (a person's or household's id)",
     open: "Open",
     title: "Case view",

@@ -16,10 +16,20 @@ import { formatAmount, TIMELINE_FIELDS } from "./timeline";
 type Entry = components["schemas"]["TimelineEntry"];
 export const PURPOSES = ["support_coordination", "case_conference", "supervision", "audit"] as const;
 
-/** Opens a case by its id (a person's or household's id, as every desk shows it). */
+/** Where each desk's staff find a person or household without its id (its records' own searches). */
+const FINDERS: Record<string, [string, string][]> = {
+  intake: [["/intake/people", "nav.people"], ["/intake/consultations", "nav.consultations"]],
+  loans: [["/loans/households", "nav.loanHouseholds"], ["/loans/consultations", "nav.loanConsultations"]],
+  districts: [["/districts/cases", "nav.districtCases"]],
+  conferences: [["/conferences", "nav.conferences"]],
+};
+
+/** Opens a case by its id (a person's or household's id, as every desk shows it), or says where the
+ *  desk's own records find it. */
 export function CaseOpenPage() {
   const { t } = useTranslation();
   const navigate = useNavigate();
+  const finders = FINDERS[useStaff().department] ?? [];
   const [caseId, setCaseId] = useState("");
   return (
     <section aria-labelledby="case-open-title">
@@ -33,6 +43,19 @@ export function CaseOpenPage() {
         <TextField name="case_id" label={t("caseView.caseId")} value={caseId} onChange={setCaseId} rules={{ required: true, maxLength: 128 }} />
         <button type="submit">{t("caseView.open")}</button>
       </form>
+      {finders.length > 0 && (
+        <section aria-labelledby="case-find-title">
+          <h2 id="case-find-title">{t("caseView.findTitle")}</h2>
+          <p className="hint">{t("caseView.findHint")}</p>
+          <ul>
+            {finders.map(([to, key]) => (
+              <li key={to}>
+                <Link to={to}>{t(key)}</Link>
+              </li>
+            ))}
+          </ul>
+        </section>
+      )}
     </section>
   );
 }
