@@ -125,11 +125,18 @@ def search_people(
 
 
 def _household(conn: Connection, row: dict[str, Any], viewer: Actor, kit: ServiceKit) -> dict[str, Any]:
-    members = [{k: m[k] for k in ("person_id", "relationship", "joined_on", "left_on")} for m in row["members"]]
+    """世帯 as ``viewer`` may read it: each member's name (氏名) and the address only to intake's staff."""
+    shown = sees_details(viewer)
+    names = registry.names_of(conn, [m["person_id"] for m in row["members"]]) if shown else {}
+    members = [
+        {**{k: m[k] for k in ("person_id", "relationship", "joined_on", "left_on")}, "name": names.get(m["person_id"])}
+        for m in row["members"]
+    ]
+    withheld = [] if shown else [f for f, held in (("address", row["address"]), ("members.name", members)) if held]
     return {
         "household_id": row["household_id"],
-        "address": row["address"] if sees_details(viewer) else None,
-        "redacted": [] if sees_details(viewer) or row["address"] is None else ["address"],
+        "address": row["address"] if shown else None,
+        "redacted": withheld,
         "registered_by_service": row["registered_by_service"],
         "registered_at": row["registered_at"],
         "members": [m for m in members if m["left_on"] is None],

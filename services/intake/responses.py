@@ -147,6 +147,9 @@ class ConsultationView(View):
 
 class HouseholdMemberView(View):
     person_id: str
+    name: str | None = Field(
+        default=None, description="氏名 (kanji, else kana); null when withheld (members.name in redacted)"
+    )
     relationship: str | None = None
     joined_on: str | None = None
     left_on: str | None = None

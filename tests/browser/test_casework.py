@@ -362,6 +362,11 @@ def test_the_consultation_list_names_the_person_to_intake_staff_and_an_auditor_r
             f"/consultations/{cid}/follow-ups", json={"due_on": "2099-01-10", "purpose": "返済の見通しを確認"}
         )
         assert due.status_code == 201, due.text
+        home = intake.post(
+            "/households", json={"address": "一覧町1-1", "members": [{"person_id": pid, "relationship": "本人"}]}
+        )
+        assert home.status_code == 201, home.text
+        hid = home.json()["household_id"]
     page = sign_in(new_page(browser), web, "intake-worker")
     page.goto(f"{web.url}/intake/consultations")
     named = page.get_by_role("row").filter(has=page.get_by_role("link", name="一覧 和子", exact=True))
@@ -371,6 +376,12 @@ def test_the_consultation_list_names_the_person_to_intake_staff_and_an_auditor_r
     no_serious_violations(page)
     named.get_by_role("link", name="一覧 和子", exact=True).click()
     expect(page).to_have_url(re.compile(f"/intake/people/{pid}$"))
+    # 世帯: the list names each household's members (it gave a count), the household its members.
+    page.goto(f"{web.url}/intake/households")
+    expect(page.locator(f"tr[data-household='{hid}'] [data-field=members]")).to_have_text("一覧 和子")
+    shoot(page, "casework-14-households-with-names")
+    page.goto(f"{web.url}/intake/households/{hid}")
+    expect(page.locator(f"tr[data-member='{pid}']")).to_contain_text("一覧 和子")
     page.context.close()
 
     auditor = sign_in(new_page(browser), web, "intake-auditor")
@@ -394,6 +405,8 @@ def test_the_consultation_list_names_the_person_to_intake_staff_and_an_auditor_r
     for words in ("司法書士", "家計の立て直し", "返済の見通し"):
         assert words not in auditor.content(), words
     shoot(auditor, "casework-12-consultation-for-an-auditor")
+    auditor.goto(f"{web.url}/intake/households")
+    expect(auditor.locator(f"tr[data-household='{hid}'] [data-field=members]")).to_have_text("非開示")
     auditor.goto(f"{web.url}/intake/people/{pid}")
     expect(auditor.get_by_role("heading", name="同意台帳")).to_be_visible()
     expect(auditor.locator("form")).to_have_count(0)

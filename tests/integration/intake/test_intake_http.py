@@ -232,8 +232,12 @@ def test_households_consent_ledger_and_due_follow_ups_answer_their_documented_sh
     page = app.get("/households", params={"person_id": pid}, headers=auth()).json()
     assert page["total"] == 1 and page["items"][0]["household_id"] == hid
     assert page["items"][0]["members"] == [
-        {"person_id": pid, "relationship": "本人", "joined_on": ANY, "left_on": None}
+        {"person_id": pid, "name": "葉山 花子", "relationship": "本人", "joined_on": ANY, "left_on": None}
     ]
+    # An auditor reads who is in the household by id, not by name, and is told what is withheld.
+    audited = app.get(f"/households/{hid}", headers=auth("intake", "auditor")).json()
+    assert audited["members"][0]["name"] is None and audited["redacted"] == ["address", "members.name"]
+    assert "葉山" not in app.get("/households", params={"person_id": pid}, headers=auth("intake", "auditor")).text
     left = app.post(f"/households/{hid}/members/{pid}/leave", json={"reason": "転居"}, headers=auth())
     assert left.status_code == 200, left.text
     one = app.get(f"/households/{hid}", headers=auth()).json()

@@ -61,6 +61,7 @@ export function HouseholdListPage() {
                 <tr>
                   <th scope="col">{t("casework.common.householdId")}</th>
                   <th scope="col">{t("casework.households.address")}</th>
+                  <th scope="col">{t("casework.households.members")}</th>
                   <th scope="col">{t("casework.households.memberCount")}</th>
                   <th scope="col">{t("people.registeredAt")}</th>
                 </tr>
@@ -72,6 +73,9 @@ export function HouseholdListPage() {
                       <Link to={`/intake/households/${encodeURIComponent(h.household_id)}`}>{h.household_id}</Link>
                     </td>
                     <td>{h.address ?? (h.redacted.includes("address") ? <Withheld /> : "")}</td>
+                    <td data-field="members">
+                      <MemberNames household={h} />
+                    </td>
                     <td>{h.members.length}</td>
                     <td>{formatDateTime(h.registered_at)}</td>
                   </tr>
@@ -207,7 +211,7 @@ function MemberTable({ household, members, labelledBy, current }: { household: H
         {members.map((m) => (
           <tr key={`${m.person_id}-${m.joined_on ?? ""}`} data-member={m.person_id}>
             <td>
-              <MemberName personId={m.person_id} />
+              <MemberName member={m} withheld={household.redacted.includes("members.name")} />
             </td>
             <td>{m.relationship}</td>
             <td>{formatDate(m.joined_on)}</td>
@@ -231,14 +235,25 @@ function MemberTable({ household, members, labelledBy, current }: { household: H
   );
 }
 
-/** A member's name from intake's register (each row reads the person; the list is short). */
-function MemberName({ personId }: { personId: string }) {
-  const query = useQuery({
-    queryKey: ["person", personId],
-    queryFn: () => ok(api.intake.GET("/people/{person_id}", { params: { path: { person_id: personId } } })),
-  });
-  const p = query.data;
-  return <Link to={`/intake/people/${encodeURIComponent(personId)}`}>{p ? (p.name_kanji ?? p.name_kana ?? personId) : personId}</Link>;
+/** A member's name as the household's view gives it (非開示 where withheld), linked to the person. */
+function MemberName({ member, withheld }: { member: Member; withheld: boolean }) {
+  return (
+    <>
+      <Link to={`/intake/people/${encodeURIComponent(member.person_id)}`}>{member.name ?? member.person_id}</Link>
+      {withheld && (
+        <>
+          {" "}
+          <Withheld />
+        </>
+      )}
+    </>
+  );
+}
+
+/** The members' names in one cell of the household list. */
+function MemberNames({ household }: { household: Household }) {
+  if (household.redacted.includes("members.name")) return <Withheld />;
+  return <>{household.members.map((m) => m.name ?? m.person_id).join("、")}</>;
 }
 
 function useHouseholdRefresh(householdId: string) {
