@@ -355,10 +355,23 @@ def _in_force(consent: Consent, now: datetime) -> bool:
 
 
 def due_follow_ups(kit: ServiceKit, viewer: Actor, until: date, limit: int) -> dict[str, Any]:
-    """フォローアップ予定: open consultations' follow-ups due by ``until``; what each is for (the
-    event marks it personal) is withheld from a viewer who reads no details, and named in ``redacted``."""
+    """フォローアップ予定: open consultations' follow-ups due by ``until``, each with whom it is about
+    (``subject_name``, once identified); whom and what for (the event marks it personal) are withheld
+    from a viewer who reads no details, and named in ``redacted``."""
     with reading(kit.engine) as conn:
         items = consultation_rows.due_follow_ups(conn, until=until, limit=limit)
-    if not sees_details(viewer):
-        items = [{**i, "purpose": None, "redacted": sorted(FollowUpScheduled.personal_fields)} for i in items]
+        names = registry.names_of(conn, sorted({i["person_id"] for i in items if i["person_id"]}))
+    if sees_details(viewer):
+        items = [{**i, "subject_name": names.get(i["person_id"] or "")} for i in items]
+    else:
+        items = [
+            {
+                **i,
+                "purpose": None,
+                "redacted": sorted(
+                    {*FollowUpScheduled.personal_fields, *(["subject_name"] if i["person_id"] in names else [])}
+                ),
+            }
+            for i in items
+        ]
     return {"items": items, "until": until.isoformat()}

@@ -205,6 +205,10 @@ class DueFollowUp(View):
     follow_up_id: str
     consultation_id: str
     case_id: str
+    person_id: str | None = None
+    subject_name: str | None = Field(
+        default=None, description="対象者 (kanji, else kana); null when withheld or unidentified"
+    )
     due_on: str
     purpose: str | None = Field(description="null when withheld (see redacted)")
     status: Literal["open", "closed"]

@@ -382,6 +382,13 @@ def test_the_consultation_list_names_the_person_to_intake_staff_and_an_auditor_r
     shoot(page, "casework-14-households-with-names")
     page.goto(f"{web.url}/intake/households/{hid}")
     expect(page.locator(f"tr[data-member='{pid}']")).to_contain_text("一覧 和子")
+    # フォローアップ予定: each due follow-up says whom it is about.
+    page.goto(f"{web.url}/intake/follow-ups")
+    page.get_by_label("この日までの予定").fill("2099-12-31")
+    page.get_by_role("button", name="表示する").click()
+    due = page.get_by_role("row").filter(has_text="返済の見通しを確認")
+    expect(due.locator("[data-field=subject_name]")).to_have_text("一覧 和子")
+    shoot(page, "casework-15-follow-ups-with-names")
     page.context.close()
 
     auditor = sign_in(new_page(browser), web, "intake-auditor")

@@ -131,7 +131,7 @@ def due_follow_ups(conn: Connection, *, until: date, limit: int = 100) -> list[d
     """Follow-ups not yet done, due on or before ``until``, soonest first."""
     f = follow_ups.c
     rows = conn.execute(
-        select(follow_ups, consultations.c.status)
+        select(follow_ups, consultations.c.status, consultations.c.person_id)
         .join(consultations, consultations.c.consultation_id == f.consultation_id)
         .where(f.done_by_contact_id.is_(None), f.due_on <= until.isoformat(), consultations.c.status == "open")
         .order_by(f.due_on, f.follow_up_id)

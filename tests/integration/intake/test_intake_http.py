@@ -388,12 +388,15 @@ def test_an_intake_auditor_reads_a_consultation_as_codes_statuses_and_dates_neve
     )
     assert due.status_code == 201, due.text
     everything_due = {"until": "2099-12-31"}
-    assert (
-        app.get("/follow-ups", params=everything_due, headers=auth()).json()["items"][0]["purpose"]
-        == "避難後の生活を確認"
-    )
+    due_row = app.get("/follow-ups", params=everything_due, headers=auth()).json()["items"][0]
+    assert (due_row["purpose"], due_row["subject_name"]) == ("避難後の生活を確認", "監査 花子")
     audit_due = app.get("/follow-ups", params=everything_due, headers=auth("intake", "auditor")).json()["items"][0]
-    assert (audit_due["due_on"], audit_due["purpose"], audit_due["redacted"]) == ("2099-01-10", None, ["purpose"])
+    assert (audit_due["due_on"], audit_due["purpose"], audit_due["subject_name"], audit_due["redacted"]) == (
+        "2099-01-10",
+        None,
+        None,
+        ["purpose", "subject_name"],
+    )
     closed = app.post(f"/consultations/{cid}/close", json={"outcome": "solved", "note": "避難完了"}, headers=auth())
     assert closed.status_code == 200, closed.text
 

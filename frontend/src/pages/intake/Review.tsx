@@ -135,6 +135,7 @@ export function FollowUpsDuePage() {
             <thead>
               <tr>
                 <th scope="col">{t("casework.followUp.dueOn")}</th>
+                <th scope="col">{t("fields.subject_name")}</th>
                 <th scope="col">{t("casework.followUp.purpose")}</th>
                 <th scope="col">{t("casework.followUp.consultation")}</th>
               </tr>
@@ -147,6 +148,9 @@ export function FollowUpsDuePage() {
                     <td>
                       {formatDate(f.due_on)}
                       {overdue && <strong className="flag"> {t("casework.followUp.overdue")}</strong>}
+                    </td>
+                    <td data-field="subject_name">
+                      <Subject row={{ subject_name: f.subject_name ?? null, person_id: f.person_id ?? null, household_id: null, redacted: f.redacted }} />
                     </td>
                     <td>{f.purpose ?? <Withheld />}</td>
                     <td>
